@@ -1,0 +1,47 @@
+# The two commands the README names, and the build.
+#   make demo   set up, build, run the main job on an embedded example
+#   make test   set up, build, run every test (also the sanitizer configuration)
+#   make build  leave the programs under build/
+BUILD ?= build
+SAN_BUILD ?= build-asan
+JOBS ?= $(shell nproc)
+DEBIAN_PACKAGES := cmake ninja-build g++ clang libgtest-dev libgmock-dev libbenchmark-dev \
+  libsndfile1-dev nlohmann-json3-dev libcli11-dev libfmt-dev
+export DGEN_CACHE_DIR ?= $(CURDIR)/$(BUILD)/dgen-cache
+
+.PHONY: setup build demo test test-fast test-asan clean
+
+# Installs what is missing, with apt-get, when run as root; otherwise says what to install.
+setup:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "missing Debian packages:$$missing (run as root, or install them)"; exit 1; fi; \
+	fi
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: setup $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	./scripts/demo.sh $(BUILD)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	$(MAKE) test-asan
+
+test-fast: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The sanitizer configuration: ASan + UBSan over the whole test suite.
+test-asan: setup
+	cmake -S . -B $(SAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDGEN_SANITIZE=ON -DDGEN_BUILD_BENCH=OFF
+	cmake --build $(SAN_BUILD) -j $(JOBS)
+	cd $(SAN_BUILD) && DGEN_CACHE_DIR=$(CURDIR)/$(SAN_BUILD)/dgen-cache ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS)
+
+clean:
+	rm -rf $(BUILD) $(SAN_BUILD)

@@ -1,0 +1,8 @@
+// The umbrella header: everything a user of dgen needs.
+#pragma once
+#include "dgen/error.hpp"
+#include "dgen/ops.hpp"
+#include "dgen/param.hpp"
+#include "dgen/program.hpp"
+#include "dgen/shape.hpp"
+#include "dgen/value.hpp"

@@ -1,0 +1,62 @@
+// Program: a compiled patch for repeated use (compile once, run many times, set params
+// between runs, stream with preserved state, read the outputs of several `out`s).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "dgen/param.hpp"
+#include "dgen/value.hpp"
+
+namespace dgen {
+
+enum class Backend { Auto, C, Interp };
+
+struct RenderOptions {
+  double sample_rate = 44100;
+  Backend backend = Backend::Auto;
+  int lanes = 1;
+  bool preserve_state = false;  // continue from the state the last run left
+};
+
+// Audio for `in(channel)`: frames samples shared by every lane.
+struct InputChannel {
+  int channel = 1;
+  std::span<const float> samples;
+};
+
+class Program {
+ public:
+  // Compiles the graph reachable from `outputs` (normally out() nodes; any other value
+  // is rendered as if it were an out() on channel 1 + its position).
+  Program(std::vector<Value> outputs, RenderOptions options = {});
+  ~Program();
+  Program(Program&&) noexcept;
+  Program& operator=(Program&&) noexcept;
+
+  // Renders `frames` frames. Starts from a fresh state unless options.preserve_state.
+  void run(int64_t frames, const std::vector<InputChannel>& inputs = {});
+  void reset();  // the next run starts from a fresh state even when preserving
+
+  // Output of the i-th value given to the constructor, as [frame][element][lane].
+  std::span<const float> output(size_t index) const;
+  size_t output_count() const;
+  // Output by 1-based channel of an out() node.
+  std::span<const float> channel(int channel) const;
+
+  void set_param(const std::string& name, float value);
+  std::vector<Param> params() const;  // every param the graph reads
+
+  Backend backend() const;              // the backend actually used
+  const std::string& source() const;    // generated C ("" for the interpreter)
+  std::string describe() const;         // the schedule: regions, rates, buffers
+  const RenderOptions& options() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dgen

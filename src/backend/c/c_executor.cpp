@@ -1,0 +1,59 @@
+#include "backend/c/c_executor.hpp"
+
+#include <cstdlib>
+#include <vector>
+
+#include "backend/c/render_c.hpp"
+#include "runtime/arena.hpp"
+
+namespace dgen {
+namespace {
+
+class CExecutor final : public Executor {
+ public:
+  CExecutor(const Schedule& s, std::shared_ptr<CompiledLibrary> lib)
+      : s_(s), lib_(std::move(lib)), inputs_(size_t(max_input_channel(s))) {
+    arena_.reset(static_cast<char*>(std::aligned_alloc(64, size_t((s.arena_bytes + 63) / 64 * 64))));
+    reset();
+  }
+
+  void reset() override { init_arena(s_, arena_.get()); }
+
+  void run(const RunIO& io) override {
+    write_params(s_, arena_.get());
+    // Inputs shorter than the run are padded with zeros.
+    std::vector<const float*> in(inputs_.size(), nullptr);
+    for (size_t k = 0; k < in.size() && k < io.inputs.size(); ++k) {
+      if (io.inputs[k].empty()) continue;
+      if (int64_t(io.inputs[k].size()) >= io.frames) {
+        in[k] = io.inputs[k].data();
+      } else {
+        inputs_[k].assign(size_t(io.frames), 0.0f);
+        std::copy(io.inputs[k].begin(), io.inputs[k].end(), inputs_[k].begin());
+        in[k] = inputs_[k].data();
+      }
+    }
+    lib_->run(arena_.get(), in.data(), io.outputs.data(), io.frames, io.sample_rate);
+  }
+
+ private:
+  struct Free {
+    void operator()(char* p) const { std::free(p); }
+  };
+  const Schedule& s_;
+  std::shared_ptr<CompiledLibrary> lib_;
+  std::unique_ptr<char, Free> arena_;
+  std::vector<std::vector<float>> inputs_;
+};
+
+}  // namespace
+
+std::unique_ptr<Executor> make_c_executor(const Schedule& schedule, std::string* source_out,
+                                          CompileStats* stats) {
+  std::string source = render_c(schedule);
+  auto lib = compile_c(source, stats);
+  if (source_out) *source_out = std::move(source);
+  return std::make_unique<CExecutor>(schedule, std::move(lib));
+}
+
+}  // namespace dgen

@@ -1,0 +1,38 @@
+// Compiles generated C into a shared object with the system C compiler and loads it.
+//
+// The compiler is `cc` unless DGEN_CC names another. Objects are cached in memory and on
+// disk ($XDG_CACHE_HOME/dgen or ~/.cache/dgen; DGEN_CACHE_DIR overrides), keyed by a
+// hash of the source, the compiler's identity and the flags.
+#pragma once
+#include <memory>
+#include <string>
+
+namespace dgen {
+
+using RunFn = void (*)(char* arena, const float* const* in, float* const* out, int64_t frames,
+                       double sr);
+
+struct CompiledLibrary {
+  void* handle = nullptr;
+  RunFn run = nullptr;
+  std::string path;
+  ~CompiledLibrary();
+};
+
+struct CompileStats {
+  bool memory_hit = false, disk_hit = false;
+};
+
+// The compiler command, or "" when none is usable.
+std::string c_compiler();
+// Flags used for every object (part of the cache key).
+const std::string& c_flags();
+// Compiles (or finds in a cache) and loads `source`. Throws dgen::Error with the
+// compiler's output when compilation fails.
+std::shared_ptr<CompiledLibrary> compile_c(const std::string& source, CompileStats* stats = nullptr);
+// Number of times the compiler was actually invoked in this process (for tests).
+int compiler_invocations();
+// The directory of the disk cache.
+std::string cache_dir();
+
+}  // namespace dgen

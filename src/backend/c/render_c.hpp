@@ -1,0 +1,19 @@
+// Renders a schedule as C: one function
+//   void dgen_run(char *arena, const float *const *in, float *const *out,
+//                 int64_t frames, double sr);
+// that computes the static region, then the frame regions block by block. All state
+// lives in the arena passed in (no static mutable data, DESIGN §3.10); lanes are the
+// innermost dimension of every buffer so the compiler vectorises across voices.
+#pragma once
+#include <string>
+
+#include "schedule/schedule.hpp"
+
+namespace dgen {
+
+// Highest 1-based input channel the program reads (the `in` array has that many entries).
+int max_input_channel(const Schedule& s);
+
+std::string render_c(const Schedule& s);
+
+}  // namespace dgen

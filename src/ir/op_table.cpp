@@ -1,0 +1,57 @@
+#include "ir/op_table.hpp"
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "dgen/error.hpp"
+
+namespace dgen {
+namespace {
+
+// Ops are registered once, on first use; OpDefs never move (nodes point at them).
+std::map<std::string, std::unique_ptr<OpDef>, std::less<>>& table() {
+  static std::map<std::string, std::unique_ptr<OpDef>, std::less<>> ops;
+  return ops;
+}
+
+void ensure_registered() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    register_elementwise_ops();
+    register_io_ops();
+    register_state_ops();
+    register_spectral_ops();
+    register_tensor_ops();
+  });
+}
+
+}  // namespace
+
+void register_op(OpDef def) {
+  auto& ops = table();
+  if (ops.count(def.name)) throw Error("op registered twice: " + def.name);
+  std::string name = def.name;
+  ops.emplace(name, std::make_unique<OpDef>(std::move(def)));
+}
+
+const OpDef* find_op(std::string_view name) {
+  ensure_registered();
+  auto it = table().find(name);
+  return it == table().end() ? nullptr : it->second.get();
+}
+
+const OpDef& op_def(std::string_view name) {
+  const OpDef* op = find_op(name);
+  if (!op) throw Error("unknown op '" + std::string(name) + "'");
+  return *op;
+}
+
+std::vector<const OpDef*> all_ops() {
+  ensure_registered();
+  std::vector<const OpDef*> out;
+  for (auto& [name, op] : table()) out.push_back(op.get());
+  return out;
+}
+
+}  // namespace dgen

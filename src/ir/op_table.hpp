@@ -1,0 +1,103 @@
+// The op table: every op defined in one place (DESIGN §2 "One op table").
+//
+// An OpDef carries the op's arity, attribute checks, shape rule, rate rule, the state it
+// owns, its reference evaluation (double precision, one lane, one frame), its C emission
+// and (for differentiable ops) its adjoint. Every pass asks this table; no pass keeps a
+// list of special ops. Ops are registered per family in src/ops/*.cpp.
+#pragma once
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ir/node.hpp"
+
+namespace dgen {
+
+// One state variable an op owns, per lane: `count` elements of float or double.
+struct StateVar {
+  std::string name;
+  int64_t count = 1;
+  bool f64 = false;
+};
+
+// What the reference interpreter gives an op's evaluation: one lane, one frame.
+struct EvalCtx {
+  const Node& node;
+  std::vector<const double*> in = {};  // each input, numel(input shape) values
+  double* out = nullptr;          // numel(node.shape) values; kept between frames
+  std::vector<double*> state = {};  // one per StateVar (a history's: the cell's)
+  int64_t t = 0;                  // frames since the state was last reset
+  int64_t run_frame = 0;          // frame index within this run() call
+  double sr = 44100;
+  int64_t lane = 0;
+  bool hop_frame = true;          // t ≡ 0 mod the node's hop (true for frame rate)
+  // Host I/O, for the in/out/param ops.
+  std::function<double(int channel)> input = {};         // sample of in(channel) now
+  std::function<void(const double* values)> output = {};  // this out node's values now
+};
+
+// What the C renderer gives an op's emission. Code is emitted for one lane
+// (the renderer wraps it in the lane loop, `l` is the lane) and one frame.
+struct EmitCtx {
+  const Node& node;
+  std::function<std::string(int input, const std::string& flat)> in = {};  // an input element
+  std::function<std::string(const std::string& flat)> out = {};            // this node's element
+  std::function<std::string(int var, const std::string& idx)> state = {};  // a state element
+  std::string t = {};     // int64 expression: frames since reset
+  std::string run_frame = {};  // int64 expression: frame within this run() call
+  std::string sr = {};    // double expression: the sample rate
+  std::string hop_frame = {};  // int expression: nonzero on this node's hop frames
+  std::function<std::string(int channel)> input = {};                 // float expression
+  std::function<std::string(const std::string& flat)> output = {};  // out node's lvalue
+  std::function<std::string(const std::string& prefix)> fresh = {};   // a unique C name
+  std::function<void(const std::string& line)> line = {};            // append a statement
+};
+
+// How an op is evaluated over time.
+enum class Exec {
+  AtRate,      // on the frames of its own rate (static: once per run)
+  EveryFrame,  // every frame whatever its value rate (e.g. buffer fills its ring)
+};
+
+// A node's value storage that the runtime, not the op, fills.
+enum class Source { Computed, Param, Literal };
+
+struct OpDef {
+  std::string name;
+  int min_inputs = 0;
+  int max_inputs = 0;  // -1: any number
+  // Shape of the result from the input shapes; throws dgen::Error.
+  std::function<Shape(const std::vector<Shape>&, const Attrs&)> shape;
+  // Rate of the result; default: the fastest input rate (static with no inputs).
+  std::function<Rate(const std::vector<Rate>&, const Attrs&)> rate;
+  Exec exec = Exec::AtRate;
+  Source source = Source::Computed;
+  // State the node owns (per lane). History reads/writes declare their cell's state.
+  std::function<std::vector<StateVar>(const Node&)> state = {};
+  // Fresh state for one lane (default zeros), called on reset. `instance` numbers the
+  // nodes of this op in graph order, stable for a given patch (noise seeds use it).
+  std::function<void(const Node&, int64_t instance, std::span<double* const> state)> init_state;
+  std::function<void(EvalCtx&)> eval;
+  std::function<void(EmitCtx&)> emit;
+  // True when the op has a true zero derivative (noise, comparisons): autodiff treats it
+  // as a constant instead of failing.
+  bool zero_derivative = false;
+  // True for ops that carry state from frame to frame (they run in serial regions).
+  bool stateful = false;
+};
+
+const OpDef& op_def(std::string_view name);  // throws dgen::Error for an unknown op
+const OpDef* find_op(std::string_view name);
+std::vector<const OpDef*> all_ops();
+
+// Registration, one function per family (src/ops/*.cpp).
+void register_op(OpDef def);
+void register_elementwise_ops();
+void register_io_ops();
+void register_state_ops();
+void register_spectral_ops();
+void register_tensor_ops();
+
+}  // namespace dgen

@@ -1,0 +1,57 @@
+#include "ops/emit_util.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "dgen/error.hpp"
+
+namespace dgen {
+
+std::string c_literal(double v) {
+  if (std::isnan(v)) return "NAN";
+  if (std::isinf(v)) return v > 0 ? "INFINITY" : "(-INFINITY)";
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  std::string s = buf;
+  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  return "(" + s + ")";
+}
+
+std::string c_float(double v) { return "((float)" + c_literal(v) + ")"; }
+
+std::string str(int64_t v) { return std::to_string(v) + (v > 2147483647 || v < -2147483647 ? "LL" : ""); }
+
+std::string fill_template(const std::string& tmpl, const std::vector<std::string>& args) {
+  std::string out;
+  for (size_t i = 0; i < tmpl.size(); ++i) {
+    if (tmpl[i] == '{' && i + 2 < tmpl.size() && tmpl[i + 2] == '}' && tmpl[i + 1] >= '0' &&
+        tmpl[i + 1] <= '9') {
+      out += "(" + args.at(tmpl[i + 1] - '0') + ")";
+      i += 2;
+    } else {
+      out += tmpl[i];
+    }
+  }
+  return out;
+}
+
+void emit_loop(EmitCtx& e, int64_t n, const std::string& var, const std::string& body) {
+  if (n == 1) {
+    e.line("{ const int64_t " + var + " = 0; (void)" + var + "; " + body + " }");
+  } else {
+    e.line("for (int64_t " + var + " = 0; " + var + " < " + str(n) + "; ++" + var + ") { " +
+           body + " }");
+  }
+}
+
+int64_t int_attr(const Node& node, size_t i) {
+  if (i >= node.attrs.ints.size()) throw Error(node.op->name + ": missing integer attribute");
+  return node.attrs.ints[i];
+}
+
+double real_attr(const Node& node, size_t i) {
+  if (i >= node.attrs.reals.size()) throw Error(node.op->name + ": missing real attribute");
+  return node.attrs.reals[i];
+}
+
+}  // namespace dgen

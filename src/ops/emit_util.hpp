@@ -1,0 +1,25 @@
+// Small helpers op emitters share.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ir/op_table.hpp"
+
+namespace dgen {
+
+// A C literal for a double that round-trips (handles inf and nan).
+std::string c_literal(double v);
+// "(float)(<literal>)"
+std::string c_float(double v);
+std::string str(int64_t v);
+// Replaces {0}, {1}, ... in a template with the given argument expressions.
+std::string fill_template(const std::string& tmpl, const std::vector<std::string>& args);
+// Emits `for (int64_t VAR = 0; VAR < n; ++VAR) BODY` (or just BODY with VAR = 0 when n == 1).
+void emit_loop(EmitCtx& e, int64_t n, const std::string& var, const std::string& body);
+
+// Attribute accessors that report a missing attribute by op name.
+int64_t int_attr(const Node& node, size_t i);
+double real_attr(const Node& node, size_t i);
+
+}  // namespace dgen

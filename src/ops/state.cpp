@@ -1,0 +1,220 @@
+// Stateful signal ops (SPEC §2.2) that are primitives: history cells, phasor, accum,
+// noise, delay. (latch, click, biquad and compressor are built from these in
+// ops/composites.cpp, so their gradients come from the primitives' rules.)
+#include <cmath>
+#include <cstdint>
+
+#include "dgen/error.hpp"
+#include "ir/op_table.hpp"
+#include "ops/broadcast.hpp"
+#include "ops/emit_util.hpp"
+
+namespace dgen {
+namespace {
+
+Rate frame_rate(const std::vector<Rate>&, const Attrs&) { return Rate::frame(); }
+
+const Cell& cell_of(const Node& n) {
+  const Cell* c = n.state_cell();
+  if (!c) throw Error(n.op->name + ": history cell no longer exists");
+  return *c;
+}
+
+// History cells: attrs.ints[0] = hop. The cell's state is one value per element.
+void register_history() {
+  auto cell_state = [](const Node& n) {
+    return std::vector<StateVar>{{"cell", numel(cell_of(n).shape), false}};
+  };
+  auto cell_init = [](const Node& n, int64_t, std::span<double* const> s) {
+    const Cell& c = cell_of(n);
+    for (int64_t e = 0; e < numel(c.shape); ++e) s[0][e] = c.init.empty() ? 0.0 : c.init[e];
+  };
+  auto cell_rate = [](const std::vector<Rate>&, const Attrs& a) {
+    return Rate::every(a.ints.at(0));
+  };
+
+  OpDef read;
+  read.name = "history_read";
+  read.stateful = true;
+  read.rate = cell_rate;
+  read.state = cell_state;
+  read.init_state = cell_init;
+  read.shape = [](const std::vector<Shape>&, const Attrs& a) {
+    return Shape(a.ints.begin() + 1, a.ints.end());
+  };
+  read.eval = [](EvalCtx& c) {
+    for (int64_t e = 0; e < c.node.size(); ++e) c.out[e] = c.state[0][e];
+  };
+  read.emit = [](EmitCtx& c) { emit_loop(c, c.node.size(), "e", c.out("e") + " = " + c.state(0, "e") + ";"); };
+  register_op(read);
+
+  OpDef write = read;
+  write.name = "history_write";
+  write.min_inputs = write.max_inputs = 1;
+  write.shape = [](const std::vector<Shape>& in, const Attrs&) { return in[0]; };
+  write.eval = [](EvalCtx& c) {
+    for (int64_t e = 0; e < c.node.size(); ++e) c.out[e] = c.state[0][e] = c.in[0][e];
+  };
+  write.emit = [](EmitCtx& c) {
+    emit_loop(c, c.node.size(), "e",
+              c.out("e") + " = " + c.in(0, "e") + "; " + c.state(0, "e") + " = " + c.out("e") + ";");
+  };
+  register_op(write);
+}
+
+// phasor(f, reset) and accum(inc, reset, lo, hi): out = a; then a advances and wraps.
+// The state is float64 so the phase stays accurate over 10^7 frames.
+void register_ramps() {
+  OpDef phasor;
+  phasor.name = "phasor";
+  phasor.min_inputs = phasor.max_inputs = 2;
+  phasor.stateful = true;
+  phasor.rate = frame_rate;
+  phasor.shape = [](const std::vector<Shape>& in, const Attrs&) { return broadcast_shapes(in, "phasor"); };
+  phasor.state = [](const Node& n) { return std::vector<StateVar>{{"phase", n.size(), true}}; };
+  phasor.eval = [](EvalCtx& c) {
+    for (int64_t e = 0; e < c.node.size(); ++e) {
+      double& p = c.state[0][e];
+      c.out[e] = p;
+      const double f = c.in[0][broadcast_index(c.node.shape, c.node.inputs[0]->shape, e)];
+      const double r = c.in[1][broadcast_index(c.node.shape, c.node.inputs[1]->shape, e)];
+      p += f / c.sr;
+      p -= std::floor(p);
+      if (r > 0) p = 0;
+    }
+  };
+  phasor.emit = [](EmitCtx& c) {
+    const std::string p = c.state(0, "e");
+    const std::string f = c.in(0, broadcast_index_expr(c.node.shape, c.node.inputs[0]->shape, "e"));
+    const std::string r = c.in(1, broadcast_index_expr(c.node.shape, c.node.inputs[1]->shape, "e"));
+    emit_loop(c, c.node.size(), "e",
+              c.out("e") + " = (float)" + p + "; { double p_ = " + p + " + (double)" + f + " / " +
+                  c.sr + "; p_ -= floor(p_); " + p + " = " + r + " > 0.0f ? 0.0 : p_; }");
+  };
+  register_op(phasor);
+
+  OpDef accum;
+  accum.name = "accum";
+  accum.min_inputs = accum.max_inputs = 4;
+  accum.stateful = true;
+  accum.rate = frame_rate;
+  accum.shape = [](const std::vector<Shape>& in, const Attrs&) { return broadcast_shapes(in, "accum"); };
+  accum.state = [](const Node& n) { return std::vector<StateVar>{{"value", n.size(), true}}; };
+  accum.eval = [](EvalCtx& c) {
+    for (int64_t e = 0; e < c.node.size(); ++e) {
+      double x[4];
+      for (int i = 0; i < 4; ++i) x[i] = c.in[i][broadcast_index(c.node.shape, c.node.inputs[i]->shape, e)];
+      double& a = c.state[0][e];
+      c.out[e] = a;
+      const double range = x[3] - x[2];
+      double next = a + x[0];
+      if (range > 0) next = x[2] + (next - x[2]) - range * std::floor((next - x[2]) / range);
+      a = x[1] > 0 ? x[2] : next;
+    }
+  };
+  accum.emit = [](EmitCtx& c) {
+    std::string x[4];
+    for (int i = 0; i < 4; ++i) x[i] = c.in(i, broadcast_index_expr(c.node.shape, c.node.inputs[i]->shape, "e"));
+    const std::string a = c.state(0, "e");
+    emit_loop(c, c.node.size(), "e",
+              c.out("e") + " = (float)" + a + "; { double lo_ = " + x[2] + ", rg_ = (double)" + x[3] +
+                  " - lo_, n_ = " + a + " + (double)" + x[0] +
+                  "; if (rg_ > 0.0) n_ = lo_ + (n_ - lo_) - rg_ * floor((n_ - lo_) / rg_); " + a +
+                  " = " + x[1] + " > 0.0f ? lo_ : n_; }");
+  };
+  register_op(accum);
+}
+
+// noise(seed): xorshift32, uniform in [-1, 1). attrs.ints[0] = seed; the seed is mixed
+// with the instance number so two noise nodes of one patch differ.
+void register_noise() {
+  OpDef noise;
+  noise.name = "noise";
+  noise.stateful = true;
+  noise.zero_derivative = true;
+  noise.rate = frame_rate;
+  noise.shape = [](const std::vector<Shape>&, const Attrs& a) {
+    if (a.ints.size() != 1) throw Error("noise: expected a seed");
+    return Shape{};
+  };
+  noise.state = [](const Node&) { return std::vector<StateVar>{{"s", 1, true}}; };
+  noise.init_state = [](const Node& n, int64_t instance, std::span<double* const> s) {
+    uint32_t x = static_cast<uint32_t>(n.attrs.ints[0]) * 2654435761u ^
+                 static_cast<uint32_t>(instance + 1) * 40503u;
+    s[0][0] = x == 0 ? 1.0 : double(x);
+  };
+  noise.eval = [](EvalCtx& c) {
+    uint32_t s = static_cast<uint32_t>(c.state[0][0]);
+    if (s == 0) s = 1;
+    s ^= s << 13;
+    s ^= s >> 17;
+    s ^= s << 5;
+    c.state[0][0] = s;
+    c.out[0] = 2.0 * s / 4294967296.0 - 1.0;
+  };
+  noise.emit = [](EmitCtx& c) {
+    const std::string st = c.state(0, "0");
+    c.line("{ uint32_t s_ = (uint32_t)" + st + "; if (s_ == 0u) s_ = 1u; s_ ^= s_ << 13; s_ ^= s_ >> 17; s_ ^= s_ << 5; " +
+           st + " = (double)s_; " + c.out("0") + " = (float)(2.0 * (double)s_ / 4294967296.0 - 1.0); }");
+  };
+  register_op(noise);
+}
+
+// delay(x, d): attrs.ints[0] = max. A ring of max + 1 samples per element plus a write
+// position; linear interpolation between the two samples around t - d.
+void register_delay() {
+  OpDef delay;
+  delay.name = "delay";
+  delay.min_inputs = delay.max_inputs = 2;
+  delay.stateful = true;
+  delay.rate = frame_rate;
+  delay.shape = [](const std::vector<Shape>& in, const Attrs& a) {
+    if (a.ints.size() != 1 || a.ints[0] < 1) throw Error("delay: max must be >= 1");
+    return broadcast_shapes(in, "delay");
+  };
+  delay.state = [](const Node& n) {
+    return std::vector<StateVar>{{"ring", n.size() * (n.attrs.ints[0] + 1), false}, {"pos", 1, true}};
+  };
+  delay.eval = [](EvalCtx& c) {
+    const int64_t max = c.node.attrs.ints[0], m = max + 1;
+    const int64_t w = static_cast<int64_t>(c.state[1][0]);
+    for (int64_t e = 0; e < c.node.size(); ++e) {
+      double* ring = c.state[0] + e * m;
+      ring[w] = c.in[0][broadcast_index(c.node.shape, c.node.inputs[0]->shape, e)];
+      double d = c.in[1][broadcast_index(c.node.shape, c.node.inputs[1]->shape, e)];
+      d = d < 0 ? 0 : d > double(max - 1) ? double(max - 1) : d;
+      const int64_t di = static_cast<int64_t>(std::floor(d));
+      const double frac = d - double(di);
+      const double a = ring[((w - di) % m + m) % m], b = ring[((w - di - 1) % m + m) % m];
+      c.out[e] = a + frac * (b - a);
+    }
+    c.state[1][0] = double((w + 1) % m);
+  };
+  delay.emit = [](EmitCtx& c) {
+    const int64_t max = c.node.attrs.ints[0], m = max + 1;
+    const std::string pos = c.state(1, "0");
+    const std::string x = c.in(0, broadcast_index_expr(c.node.shape, c.node.inputs[0]->shape, "e"));
+    const std::string d = c.in(1, broadcast_index_expr(c.node.shape, c.node.inputs[1]->shape, "e"));
+    c.line("{ const int64_t w_ = (int64_t)" + pos + ";");
+    emit_loop(c, c.node.size(), "e",
+              c.state(0, "e * " + str(m) + " + w_") + " = " + x + "; float d_ = " + d +
+                  "; d_ = d_ < 0.0f ? 0.0f : (d_ > " + c_float(double(max - 1)) + " ? " +
+                  c_float(double(max - 1)) + " : d_); const int64_t di_ = (int64_t)d_; const float fr_ = d_ - (float)di_; "
+                  "int64_t ia_ = w_ - di_; if (ia_ < 0) ia_ += " + str(m) + "; int64_t ib_ = ia_ - 1; if (ib_ < 0) ib_ += " +
+                  str(m) + "; const float a_ = " + c.state(0, "e * " + str(m) + " + ia_") + ", b_ = " +
+                  c.state(0, "e * " + str(m) + " + ib_") + "; " + c.out("e") + " = a_ + fr_ * (b_ - a_);");
+    c.line(pos + " = (double)(w_ + 1 == " + str(m) + " ? 0 : w_ + 1); }");
+  };
+  register_op(delay);
+}
+
+}  // namespace
+
+void register_state_ops() {
+  register_history();
+  register_ramps();
+  register_noise();
+  register_delay();
+}
+
+}  // namespace dgen

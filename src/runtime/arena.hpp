@@ -1,0 +1,14 @@
+// The arena of a compiled program: filling it with a fresh state, and writing the
+// current param values into it before a run. Shared by every compiled backend and by
+// the plugin ABI (which gets the same layout).
+#pragma once
+#include "schedule/schedule.hpp"
+
+namespace dgen {
+
+// Zeros, then literals, initial state (op init_state) and params, every lane.
+void init_arena(const Schedule& s, char* arena);
+// Writes every param's current value (shared or per lane) into its slot.
+void write_params(const Schedule& s, char* arena);
+
+}  // namespace dgen

@@ -1,0 +1,113 @@
+#include "dgen/program.hpp"
+
+#include <cstdio>
+
+#include "backend/c/c_executor.hpp"
+#include "backend/interp/interpreter.hpp"
+#include "dgen/error.hpp"
+#include "ir/node.hpp"
+#include "ir/op_table.hpp"
+#include "schedule/schedule.hpp"
+
+namespace dgen {
+
+struct Program::Impl {
+  RenderOptions options;
+  Schedule schedule;
+  std::unique_ptr<Executor> executor;
+  Backend used = Backend::Interp;
+  std::string source;
+  std::vector<std::vector<float>> outputs;
+  bool fresh = true;  // the executor's state is fresh (no run since reset)
+};
+
+namespace {
+
+std::vector<NodeRef> as_outputs(const std::vector<Value>& values) {
+  std::vector<NodeRef> nodes;
+  for (const Value& v : values)
+    nodes.push_back(v.node()->op->name == "out" ? v.node() : make("out", {v}, {{0}, {}}).node());
+  return nodes;
+}
+
+}  // namespace
+
+Program::Program(std::vector<Value> outputs, RenderOptions options) : impl_(std::make_unique<Impl>()) {
+  if (outputs.empty()) throw Error("a program needs at least one output");
+  if (options.sample_rate <= 0) throw Error("sample rate must be > 0");
+  impl_->options = options;
+  impl_->schedule = make_schedule(as_outputs(outputs), options.lanes);
+  Backend backend = options.backend;
+  if (backend == Backend::Auto) {
+    if (c_compiler().empty()) {
+      std::fprintf(stderr, "dgen: warning: no C compiler found, using the interpreter (slow)\n");
+      backend = Backend::Interp;
+    } else {
+      backend = Backend::C;
+    }
+  }
+  impl_->used = backend;
+  impl_->executor = backend == Backend::C ? make_c_executor(impl_->schedule, &impl_->source)
+                                          : make_interpreter(impl_->schedule);
+  impl_->outputs.resize(outputs.size());
+}
+
+Program::~Program() = default;
+Program::Program(Program&&) noexcept = default;
+Program& Program::operator=(Program&&) noexcept = default;
+
+void Program::run(int64_t frames, const std::vector<InputChannel>& inputs) {
+  if (frames < 0) throw Error("frames must be >= 0");
+  Impl& p = *impl_;
+  if (!p.options.preserve_state && !p.fresh) p.executor->reset();
+  p.fresh = false;
+  RunIO io;
+  io.frames = frames;
+  io.sample_rate = p.options.sample_rate;
+  for (const InputChannel& in : inputs) {
+    if (in.channel < 1) throw Error("input channel must be >= 1");
+    if (io.inputs.size() < size_t(in.channel)) io.inputs.resize(size_t(in.channel));
+    io.inputs[size_t(in.channel - 1)] = in.samples;
+  }
+  const Graph& g = p.schedule.graph;
+  for (size_t k = 0; k < p.outputs.size(); ++k) {
+    p.outputs[k].assign(size_t(frames * g.nodes[g.output_index[k]]->size() * p.options.lanes), 0.0f);
+    io.outputs.push_back(p.outputs[k].data());
+  }
+  p.executor->run(io);
+}
+
+void Program::reset() {
+  impl_->executor->reset();
+  impl_->fresh = true;
+}
+
+std::span<const float> Program::output(size_t index) const { return impl_->outputs.at(index); }
+size_t Program::output_count() const { return impl_->outputs.size(); }
+
+std::span<const float> Program::channel(int channel) const {
+  const Graph& g = impl_->schedule.graph;
+  for (size_t k = 0; k < g.output_index.size(); ++k)
+    if (g.nodes[g.output_index[k]]->attrs.ints[0] == channel) return impl_->outputs[k];
+  throw Error("the program has no out() on channel " + std::to_string(channel));
+}
+
+void Program::set_param(const std::string& name, float value) {
+  for (Param& p : params())
+    if (p.name() == name) return p.set(value);
+  throw Error("no param named '" + name + "'");
+}
+
+std::vector<Param> Program::params() const {
+  std::vector<Param> out;
+  for (const Node* n : impl_->schedule.graph.nodes)
+    if (n->param) out.emplace_back(n->param);
+  return out;
+}
+
+Backend Program::backend() const { return impl_->used; }
+const std::string& Program::source() const { return impl_->source; }
+std::string Program::describe() const { return impl_->schedule.describe(); }
+const RenderOptions& Program::options() const { return impl_->options; }
+
+}  // namespace dgen

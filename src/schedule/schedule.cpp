@@ -1,0 +1,127 @@
+#include "schedule/schedule.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "dgen/error.hpp"
+#include "schedule/memory_plan.hpp"
+
+namespace dgen {
+namespace {
+
+bool is_serial_node(const Node& n) {
+  return n.op->stateful || n.rate.is_hop() || n.op->exec == Exec::EveryFrame;
+}
+
+// Splits the non-static nodes into regions: whole SCCs, greedily grouped so that
+// consecutive SCCs of the same kind share a region.
+void make_regions(Schedule& s) {
+  const Graph& g = s.graph;
+  const int n = int(g.nodes.size());
+  s.region_of.assign(n, -1);
+  s.regions.push_back({RegionKind::Static, 1, {}});
+  std::map<int, std::vector<int>> members;  // scc -> nodes in topological order
+  for (int i = 0; i < n; ++i) {
+    if (g.nodes[i]->rate.is_static()) {
+      s.regions[0].nodes.push_back(i);
+      s.region_of[i] = 0;
+    } else {
+      members[g.scc[i]].push_back(i);
+    }
+  }
+  std::map<int, bool> serial;
+  std::map<int, int> pending;
+  std::map<int, std::set<int>> succ;
+  for (auto& [c, nodes] : members) {
+    serial[c] = nodes.size() > 1;
+    for (int i : nodes) serial[c] = serial[c] || is_serial_node(*g.nodes[i]);
+    pending[c];
+  }
+  for (auto& [c, nodes] : members)
+    for (int i : nodes)
+      for (int u : g.users[i])
+        if (g.scc[u] != c && succ[c].insert(g.scc[u]).second) ++pending[g.scc[u]];
+  // Ready SCCs by kind, ordered by their first node's topological position.
+  std::set<std::pair<int, int>> ready[2];
+  auto make_ready = [&](int c) { ready[serial[c]].insert({members[c].front(), c}); };
+  for (auto& [c, p] : pending)
+    if (p == 0) make_ready(c);
+  int kind = -1;
+  while (!ready[0].empty() || !ready[1].empty()) {
+    if (kind < 0 || ready[kind].empty()) {
+      if (ready[0].empty()) kind = 1;
+      else if (ready[1].empty()) kind = 0;
+      else kind = ready[0].begin()->first < ready[1].begin()->first ? 0 : 1;
+      s.regions.push_back({kind ? RegionKind::Serial : RegionKind::Parallel, 1, {}});
+    }
+    const int c = ready[kind].begin()->second;
+    ready[kind].erase(ready[kind].begin());
+    for (int i : members[c]) {
+      s.regions.back().nodes.push_back(i);
+      s.region_of[i] = int(s.regions.size()) - 1;
+    }
+    for (int d : succ[c])
+      if (--pending[d] == 0) make_ready(d);
+  }
+  for (size_t r = 1; r < s.regions.size(); ++r) {
+    Region& region = s.regions[r];
+    const Rate first = g.nodes[region.nodes.front()]->rate;
+    const bool all_hop = std::all_of(region.nodes.begin(), region.nodes.end(), [&](int i) {
+      return g.nodes[i]->rate == first && g.nodes[i]->op->exec == Exec::AtRate;
+    });
+    if (all_hop && first.is_hop()) region.hop = first.hop;
+  }
+}
+
+void assign_storage(Schedule& s) {
+  const Graph& g = s.graph;
+  const int n = int(g.nodes.size());
+  s.storage.assign(n, Storage::Slot);
+  for (int i = 0; i < n; ++i) {
+    const Node& node = *g.nodes[i];
+    if (node.rate.is_static()) continue;
+    bool crosses = false;
+    for (int u : g.users[i]) crosses = crosses || s.region_of[u] != s.region_of[i];
+    if (crosses) s.storage[i] = Storage::Block;
+    else if (node.rate.is_frame() && node.size() == 1) s.storage[i] = Storage::Local;
+  }
+}
+
+}  // namespace
+
+Schedule make_schedule(const std::vector<NodeRef>& outputs, int lanes) {
+  if (lanes < 1) throw Error("lanes must be >= 1, got " + std::to_string(lanes));
+  Schedule s;
+  s.lanes = lanes;
+  s.graph = build_graph(outputs);
+  make_regions(s);
+  assign_storage(s);
+  plan_memory(s);
+  return s;
+}
+
+std::string Schedule::describe() const {
+  std::string out;
+  const char* kinds[] = {"static", "frame-parallel", "frame-serial"};
+  for (size_t r = 0; r < regions.size(); ++r) {
+    const Region& region = regions[r];
+    std::string kind = region.hop > 1 ? "hop(" + std::to_string(region.hop) + ")" : kinds[int(region.kind)];
+    out += "region " + std::to_string(r) + ": " + kind + ", " + std::to_string(region.nodes.size()) + " nodes:";
+    for (int i : region.nodes) out += " " + graph.nodes[i]->op->name + "#" + std::to_string(i);
+    out += "\n";
+  }
+  int64_t persistent = 0, transient = 0;
+  for (const Buffer& b : buffers) (b.persistent ? persistent : transient) += b.bytes;
+  out += "buffers: " + std::to_string(buffers.size()) + " (" + std::to_string(persistent) +
+         " bytes persistent, " + std::to_string(transient) + " bytes transient), arena " +
+         std::to_string(arena_bytes) + " bytes, lanes " + std::to_string(lanes) + ", block " +
+         std::to_string(block) + " frames\n";
+  for (const Buffer& b : buffers)
+    out += "  " + b.what + ": " + std::to_string(b.bytes) + " bytes at " + std::to_string(b.offset) +
+           (b.persistent ? "" : " (regions " + std::to_string(b.first_region) + ".." +
+                                    std::to_string(b.last_region) + ")") + "\n";
+  return out;
+}
+
+}  // namespace dgen

@@ -1,0 +1,64 @@
+// The schedule: the graph split into regions that run in order, and a memory plan.
+//
+// Regions: one static region (computed once per run), then, per block of frames,
+// frame regions in order. A serial region holds whole state SCCs (a recurrence never
+// spans two regions, DESIGN §3.5) and runs frame by frame; a parallel region holds
+// stateless nodes, so its frame loop vectorises. Hop-rate nodes run inside frame
+// regions on their hop frames. A region is labelled "hop(h)" when every node in it is.
+//
+// Memory: one arena per program instance. Persistent buffers (params, literals, state,
+// static and held hop values, the frame counter) live for the program's life; block
+// buffers (frame values that cross regions) live from their producer's region to their
+// last consumer's and may share memory. The planner asserts no two live buffers overlap.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "analysis/graph.hpp"
+#include "ir/op_table.hpp"
+
+namespace dgen {
+
+enum class RegionKind { Static, Parallel, Serial };
+
+struct Region {
+  RegionKind kind = RegionKind::Static;
+  int64_t hop = 1;  // > 1 when every node in the region is hop(hop)
+  std::vector<int> nodes;
+};
+
+// Where a node's value lives while the program runs.
+enum class Storage {
+  Local,  // a scalar frame value used only in its own region: a C local
+  Slot,   // an arena buffer holding the current value (static, hop, frame tensors)
+  Block,  // a frame value that crosses regions: one row per frame of the block
+};
+
+struct Buffer {
+  std::string what;
+  int64_t offset = 0, bytes = 0;
+  bool persistent = true;
+  int first_region = 0, last_region = 0;  // lifetime, for transient buffers
+};
+
+struct Schedule {
+  Graph graph;
+  int lanes = 1;
+  int64_t block = 256;
+  std::vector<Region> regions;          // regions[0] is the static region
+  std::vector<int> region_of;           // node -> region
+  std::vector<Storage> storage;         // node -> storage
+  std::vector<int> slot;                // node -> Slot buffer (also held value of a hop Block), or -1
+  std::vector<int> block_buf;           // node -> Block buffer, or -1
+  std::vector<std::vector<int>> state;  // node -> one buffer per StateVar (cells share)
+  std::vector<std::vector<StateVar>> state_vars;  // node -> its StateVars
+  std::vector<Buffer> buffers;
+  int frame_counter = -1;  // buffer holding the int64 frame counter
+  int64_t arena_bytes = 0;
+
+  std::string describe() const;
+};
+
+Schedule make_schedule(const std::vector<NodeRef>& outputs, int lanes);
+
+}  // namespace dgen

@@ -1,0 +1,55 @@
+// Helpers shared by the tests: render values on a chosen backend and compare backends.
+#pragma once
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "dgen/dgen.hpp"
+
+namespace dgen::test {
+
+// Renders `values` for `frames` frames; returns one [frame][element][lane] vector each.
+inline std::vector<std::vector<float>> render(const std::vector<Value>& values, int64_t frames,
+                                              Backend backend, int lanes = 1, double sr = 44100,
+                                              const std::vector<InputChannel>& inputs = {}) {
+  RenderOptions o;
+  o.backend = backend;
+  o.lanes = lanes;
+  o.sample_rate = sr;
+  Program p(values, o);
+  p.run(frames, inputs);
+  std::vector<std::vector<float>> out;
+  for (size_t i = 0; i < p.output_count(); ++i) out.emplace_back(p.output(i).begin(), p.output(i).end());
+  return out;
+}
+
+inline std::vector<float> render1(const Value& v, int64_t frames, Backend backend = Backend::Interp,
+                                  int lanes = 1, double sr = 44100) {
+  return render({v}, frames, backend, lanes, sr)[0];
+}
+
+// The differential tolerance of the suite: max abs error <= 1e-5 * (1 + max |ref|).
+inline void expect_close_to_reference(const std::vector<float>& got, const std::vector<float>& ref,
+                                      double rel = 1e-5) {
+  ASSERT_EQ(got.size(), ref.size());
+  double peak = 0;
+  for (float r : ref) peak = std::max(peak, double(std::fabs(r)));
+  const double tol = rel * (1 + peak);
+  for (size_t i = 0; i < got.size(); ++i)
+    ASSERT_NEAR(got[i], ref[i], tol) << "at element " << i;
+}
+
+// Renders on the interpreter and the C backend and checks they agree.
+inline void expect_backends_agree(const std::vector<Value>& values, int64_t frames, int lanes = 1,
+                                  double rel = 1e-5) {
+  auto ref = render(values, frames, Backend::Interp, lanes);
+  auto got = render(values, frames, Backend::C, lanes);
+  for (size_t i = 0; i < ref.size(); ++i) {
+    SCOPED_TRACE("output " + std::to_string(i));
+    expect_close_to_reference(got[i], ref[i], rel);
+  }
+}
+
+}  // namespace dgen::test
