@@ -81,6 +81,10 @@ struct OpDef {
   std::function<void(const Node&, int64_t instance, std::span<double* const> state)> init_state;
   std::function<void(EvalCtx&)> eval;
   std::function<void(EmitCtx&)> emit;
+  // The adjoint (vector-Jacobian product) rule, as graph construction in the backward
+  // program; see src/autodiff/adjoint.hpp for AdjointCtx. Empty: asking for a gradient
+  // through the op is a compile error naming it (unless zero_derivative).
+  std::function<void(struct AdjointCtx&)> adjoint;
   // True when the op has a true zero derivative (noise, comparisons): autodiff treats it
   // as a constant instead of failing.
   bool zero_derivative = false;

@@ -1,0 +1,48 @@
+// A loaded patch: what the patch language evaluator produces and the command line, the
+// plugin compiler and training consume.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dgen/dgen.hpp"
+
+namespace dgen::lisp {
+
+// A patch error with its position; what() is "file:line:col: message".
+class PatchError : public Error {
+ public:
+  PatchError(const std::string& file, int line, int col, const std::string& message)
+      : Error(file + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + message),
+        file(file), line(line), col(col) {}
+  std::string file;
+  int line, col;
+};
+
+struct ParamInfo {
+  Param param;            // name, shape, value, min, max, unit, group, env, role live in its data
+  float default_value = 0;
+  bool mod = false;       // @mod true
+  std::string mod_mode;   // additive | multiplicative | semitone
+};
+
+struct PortInfo {
+  int channel = 1;  // 1-based
+  std::string name;
+};
+
+struct Patch {
+  std::string file;
+  std::vector<Value> outputs;      // the out() nodes, ordered by channel
+  std::vector<PortInfo> output_ports;  // same order as outputs
+  std::vector<PortInfo> input_ports;   // every (in ch) used, ordered by channel
+  std::vector<ParamInfo> params;       // in declaration order
+};
+
+// Throws PatchError (positioned) for errors in the patch, dgen::Error for others
+// (e.g. a file that cannot be read).
+Patch load_patch_file(const std::string& path);
+Patch load_patch(std::string_view text, const std::string& file_name);
+
+}  // namespace dgen::lisp
