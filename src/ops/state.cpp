@@ -89,7 +89,8 @@ void register_ramps() {
     const std::string r = c.in(1, broadcast_index_expr(c.node.shape, c.node.inputs[1]->shape, "e"));
     emit_loop(c, c.node.size(), "e",
               c.out("e") + " = (float)" + p + "; { double p_ = " + p + " + (double)" + f + " / " +
-                  c.sr + "; p_ -= floor(p_); " + p + " = " + r + " > 0.0f ? 0.0 : p_; }");
+                  c.sr + "; if (p_ >= 1.0 || p_ < 0.0) p_ -= floor(p_); " + p + " = " + r +
+                  " > 0.0f ? 0.0 : p_; }");
   };
   register_op(phasor);
 

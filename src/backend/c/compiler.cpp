@@ -74,7 +74,7 @@ std::string c_compiler() {
 
 const std::string& c_flags() {
   static const std::string flags =
-      "-O3 -march=native -ffast-math -fno-finite-math-only -fPIC -shared -std=c11 -w";
+      "-O3 -march=native -ffast-math -fPIC -shared -std=c11 -w";
   return flags;
 }
 

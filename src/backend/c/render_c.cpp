@@ -19,6 +19,12 @@ class Renderer {
 
   std::string render() {
     lir::Block fn;
+    // Host pointers are loaded once: loads of `in[k]` inside a frame loop would stop the
+    // compiler from vectorising it (stores might alias the pointer arrays).
+    for (int ch = 1; ch <= max_input_channel(s_); ++ch)
+      fn.push_back(lir::line("const float *const I" + std::to_string(ch) + " = in[" + std::to_string(ch - 1) + "];"));
+    for (size_t k = 0; k < g_.output_index.size(); ++k)
+      fn.push_back(lir::line("float *const O" + std::to_string(k) + " = out[" + std::to_string(k) + "];"));
     fn.push_back(lir::line("int64_t *const tcount = (int64_t *)(arena + " + str(s_.buffers[s_.frame_counter].offset) + ");"));
     for (size_t b = 0; b < s_.buffers.size(); ++b) {
       if (int(b) == s_.frame_counter) continue;
@@ -89,10 +95,10 @@ class Renderer {
     c.sr = "sr";
     c.hop_frame = hop;
     c.input = [&](int ch) {
-      return "(in[" + std::to_string(ch - 1) + "] ? in[" + std::to_string(ch - 1) + "][" + rf + "] : 0.0f)";
+      return "(I" + std::to_string(ch) + " ? I" + std::to_string(ch) + "[" + rf + "] : 0.0f)";
     };
     c.output = [&](const std::string& flat) {
-      return "out[" + std::to_string(outputs_of_[i]) + "][(" + rf + " * " + str(node.size()) + " + (" + flat + ")) * L + l]";
+      return "O" + std::to_string(outputs_of_[i]) + "[(" + rf + " * " + str(node.size()) + " + (" + flat + ")) * L + l]";
     };
     c.fresh = [&](const std::string& prefix) { return prefix + std::to_string(i) + "_" + std::to_string(counter++); };
     c.line = [&](const std::string& text) { body.push_back(lir::line(text)); };
