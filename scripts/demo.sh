@@ -5,4 +5,4 @@ set -euo pipefail
 build=${1:-build}
 out="$build/demo"
 mkdir -p "$out"
-"$build/examples/example_render_voice" "$out/voice.wav"
+"$build/examples/example_quickstart"
