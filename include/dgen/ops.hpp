@@ -131,6 +131,9 @@ struct MrstftOptions {
   std::vector<int64_t> sizes = {2048, 1024, 512, 256, 128, 64};
   int64_t hop_divisor = 4;  // hop = N / hop_divisor
   double lin_weight = 1, log_weight = 1, p = 1, eps = 1e-5;
+  // The run length the loss is summed over: when > 0, each size's loss is also divided by
+  // its number of full windows in that many frames (a mean); 0 leaves it a sum over windows.
+  int64_t frames = 0;
 };
 Value mrstft_loss(const Value& a, const Value& b, MrstftOptions options = {});
 

@@ -23,6 +23,7 @@ void ensure_registered() {
     register_state_ops();
     register_spectral_ops();
     register_tensor_ops();
+    register_autodiff_ops();
   });
 }
 

@@ -103,5 +103,6 @@ void register_io_ops();
 void register_state_ops();
 void register_spectral_ops();
 void register_tensor_ops();
+void register_autodiff_ops();  // tapes, gradient sums, adjoint primitives (src/autodiff)
 
 }  // namespace dgen

@@ -25,11 +25,16 @@ struct ParamInfo {
   float default_value = 0;
   bool mod = false;       // @mod true
   std::string mod_mode;   // additive | multiplicative | semitone
+  // A modulation depth param the loader generates for each modulator input of a
+  // `@mod true` param: `modulates` names that param, `modulator_slot` the input's slot.
+  std::string modulates;
+  int modulator_slot = 0;
 };
 
 struct PortInfo {
   int channel = 1;  // 1-based
   std::string name;
+  int modulator = 0;  // @modulator slot (a modulation source), 0 when none
 };
 
 struct Patch {

@@ -1,8 +1,11 @@
 // Elementwise math (SPEC §2.1): any rate, any shape, numpy broadcasting. Each op is one
 // row: name, arity, reference evaluation in double, C expression in float.
 #include <cmath>
+#include <numbers>
 
+#include "autodiff/adjoint.hpp"
 #include "dgen/error.hpp"
+#include "dgen/ops.hpp"
 #include "ir/op_table.hpp"
 #include "ops/broadcast.hpp"
 #include "ops/emit_util.hpp"
@@ -11,6 +14,7 @@ namespace dgen {
 namespace {
 
 using Fn = double (*)(const double* x);
+using Adjoint = void (*)(AdjointCtx& c);
 
 struct Row {
   const char* name;
@@ -18,43 +22,105 @@ struct Row {
   Fn eval;
   const char* c_expr;  // {0}, {1}, {2}: the input elements, as float
   bool zero_derivative;
+  Adjoint adjoint = nullptr;  // SPEC §2.1: the usual derivatives; subgradient of the active branch
 };
 
 double sgn(double x) { return static_cast<double>((x > 0) - (x < 0)); }
 
+// Adds the output adjoint times d() to input i, building d only when that input's
+// adjoint is wanted (so no forward value is taped for nothing).
+template <class D>
+void chain(AdjointCtx& c, int i, D d) {
+  if (c.needs(i)) c.add(i, c.grad() * d());
+}
+// Routes the output adjoint to input i on the frames where `cond` is `when` (a branch).
+void route(AdjointCtx& c, int i, const Value& cond, bool when) {
+  if (c.needs(i)) c.add(i, when ? gswitch(cond, c.grad(), 0.0) : gswitch(cond, 0.0, c.grad()));
+}
+
 const Row kRows[] = {
-    {"add", 2, [](const double* x) { return x[0] + x[1]; }, "{0} + {1}", false},
-    {"sub", 2, [](const double* x) { return x[0] - x[1]; }, "{0} - {1}", false},
-    {"mul", 2, [](const double* x) { return x[0] * x[1]; }, "{0} * {1}", false},
-    {"div", 2, [](const double* x) { return x[0] / x[1]; }, "{0} / {1}", false},
-    {"neg", 1, [](const double* x) { return -x[0]; }, "-{0}", false},
-    {"sin", 1, [](const double* x) { return std::sin(x[0]); }, "sinf({0})", false},
-    {"cos", 1, [](const double* x) { return std::cos(x[0]); }, "cosf({0})", false},
-    {"tan", 1, [](const double* x) { return std::tan(x[0]); }, "tanf({0})", false},
-    {"atan", 1, [](const double* x) { return std::atan(x[0]); }, "atanf({0})", false},
-    {"tanh", 1, [](const double* x) { return std::tanh(x[0]); }, "tanhf({0})", false},
-    {"exp", 1, [](const double* x) { return std::exp(x[0]); }, "expf({0})", false},
-    {"log", 1, [](const double* x) { return std::log(x[0]); }, "logf({0})", false},
-    {"log10", 1, [](const double* x) { return std::log10(x[0]); }, "log10f({0})", false},
-    {"sqrt", 1, [](const double* x) { return std::sqrt(x[0]); }, "sqrtf({0})", false},
-    {"abs", 1, [](const double* x) { return std::fabs(x[0]); }, "fabsf({0})", false},
+    {"add", 2, [](const double* x) { return x[0] + x[1]; }, "{0} + {1}", false,
+     [](AdjointCtx& c) {
+       chain(c, 0, [] { return Value(1.0); });
+       chain(c, 1, [] { return Value(1.0); });
+     }},
+    {"sub", 2, [](const double* x) { return x[0] - x[1]; }, "{0} - {1}", false,
+     [](AdjointCtx& c) {
+       chain(c, 0, [] { return Value(1.0); });
+       chain(c, 1, [] { return Value(-1.0); });
+     }},
+    {"mul", 2, [](const double* x) { return x[0] * x[1]; }, "{0} * {1}", false,
+     [](AdjointCtx& c) {
+       chain(c, 0, [&] { return c.in(1); });
+       chain(c, 1, [&] { return c.in(0); });
+     }},
+    {"div", 2, [](const double* x) { return x[0] / x[1]; }, "{0} / {1}", false,
+     [](AdjointCtx& c) {
+       chain(c, 0, [&] { return 1.0 / c.in(1); });
+       chain(c, 1, [&] { return -c.in(0) / (c.in(1) * c.in(1)); });
+     }},
+    {"neg", 1, [](const double* x) { return -x[0]; }, "-{0}", false,
+     [](AdjointCtx& c) { c.add(0, -c.grad()); }},
+    {"sin", 1, [](const double* x) { return std::sin(x[0]); }, "sinf({0})", false,
+     [](AdjointCtx& c) { c.add(0, c.grad() * cos(c.in(0))); }},
+    {"cos", 1, [](const double* x) { return std::cos(x[0]); }, "cosf({0})", false,
+     [](AdjointCtx& c) { c.add(0, -(c.grad() * sin(c.in(0)))); }},
+    {"tan", 1, [](const double* x) { return std::tan(x[0]); }, "tanf({0})", false,
+     [](AdjointCtx& c) { c.add(0, c.grad() * (1.0 + c.out() * c.out())); }},
+    {"atan", 1, [](const double* x) { return std::atan(x[0]); }, "atanf({0})", false,
+     [](AdjointCtx& c) { c.add(0, c.grad() / (1.0 + c.in(0) * c.in(0))); }},
+    {"tanh", 1, [](const double* x) { return std::tanh(x[0]); }, "tanhf({0})", false,
+     [](AdjointCtx& c) { c.add(0, c.grad() * (1.0 - c.out() * c.out())); }},
+    {"exp", 1, [](const double* x) { return std::exp(x[0]); }, "expf({0})", false,
+     [](AdjointCtx& c) { c.add(0, c.grad() * c.out()); }},
+    {"log", 1, [](const double* x) { return std::log(x[0]); }, "logf({0})", false,
+     [](AdjointCtx& c) { c.add(0, c.grad() / c.in(0)); }},
+    {"log10", 1, [](const double* x) { return std::log10(x[0]); }, "log10f({0})", false,
+     [](AdjointCtx& c) { c.add(0, c.grad() / (c.in(0) * std::numbers::ln10)); }},
+    {"sqrt", 1, [](const double* x) { return std::sqrt(x[0]); }, "sqrtf({0})", false,
+     [](AdjointCtx& c) { c.add(0, c.grad() * 0.5 / c.out()); }},
+    {"abs", 1, [](const double* x) { return std::fabs(x[0]); }, "fabsf({0})", false,
+     [](AdjointCtx& c) { c.add(0, c.grad() * sign(c.in(0))); }},
     {"sign", 1, [](const double* x) { return sgn(x[0]); }, "(float)(({0} > 0.0f) - ({0} < 0.0f))",
      true},
     {"floor", 1, [](const double* x) { return std::floor(x[0]); }, "floorf({0})", true},
     {"ceil", 1, [](const double* x) { return std::ceil(x[0]); }, "ceilf({0})", true},
     {"round", 1, [](const double* x) { return std::round(x[0]); }, "roundf({0})", true},
     {"relu", 1, [](const double* x) { return x[0] > 0 ? x[0] : 0.0; }, "({0} > 0.0f ? {0} : 0.0f)",
-     false},
+     false, [](AdjointCtx& c) { route(c, 0, c.in(0), true); }},
     {"sigmoid", 1, [](const double* x) { return 1 / (1 + std::exp(-x[0])); },
-     "1.0f / (1.0f + expf(-{0}))", false},
-    {"pow", 2, [](const double* x) { return std::pow(x[0], x[1]); }, "powf({0}, {1})", false},
-    {"atan2", 2, [](const double* x) { return std::atan2(x[0], x[1]); }, "atan2f({0}, {1})",
-     false},
-    {"min", 2, [](const double* x) { return x[0] < x[1] ? x[0] : x[1]; },
-     "({0} < {1} ? {0} : {1})", false},
-    {"max", 2, [](const double* x) { return x[0] > x[1] ? x[0] : x[1]; },
-     "({0} > {1} ? {0} : {1})", false},
-    {"mod", 2, [](const double* x) { return std::fmod(x[0], x[1]); }, "fmodf({0}, {1})", false},
+     "1.0f / (1.0f + expf(-{0}))", false,
+     [](AdjointCtx& c) { c.add(0, c.grad() * c.out() * (1.0 - c.out())); }},
+    {"pow", 2, [](const double* x) { return std::pow(x[0], x[1]); }, "powf({0}, {1})", false,
+     [](AdjointCtx& c) {
+       chain(c, 0, [&] { return c.in(1) * pow(c.in(0), c.in(1) - 1.0); });
+       chain(c, 1, [&] { return gswitch(gt(c.in(0), 0.0), c.out() * log(c.in(0)), 0.0); });
+     }},
+    {"atan2", 2, [](const double* x) { return std::atan2(x[0], x[1]); }, "atan2f({0}, {1})", false,
+     [](AdjointCtx& c) {
+       const auto r2 = [&] { return c.in(0) * c.in(0) + c.in(1) * c.in(1); };
+       chain(c, 0, [&] { return c.in(1) / r2(); });
+       chain(c, 1, [&] { return -c.in(0) / r2(); });
+     }},
+    {"min", 2, [](const double* x) { return x[0] < x[1] ? x[0] : x[1]; }, "({0} < {1} ? {0} : {1})",
+     false,
+     [](AdjointCtx& c) {
+       const Value first = lt(c.in(0), c.in(1));
+       route(c, 0, first, true);
+       route(c, 1, first, false);
+     }},
+    {"max", 2, [](const double* x) { return x[0] > x[1] ? x[0] : x[1]; }, "({0} > {1} ? {0} : {1})",
+     false,
+     [](AdjointCtx& c) {
+       const Value first = gt(c.in(0), c.in(1));
+       route(c, 0, first, true);
+       route(c, 1, first, false);
+     }},
+    {"mod", 2, [](const double* x) { return std::fmod(x[0], x[1]); }, "fmodf({0}, {1})", false,
+     [](AdjointCtx& c) {
+       chain(c, 0, [] { return Value(1.0); });
+       chain(c, 1, [&] { return -(c.in(0) - c.out()) / c.in(1); });
+     }},
     {"gt", 2, [](const double* x) { return double(x[0] > x[1]); }, "({0} > {1} ? 1.0f : 0.0f)",
      true},
     {"lt", 2, [](const double* x) { return double(x[0] < x[1]); }, "({0} < {1} ? 1.0f : 0.0f)",
@@ -66,7 +132,11 @@ const Row kRows[] = {
     {"eq", 2, [](const double* x) { return double(x[0] == x[1]); }, "({0} == {1} ? 1.0f : 0.0f)",
      true},
     {"gswitch", 3, [](const double* x) { return x[0] > 0 ? x[1] : x[2]; },
-     "({0} > 0.0f ? {1} : {2})", false},
+     "({0} > 0.0f ? {1} : {2})", false,
+     [](AdjointCtx& c) {
+       route(c, 1, c.in(0), true);
+       route(c, 2, c.in(0), false);
+     }},
 };
 
 void register_row(const Row& row) {
@@ -77,6 +147,7 @@ void register_row(const Row& row) {
   op.shape = [name = std::string(row.name)](const std::vector<Shape>& in, const Attrs&) {
     return broadcast_shapes(in, name);
   };
+  op.adjoint = row.adjoint;
   op.eval = [fn = row.eval](EvalCtx& c) {
     const int64_t n = c.node.size();
     double x[3];

@@ -1,5 +1,6 @@
 // Values the runtime provides: params, tensor literals, host inputs, outputs and the
 // sample rate (SPEC §2.4 creation, §2.6).
+#include "autodiff/adjoint.hpp"
 #include "dgen/error.hpp"
 #include "ir/op_table.hpp"
 #include "ops/emit_util.hpp"
@@ -74,6 +75,7 @@ void register_io_ops() {
     for (int64_t e = 0; e < c.node.size(); ++e) c.out[e] = c.in[0][e];
     c.output(c.out);
   };
+  out.adjoint = [](AdjointCtx& c) { c.add(0, c.grad()); };
   out.emit = [](EmitCtx& c) {
     emit_loop(c, c.node.size(), "e", c.out("e") + " = " + c.in(0, "e") + "; " + c.output("e") +
                                          " = " + c.out("e") + ";");

@@ -1,4 +1,12 @@
+// Windows, hops and spectra (SPEC §2.3): the family's registration entry point.
 #include "ir/op_table.hpp"
+#include "ops/spectral_ops.hpp"
+
 namespace dgen {
-void register_spectral_ops() {}
+
+void register_spectral_ops() {
+  register_window_ops();
+  register_fft_ops();
 }
+
+}  // namespace dgen

@@ -3,8 +3,11 @@
 // ops/composites.cpp, so their gradients come from the primitives' rules.)
 #include <cmath>
 #include <cstdint>
+#include <optional>
 
+#include "autodiff/adjoint.hpp"
 #include "dgen/error.hpp"
+#include "dgen/ops.hpp"
 #include "ir/op_table.hpp"
 #include "ops/broadcast.hpp"
 #include "ops/emit_util.hpp"
@@ -46,6 +49,10 @@ void register_history() {
     for (int64_t e = 0; e < c.node.size(); ++e) c.out[e] = c.state[0][e];
   };
   read.emit = [](EmitCtx& c) { emit_loop(c, c.node.size(), "e", c.out("e") + " = " + c.state(0, "e") + ";"); };
+  // A read's adjoint flows, one frame earlier, into the input of the write it saw.
+  read.adjoint = [](AdjointCtx& c) {
+    if (c.has_grad()) c.add_to_cell(c.grad());
+  };
   register_op(read);
 
   OpDef write = read;
@@ -59,7 +66,28 @@ void register_history() {
     emit_loop(c, c.node.size(), "e",
               c.out("e") + " = " + c.in(0, "e") + "; " + c.state(0, "e") + " = " + c.out("e") + ";");
   };
+  write.adjoint = [](AdjointCtx& c) {
+    std::optional<Value> a = c.cell_next();
+    if (c.has_grad()) a = a ? *a + c.grad() : c.grad();
+    if (a) c.add(0, *a);
+  };
   register_op(write);
+}
+
+// The adjoint of phasor and accum (input 1 is the reset). out[t] is the state before the
+// step, so the state's adjoint is lambda(t) = a_out(t) + live(t), where
+// live(t) = reset[t] > 0 ? 0 : lambda(t + 1) is what flows on through the step (wraps
+// contribute nothing); lambda(t + 1) comes from a backward history cell.
+struct RampAdjoint {
+  Value next, live;  // lambda(t + 1), live(t)
+};
+std::optional<RampAdjoint> ramp_adjoint(AdjointCtx& c) {
+  if (!c.has_grad()) return std::nullopt;
+  History lambda(c.node.shape);
+  const Value next = lambda.read();
+  const Value live = gswitch(c.in(1), 0.0, next);
+  lambda.write(c.grad() + live);
+  return RampAdjoint{next, live};
 }
 
 // phasor(f, reset) and accum(inc, reset, lo, hi): out = a; then a advances and wraps.
@@ -92,6 +120,10 @@ void register_ramps() {
                   c.sr + "; if (p_ >= 1.0 || p_ < 0.0) p_ -= floor(p_); " + p + " = " + r +
                   " > 0.0f ? 0.0 : p_; }");
   };
+  phasor.adjoint = [](AdjointCtx& c) {
+    if (!c.needs(0)) return;
+    if (auto r = ramp_adjoint(c)) c.add(0, r->live / samplerate());
+  };
   register_op(phasor);
 
   OpDef accum;
@@ -122,6 +154,19 @@ void register_ramps() {
                   " - lo_, n_ = " + a + " + (double)" + x[0] +
                   "; if (rg_ > 0.0) n_ = lo_ + (n_ - lo_) - rg_ * floor((n_ - lo_) / rg_); " + a +
                   " = " + x[1] + " > 0.0f ? lo_ : n_; }");
+  };
+  // The next state is lo on a reset, else a + inc - k (hi - lo) with k the number of
+  // wraps, so lo gets k (1 on a reset) and hi gets -k (0 on a reset) of lambda(t + 1).
+  accum.adjoint = [](AdjointCtx& c) {
+    if (!c.needs(0) && !c.needs(2) && !c.needs(3)) return;
+    const auto r = ramp_adjoint(c);
+    if (!r) return;
+    c.add(0, r->live);
+    if (!c.needs(2) && !c.needs(3)) return;
+    const Value range = c.in(3) - c.in(2);
+    const Value wraps = gswitch(gt(range, 0.0), floor((c.out() + c.in(0) - c.in(2)) / range), 0.0);
+    if (c.needs(2)) c.add(2, r->next * gswitch(c.in(1), 1.0, wraps));
+    if (c.needs(3)) c.add(3, -(r->next * gswitch(c.in(1), 0.0, wraps)));
   };
   register_op(accum);
 }
@@ -205,6 +250,15 @@ void register_delay() {
                   str(m) + "; const float a_ = " + c.state(0, "e * " + str(m) + " + ia_") + ", b_ = " +
                   c.state(0, "e * " + str(m) + " + ib_") + "; " + c.out("e") + " = a_ + fr_ * (b_ - a_);");
     c.line(pos + " = (double)(w_ + 1 == " + str(m) + " ? 0 : w_ + 1); }");
+  };
+  // x's adjoint is scattered back in reverse time (delay_adjoint); d's is the output
+  // adjoint times the interpolation's slope, a forward value read from the tape.
+  delay.adjoint = [](AdjointCtx& c) {
+    if (!c.has_grad()) return;
+    const Attrs max{{c.node.attrs.ints[0]}, {}};
+    if (c.needs(0)) c.add(0, make("delay_adjoint", {c.grad(), c.in(1)}, max));
+    if (c.needs(1))
+      c.add(1, c.grad() * c.forward(make("delay_slope", {c.forward_in(0), c.forward_in(1)}, max)));
   };
   register_op(delay);
 }

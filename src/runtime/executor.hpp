@@ -19,6 +19,12 @@ class Executor {
   virtual ~Executor() = default;
   virtual void reset() = 0;            // fresh state: zeros, initial values, literals
   virtual void run(const RunIO& io) = 0;  // continues from the current state
+  // Host access to the state of graph node `node` (its StateVar `var`, every lane, as
+  // [element][lane] doubles), and to the frame counter the next run starts from. The
+  // gradient runtime moves tapes, gradient sums and checkpoints through these.
+  virtual std::vector<double> read_state(int node, int var) const = 0;
+  virtual void write_state(int node, int var, std::span<const double> values) = 0;
+  virtual void seek(int64_t frame) = 0;
 };
 
 }  // namespace dgen

@@ -45,6 +45,10 @@ struct Schedule {
   Graph graph;
   int lanes = 1;
   int64_t block = 256;
+  // A reverse schedule runs time backwards (the backward program of autodiff): run(n)
+  // processes frames t = T - 1 down to T - n, T being the frame counter, and leaves the
+  // counter at T - n. Hop frames are still t ≡ 0 mod hop. Set before rendering.
+  bool reverse = false;
   std::vector<Region> regions;          // regions[0] is the static region
   std::vector<int> region_of;           // node -> region
   std::vector<Storage> storage;         // node -> storage

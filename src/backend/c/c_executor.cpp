@@ -36,7 +36,38 @@ class CExecutor final : public Executor {
     lib_->run(arena_.get(), in.data(), io.outputs.data(), io.frames, io.sample_rate);
   }
 
+  std::vector<double> read_state(int node, int var) const override {
+    const StateBuffer b = state_buffer(node, var);
+    std::vector<double> out(size_t(b.count));
+    for (int64_t k = 0; k < b.count; ++k)
+      out[k] = b.f64 ? static_cast<const double*>(b.data)[k] : static_cast<const float*>(b.data)[k];
+    return out;
+  }
+
+  void write_state(int node, int var, std::span<const double> values) override {
+    const StateBuffer b = state_buffer(node, var);
+    for (int64_t k = 0; k < b.count; ++k) {
+      if (b.f64) static_cast<double*>(b.data)[k] = values[k];
+      else static_cast<float*>(b.data)[k] = float(values[k]);
+    }
+  }
+
+  void seek(int64_t frame) override {
+    *reinterpret_cast<int64_t*>(arena_.get() + s_.buffers[s_.frame_counter].offset) = frame;
+  }
+
  private:
+  // A state variable's arena buffer: count = elements × lanes.
+  struct StateBuffer {
+    void* data;
+    int64_t count;
+    bool f64;
+  };
+  StateBuffer state_buffer(int node, int var) const {
+    const StateVar& v = s_.state_vars[node][var];
+    return {arena_.get() + s_.buffers[s_.state[node][var]].offset, v.count * s_.lanes, v.f64};
+  }
+
   struct Free {
     void operator()(char* p) const { std::free(p); }
   };

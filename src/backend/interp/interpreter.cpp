@@ -9,7 +9,7 @@ namespace {
 
 class Interpreter final : public Executor {
  public:
-  explicit Interpreter(const Schedule& s) : g_(s.graph), lanes_(s.lanes) {
+  explicit Interpreter(const Schedule& s) : g_(s.graph), lanes_(s.lanes), reverse_(s.reverse) {
     const int n = int(g_.nodes.size());
     owner_.resize(n);
     std::vector<int> cell_owner(g_.cells.size(), -1);
@@ -43,6 +43,8 @@ class Interpreter final : public Executor {
 
   void run(const RunIO& io) override {
     const int n = int(g_.nodes.size());
+    // Frame f of this run is frame t0 + f since reset; a reverse run visits f backwards.
+    const int64_t t0 = reverse_ ? t_ - io.frames : t_;
     for (int l = 0; l < lanes_; ++l) {
       auto& vals = values_[l];
       int64_t f = 0;
@@ -51,11 +53,11 @@ class Interpreter final : public Executor {
         EvalCtx c{node, {}, vals[i].data(), {}};
         for (int j : g_.inputs[i]) c.in.push_back(vals[j].data());
         for (auto& v : state_[l][owner_[i]]) c.state.push_back(v.data());
-        c.t = t_ + f;
+        c.t = t0 + f;
         c.run_frame = f;
         c.sr = io.sample_rate;
         c.lane = l;
-        c.hop_frame = !node.rate.is_hop() || (t_ + f) % node.rate.hop == 0;
+        c.hop_frame = !node.rate.is_hop() || (t0 + f) % node.rate.hop == 0;
         c.input = [&](int ch) {
           const size_t k = size_t(ch - 1);
           return k < io.inputs.size() && f < int64_t(io.inputs[k].size()) ? double(io.inputs[k][f]) : 0.0;
@@ -69,20 +71,40 @@ class Interpreter final : public Executor {
       };
       for (int i = 0; i < n; ++i)
         if (g_.nodes[i]->rate.is_static()) eval(i);
-      for (f = 0; f < io.frames; ++f)
+      for (int64_t k = 0; k < io.frames; ++k) {
+        f = reverse_ ? io.frames - 1 - k : k;
         for (int i = 0; i < n; ++i) {
           const Node& node = *g_.nodes[i];
           if (node.rate.is_static()) continue;
-          if (node.rate.is_hop() && node.op->exec == Exec::AtRate && (t_ + f) % node.rate.hop != 0) continue;
+          if (node.rate.is_hop() && node.op->exec == Exec::AtRate && (t0 + f) % node.rate.hop != 0) continue;
           eval(i);
         }
+      }
     }
-    t_ += io.frames;
+    t_ = reverse_ ? t0 : t_ + io.frames;
   }
+
+  std::vector<double> read_state(int node, int var) const override {
+    const size_t count = state_[0][owner_[node]][var].size();
+    std::vector<double> out(count * lanes_);
+    for (int l = 0; l < lanes_; ++l)
+      for (size_t e = 0; e < count; ++e) out[e * lanes_ + l] = state_[l][owner_[node]][var][e];
+    return out;
+  }
+
+  void write_state(int node, int var, std::span<const double> values) override {
+    for (int l = 0; l < lanes_; ++l) {
+      auto& st = state_[l][owner_[node]][var];
+      for (size_t e = 0; e < st.size(); ++e) st[e] = values[e * lanes_ + l];
+    }
+  }
+
+  void seek(int64_t frame) override { t_ = frame; }
 
  private:
   const Graph& g_;
   int lanes_;
+  bool reverse_;
   int64_t t_ = 0;
   std::vector<int> owner_;  // node whose state this node uses (cells share one)
   std::vector<std::vector<int>> outputs_of_;

@@ -1,0 +1,280 @@
+// GradProgram: runs the forward and backward programs of autodiff/transform.hpp over a
+// run, segment by segment, with checkpoints (see include/dgen/grad.hpp).
+#include <algorithm>
+#include <bit>
+#include <cstdio>
+#include <numeric>
+#include <set>
+
+#include "analysis/graph.hpp"
+#include "autodiff/transform.hpp"
+#include "backend/c/c_executor.hpp"
+#include "backend/interp/interpreter.hpp"
+#include "dgen/error.hpp"
+#include "dgen/grad.hpp"
+#include "dgen/ops.hpp"
+#include "ir/op_table.hpp"
+#include "schedule/schedule.hpp"
+
+namespace dgen {
+namespace {
+
+Backend resolve_backend(Backend b) {
+  if (b != Backend::Auto) return b;
+  if (!c_compiler().empty()) return Backend::C;
+  std::fprintf(stderr, "dgen: warning: no C compiler found, using the interpreter (slow)\n");
+  return Backend::Interp;
+}
+
+int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
+
+// The state a forward segment starts from: every state variable but the tapes.
+using Checkpoint = std::vector<std::vector<double>>;
+
+}  // namespace
+
+// The forward and backward programs for one tape capacity.
+struct Compiled {
+  int64_t capacity = 0;
+  Differentiated d;
+  std::unique_ptr<Schedule> fwd, bwd;  // executors keep references: never moved
+  std::unique_ptr<Executor> fe, be;
+  int loss_node = -1;
+  std::vector<std::pair<int, int>> tapes;       // (forward tape_write, backward tape_read) nodes
+  std::vector<int> grad_nodes;                  // backward node of each d.grads entry
+  std::vector<std::pair<int, int>> checkpoint;  // forward (node, state var) pairs a checkpoint holds
+  size_t first_shown = 0;                       // forward output index of the first shown value
+};
+
+struct GradProgram::Impl {
+  Value loss;
+  RenderOptions options;
+  GradOptions grad_options;
+  Backend backend = Backend::Interp;
+  bool static_loss = false;
+  double tape_bytes_per_frame = 0;  // per lane
+  int64_t hop_lcm = 1;
+  std::vector<std::shared_ptr<ParamData>> params;
+  std::vector<NodeRef> shown;        // out() nodes of the loss graph, then the extra outputs
+  std::vector<size_t> extra_shown;   // position in `shown` of each extra output
+  std::vector<std::vector<float>> rendered;
+  std::unique_ptr<Compiled> compiled;
+  int64_t segment = 0;
+
+  Impl(const Value& l, RenderOptions o, GradOptions go) : loss(l), options(o), grad_options(go) {}
+
+  // Segment length for a run of n frames (also the tape capacity when there are tapes).
+  int64_t plan_segment(int64_t n) const {
+    n = std::max<int64_t>(n, 1);
+    if (grad_options.checkpoint > 0) return round_up(grad_options.checkpoint, hop_lcm);
+    const double per_frame = tape_bytes_per_frame * options.lanes;
+    if (per_frame == 0) return round_up(n, hop_lcm);
+    const auto fits = int64_t(double(grad_options.tape_budget_bytes) / per_frame) / hop_lcm * hop_lcm;
+    return std::min(std::max(fits, hop_lcm), round_up(int64_t(std::bit_ceil(uint64_t(n))), hop_lcm));
+  }
+
+  void compile(int64_t capacity) {
+    if (compiled && compiled->capacity == capacity) return;
+    compiled.reset();
+    auto c = std::make_unique<Compiled>();
+    c->capacity = capacity;
+    c->d = differentiate(loss, capacity);
+    std::vector<NodeRef> outs = c->d.forward_outputs();
+    c->first_shown = outs.size();
+    outs.insert(outs.end(), shown.begin(), shown.end());
+    c->fwd = std::make_unique<Schedule>(make_schedule(outs, options.lanes));
+    c->fe = make_executor(*c->fwd);
+    const Graph& fg = c->fwd->graph;
+    c->loss_node = fg.index.at(c->d.loss_sum.get());
+    if (!c->d.grads.empty()) {
+      c->bwd = std::make_unique<Schedule>(make_schedule(c->d.backward_outputs(), options.lanes));
+      c->bwd->reverse = true;
+      c->be = make_executor(*c->bwd);
+      for (const auto& g : c->d.grads) c->grad_nodes.push_back(c->bwd->graph.index.at(g.sum.get()));
+      for (const auto& t : c->d.tapes) {
+        auto r = c->bwd->graph.index.find(t.read.get());
+        if (r != c->bwd->graph.index.end()) c->tapes.push_back({fg.index.at(t.write.get()), r->second});
+      }
+    }
+    const OpDef* tape_write = &op_def("tape_write");
+    std::set<int> cells;
+    for (size_t i = 0; i < fg.nodes.size(); ++i) {
+      if (fg.nodes[i]->op == tape_write || (fg.cell_of[i] >= 0 && !cells.insert(fg.cell_of[i]).second)) continue;
+      for (size_t v = 0; v < c->fwd->state_vars[i].size(); ++v) c->checkpoint.push_back({int(i), int(v)});
+    }
+    compiled = std::move(c);
+  }
+
+  std::unique_ptr<Executor> make_executor(const Schedule& s) const {
+    return backend == Backend::C ? make_c_executor(s) : make_interpreter(s);
+  }
+
+  Checkpoint save() const {
+    Checkpoint cp;
+    for (auto [node, var] : compiled->checkpoint) cp.push_back(compiled->fe->read_state(node, var));
+    return cp;
+  }
+
+  void restore(const Checkpoint& cp, int64_t frame) {
+    for (size_t k = 0; k < cp.size(); ++k) {
+      auto [node, var] = compiled->checkpoint[k];
+      compiled->fe->write_state(node, var, cp[k]);
+    }
+    compiled->fe->seek(frame);
+  }
+
+  // Runs the forward program over frames [start, start + n) of the run.
+  void run_forward(int64_t start, int64_t n, const std::vector<InputChannel>& inputs) {
+    const Compiled& c = *compiled;
+    RunIO io;
+    io.frames = n;
+    io.sample_rate = options.sample_rate;
+    for (const InputChannel& in : inputs) {
+      if (in.channel < 1) throw Error("input channel must be >= 1");
+      if (io.inputs.size() < size_t(in.channel)) io.inputs.resize(size_t(in.channel));
+      const size_t from = std::min(in.samples.size(), size_t(start));
+      io.inputs[size_t(in.channel - 1)] = in.samples.subspan(from, std::min(in.samples.size() - from, size_t(n)));
+    }
+    io.outputs.assign(c.first_shown, nullptr);
+    for (size_t k = 0; k < shown.size(); ++k)
+      io.outputs.push_back(rendered[k].data() + start * shown[k]->size() * options.lanes);
+    c.fe->run(io);
+  }
+
+  void run_backward(int64_t n) {
+    RunIO io;
+    io.frames = n;
+    io.sample_rate = options.sample_rate;
+    io.outputs.assign(compiled->d.grads.size(), nullptr);
+    compiled->be->run(io);
+  }
+
+  double read_loss() const {
+    const std::vector<double> sums = compiled->fe->read_state(compiled->loss_node, 0);
+    return std::accumulate(sums.begin(), sums.end(), 0.0);
+  }
+
+  // Adds the backward program's gradient sums to the params' grads.
+  void collect_grads() const {
+    const int64_t lanes = options.lanes;
+    for (size_t k = 0; k < compiled->d.grads.size(); ++k) {
+      ParamData& p = *compiled->d.grads[k].param;
+      const std::vector<double> sum = compiled->be->read_state(compiled->grad_nodes[k], 0);
+      const int64_t m = numel(p.shape);
+      if (p.grad.size() != p.value.size()) p.grad.assign(p.value.size(), 0.0);
+      for (int64_t e = 0; e < m; ++e)
+        for (int64_t l = 0; l < lanes; ++l) p.grad[size_t(p.per_lane ? l * m + e : e)] += sum[size_t(e * lanes + l)];
+    }
+  }
+
+  double run(int64_t frames, const std::vector<InputChannel>& inputs, bool with_grad) {
+    if (frames < 0) throw Error("frames must be >= 0");
+    segment = plan_segment(frames);
+    compile(tape_bytes_per_frame > 0 ? segment : 1);
+    Compiled& c = *compiled;
+    for (size_t k = 0; k < shown.size(); ++k)
+      rendered[k].assign(size_t(frames * shown[k]->size() * options.lanes), 0.0f);
+    c.fe->reset();
+    // Forward: every segment from the first, keeping a checkpoint at each start. A static
+    // loss runs once (its programs have no frame part to differentiate).
+    const int64_t count = static_loss ? 1 : (frames + segment - 1) / segment;
+    auto length = [&](int64_t j) { return static_loss ? frames : std::min(segment, frames - j * segment); };
+    std::vector<Checkpoint> checkpoints;
+    for (int64_t j = 0; j < count; ++j) {
+      if (with_grad && j + 1 < count) checkpoints.push_back(save());
+      run_forward(j * segment, length(j), inputs);
+    }
+    const double loss_value = read_loss();
+    if (!with_grad || !c.be) return loss_value;
+    // Backward: every segment from the last, re-running its forward to fill the tape.
+    c.be->reset();
+    c.be->seek(static_loss ? 0 : frames);
+    for (int64_t j = count - 1; j >= 0; --j) {
+      if (j + 1 < count) {
+        restore(checkpoints[size_t(j)], j * segment);
+        run_forward(j * segment, length(j), inputs);
+      }
+      for (auto [write, read] : c.tapes) c.be->write_state(read, 0, c.fe->read_state(write, 0));
+      run_backward(static_loss ? 0 : length(j));
+    }
+    collect_grads();
+    return loss_value;
+  }
+};
+
+GradProgram::GradProgram(const Value& loss, RenderOptions options, GradOptions grad_options,
+                         std::vector<Value> outputs)
+    : impl_(std::make_unique<Impl>(loss, options, grad_options)) {
+  if (options.sample_rate <= 0) throw Error("sample rate must be > 0");
+  if (options.lanes < 1) throw Error("lanes must be >= 1, got " + std::to_string(options.lanes));
+  if (grad_options.checkpoint < 0) throw Error("checkpoint interval must be >= 0");
+  Impl& p = *impl_;
+  // Differentiating once up front reports ops without gradients now and tells how much
+  // tape a frame needs, which sets the segment length.
+  const Differentiated probe = differentiate(loss, 1);
+  p.static_loss = probe.static_loss;
+  p.tape_bytes_per_frame = probe.tape_bytes_per_frame();
+  p.hop_lcm = probe.hop_lcm;
+  const OpDef* out_op = &op_def("out");
+  const Graph g = build_graph({loss.node()});
+  std::vector<NodeRef> outs(g.nodes.size());  // the out() nodes, by graph index
+  for (const Node* n : g.nodes) {
+    if (n->param) p.params.push_back(n->param);
+    for (const NodeRef& in : n->inputs)
+      if (in->op == out_op) outs[size_t(g.index.at(in.get()))] = in;
+  }
+  if (loss.node()->op == out_op) outs[size_t(g.index.at(loss.node().get()))] = loss.node();
+  for (const NodeRef& o : outs)
+    if (o && o->attrs.ints[0] >= 1) p.shown.push_back(o);
+  for (const Value& v : outputs) {
+    const NodeRef node = v.node()->op == out_op ? v.node() : make("out", {v}, {{0}, {}}).node();
+    auto it = std::find(p.shown.begin(), p.shown.end(), node);
+    p.extra_shown.push_back(size_t(it - p.shown.begin()));
+    if (it == p.shown.end()) p.shown.push_back(node);
+  }
+  p.rendered.resize(p.shown.size());
+  p.backend = resolve_backend(options.backend);
+}
+
+GradProgram::~GradProgram() = default;
+GradProgram::GradProgram(GradProgram&&) noexcept = default;
+GradProgram& GradProgram::operator=(GradProgram&&) noexcept = default;
+
+double GradProgram::run(int64_t frames, const std::vector<InputChannel>& inputs) {
+  return impl_->run(frames, inputs, true);
+}
+double GradProgram::forward(int64_t frames, const std::vector<InputChannel>& inputs) {
+  return impl_->run(frames, inputs, false);
+}
+
+std::span<const float> GradProgram::output(size_t index) const {
+  return impl_->rendered.at(impl_->extra_shown.at(index));
+}
+
+std::span<const float> GradProgram::channel(int channel) const {
+  for (size_t k = 0; k < impl_->shown.size(); ++k)
+    if (impl_->shown[k]->attrs.ints[0] == channel) return impl_->rendered[k];
+  throw Error("the loss reads no out() on channel " + std::to_string(channel));
+}
+
+std::vector<Param> GradProgram::params() const {
+  std::vector<Param> out;
+  for (const auto& p : impl_->params) out.emplace_back(p);
+  return out;
+}
+
+int64_t GradProgram::segment_frames() const { return impl_->segment; }
+Backend GradProgram::backend() const { return impl_->backend; }
+
+std::string GradProgram::describe() const {
+  const Compiled* c = impl_->compiled.get();
+  if (!c) return "not compiled yet (the first run compiles)\n";
+  return "forward program:\n" + c->fwd->describe() + (c->bwd ? "backward program (reverse time):\n" + c->bwd->describe() : "");
+}
+
+double backward(const Value& loss, int64_t frames, const RenderOptions& options,
+                const std::vector<InputChannel>& inputs, const GradOptions& grad_options) {
+  return GradProgram(loss, options, grad_options).run(frames, inputs);
+}
+
+}  // namespace dgen

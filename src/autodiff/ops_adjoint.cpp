@@ -1,0 +1,155 @@
+// Primitives that adjoint rules need and no forward op provides: summing an adjoint over
+// broadcast dimensions (sum_to), the reverse-time scatter of a delay line's adjoint
+// (delay_adjoint) and the slope of a delay's interpolation (delay_slope, a forward value
+// the backward reads from the tape).
+#include <cmath>
+
+#include "dgen/error.hpp"
+#include "ir/op_table.hpp"
+#include "ops/broadcast.hpp"
+#include "ops/emit_util.hpp"
+
+namespace dgen {
+namespace {
+
+// sum_to(x): attrs.ints = the result shape S. x and S broadcast to a common shape C;
+// element s of the result is the sum of x over the elements of C that map onto s (so a
+// smaller x is expanded and a larger one summed down).
+void register_sum_to() {
+  OpDef op;
+  op.name = "sum_to";
+  op.min_inputs = op.max_inputs = 1;
+  op.shape = [](const std::vector<Shape>& in, const Attrs& a) {
+    broadcast_shapes({in[0], a.ints}, "sum_to");
+    return Shape(a.ints);
+  };
+  op.eval = [](EvalCtx& c) {
+    const Shape& x = c.node.inputs[0]->shape;
+    const Shape common = broadcast_shapes({x, c.node.shape}, "sum_to");
+    for (int64_t e = 0; e < c.node.size(); ++e) c.out[e] = 0;
+    for (int64_t k = 0; k < numel(common); ++k)
+      c.out[broadcast_index(common, c.node.shape, k)] += c.in[0][broadcast_index(common, x, k)];
+  };
+  op.emit = [](EmitCtx& c) {
+    const Shape& x = c.node.inputs[0]->shape;
+    const Shape common = broadcast_shapes({x, c.node.shape}, "sum_to");
+    emit_loop(c, c.node.size(), "e", c.out("e") + " = 0.0f;");
+    emit_loop(c, numel(common), "k_",
+              c.out(broadcast_index_expr(common, c.node.shape, "k_")) + " += " +
+                  c.in(0, broadcast_index_expr(common, x, "k_")) + ";");
+  };
+  register_op(std::move(op));
+}
+
+// The part of a delay's interpolation both delay ops share, as C: from the delay time
+// expression d and `max`, declares di_ (whole frames back) and fr_ (the fraction) after
+// clamping d to [0, max - 1] as the delay does, and in_ (d was not clamped).
+std::string c_delay_split(const std::string& d, int64_t max) {
+  const std::string hi = c_float(double(max - 1));
+  return "float d_ = " + d + "; const int in_ = d_ >= 0.0f && d_ <= " + hi + "; d_ = d_ < 0.0f ? 0.0f : (d_ > " + hi +
+         " ? " + hi + " : d_); const int64_t di_ = (int64_t)d_; const float fr_ = d_ - (float)di_;";
+}
+
+struct DelaySplit {
+  int64_t di;
+  double frac;
+  bool inside;  // d was not clamped
+};
+DelaySplit delay_split(double d, int64_t max) {
+  const bool inside = d >= 0 && d <= double(max - 1);
+  d = d < 0 ? 0 : d > double(max - 1) ? double(max - 1) : d;
+  const auto di = static_cast<int64_t>(std::floor(d));
+  return {di, d - double(di), inside};
+}
+
+int64_t ring_slot(int64_t frame, int64_t m) { return ((frame % m) + m) % m; }
+
+Shape delay_shape(const std::string& op, const std::vector<Shape>& in, const Attrs& a) {
+  if (a.ints.size() != 1 || a.ints[0] < 1) throw Error(op + ": max must be >= 1");
+  return broadcast_shapes(in, op);
+}
+
+// delay_adjoint(g, d): attrs.ints = {max}. Run in reverse time beside a delay(x, d, max):
+// at frame t it scatters the output adjoint g into the adjoints of x[t - di] and
+// x[t - di - 1] (weights 1 - frac and frac), kept in a ring of frames t - max .. t, and
+// emits the adjoint of x[t], now complete, clearing its slot. The ring is indexed by the
+// frame counter, so the program can run in segments.
+void register_delay_adjoint() {
+  OpDef op;
+  op.name = "delay_adjoint";
+  op.min_inputs = op.max_inputs = 2;
+  op.stateful = true;
+  op.rate = [](const std::vector<Rate>&, const Attrs&) { return Rate::frame(); };
+  op.shape = [](const std::vector<Shape>& in, const Attrs& a) { return delay_shape("delay_adjoint", in, a); };
+  op.state = [](const Node& n) { return std::vector<StateVar>{{"ring", n.size() * (n.attrs.ints[0] + 1), true}}; };
+  op.eval = [](EvalCtx& c) {
+    const int64_t max = c.node.attrs.ints[0], m = max + 1;
+    for (int64_t e = 0; e < c.node.size(); ++e) {
+      double* ring = c.state[0] + e * m;
+      const double g = c.in[0][broadcast_index(c.node.shape, c.node.inputs[0]->shape, e)];
+      const DelaySplit s = delay_split(c.in[1][broadcast_index(c.node.shape, c.node.inputs[1]->shape, e)], max);
+      if (c.t - s.di >= 0) ring[ring_slot(c.t - s.di, m)] += (1 - s.frac) * g;
+      if (c.t - s.di - 1 >= 0) ring[ring_slot(c.t - s.di - 1, m)] += s.frac * g;
+      double& now = ring[ring_slot(c.t, m)];
+      c.out[e] = now;
+      now = 0;
+    }
+  };
+  op.emit = [](EmitCtx& c) {
+    const int64_t max = c.node.attrs.ints[0], m = max + 1;
+    const std::string g = c.in(0, broadcast_index_expr(c.node.shape, c.node.inputs[0]->shape, "e"));
+    const std::string d = c.in(1, broadcast_index_expr(c.node.shape, c.node.inputs[1]->shape, "e"));
+    const std::string ring = "e * " + str(m) + " + ";
+    emit_loop(c, c.node.size(), "e",
+              c_delay_split(d, max) + " (void)in_; const double g_ = " + g + "; const int64_t ta_ = " + c.t +
+                  " - di_; if (ta_ >= 0) " + c.state(0, ring + "ta_ % " + str(m)) +
+                  " += (1.0 - (double)fr_) * g_; if (ta_ >= 1) " + c.state(0, ring + "(ta_ - 1) % " + str(m)) +
+                  " += (double)fr_ * g_; const int64_t tn_ = " + c.t + " % " + str(m) + "; " + c.out("e") +
+                  " = (float)" + c.state(0, ring + "tn_") + "; " + c.state(0, ring + "tn_") + " = 0.0;");
+  };
+  register_op(std::move(op));
+}
+
+// delay_slope(x, d): attrs.ints = {max}. d/dd of delay(x, d, max): x[t - di - 1] - x[t - di]
+// (the right slope at whole d), 0 where the delay clamps d. A forward op with its own
+// ring (float, like the delay's), indexed by the frame counter.
+void register_delay_slope() {
+  OpDef op;
+  op.name = "delay_slope";
+  op.min_inputs = op.max_inputs = 2;
+  op.stateful = true;
+  op.rate = [](const std::vector<Rate>&, const Attrs&) { return Rate::frame(); };
+  op.shape = [](const std::vector<Shape>& in, const Attrs& a) { return delay_shape("delay_slope", in, a); };
+  op.state = [](const Node& n) { return std::vector<StateVar>{{"ring", n.size() * (n.attrs.ints[0] + 1), false}}; };
+  op.eval = [](EvalCtx& c) {
+    const int64_t max = c.node.attrs.ints[0], m = max + 1;
+    for (int64_t e = 0; e < c.node.size(); ++e) {
+      double* ring = c.state[0] + e * m;
+      ring[ring_slot(c.t, m)] = c.in[0][broadcast_index(c.node.shape, c.node.inputs[0]->shape, e)];
+      const DelaySplit s = delay_split(c.in[1][broadcast_index(c.node.shape, c.node.inputs[1]->shape, e)], max);
+      c.out[e] = s.inside ? ring[ring_slot(c.t - s.di - 1, m)] - ring[ring_slot(c.t - s.di, m)] : 0.0;
+    }
+  };
+  op.emit = [](EmitCtx& c) {
+    const int64_t max = c.node.attrs.ints[0], m = max + 1;
+    const std::string x = c.in(0, broadcast_index_expr(c.node.shape, c.node.inputs[0]->shape, "e"));
+    const std::string d = c.in(1, broadcast_index_expr(c.node.shape, c.node.inputs[1]->shape, "e"));
+    const std::string ring = "e * " + str(m) + " + ";
+    emit_loop(c, c.node.size(), "e",
+              "const int64_t w_ = " + c.t + " % " + str(m) + "; " + c.state(0, ring + "w_") + " = " + x + "; " +
+                  c_delay_split(d, max) + " int64_t ia_ = w_ - di_; if (ia_ < 0) ia_ += " + str(m) +
+                  "; int64_t ib_ = ia_ - 1; if (ib_ < 0) ib_ += " + str(m) + "; " + c.out("e") + " = in_ ? " +
+                  c.state(0, ring + "ib_") + " - " + c.state(0, ring + "ia_") + " : 0.0f;");
+  };
+  register_op(std::move(op));
+}
+
+}  // namespace
+
+void register_adjoint_ops() {
+  register_sum_to();
+  register_delay_adjoint();
+  register_delay_slope();
+}
+
+}  // namespace dgen

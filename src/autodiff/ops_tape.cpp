@@ -1,0 +1,168 @@
+// The ops that connect the forward and backward programs of autodiff to the host:
+// tapes (forward values the backward reads), frame sums (the loss, and the gradients
+// of static values, summed over frames in float64) and the two ops that move adjoints
+// between rates (hop_sum, hop_gate). The host moves their state between programs
+// through Executor::read_state / write_state.
+#include "dgen/error.hpp"
+#include "ir/op_table.hpp"
+#include "ops/broadcast.hpp"
+#include "ops/emit_util.hpp"
+
+namespace dgen {
+
+void register_adjoint_ops();  // ops_adjoint.cpp
+
+namespace {
+
+Rate frame_rate(const std::vector<Rate>&, const Attrs&) { return Rate::frame(); }
+
+// Tape slots: a tape holds `capacity` frames of a value that changes every `hop` frames;
+// run frame rf (a segment starts on a hop frame) uses slot rf / hop.
+int64_t tape_slots(const Node& n) { return (n.attrs.ints.at(0) + n.attrs.ints.at(1) - 1) / n.attrs.ints.at(1); }
+
+void check_tape_attrs(const std::string& op, const Attrs& a, size_t min_ints) {
+  if (a.ints.size() < min_ints || a.ints[0] < 1 || a.ints[1] < 1)
+    throw Error(op + ": expected attributes {capacity >= 1, hop >= 1}");
+}
+
+// tape_write(x): attrs.ints = {capacity, hop}. Stores x into its slot; passes x on.
+void register_tape_write() {
+  OpDef op;
+  op.name = "tape_write";
+  op.min_inputs = op.max_inputs = 1;
+  op.shape = [](const std::vector<Shape>& in, const Attrs& a) {
+    check_tape_attrs("tape_write", a, 2);
+    return in[0];
+  };
+  op.state = [](const Node& n) { return std::vector<StateVar>{{"tape", tape_slots(n) * n.size(), true}}; };
+  op.eval = [](EvalCtx& c) {
+    const int64_t m = c.node.size(), base = c.run_frame / c.node.attrs.ints[1] * m;
+    for (int64_t e = 0; e < m; ++e) c.out[e] = c.state[0][base + e] = c.in[0][e];
+  };
+  op.emit = [](EmitCtx& c) {
+    const int64_t m = c.node.size();
+    c.line("{ const int64_t s_ = " + c.run_frame + " / " + str(c.node.attrs.ints[1]) + " * " + str(m) + ";");
+    emit_loop(c, m, "e",
+              c.out("e") + " = " + c.in(0, "e") + "; " + c.state(0, "s_ + e") + " = (double)" + c.out("e") + ";");
+    c.line("}");
+  };
+  register_op(std::move(op));
+}
+
+// tape_read(): attrs.ints = {capacity, hop, shape...}. The taped value of the current
+// frame (a hop value: the one its last hop frame computed), every frame.
+void register_tape_read() {
+  OpDef op;
+  op.name = "tape_read";
+  op.rate = frame_rate;
+  op.shape = [](const std::vector<Shape>&, const Attrs& a) {
+    check_tape_attrs("tape_read", a, 2);
+    return Shape(a.ints.begin() + 2, a.ints.end());
+  };
+  op.state = [](const Node& n) { return std::vector<StateVar>{{"tape", tape_slots(n) * n.size(), true}}; };
+  op.eval = [](EvalCtx& c) {
+    const int64_t m = c.node.size(), base = c.run_frame / c.node.attrs.ints[1] * m;
+    for (int64_t e = 0; e < m; ++e) c.out[e] = c.state[0][base + e];
+  };
+  op.emit = [](EmitCtx& c) {
+    const int64_t m = c.node.size();
+    c.line("{ const int64_t s_ = " + c.run_frame + " / " + str(c.node.attrs.ints[1]) + " * " + str(m) + ";");
+    emit_loop(c, m, "e", c.out("e") + " = (float)" + c.state(0, "s_ + e") + ";");
+    c.line("}");
+  };
+  register_op(std::move(op));
+}
+
+// frame_sum(x): attrs.ints = {every_frame}. Adds x into a float64 sum each time it runs:
+// every frame when every_frame is 1, else at x's rate (once per run for a static x).
+// Its value is the running sum; the host reads the sum from its state.
+void register_frame_sum() {
+  OpDef op;
+  op.name = "frame_sum";
+  op.min_inputs = op.max_inputs = 1;
+  op.stateful = true;
+  op.shape = [](const std::vector<Shape>& in, const Attrs& a) {
+    if (a.ints.size() != 1) throw Error("frame_sum: expected attribute {every_frame}");
+    return in[0];
+  };
+  op.rate = [](const std::vector<Rate>& in, const Attrs& a) { return a.ints[0] ? Rate::frame() : in[0]; };
+  op.state = [](const Node& n) { return std::vector<StateVar>{{"sum", n.size(), true}}; };
+  op.eval = [](EvalCtx& c) {
+    for (int64_t e = 0; e < c.node.size(); ++e) c.out[e] = c.state[0][e] += c.in[0][e];
+  };
+  op.emit = [](EmitCtx& c) {
+    emit_loop(c, c.node.size(), "e",
+              c.state(0, "e") + " += (double)" + c.in(0, "e") + "; " + c.out("e") + " = (float)" +
+                  c.state(0, "e") + ";");
+  };
+  register_op(std::move(op));
+}
+
+// hop_sum(x): attrs.ints = {hop}. The adjoint of a hop value held for `hop` frames: sums
+// x every frame and, on hop frames, emits the sum and starts again. Run in reverse time,
+// a hop frame closes the window of the frames held after it.
+void register_hop_sum() {
+  OpDef op;
+  op.name = "hop_sum";
+  op.min_inputs = op.max_inputs = 1;
+  op.exec = Exec::EveryFrame;
+  op.stateful = true;
+  op.shape = [](const std::vector<Shape>& in, const Attrs& a) {
+    if (a.ints.size() != 1 || a.ints[0] < 2) throw Error("hop_sum: expected attribute {hop >= 2}");
+    return in[0];
+  };
+  op.rate = [](const std::vector<Rate>&, const Attrs& a) { return Rate::every(a.ints[0]); };
+  op.state = [](const Node& n) { return std::vector<StateVar>{{"sum", n.size(), true}}; };
+  op.eval = [](EvalCtx& c) {
+    for (int64_t e = 0; e < c.node.size(); ++e) {
+      c.state[0][e] += c.in[0][e];
+      if (c.t % c.node.attrs.ints[0] != 0) continue;
+      c.out[e] = c.state[0][e];
+      c.state[0][e] = 0;
+    }
+  };
+  op.emit = [](EmitCtx& c) {
+    const int64_t m = c.node.size();
+    emit_loop(c, m, "e", c.state(0, "e") + " += (double)" + c.in(0, "e") + ";");
+    c.line("if (" + c.t + " % " + str(c.node.attrs.ints[0]) + " == 0) {");
+    emit_loop(c, m, "e", c.out("e") + " = (float)" + c.state(0, "e") + "; " + c.state(0, "e") + " = 0.0;");
+    c.line("}");
+  };
+  register_op(std::move(op));
+}
+
+// hop_gate(x): attrs.ints = {hop}. x on frames t ≡ 0 mod hop, 0 on the others: the
+// contribution of a hop node to a faster input lands on its hop frames only.
+void register_hop_gate() {
+  OpDef op;
+  op.name = "hop_gate";
+  op.min_inputs = op.max_inputs = 1;
+  op.rate = frame_rate;
+  op.shape = [](const std::vector<Shape>& in, const Attrs& a) {
+    if (a.ints.size() != 1 || a.ints[0] < 2) throw Error("hop_gate: expected attribute {hop >= 2}");
+    return in[0];
+  };
+  op.eval = [](EvalCtx& c) {
+    const bool on = c.t % c.node.attrs.ints[0] == 0;
+    for (int64_t e = 0; e < c.node.size(); ++e) c.out[e] = on ? c.in[0][e] : 0.0;
+  };
+  op.emit = [](EmitCtx& c) {
+    emit_loop(c, c.node.size(), "e",
+              c.out("e") + " = " + c.t + " % " + str(c.node.attrs.ints[0]) + " == 0 ? " + c.in(0, "e") +
+                  " : 0.0f;");
+  };
+  register_op(std::move(op));
+}
+
+}  // namespace
+
+void register_autodiff_ops() {
+  register_tape_write();
+  register_tape_read();
+  register_frame_sum();
+  register_hop_sum();
+  register_hop_gate();
+  register_adjoint_ops();
+}
+
+}  // namespace dgen

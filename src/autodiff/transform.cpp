@@ -1,0 +1,214 @@
+#include "autodiff/transform.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <optional>
+#include <unordered_map>
+
+#include "analysis/graph.hpp"
+#include "autodiff/adjoint.hpp"
+#include "dgen/error.hpp"
+#include "dgen/ops.hpp"
+#include "ir/op_table.hpp"
+
+namespace dgen {
+
+class AdjointBuilder {
+ public:
+  AdjointBuilder(const Value& loss, int64_t tape_frames)
+      : g_(build_graph({loss.node()})), capacity_(tape_frames), static_loss_(loss.rate().is_static()) {
+    if (tape_frames < 1) throw Error("tape capacity must be >= 1 frame");
+    collect_refs(loss.node());
+    find_active(g_.index.at(loss.node().get()));
+  }
+
+  Differentiated build(const Value& loss) {
+    Differentiated d;
+    d.static_loss = static_loss_;
+    const int root = g_.index.at(loss.node().get());
+    Value seed = loss.shape().empty() ? Value(1.0) : make("sum_to", {Value(1.0)}, {loss.shape(), {}});
+    if (active_[root]) accumulate(root, seed, static_loss_ ? Rate::constant() : Rate::frame());
+    for (int i = int(g_.nodes.size()) - 1; i >= 0; --i) visit(i);
+    for (size_t c = 0; c < g_.cells.size(); ++c)
+      if (cells_[c] && cell_adj_[c]) cells_[c]->write(*cell_adj_[c]);
+    for (size_t i = 0; i < g_.nodes.size(); ++i)
+      if (g_.nodes[i]->param && adj_[i])
+        d.grads.push_back({g_.nodes[i]->param, make("frame_sum", {*adj_[i]}, {{static_loss_ ? 0 : 1}, {}}).node()});
+    d.loss_sum = make("frame_sum", {loss}, {{static_loss_ ? 0 : 1}, {}}).node();
+    for (auto& [x, read] : tapes_) {
+      const int64_t hop = tape_hop(*x);
+      d.tapes.push_back({make("tape_write", {Value(x)}, {{capacity_, hop}, {}}).node(), read, x->size(), hop});
+    }
+    for (const Node* n : g_.nodes)
+      if (n->rate.is_hop()) d.hop_lcm = std::lcm(d.hop_lcm, n->rate.hop);
+    return d;
+  }
+
+  // ---- what AdjointCtx asks ----------------------------------------------------------
+  const std::optional<Value>& adjoint(int i) const { return adj_[i]; }
+  bool active_input(int i, int pos) const { return active_[g_.inputs[i][pos]]; }
+  const NodeRef& ref(int i) const { return refs_[i]; }
+
+  // A forward value as the backward program reads it at the current frame: a static
+  // value is itself (the backward program computes it again); any other is taped.
+  Value read_forward(const NodeRef& x) {
+    if (x->rate.is_static()) return Value(x);
+    if (auto it = tape_of_.find(x.get()); it != tape_of_.end()) return Value(tapes_[it->second].second);
+    std::vector<int64_t> ints{capacity_, tape_hop(*x)};
+    ints.insert(ints.end(), x->shape.begin(), x->shape.end());
+    NodeRef read = make("tape_read", {}, {ints, {}}).node();
+    tape_of_[x.get()] = tapes_.size();
+    tapes_.push_back({x, read});
+    return Value(read);
+  }
+
+  void add(int user, int pos, Value v) {
+    const int j = g_.inputs[user][pos];
+    if (!active_[j]) return;
+    accumulate(j, std::move(v), timing(*g_.nodes[user]));
+  }
+
+  std::optional<Value> cell_next(int write) {
+    const int c = g_.cell_of[write];
+    const auto& cn = g_.cells[c];
+    if (write != *std::max_element(cn.writes.begin(), cn.writes.end())) return std::nullopt;
+    if (!cells_[c]) cells_[c] = History(cn.cell->shape, {}, cn.cell->hop);
+    return cells_[c]->read();
+  }
+
+  void add_to_cell(int read, const Value& v) {
+    auto& sum = cell_adj_[g_.cell_of[read]];
+    sum = sum ? *sum + v : v;
+  }
+
+ private:
+  static int64_t tape_hop(const Node& x) { return x.rate.is_hop() ? x.rate.hop : 1; }
+
+  // When a node's adjoint rule runs: at its rate; a static node's adjoint is a value per
+  // frame (summed over frames at the params) unless the loss itself is static.
+  Rate timing(const Node& n) const {
+    if (n.rate.is_static()) return static_loss_ ? Rate::constant() : Rate::frame();
+    return n.rate;
+  }
+
+  // Adds contribution v, made at timing `from`, to the adjoint of node j: summed over
+  // broadcast dimensions, then moved to j's timing (a hop contribution lands on its hop
+  // frames only; contributions to a hop value are summed over the frames it is held).
+  void accumulate(int j, Value v, Rate from) {
+    const Node& x = *g_.nodes[j];
+    if (v.shape() != x.shape) v = make("sum_to", {v}, {x.shape, {}});
+    const Rate to = timing(x);
+    if (from != to) {
+      if (from.is_hop()) v = make("hop_gate", {v}, {{from.hop}, {}});
+      if (to.is_hop()) v = make("hop_sum", {v}, {{to.hop}, {}});
+    }
+    adj_[j] = adj_[j] ? *adj_[j] + v : v;
+  }
+
+  void visit(int i) {
+    const Node& node = *g_.nodes[i];
+    if (!active_[i] || node.param || node.op->zero_derivative) return;
+    // A cell write can receive adjoint from the next frame's reads even when its own
+    // output has none.
+    if (!adj_[i] && !node.state_cell()) return;
+    if (!node.op->adjoint) throw Error("no gradient for op '" + node.op->name + "'");
+    AdjointCtx ctx{node, i, *this};
+    node.op->adjoint(ctx);
+  }
+
+  // Shared handles for the graph's nodes (the graph holds raw pointers).
+  void collect_refs(const NodeRef& loss) {
+    refs_.resize(g_.nodes.size());
+    refs_[g_.index.at(loss.get())] = loss;
+    for (const Node* n : g_.nodes) {
+      for (const NodeRef& in : n->inputs) refs_[g_.index.at(in.get())] = in;
+      if (n->cell)
+        for (const NodeRef& w : n->cell->writes) refs_[g_.index.at(w.get())] = w;
+    }
+  }
+
+  // Active nodes: those that depend on a param and that the loss depends on, where a
+  // cell's reads depend on its writes (state edges) in both directions.
+  void find_active(int root) {
+    const int n = int(g_.nodes.size());
+    std::vector<bool> needs(n, false), reaches(n, false);
+    reaches[root] = true;
+    for (bool changed = true; changed;) {
+      changed = false;
+      auto set = [&](std::vector<bool>& v, int i) {
+        if (!v[i]) v[i] = changed = true;
+      };
+      for (int i = 0; i < n; ++i) {
+        if (g_.nodes[i]->param) set(needs, i);
+        for (int j : g_.inputs[i])
+          if (needs[j]) set(needs, i);
+      }
+      for (int i = n - 1; i >= 0; --i)
+        if (reaches[i])
+          for (int j : g_.inputs[i]) set(reaches, j);
+      for (const auto& cn : g_.cells) {
+        for (int w : cn.writes)
+          if (needs[w])
+            for (int r : cn.reads) set(needs, r);
+        for (int r : cn.reads)
+          if (reaches[r])
+            for (int w : cn.writes) set(reaches, w);
+      }
+    }
+    active_.assign(n, false);
+    for (int i = 0; i < n; ++i) active_[i] = needs[i] && reaches[i];
+    adj_.resize(n);
+    cells_.resize(g_.cells.size());
+    cell_adj_.resize(g_.cells.size());
+  }
+
+  Graph g_;
+  int64_t capacity_;
+  bool static_loss_;
+  std::vector<NodeRef> refs_;
+  std::vector<bool> active_;
+  std::vector<std::optional<Value>> adj_;
+  std::vector<std::pair<NodeRef, NodeRef>> tapes_;  // forward value -> its tape_read, in order made
+  std::unordered_map<const Node*, size_t> tape_of_;  // forward value -> index in tapes_
+  std::vector<std::optional<History>> cells_;       // backward cell of each forward cell
+  std::vector<std::optional<Value>> cell_adj_;      // the reads' adjoints, per cell
+};
+
+// ---- AdjointCtx ------------------------------------------------------------------------
+
+bool AdjointCtx::has_grad() const { return builder.adjoint(index).has_value(); }
+Value AdjointCtx::grad() const { return builder.adjoint(index).value_or(Value(0.0)); }
+bool AdjointCtx::needs(int input) const { return builder.active_input(index, input); }
+Value AdjointCtx::in(int input) const { return builder.read_forward(node.inputs[size_t(input)]); }
+Value AdjointCtx::out() const { return builder.read_forward(builder.ref(index)); }
+Value AdjointCtx::forward(const Value& v) const { return builder.read_forward(v.node()); }
+void AdjointCtx::add(int input, const Value& v) const { builder.add(index, input, v); }
+std::optional<Value> AdjointCtx::cell_next() const { return builder.cell_next(index); }
+void AdjointCtx::add_to_cell(const Value& v) const { builder.add_to_cell(index, v); }
+
+// ---- Differentiated --------------------------------------------------------------------
+
+std::vector<NodeRef> Differentiated::forward_outputs() const {
+  std::vector<NodeRef> out{loss_sum};
+  for (const Tape& t : tapes) out.push_back(t.write);
+  return out;
+}
+
+std::vector<NodeRef> Differentiated::backward_outputs() const {
+  std::vector<NodeRef> out;
+  for (const Grad& g : grads) out.push_back(g.sum);
+  return out;
+}
+
+double Differentiated::tape_bytes_per_frame() const {
+  double bytes = 0;
+  for (const Tape& t : tapes) bytes += 8.0 * double(t.elements) / double(t.hop);
+  return bytes;
+}
+
+Differentiated differentiate(const Value& loss, int64_t tape_frames) {
+  AdjointBuilder builder(loss, tape_frames);
+  return builder.build(loss);
+}
+
+}  // namespace dgen

@@ -1,0 +1,49 @@
+// Autodiff as a graph -> graph transform (DESIGN §1, §2).
+//
+// From the graph of a loss it builds two programs of ordinary ops: the forward program
+// (the loss graph, plus a float64 sum of the loss over frames and tape writes of every
+// forward value the backward reads) and the backward program (adjoint rules of the op
+// table applied in reverse topological order; it runs in reverse time and ends in one
+// float64 sum over frames of each param's adjoint). Both are scheduled and rendered
+// like any other program.
+#pragma once
+#include <memory>
+#include <vector>
+
+#include "dgen/param.hpp"
+#include "ir/node.hpp"
+
+namespace dgen {
+
+struct Differentiated {
+  bool static_loss = false;  // the loss is static: both programs are static only
+  NodeRef loss_sum;          // forward: frame_sum of the loss
+  struct Tape {
+    NodeRef write;  // forward tape_write
+    NodeRef read;   // backward tape_read, same capacity, hop and shape
+    int64_t elements = 0, hop = 1;
+  };
+  std::vector<Tape> tapes;
+  struct Grad {
+    std::shared_ptr<ParamData> param;
+    NodeRef sum;  // backward frame_sum of the param's adjoint (one per lane)
+  };
+  std::vector<Grad> grads;
+  // Every hop of the forward program divides it: segments start on multiples of it, so
+  // every hop value is recomputed on a segment's first frame.
+  int64_t hop_lcm = 1;
+
+  std::vector<NodeRef> forward_outputs() const;   // loss_sum, then the tape writes
+  std::vector<NodeRef> backward_outputs() const;  // the gradient sums
+  // Tape bytes one lane needs per frame.
+  double tape_bytes_per_frame() const;
+};
+
+// Differentiates Σ_t loss[t] over a run (a static loss: its value; a tensor loss: the
+// sum of its elements) with respect to every param it reads. Tapes hold `tape_frames`
+// frames, the longest segment the programs can run. Throws dgen::Error ("no gradient
+// for op 'X'") when an adjoint reaches an op that has no rule and is not marked
+// zero_derivative.
+Differentiated differentiate(const Value& loss, int64_t tape_frames);
+
+}  // namespace dgen

@@ -1,0 +1,46 @@
+// Generates the C source of a real-time plugin (SPEC §8, include/dgen/plugin.h): the
+// program's dgen_run (render_c) made static, plus the five exported ABI functions.
+//
+// The state block a host allocates is the program's arena followed by a few words the
+// plugin keeps for itself. dgen_state_init_v1 fills the arena from a read-only image
+// made at compile time by init_arena (literals, initial state, default params), so the
+// library has no mutable static data and instances never share memory.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dgen/param.hpp"
+#include "schedule/schedule.hpp"
+
+namespace dgen {
+
+struct PluginSpec {
+  // Scalar params in set_param index order; their current values are the defaults.
+  // Params the graph does not read may be listed (setting them does nothing).
+  std::vector<std::shared_ptr<ParamData>> params;
+  // The host's inputs[k] feeds `in(input_channels[k])`.
+  std::vector<int> input_channels;
+  // Used when the host passes no context.
+  double sample_rate = 44100;
+};
+
+// Frames rendered between two checks for non-finite output. Checks (and the state
+// resets they cause) happen on multiples of this count since the last reset, whatever
+// the host's block size, so output never depends on how a stream is split.
+constexpr int64_t kPluginCheckFrames = 256;
+
+// Bytes of one instance's state for `schedule`.
+int64_t plugin_state_size(const Schedule& schedule);
+
+// Requires schedule.lanes == 1 and scalar outputs (one host channel per output).
+// Throws dgen::Error otherwise.
+std::string plugin_source(const Schedule& schedule, const PluginSpec& spec);
+
+// Compiles the plugin source in `c_path` into the shared library `so_path` with the C
+// backend's compiler and flags (compiler.hpp). Throws dgen::Error when no compiler is
+// found or compilation fails (with the compiler's output).
+void compile_plugin(const std::string& c_path, const std::string& so_path);
+
+}  // namespace dgen

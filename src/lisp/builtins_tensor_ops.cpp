@@ -1,0 +1,128 @@
+// Tensor operators (SPEC §2.4): views, reductions, linear algebra and reads. Their
+// settings (@shape, @axes, @ranges, @padding, @repeats, @axis) may also be given as a
+// second positional argument: (reshape x [4 2]) = (reshape x @shape [4 2]).
+#include "lisp/builtins.hpp"
+#include "lisp/limits.hpp"
+
+namespace dgen::lisp {
+namespace {
+
+constexpr int64_t kMaxAxis = 64;
+
+// The setting `name`: argument 2 or the attribute (exactly one of them).
+Datum setting(Call& c, std::string_view name, bool required) {
+  if (c.size() > 1) {
+    if (c.has(name)) c.fail_at(c.attr_pos(name), c.op() + ": " + std::string(name) + " is given both as argument 2 and as @" + std::string(name));
+    return c.arg(1);
+  }
+  if (!c.has(name) && required) c.fail(c.op() + " needs @" + std::string(name));
+  return c.attr(name);
+}
+
+Pos setting_pos(Call& c, std::string_view name) { return c.size() > 1 ? c.arg_pos(1) : c.attr_pos(name); }
+
+std::string setting_name(Call& c, std::string_view name) { return c.op() + ": @" + std::string(name); }
+
+Shape shape_setting(Call& c, std::string_view name) {
+  return c.as_shape(setting(c, name, true), setting_pos(c, name), setting_name(c, name));
+}
+
+std::vector<int64_t> integers_setting(Call& c, std::string_view name) {
+  return c.as_integers(setting(c, name, true), setting_pos(c, name), setting_name(c, name));
+}
+
+std::optional<int64_t> axis_setting(Call& c, bool required) {
+  const Datum d = setting(c, "axis", required);
+  if (d.is_nothing()) return std::nullopt;
+  return c.as_integer(d, setting_pos(c, "axis"), setting_name(c, "axis"), -kMaxAxis, kMaxAxis);
+}
+
+std::vector<std::pair<int64_t, int64_t>> ranges_setting(Call& c, std::string_view name) {
+  const Datum d = setting(c, name, true);
+  const Pos at = setting_pos(c, name);
+  const List* list = d.get<List>();
+  if (!list) c.fail_at(at, setting_name(c, name) + " must be a [list] of ranges like [0:2 1:3], got " + describe(d));
+  std::vector<std::pair<int64_t, int64_t>> out;
+  for (const Datum& item : list->items) {
+    const Range* r = item.get<Range>();
+    if (!r) c.fail_at(at, setting_name(c, name) + " must hold ranges like 0:2, got " + describe(item));
+    out.emplace_back(r->start, r->end);
+  }
+  return out;
+}
+
+Padding padding_setting(Call& c) {
+  const std::string p = c.attr_word("padding", "valid");
+  if (p == "valid") return Padding::Valid;
+  if (p == "same") return Padding::Same;
+  c.fail_at(c.attr_pos("padding"), c.op() + ": @padding must be same or valid, got " + p);
+}
+
+Datum transpose_builtin(Call& c) {
+  if (c.size() < 2 && !c.has("axes")) return transpose(c.value(0));
+  return transpose(c.value(0), integers_setting(c, "axes"));
+}
+
+// (sum x) over everything, (sum x @axis k) along one axis; mean likewise.
+template <Value (*All)(const Value&), Value (*Along)(const Value&, int64_t)>
+Datum reduce(Call& c) {
+  const std::optional<int64_t> axis = axis_setting(c, false);
+  return axis ? Along(c.value(0), *axis) : All(c.value(0));
+}
+
+template <Value (*Along)(const Value&, int64_t)>
+Datum reduce_axis(Call& c) {
+  return Along(c.value(0), *axis_setting(c, true));
+}
+
+template <Value (*Op)(const Value&, int64_t)>
+Datum along_last_by_default(Call& c) {
+  return Op(c.value(0), axis_setting(c, false).value_or(-1));
+}
+
+template <Value (*Conv)(const Value&, const Value&, Padding)>
+Datum conv(Call& c) {
+  return Conv(c.value(0), c.value(1), padding_setting(c));
+}
+
+Value sum_all(const Value& x) { return sum(x); }
+Value mean_all(const Value& x) { return mean(x); }
+
+}  // namespace
+
+void add_tensor_op_builtins(Builtins& t) {
+  t.add("reshape", {[](Call& c) -> Datum { return reshape(c.value(0), shape_setting(c, "shape")); }, 1, 2, {"shape"},
+                    "(reshape x @shape [d …])"});
+  t.add("transpose", {transpose_builtin, 1, 2, {"axes"}, "(transpose x [@axes [a …]])"});
+  t.add("shrink", {[](Call& c) -> Datum { return shrink(c.value(0), ranges_setting(c, "ranges")); }, 1, 2, {"ranges"},
+                   "(shrink x @ranges [start:end …])"});
+  t.add("pad", {[](Call& c) -> Datum { return pad(c.value(0), ranges_setting(c, "padding")); }, 1, 2, {"padding"},
+                "(pad x @padding [before:after …])"});
+  t.add("expand", {[](Call& c) -> Datum { return expand(c.value(0), shape_setting(c, "shape")); }, 1, 2, {"shape"},
+                   "(expand x @shape [d …])"});
+  t.add("repeat", {[](Call& c) -> Datum { return repeat(c.value(0), integers_setting(c, "repeats")); }, 1, 2,
+                   {"repeats"}, "(repeat x @repeats [r …])"});
+  t.add("sum", {reduce<sum_all, sum_axis>, 1, 2, {"axis"}, "(sum x [@axis k])"});
+  t.add("mean", {reduce<mean_all, mean_axis>, 1, 2, {"axis"}, "(mean x [@axis k])"});
+  t.add("sum-axis", {reduce_axis<sum_axis>, 1, 2, {"axis"}, "(sum-axis x @axis k)"});
+  t.add("mean-axis", {reduce_axis<mean_axis>, 1, 2, {"axis"}, "(mean-axis x @axis k)"});
+  t.add("max-axis", {reduce_axis<max_axis>, 1, 2, {"axis"}, "(max-axis x @axis k)"});
+  t.add("softmax", {along_last_by_default<softmax>, 1, 2, {"axis"}, "(softmax x [@axis k])"});
+  t.add("cumsum", {along_last_by_default<cumsum>, 1, 2, {"axis"}, "(cumsum x [@axis k])"});
+  t.add("matmul", {[](Call& c) -> Datum { return matmul(c.value(0), c.value(1)); }, 2, 2, {}, "(matmul a b)"});
+  t.add("conv1d", {conv<conv1d>, 2, 2, {"padding"}, "(conv1d x kernel [@padding same|valid])"});
+  t.add("conv2d", {conv<conv2d>, 2, 2, {"padding"}, "(conv2d x kernel [@padding same|valid])"});
+  t.add("peek", {[](Call& c) -> Datum { return peek(c.value(0), c.value(1), c.size() > 2 ? c.value(2) : Value(0.0)); },
+                 2, 3, {}, "(peek tensor index [channel])"});
+  t.add("sample", {[](Call& c) -> Datum { return sample(c.value(0), c.value(1), c.size() > 2 ? c.value(2) : Value(0.0)); },
+                   2, 3, {}, "(sample tensor phase [channel])"});
+  t.add("peek-row", {[](Call& c) -> Datum { return peek_row(c.value(0), c.value(1)); }, 2, 2, {}, "(peek-row tensor row)"});
+  t.add("gather", {[](Call& c) -> Datum { return gather(c.value(0), c.value(1)); }, 2, 2, {}, "(gather tensor indices)"});
+  t.add("to-signal", {[](Call& c) -> Datum { return to_signal(c.value(0)); }, 1, 1, {}, "(to-signal tensor)"});
+  for (const auto& [alias, name] : std::initializer_list<std::pair<const char*, const char*>>{
+           {"sumaxis", "sum-axis"}, {"meanaxis", "mean-axis"}, {"maxaxis", "max-axis"}, {"peekrow", "peek-row"},
+           {"tosignal", "to-signal"}, {"cumulative-sum", "cumsum"}})
+    t.alias(alias, name);
+}
+
+}  // namespace dgen::lisp

@@ -1,0 +1,99 @@
+// The evaluator: walks the forms of a patch, keeps scopes, expands macros, runs the
+// special forms (definitions, histories, params, inputs, outputs) and hands every other
+// operator to the builtin tables. What it builds is a Patch.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lisp/call.hpp"
+#include "lisp/env.hpp"
+#include "lisp/patch.hpp"
+#include "lisp/sexpr.hpp"
+
+namespace dgen::lisp {
+
+class Evaluator {
+ public:
+  explicit Evaluator(LoadContext& context);
+
+  // Evaluates the top-level forms in order.
+  void run(const std::vector<SExpr>& forms);
+  // The patch built so far; fails when it has no output.
+  Patch finish();
+
+  Datum eval(const SExpr& e, Env& env);
+  // A top-level binding (for tests and tools), or nullptr.
+  const Datum* global(std::string_view name) const { return global_.find(name); }
+
+ private:
+  using SpecialForm = Datum (Evaluator::*)(const SExpr&, Env&);
+  static const std::map<std::string, SpecialForm, std::less<>>& special_forms();
+
+  [[noreturn]] void fail(Pos pos, const std::string& message) const;
+  Call make_call(const SExpr& form, Env& env);
+  std::string symbol_name(const SExpr& e, const std::string& what) const;
+
+  Datum eval_symbol(const SExpr& e, Env& env);
+  Datum eval_form(const SExpr& e, Env& env);
+  Datum eval_range(const SExpr& e, Env& env);
+  Datum expand_macro(const Macro& macro, const SExpr& form, Env& env);
+  std::vector<std::string> known_names(const Env& env) const;
+
+  // ---- special forms (forms_core.cpp)
+  Datum def_form(const SExpr& form, Env& env);
+  Datum defmacro_form(const SExpr& form, Env& env);
+  Datum tuple_form(const SExpr& form, Env& env);
+  // ---- histories (forms_history.cpp)
+  Datum make_history_form(const SExpr& form, Env& env);
+  Datum make_tensor_history_form(const SExpr& form, Env& env);
+  Datum read_history_form(const SExpr& form, Env& env);
+  Datum write_history_form(const SExpr& form, Env& env);
+  Datum make_history(const SExpr& form, Env& env, bool tensor);
+  const HistoryCell& history_named(const SExpr& form, Env& env);
+  // ---- params (forms_param.cpp)
+  Datum param_form(const SExpr& form, Env& env);
+  Datum tensor_param_form(const SExpr& form, Env& env);
+  Datum mod_form(const SExpr& form, Env& env);
+  void scan_params(const std::vector<SExpr>& forms);
+  std::string param_identity(Call& call, const std::string& short_name);
+  Datum declare_param(Call& call, ParamInfo info, const std::string& short_name);
+  void check_envelope(Call& call, const ParamData& data);
+  // ---- inputs and outputs (forms_io.cpp)
+  Datum in_form(const SExpr& form, Env& env);
+  Datum out_form(const SExpr& form, Env& env);
+
+  LoadContext& context_;
+  Env global_;
+  Patch patch_;
+  int depth_ = 0, macro_depth_ = 0;
+  int64_t expansions_ = 0;
+  std::optional<Value> samplerate_;
+
+  // Params: where each was declared, short names of all top-level declarations (found
+  // before evaluation, to report uses before a declaration and ambiguous short names).
+  struct Declared {
+    std::string identity;
+    Pos pos;
+  };
+  std::map<std::string, std::vector<Declared>, std::less<>> declared_params_;  // by short name
+  std::map<std::string, Pos, std::less<>> param_positions_;                    // by identity
+  std::map<std::string, std::map<std::string, std::string>> envelope_roles_;  // env -> role -> param
+
+  // Modulation: modulator inputs (channel, value) by slot, the resolved (mod x) values
+  // by param index, and where the first (mod x) was (modulators must come before it).
+  std::map<int, std::pair<int, Value>> modulators_;
+  std::map<int, Value> modulated_;
+  std::optional<Pos> first_mod_use_;
+
+  struct Output {
+    PortInfo port;
+    Value node;
+    Pos pos;
+  };
+  std::vector<Output> outputs_;
+  std::map<int, std::pair<PortInfo, Pos>> inputs_;  // by channel
+};
+
+}  // namespace dgen::lisp

@@ -1,0 +1,125 @@
+// Spectra (SPEC §2.3): one complex radix-2 FFT primitive serves fft and ifft (the API
+// slices its stacked result with shrink and reshape).
+//
+// fft_complex(re, im): attrs.ints = {inverse}. re and im broadcast to [..., N], N a power of
+// two; the result [2, ..., N] holds the real parts, then the imaginary parts, of
+//   forward: X_k = Σ_n x_n e^{-2πikn/N}            (unnormalised)
+//   inverse: x_n = (1/N) Σ_k X_k e^{+2πikn/N}
+// The result is also the transform's scratch: the input is copied into it in bit-reversed
+// order and the butterflies run in place, so generated code needs no other memory.
+// Twiddles are computed with cos/sin (exact, no recurrence drift, no static tables).
+#include <cmath>
+#include <numbers>
+#include <string>
+
+#include "dgen/error.hpp"
+#include "ir/op_table.hpp"
+#include "ops/broadcast.hpp"
+#include "ops/emit_util.hpp"
+#include "ops/spectral_ops.hpp"
+
+namespace dgen {
+namespace {
+
+bool is_power_of_two(int64_t n) { return n > 0 && (n & (n - 1)) == 0; }
+
+// The transform's geometry: `rows` transforms of length n, `half` = rows * n values per part.
+struct FftShape {
+  Shape batch;  // the broadcast input shape [..., N]
+  int64_t n = 1, rows = 1, half = 1;
+};
+
+FftShape fft_shape(const Node& node) {
+  FftShape s;
+  s.batch = Shape(node.shape.begin() + 1, node.shape.end());
+  s.n = s.batch.back();
+  s.half = numel(s.batch);
+  s.rows = s.half / s.n;
+  return s;
+}
+
+double sign_of(const Node& node) { return node.attrs.ints[0] ? 1.0 : -1.0; }
+
+void register_fft_complex() {
+  OpDef op;
+  op.name = "fft_complex";
+  op.min_inputs = op.max_inputs = 2;
+  op.shape = [](const std::vector<Shape>& in, const Attrs& a) {
+    if (a.ints.size() != 1) throw Error("fft: expected attribute {inverse}");
+    const Shape s = broadcast_shapes(in, "fft");
+    if (s.empty()) throw Error("fft: expects a tensor of shape [..., N], got a scalar");
+    if (!is_power_of_two(s.back()))
+      throw Error("fft: the last axis must be a power of two, got shape " + to_string(s));
+    Shape out{2};
+    out.insert(out.end(), s.begin(), s.end());
+    return out;
+  };
+  op.eval = [](EvalCtx& c) {
+    const FftShape s = fft_shape(c.node);
+    const double sign = sign_of(c.node);
+    double *re = c.out, *im = c.out + s.half;
+    for (int64_t r = 0; r < s.rows; ++r) {
+      const int64_t o = r * s.n;
+      for (int64_t k = 0, j = 0; k < s.n; ++k) {
+        re[o + j] = c.in[0][broadcast_index(s.batch, c.node.inputs[0]->shape, o + k)];
+        im[o + j] = c.in[1][broadcast_index(s.batch, c.node.inputs[1]->shape, o + k)];
+        int64_t bit = s.n >> 1;  // j <- j + 1 with its bits reversed
+        for (; j & bit; bit >>= 1) j ^= bit;
+        j |= bit;
+      }
+      for (int64_t h = 1; h < s.n; h <<= 1)
+        for (int64_t k = 0; k < h; ++k) {
+          const double angle = sign * std::numbers::pi * double(k) / double(h);
+          const double wr = std::cos(angle), wi = std::sin(angle);
+          for (int64_t p = o + k; p < o + s.n; p += 2 * h) {
+            const int64_t q = p + h;
+            const double xr = re[q] * wr - im[q] * wi, xi = re[q] * wi + im[q] * wr;
+            re[q] = re[p] - xr, im[q] = im[p] - xi;
+            re[p] += xr, im[p] += xi;
+          }
+        }
+      if (c.node.attrs.ints[0])
+        for (int64_t k = o; k < o + s.n; ++k) re[k] /= double(s.n), im[k] /= double(s.n);
+    }
+  };
+  op.emit = [](EmitCtx& c) {
+    const FftShape s = fft_shape(c.node);
+    const std::string n = str(s.n), half = str(s.half);
+    auto re = [&](const std::string& i) { return c.out(i); };
+    auto im = [&](const std::string& i) { return c.out(half + " + " + i); };
+    auto input = [&](int k) {
+      return c.in(k, broadcast_index_expr(s.batch, c.node.inputs[k]->shape, "o_ + k_"));
+    };
+    c.line("for (int64_t o_ = 0; o_ < " + half + "; o_ += " + n + ") {");
+    c.line("  for (int64_t k_ = 0, j_ = 0; k_ < " + n + "; ++k_) {");
+    c.line("    " + re("o_ + j_") + " = " + input(0) + "; " + im("o_ + j_") + " = " + input(1) + ";");
+    c.line("    int64_t b_ = " + str(s.n >> 1) + "; for (; j_ & b_; b_ >>= 1) j_ ^= b_; j_ |= b_;");
+    c.line("  }");
+    c.line("  for (int64_t h_ = 1; h_ < " + n + "; h_ <<= 1)");
+    c.line("    for (int64_t k_ = 0; k_ < h_; ++k_) {");
+    c.line("      const double a_ = " + c_literal(sign_of(c.node) * std::numbers::pi) +
+           " * (double)k_ / (double)h_;");
+    c.line("      const float wr_ = (float)cos(a_), wi_ = (float)sin(a_);");
+    c.line("      for (int64_t p_ = o_ + k_; p_ < o_ + " + n + "; p_ += 2 * h_) {");
+    c.line("        const int64_t q_ = p_ + h_;");
+    c.line("        const float xr_ = " + re("q_") + " * wr_ - " + im("q_") + " * wi_, xi_ = " +
+           re("q_") + " * wi_ + " + im("q_") + " * wr_;");
+    c.line("        " + re("q_") + " = " + re("p_") + " - xr_; " + im("q_") + " = " + im("p_") +
+           " - xi_;");
+    c.line("        " + re("p_") + " += xr_; " + im("p_") + " += xi_;");
+    c.line("      }");
+    c.line("    }");
+    if (c.node.attrs.ints[0])
+      c.line("  for (int64_t k_ = o_; k_ < o_ + " + n + "; ++k_) { " + re("k_") + " *= " +
+             c_float(1.0 / double(s.n)) + "; " + im("k_") + " *= " + c_float(1.0 / double(s.n)) +
+             "; }");
+    c.line("}");
+  };
+  register_op(std::move(op));
+}
+
+}  // namespace
+
+void register_fft_ops() { register_fft_complex(); }
+
+}  // namespace dgen

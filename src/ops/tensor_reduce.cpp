@@ -1,0 +1,117 @@
+// Reductions (SPEC §2.4): sum, mean and max over all elements or along one axis, and
+// cumsum along one axis. Every one of them sees its input as [outer, n, inner] (AxisSplit)
+// and walks k = 0..n-1 for each (outer, inner) pair, so one evaluator and one emitter
+// serve all seven ops. Sums accumulate in double (SPEC §1).
+#include "dgen/error.hpp"
+#include "ir/op_table.hpp"
+#include "ops/emit_util.hpp"
+#include "ops/tensor_ops.hpp"
+
+namespace dgen {
+namespace {
+
+enum class Kind { Sum, Mean, Max, Cumsum };
+
+struct ReduceRule {
+  const char* name;
+  Kind kind;
+  bool per_axis;  // attrs.ints[0] = axis (negative counts from the end); else all elements
+};
+
+// The semantics, one row each:
+//   sum_all(x)       = Σ x over every element; shape [].
+//   mean_all(x)      = sum_all(x) / numel(x); shape [].
+//   max_all(x)       = the largest element; shape [].
+//   sum_axis(x, a)   = Σ over axis a; the axis is removed from the shape (numpy default).
+//   mean_axis(x, a)  = sum_axis(x, a) / shape[a].
+//   max_axis(x, a)   = the largest element along axis a; the axis is removed.
+//   cumsum(x, a)     = inclusive running sum along axis a: out[.., k, ..] = Σ_{j<=k} x[.., j, ..];
+//                      same shape as x.
+const ReduceRule kRules[] = {
+    {"sum_all", Kind::Sum, false},     {"mean_all", Kind::Mean, false},
+    {"max_all", Kind::Max, false},     {"sum_axis", Kind::Sum, true},
+    {"mean_axis", Kind::Mean, true},   {"max_axis", Kind::Max, true},
+    {"cumsum", Kind::Cumsum, true},
+};
+
+AxisSplit split_of(const ReduceRule& rule, const Shape& in, const Attrs& a) {
+  if (!rule.per_axis) return {1, numel(in), 1};
+  return split_at(in, normalize_axis(a.ints.at(0), in, rule.name));
+}
+
+Shape result_shape(const ReduceRule& rule, const Shape& in, const Attrs& a) {
+  if (!rule.per_axis) return {};
+  if (a.ints.size() != 1) throw Error(std::string(rule.name) + ": expected one axis attribute");
+  const int64_t axis = normalize_axis(a.ints[0], in, rule.name);
+  if (rule.kind == Kind::Cumsum) return in;
+  Shape out = in;
+  out.erase(out.begin() + axis);
+  return out;
+}
+
+void eval_reduce(const ReduceRule& rule, EvalCtx& c) {
+  const AxisSplit s = split_of(rule, c.node.inputs[0]->shape, c.node.attrs);
+  const double* x = c.in[0];
+  for (int64_t o = 0; o < s.outer; ++o)
+    for (int64_t j = 0; j < s.inner; ++j) {
+      auto at = [&](int64_t k) { return (o * s.n + k) * s.inner + j; };
+      double acc = rule.kind == Kind::Max ? x[at(0)] : 0.0;
+      for (int64_t k = 0; k < s.n; ++k) {
+        if (rule.kind == Kind::Max) {
+          if (x[at(k)] > acc) acc = x[at(k)];
+        } else {
+          acc += x[at(k)];
+        }
+        if (rule.kind == Kind::Cumsum) c.out[at(k)] = acc;
+      }
+      if (rule.kind == Kind::Mean) acc /= double(s.n);
+      if (rule.kind != Kind::Cumsum) c.out[o * s.inner + j] = acc;
+    }
+}
+
+void emit_reduce(const ReduceRule& rule, EmitCtx& c) {
+  const AxisSplit s = split_of(rule, c.node.inputs[0]->shape, c.node.attrs);
+  auto at = [&](const std::string& k) {
+    return "(o_ * " + str(s.n) + " + " + k + ") * " + str(s.inner) + " + j_";
+  };
+  const std::string x = c.in(0, at("k_"));
+  std::string body;
+  switch (rule.kind) {
+    case Kind::Max:
+      body = "float acc_ = " + c.in(0, at("0")) + "; " +
+             c_for("k_", s.n, "const float x_ = " + x + "; if (x_ > acc_) acc_ = x_;") + " " +
+             c.out("o_ * " + str(s.inner) + " + j_") + " = acc_;";
+      break;
+    case Kind::Sum:
+    case Kind::Mean:
+      body = "double acc_ = 0.0; " + c_for("k_", s.n, "acc_ += (double)" + x + ";") + " " +
+             c.out("o_ * " + str(s.inner) + " + j_") + " = (float)(acc_" +
+             (rule.kind == Kind::Mean ? " / " + c_literal(double(s.n)) : "") + ");";
+      break;
+    case Kind::Cumsum:
+      body = "double acc_ = 0.0; " +
+             c_for("k_", s.n, "acc_ += (double)" + x + "; " + c.out(at("k_")) + " = (float)acc_;");
+      break;
+  }
+  c.line(c_for("o_", s.outer, c_for("j_", s.inner, body)));
+}
+
+void register_rule(const ReduceRule& rule) {
+  OpDef op;
+  op.name = rule.name;
+  op.min_inputs = op.max_inputs = 1;
+  op.shape = [&rule](const std::vector<Shape>& in, const Attrs& a) {
+    return result_shape(rule, in[0], a);
+  };
+  op.eval = [&rule](EvalCtx& c) { eval_reduce(rule, c); };
+  op.emit = [&rule](EmitCtx& c) { emit_reduce(rule, c); };
+  register_op(std::move(op));
+}
+
+}  // namespace
+
+void register_tensor_reduce_ops() {
+  for (const ReduceRule& rule : kRules) register_rule(rule);
+}
+
+}  // namespace dgen

@@ -1,0 +1,256 @@
+// Views (SPEC §2.4): reshape, transpose, shrink, pad, expand, repeat. Every output element
+// of a view is one input element (or a padded zero), so each op here only describes
+// WHICH element: an AxisMap. One evaluator and one emitter serve all six ops, and an
+// adjoint rule is the same map read backwards (scatter-add into the input).
+//
+// A view is computed into its own storage (a copy); the memory plan keeps it small.
+#include <algorithm>
+#include <numeric>
+
+#include "dgen/error.hpp"
+#include "ir/op_table.hpp"
+#include "ops/emit_util.hpp"
+#include "ops/tensor_ops.hpp"
+
+namespace dgen {
+namespace {
+
+// One axis of the walk over the output's elements (row-major, the first axis slowest) and
+// how it moves through the input: output coordinate c along this axis reads input
+// coordinate c + shift, taken modulo `modulus` when that is > 0, which adds
+// (that) * stride to the input's flat index. When `bound` > 0 the shifted coordinate must
+// lie in [0, bound), otherwise the element is 0.
+struct Axis {
+  int64_t size = 1;
+  int64_t stride = 0;
+  int64_t shift = 0;
+  int64_t modulus = 0;
+  int64_t bound = 0;
+};
+using AxisMap = std::vector<Axis>;
+
+struct ViewRule {
+  const char* name;
+  Shape (*shape)(const Shape& in, const Attrs& attrs);  // throws dgen::Error
+  AxisMap (*axes)(const Shape& in, const Shape& out, const Attrs& attrs);
+};
+
+// The input element that output element `flat` reads, or -1 for a padded zero.
+int64_t source_index(const AxisMap& axes, int64_t flat) {
+  int64_t index = 0;
+  for (size_t k = axes.size(); k-- > 0;) {
+    const Axis& a = axes[k];
+    int64_t c = flat % a.size + a.shift;
+    flat /= a.size;
+    if (a.bound > 0 && (c < 0 || c >= a.bound)) return -1;
+    if (a.modulus > 0) c %= a.modulus;
+    index += c * a.stride;
+  }
+  return index;
+}
+
+// The same as C: the index expression and the in-bounds condition ("" when always true)
+// for the output flat index expression `flat`.
+std::pair<std::string, std::string> source_index_expr(const AxisMap& axes,
+                                                      const std::string& flat) {
+  std::string index, cond;
+  int64_t inner = 1;
+  for (size_t k = axes.size(); k-- > 0;) {
+    const Axis& a = axes[k];
+    std::string c = "0";
+    if (a.size > 1) {
+      c = inner == 1 ? "(" + flat + ")" : "((" + flat + ") / " + str(inner) + ")";
+      if (k > 0) c = "(" + c + " % " + str(a.size) + ")";
+    }
+    inner *= a.size;
+    if (a.shift != 0) c = "(" + c + " + " + str(a.shift) + ")";
+    if (a.bound > 0)
+      cond += (cond.empty() ? "" : " && ") + c + " >= 0 && " + c + " < " + str(a.bound);
+    if (a.modulus > 0) c = "(" + c + " % " + str(a.modulus) + ")";
+    if (a.stride == 0 || c == "0") continue;
+    index += (index.empty() ? "" : " + ") + (a.stride == 1 ? c : c + " * " + str(a.stride));
+  }
+  return {index.empty() ? "0" : index, cond};
+}
+
+void check_dims(const char* op, const Shape& shape) {
+  for (int64_t d : shape)
+    if (d < 1)
+      throw Error(std::string(op) + ": shape dimensions must be >= 1, got " + to_string(shape));
+}
+
+// reshape: attrs.ints = the new shape, with as many elements as the input. Row-major order
+// is kept: output element e is input element e.
+const ViewRule kReshape{
+    "reshape",
+    [](const Shape& in, const Attrs& a) {
+      check_dims("reshape", a.ints);
+      if (numel(a.ints) != numel(in))
+        throw Error("reshape: cannot reshape " + to_string(in) + " (" + std::to_string(numel(in)) +
+                    " elements) to " + to_string(a.ints) + " (" + std::to_string(numel(a.ints)) +
+                    " elements)");
+      return a.ints;
+    },
+    [](const Shape&, const Shape& out, const Attrs&) { return AxisMap{{numel(out), 1}}; }};
+
+// transpose: attrs.ints = a permutation of the input axes; output axis d is input axis
+// axes[d] (out.shape[d] = in.shape[axes[d]]). The API fills in the reversal by default.
+const ViewRule kTranspose{
+    "transpose",
+    [](const Shape& in, const Attrs& a) {
+      std::vector<int64_t> sorted = a.ints;
+      std::sort(sorted.begin(), sorted.end());
+      std::vector<int64_t> identity(in.size());
+      std::iota(identity.begin(), identity.end(), 0);
+      if (sorted != identity)
+        throw Error("transpose: axes " + to_string(a.ints) + " are not a permutation of the " +
+                    std::to_string(in.size()) + " axes of shape " + to_string(in));
+      Shape out;
+      for (int64_t d : a.ints) out.push_back(in[d]);
+      return out;
+    },
+    [](const Shape& in, const Shape&, const Attrs& a) {
+      const Shape stride = strides_of(in);
+      AxisMap axes;
+      for (int64_t d : a.ints) axes.push_back({in[d], stride[d]});
+      return axes;
+    }};
+
+// The (first, second) pairs of a flattened list of pairs, checked to be one per dimension.
+void check_pairs(const char* op, const char* what, const Shape& in, const Attrs& a) {
+  if (a.ints.size() != 2 * in.size())
+    throw Error(std::string(op) + ": " + std::to_string(a.ints.size() / 2) + " " + what +
+                " for shape " + to_string(in) + ", need one per dimension (" +
+                std::to_string(in.size()) + ")");
+}
+
+// shrink: attrs.ints = lo0, hi0, lo1, hi1, ...: keeps [lo, hi) of every dimension.
+const ViewRule kShrink{
+    "shrink",
+    [](const Shape& in, const Attrs& a) {
+      check_pairs("shrink", "ranges", in, a);
+      Shape out;
+      for (size_t d = 0; d < in.size(); ++d) {
+        const int64_t lo = a.ints[2 * d], hi = a.ints[2 * d + 1];
+        if (lo < 0 || hi > in[d] || lo >= hi)
+          throw Error("shrink: range [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                      ") of dimension " + std::to_string(d) +
+                      " is empty or outside [0, " + std::to_string(in[d]) + ") of shape " +
+                      to_string(in));
+        out.push_back(hi - lo);
+      }
+      return out;
+    },
+    [](const Shape& in, const Shape& out, const Attrs& a) {
+      const Shape stride = strides_of(in);
+      AxisMap axes;
+      for (size_t d = 0; d < in.size(); ++d) axes.push_back({out[d], stride[d], a.ints[2 * d]});
+      return axes;
+    }};
+
+// pad: attrs.ints = before0, after0, before1, after1, ...: zeros added on each side.
+const ViewRule kPad{
+    "pad",
+    [](const Shape& in, const Attrs& a) {
+      check_pairs("pad", "paddings", in, a);
+      Shape out;
+      for (size_t d = 0; d < in.size(); ++d) {
+        const int64_t before = a.ints[2 * d], after = a.ints[2 * d + 1];
+        if (before < 0 || after < 0)
+          throw Error("pad: padding (" + std::to_string(before) + ", " + std::to_string(after) +
+                      ") of dimension " + std::to_string(d) + " of shape " + to_string(in) +
+                      " is negative");
+        out.push_back(in[d] + before + after);
+      }
+      return out;
+    },
+    [](const Shape& in, const Shape& out, const Attrs& a) {
+      const Shape stride = strides_of(in);
+      AxisMap axes;
+      for (size_t d = 0; d < in.size(); ++d)
+        axes.push_back({out[d], stride[d], -a.ints[2 * d], 0, in[d]});
+      return axes;
+    }};
+
+// expand: attrs.ints = the target shape; numpy broadcasting of the input to it (new
+// leading axes, and axes of size 1 stretched).
+const ViewRule kExpand{
+    "expand",
+    [](const Shape& in, const Attrs& a) {
+      check_dims("expand", a.ints);
+      const Shape& out = a.ints;
+      bool ok = out.size() >= in.size();
+      for (size_t d = 0; ok && d < in.size(); ++d) {
+        const int64_t dim = in[in.size() - 1 - d];
+        ok = dim == 1 || dim == out[out.size() - 1 - d];
+      }
+      if (!ok)
+        throw Error("expand: cannot expand " + to_string(in) + " to " + to_string(out) +
+                    " (each dimension must match or be 1)");
+      return out;
+    },
+    [](const Shape& in, const Shape& out, const Attrs&) {
+      const Shape stride = strides_of(in);
+      const size_t lead = out.size() - in.size();
+      AxisMap axes;
+      for (size_t d = 0; d < out.size(); ++d)
+        axes.push_back({out[d], d < lead || in[d - lead] == 1 ? 0 : stride[d - lead]});
+      return axes;
+    }};
+
+// repeat: attrs.ints = repetitions per dimension (like numpy.tile with one count per
+// dimension): output coordinate c along d reads input coordinate c mod in.shape[d].
+const ViewRule kRepeat{
+    "repeat",
+    [](const Shape& in, const Attrs& a) {
+      if (a.ints.size() != in.size())
+        throw Error("repeat: " + std::to_string(a.ints.size()) + " repeat counts " +
+                    to_string(a.ints) + " for shape " + to_string(in) +
+                    ", need one per dimension (" + std::to_string(in.size()) + ")");
+      Shape out;
+      for (size_t d = 0; d < in.size(); ++d) {
+        if (a.ints[d] < 1)
+          throw Error("repeat: repeat counts must be >= 1, got " + to_string(a.ints));
+        out.push_back(in[d] * a.ints[d]);
+      }
+      return out;
+    },
+    [](const Shape& in, const Shape& out, const Attrs&) {
+      const Shape stride = strides_of(in);
+      AxisMap axes;
+      for (size_t d = 0; d < in.size(); ++d) axes.push_back({out[d], stride[d], 0, in[d]});
+      return axes;
+    }};
+
+void register_view(const ViewRule& rule) {
+  OpDef op;
+  op.name = rule.name;
+  op.min_inputs = op.max_inputs = 1;
+  op.shape = [shape = rule.shape](const std::vector<Shape>& in, const Attrs& a) {
+    return shape(in[0], a);
+  };
+  op.eval = [axes_of = rule.axes](EvalCtx& c) {
+    const AxisMap axes = axes_of(c.node.inputs[0]->shape, c.node.shape, c.node.attrs);
+    for (int64_t e = 0; e < c.node.size(); ++e) {
+      const int64_t src = source_index(axes, e);
+      c.out[e] = src < 0 ? 0.0 : c.in[0][src];
+    }
+  };
+  op.emit = [axes_of = rule.axes](EmitCtx& c) {
+    const auto [index, cond] =
+        source_index_expr(axes_of(c.node.inputs[0]->shape, c.node.shape, c.node.attrs), "e");
+    const std::string value = cond.empty() ? c.in(0, index)
+                                           : "(" + cond + ") ? " + c.in(0, index) + " : 0.0f";
+    emit_loop(c, c.node.size(), "e", c.out("e") + " = " + value + ";");
+  };
+  register_op(std::move(op));
+}
+
+}  // namespace
+
+void register_tensor_view_ops() {
+  for (const ViewRule* rule : {&kReshape, &kTranspose, &kShrink, &kPad, &kExpand, &kRepeat})
+    register_view(*rule);
+}
+
+}  // namespace dgen

@@ -1,0 +1,47 @@
+#include "train/events.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+namespace dgen::train {
+
+void EventWriter::write(const std::string& kind, const Json& fields) {
+  Json event = Json::object();
+  event["event"] = kind;
+  for (const auto& [key, value] : fields.items()) event[key] = value;
+  out_ << dump_json(event) << '\n';
+  out_.flush();
+}
+
+std::string dump_json(const Json& json) {
+  return json.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+double json_number(float value) {
+  if (!std::isfinite(value)) return double(value);  // JSON has no inf/nan; dump writes null
+  char text[32];
+  auto [end, ec] = std::to_chars(text, text + sizeof text - 1, value);
+  *end = '\0';
+  return std::strtod(text, nullptr);
+}
+
+void ProgressBar::update(int done, double loss) {
+  if (!enabled_ || total_ <= 0) return;
+  constexpr int kWidth = 30;
+  const int filled = int(double(kWidth) * done / total_);
+  char line[160];
+  std::snprintf(line, sizeof line, "\r[%-*.*s] %d/%d  loss %.6g", kWidth, filled,
+                "##############################", done, total_, loss);
+  out_ << line;
+  out_.flush();
+  drawn_ = true;
+}
+
+void ProgressBar::finish() {
+  if (drawn_) out_ << '\n';
+  drawn_ = false;
+}
+
+}  // namespace dgen::train

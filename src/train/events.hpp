@@ -1,0 +1,45 @@
+// Training progress as NDJSON events (SPEC §7 `train`): one JSON object per line, each
+// with an "event" field (plan, epoch, checkpoint, result, error), flushed as written so
+// a reader sees every event when it happens.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
+
+namespace dgen::train {
+
+using Json = nlohmann::ordered_json;
+
+class EventWriter {
+ public:
+  explicit EventWriter(std::ostream& out) : out_(out) {}
+  // Writes {"event": kind, ...fields} on one line; `fields` must be a JSON object.
+  void write(const std::string& kind, const Json& fields = Json::object());
+
+ private:
+  std::ostream& out_;
+};
+
+// One-line JSON text; invalid UTF-8 in strings (a file name) is replaced, not thrown.
+std::string dump_json(const Json& json);
+
+// A float as the JSON number with the fewest digits that reads back as the same float
+// (0.1f prints as 0.1, not 0.10000000149011612).
+double json_number(float value);
+
+// A one-line progress bar redrawn in place; draws only when `enabled` (the caller passes
+// whether stderr is a terminal), so logs and pipes never see control characters.
+class ProgressBar {
+ public:
+  ProgressBar(std::ostream& out, bool enabled, int total) : out_(out), enabled_(enabled), total_(total) {}
+  void update(int done, double loss);
+  void finish();
+
+ private:
+  std::ostream& out_;
+  bool enabled_;
+  int total_;
+  bool drawn_ = false;
+};
+
+}  // namespace dgen::train

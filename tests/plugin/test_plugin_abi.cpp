@@ -1,0 +1,194 @@
+// The plugin ABI (SPEC §8): a plugin built from a schedule renders what Program renders,
+// whatever the host's block size, keeps instances apart, obeys set_param and never
+// lets a non-finite sample out.
+#include <cmath>
+#include <numbers>
+
+#include "plugin_support.hpp"
+#include "support.hpp"
+
+namespace dgen::test {
+namespace {
+
+constexpr double kTwoPi = 2 * std::numbers::pi;
+
+Param freq_param(float value = 440) {
+  return Param("freq", value, {.min = 20.0f, .max = 20000.0f});
+}
+
+// A patch with serial state (phasor, biquad, delay), a hop-rate part (buffer and
+// overlap-add) and a host input.
+std::vector<Value> busy_patch(const Param& freq) {
+  const Value osc = sin(phasor(freq) * kTwoPi);
+  const Value filtered = biquad(osc + in(1) * 0.5, 2000.0, 0.7, 1.0, 0);
+  const Value echoed = filtered + delay(filtered, 37.5, 100) * 0.3;
+  const Value windowed = overlap_add(buffer(osc, 64, 16) * hann(64), 16);
+  return {out(echoed, 1), out(windowed, 2)};
+}
+
+std::vector<float> ramp_input(int64_t frames) {
+  std::vector<float> x(size_t(frames));
+  for (int64_t t = 0; t < frames; ++t) x[size_t(t)] = float(std::sin(0.013 * double(t)) * 0.8);
+  return x;
+}
+
+TEST(PluginAbi, ReportsVersionAndStateSize) {
+  const Param freq = freq_param();
+  const std::vector<Value> outs = busy_patch(freq);
+  auto plugin = build_plugin(outs, {{freq.data()}, {1}, 44100});
+  EXPECT_EQ(plugin->abi_version(), 1u);
+  const Schedule schedule = make_schedule({outs[0].node(), outs[1].node()}, 1);
+  EXPECT_EQ(int64_t(plugin->state_size()), plugin_state_size(schedule));
+  EXPECT_GE(int64_t(plugin->state_size()), schedule.arena_bytes);
+}
+
+TEST(PluginAbi, BlockSizesGiveTheSamplesOfOneRun) {
+  const Param freq = freq_param(523.25f);
+  const std::vector<Value> outs = busy_patch(freq);
+  constexpr int64_t kFrames = 3000;
+  const std::vector<float> input = ramp_input(kFrames);
+  const auto reference = render(outs, kFrames, Backend::C, 1, 44100, {{1, input}});
+  auto plugin = build_plugin(outs, {{freq.data()}, {1}, 44100});
+  for (int64_t block : {1, 3, 64, 1000, kFrames}) {
+    SCOPED_TRACE("block " + std::to_string(block));
+    Instance instance(*plugin);
+    const auto got = instance.render(kFrames, block, {input});
+    for (size_t k = 0; k < outs.size(); ++k) expect_close_to_reference(got[k], reference[k]);
+  }
+}
+
+TEST(PluginAbi, TwoInstancesDoNotInterfere) {
+  const Param freq = freq_param();
+  const std::vector<Value> outs = busy_patch(freq);
+  auto plugin = build_plugin(outs, {{freq.data()}, {1}, 44100});
+  constexpr int64_t kFrames = 1200, kBlock = 100;
+  const std::vector<float> input = ramp_input(kFrames);
+  const std::vector<float> silence(kFrames, 0.0f);
+  Instance alone_a(*plugin), alone_b(*plugin);
+  alone_b.set(0, 1000);
+  const auto want_a = alone_a.render(kFrames, kBlock, {input});
+  const auto want_b = alone_b.render(kFrames, kBlock, {silence});
+
+  Instance a(*plugin), b(*plugin);
+  b.set(0, 1000);
+  std::vector<std::vector<float>> got_a(2), got_b(2);
+  for (int64_t at = 0; at < kFrames; at += kBlock) {
+    const std::vector<float> in_a(input.begin() + at, input.begin() + at + kBlock);
+    const auto block_a = a.render(kBlock, kBlock, {in_a});
+    const auto block_b = b.render(kBlock, kBlock, {std::vector<float>(kBlock, 0.0f)});
+    for (size_t k = 0; k < 2; ++k) {
+      got_a[k].insert(got_a[k].end(), block_a[k].begin(), block_a[k].end());
+      got_b[k].insert(got_b[k].end(), block_b[k].begin(), block_b[k].end());
+    }
+  }
+  for (size_t k = 0; k < 2; ++k) {
+    EXPECT_EQ(got_a[k], want_a[k]);
+    EXPECT_EQ(got_b[k], want_b[k]);
+  }
+  EXPECT_NE(want_a[0], want_b[0]);
+}
+
+TEST(PluginAbi, SetParamChangesTheOutputAndClampsToItsRange) {
+  const Param freq = freq_param();
+  auto plugin = build_plugin({out(sin(phasor(freq) * kTwoPi), 1)}, {{freq.data()}, {}, 44100});
+  auto expect_sine = [](const std::vector<float>& got, double hz) {
+    for (size_t t = 0; t < got.size(); ++t)
+      ASSERT_NEAR(got[t], std::sin(kTwoPi * std::fmod(hz * double(t) / 44100, 1.0)), 2e-4)
+          << "frame " << t;
+  };
+  Instance instance(*plugin);
+  expect_sine(instance.render(500, 500)[0], 440);
+
+  Instance changed(*plugin);
+  changed.set(0, 1000);
+  expect_sine(changed.render(500, 500)[0], 1000);
+
+  Instance clamped(*plugin);
+  clamped.set(0, 1e6f);  // max is 20000
+  expect_sine(clamped.render(500, 500)[0], 20000);
+
+  Instance ignored(*plugin);
+  ignored.set(0, std::nanf(""));
+  ignored.set(0, INFINITY);
+  ignored.set(7, 1000);  // no such param
+  expect_sine(ignored.render(500, 500)[0], 440);
+}
+
+TEST(PluginAbi, StateInitRestartsTheStream) {
+  const Param freq = freq_param();
+  const std::vector<Value> outs = busy_patch(freq);
+  auto plugin = build_plugin(outs, {{freq.data()}, {1}, 44100});
+  Instance instance(*plugin);
+  const auto first = instance.render(700, 128);
+  plugin->state_init(instance.state());
+  EXPECT_EQ(instance.render(700, 128), first);
+}
+
+TEST(PluginAbi, InputsFeedTheirChannelsAndNullIsSilence) {
+  // Plugin input 0 is the patch's channel 3.
+  auto plugin = build_plugin({out(in(3) * 0.5, 1)}, {{}, {3}, 44100});
+  const std::vector<float> x = ramp_input(300);
+  Instance instance(*plugin);
+  const auto got = instance.render(300, 64, {x});
+  for (size_t t = 0; t < x.size(); ++t) ASSERT_FLOAT_EQ(got[0][t], x[t] * 0.5f);
+  Instance silent(*plugin);
+  for (float v : silent.render(300, 64)[0]) ASSERT_EQ(v, 0.0f);
+}
+
+TEST(PluginAbi, NullContextUsesTheCompiledSampleRate) {
+  auto plugin = build_plugin({out(samplerate() + phasor(0.0), 1)}, {{}, {}, 48000});
+  Instance instance(*plugin);
+  EXPECT_EQ(instance.render(10, 10, {}, 22050)[0], std::vector<float>(10, 22050.0f));
+  std::vector<float> got(10);
+  float* outs[] = {got.data()};
+  plugin->process(nullptr, outs, 10, instance.state(), nullptr);
+  EXPECT_EQ(got, std::vector<float>(10, 48000.0f));
+}
+
+TEST(PluginAbi, NonFiniteSamplesBecomeZero) {
+  const Value zero = phasor(440.0) - phasor(440.0);
+  auto plugin = build_plugin({out(1.0 / zero, 1), out(zero - 1.0, 2)}, {{}, {}, 44100});
+  Instance instance(*plugin);
+  const auto got = instance.render(1000, 100);
+  for (size_t t = 0; t < got[0].size(); ++t) {
+    ASSERT_EQ(got[0][t], 0.0f) << "frame " << t;
+    ASSERT_EQ(got[1][t], -1.0f) << "frame " << t;
+  }
+}
+
+// y[t] = 2 y[t-1] + 1 overflows float at frame 127. The plugin zeroes the infinite
+// samples and resets the state (keeping the params) at the next check boundary, frame
+// 256, whatever the host's block size.
+TEST(PluginAbi, OverflowResetsTheStateOnCheckBoundaries) {
+  const Param gain("gain", 1.0f);
+  History h;
+  const Value y = h.write(h.read() * 2.0 + 1.0);
+  auto plugin = build_plugin({out(y * gain, 1)}, {{gain.data()}, {}, 44100});
+  constexpr int64_t kFrames = 700;
+  std::vector<float> want(kFrames);
+  for (int64_t t = 0; t < kFrames; ++t) {
+    float v = 0;
+    for (int64_t k = 0; k <= t % kPluginCheckFrames; ++k) v = v * 2 + 1;
+    want[size_t(t)] = std::isfinite(v * 0.5f) ? v * 0.5f : 0.0f;
+  }
+  ASSERT_EQ(want[126], std::ldexp(1.0f, 126));  // the last finite sample before overflow
+  for (int64_t block : {1, 3, 64, 1000}) {
+    SCOPED_TRACE("block " + std::to_string(block));
+    Instance instance(*plugin);
+    instance.set(0, 0.5f);
+    EXPECT_EQ(instance.render(kFrames, block)[0], want);
+  }
+}
+
+TEST(PluginAbi, RejectsWhatAPluginCannotCarry) {
+  const Schedule tensor_out = make_schedule({out(phasor(tensor({2}, {100, 200})), 1).node()}, 1);
+  EXPECT_THROW(plugin_source(tensor_out, {}), Error);
+  const Schedule lanes = make_schedule({out(phasor(100.0), 1).node()}, 4);
+  EXPECT_THROW(plugin_source(lanes, {}), Error);
+  const Param table("table", {3}, {1, 2, 3});
+  const Schedule uses_tensor = make_schedule({out(sum(Value(table)) * phasor(1.0), 1).node()}, 1);
+  EXPECT_THROW(plugin_source(uses_tensor, {{table.data()}, {}, 44100}), Error);
+}
+
+}  // namespace
+}  // namespace dgen::test

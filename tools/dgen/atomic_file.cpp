@@ -1,0 +1,68 @@
+#include "atomic_file.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "dgen/error.hpp"
+
+namespace dgen::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+// mkstemp creates 0600 files; outputs get the usual permissions (0666 less the umask).
+void set_default_permissions(int fd) {
+  const mode_t mask = umask(0);
+  umask(mask);
+  fchmod(fd, 0666 & ~mask);
+}
+
+}  // namespace
+
+AtomicFile::AtomicFile(std::string target) : target_(std::move(target)) {
+  const fs::path path(target_);
+  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  std::string pattern = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+  const int fd = mkstemp(pattern.data());
+  if (fd < 0) throw Error("cannot write " + target_ + ": " + std::strerror(errno));
+  set_default_permissions(fd);
+  close(fd);
+  temp_ = pattern;
+}
+
+AtomicFile::~AtomicFile() {
+  if (!committed_) std::remove(temp_.c_str());
+}
+
+void AtomicFile::write(std::string_view bytes) {
+  std::ofstream out(temp_, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), std::streamsize(bytes.size()));
+  out.close();
+  if (!out) throw Error("cannot write " + target_ + " (disk full?)");
+}
+
+void AtomicFile::commit() {
+  if (std::rename(temp_.c_str(), target_.c_str()) != 0)
+    throw Error("cannot write " + target_ + ": " + std::strerror(errno));
+  committed_ = true;
+}
+
+void write_output(const std::string& path, std::string_view bytes) {
+  if (path == "-") {
+    if (std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size() || std::fflush(stdout) != 0)
+      throw Error(std::string("cannot write to standard output: ") + std::strerror(errno));
+    return;
+  }
+  AtomicFile file(path);
+  file.write(bytes);
+  file.commit();
+}
+
+}  // namespace dgen::cli

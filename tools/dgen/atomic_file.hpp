@@ -1,0 +1,33 @@
+// Outputs that appear complete or not at all (SPEC §7): each is written under a
+// temporary name in its target's directory and renamed over the target on commit. An
+// output that is never committed (an error, an exception) leaves nothing behind.
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace dgen::cli {
+
+class AtomicFile {
+ public:
+  // Creates an empty temporary file beside `target`. Throws dgen::Error when the
+  // directory is not writable.
+  explicit AtomicFile(std::string target);
+  ~AtomicFile();  // removes the temporary file unless committed
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  // Where to write (directly, or by a tool such as the C compiler).
+  const std::string& temp_path() const { return temp_; }
+  const std::string& target() const { return target_; }
+  void write(std::string_view bytes);  // replaces the temporary file's contents
+  void commit();                       // renames it to the target
+
+ private:
+  std::string target_, temp_;
+  bool committed_ = false;
+};
+
+// Writes `bytes` to `path` atomically, or to standard output when path is "-".
+void write_output(const std::string& path, std::string_view bytes);
+
+}  // namespace dgen::cli

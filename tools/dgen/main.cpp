@@ -1,0 +1,64 @@
+// dgen: the command line (SPEC §7). Dispatches to one command per file and turns every
+// failure into an exit code and one line on stderr, never a crash or a stack trace.
+#include <iostream>
+#include <new>
+#include <vector>
+
+#include "command.hpp"
+#include "dgen/error.hpp"
+#include "lisp/patch.hpp"
+
+namespace dgen::cli {
+namespace {
+
+std::vector<Command> all_commands() {
+  return {
+      render_command(),
+      compile_command(),
+      info_command(),
+      not_implemented_command("grad", "Print the loss against a target and its gradient for every param"),
+      not_implemented_command("train", "Fit a patch's bounded params to a target sound"),
+  };
+}
+
+int run_reporting_errors(const std::string& command, const Action& action) {
+  const std::string prefix = "dgen " + command + ": ";
+  try {
+    return action();
+  } catch (const lisp::PatchError& e) {
+    std::cerr << e.what() << "\n";  // file:line:col: message
+  } catch (const UsageError& e) {
+    std::cerr << prefix << e.what() << "\nRun with --help for more information.\n";
+    return kExitUsageError;
+  } catch (const Error& e) {
+    std::cerr << prefix << e.what() << "\n";
+  } catch (const std::bad_alloc&) {
+    std::cerr << prefix << "out of memory\n";
+  } catch (const std::exception& e) {
+    std::cerr << prefix << "internal error: " << e.what() << "\n";
+  }
+  return kExitUserError;
+}
+
+int main(int argc, char** argv) {
+  CLI::App app{"dgen: render, compile and inspect differentiable audio patches", "dgen"};
+  app.require_subcommand(1);
+  std::vector<std::pair<CLI::App*, Action>> actions;
+  for (const Command& command : all_commands()) {
+    CLI::App* sub = app.add_subcommand(command.name, command.summary);
+    actions.emplace_back(sub, command.setup(*sub));
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitUsageError;  // --help exits 0
+  }
+  for (const auto& [sub, action] : actions)
+    if (sub->parsed()) return run_reporting_errors(sub->get_name(), action);
+  return kExitUsageError;
+}
+
+}  // namespace
+}  // namespace dgen::cli
+
+int main(int argc, char** argv) { return dgen::cli::main(argc, argv); }

@@ -1,0 +1,61 @@
+// Arguments shared by the commands that run a patch (render now; grad and train
+// later): param values (--set, --params), the stream (--frames | --seconds,
+// --sample-rate, --in) and the backend.
+#pragma once
+#include <CLI/CLI.hpp>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "dgen/program.hpp"
+#include "lisp/patch.hpp"
+
+namespace dgen::cli {
+
+// --set NAME=VALUE… and --params FILE.json.
+struct ParamSettings {
+  std::vector<std::string> sets;
+  std::string file;
+};
+void add_param_options(CLI::App& app, ParamSettings& settings);
+// Applies the file, then every --set (so a --set wins). Unknown names and values of
+// the wrong size are errors; a malformed --set is a UsageError.
+void apply_params(const ParamSettings& settings, lisp::Patch& patch);
+// A params file: {"params": {"name": value or [values], ...}} (the format `dgen train`
+// writes), or the inner object alone.
+std::map<std::string, std::vector<float>> read_params_file(const std::string& path);
+
+// --frames N | --seconds S, --sample-rate R, --in CH=FILE.wav|VALUE….
+struct StreamOptions {
+  int64_t frames = 0;
+  double seconds = 0;
+  int sample_rate = 44100;
+  std::vector<std::string> inputs;
+  CLI::Option *frames_option = nullptr, *seconds_option = nullptr, *rate_option = nullptr;
+};
+void add_stream_options(CLI::App& app, StreamOptions& options);
+
+// The stream a run covers, with every input at exactly `frames` samples.
+struct Stream {
+  int sample_rate = 44100;
+  int64_t frames = 0;
+  std::map<int, std::vector<float>> inputs;  // by 1-based channel
+  std::vector<InputChannel> channels() const;
+};
+// Reads the --in files (mixed to mono). The sample rate is --sample-rate, else the
+// files' rate, else 44100; a file at another rate is an error. The length is --frames,
+// else --seconds, else the longest input file, else one second. Files are cut or
+// padded with zeros to that length.
+Stream resolve_stream(const StreamOptions& options, const lisp::Patch& patch);
+
+// --backend auto|c|cuda|interp.
+void add_backend_option(CLI::App& app, std::string& backend);
+Backend parse_backend(const std::string& name);  // throws dgen::Error for cuda
+
+// A number check with a readable message (CLI11's range checks print huge bounds).
+CLI::Validator at_least(double min, bool inclusive);
+
+// Every out of the patch must be a scalar signal to become an audio channel.
+void check_scalar_outputs(const lisp::Patch& patch);
+
+}  // namespace dgen::cli
