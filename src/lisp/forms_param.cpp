@@ -89,7 +89,9 @@ Datum Evaluator::param_form(const SExpr& form, Env& env) {
   if ((options.min && value < *options.min) || (options.max && value > *options.max))
     call.fail_at(call.attr_pos("default"), "param '" + name + "': @default " + std::to_string(value) + " is outside [@min, @max]");
 
-  ParamInfo info{Param(param_identity(call, name), value, options), value, call.attr_number("mod", 0) != 0, ""};
+  ParamInfo info{.param = Param(param_identity(call, name), value, options),
+                 .default_value = value,
+                 .mod = call.attr_number("mod", 0) != 0};
   if (call.has("mod-mode")) {
     if (!info.mod) call.fail_at(call.attr_pos("mod-mode"), "param '" + name + "': @mod-mode needs @mod true");
     info.mod_mode = call.attr_word("mod-mode", "");
@@ -120,7 +122,7 @@ Datum Evaluator::tensor_param_form(const SExpr& form, Env& env) {
   if (call.has("max")) options.max = float(call.attr_number("max", 0));
   TensorData data = literal_contents(call, SIZE_MAX);
   if (data.values.empty()) fail(form.pos, "tensor-param '" + name + "' needs @shape (and @data or @file for contents)");
-  ParamInfo info{Param(param_identity(call, name), data.shape, std::move(data.values), options)};
+  ParamInfo info{.param = Param(param_identity(call, name), data.shape, std::move(data.values), options)};
   info.param.data()->unit = call.attr_word("unit", "");
   info.param.data()->group = call.attr_word("group", "");
   return declare_param(call, std::move(info), name);
@@ -141,9 +143,9 @@ Datum Evaluator::mod_form(const SExpr& form, Env& env) {
   if (!modulators_.empty()) {
     Value amount = 0.0;
     for (const auto& [slot, source] : modulators_) {
-      ParamInfo depth{Param(name + "__mod_depth__slot" + std::to_string(slot), 0.0f)};
-      depth.modulates = name;
-      depth.modulator_slot = slot;
+      ParamInfo depth{.param = Param(name + "__mod_depth__slot" + std::to_string(slot), 0.0f),
+                      .modulates = name,
+                      .modulator_slot = slot};
       amount = amount + Value(depth.param) * source.second;
       patch_.params.push_back(std::move(depth));
     }

@@ -24,10 +24,10 @@ struct ParamInfo {
   Param param;            // name, shape, value, min, max, unit, group, env, role live in its data
   float default_value = 0;
   bool mod = false;       // @mod true
-  std::string mod_mode;   // additive | multiplicative | semitone
+  std::string mod_mode{};  // additive | multiplicative | semitone
   // A modulation depth param the loader generates for each modulator input of a
   // `@mod true` param: `modulates` names that param, `modulator_slot` the input's slot.
-  std::string modulates;
+  std::string modulates{};
   int modulator_slot = 0;
 };
 

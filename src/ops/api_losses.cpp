@@ -70,7 +70,8 @@ Value mrstft_loss(const Value& a, const Value& b, MrstftOptions o) {
   if (o.sizes.empty()) throw Error("mrstft_loss: no sizes");
   if (o.hop_divisor < 1)
     throw Error("mrstft_loss: hop_divisor must be >= 1, got " + std::to_string(o.hop_divisor));
-  if (o.frames < 0) throw Error("mrstft_loss: frames must be >= 0, got " + std::to_string(o.frames));
+  if (o.frames < 0)
+    throw Error("mrstft_loss: frames must be >= 0, got " + std::to_string(o.frames));
   std::vector<Value> terms;
   for (int64_t n : o.sizes) {
     const int64_t hop = n / o.hop_divisor > 0 ? n / o.hop_divisor : 1;

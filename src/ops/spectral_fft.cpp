@@ -7,7 +7,9 @@
 //   inverse: x_n = (1/N) Σ_k X_k e^{+2πikn/N}
 // The result is also the transform's scratch: the input is copied into it in bit-reversed
 // order and the butterflies run in place, so generated code needs no other memory.
-// Twiddles are computed with cos/sin (exact, no recurrence drift, no static tables).
+// No static tables: the reference computes every twiddle with cos/sin; generated code
+// calls cos/sin once per stage and rotates the twiddle in double precision (a drift of
+// ~1e-13 after N/2 steps, far below float32), as trig calls would otherwise dominate.
 #include <cmath>
 #include <numbers>
 #include <string>
@@ -74,12 +76,17 @@ void register_fft_complex() {
           for (int64_t p = o + k; p < o + s.n; p += 2 * h) {
             const int64_t q = p + h;
             const double xr = re[q] * wr - im[q] * wi, xi = re[q] * wi + im[q] * wr;
-            re[q] = re[p] - xr, im[q] = im[p] - xi;
-            re[p] += xr, im[p] += xi;
+            re[q] = re[p] - xr;
+            im[q] = im[p] - xi;
+            re[p] += xr;
+            im[p] += xi;
           }
         }
       if (c.node.attrs.ints[0])
-        for (int64_t k = o; k < o + s.n; ++k) re[k] /= double(s.n), im[k] /= double(s.n);
+        for (int64_t k = o; k < o + s.n; ++k) {
+          re[k] /= double(s.n);
+          im[k] /= double(s.n);
+        }
     }
   };
   op.emit = [](EmitCtx& c) {
@@ -92,27 +99,32 @@ void register_fft_complex() {
     };
     c.line("for (int64_t o_ = 0; o_ < " + half + "; o_ += " + n + ") {");
     c.line("  for (int64_t k_ = 0, j_ = 0; k_ < " + n + "; ++k_) {");
-    c.line("    " + re("o_ + j_") + " = " + input(0) + "; " + im("o_ + j_") + " = " + input(1) + ";");
+    c.line("    " + re("o_ + j_") + " = " + input(0) + "; " + im("o_ + j_") + " = " + input(1) +
+           ";");
     c.line("    int64_t b_ = " + str(s.n >> 1) + "; for (; j_ & b_; b_ >>= 1) j_ ^= b_; j_ |= b_;");
     c.line("  }");
-    c.line("  for (int64_t h_ = 1; h_ < " + n + "; h_ <<= 1)");
+    c.line("  for (int64_t h_ = 1; h_ < " + n + "; h_ <<= 1) {");
+    c.line("    const double a_ = " + c_literal(sign_of(c.node) * std::numbers::pi) +
+           " / (double)h_, sr_ = cos(a_), si_ = sin(a_);");
+    c.line("    double cr_ = 1.0, ci_ = 0.0;");
     c.line("    for (int64_t k_ = 0; k_ < h_; ++k_) {");
-    c.line("      const double a_ = " + c_literal(sign_of(c.node) * std::numbers::pi) +
-           " * (double)k_ / (double)h_;");
-    c.line("      const float wr_ = (float)cos(a_), wi_ = (float)sin(a_);");
+    c.line("      const float wr_ = (float)cr_, wi_ = (float)ci_;");
     c.line("      for (int64_t p_ = o_ + k_; p_ < o_ + " + n + "; p_ += 2 * h_) {");
     c.line("        const int64_t q_ = p_ + h_;");
-    c.line("        const float xr_ = " + re("q_") + " * wr_ - " + im("q_") + " * wi_, xi_ = " +
-           re("q_") + " * wi_ + " + im("q_") + " * wr_;");
+    c.line("        const float xr_ = " + re("q_") + " * wr_ - " + im("q_") +
+           " * wi_, xi_ = " + re("q_") + " * wi_ + " + im("q_") + " * wr_;");
     c.line("        " + re("q_") + " = " + re("p_") + " - xr_; " + im("q_") + " = " + im("p_") +
            " - xi_;");
     c.line("        " + re("p_") + " += xr_; " + im("p_") + " += xi_;");
     c.line("      }");
+    c.line(
+        "      const double nr_ = cr_ * sr_ - ci_ * si_; ci_ = cr_ * si_ + ci_ * sr_; cr_ = nr_;");
     c.line("    }");
+    c.line("  }");
     if (c.node.attrs.ints[0])
-      c.line("  for (int64_t k_ = o_; k_ < o_ + " + n + "; ++k_) { " + re("k_") + " *= " +
-             c_float(1.0 / double(s.n)) + "; " + im("k_") + " *= " + c_float(1.0 / double(s.n)) +
-             "; }");
+      c.line("  for (int64_t k_ = o_; k_ < o_ + " + n + "; ++k_) { " + re("k_") +
+             " *= " + c_float(1.0 / double(s.n)) + "; " + im("k_") +
+             " *= " + c_float(1.0 / double(s.n)) + "; }");
     c.line("}");
   };
   register_op(std::move(op));

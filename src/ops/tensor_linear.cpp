@@ -67,8 +67,10 @@ void register_matmul() {
   };
   op.emit = [](EmitCtx& c) {
     const MatmulDims d = matmul_dims(c.node.inputs[0]->shape, c.node.inputs[1]->shape);
-    const std::string a_base = broadcast_index_expr(d.batch, d.a_batch, "z_") + " * " + str(d.m * d.k);
-    const std::string b_base = broadcast_index_expr(d.batch, d.b_batch, "z_") + " * " + str(d.k * d.n);
+    const std::string a_base =
+        broadcast_index_expr(d.batch, d.a_batch, "z_") + " * " + str(d.m * d.k);
+    const std::string b_base =
+        broadcast_index_expr(d.batch, d.b_batch, "z_") + " * " + str(d.k * d.n);
     const std::string a = c.in(0, a_base + " + m_ * " + str(d.k) + " + k_");
     const std::string b = c.in(1, b_base + " + k_ * " + str(d.n) + " + n_");
     const std::string out = c.out("(z_ * " + str(d.m) + " + m_) * " + str(d.n) + " + n_");
@@ -116,8 +118,8 @@ ConvDims conv_dims(const std::string& op, size_t r, const Shape& x, const Shape&
 }
 
 void eval_conv(size_t r, EvalCtx& c) {
-  const ConvDims d = conv_dims(c.node.op->name, r, c.node.inputs[0]->shape,
-                               c.node.inputs[1]->shape, c.node.attrs);
+  const ConvDims d =
+      conv_dims(c.node.op->name, r, c.node.inputs[0]->shape, c.node.inputs[1]->shape, c.node.attrs);
   const Shape x_stride = strides_of(d.x), k_stride = strides_of(d.k), o_stride = strides_of(d.out);
   const int64_t nx = numel(d.x), nk = numel(d.k), no = numel(d.out);
   for (int64_t z = 0; z < d.batch; ++z)
@@ -140,12 +142,12 @@ void eval_conv(size_t r, EvalCtx& c) {
 // Nested loops: z_ over the batch, o<i>_ over the output, q<i>_ over the kernel; the input
 // coordinate p<i>_ is checked only where padding can put it outside.
 void emit_conv(size_t r, EmitCtx& c) {
-  const ConvDims d = conv_dims(c.node.op->name, r, c.node.inputs[0]->shape,
-                               c.node.inputs[1]->shape, c.node.attrs);
+  const ConvDims d =
+      conv_dims(c.node.op->name, r, c.node.inputs[0]->shape, c.node.inputs[1]->shape, c.node.attrs);
   const Shape x_stride = strides_of(d.x), k_stride = strides_of(d.k), o_stride = strides_of(d.out);
   auto var = [](const char* name, size_t i) { return name + std::to_string(i) + "_"; };
   std::string coords, inside, x_index = "z_ * " + str(numel(d.x)), k_index = "0",
-                                  o_index = "z_ * " + str(numel(d.out));
+                              o_index = "z_ * " + str(numel(d.out));
   for (size_t i = 0; i < r; ++i) {
     const std::string p = var("p", i);
     coords += "const int64_t " + p + " = " + var("o", i) + " + " + var("q", i) + " - " +
@@ -160,7 +162,8 @@ void emit_conv(size_t r, EmitCtx& c) {
   if (!inside.empty()) tap = "if (" + inside + ") " + tap;
   std::string kernel_loops = coords + tap;
   for (size_t i = r; i-- > 0;) kernel_loops = c_for(var("q", i), d.k[i], kernel_loops);
-  std::string body = "double acc_ = 0.0; " + kernel_loops + " " + c.out(o_index) + " = (float)acc_;";
+  std::string body =
+      "double acc_ = 0.0; " + kernel_loops + " " + c.out(o_index) + " = (float)acc_;";
   for (size_t i = r; i-- > 0;) body = c_for(var("o", i), d.out[i], body);
   c.line(c_for("z_", d.batch, body));
 }

@@ -76,16 +76,22 @@ void register_peek() {
     const Table tb = table_of("peek", c.node.inputs[0]->shape, 1);
     const double* t = c.in[0];
     for (int64_t e = 0; e < c.node.size(); ++e) {
-      const Lerp r = lerp_at(c.in[1][broadcast_index(c.node.shape, c.node.inputs[1]->shape, e)], tb.rows);
-      const Lerp k = lerp_at(c.in[2][broadcast_index(c.node.shape, c.node.inputs[2]->shape, e)], tb.cols);
-      auto row = [&](int64_t i) { return mix(t[i * tb.cols + k.i0], t[i * tb.cols + k.i1], k.frac); };
+      const Lerp r =
+          lerp_at(c.in[1][broadcast_index(c.node.shape, c.node.inputs[1]->shape, e)], tb.rows);
+      const Lerp k =
+          lerp_at(c.in[2][broadcast_index(c.node.shape, c.node.inputs[2]->shape, e)], tb.cols);
+      auto row = [&](int64_t i) {
+        return mix(t[i * tb.cols + k.i0], t[i * tb.cols + k.i1], k.frac);
+      };
       c.out[e] = mix(row(r.i0), row(r.i1), r.frac);
     }
   };
   op.emit = [](EmitCtx& c) {
     const Table tb = table_of("peek", c.node.inputs[0]->shape, 1);
-    const std::string index = c.in(1, broadcast_index_expr(c.node.shape, c.node.inputs[1]->shape, "e"));
-    const std::string channel = c.in(2, broadcast_index_expr(c.node.shape, c.node.inputs[2]->shape, "e"));
+    const std::string index =
+        c.in(1, broadcast_index_expr(c.node.shape, c.node.inputs[1]->shape, "e"));
+    const std::string channel =
+        c.in(2, broadcast_index_expr(c.node.shape, c.node.inputs[2]->shape, "e"));
     std::string body = lerp_decl("r", index, tb.rows);
     auto at = [&](const std::string& row, const std::string& col) {
       return c.in(0, row + " * " + str(tb.cols) + " + " + col);
@@ -109,7 +115,8 @@ void register_peek_row() {
   op.min_inputs = op.max_inputs = 2;
   op.shape = [](const std::vector<Shape>& in, const Attrs&) {
     const Table tb = table_of("peek_row", in[0], 2);
-    if (!in[1].empty()) throw Error("peek_row: the index must be a scalar, got " + to_string(in[1]));
+    if (!in[1].empty())
+      throw Error("peek_row: the index must be a scalar, got " + to_string(in[1]));
     return Shape{tb.cols};
   };
   op.eval = [](EvalCtx& c) {
@@ -121,8 +128,8 @@ void register_peek_row() {
   op.emit = [](EmitCtx& c) {
     const int64_t cols = c.node.shape[0];
     const std::string row = lerp_decl("r", c.in(1, "0"), c.node.inputs[0]->shape[0]);
-    const std::string value =
-        c_mix(c.in(0, "r_0 * " + str(cols) + " + j_"), c.in(0, "r_1 * " + str(cols) + " + j_"), "r_f");
+    const std::string value = c_mix(c.in(0, "r_0 * " + str(cols) + " + j_"),
+                                    c.in(0, "r_1 * " + str(cols) + " + j_"), "r_f");
     c.line("{ " + row + c_for("j_", cols, c.out("j_") + " = " + value + ";") + " }");
   };
   register_op(std::move(op));

@@ -28,9 +28,8 @@ struct ReduceRule {
 //   cumsum(x, a)     = inclusive running sum along axis a: out[.., k, ..] = Σ_{j<=k} x[.., j, ..];
 //                      same shape as x.
 const ReduceRule kRules[] = {
-    {"sum_all", Kind::Sum, false},     {"mean_all", Kind::Mean, false},
-    {"max_all", Kind::Max, false},     {"sum_axis", Kind::Sum, true},
-    {"mean_axis", Kind::Mean, true},   {"max_axis", Kind::Max, true},
+    {"sum_all", Kind::Sum, false},  {"mean_all", Kind::Mean, false}, {"max_all", Kind::Max, false},
+    {"sum_axis", Kind::Sum, true},  {"mean_axis", Kind::Mean, true}, {"max_axis", Kind::Max, true},
     {"cumsum", Kind::Cumsum, true},
 };
 

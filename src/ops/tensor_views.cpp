@@ -81,17 +81,19 @@ void check_dims(const char* op, const Shape& shape) {
 
 // reshape: attrs.ints = the new shape, with as many elements as the input. Row-major order
 // is kept: output element e is input element e.
-const ViewRule kReshape{
-    "reshape",
-    [](const Shape& in, const Attrs& a) {
-      check_dims("reshape", a.ints);
-      if (numel(a.ints) != numel(in))
-        throw Error("reshape: cannot reshape " + to_string(in) + " (" + std::to_string(numel(in)) +
-                    " elements) to " + to_string(a.ints) + " (" + std::to_string(numel(a.ints)) +
-                    " elements)");
-      return a.ints;
-    },
-    [](const Shape&, const Shape& out, const Attrs&) { return AxisMap{{numel(out), 1}}; }};
+const ViewRule kReshape{"reshape",
+                        [](const Shape& in, const Attrs& a) {
+                          check_dims("reshape", a.ints);
+                          if (numel(a.ints) != numel(in))
+                            throw Error("reshape: cannot reshape " + to_string(in) + " (" +
+                                        std::to_string(numel(in)) + " elements) to " +
+                                        to_string(a.ints) + " (" + std::to_string(numel(a.ints)) +
+                                        " elements)");
+                          return a.ints;
+                        },
+                        [](const Shape&, const Shape& out, const Attrs&) {
+                          return AxisMap{{numel(out), 1}};
+                        }};
 
 // transpose: attrs.ints = a permutation of the input axes; output axis d is input axis
 // axes[d] (out.shape[d] = in.shape[axes[d]]). The API fills in the reversal by default.
@@ -125,52 +127,52 @@ void check_pairs(const char* op, const char* what, const Shape& in, const Attrs&
 }
 
 // shrink: attrs.ints = lo0, hi0, lo1, hi1, ...: keeps [lo, hi) of every dimension.
-const ViewRule kShrink{
-    "shrink",
-    [](const Shape& in, const Attrs& a) {
-      check_pairs("shrink", "ranges", in, a);
-      Shape out;
-      for (size_t d = 0; d < in.size(); ++d) {
-        const int64_t lo = a.ints[2 * d], hi = a.ints[2 * d + 1];
-        if (lo < 0 || hi > in[d] || lo >= hi)
-          throw Error("shrink: range [" + std::to_string(lo) + ", " + std::to_string(hi) +
-                      ") of dimension " + std::to_string(d) +
-                      " is empty or outside [0, " + std::to_string(in[d]) + ") of shape " +
-                      to_string(in));
-        out.push_back(hi - lo);
-      }
-      return out;
-    },
-    [](const Shape& in, const Shape& out, const Attrs& a) {
-      const Shape stride = strides_of(in);
-      AxisMap axes;
-      for (size_t d = 0; d < in.size(); ++d) axes.push_back({out[d], stride[d], a.ints[2 * d]});
-      return axes;
-    }};
+const ViewRule kShrink{"shrink",
+                       [](const Shape& in, const Attrs& a) {
+                         check_pairs("shrink", "ranges", in, a);
+                         Shape out;
+                         for (size_t d = 0; d < in.size(); ++d) {
+                           const int64_t lo = a.ints[2 * d], hi = a.ints[2 * d + 1];
+                           if (lo < 0 || hi > in[d] || lo >= hi)
+                             throw Error("shrink: range [" + std::to_string(lo) + ", " +
+                                         std::to_string(hi) + ") of dimension " +
+                                         std::to_string(d) + " is empty or outside [0, " +
+                                         std::to_string(in[d]) + ") of shape " + to_string(in));
+                           out.push_back(hi - lo);
+                         }
+                         return out;
+                       },
+                       [](const Shape& in, const Shape& out, const Attrs& a) {
+                         const Shape stride = strides_of(in);
+                         AxisMap axes;
+                         for (size_t d = 0; d < in.size(); ++d)
+                           axes.push_back({out[d], stride[d], a.ints[2 * d]});
+                         return axes;
+                       }};
 
 // pad: attrs.ints = before0, after0, before1, after1, ...: zeros added on each side.
-const ViewRule kPad{
-    "pad",
-    [](const Shape& in, const Attrs& a) {
-      check_pairs("pad", "paddings", in, a);
-      Shape out;
-      for (size_t d = 0; d < in.size(); ++d) {
-        const int64_t before = a.ints[2 * d], after = a.ints[2 * d + 1];
-        if (before < 0 || after < 0)
-          throw Error("pad: padding (" + std::to_string(before) + ", " + std::to_string(after) +
-                      ") of dimension " + std::to_string(d) + " of shape " + to_string(in) +
-                      " is negative");
-        out.push_back(in[d] + before + after);
-      }
-      return out;
-    },
-    [](const Shape& in, const Shape& out, const Attrs& a) {
-      const Shape stride = strides_of(in);
-      AxisMap axes;
-      for (size_t d = 0; d < in.size(); ++d)
-        axes.push_back({out[d], stride[d], -a.ints[2 * d], 0, in[d]});
-      return axes;
-    }};
+const ViewRule kPad{"pad",
+                    [](const Shape& in, const Attrs& a) {
+                      check_pairs("pad", "paddings", in, a);
+                      Shape out;
+                      for (size_t d = 0; d < in.size(); ++d) {
+                        const int64_t before = a.ints[2 * d], after = a.ints[2 * d + 1];
+                        if (before < 0 || after < 0)
+                          throw Error("pad: padding (" + std::to_string(before) + ", " +
+                                      std::to_string(after) + ") of dimension " +
+                                      std::to_string(d) + " of shape " + to_string(in) +
+                                      " is negative");
+                        out.push_back(in[d] + before + after);
+                      }
+                      return out;
+                    },
+                    [](const Shape& in, const Shape& out, const Attrs& a) {
+                      const Shape stride = strides_of(in);
+                      AxisMap axes;
+                      for (size_t d = 0; d < in.size(); ++d)
+                        axes.push_back({out[d], stride[d], -a.ints[2 * d], 0, in[d]});
+                      return axes;
+                    }};
 
 // expand: attrs.ints = the target shape; numpy broadcasting of the input to it (new
 // leading axes, and axes of size 1 stretched).
@@ -239,8 +241,8 @@ void register_view(const ViewRule& rule) {
   op.emit = [axes_of = rule.axes](EmitCtx& c) {
     const auto [index, cond] =
         source_index_expr(axes_of(c.node.inputs[0]->shape, c.node.shape, c.node.attrs), "e");
-    const std::string value = cond.empty() ? c.in(0, index)
-                                           : "(" + cond + ") ? " + c.in(0, index) + " : 0.0f";
+    const std::string value =
+        cond.empty() ? c.in(0, index) : "(" + cond + ") ? " + c.in(0, index) + " : 0.0f";
     emit_loop(c, c.node.size(), "e", c.out("e") + " = " + value + ";");
   };
   register_op(std::move(op));

@@ -28,6 +28,17 @@ bool broadcastable(const Shape& a, const Shape& b) {
   return true;
 }
 
+// The numpy broadcast of two broadcastable shapes.
+Shape broadcast(const Shape& a, const Shape& b) {
+  Shape out = a.size() >= b.size() ? a : b;
+  const Shape& other = a.size() >= b.size() ? b : a;
+  for (size_t i = 0; i < other.size(); ++i) {
+    int64_t& o = out[out.size() - 1 - i];
+    o = std::max(o, other[other.size() - 1 - i]);
+  }
+  return out;
+}
+
 class Builder {
  public:
   explicit Builder(uint32_t seed) : rng_(seed) {
@@ -41,9 +52,12 @@ class Builder {
     const int steps = 6 + below(15);
     for (int i = 0; i < steps; ++i) {
       const int kind = below(10);
-      if (kind < 1) add_leaf();
-      else if (kind < 6) add_math();
-      else add_state();
+      if (kind < 1)
+        add_leaf();
+      else if (kind < 6)
+        add_math();
+      else
+        add_state();
     }
     // The newest value and up to two others (distinct) are the outputs.
     std::vector<size_t> chosen{pool_.size() - 1};
@@ -58,7 +72,9 @@ class Builder {
  private:
   // ---- randomness -----------------------------------------------------------------------
   int below(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
-  double uniform(double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng_); }
+  double uniform(double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(rng_);
+  }
   bool coin(double p = 0.5) { return uniform(0, 1) < p; }
   // A constant rounded to 1/64 so its float and double values are equal.
   double constant(double lo, double hi) { return std::round(uniform(lo, hi) * 64) / 64; }
@@ -142,23 +158,32 @@ class Builder {
             bank ? "oscillator bank" : "oscillator");
         break;
       }
-      case 5: add(noise(uint32_t(below(1000))), 1, "noise"); break;
-      case 6: add(click(), 1, "click"); break;
+      case 5:
+        add(noise(uint32_t(below(1000))), 1, "noise");
+        break;
+      case 6:
+        add(click(), 1, "click");
+        break;
       case 7: {
         const double lo = constant(-1, 0), hi = lo + constant(0.5, 2);
         add(accum(constant(0.001, 0.05), 0.0, lo, hi), std::max(-lo, hi), "accum");
         break;
       }
-      default: add(samplerate() / 44100.0, 1, "samplerate / 44100"); break;
+      default:
+        add(samplerate() / 44100.0, 1, "samplerate / 44100");
+        break;
     }
   }
 
   // ---- stateless math -------------------------------------------------------------------
   void add_math() {
     const int kind = below(3);
-    if (kind == 0) add_unary(any());
-    else if (kind == 1) add_binary();
-    else add_ternary();
+    if (kind == 0)
+      add_unary(any());
+    else if (kind == 1)
+      add_binary();
+    else
+      add_ternary();
   }
 
   void add_unary(const Term& x) {
@@ -166,28 +191,62 @@ class Builder {
     const double b = x.bound;
     const std::string n = name(x);
     switch (below(16)) {
-      case 0: add(-v, b, "neg " + n); break;
-      case 1: add(sin(v), 1, "sin " + n); break;
-      case 2: add(cos(v), 1, "cos " + n); break;
-      case 3: add(tanh(v), 1, "tanh " + n); break;
-      case 4: add(atan(v), 1.6, "atan " + n); break;
-      case 5: add(sigmoid(v), 1, "sigmoid " + n); break;
-      case 6: add(abs(v), b, "abs " + n); break;
-      case 7: add(relu(v), b, "relu " + n); break;
-      case 8: add(sqrt(abs(v)), std::sqrt(b), "sqrt abs " + n); break;
-      case 9: add(log(abs(v) + 1.0), std::log(b + 1), "log(abs + 1) " + n); break;
-      case 10: add(log10(abs(v) + 0.5), 1, "log10(abs + 0.5) " + n); break;
-      case 11: add(exp(clip(v, -2.0, 1.0)), 2.8, "exp clip " + n); break;
-      case 12: add(tan(clip(v, -1.0, 1.0)), 1.6, "tan clip " + n); break;
-      case 13: add(sign(v), 1, "sign " + n); break;
+      case 0:
+        add(-v, b, "neg " + n);
+        break;
+      case 1:
+        add(sin(v), 1, "sin " + n);
+        break;
+      case 2:
+        add(cos(v), 1, "cos " + n);
+        break;
+      case 3:
+        add(tanh(v), 1, "tanh " + n);
+        break;
+      case 4:
+        add(atan(v), 1.6, "atan " + n);
+        break;
+      case 5:
+        add(sigmoid(v), 1, "sigmoid " + n);
+        break;
+      case 6:
+        add(abs(v), b, "abs " + n);
+        break;
+      case 7:
+        add(relu(v), b, "relu " + n);
+        break;
+      case 8:
+        add(sqrt(abs(v)), std::sqrt(b), "sqrt abs " + n);
+        break;
+      case 9:
+        add(log(abs(v) + 1.0), std::log(b + 1), "log(abs + 1) " + n);
+        break;
+      case 10:
+        add(log10(abs(v) + 0.5), 1, "log10(abs + 0.5) " + n);
+        break;
+      case 11:
+        add(exp(clip(v, -2.0, 1.0)), 2.8, "exp clip " + n);
+        break;
+      case 12:
+        add(tan(clip(v, -1.0, 1.0)), 1.6, "tan clip " + n);
+        break;
+      case 13:
+        add(sign(v), 1, "sign " + n);
+        break;
       case 14: {
         const int which = below(3);
         const Value scaled = v * 2.0;
         const Value r = which == 0 ? floor(scaled) : which == 1 ? ceil(scaled) : round(scaled);
-        add(r, 2 * b + 1, std::string(which == 0 ? "floor" : which == 1 ? "ceil" : "round") + " 2*" + n);
+        add(r, 2 * b + 1,
+            std::string(which == 0   ? "floor"
+                        : which == 1 ? "ceil"
+                                     : "round") +
+                " 2*" + n);
         break;
       }
-      default: add(v * constant(-2, 2), 2 * b, "scaled " + n); break;
+      default:
+        add(v * constant(-2, 2), 2 * b, "scaled " + n);
+        break;
     }
   }
 
@@ -197,24 +256,50 @@ class Builder {
     const double ba = x.bound, bc = y.bound;
     const std::string n = name(x) + ", " + name(y);
     switch (below(14)) {
-      case 0: add(a + c, ba + bc, "add " + n); break;
-      case 1: add(a - c, ba + bc, "sub " + n); break;
-      case 2: add(a * c, ba * bc, "mul " + n); break;
-      case 3: add(a / (1.0 + abs(c)), ba, "div(x, 1 + abs y) " + n); break;
-      case 4: add(pow(abs(a) + 0.5, clip(c, -1.5, 1.5)), std::pow(ba + 0.5, 1.5) + 3, "pow " + n); break;
-      case 5: add(atan2(a, c), 3.15, "atan2 " + n); break;
-      case 6: add(min(a, c), std::max(ba, bc), "min " + n); break;
-      case 7: add(max(a, c), std::max(ba, bc), "max " + n); break;
+      case 0:
+        add(a + c, ba + bc, "add " + n);
+        break;
+      case 1:
+        add(a - c, ba + bc, "sub " + n);
+        break;
+      case 2:
+        add(a * c, ba * bc, "mul " + n);
+        break;
+      case 3:
+        add(a / (1.0 + abs(c)), ba, "div(x, 1 + abs y) " + n);
+        break;
+      case 4:
+        add(pow(abs(a) + 0.5, clip(c, -1.5, 1.5)), std::pow(ba + 0.5, 1.5) + 3, "pow " + n);
+        break;
+      case 5:
+        add(atan2(a, c), 3.15, "atan2 " + n);
+        break;
+      case 6:
+        add(min(a, c), std::max(ba, bc), "min " + n);
+        break;
+      case 7:
+        add(max(a, c), std::max(ba, bc), "max " + n);
+        break;
       case 8: {
         const double m = constant(0.3, 1.5);
         add(mod(a, m), m, "mod " + name(x) + " by " + std::to_string(m));
         break;
       }
-      case 9: add(gt(a, c), 1, "gt " + n); break;
-      case 10: add(lt(a, c), 1, "lt " + n); break;
-      case 11: add(gte(a, c), 1, "gte " + n); break;
-      case 12: add(lte(a, c), 1, "lte " + n); break;
-      default: add(eq(round(a * 2.0), round(c * 2.0)), 1, "eq(round 2x, round 2y) " + n); break;
+      case 9:
+        add(gt(a, c), 1, "gt " + n);
+        break;
+      case 10:
+        add(lt(a, c), 1, "lt " + n);
+        break;
+      case 11:
+        add(gte(a, c), 1, "gte " + n);
+        break;
+      case 12:
+        add(lte(a, c), 1, "lte " + n);
+        break;
+      default:
+        add(eq(round(a * 2.0), round(c * 2.0)), 1, "eq(round 2x, round 2y) " + n);
+        break;
     }
   }
 
@@ -224,13 +309,17 @@ class Builder {
     const std::string n = name(x);
     switch (below(7)) {
       case 0: {
-        const Term a = compatible_with(v.shape()), b = compatible_with(v.shape());
-        add(gswitch(v, a.v, b.v), std::max(a.bound, b.bound), "gswitch " + n + ", " + name(a) + ", " + name(b));
+        const Term a = compatible_with(v.shape());
+        const Term b = compatible_with(broadcast(v.shape(), a.v.shape()));
+        add(gswitch(v, a.v, b.v), std::max(a.bound, b.bound),
+            "gswitch " + n + ", " + name(a) + ", " + name(b));
         break;
       }
       case 1: {
-        const Term a = compatible_with(v.shape()), t = compatible_with(v.shape());
-        add(mix(v, a.v, sigmoid(t.v)), std::max(x.bound, a.bound), "mix " + n + ", " + name(a) + " by " + name(t));
+        const Term a = compatible_with(v.shape());
+        const Term t = compatible_with(broadcast(v.shape(), a.v.shape()));
+        add(mix(v, a.v, sigmoid(t.v)), std::max(x.bound, a.bound),
+            "mix " + n + ", " + name(a) + " by " + name(t));
         break;
       }
       case 2: {
@@ -244,16 +333,22 @@ class Builder {
         break;
       }
       case 4: {
-        const double a = constant(-1, 0), b = constant(0.5, 1), c = constant(-1, 1), d = constant(-1, 1);
-        add(scale(v, a, b, c, d), std::fabs(c) + (x.bound + 1) * std::fabs(d - c) / (b - a), "scale " + n);
+        const double a = constant(-1, 0), b = constant(0.5, 1), c = constant(-1, 1),
+                     d = constant(-1, 1);
+        add(scale(v, a, b, c, d), std::fabs(c) + (x.bound + 1) * std::fabs(d - c) / (b - a),
+            "scale " + n);
         break;
       }
-      case 5: add(triangle(wrap(v, 0.0, 1.0), constant(0.1, 0.9)), 1, "triangle wrap01 " + n); break;
+      case 5:
+        add(triangle(wrap(v, 0.0, 1.0), constant(0.1, 0.9)), 1, "triangle wrap01 " + n);
+        break;
       default: {
         std::vector<Value> options;
         double bound = 0;
+        Shape shape = v.shape();
         for (int k = 1 + below(3); k > 0; --k) {
-          const Term o = compatible_with(v.shape());
+          const Term o = compatible_with(shape);
+          shape = broadcast(shape, o.v.shape());
           options.push_back(o.v);
           bound = std::max(bound, o.bound);
         }
@@ -265,13 +360,22 @@ class Builder {
   // ---- state ----------------------------------------------------------------------------
   void add_state() {
     switch (below(10)) {
-      case 0: add_feedback(); break;
-      case 1: add_hop_cell(); break;
-      case 2: add_delay(); break;
-      case 3: add_biquad(); break;
+      case 0:
+        add_feedback();
+        break;
+      case 1:
+        add_hop_cell();
+        break;
+      case 2:
+        add_delay();
+        break;
+      case 3:
+        add_biquad();
+        break;
       case 4: {
         const Term v = any(), trig = compatible_with(v.v.shape());
-        add(latch(v.v, gt(trig.v, constant(-0.5, 0.5))), v.bound, "latch " + name(v) + " when " + name(trig));
+        add(latch(v.v, gt(trig.v, constant(-0.5, 0.5))), v.bound,
+            "latch " + name(v) + " when " + name(trig));
         break;
       }
       case 5: {
@@ -290,7 +394,7 @@ class Builder {
       case 7: {
         const Term inc = any(), r = compatible_with(inc.v.shape());
         const double lo = constant(-1, 0), hi = lo + constant(0.5, 2);
-        add(accum(0.01 * inc.v, gt(r.v, 0.9), lo, hi), std::max(-lo, hi),
+        add(accum(inc.v / 64.0, gt(r.v, 0.9), lo, hi), std::max(-lo, hi),
             "accum of " + name(inc) + " reset by " + name(r));
         break;
       }
@@ -299,7 +403,9 @@ class Builder {
         add(phasor(constant(50, 500), gt(r.v, 0.8)), 1, "phasor reset by " + name(r));
         break;
       }
-      default: add(noise(uint32_t(below(1000))) * any().v, kLimit, "noise scaled"); break;
+      default:
+        add(noise(uint32_t(below(1000))) * any().v, kLimit, "noise scaled");
+        break;
     }
   }
 
@@ -321,7 +427,8 @@ class Builder {
   void add_hop_cell() {
     const Term x = any();
     const int64_t hop = std::array<int64_t, 4>{2, 3, 8, 64}[size_t(below(4))];
-    const std::vector<float> init = coin() ? values(numel(x.v.shape()), -1, 1) : std::vector<float>{};
+    const std::vector<float> init =
+        coin() ? values(numel(x.v.shape()), -1, 1) : std::vector<float>{};
     History h(x.v.shape(), init, hop);
     const Value r = h.read();
     if (coin()) {
@@ -350,7 +457,8 @@ class Builder {
       d = double(max) / 2 + double(max) / 3 * m.v / (1.0 + abs(m.v));
       what = "modulated by " + name(m);
     }
-    add(delay(x.v, d, max), x.bound, what + " delay of " + name(x) + " (max " + std::to_string(max) + ")");
+    add(delay(x.v, d, max), x.bound,
+        what + " delay of " + name(x) + " (max " + std::to_string(max) + ")");
   }
 
   void add_biquad() {
@@ -375,7 +483,8 @@ class Builder {
 }  // namespace
 
 std::string RandomGraph::describe() const {
-  std::string out = "random graph seed " + std::to_string(seed) + ", lanes " + std::to_string(lanes) + ":\n";
+  std::string out =
+      "random graph seed " + std::to_string(seed) + ", lanes " + std::to_string(lanes) + ":\n";
   for (const std::string& s : steps) out += "  " + s + "\n";
   return out;
 }

@@ -105,7 +105,8 @@ TEST(SpectralFft, OfSignalWindowsMatchesDftOfTheWindow) {
   const auto out = test::render({x, re, im}, frames, Backend::Interp);
   for (int64_t t = 0; t < frames; ++t) {
     std::vector<std::complex<double>> window;
-    for (int64_t i = 0; i < n; ++i) window.emplace_back(t - n + 1 + i < 0 ? 0.0 : out[0][t - n + 1 + i]);
+    for (int64_t i = 0; i < n; ++i)
+      window.emplace_back(t - n + 1 + i < 0 ? 0.0 : out[0][t - n + 1 + i]);
     const auto want = naive_dft(window, n, -1);
     for (int64_t k = 0; k < n; ++k) {
       EXPECT_NEAR(out[1][t * n + k], want[k].real(), 1e-5) << "frame " << t << " bin " << k;

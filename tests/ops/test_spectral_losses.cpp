@@ -37,8 +37,8 @@ std::vector<double> reference_magnitudes(const std::vector<float>& x, int64_t t,
 }
 
 // The loss signal of SPEC §2.5, frame by frame.
-std::vector<double> reference_spectral_loss(const std::vector<float>& a, const std::vector<float>& b,
-                                            const SpectralOptions& o) {
+std::vector<double> reference_spectral_loss(const std::vector<float>& a,
+                                            const std::vector<float>& b, const SpectralOptions& o) {
   std::vector<double> loss(a.size(), 0.0);
   for (int64_t t = o.n - 1; t < int64_t(a.size()); ++t) {
     if (t % o.hop != 0) continue;
@@ -63,8 +63,10 @@ void check_against_reference(const SpectralOptions& o) {
   for (Backend backend : {Backend::Interp, Backend::C}) {
     const auto got = test::render({loss}, frames, backend, 1, 44100, inputs)[0];
     for (int64_t t = 0; t < frames; ++t) {
-      if (want[t] == 0) EXPECT_EQ(got[t], 0.0f) << "frame " << t;  // not a full window's hop frame
-      else EXPECT_NEAR(got[t], want[t], 2e-5 * (1 + std::fabs(want[t]))) << "frame " << t;
+      if (want[t] == 0)
+        EXPECT_EQ(got[t], 0.0f) << "frame " << t;  // not a full window's hop frame
+      else
+        EXPECT_NEAR(got[t], want[t], 2e-5 * (1 + std::fabs(want[t]))) << "frame " << t;
     }
   }
 }
@@ -93,13 +95,15 @@ TEST(SpectralLoss, IdenticalSignalsGiveZero) {
     for (float v : test::render1(loss, 512, backend)) ASSERT_EQ(v, 0.0f);
 }
 
+// The sine's far bins are near silent: their float32 magnitudes carry the FFT's rounding
+// (~1e-7 of the peak), which the log term magnifies, and p = 2 squares. Hence 5e-4.
 TEST(SpectralLoss, BackendsAgree) {
   const Value a = noise(4), b = sin(2 * std::numbers::pi * phasor(3000.0)) * 0.5;
   for (int lanes : {1, 3}) {
     SCOPED_TRACE("lanes " + std::to_string(lanes));
     test::expect_backends_agree({spectral_loss(a, b, {.n = 128, .hop = 32}),
                                  spectral_loss(a, b, {.n = 32, .hop = 8, .p = 2})},
-                                600, lanes, 1e-4);
+                                600, lanes, 5e-4);
   }
 }
 
@@ -122,9 +126,11 @@ TEST(SpectralMrstft, IsTheMeanOverBinsAndWindows) {
   const Value a = noise(5), b = noise(6);
   const Value mean = mrstft_loss(a, b, {.sizes = {8, 16}, .hop_divisor = 4, .frames = frames});
   const Value per_bin = mrstft_loss(a, b, {.sizes = {8, 16}, .hop_divisor = 4});
-  const Value l8 = spectral_loss(a, b, {.n = 8, .hop = 2}), l16 = spectral_loss(a, b, {.n = 16, .hop = 4});
+  const Value l8 = spectral_loss(a, b, {.n = 8, .hop = 2}),
+              l16 = spectral_loss(a, b, {.n = 16, .hop = 4});
   const auto out = test::render({mean, per_bin, l8, l16}, frames, Backend::Interp);
-  // Full windows in 40 frames: n = 8, hop 2: t = 8, 10, .., 38 (16); n = 16, hop 4: t = 16, .., 36 (6).
+  // Full windows in 40 frames: n = 8, hop 2: t = 8, 10, .., 38 (16); n = 16, hop 4: t = 16, .., 36
+  // (6).
   for (int64_t t = 0; t < frames; ++t) {
     EXPECT_NEAR(out[0][t], out[2][t] / (5 * 16) + out[3][t] / (9 * 6), 1e-6) << "frame " << t;
     EXPECT_NEAR(out[1][t], out[2][t] / 5 + out[3][t] / 9, 1e-5) << "frame " << t;

@@ -93,7 +93,8 @@ TEST(SpectralHopHold, SamplesOnHopFramesAndHolds) {
 
 TEST(SpectralHopHold, BackendsAgree) {
   const Value x = noise(11);
-  for (int lanes : {1, 3}) test::expect_backends_agree({hop_hold(x, 5), hop_hold(x, 1)}, 300, lanes);
+  for (int lanes : {1, 3})
+    test::expect_backends_agree({hop_hold(x, 5), hop_hold(x, 1)}, 300, lanes);
 }
 
 TEST(SpectralErrors, BufferOfATensor) {

@@ -27,7 +27,7 @@ std::vector<Value> busy_patch(const Param& freq) {
 }
 
 std::vector<float> ramp_input(int64_t frames) {
-  std::vector<float> x(size_t(frames));
+  std::vector<float> x(static_cast<size_t>(frames));
   for (int64_t t = 0; t < frames; ++t) x[size_t(t)] = float(std::sin(0.013 * double(t)) * 0.8);
   return x;
 }
@@ -49,7 +49,7 @@ TEST(PluginAbi, BlockSizesGiveTheSamplesOfOneRun) {
   const std::vector<float> input = ramp_input(kFrames);
   const auto reference = render(outs, kFrames, Backend::C, 1, 44100, {{1, input}});
   auto plugin = build_plugin(outs, {{freq.data()}, {1}, 44100});
-  for (int64_t block : {1, 3, 64, 1000, kFrames}) {
+  for (const int64_t block : std::vector<int64_t>{1, 3, 64, 1000, kFrames}) {
     SCOPED_TRACE("block " + std::to_string(block));
     Instance instance(*plugin);
     const auto got = instance.render(kFrames, block, {input});

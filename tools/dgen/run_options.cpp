@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 
+#include "command.hpp"
 #include "dgen/error.hpp"
 #include "io/audio_file.hpp"
 

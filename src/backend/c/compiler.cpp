@@ -48,14 +48,19 @@ std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
-// The compiler's identity (its --version banner), computed once per process.
-const std::string& compiler_identity() {
-  static std::string id = [] {
-    std::string cc = c_compiler(), out;
-    if (!cc.empty()) run_command(cc + " --version", &out);
-    return cc + "\n" + out;
-  }();
-  return id;
+// A compiler's identity (its --version banner), computed once per compiler command: DGEN_CC
+// may name another compiler later in the process, and its objects must not be confused.
+std::string compiler_identity(const std::string& cc) {
+  static std::mutex mu;
+  static std::map<std::string, std::string> ids;
+  std::lock_guard<std::mutex> lock(mu);
+  auto [it, fresh] = ids.try_emplace(cc);
+  if (fresh) {
+    std::string out;
+    run_command(cc + " --version", &out);
+    it->second = cc + "\n" + out;
+  }
+  return it->second;
 }
 
 }  // namespace
@@ -94,7 +99,7 @@ std::shared_ptr<CompiledLibrary> compile_c(const std::string& source, CompileSta
   if (cc.empty())
     throw Error("no C compiler found (tried '" + std::string(std::getenv("DGEN_CC") ? std::getenv("DGEN_CC") : "cc") +
                 "'); install one or set DGEN_CC");
-  const std::string key = hex(fnv1a(source, fnv1a(compiler_identity() + "\n" + c_flags())));
+  const std::string key = hex(fnv1a(source, fnv1a(compiler_identity(cc) + "\n" + c_flags())));
   std::lock_guard<std::mutex> lock(mu);
   if (auto lib = loaded[key].lock()) {
     if (stats) stats->memory_hit = true;
