@@ -34,8 +34,10 @@ class ScratchCacheDir {
     setenv("DGEN_CACHE_DIR", dir_.c_str(), 1);
   }
   ~ScratchCacheDir() {
-    if (old_) setenv("DGEN_CACHE_DIR", old_->c_str(), 1);
-    else unsetenv("DGEN_CACHE_DIR");
+    if (old_)
+      setenv("DGEN_CACHE_DIR", old_->c_str(), 1);
+    else
+      unsetenv("DGEN_CACHE_DIR");
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
   }
@@ -75,7 +77,9 @@ void time_construction(benchmark::State& state, const dgen::Value& voice, bool c
   }
 }
 
-void compile_cold(benchmark::State& state) { time_construction(state, subtractive_voice_patch(), true); }
+void compile_cold(benchmark::State& state) {
+  time_construction(state, subtractive_voice_patch(), true);
+}
 
 void compile_disk_hit(benchmark::State& state) {
   const dgen::Value voice = subtractive_voice_patch();

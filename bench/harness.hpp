@@ -29,8 +29,11 @@ inline std::vector<float> input_block() {
 
 // Five repetitions; "max" is the best repetition (for items_per_second, the fastest).
 inline void best_of_repetitions(benchmark::internal::Benchmark* b) {
-  b->Repetitions(kRepetitions)->ReportAggregatesOnly(true)->ComputeStatistics(
-      "max", [](const std::vector<double>& v) { return *std::max_element(v.begin(), v.end()); });
+  b->Repetitions(kRepetitions)
+      ->ReportAggregatesOnly(true)
+      ->ComputeStatistics("max", [](const std::vector<double>& v) {
+        return *std::max_element(v.begin(), v.end());
+      });
 }
 
 // `--dump=PATH` on the command line: the path, else "".

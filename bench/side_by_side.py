@@ -38,7 +38,7 @@ FAUST_MODES = {"scal": ["-scal"], "vec": ["-vec", "-vs", "32"]}
 CXXFLAGS = ["-O3", "-march=native", "-ffast-math", "-std=c++17"]
 # dgen and Faust must agree to this fraction of the signal's peak (float vs double phase
 # accumulators and Faust's table sine differ slightly).
-AGREEMENT = 1e-2
+AGREEMENT = 5e-3
 BEGIN, END = "<!-- side_by_side:begin -->", "<!-- side_by_side:end -->"
 
 
@@ -80,15 +80,19 @@ def benchmark(binary, filt, extra, env):
     with tempfile.NamedTemporaryFile(suffix=".json") as f:
         run([str(binary), f"--benchmark_filter={filt}", f"--benchmark_out={f.name}",
              "--benchmark_out_format=json", *extra], env=env)
-        return json.load(open(f.name))["benchmarks"]
+        return json.loads(Path(f.name).read_text())["benchmarks"]
 
 
 def aggregate(rows, name, stat):
-    for r in rows:
-        run_name = r.get("run_name", r["name"])
-        if re.split(r"/(?:iterations|repeats):", run_name)[0] == name and r.get("aggregate_name") == stat:
+    mine = [r for r in rows
+            if re.split(r"/(?:iterations|repeats):", r.get("run_name", r["name"]))[0] == name]
+    for r in mine:
+        if r.get("error_occurred"):
+            raise SystemExit(f"side_by_side: {name} failed: {r.get('error_message')}")
+    for r in mine:
+        if r.get("aggregate_name") == stat:
             return r
-    raise SystemExit(f"no '{stat}' aggregate for {name}")
+    raise SystemExit(f"side_by_side: no '{stat}' aggregate for {name}")
 
 
 def rate(rows, name):  # best repetition, M samples/s

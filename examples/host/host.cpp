@@ -43,16 +43,21 @@ Options parse_args(int argc, char** argv) {
       if (i + 1 >= argc) throw std::runtime_error(arg + " needs a value");
       return argv[++i];
     };
-    if (arg == "--frames") o.frames = std::stoll(value());
-    else if (arg == "--block") o.block = std::stoll(value());
-    else if (arg == "--sample-rate") o.sample_rate = std::stof(value());
-    else if (arg == "--input") o.input = std::stof(value());
+    if (arg == "--frames")
+      o.frames = std::stoll(value());
+    else if (arg == "--block")
+      o.block = std::stoll(value());
+    else if (arg == "--sample-rate")
+      o.sample_rate = std::stof(value());
+    else if (arg == "--input")
+      o.input = std::stof(value());
     else if (arg == "--set") {
       const std::string set = value();
       const size_t eq = set.find('=');
       if (eq == std::string::npos) throw std::runtime_error("--set expects NAME=VALUE");
       o.params[set.substr(0, eq)] = std::stof(set.substr(eq + 1));
-    } else positional.push_back(arg);
+    } else
+      positional.push_back(arg);
   }
   if (positional.size() != 2 || o.frames < 0 || o.block < 1)
     throw std::runtime_error(
@@ -80,7 +85,8 @@ struct Plugin {
     state_init = reinterpret_cast<dgen_state_init_v1_fn>(symbol("dgen_state_init_v1"));
     set_param = reinterpret_cast<dgen_set_param_v1_fn>(symbol("dgen_set_param_v1"));
     process = reinterpret_cast<dgen_process_v1_fn>(symbol("dgen_process_v1"));
-    if (abi_version() != DGEN_PLUGIN_ABI_VERSION) throw std::runtime_error(path + ": unsupported ABI version");
+    if (abi_version() != DGEN_PLUGIN_ABI_VERSION)
+      throw std::runtime_error(path + ": unsupported ABI version");
   }
   ~Plugin() { dlclose(handle); }
   void* symbol(const char* name) {
@@ -94,7 +100,8 @@ void put_u32(std::string& out, uint32_t v) { out.append(reinterpret_cast<const c
 void put_u16(std::string& out, uint16_t v) { out.append(reinterpret_cast<const char*>(&v), 2); }
 
 // A 32-bit float WAV (little-endian host assumed).
-void write_wav(const std::string& path, const std::vector<std::vector<float>>& channels, uint32_t rate) {
+void write_wav(const std::string& path, const std::vector<std::vector<float>>& channels,
+               uint32_t rate) {
   const uint32_t n = uint32_t(channels.size()), frames = uint32_t(channels.at(0).size());
   std::string out = "RIFF";
   put_u32(out, 36 + frames * n * 4);

@@ -28,7 +28,9 @@ struct MemoryFile {
     v.get_filelen = [](void* u) { return sf_count_t(of(u).bytes.size()); };
     v.seek = [](sf_count_t offset, int whence, void* u) {
       MemoryFile& f = of(u);
-      const sf_count_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? f.pos : sf_count_t(f.bytes.size());
+      const sf_count_t base = whence == SEEK_SET   ? 0
+                              : whence == SEEK_CUR ? f.pos
+                                                   : sf_count_t(f.bytes.size());
       f.pos = std::max<sf_count_t>(0, base + offset);
       return f.pos;
     };
@@ -110,7 +112,8 @@ std::string encode_wav_float(const std::vector<std::span<const float>>& channels
 }
 
 std::string encode_f32_interleaved(const std::vector<std::span<const float>>& channels) {
-  static_assert(std::endian::native == std::endian::little, "raw f32 output assumes a little-endian host");
+  static_assert(std::endian::native == std::endian::little,
+                "raw f32 output assumes a little-endian host");
   const std::vector<float> frames = interleave(channels);
   return std::string(reinterpret_cast<const char*>(frames.data()), frames.size() * sizeof(float));
 }

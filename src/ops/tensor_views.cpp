@@ -66,7 +66,7 @@ std::pair<std::string, std::string> source_index_expr(const AxisMap& axes,
     if (a.shift != 0) c = "(" + c + " + " + str(a.shift) + ")";
     if (a.bound > 0)
       cond += (cond.empty() ? "" : " && ") + c + " >= 0 && " + c + " < " + str(a.bound);
-    if (a.modulus > 0) c = "(" + c + " % " + str(a.modulus) + ")";
+    if (a.modulus > 0) c = "(" + c + " % " + str(a.modulus + 1) + ")";
     if (a.stride == 0 || c == "0") continue;
     index += (index.empty() ? "" : " + ") + (a.stride == 1 ? c : c + " * " + str(a.stride));
   }

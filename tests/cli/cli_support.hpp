@@ -28,9 +28,11 @@ inline std::string read_file(const std::string& path) {
 }
 
 // Runs `program args` in `dir` (args are passed to the shell as they are).
-inline CommandResult run_program(const std::string& program, const std::string& args, const TempDir& dir) {
+inline CommandResult run_program(const std::string& program, const std::string& args,
+                                 const TempDir& dir) {
   const std::string out = dir / ".stdout", err = dir / ".stderr";
-  const std::string cmd = "cd '" + dir.path.string() + "' && '" + program + "' " + args + " > '" + out + "' 2> '" + err + "'";
+  const std::string cmd = "cd '" + dir.path.string() + "' && '" + program + "' " + args + " > '" +
+                          out + "' 2> '" + err + "'";
   const int status = std::system(cmd.c_str());
   CommandResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -43,7 +45,8 @@ inline CommandResult run_program(const std::string& program, const std::string& 
 
 inline CommandResult run_dgen(const std::string& args, const TempDir& dir) {
   const std::string program = DGEN_BINARY_DIR "/dgen";
-  if (!std::filesystem::exists(program)) throw std::runtime_error(program + " is missing: build the dgen_cli target");
+  if (!std::filesystem::exists(program))
+    throw std::runtime_error(program + " is missing: build the dgen_cli target");
   return run_program(program, args, dir);
 }
 
@@ -90,7 +93,8 @@ inline Wav read_float_wav(const std::string& bytes) {
       wav.channels.assign(size_t(channels), std::vector<float>(frames));
       for (size_t t = 0; t < frames; ++t)
         for (int c = 0; c < channels; ++c)
-          wav.channels[size_t(c)][t] = get_le<float>(bytes, body + (t * size_t(channels) + size_t(c)) * 4);
+          wav.channels[size_t(c)][t] =
+              get_le<float>(bytes, body + (t * size_t(channels) + size_t(c)) * 4);
       return wav;
     }
     at = body + size + (size & 1);
@@ -99,8 +103,10 @@ inline Wav read_float_wav(const std::string& bytes) {
 }
 
 // A PCM WAV of `bits` (16 or 24) bits per sample; `channels` frames interleaved.
-inline std::string pcm_wav(const std::vector<std::vector<int32_t>>& channels, int bits, int sample_rate) {
-  const uint32_t n = uint32_t(channels.size()), frames = uint32_t(channels[0].size()), width = uint32_t(bits / 8);
+inline std::string pcm_wav(const std::vector<std::vector<int32_t>>& channels, int bits,
+                           int sample_rate) {
+  const uint32_t n = uint32_t(channels.size()), frames = uint32_t(channels[0].size()),
+                 width = uint32_t(bits / 8);
   std::string out = "RIFF";
   auto u32 = [&](uint32_t v) { out.append(reinterpret_cast<const char*>(&v), 4); };
   auto u16 = [&](uint16_t v) { out.append(reinterpret_cast<const char*>(&v), 2); };
@@ -116,7 +122,8 @@ inline std::string pcm_wav(const std::vector<std::vector<int32_t>>& channels, in
   out += "data";
   u32(frames * n * width);
   for (uint32_t t = 0; t < frames; ++t)
-    for (uint32_t c = 0; c < n; ++c) out.append(reinterpret_cast<const char*>(&channels[c][t]), width);
+    for (uint32_t c = 0; c < n; ++c)
+      out.append(reinterpret_cast<const char*>(&channels[c][t]), width);
   return out;
 }
 

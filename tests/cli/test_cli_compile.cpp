@@ -25,7 +25,8 @@ TEST(CliCompile, WritesPluginManifestAndSource) {
   dir.write("synth.lisp", kSynth);
   const CommandResult r = run_dgen("compile synth.lisp -o plug --sample-rate 48000", dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(list_dir(dir / "plug"), (std::vector<std::string>{"synth.c", "synth.json", "synth.so"}));
+  EXPECT_EQ(list_dir(dir / "plug"),
+            (std::vector<std::string>{"synth.c", "synth.json", "synth.so"}));
 
   const nlohmann::json m = nlohmann::json::parse(read_file(dir / "plug/synth.json"));
   EXPECT_EQ(m["name"], "synth");
@@ -66,14 +67,21 @@ TEST(CliCompile, HostRendersWhatRenderRenders) {
   TempDir dir;
   dir.write("synth.lisp", kSynth);
   ASSERT_EQ(run_dgen("compile synth.lisp -o plug --name s", dir).exit_code, 0);
-  ASSERT_EQ(run_dgen("render synth.lisp -o want.wav --frames 3000 --set freq=1000 --set gain=0.25 --in 1=0.75", dir).exit_code, 0);
+  ASSERT_EQ(
+      run_dgen(
+          "render synth.lisp -o want.wav --frames 3000 --set freq=1000 --set gain=0.25 --in 1=0.75",
+          dir)
+          .exit_code,
+      0);
   const Wav want = read_float_wav(read_file(dir / "want.wav"));
   for (int block : {1, 3, 64, 1000}) {
     SCOPED_TRACE("block " + std::to_string(block));
-    const CommandResult r = run_program(DGEN_BINARY_DIR "/dgen_host",
-                                        "plug/s.so got.wav --frames 3000 --set freq=1000 --set gain=0.25 --input 0.75 "
-                                        "--sample-rate 44100 --block " + std::to_string(block),
-                                        dir);
+    const CommandResult r =
+        run_program(DGEN_BINARY_DIR "/dgen_host",
+                    "plug/s.so got.wav --frames 3000 --set freq=1000 --set gain=0.25 --input 0.75 "
+                    "--sample-rate 44100 --block " +
+                        std::to_string(block),
+                    dir);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const Wav got = read_float_wav(read_file(dir / "got.wav"));
     ASSERT_EQ(got.channels.size(), 2u);
@@ -84,7 +92,8 @@ TEST(CliCompile, HostRendersWhatRenderRenders) {
 TEST(CliCompile, FailedCompilationLeavesNothing) {
   TempDir dir;
   dir.write("synth.lisp", kSynth);
-  const CommandResult r = run_program("/usr/bin/env", "DGEN_CC=false " DGEN_BINARY_DIR "/dgen compile synth.lisp -o plug", dir);
+  const CommandResult r = run_program(
+      "/usr/bin/env", "DGEN_CC=false " DGEN_BINARY_DIR "/dgen compile synth.lisp -o plug", dir);
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_TRUE(list_dir(dir / "plug").empty());
 }

@@ -22,11 +22,13 @@ void expect_user_error(const CommandResult& r, const std::string& needle) {
 TEST(CliErrors, UsageErrorsExitTwo) {
   TempDir dir;
   dir.write("sine.lisp", kSine);
-  for (const char* args : {"", "frobnicate", "render", "render sine.lisp --no-such-flag", "render sine.lisp --frames -1",
-                           "render sine.lisp --frames 10 --seconds 1", "render sine.lisp --format mp3",
-                           "render sine.lisp --backend gpu", "render sine.lisp --set freq", "render sine.lisp --set freq=abc",
-                           "render sine.lisp --in x=1", "render sine.lisp --sample-rate 0", "compile sine.lisp",
-                           "compile sine.lisp -o plug --name ../evil", "info"}) {
+  for (const char* args :
+       {"", "frobnicate", "render", "render sine.lisp --no-such-flag",
+        "render sine.lisp --frames -1", "render sine.lisp --frames 10 --seconds 1",
+        "render sine.lisp --format mp3", "render sine.lisp --backend gpu",
+        "render sine.lisp --set freq", "render sine.lisp --set freq=abc",
+        "render sine.lisp --in x=1", "render sine.lisp --sample-rate 0", "compile sine.lisp",
+        "compile sine.lisp -o plug --name ../evil", "info"}) {
     SCOPED_TRACE(args);
     const CommandResult r = run_dgen(args, dir);
     EXPECT_EQ(r.exit_code, 2) << r.err;
@@ -58,13 +60,15 @@ TEST(CliErrors, UserErrorsExitOneWithOneLineAndNoOutput) {
   dir.write("bad.json", "{\"params\": {\"freq\": ");
   dir.write("wrong.json", "{\"params\": {\"volume\": 1}}");
   expect_user_error(run_dgen("render missing.lisp -o out.wav", dir), "missing.lisp");
-  expect_user_error(run_dgen("render sine.lisp -o out.wav --set volume=3", dir), "no param named 'volume'");
+  expect_user_error(run_dgen("render sine.lisp -o out.wav --set volume=3", dir),
+                    "no param named 'volume'");
   expect_user_error(run_dgen("render sine.lisp -o out.wav --params bad.json", dir), "bad.json");
   expect_user_error(run_dgen("render sine.lisp -o out.wav --params wrong.json", dir), "volume");
   expect_user_error(run_dgen("render sine.lisp -o out.wav --params none.json", dir), "none.json");
   expect_user_error(run_dgen("render sine.lisp -o out.wav --in 2=0.5", dir), "no input channel 2");
   expect_user_error(run_dgen("render sine.lisp -o out.wav --in 1=none.wav", dir), "none.wav");
-  expect_user_error(run_dgen("render sine.lisp -o no/such/dir/out.wav --frames 10", dir), "out.wav");
+  expect_user_error(run_dgen("render sine.lisp -o no/such/dir/out.wav --frames 10", dir),
+                    "out.wav");
   // No output and no temporary file was left behind.
   EXPECT_EQ(dir.list(), (std::vector<std::string>{"bad.json", "sine.lisp", "wrong.json"}));
 }
@@ -93,15 +97,18 @@ TEST(CliErrors, BadPatchesGiveOnePositionedLine) {
     std::string expected = first_line.substr(marker.size());
     expected.erase(0, expected.find_first_not_of(' '));
     const std::string quoted = "'" + path + "'";
-    for (const std::string& command : {"render " + quoted + " -o out.wav", "compile " + quoted + " -o out", "info " + quoted}) {
+    for (const std::string& command :
+         {"render " + quoted + " -o out.wav", "compile " + quoted + " -o out", "info " + quoted}) {
       TempDir dir;
       const CommandResult r = run_dgen(command, dir);
       EXPECT_EQ(r.exit_code, 1) << command << ": " << r.err;
       ASSERT_EQ(lines(r.err).size(), 1u) << command << ": " << r.err;
-      EXPECT_TRUE(std::regex_search(r.err.substr(std::min(r.err.size(), path.size())), std::regex(R"(^:\d+:\d+: )")) &&
+      EXPECT_TRUE(std::regex_search(r.err.substr(std::min(r.err.size(), path.size())),
+                                    std::regex(R"(^:\d+:\d+: )")) &&
                   r.err.rfind(path, 0) == 0)
           << command << ": not positioned: " << r.err;
-      EXPECT_NE(r.err.find(expected), std::string::npos) << command << ": '" << expected << "' not in " << r.err;
+      EXPECT_NE(r.err.find(expected), std::string::npos)
+          << command << ": '" << expected << "' not in " << r.err;
       EXPECT_TRUE(dir.list().empty()) << command << " left files behind";
     }
   }
@@ -116,8 +123,9 @@ TEST(CliInfo, ListsParamsPortsAndSchedule) {
             "(out (in 1) 2 @name dry)\n");
   const CommandResult r = run_dgen("info fx.lisp", dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const char* needle : {"params (1):", "gain = 0.5", "unit=lin", "group=amp", "inputs (1):", "1 voice",
-                             "outputs (2):", "1 wet", "2 dry", "schedule:", "region 0: static", "arena"})
+  for (const char* needle :
+       {"params (1):", "gain = 0.5", "unit=lin", "group=amp", "inputs (1):", "1 voice",
+        "outputs (2):", "1 wet", "2 dry", "schedule:", "region 0: static", "arena"})
     EXPECT_NE(r.out.find(needle), std::string::npos) << "'" << needle << "' not in:\n" << r.out;
 }
 

@@ -25,7 +25,8 @@ double sine_at(double hz, int64_t t, double sr = 44100) {
   return std::sin(2 * std::numbers::pi * std::fmod(hz * double(t) / sr, 1.0));
 }
 
-void expect_sine(const std::vector<float>& got, double hz, double amplitude = 1, double sr = 44100) {
+void expect_sine(const std::vector<float>& got, double hz, double amplitude = 1,
+                 double sr = 44100) {
   for (size_t t = 0; t < got.size(); ++t)
     ASSERT_NEAR(got[t], amplitude * sine_at(hz, int64_t(t), sr), 2e-4) << "frame " << t;
 }
@@ -55,7 +56,8 @@ TEST(CliRender, WavEqualsProgramOutput) {
 TEST(CliRender, LengthAndSampleRateOptions) {
   TempDir dir;
   dir.write("sine.lisp", kSine);
-  ASSERT_EQ(run_dgen("render sine.lisp -o a.wav --seconds 0.5 --sample-rate 8000", dir).exit_code, 0);
+  ASSERT_EQ(run_dgen("render sine.lisp -o a.wav --seconds 0.5 --sample-rate 8000", dir).exit_code,
+            0);
   const Wav a = read_float_wav(read_file(dir / "a.wav"));
   EXPECT_EQ(a.sample_rate, 8000);
   ASSERT_EQ(a.channels[0].size(), 4000u);
@@ -69,15 +71,20 @@ TEST(CliRender, LengthAndSampleRateOptions) {
 TEST(CliRender, SetAndParamsFileChangeParams) {
   TempDir dir;
   dir.write("sine.lisp", kSine);
-  ASSERT_EQ(run_dgen("render sine.lisp -o set.wav --frames 1000 --set freq=1000", dir).exit_code, 0);
+  ASSERT_EQ(run_dgen("render sine.lisp -o set.wav --frames 1000 --set freq=1000", dir).exit_code,
+            0);
   expect_sine(read_float_wav(read_file(dir / "set.wav")).channels[0], 1000);
 
   dir.write("p.json", R"({"params": {"freq": 300}})");
-  ASSERT_EQ(run_dgen("render sine.lisp -o file.wav --frames 1000 --params p.json", dir).exit_code, 0);
+  ASSERT_EQ(run_dgen("render sine.lisp -o file.wav --frames 1000 --params p.json", dir).exit_code,
+            0);
   expect_sine(read_float_wav(read_file(dir / "file.wav")).channels[0], 300);
 
   // --set wins over the file.
-  ASSERT_EQ(run_dgen("render sine.lisp -o both.wav --frames 1000 --params p.json --set freq=700", dir).exit_code, 0);
+  ASSERT_EQ(
+      run_dgen("render sine.lisp -o both.wav --frames 1000 --params p.json --set freq=700", dir)
+          .exit_code,
+      0);
   expect_sine(read_float_wav(read_file(dir / "both.wav")).channels[0], 700);
 }
 
@@ -99,7 +106,8 @@ TEST(CliRender, InputsFromPcmFilesAndConstants) {
   ASSERT_EQ(got.size(), 500u);
   for (size_t t = 0; t < got.size(); ++t) ASSERT_FLOAT_EQ(got[t], 2 * float(pcm16[t]) / 32768) << t;
 
-  ASSERT_EQ(run_dgen("render doubler.lisp -o b.wav --in 1=in24.wav --frames 600", dir).exit_code, 0);
+  ASSERT_EQ(run_dgen("render doubler.lisp -o b.wav --in 1=in24.wav --frames 600", dir).exit_code,
+            0);
   got = read_float_wav(read_file(dir / "b.wav")).channels[0];
   ASSERT_EQ(got.size(), 600u);
   for (size_t t = 0; t < 500; ++t) ASSERT_FLOAT_EQ(got[t], 2 * float(pcm24[t]) / 8388608) << t;
@@ -108,7 +116,8 @@ TEST(CliRender, InputsFromPcmFilesAndConstants) {
   // Stereo is mixed to mono: the mean of the channels.
   ASSERT_EQ(run_dgen("render doubler.lisp -o c.wav --in 1=stereo.wav", dir).exit_code, 0);
   got = read_float_wav(read_file(dir / "c.wav")).channels[0];
-  for (size_t t = 0; t < got.size(); ++t) ASSERT_NEAR(got[t], float(pcm16[t]) / 32768 + 0.5f, 1e-6) << t;
+  for (size_t t = 0; t < got.size(); ++t)
+    ASSERT_NEAR(got[t], float(pcm16[t]) / 32768 + 0.5f, 1e-6) << t;
 
   ASSERT_EQ(run_dgen("render doubler.lisp -o d.wav --in 1=-0.25 --frames 10", dir).exit_code, 0);
   EXPECT_EQ(read_float_wav(read_file(dir / "d.wav")).channels[0], std::vector<float>(10, -0.5f));
@@ -118,7 +127,8 @@ TEST(CliRender, InputAtAnotherSampleRateIsAnError) {
   TempDir dir;
   dir.write("doubler.lisp", kDoubler);
   dir.write("in.wav", pcm_wav({std::vector<int32_t>(100, 1000)}, 16, 48000));
-  const CommandResult r = run_dgen("render doubler.lisp -o out.wav --in 1=in.wav --sample-rate 44100", dir);
+  const CommandResult r =
+      run_dgen("render doubler.lisp -o out.wav --in 1=in.wav --sample-rate 44100", dir);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("48000"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("44100"), std::string::npos) << r.err;

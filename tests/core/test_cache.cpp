@@ -130,9 +130,9 @@ TEST_F(FreshDiskCache, AFreshProcessReusesTheDiskCache) {
   run_c(voice(kChildConstant), 10);
   ASSERT_EQ(compiler_invocations(), before + 1);
   const std::filesystem::path log = dir_.path() / "child.log";
-  const std::string cmd = std::string(kChildFlag) +
-                          "=1 /proc/self/exe --gtest_filter=CompileCacheChild.* > " + log.string() +
-                          " 2>&1";
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+  const std::string cmd = std::string(kChildFlag) + "=1 " + self +
+                          " --gtest_filter=CompileCacheChild.* > " + log.string() + " 2>&1";
   const int status = std::system(cmd.c_str());
   std::ifstream child(log);
   EXPECT_EQ(status, 0) << "the child process:\n"

@@ -132,7 +132,7 @@ TEST(PluginAbi, InputsFeedTheirChannelsAndNullIsSilence) {
   const auto got = instance.render(300, 64, {x});
   for (size_t t = 0; t < x.size(); ++t) ASSERT_FLOAT_EQ(got[0][t], x[t] * 0.5f);
   Instance silent(*plugin);
-  for (float v : silent.render(300, 64)[0]) ASSERT_EQ(v, 0.0f);
+  EXPECT_EQ(silent.render(300, 64)[0], std::vector<float>(300, 0.0f));
 }
 
 TEST(PluginAbi, NullContextUsesTheCompiledSampleRate) {

@@ -29,8 +29,10 @@ void set_default_permissions(int fd) {
 AtomicFile::AtomicFile(std::string target) : target_(std::move(target)) {
   const fs::path path(target_);
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  std::string pattern = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
-  const int fd = mkstemp(pattern.data());
+  // Keeps the extension: tools such as the C compiler go by it.
+  const std::string extension = path.extension().string();
+  std::string pattern = (dir / ("." + path.stem().string() + ".tmp-XXXXXX" + extension)).string();
+  const int fd = mkstemps(pattern.data(), int(extension.size()));
   if (fd < 0) throw Error("cannot write " + target_ + ": " + std::strerror(errno));
   set_default_permissions(fd);
   close(fd);
@@ -56,7 +58,8 @@ void AtomicFile::commit() {
 
 void write_output(const std::string& path, std::string_view bytes) {
   if (path == "-") {
-    if (std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size() || std::fflush(stdout) != 0)
+    if (std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size() ||
+        std::fflush(stdout) != 0)
       throw Error(std::string("cannot write to standard output: ") + std::strerror(errno));
     return;
   }

@@ -25,7 +25,8 @@ struct CompileArgs {
 bool is_plain_name(const std::string& name) {
   if (name.empty() || name[0] == '.') return false;
   for (char c : name)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') return false;
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.')
+      return false;
   return true;
 }
 
@@ -41,9 +42,9 @@ int compile(const CompileArgs& args) {
   const Schedule schedule = make_schedule(outputs, 1);
   const PluginSpec spec = plugin_spec(patch, args.sample_rate);
   const std::string source = plugin_source(schedule, spec);
-  const std::string manifest =
-      plugin_manifest(patch, spec, name, plugin_state_size(schedule))
-          .dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  const std::string manifest = plugin_manifest(patch, spec, name, plugin_state_size(schedule))
+                                   .dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+                               "\n";
 
   std::error_code ec;
   fs::create_directories(args.dir, ec);
@@ -63,21 +64,22 @@ int compile(const CompileArgs& args) {
 }  // namespace
 
 Command compile_command() {
-  return {"compile", "Build a real-time plugin (.so), its manifest (.json) and source (.c)",
-          [](CLI::App& app) -> Action {
-            auto args = std::make_shared<CompileArgs>();
-            app.add_option("patch", args->patch, "The patch (.lisp)")->required();
-            app.add_option("-o,--output", args->dir, "Directory to write into (created if missing)")
-                ->type_name("DIR")
-                ->required();
-            app.add_option("--name", args->name, "Base name of the files (default: the patch's name)");
-            app.add_option("--sample-rate", args->sample_rate,
-                           "Sample rate recorded in the manifest, used when a host passes no context")
-                ->check(at_least(0, false))
-                ->default_str("44100");
-            add_param_options(app, args->params);
-            return [args] { return compile(*args); };
-          }};
+  return {
+      "compile", "Build a real-time plugin (.so), its manifest (.json) and source (.c)",
+      [](CLI::App& app) -> Action {
+        auto args = std::make_shared<CompileArgs>();
+        app.add_option("patch", args->patch, "The patch (.lisp)")->required();
+        app.add_option("-o,--output", args->dir, "Directory to write into (created if missing)")
+            ->type_name("DIR")
+            ->required();
+        app.add_option("--name", args->name, "Base name of the files (default: the patch's name)");
+        app.add_option("--sample-rate", args->sample_rate,
+                       "Sample rate recorded in the manifest, used when a host passes no context")
+            ->check(at_least(0, false))
+            ->default_str("44100");
+        add_param_options(app, args->params);
+        return [args] { return compile(*args); };
+      }};
 }
 
 }  // namespace dgen::cli

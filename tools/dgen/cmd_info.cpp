@@ -14,14 +14,22 @@ std::string describe_param(const lisp::ParamInfo& info) {
   const ParamData& p = *info.param.data();
   std::ostringstream out;
   out << "  " << p.name;
-  if (!p.shape.empty()) out << " " << to_string(p.shape);
-  else out << " = " << p.value.at(0);
+  if (!p.shape.empty())
+    out << " " << to_string(p.shape);
+  else
+    out << " = " << p.value.at(0);
   if (p.min || p.max) {
-    out << " in [" << (p.min ? std::to_string(*p.min) : "-inf") << ", " << (p.max ? std::to_string(*p.max) : "inf")
-        << "]";
+    out << " in [";
+    p.min ? out << *p.min : out << "-inf";
+    out << ", ";
+    p.max ? out << *p.max : out << "inf";
+    out << "]";
   }
-  const std::pair<const char*, const std::string*> fields[] = {
-      {"unit", &p.unit}, {"group", &p.group}, {"env", &p.env}, {"role", &p.role}, {"mod", &info.mod_mode}};
+  const std::pair<const char*, const std::string*> fields[] = {{"unit", &p.unit},
+                                                               {"group", &p.group},
+                                                               {"env", &p.env},
+                                                               {"role", &p.role},
+                                                               {"mod", &info.mod_mode}};
   for (const auto& [key, value] : fields)
     if (!value->empty()) out << " " << key << "=" << *value;
   if (info.mod && info.mod_mode.empty()) out << " mod";
@@ -34,7 +42,8 @@ void print_ports(const char* title, const std::vector<lisp::PortInfo>& ports,
   for (size_t k = 0; k < ports.size(); ++k) {
     std::cout << "  " << ports[k].channel;
     if (!ports[k].name.empty()) std::cout << " " << ports[k].name;
-    if (values && !(*values)[k].shape().empty()) std::cout << " " << to_string((*values)[k].shape());
+    if (values && !(*values)[k].shape().empty())
+      std::cout << " " << to_string((*values)[k].shape());
     std::cout << "\n";
   }
 }
@@ -56,7 +65,8 @@ int info(const std::string& path) {
 }  // namespace
 
 Command info_command() {
-  return {"info", "Show a patch's params, inputs, outputs and compiled schedule", [](CLI::App& app) -> Action {
+  return {"info", "Show a patch's params, inputs, outputs and compiled schedule",
+          [](CLI::App& app) -> Action {
             auto path = std::make_shared<std::string>();
             app.add_option("patch", *path, "The patch (.lisp)")->required();
             return [path] { return info(*path); };

@@ -30,11 +30,12 @@ int render(const RenderArgs& args) {
 
   std::vector<std::span<const float>> channels;
   for (size_t k = 0; k < program.output_count(); ++k) channels.push_back(program.output(k));
-  const std::string bytes = args.format == "f32" ? io::encode_f32_interleaved(channels)
-                                                 : io::encode_wav_float(channels, stream.sample_rate);
-  const std::string output = args.output.empty()
-                                 ? std::filesystem::path(args.patch).stem().string() + "." + args.format
-                                 : args.output;
+  const std::string bytes = args.format == "f32"
+                                ? io::encode_f32_interleaved(channels)
+                                : io::encode_wav_float(channels, stream.sample_rate);
+  const std::string output =
+      args.output.empty() ? std::filesystem::path(args.patch).stem().string() + "." + args.format
+                          : args.output;
   write_output(output, bytes);
   return kExitOk;
 }
@@ -42,21 +43,24 @@ int render(const RenderArgs& args) {
 }  // namespace
 
 Command render_command() {
-  return {"render", "Render a patch's outputs to audio", [](CLI::App& app) -> Action {
-            auto args = std::make_shared<RenderArgs>();
-            app.add_option("patch", args->patch, "The patch (.lisp)")->required();
-            app.add_option("-o,--output", args->output,
-                           "Output file, or - for standard output (default: PATCH's name with .wav or .f32, "
-                           "in the current directory)")
-                ->type_name("OUT");
-            add_stream_options(app, args->stream);
-            add_param_options(app, args->params);
-            add_backend_option(app, args->backend);
-            app.add_option("--format", args->format, "wav: 32-bit float WAV; f32: raw little-endian float32, interleaved")
-                ->check(CLI::IsMember({"wav", "f32"}))
-                ->default_str("wav");
-            return [args] { return render(*args); };
-          }};
+  return {
+      "render", "Render a patch's outputs to audio", [](CLI::App& app) -> Action {
+        auto args = std::make_shared<RenderArgs>();
+        app.add_option("patch", args->patch, "The patch (.lisp)")->required();
+        app.add_option(
+               "-o,--output", args->output,
+               "Output file, or - for standard output (default: PATCH's name with .wav or .f32, "
+               "in the current directory)")
+            ->type_name("OUT");
+        add_stream_options(app, args->stream);
+        add_param_options(app, args->params);
+        add_backend_option(app, args->backend);
+        app.add_option("--format", args->format,
+                       "wav: 32-bit float WAV; f32: raw little-endian float32, interleaved")
+            ->check(CLI::IsMember({"wav", "f32"}))
+            ->default_str("wav");
+        return [args] { return render(*args); };
+      }};
 }
 
 }  // namespace dgen::cli

@@ -14,7 +14,10 @@ nlohmann::ordered_json optional_number(const std::optional<float>& v) {
 nlohmann::ordered_json ports(const std::vector<lisp::PortInfo>& list) {
   auto out = nlohmann::ordered_json::array();
   for (size_t k = 0; k < list.size(); ++k)
-    out.push_back({{"index", k}, {"channel", list[k].channel}, {"name", list[k].name}, {"modulator", list[k].modulator}});
+    out.push_back({{"index", k},
+                   {"channel", list[k].channel},
+                   {"name", list[k].name},
+                   {"modulator", list[k].modulator}});
   return out;
 }
 

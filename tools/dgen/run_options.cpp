@@ -25,7 +25,8 @@ std::optional<double> parse_number(const std::string& text) {
 }  // namespace
 
 CLI::Validator at_least(double min, bool inclusive) {
-  const std::string what = std::string(inclusive ? ">= " : "> ") + (min == 0 ? "0" : std::to_string(min));
+  const std::string what =
+      std::string(inclusive ? ">= " : "> ") + (min == 0 ? "0" : std::to_string(min));
   return CLI::Validator(
       [=](std::string& text) -> std::string {
         const auto v = parse_number(text);
@@ -43,7 +44,8 @@ lisp::ParamInfo& find_param(lisp::Patch& patch, const std::string& name) {
     if (p.param.name() == name) return p;
     names += (names.empty() ? "" : ", ") + p.param.name();
   }
-  throw Error("the patch has no param named '" + name + "' (" + (names.empty() ? "it has no params" : "its params: " + names) + ")");
+  throw Error("the patch has no param named '" + name + "' (" +
+              (names.empty() ? "it has no params" : "its params: " + names) + ")");
 }
 
 void flatten_numbers(const nlohmann::json& j, const std::string& name, std::vector<float>& out) {
@@ -61,10 +63,12 @@ std::string channel_list(const std::vector<lisp::PortInfo>& ports) {
 }  // namespace
 
 void add_param_options(CLI::App& app, ParamSettings& settings) {
-  app.add_option("--set", settings.sets, "Set a param, e.g. --set freq=220 (repeatable; wins over --params)")
+  app.add_option("--set", settings.sets,
+                 "Set a param, e.g. --set freq=220 (repeatable; wins over --params)")
       ->type_name("NAME=VALUE")
       ->allow_extra_args(false);
-  app.add_option("--params", settings.file, "Param values from a JSON file: {\"params\": {\"name\": value}}")
+  app.add_option("--params", settings.file,
+                 "Param values from a JSON file: {\"params\": {\"name\": value}}")
       ->type_name("FILE.json");
 }
 
@@ -78,7 +82,8 @@ std::map<std::string, std::vector<float>> read_params_file(const std::string& pa
     throw Error("params file " + path + " is not valid JSON: " + e.what());
   }
   if (j.is_object() && j.contains("params") && j["params"].is_object()) j = j["params"];
-  if (!j.is_object()) throw Error("params file " + path + ": expected an object {\"params\": {\"name\": value}}");
+  if (!j.is_object())
+    throw Error("params file " + path + ": expected an object {\"params\": {\"name\": value}}");
   std::map<std::string, std::vector<float>> values;
   for (const auto& [name, value] : j.items()) flatten_numbers(value, name, values[name]);
   return values;
@@ -86,22 +91,28 @@ std::map<std::string, std::vector<float>> read_params_file(const std::string& pa
 
 void apply_params(const ParamSettings& settings, lisp::Patch& patch) {
   if (!settings.file.empty())
-    for (auto& [name, values] : read_params_file(settings.file)) find_param(patch, name).param.set(std::move(values));
+    for (auto& [name, values] : read_params_file(settings.file))
+      find_param(patch, name).param.set(std::move(values));
   for (const std::string& set : settings.sets) {
     const size_t eq = set.find('=');
     const auto value = eq == std::string::npos ? std::nullopt : parse_number(set.substr(eq + 1));
-    if (eq == 0 || !value) throw UsageError("--set " + set + ": expected NAME=VALUE with a finite number");
+    if (eq == 0 || !value)
+      throw UsageError("--set " + set + ": expected NAME=VALUE with a finite number");
     find_param(patch, set.substr(0, eq)).param.set(float(*value));
   }
 }
 
 void add_stream_options(CLI::App& app, StreamOptions& o) {
-  o.frames_option = app.add_option("--frames", o.frames, "Frames to render")->check(at_least(0, true));
-  o.seconds_option = app.add_option("--seconds", o.seconds, "Seconds to render")->check(at_least(0, true));
+  o.frames_option =
+      app.add_option("--frames", o.frames, "Frames to render")->check(at_least(0, true));
+  o.seconds_option =
+      app.add_option("--seconds", o.seconds, "Seconds to render")->check(at_least(0, true));
   o.frames_option->excludes(o.seconds_option);
-  o.rate_option = app.add_option("--sample-rate", o.sample_rate, "Sample rate in Hz (default: the inputs', else 44100)")
+  o.rate_option = app.add_option("--sample-rate", o.sample_rate,
+                                 "Sample rate in Hz (default: the inputs', else 44100)")
                       ->check(at_least(0, false));
-  app.add_option("--in", o.inputs, "Host input: an audio file (mixed to mono) or a constant, e.g. --in 1=voice.wav")
+  app.add_option("--in", o.inputs,
+                 "Host input: an audio file (mixed to mono) or a constant, e.g. --in 1=voice.wav")
       ->type_name("CH=FILE|VALUE")
       ->allow_extra_args(false);
 }
@@ -127,12 +138,15 @@ Stream resolve_stream(const StreamOptions& o, const lisp::Patch& patch) {
     if (!channel || *channel < 1 || *channel != std::floor(*channel) || eq + 1 == spec.size())
       throw UsageError("--in " + spec + ": expected CH=FILE or CH=VALUE with a channel >= 1");
     const int ch = int(*channel);
-    if (!seen.insert(ch).second) throw UsageError("--in: channel " + std::to_string(ch) + " given twice");
+    if (!seen.insert(ch).second)
+      throw UsageError("--in: channel " + std::to_string(ch) + " given twice");
     bool used = false;
     for (const auto& port : patch.input_ports) used |= port.channel == ch;
     if (!used)
       throw Error("--in " + spec + ": the patch has no input channel " + std::to_string(ch) +
-                  (patch.input_ports.empty() ? " (it reads no inputs)" : " (its inputs: " + channel_list(patch.input_ports) + ")"));
+                  (patch.input_ports.empty()
+                       ? " (it reads no inputs)"
+                       : " (its inputs: " + channel_list(patch.input_ports) + ")"));
     const std::string rest = spec.substr(eq + 1);
     sources.push_back({ch, parse_number(rest), rest, {}});
   }
@@ -146,19 +160,23 @@ Stream resolve_stream(const StreamOptions& o, const lisp::Patch& patch) {
     s.audio = io::read_mono(s.file);
     const int rate = s.audio.sample_rate;
     if (o.rate_option->count() && rate != o.sample_rate)
-      throw Error(s.file + " has sample rate " + std::to_string(rate) + " Hz but --sample-rate is " +
-                  std::to_string(o.sample_rate) + " Hz (resampling is not supported)");
+      throw Error(s.file + " has sample rate " + std::to_string(rate) +
+                  " Hz but --sample-rate is " + std::to_string(o.sample_rate) +
+                  " Hz (resampling is not supported)");
     if (!rate_file.empty() && rate != stream.sample_rate)
-      throw Error(s.file + " has sample rate " + std::to_string(rate) + " Hz but " + rate_file + " has " +
-                  std::to_string(stream.sample_rate) + " Hz");
+      throw Error(s.file + " has sample rate " + std::to_string(rate) + " Hz but " + rate_file +
+                  " has " + std::to_string(stream.sample_rate) + " Hz");
     stream.sample_rate = rate;
     rate_file = s.file;
     longest = std::max(longest, int64_t(s.audio.samples.size()));
   }
 
-  if (o.frames_option->count()) stream.frames = o.frames;
-  else if (o.seconds_option->count()) stream.frames = std::llround(o.seconds * stream.sample_rate);
-  else stream.frames = longest >= 0 ? longest : stream.sample_rate;
+  if (o.frames_option->count())
+    stream.frames = o.frames;
+  else if (o.seconds_option->count())
+    stream.frames = std::llround(o.seconds * stream.sample_rate);
+  else
+    stream.frames = longest >= 0 ? longest : stream.sample_rate;
 
   for (Source& s : sources) {
     std::vector<float>& samples = stream.inputs[s.channel];
@@ -173,7 +191,8 @@ Stream resolve_stream(const StreamOptions& o, const lisp::Patch& patch) {
 }
 
 void add_backend_option(CLI::App& app, std::string& backend) {
-  app.add_option("--backend", backend, "Where to run: auto (C if a compiler is found), c, cuda, interp")
+  app.add_option("--backend", backend,
+                 "Where to run: auto (C if a compiler is found), c, cuda, interp")
       ->check(CLI::IsMember({"auto", "c", "cuda", "interp"}))
       ->default_str("auto");
 }
@@ -189,7 +208,8 @@ void check_scalar_outputs(const lisp::Patch& patch) {
   for (size_t k = 0; k < patch.outputs.size(); ++k)
     if (!patch.outputs[k].shape().empty())
       throw Error("out channel " + std::to_string(patch.output_ports[k].channel) + " has shape " +
-                  to_string(patch.outputs[k].shape()) + "; only scalar signals can be written as audio");
+                  to_string(patch.outputs[k].shape()) +
+                  "; only scalar signals can be written as audio");
 }
 
 }  // namespace dgen::cli

@@ -1,0 +1,26 @@
+// The losses `dgen grad` and `dgen train` compare a patch with a target by (SPEC §2.5,
+// §7): mse | l1 | mrstft | spectral:N[:HOP].
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "dgen/value.hpp"
+
+namespace dgen::train {
+
+struct LossSpec {
+  enum class Kind { Mse, L1, Mrstft, Spectral };
+  Kind kind = Kind::Mrstft;
+  int64_t n = 0, hop = 0;  // spectral only; hop 0 = n / 4
+  std::string name() const;  // as written on the command line
+};
+
+// Throws dgen::Error naming the accepted forms.
+LossSpec parse_loss_spec(const std::string& text);
+
+// The loss signal between `output` and `target` over a run of `frames` frames; its sum
+// over frames is the loss. mse and l1 are summed, not averaged (SPEC §2.5); mrstft is a
+// mean over each size's windows and bins; spectral:N a sum over windows.
+Value build_loss(const LossSpec& spec, const Value& output, const Value& target, int64_t frames);
+
+}  // namespace dgen::train

@@ -1,0 +1,202 @@
+#include "train/trainer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+
+#include "analysis/graph.hpp"
+#include "dgen/error.hpp"
+#include "dgen/grad.hpp"
+#include "dgen/ops.hpp"
+#include "dgen/optim.hpp"
+#include "ir/op_table.hpp"
+
+namespace dgen::train {
+
+namespace {
+
+// The input channel that carries the target: one past every channel the output reads
+// or the caller feeds, so the target can never leak into the patch.
+int free_input_channel(const Value& output, const std::vector<InputChannel>& inputs) {
+  int highest = 0;
+  for (const InputChannel& in : inputs) highest = std::max(highest, in.channel);
+  const OpDef* in_op = &op_def("in");
+  for (const Node* n : build_graph({output.node()}).nodes)
+    if (n->op == in_op) highest = std::max(highest, int(n->attrs.ints[0]));
+  return highest + 1;
+}
+
+std::vector<TrainedParam> describe_params(const std::vector<Param>& params, int lanes) {
+  std::vector<TrainedParam> out;
+  for (const Param& p : params) {
+    const ParamData& d = *p.data();
+    if (!d.min || !d.max)
+      throw Error("param '" + d.name + "' needs both @min and @max to be trained");
+    if (lanes > 1 && !d.shape.empty())
+      throw Error("param '" + d.name + "' is a tensor " + to_string(d.shape) +
+                  "; training with lanes > 1 needs scalar params");
+    TrainedParam t{p, UnitCoordinate::for_range(*d.min, *d.max), {}, {}};
+    for (size_t i = 0; i < size_t(numel(d.shape)); ++i)
+      t.from.push_back(float(t.coordinate.from_unit(t.coordinate.to_unit(d.value.at(i)))));
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+// The loop's state: the optimiser works on shadow params holding unit coordinates (per
+// lane when lanes > 1); before every run the real params get the mapped values.
+class Loop {
+ public:
+  Loop(const TrainProblem& problem, const TrainConfig& config)
+      : problem_(problem), config_(config), lanes_(config.lanes), result_() {
+    if (problem.target.empty()) throw Error("the target is empty");
+    if (config.epochs < 0) throw Error("epochs must be >= 0");
+    if (lanes_ < 1) throw Error("lanes must be >= 1");
+    result_.params = describe_params(problem.params, lanes_);
+    std::mt19937 rng(config.seed);
+    std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
+    for (TrainedParam& t : result_.params) {
+      std::vector<float> u;
+      for (float v : t.from) u.push_back(float(t.coordinate.to_unit(v)));
+      Param unit(t.param.name(), t.param.data()->shape, u, {.min = 0.0f, .max = 1.0f});
+      if (lanes_ > 1) {
+        for (int l = 1; l < lanes_; ++l) u.push_back(uniform(rng));
+        unit.set_per_lane(u);
+      }
+      units_.push_back(unit);
+    }
+    for (const TrainedParam& t : result_.params) best_values_.push_back(t.from);  // until a finite loss
+
+    inputs_ = problem.inputs;
+    const int target_channel = free_input_channel(problem.output, inputs_);
+    inputs_.push_back({target_channel, problem.target});
+    const Value loss = build_loss(problem.loss, problem.output, in(target_channel), frames());
+    RenderOptions render = config.render;
+    render.lanes = lanes_;
+    // The loss signal and the output are rendered too: per-lane losses and the audio.
+    program_ = std::make_unique<GradProgram>(loss, render, GradOptions{},
+                                             std::vector<Value>{loss, problem.output});
+    result_.backend = program_->backend();
+  }
+
+  TrainResult run(const EpochCallback& on_epoch) {
+    const auto start = std::chrono::steady_clock::now();
+    Adam adam(units_, config_.lr);
+    for (int epoch = 1; epoch <= config_.epochs; ++epoch) {
+      EpochReport report = evaluate(/*with_grad=*/true);
+      report.epoch = epoch;
+      chain_rule();
+      adam.step();
+      adam.zero_grad();
+      if (on_epoch) on_epoch(report);
+    }
+    evaluate(/*with_grad=*/false);  // where the last step landed
+    for (size_t k = 0; k < result_.params.size(); ++k) {
+      result_.params[k].param.set(best_values_[k]);
+      result_.params[k].to = best_values_[k];
+    }
+    result_.final_loss = best_loss_;
+    if (result_.final_audio.empty()) result_.final_audio = result_.seed_audio;  // no finite loss
+    result_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return std::move(result_);
+  }
+
+ private:
+  int64_t frames() const { return int64_t(problem_.target.size()); }
+
+  // Writes the unit coordinates' values into the real params, runs, and records losses.
+  EpochReport evaluate(bool with_grad) {
+    for (size_t k = 0; k < units_.size(); ++k) {
+      const TrainedParam& t = result_.params[k];
+      std::vector<float> values;
+      for (float u : units_[k].values()) values.push_back(float(t.coordinate.from_unit(u)));
+      Param p = t.param;
+      if (lanes_ > 1) p.set_per_lane(values);
+      else p.set(values);
+      p.zero_grad();
+    }
+    if (with_grad) program_->run(frames(), inputs_);
+    else program_->forward(frames(), inputs_);
+
+    EpochReport report;
+    const std::span<const float> loss = program_->output(0);
+    report.lane_losses.assign(size_t(lanes_), 0.0);
+    for (int64_t t = 0; t < frames(); ++t)
+      for (int l = 0; l < lanes_; ++l) report.lane_losses[size_t(l)] += loss[size_t(t * lanes_ + l)];
+    if (result_.loss_curve.empty()) {  // lane 0 of the first run is the seed
+      result_.initial_loss = report.lane_losses[0];
+      result_.seed_audio = lane_audio(0);
+    }
+    for (int l = 0; l < lanes_; ++l)
+      if (report.lane_losses[size_t(l)] < best_loss_) keep_best(l, report.lane_losses[size_t(l)]);
+    report.lane = lowest_lane(report.lane_losses);
+    report.values = lane_values(report.lane);
+    report.best_loss = best_loss_;
+    report.best_values = best_values_;
+    result_.loss_curve.push_back(report.lane_losses[size_t(report.lane)]);
+    return report;
+  }
+
+  // The lane with the lowest finite loss (lane 0 when none is finite).
+  static int lowest_lane(const std::vector<double>& losses) {
+    int lane = 0;
+    for (size_t l = 1; l < losses.size(); ++l)
+      if (losses[l] < losses[size_t(lane)] || !std::isfinite(losses[size_t(lane)])) lane = int(l);
+    return lane;
+  }
+
+  std::vector<std::vector<float>> lane_values(int lane) const {
+    std::vector<std::vector<float>> out;
+    for (const TrainedParam& t : result_.params)
+      out.push_back(lanes_ > 1 ? std::vector<float>{t.param.values()[size_t(lane)]} : t.param.values());
+    return out;
+  }
+
+  std::vector<float> lane_audio(int lane) const {
+    const std::span<const float> rendered = program_->output(1);
+    std::vector<float> audio(static_cast<size_t>(frames()));
+    for (int64_t t = 0; t < frames(); ++t) audio[size_t(t)] = rendered[size_t(t * lanes_ + lane)];
+    return audio;
+  }
+
+  void keep_best(int lane, double loss) {
+    best_loss_ = loss;
+    best_values_ = lane_values(lane);
+    result_.best_lane = lane;
+    result_.final_audio = lane_audio(lane);
+  }
+
+  // d loss / d u = d loss / d value · d value / d u. An element whose gradient is not
+  // finite (a lane that blew up) does not move.
+  void chain_rule() {
+    for (size_t k = 0; k < units_.size(); ++k) {
+      const TrainedParam& t = result_.params[k];
+      const std::vector<double>& grad = t.param.grad();
+      std::vector<double>& unit_grad = units_[k].data()->grad;
+      const std::vector<float>& u = units_[k].values();
+      for (size_t i = 0; i < u.size(); ++i) {
+        const double g = grad[i] * t.coordinate.dvalue_du(u[i]);
+        unit_grad[i] = std::isfinite(g) ? g : 0.0;
+      }
+    }
+  }
+
+  const TrainProblem& problem_;
+  const TrainConfig& config_;
+  const int lanes_;
+  TrainResult result_;
+  std::vector<Param> units_;
+  std::vector<InputChannel> inputs_;
+  std::unique_ptr<GradProgram> program_;
+  double best_loss_ = std::numeric_limits<double>::infinity();
+  std::vector<std::vector<float>> best_values_;
+};
+
+}  // namespace
+
+TrainResult train(const TrainProblem& problem, const TrainConfig& config, const EpochCallback& on_epoch) {
+  return Loop(problem, config).run(on_epoch);
+}
+
+}  // namespace dgen::train

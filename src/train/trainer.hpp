@@ -1,0 +1,73 @@
+// The training loop of `dgen train` (SPEC §5, §7): fits bounded params so that a signal
+// matches a target, with Adam in unit coordinates (train/coords.hpp) and, with lanes > 1,
+// B restarts trained at once in the lanes of one program — lane 0 from the seed values,
+// the others from random points — keeping the best params any lane reached.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "dgen/param.hpp"
+#include "dgen/program.hpp"
+#include "train/coords.hpp"
+#include "train/loss_spec.hpp"
+
+namespace dgen::train {
+
+struct TrainProblem {
+  Value output;               // the fitted signal (a patch's out on channel 1)
+  std::vector<float> target;  // the run is as long as the target
+  // Host audio the output reads; the target travels as one more input, on a channel
+  // none of these uses.
+  std::vector<InputChannel> inputs;
+  LossSpec loss;
+  // The trained params, each with finite min < max; their current values are the seed.
+  std::vector<Param> params;
+};
+
+struct TrainConfig {
+  int epochs = 100;
+  double lr = 0.05;  // Adam's, in unit coordinates: a step moves at most about lr of a range
+  int lanes = 1;
+  uint32_t seed = 1;  // of the random restarts in lanes 1..B-1
+  RenderOptions render;
+};
+
+struct TrainedParam {
+  Param param;
+  UnitCoordinate coordinate;
+  std::vector<float> from, to;  // the seed and the best values
+};
+
+// One epoch: the loss of every lane at the params it started from (before its step).
+struct EpochReport {
+  int epoch = 0;  // 1-based
+  std::vector<double> lane_losses;
+  int lane = 0;               // the lane with the lowest loss this epoch
+  std::vector<std::vector<float>> values;  // that lane's values, per trained param
+  double best_loss = 0;       // the lowest loss so far, any lane, any epoch
+  std::vector<std::vector<float>> best_values;  // where it was reached, per trained param
+};
+
+struct TrainResult {
+  std::vector<TrainedParam> params;
+  double initial_loss = 0;  // lane 0 at the seed
+  double final_loss = 0;    // at the best params
+  int best_lane = 0;
+  std::vector<double> loss_curve;  // the lowest lane loss of every epoch, then after the last step
+  std::vector<float> seed_audio, final_audio;  // the output at the seed and at the best params
+  double seconds = 0;
+  Backend backend = Backend::Interp;
+};
+
+using EpochCallback = std::function<void(const EpochReport&)>;
+
+// Runs the loop, calling `on_epoch` after each epoch. On return every trained param
+// holds its best values (shared by all lanes again). Throws dgen::Error for params
+// without usable bounds, tensor params with lanes > 1, or an empty target.
+TrainResult train(const TrainProblem& problem, const TrainConfig& config,
+                  const EpochCallback& on_epoch = {});
+
+}  // namespace dgen::train

@@ -1,0 +1,72 @@
+// The gradient cases of the differential suite: losses through every kind of adjoint rule
+// (elementwise with broadcasting, history feedback, tensor cells with hop, phasor, accum,
+// delay with a modulated time, biquad, lanes), whose param gradients must agree between
+// the C backend and the interpreter.
+#include <numbers>
+
+#include "core/op_cases.hpp"
+
+namespace dgen::test {
+namespace {
+
+const double kTwoPi = 2 * std::numbers::pi;
+
+Value elementwise_loss() {
+  Param gain("gain", 0.7f), bias("bias", {3}, {0.1f, -0.2f, 0.3f});
+  const Value y = tanh(gain * sig_bank() + bias) * sigmoid(sig_a() - bias) + sqrt(sig_pos() * gain);
+  return mse(y, sig_b()) + l1(exp(gain * sig_a()), 1.0);
+}
+
+Value feedback_loss() {
+  Param r("r", 0.8f), drive("drive", 1.3f);
+  History h;
+  const Value y = h.write(tanh(r * h.read() + drive * sig_a()));
+  return mse(y, sig_b() - 0.5);
+}
+
+Value hop_cell_loss() {
+  Param w("w", {2, 3}, {0.5f, -0.3f, 0.2f, 0.1f, 0.4f, -0.6f});
+  History cell({2, 3}, {}, 8);
+  const Value held = cell.read();
+  cell.write(tanh(0.5 * held + w * sig23()));
+  return mse(held * sig_a(), 0.1);
+}
+
+Value oscillator_loss() {
+  Param freq("freq", 330.0f), step("step", 0.01f);
+  const Value osc = sin(kTwoPi * phasor(freq)) * accum(step * sig_b(), 0.0, 0.0, 1.0);
+  return mse(osc, sig_a());
+}
+
+Value delay_loss() {
+  Param time("time", 5.5f), level("level", 0.6f);
+  const Value echo = delay(level * sig_a(), time + 3.0 * sig_b(), 32);
+  return mse(echo + 0.5 * sig_a(), sig_b() - 0.5);
+}
+
+Value biquad_loss() {
+  Param cutoff("cutoff", 2500.0f), q("q", 1.1f), gain("gain", 0.8f);
+  const Value y = biquad(sig_a() + 0.2 * noise(), cutoff, q, gain, 0);
+  return mse(y, sig_b() - 0.5);
+}
+
+// Per-lane params: each lane's gradient is its own voice's.
+Value lanes_loss() {
+  Param freq("freq", 0.0f), level("level", 0.5f);
+  freq.set_per_lane({200, 300, 450});
+  return mse(level * sin(kTwoPi * phasor(freq)), sig_a());
+}
+
+}  // namespace
+
+std::vector<GradCase> gradient_cases() {
+  return {{"elementwise", elementwise_loss},
+          {"history feedback", feedback_loss},
+          {"tensor cell with hop", hop_cell_loss},
+          {"phasor accum", oscillator_loss},
+          {"delay", delay_loss},
+          {"biquad", biquad_loss},
+          {"lanes", lanes_loss, 3}};
+}
+
+}  // namespace dgen::test

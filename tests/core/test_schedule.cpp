@@ -1,0 +1,143 @@
+// The scheduler's contract (DESIGN §2, §3.1, §3.5): static math runs once, stateless frame
+// math runs in frame-parallel regions between serial ones, a recurrence never spans two
+// regions, regions only read what earlier regions (or they themselves) produced, and no
+// two live buffers of the memory plan overlap.
+#include <numbers>
+
+#include "core/random_graph.hpp"
+#include "schedule/memory_plan.hpp"
+#include "schedule/schedule.hpp"
+#include "support.hpp"
+
+namespace dgen {
+namespace {
+
+Schedule schedule_of(const std::vector<Value>& values, int lanes = 1) {
+  std::vector<NodeRef> outs;
+  for (size_t k = 0; k < values.size(); ++k) outs.push_back(out(values[k], int(k) + 1).node());
+  return make_schedule(outs, lanes);
+}
+
+std::vector<int> nodes_of_op(const Schedule& s, const std::string& op) {
+  std::vector<int> found;
+  for (size_t i = 0; i < s.graph.nodes.size(); ++i)
+    if (s.graph.nodes[i]->op->name == op) found.push_back(int(i));
+  return found;
+}
+
+RegionKind kind_of(const Schedule& s, int node) {
+  return s.regions[size_t(s.region_of[size_t(node)])].kind;
+}
+
+// Checks every structural property of a schedule; `what` names it in failures.
+void expect_well_formed(const Schedule& s) {
+  const Graph& g = s.graph;
+  const size_t n = g.nodes.size();
+  ASSERT_EQ(s.region_of.size(), n);
+  ASSERT_FALSE(s.regions.empty());
+  EXPECT_EQ(s.regions[0].kind, RegionKind::Static);
+  for (size_t i = 0; i < n; ++i) {
+    const int r = s.region_of[i];
+    ASSERT_GE(r, 0) << "node " << i << " has no region";
+    // Static values, and only they, are computed in the static region.
+    EXPECT_EQ(r == 0, g.nodes[i]->rate.is_static()) << g.nodes[i]->op->name << "#" << i;
+    // A value is produced no later than the region that reads it.
+    for (int j : g.inputs[i])
+      EXPECT_LE(s.region_of[size_t(j)], r) << "node " << i << " reads node " << j;
+    // Stateful nodes run in serial regions.
+    if (g.nodes[i]->op->stateful)
+      EXPECT_EQ(kind_of(s, int(i)), RegionKind::Serial) << g.nodes[i]->op->name;
+  }
+  // A recurrence (an SCC, which includes every cell's reads and writes) lives in one region.
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = i + 1; j < n; ++j)
+      if (g.scc[i] == g.scc[j])
+        EXPECT_EQ(s.region_of[i], s.region_of[j]) << "nodes " << i << " and " << j;
+  for (const auto& cell : g.cells)
+    for (int w : cell.writes)
+      for (int r : cell.reads) EXPECT_EQ(s.region_of[size_t(w)], s.region_of[size_t(r)]);
+}
+
+// The memory plan: no overlap among live buffers (the planner's own check), and, checked
+// independently here, every block buffer lives from its producer to its last consumer.
+void expect_memory_plan_sound(const Schedule& s) {
+  EXPECT_NO_THROW(check_no_overlap(s));
+  const Graph& g = s.graph;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    for (int b : s.state[i]) EXPECT_TRUE(s.buffers[size_t(b)].persistent) << "state of node " << i;
+    if (s.storage[i] != Storage::Block) continue;
+    const Buffer& b = s.buffers[size_t(s.block_buf[i])];
+    if (b.persistent) continue;
+    EXPECT_LE(b.first_region, s.region_of[i]) << b.what;
+    for (int u : g.users[i]) EXPECT_GE(b.last_region, s.region_of[size_t(u)]) << b.what;
+  }
+  for (const Buffer& b : s.buffers) EXPECT_LE(b.offset + b.bytes, s.arena_bytes) << b.what;
+}
+
+const double kTwoPi = 2 * std::numbers::pi;
+
+TEST(Schedule, ConstantBiquadCoefficientsAreStatic) {
+  const Schedule s = schedule_of({biquad(noise(), 1000.0, 0.7, 1.0, 0)});
+  expect_well_formed(s);
+  for (const char* op : {"cos", "sin", "div", "samplerate"}) {
+    SCOPED_TRACE(op);
+    const auto nodes = nodes_of_op(s, op);
+    ASSERT_FALSE(nodes.empty());
+    for (int i : nodes) EXPECT_EQ(s.region_of[size_t(i)], 0);
+  }
+  for (int i : nodes_of_op(s, "history_write")) EXPECT_EQ(kind_of(s, i), RegionKind::Serial);
+}
+
+TEST(Schedule, ModulatedFilterHasParallelCoefficientMathBetweenSerialRegions) {
+  const Value cutoff = 1000.0 + 500.0 * sin(kTwoPi * phasor(3.0));
+  const Schedule s = schedule_of({biquad(noise(), cutoff, 0.7, 1.0, 0)});
+  expect_well_formed(s);
+  const auto phasors = nodes_of_op(s, "phasor"), writes = nodes_of_op(s, "history_write");
+  ASSERT_EQ(phasors.size(), 1u);
+  ASSERT_FALSE(writes.empty());
+  const int lfo_region = s.region_of[size_t(phasors[0])],
+            filter_region = s.region_of[size_t(writes[0])];
+  EXPECT_EQ(kind_of(s, phasors[0]), RegionKind::Serial);
+  EXPECT_EQ(kind_of(s, writes[0]), RegionKind::Serial);
+  // cos(w0) of the coefficients: frame rate, stateless, in between.
+  const auto cosines = nodes_of_op(s, "cos");
+  ASSERT_EQ(cosines.size(), 1u);
+  const int coefficient_region = s.region_of[size_t(cosines[0])];
+  EXPECT_EQ(kind_of(s, cosines[0]), RegionKind::Parallel);
+  EXPECT_LT(lfo_region, coefficient_region);
+  EXPECT_LT(coefficient_region, filter_region);
+}
+
+TEST(Schedule, FeedbackThroughADelayIsOneSerialRegion) {
+  History h;
+  const Value y = h.write(tanh(0.5 * delay(h.read(), 3.0, 8) + noise()));
+  const Schedule s = schedule_of({y});
+  expect_well_formed(s);
+  const auto d = nodes_of_op(s, "delay"), w = nodes_of_op(s, "history_write");
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(s.region_of[size_t(d[0])], s.region_of[size_t(w[0])]);
+}
+
+TEST(Schedule, DescribeListsRegionsAndBuffers) {
+  const Schedule s =
+      schedule_of({biquad(noise(), 1000.0 + 500.0 * sin(kTwoPi * phasor(3.0)), 0.7, 1.0, 0)});
+  const std::string text = s.describe();
+  for (const char* part :
+       {"region 0: static", "frame-parallel", "frame-serial", "buffers:", "arena"})
+    EXPECT_NE(text.find(part), std::string::npos) << part << " not in:\n" << text;
+}
+
+class RandomGraphSchedules : public ::testing::TestWithParam<uint32_t> {};
+
+TEST_P(RandomGraphSchedules, AreWellFormedWithASoundMemoryPlan) {
+  const test::RandomGraph g = test::random_graph(GetParam());
+  SCOPED_TRACE(g.describe());
+  const Schedule s = schedule_of(g.outputs, g.lanes);
+  expect_well_formed(s);
+  expect_memory_plan_sound(s);
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, RandomGraphSchedules, ::testing::Range(0u, 200u));
+
+}  // namespace
+}  // namespace dgen
