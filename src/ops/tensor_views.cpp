@@ -64,9 +64,9 @@ std::pair<std::string, std::string> source_index_expr(const AxisMap& axes,
     }
     inner *= a.size;
     if (a.shift != 0) c = "(" + c + " + " + str(a.shift) + ")";
-    if (a.bound > 0)
+    if (a.bound > 0 && (a.shift != 0 || a.size > a.bound))  // else never outside
       cond += (cond.empty() ? "" : " && ") + c + " >= 0 && " + c + " < " + str(a.bound);
-    if (a.modulus > 0) c = "(" + c + " % " + str(a.modulus + 1) + ")";
+    if (a.modulus > 0) c = "(" + c + " % " + str(a.modulus) + ")";
     if (a.stride == 0 || c == "0") continue;
     index += (index.empty() ? "" : " + ") + (a.stride == 1 ? c : c + " * " + str(a.stride));
   }

@@ -24,16 +24,11 @@ inline Value iota(const Shape& shape, float start = 0) {
 }
 inline Value vec(const std::vector<float>& xs) { return tensor({int64_t(xs.size())}, xs); }
 
-// The elements of a static (or first-frame) value, on the interpreter.
-inline std::vector<float> values(const Value& v) {
-  auto out = test::render1(v, 1);
-  return out;
-}
-
+// Renders v for one frame on the interpreter and compares its shape and elements.
 inline void expect_values(const Value& v, const Shape& shape, const std::vector<double>& want,
                           double tol = 1e-5) {
   EXPECT_EQ(v.shape(), shape);
-  const auto got = values(v);
+  const auto got = test::render1(v, 1);
   ASSERT_EQ(got.size(), want.size());
   for (size_t i = 0; i < got.size(); ++i)
     EXPECT_NEAR(got[i], want[i], tol * (1 + std::fabs(want[i]))) << "element " << i;

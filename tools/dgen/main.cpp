@@ -49,6 +49,10 @@ int main(int argc, char** argv) {
     CLI::App* sub = app.add_subcommand(command.name, command.summary);
     actions.emplace_back(sub, command.setup(*sub));
   }
+  if (argc < 2) {  // a bare `dgen` shows what there is
+    std::cerr << app.help();
+    return kExitUsageError;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,5 +1,6 @@
 #include "manifest.hpp"
 
+#include <cmath>
 #include <stdexcept>
 
 #include "dgen/plugin.h"
@@ -19,6 +20,11 @@ nlohmann::ordered_json ports(const std::vector<lisp::PortInfo>& list) {
                    {"name", list[k].name},
                    {"modulator", list[k].modulator}});
   return out;
+}
+
+// 44100 rather than 44100.0 when the rate is a whole number.
+nlohmann::ordered_json whole_or_real(double v) {
+  return v == std::floor(v) ? nlohmann::ordered_json(int64_t(v)) : nlohmann::ordered_json(v);
 }
 
 }  // namespace
@@ -61,7 +67,7 @@ nlohmann::ordered_json plugin_manifest(const lisp::Patch& patch, const PluginSpe
   return {{"name", name},
           {"abi_version", DGEN_PLUGIN_ABI_VERSION},
           {"patch", patch.file},
-          {"sample_rate", spec.sample_rate},
+          {"sample_rate", whole_or_real(spec.sample_rate)},
           {"state_size", state_size},
           {"params", params},
           {"tensor_params", fixed},
