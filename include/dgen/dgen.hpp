@@ -1,6 +1,7 @@
 // The umbrella header: everything a user of dgen needs.
 #pragma once
 #include "dgen/error.hpp"
+#include "dgen/grad.hpp"
 #include "dgen/ops.hpp"
 #include "dgen/param.hpp"
 #include "dgen/program.hpp"

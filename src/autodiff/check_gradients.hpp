@@ -20,7 +20,7 @@ struct GradCheckOptions {
   RenderOptions render = {.backend = Backend::Interp};
   GradOptions grad = {};
   double relative_step = 1.0 / 4096;  // h ≈ this × max(|param|, min_scale), a power of two
-  double min_scale = 1.0 / 64;
+  double min_scale = 1e-4;
   double tolerance = 1e-6;            // on GradCheckEntry::error
 };
 

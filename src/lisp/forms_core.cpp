@@ -42,7 +42,8 @@ Datum Evaluator::defmacro_form(const SExpr& form, Env& env) {
     macro->params.push_back(symbol_name(p, "defmacro: each parameter"));
     if (!seen.insert(p.text).second) fail(p.pos, "defmacro: parameter '" + p.text + "' appears twice");
   }
-  env.set(macro->name, Datum(Datum::Variant(std::shared_ptr<const Macro>(std::move(macro)))));
+  const std::string name = macro->name;
+  env.set(name, Datum(Datum::Variant(std::shared_ptr<const Macro>(std::move(macro)))));
   return {};
 }
 

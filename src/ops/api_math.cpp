@@ -43,7 +43,10 @@ Value gswitch(const Value& c, const Value& a, const Value& b) { return make("gsw
 
 Value wrap(const Value& x, const Value& lo, const Value& hi) {
   Value range = hi - lo, shifted = x - lo;
-  return lo + shifted - range * floor(shifted / range);
+  const Value r = lo + shifted - range * floor(shifted / range);
+  // Generated C (-ffast-math) may divide through a reciprocal, so floor can miss an exact
+  // multiple of the range by one: bring such a result back into [lo, hi).
+  return gswitch(gte(r, hi), r - range, gswitch(lt(r, lo), r + range, r));
 }
 Value clip(const Value& x, const Value& lo, const Value& hi) { return min(max(x, lo), hi); }
 Value scale(const Value& x, const Value& a, const Value& b, const Value& c, const Value& d) {

@@ -152,7 +152,9 @@ void register_ramps() {
     emit_loop(c, c.node.size(), "e",
               c.out("e") + " = (float)" + a + "; { double lo_ = " + x[2] + ", rg_ = (double)" + x[3] +
                   " - lo_, n_ = " + a + " + (double)" + x[0] +
-                  "; if (rg_ > 0.0) n_ = lo_ + (n_ - lo_) - rg_ * floor((n_ - lo_) / rg_); " + a +
+                  "; if (rg_ > 0.0) { n_ = lo_ + (n_ - lo_) - rg_ * floor((n_ - lo_) / rg_);"
+                  // -ffast-math may divide through a reciprocal: floor can miss by one.
+                  " if (n_ >= lo_ + rg_) n_ -= rg_; else if (n_ < lo_) n_ += rg_; } " + a +
                   " = " + x[1] + " > 0.0f ? lo_ : n_; }");
   };
   // The next state is lo on a reset, else a + inc - k (hi - lo) with k the number of

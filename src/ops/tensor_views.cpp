@@ -3,7 +3,8 @@
 // WHICH element: an AxisMap. One evaluator and one emitter serve all six ops, and an
 // adjoint rule is the same map read backwards (scatter-add into the input).
 //
-// A view is computed into its own storage (a copy); the memory plan keeps it small.
+// A view is computed into its own storage (a copy, not an alias): every later pass then
+// sees an ordinary node with its own buffer.
 #include <algorithm>
 #include <numeric>
 

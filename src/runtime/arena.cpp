@@ -6,17 +6,26 @@
 
 namespace dgen {
 
+void check_param_sizes(const Graph& g, int64_t lanes) {
+  for (const Node* node : g.nodes) {
+    if (node->op->source != Source::Param) continue;
+    const ParamData& p = *node->param;
+    const int64_t m = node->size();
+    if (int64_t(p.value.size()) != (p.per_lane ? m * lanes : m))
+      throw Error("param '" + p.name + "' has " + std::to_string(p.value.size()) + " values, expected " +
+                  std::to_string(p.per_lane ? m * lanes : m) + (p.per_lane ? " (one per lane)" : ""));
+  }
+}
+
 void write_params(const Schedule& s, char* arena) {
   const Graph& g = s.graph;
   const int64_t L = s.lanes;
+  check_param_sizes(g, L);
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const Node& node = *g.nodes[i];
     if (node.op->source != Source::Param) continue;
     const ParamData& p = *node.param;
     const int64_t m = node.size();
-    if (int64_t(p.value.size()) != (p.per_lane ? m * L : m))
-      throw Error("param '" + p.name + "' has " + std::to_string(p.value.size()) + " values, expected " +
-                  std::to_string(p.per_lane ? m * L : m) + (p.per_lane ? " (one per lane)" : ""));
     float* dst = reinterpret_cast<float*>(arena + s.buffers[s.slot[i]].offset);
     for (int64_t e = 0; e < m; ++e)
       for (int64_t l = 0; l < L; ++l) dst[e * L + l] = p.value[p.per_lane ? l * m + e : e];

@@ -10,5 +10,8 @@ namespace dgen {
 void init_arena(const Schedule& s, char* arena);
 // Writes every param's current value (shared or per lane) into its slot.
 void write_params(const Schedule& s, char* arena);
+// Throws dgen::Error when a param holds the wrong number of values (one per element, or
+// one per element and lane when per lane). Every backend checks before a run.
+void check_param_sizes(const Graph& g, int64_t lanes);
 
 }  // namespace dgen

@@ -15,8 +15,8 @@ void EventWriter::write(const std::string& kind, const Json& fields) {
   out_.flush();
 }
 
-std::string dump_json(const Json& json) {
-  return json.dump(-1, ' ', false, Json::error_handler_t::replace);
+std::string dump_json(const Json& json, int indent) {
+  return json.dump(indent, ' ', false, Json::error_handler_t::replace);
 }
 
 double json_number(float value) {

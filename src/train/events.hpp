@@ -20,8 +20,9 @@ class EventWriter {
   std::ostream& out_;
 };
 
-// One-line JSON text; invalid UTF-8 in strings (a file name) is replaced, not thrown.
-std::string dump_json(const Json& json);
+// JSON text (one line unless `indent` >= 0); invalid UTF-8 in strings (a file name) is
+// replaced, not thrown.
+std::string dump_json(const Json& json, int indent = -1);
 
 // A float as the JSON number with the fewest digits that reads back as the same float
 // (0.1f prints as 0.1, not 0.10000000149011612).
@@ -31,7 +32,8 @@ double json_number(float value);
 // whether stderr is a terminal), so logs and pipes never see control characters.
 class ProgressBar {
  public:
-  ProgressBar(std::ostream& out, bool enabled, int total) : out_(out), enabled_(enabled), total_(total) {}
+  ProgressBar(std::ostream& out, bool enabled, int total)
+      : out_(out), enabled_(enabled), total_(total) {}
   void update(int done, double loss);
   void finish();
 

@@ -1,9 +1,12 @@
 #include "train/loss_spec.hpp"
 
+#include <algorithm>
 #include <charconv>
 
+#include "analysis/graph.hpp"
 #include "dgen/error.hpp"
 #include "dgen/ops.hpp"
+#include "ir/op_table.hpp"
 
 namespace dgen::train {
 
@@ -17,14 +20,27 @@ int64_t parse_size(const std::string& text, const std::string& whole) {
   return v;
 }
 
+int free_input_channel(const Value& output, const std::vector<InputChannel>& inputs) {
+  int highest = 0;
+  for (const InputChannel& in : inputs) highest = std::max(highest, in.channel);
+  const OpDef* in_op = &op_def("in");
+  for (const Node* n : build_graph({output.node()}).nodes)
+    if (n->op == in_op) highest = std::max(highest, int(n->attrs.ints[0]));
+  return highest + 1;
+}
+
 }  // namespace
 
 std::string LossSpec::name() const {
   switch (kind) {
-    case Kind::Mse: return "mse";
-    case Kind::L1: return "l1";
-    case Kind::Mrstft: return "mrstft";
-    case Kind::Spectral: return "spectral:" + std::to_string(n) + (hop ? ":" + std::to_string(hop) : "");
+    case Kind::Mse:
+      return "mse";
+    case Kind::L1:
+      return "l1";
+    case Kind::Mrstft:
+      return "mrstft";
+    case Kind::Spectral:
+      return "spectral:" + std::to_string(n) + (hop ? ":" + std::to_string(hop) : "");
   }
   return "";
 }
@@ -48,8 +64,10 @@ LossSpec parse_loss_spec(const std::string& text) {
 
 Value build_loss(const LossSpec& spec, const Value& output, const Value& target, int64_t frames) {
   switch (spec.kind) {
-    case LossSpec::Kind::Mse: return mse(output, target);
-    case LossSpec::Kind::L1: return l1(output, target);
+    case LossSpec::Kind::Mse:
+      return mse(output, target);
+    case LossSpec::Kind::L1:
+      return l1(output, target);
     case LossSpec::Kind::Spectral: {
       SpectralOptions o;
       o.n = spec.n;
@@ -63,6 +81,13 @@ Value build_loss(const LossSpec& spec, const Value& output, const Value& target,
     }
   }
   throw Error("unknown loss kind");
+}
+
+TargetLoss loss_against_target(const LossSpec& spec, const Value& output,
+                               std::span<const float> target, std::vector<InputChannel> inputs) {
+  const int channel = free_input_channel(output, inputs);
+  inputs.push_back({channel, target});
+  return {build_loss(spec, output, in(channel), int64_t(target.size())), std::move(inputs)};
 }
 
 }  // namespace dgen::train

@@ -2,8 +2,11 @@
 // §7): mse | l1 | mrstft | spectral:N[:HOP].
 #pragma once
 #include <cstdint>
+#include <span>
 #include <string>
+#include <vector>
 
+#include "dgen/program.hpp"
 #include "dgen/value.hpp"
 
 namespace dgen::train {
@@ -11,7 +14,7 @@ namespace dgen::train {
 struct LossSpec {
   enum class Kind { Mse, L1, Mrstft, Spectral };
   Kind kind = Kind::Mrstft;
-  int64_t n = 0, hop = 0;  // spectral only; hop 0 = n / 4
+  int64_t n = 0, hop = 0;    // spectral only; hop 0 = n / 4
   std::string name() const;  // as written on the command line
 };
 
@@ -22,5 +25,15 @@ LossSpec parse_loss_spec(const std::string& text);
 // over frames is the loss. mse and l1 are summed, not averaged (SPEC §2.5); mrstft is a
 // mean over each size's windows and bins; spectral:N a sum over windows.
 Value build_loss(const LossSpec& spec, const Value& output, const Value& target, int64_t frames);
+
+// A loss against recorded audio. The target travels as one more host input, on a channel
+// past every one the output reads or `inputs` feeds (so it can never leak into the
+// patch): `loss` runs with `inputs`, which are the given ones plus the target.
+struct TargetLoss {
+  Value loss;
+  std::vector<InputChannel> inputs;
+};
+TargetLoss loss_against_target(const LossSpec& spec, const Value& output,
+                               std::span<const float> target, std::vector<InputChannel> inputs);
 
 }  // namespace dgen::train

@@ -9,10 +9,4 @@ Json param_values_json(const std::vector<float>& values, bool scalar) {
   return list;
 }
 
-Json params_json(const std::vector<Param>& params) {
-  Json values = Json::object();
-  for (const Param& p : params) values[p.name()] = param_values_json(p.values(), p.data()->shape.empty());
-  return Json{{"params", values}};
-}
-
 }  // namespace dgen::train

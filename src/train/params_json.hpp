@@ -1,17 +1,13 @@
-// The params file a training job writes: {"params": {"name": value, "table": [v0, ...]}},
-// the format `dgen render --params` and `dgen train --seed-params` read.
+// Param values in the params file a training job writes — {"params": {"name": value,
+// "table": [v0, ...]}}, the format `dgen render --params` and `--seed-params` read.
 #pragma once
 #include <vector>
 
-#include "dgen/param.hpp"
 #include "train/events.hpp"
 
 namespace dgen::train {
 
-// A scalar param as a number, a tensor param as a flat array (row-major).
-Json params_json(const std::vector<Param>& params);
-
-// A param's values as JSON: a number for a scalar, else an array.
+// A scalar param's value as a number, a tensor param's values as a flat array.
 Json param_values_json(const std::vector<float>& values, bool scalar);
 
 }  // namespace dgen::train

@@ -17,17 +17,23 @@ std::string base64(std::string_view bytes) {
     const size_t n = std::min<size_t>(3, bytes.size() - i);
     uint32_t v = 0;
     for (size_t k = 0; k < 3; ++k) v = (v << 8) | (k < n ? uint8_t(bytes[i + k]) : 0u);
-    for (size_t k = 0; k < 4; ++k) out.push_back(k <= n ? kAlphabet[(v >> (18 - 6 * k)) & 63] : '=');
+    for (size_t k = 0; k < 4; ++k)
+      out.push_back(k <= n ? kAlphabet[(v >> (18 - 6 * k)) & 63] : '=');
   }
   return out;
 }
 
 Json spectrogram_json(std::span<const float> audio, double sample_rate) {
   const Spectrogram s = spectrogram(audio, sample_rate);
-  return Json{{"columns", s.columns},   {"rows", s.rows},         {"seconds", s.seconds},
-              {"min_hz", s.min_hz},     {"max_hz", s.max_hz},     {"floor_db", s.floor_db},
-              {"top_db", s.top_db},
-              {"levels", base64({reinterpret_cast<const char*>(s.levels.data()), s.levels.size()})}};
+  return Json{
+      {"columns", s.columns},
+      {"rows", s.rows},
+      {"seconds", s.seconds},
+      {"min_hz", s.min_hz},
+      {"max_hz", s.max_hz},
+      {"floor_db", s.floor_db},
+      {"top_db", s.top_db},
+      {"levels", base64({reinterpret_cast<const char*>(s.levels.data()), s.levels.size()})}};
 }
 
 std::string player(const std::string& label, std::span<const float> audio, double sample_rate) {

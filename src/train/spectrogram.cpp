@@ -54,7 +54,8 @@ std::vector<double> frame_magnitudes(std::span<const float> x, int64_t centre) {
 double band_magnitude(const std::vector<double>& mag, double bin_lo, double bin_hi) {
   const int lo = int(std::ceil(bin_lo)), hi = int(std::floor(bin_hi));
   double best = 0;
-  for (int k = std::max(lo, 0); k <= std::min(hi, int(mag.size()) - 1); ++k) best = std::max(best, mag[size_t(k)]);
+  for (int k = std::max(lo, 0); k <= std::min(hi, int(mag.size()) - 1); ++k)
+    best = std::max(best, mag[size_t(k)]);
   if (lo <= hi) return best;
   const double centre = std::clamp(0.5 * (bin_lo + bin_hi), 0.0, double(mag.size() - 1));
   const size_t k = size_t(centre);
@@ -71,7 +72,8 @@ Spectrogram spectrogram(std::span<const float> x, double sample_rate, int rows, 
   s.max_hz = sample_rate / 2;
   s.floor_db = kFloorDb;
   s.top_db = kTopDb;
-  const int64_t hop = std::max<int64_t>(kWindow / 8, (int64_t(x.size()) + max_columns - 1) / max_columns);
+  const int64_t hop =
+      std::max<int64_t>(kWindow / 8, (int64_t(x.size()) + max_columns - 1) / max_columns);
   s.columns = int(std::max<int64_t>(1, (int64_t(x.size()) + hop - 1) / hop));
   s.seconds = double(s.columns * hop) / sample_rate;
   s.levels.resize(size_t(s.columns) * size_t(rows));
@@ -83,7 +85,8 @@ Spectrogram spectrogram(std::span<const float> x, double sample_rate, int rows, 
       const double f_hi = s.min_hz * std::pow(ratio, double(r + 1) / rows);
       const double db = 20 * std::log10(band_magnitude(mag, f_lo / bin_hz, f_hi / bin_hz) + 1e-12);
       const double level = 255 * (db - kFloorDb) / (kTopDb - kFloorDb);
-      s.levels[size_t(c) * size_t(rows) + size_t(r)] = uint8_t(std::clamp(std::lround(level), 0L, 255L));
+      s.levels[size_t(c) * size_t(rows) + size_t(r)] =
+          uint8_t(std::clamp(std::lround(level), 0L, 255L));
     }
   }
   return s;

@@ -9,10 +9,10 @@ namespace dgen::train {
 
 struct Spectrogram {
   int columns = 0, rows = 0;
-  double seconds = 0;              // duration covered by the columns
-  double min_hz = 0, max_hz = 0;   // rows are log-spaced between these
+  double seconds = 0;               // duration covered by the columns
+  double min_hz = 0, max_hz = 0;    // rows are log-spaced between these
   double floor_db = 0, top_db = 0;  // level 0 and level 255
-  std::vector<uint8_t> levels;     // [column][row], row 0 = min_hz
+  std::vector<uint8_t> levels;      // [column][row], row 0 = min_hz
 };
 
 // At most `max_columns` columns (the hop grows for long signals). The dB scale is

@@ -5,27 +5,13 @@
 #include <limits>
 #include <random>
 
-#include "analysis/graph.hpp"
 #include "dgen/error.hpp"
 #include "dgen/grad.hpp"
-#include "dgen/ops.hpp"
 #include "dgen/optim.hpp"
-#include "ir/op_table.hpp"
 
 namespace dgen::train {
 
 namespace {
-
-// The input channel that carries the target: one past every channel the output reads
-// or the caller feeds, so the target can never leak into the patch.
-int free_input_channel(const Value& output, const std::vector<InputChannel>& inputs) {
-  int highest = 0;
-  for (const InputChannel& in : inputs) highest = std::max(highest, in.channel);
-  const OpDef* in_op = &op_def("in");
-  for (const Node* n : build_graph({output.node()}).nodes)
-    if (n->op == in_op) highest = std::max(highest, int(n->attrs.ints[0]));
-  return highest + 1;
-}
 
 std::vector<TrainedParam> describe_params(const std::vector<Param>& params, int lanes) {
   std::vector<TrainedParam> out;
@@ -66,12 +52,13 @@ class Loop {
       }
       units_.push_back(unit);
     }
-    for (const TrainedParam& t : result_.params) best_values_.push_back(t.from);  // until a finite loss
+    for (const TrainedParam& t : result_.params)
+      best_values_.push_back(t.from);  // until a finite loss
 
-    inputs_ = problem.inputs;
-    const int target_channel = free_input_channel(problem.output, inputs_);
-    inputs_.push_back({target_channel, problem.target});
-    const Value loss = build_loss(problem.loss, problem.output, in(target_channel), frames());
+    TargetLoss target =
+        loss_against_target(problem.loss, problem.output, problem.target, problem.inputs);
+    inputs_ = std::move(target.inputs);
+    const Value loss = target.loss;
     RenderOptions render = config.render;
     render.lanes = lanes_;
     // The loss signal and the output are rendered too: per-lane losses and the audio.
@@ -80,8 +67,9 @@ class Loop {
     result_.backend = program_->backend();
   }
 
-  TrainResult run(const EpochCallback& on_epoch) {
+  TrainResult run(const TrainCallbacks& callbacks) {
     const auto start = std::chrono::steady_clock::now();
+    if (callbacks.on_start) callbacks.on_start(result_.params, result_.backend);
     Adam adam(units_, config_.lr);
     for (int epoch = 1; epoch <= config_.epochs; ++epoch) {
       EpochReport report = evaluate(/*with_grad=*/true);
@@ -89,7 +77,7 @@ class Loop {
       chain_rule();
       adam.step();
       adam.zero_grad();
-      if (on_epoch) on_epoch(report);
+      if (callbacks.on_epoch) callbacks.on_epoch(report);
     }
     evaluate(/*with_grad=*/false);  // where the last step landed
     for (size_t k = 0; k < result_.params.size(); ++k) {
@@ -98,7 +86,8 @@ class Loop {
     }
     result_.final_loss = best_loss_;
     if (result_.final_audio.empty()) result_.final_audio = result_.seed_audio;  // no finite loss
-    result_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    result_.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return std::move(result_);
   }
 
@@ -112,18 +101,23 @@ class Loop {
       std::vector<float> values;
       for (float u : units_[k].values()) values.push_back(float(t.coordinate.from_unit(u)));
       Param p = t.param;
-      if (lanes_ > 1) p.set_per_lane(values);
-      else p.set(values);
+      if (lanes_ > 1)
+        p.set_per_lane(values);
+      else
+        p.set(values);
       p.zero_grad();
     }
-    if (with_grad) program_->run(frames(), inputs_);
-    else program_->forward(frames(), inputs_);
+    if (with_grad)
+      program_->run(frames(), inputs_);
+    else
+      program_->forward(frames(), inputs_);
 
     EpochReport report;
     const std::span<const float> loss = program_->output(0);
     report.lane_losses.assign(size_t(lanes_), 0.0);
     for (int64_t t = 0; t < frames(); ++t)
-      for (int l = 0; l < lanes_; ++l) report.lane_losses[size_t(l)] += loss[size_t(t * lanes_ + l)];
+      for (int l = 0; l < lanes_; ++l)
+        report.lane_losses[size_t(l)] += loss[size_t(t * lanes_ + l)];
     if (result_.loss_curve.empty()) {  // lane 0 of the first run is the seed
       result_.initial_loss = report.lane_losses[0];
       result_.seed_audio = lane_audio(0);
@@ -149,7 +143,8 @@ class Loop {
   std::vector<std::vector<float>> lane_values(int lane) const {
     std::vector<std::vector<float>> out;
     for (const TrainedParam& t : result_.params)
-      out.push_back(lanes_ > 1 ? std::vector<float>{t.param.values()[size_t(lane)]} : t.param.values());
+      out.push_back(lanes_ > 1 ? std::vector<float>{t.param.values()[size_t(lane)]}
+                               : t.param.values());
     return out;
   }
 
@@ -195,8 +190,9 @@ class Loop {
 
 }  // namespace
 
-TrainResult train(const TrainProblem& problem, const TrainConfig& config, const EpochCallback& on_epoch) {
-  return Loop(problem, config).run(on_epoch);
+TrainResult train(const TrainProblem& problem, const TrainConfig& config,
+                  const TrainCallbacks& callbacks) {
+  return Loop(problem, config).run(callbacks);
 }
 
 }  // namespace dgen::train

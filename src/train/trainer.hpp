@@ -17,11 +17,10 @@
 namespace dgen::train {
 
 struct TrainProblem {
-  Value output;               // the fitted signal (a patch's out on channel 1)
-  std::vector<float> target;  // the run is as long as the target
-  // Host audio the output reads; the target travels as one more input, on a channel
-  // none of these uses.
-  std::vector<InputChannel> inputs;
+  Value output;                      // the fitted signal (a patch's out on channel 1)
+  std::vector<float> target;         // the run is as long as the target
+  std::vector<InputChannel> inputs;  // host audio the output reads
+
   LossSpec loss;
   // The trained params, each with finite min < max; their current values are the seed.
   std::vector<Param> params;
@@ -45,9 +44,9 @@ struct TrainedParam {
 struct EpochReport {
   int epoch = 0;  // 1-based
   std::vector<double> lane_losses;
-  int lane = 0;               // the lane with the lowest loss this epoch
-  std::vector<std::vector<float>> values;  // that lane's values, per trained param
-  double best_loss = 0;       // the lowest loss so far, any lane, any epoch
+  int lane = 0;                                 // the lane with the lowest loss this epoch
+  std::vector<std::vector<float>> values;       // that lane's values, per trained param
+  double best_loss = 0;                         // the lowest loss so far, any lane, any epoch
   std::vector<std::vector<float>> best_values;  // where it was reached, per trained param
 };
 
@@ -62,12 +61,16 @@ struct TrainResult {
   Backend backend = Backend::Interp;
 };
 
-using EpochCallback = std::function<void(const EpochReport&)>;
+struct TrainCallbacks {
+  // Once the problem is checked and compiled, before the first epoch.
+  std::function<void(const std::vector<TrainedParam>&, Backend)> on_start;
+  std::function<void(const EpochReport&)> on_epoch;  // after each epoch's step
+};
 
-// Runs the loop, calling `on_epoch` after each epoch. On return every trained param
-// holds its best values (shared by all lanes again). Throws dgen::Error for params
-// without usable bounds, tensor params with lanes > 1, or an empty target.
+// Runs the loop. On return every trained param holds its best values (shared by all
+// lanes again). Throws dgen::Error for params without usable bounds, tensor params with
+// lanes > 1, or an empty target.
 TrainResult train(const TrainProblem& problem, const TrainConfig& config,
-                  const EpochCallback& on_epoch = {});
+                  const TrainCallbacks& callbacks = {});
 
 }  // namespace dgen::train

@@ -157,6 +157,16 @@ TEST(Elementwise, SignalTimesTensorIsASignalTensor) {
   }
 }
 
+// An exact multiple of a range that is not a power of two lands on lo, never on hi, also
+// in generated C built with -ffast-math (which may divide through a reciprocal).
+TEST(Elementwise, WrapOfAnExactMultipleOfTheRangeIsLo) {
+  const std::vector<float> x = {0.796875f, 2.59375f, -1, -2.796875f, 4.390625f};
+  for (Backend b : {Backend::Interp, Backend::C}) {
+    SCOPED_TRACE(b == Backend::C ? "C" : "interpreter");
+    expect_values(wrap(in(1), -1.0, 0.796875), 5, {-1, -1, -1, -1, -1}, b, {{1, x}});
+  }
+}
+
 // The frame-rate path of the truncating mod and of the comparisons, on both backends.
 TEST(Elementwise, FrameRateModAndComparisons) {
   const std::vector<float> x = {7, -7, 5.5, -0.5};

@@ -93,6 +93,20 @@ TEST(Accum, StartsAtZeroAndWrapsIntoLoHi) {
   }
 }
 
+// Exact (dyadic) steps land exactly on hi, which must wrap to lo on every backend.
+TEST(Accum, LandingExactlyOnHiWrapsToLo) {
+  for (Backend b : kBackends) {
+    SCOPED_TRACE(name(b));
+    const auto out = test::render1(accum(1.0 / 64, 0.0, -0.75, 0.78125), 300, b);
+    double a = 0;
+    for (size_t t = 0; t < out.size(); ++t) {
+      ASSERT_EQ(out[t], float(a)) << "frame " << t;
+      a += 1.0 / 64;
+      if (a >= 0.78125) a -= 1.53125;
+    }
+  }
+}
+
 TEST(Accum, ResetJumpsToLo) {
   std::vector<float> reset(7, 0.0f);
   reset[2] = 1;

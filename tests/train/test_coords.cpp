@@ -12,8 +12,8 @@ namespace {
 
 TEST(UnitCoordinate, NarrowOrNonPositiveRangesAreLinear) {
   EXPECT_FALSE(UnitCoordinate::for_range(0, 1).log);
-  EXPECT_FALSE(UnitCoordinate::for_range(1, 99).log);      // ratio 99 < 100
-  EXPECT_FALSE(UnitCoordinate::for_range(0, 20000).log);   // min 0 has no log
+  EXPECT_FALSE(UnitCoordinate::for_range(1, 99).log);     // ratio 99 < 100
+  EXPECT_FALSE(UnitCoordinate::for_range(0, 20000).log);  // min 0 has no log
   EXPECT_FALSE(UnitCoordinate::for_range(-10, 10000).log);
 }
 

@@ -1,6 +1,7 @@
 // report.html: self-contained (no network), and in a real browser (headless Chromium)
 // its script runs without errors and draws a page that is not blank.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -9,7 +10,6 @@
 #include <fstream>
 #include <numbers>
 #include <sstream>
-#include <unistd.h>
 
 #include "train/report.hpp"
 
@@ -32,27 +32,35 @@ void write_text(const fs::path& path, const std::string& text) {
 std::vector<float> decaying_sine(double hz, size_t frames) {
   std::vector<float> x(frames);
   for (size_t t = 0; t < frames; ++t)
-    x[t] = float(std::exp(-double(t) / 4000) * std::sin(2 * std::numbers::pi * hz * double(t) / 44100));
+    x[t] = float(std::exp(-double(t) / 4000) *
+                 std::sin(2 * std::numbers::pi * hz * double(t) / 44100));
   return x;
 }
 
 // A report like a real job's: three sounds, a falling loss curve, two params.
 std::string sample_report() {
-  static const std::vector<float> target = decaying_sine(60, 20000), seed = decaying_sine(90, 20000),
+  static const std::vector<float> target = decaying_sine(60, 20000),
+                                  seed = decaying_sine(90, 20000),
                                   final_audio = decaying_sine(61, 20000);
   ReportInput in;
   in.title = "kick </script><b>.lisp";  // must neither break the page nor inject markup
-  in.result = Json{{"patch", in.title},
-                   {"target", "909kick.wav"},
-                   {"loss", "mrstft"},
-                   {"epochs", 40},
-                   {"lanes", 1},
-                   {"initial_loss", 12.5},
-                   {"final_loss", 1.25},
-                   {"improvement_percent", 90.0},
-                   {"seconds", 3.5},
-                   {"params", Json{{"freq", Json{{"from", 90}, {"to", 61}, {"min", 20}, {"max", 2000}, {"scale", "log"}}},
-                                   {"amps", Json{{"from", {0.5, 0.5}}, {"to", {0.9, 0.1}}, {"min", 0}, {"max", 1}, {"scale", "linear"}}}}}};
+  in.result = Json{
+      {"patch", in.title},
+      {"target", "909kick.wav"},
+      {"loss", "mrstft"},
+      {"epochs", 40},
+      {"lanes", 1},
+      {"initial_loss", 12.5},
+      {"final_loss", 1.25},
+      {"improvement_percent", 90.0},
+      {"seconds", 3.5},
+      {"params",
+       Json{{"freq", Json{{"from", 90}, {"to", 61}, {"min", 20}, {"max", 2000}, {"scale", "log"}}},
+            {"amps", Json{{"from", {0.5, 0.5}},
+                          {"to", {0.9, 0.1}},
+                          {"min", 0},
+                          {"max", 1},
+                          {"scale", "linear"}}}}}};
   for (int e = 0; e <= 40; ++e) in.loss_curve.push_back(12.5 * std::exp(-e / 17.0));
   in.target = target;
   in.seed = seed;
@@ -75,7 +83,9 @@ TEST(Report, IsSelfContained) {
   // The title's "</script>" is escaped inside the data block, so only the page's own two
   // script elements close.
   size_t closes = 0;
-  for (size_t at = html.find("</script>"); at != std::string::npos; at = html.find("</script>", at + 1)) ++closes;
+  for (size_t at = html.find("</script>"); at != std::string::npos;
+       at = html.find("</script>", at + 1))
+    ++closes;
   EXPECT_EQ(closes, 2u);
 }
 
@@ -103,11 +113,13 @@ class Chromium : public ::testing::Test {
   // Runs chromium on `page` with `action` (e.g. --dump-dom); stdout and stderr go to files.
   int run(const fs::path& page, const std::string& action, const std::string& tag) {
     const std::string command =
-        "timeout 120 '" + binary_ + "' --headless --no-sandbox --disable-gpu --disable-quic --no-first-run" +
+        "timeout 120 '" + binary_ +
+        "' --headless --no-sandbox --disable-gpu --disable-quic --no-first-run" +
         " --disable-background-networking --disable-component-update --disable-sync" +
         " --enable-logging=stderr --v=0 --window-size=1000,1800" + " --user-data-dir='" +
-        (dir_ / ("profile-" + tag)).string() + "' " + action + " 'file://" + page.string() + "' > '" +
-        (dir_ / (tag + ".out")).string() + "' 2> '" + (dir_ / (tag + ".err")).string() + "'";
+        (dir_ / ("profile-" + tag)).string() + "' " + action + " 'file://" + page.string() +
+        "' > '" + (dir_ / (tag + ".out")).string() + "' 2> '" + (dir_ / (tag + ".err")).string() +
+        "'";
     return std::system(command.c_str());
   }
 
@@ -148,7 +160,8 @@ TEST_F(Chromium, ReportScreenshotIsNotBlank) {
   ASSERT_FALSE(empty.empty());
   // A white page compresses to a few kilobytes; text, a curve and three spectrograms
   // cannot. (The same window size for both, so only the content differs.)
-  EXPECT_GT(png.size(), 8 * empty.size()) << "report " << png.size() << " bytes, blank " << empty.size();
+  EXPECT_GT(png.size(), 8 * empty.size())
+      << "report " << png.size() << " bytes, blank " << empty.size();
 }
 
 }  // namespace

@@ -16,7 +16,8 @@ int row_of(const Spectrogram& s, double hz) {
 TEST(Spectrogram, FullScaleSineIsNearZeroDbInItsRowOnly) {
   const double sr = 44100;
   std::vector<float> x(44100);
-  for (size_t t = 0; t < x.size(); ++t) x[t] = float(std::sin(2 * std::numbers::pi * 1000 * double(t) / sr));
+  for (size_t t = 0; t < x.size(); ++t)
+    x[t] = float(std::sin(2 * std::numbers::pi * 1000 * double(t) / sr));
   const Spectrogram s = spectrogram(x, sr, 160, 100);
   EXPECT_EQ(s.rows, 160);
   EXPECT_EQ(s.columns, 100);  // hop = ceil(44100 / 100) = 441

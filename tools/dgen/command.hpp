@@ -36,7 +36,7 @@ struct Command {
 Command render_command();
 Command compile_command();
 Command info_command();
-// A name reserved for a command this build does not have yet.
-Command not_implemented_command(std::string name, std::string summary);
+Command grad_command();
+Command train_command();
 
 }  // namespace dgen::cli

@@ -16,9 +16,8 @@ std::vector<Command> all_commands() {
       render_command(),
       compile_command(),
       info_command(),
-      not_implemented_command("grad",
-                              "Print the loss against a target and its gradient for every param"),
-      not_implemented_command("train", "Fit a patch's bounded params to a target sound"),
+      grad_command(),
+      train_command(),
   };
 }
 

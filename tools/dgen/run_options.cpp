@@ -154,6 +154,7 @@ Stream resolve_stream(const StreamOptions& o, const lisp::Patch& patch) {
   Stream stream;
   std::string rate_file;
   if (o.rate_option->count()) stream.sample_rate = o.sample_rate;
+  else if (o.default_sample_rate > 0) stream.sample_rate = o.default_sample_rate;
   int64_t longest = -1;
   for (Source& s : sources) {
     if (s.constant) continue;
@@ -163,6 +164,9 @@ Stream resolve_stream(const StreamOptions& o, const lisp::Patch& patch) {
       throw Error(s.file + " has sample rate " + std::to_string(rate) +
                   " Hz but --sample-rate is " + std::to_string(o.sample_rate) +
                   " Hz (resampling is not supported)");
+    if (!o.rate_option->count() && o.default_sample_rate > 0 && rate != o.default_sample_rate)
+      throw Error(s.file + " has sample rate " + std::to_string(rate) + " Hz but the run is at " +
+                  std::to_string(o.default_sample_rate) + " Hz");
     if (!rate_file.empty() && rate != stream.sample_rate)
       throw Error(s.file + " has sample rate " + std::to_string(rate) + " Hz but " + rate_file +
                   " has " + std::to_string(stream.sample_rate) + " Hz");
@@ -175,6 +179,8 @@ Stream resolve_stream(const StreamOptions& o, const lisp::Patch& patch) {
     stream.frames = o.frames;
   else if (o.seconds_option->count())
     stream.frames = std::llround(o.seconds * stream.sample_rate);
+  else if (o.default_frames >= 0)
+    stream.frames = o.default_frames;
   else
     stream.frames = longest >= 0 ? longest : stream.sample_rate;
 

@@ -32,6 +32,10 @@ struct StreamOptions {
   int sample_rate = 44100;
   std::vector<std::string> inputs;
   CLI::Option *frames_option = nullptr, *seconds_option = nullptr, *rate_option = nullptr;
+  // What a command may set in place of the inputs' rate and length when the options are
+  // not given (dgen grad and train: the target's); an --in file must then match the rate.
+  int default_sample_rate = 0;
+  int64_t default_frames = -1;
 };
 void add_stream_options(CLI::App& app, StreamOptions& options);
 

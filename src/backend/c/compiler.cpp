@@ -70,16 +70,25 @@ CompiledLibrary::~CompiledLibrary() {
 }
 
 std::string c_compiler() {
+  // Looked up once per DGEN_CC value: spawning a shell on every compile-cache hit would
+  // cost milliseconds.
+  static std::mutex mu;
+  static std::map<std::string, std::string> found;
   const char* env = std::getenv("DGEN_CC");
-  std::string cc = env && *env ? env : "cc";
-  std::string out;
-  if (run_command("command -v " + shell_quote(cc) + " >/dev/null", &out) != 0) return "";
-  return cc;
+  const std::string cc = env && *env ? env : "cc";
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = found.find(cc);
+  if (it == found.end()) {
+    std::string out;
+    it = found.emplace(cc, run_command("command -v " + shell_quote(cc) + " >/dev/null", &out) == 0 ? cc : "").first;
+  }
+  return it->second;
 }
 
 const std::string& c_flags() {
   static const std::string flags =
-      "-O3 -march=native -ffast-math -fPIC -shared -std=c11 -w";
+      "-O3 -march=native -ffast-math -fno-builtin-sin -fno-builtin-cos -fno-builtin-sinf "
+      "-fno-builtin-cosf -fPIC -shared -std=c11 -w";
   return flags;
 }
 

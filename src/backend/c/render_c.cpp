@@ -34,8 +34,17 @@ class Renderer {
     }
     // Static region: once per run.
     lir::Block statics;
-    for (int i : s_.regions[0].nodes) statics.push_back(emit_node(i, 0, "(*tcount)", "0"));
-    fn.push_back(lir::scope("", std::move(statics)));
+    for (int i : s_.regions[0].nodes)
+      for (auto& st : emit_node(i, 0, "(*tcount)", "0")) statics.push_back(std::move(st));
+    fn.push_back(lir::scope("for (int l = 0; l < L; ++l)", std::move(statics)));
+    // Static scalars that frame regions read are copied into locals once, so the
+    // compiler sees loop invariants (not loads it must mask inside branches).
+    for (int i : s_.regions[0].nodes) {
+      if (!hoisted(i)) continue;
+      const std::string name = "C" + std::to_string(i);
+      fn.push_back(lir::line("float " + name + "[L]; for (int l = 0; l < L; ++l) " + name + "[l] = B" +
+                             std::to_string(s_.slot[i]) + "[l];"));
+    }
     lir::Block blocks;
     // A reverse schedule visits the blocks, and the frames in each, from the last.
     if (s_.reverse) {
@@ -69,8 +78,17 @@ class Renderer {
   }
 
  private:
+  // A static scalar read outside the static region.
+  bool hoisted(int i) const {
+    if (!g_.nodes[i]->rate.is_static() || g_.nodes[i]->size() != 1) return false;
+    for (int u : g_.users[i])
+      if (s_.region_of[u] != 0) return true;
+    return false;
+  }
+
   std::string val(int i, const std::string& flat, int region) const {
     const int64_t m = g_.nodes[i]->size();
+    if (region != 0 && hoisted(i)) return "C" + std::to_string(i) + "[l]";
     switch (s_.storage[i]) {
       case Storage::Local: return "v" + std::to_string(i) + "[l]";
       case Storage::Block:
@@ -89,7 +107,7 @@ class Renderer {
     return "B" + std::to_string(b) + "[(" + idx + ") * L + l]";
   }
 
-  lir::Stmt emit_node(int i, int region, const std::string& t, const std::string& rf) {
+  lir::Block emit_node(int i, int region, const std::string& t, const std::string& rf) {
     const Node& node = *g_.nodes[i];
     lir::Block body;
     int counter = 0;
@@ -111,19 +129,19 @@ class Renderer {
     c.fresh = [&](const std::string& prefix) { return prefix + std::to_string(i) + "_" + std::to_string(counter++); };
     c.line = [&](const std::string& text) { body.push_back(lir::line(text)); };
     node.op->emit(c);
-    lir::Block lanes{lir::scope("for (int l = 0; l < L; ++l)", std::move(body))};
+    // The node's code for one lane; the region wraps all its nodes in one lane loop.
+    lir::Block out;
+    out.push_back(lir::scope((node.rate.is_hop() && node.op->exec == Exec::AtRate ? "if " + hop + " " : std::string()) +
+                                 "/* " + node.op->name + "#" + std::to_string(i) + " */",
+                             std::move(body)));
     // A hop value that crosses regions is held in its slot and copied to its block row
     // every frame, so later regions see the zero-order hold.
-    const bool hop_block = node.rate.is_hop() && s_.storage[i] == Storage::Block;
-    lir::Block out;
-    out.push_back(node.rate.is_hop() && node.op->exec == Exec::AtRate ? lir::scope("if " + hop, std::move(lanes))
-                                                                      : lir::scope("", std::move(lanes)));
-    if (hop_block) {
-      const int64_t m = node.size() * s_.lanes;
-      out.push_back(lir::line("memcpy(&B" + std::to_string(s_.block_buf[i]) + "[i * " + str(m) + "], B" +
-                              std::to_string(s_.slot[i]) + ", " + str(m * 4) + ");"));
+    if (node.rate.is_hop() && s_.storage[i] == Storage::Block) {
+      const int64_t m = node.size();
+      out.push_back(lir::line("for (int64_t e = 0; e < " + str(m) + "; ++e) B" + std::to_string(s_.block_buf[i]) +
+                              "[(i * " + str(m) + " + e) * L + l] = B" + std::to_string(s_.slot[i]) + "[e * L + l];"));
     }
-    return lir::scope("/* " + node.op->name + "#" + std::to_string(i) + " */", std::move(out));
+    return out;
   }
 
   lir::Stmt emit_region(int r) {
@@ -145,8 +163,19 @@ class Renderer {
     frame.push_back(lir::line("const int64_t t = T0 + i; const int64_t rf = b0 + i; (void)t; (void)rf;"));
     for (int i : region.nodes)
       if (s_.storage[i] == Storage::Local) frame.push_back(lir::line("float v" + std::to_string(i) + "[L];"));
-    for (int i : region.nodes) frame.push_back(emit_node(i, r, "t", "rf"));
+    // One lane loop per frame around every node of the region: the compiler vectorises
+    // it across lanes as a whole (one loop per node would be unrolled first).
+    lir::Block lanes;
+    for (int i : region.nodes)
+      for (auto& st : emit_node(i, r, "t", "rf")) lanes.push_back(std::move(st));
+    frame.push_back(lir::line("_Pragma(\"GCC ivdep\")"));
+    frame.push_back(lir::scope("for (int l = 0; l < L; ++l)", std::move(lanes)));
     lir::Block all = std::move(pre);
+    // Frames of a parallel region are independent unless a frame tensor is overwritten
+    // in a slot every frame; then the loop must stay in order.
+    bool independent = region.kind == RegionKind::Parallel;
+    for (int i : region.nodes) independent = independent && s_.storage[i] != Storage::Slot;
+    if (independent) all.push_back(lir::line("_Pragma(\"GCC ivdep\")"));
     all.push_back(lir::scope(s_.reverse ? "for (int64_t i = nb - 1; i >= 0; --i)" : "for (int64_t i = 0; i < nb; ++i)",
                              std::move(frame)));
     for (auto& p : post) all.push_back(std::move(p));

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ir/op_table.hpp"
+#include "runtime/arena.hpp"
 
 namespace dgen {
 namespace {
@@ -42,6 +43,7 @@ class Interpreter final : public Executor {
   }
 
   void run(const RunIO& io) override {
+    check_param_sizes(g_, lanes_);
     const int n = int(g_.nodes.size());
     // Frame f of this run is frame t0 + f since reset; a reverse run visits f backwards.
     const int64_t t0 = reverse_ ? t_ - io.frames : t_;

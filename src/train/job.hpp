@@ -1,0 +1,35 @@
+// A training job (SPEC §7 `dgen train`): runs the loop, reports NDJSON events and a
+// progress bar, and fills the job directory:
+//   params.json  best params so far (at every checkpoint), then the final ones
+//   seed.wav     the output at the seed params     final.wav  at the final params
+//   result.json  initial/final loss, improvement, per-param from/to, seconds, ...
+//   report.html  loss curve, spectrograms, players (train/report.hpp)
+// Every file is written under a temporary name and renamed, so none is ever partial.
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "train/events.hpp"
+#include "train/trainer.hpp"
+
+namespace dgen::train {
+
+struct JobSpec {
+  std::string dir;
+  std::string patch, target;  // names for the report and result.json
+  int checkpoint_every = 10;  // epochs between params.json checkpoints
+};
+
+// Runs the job; `bar` may be disabled. Errors propagate as exceptions after nothing
+// partial was left behind (the caller reports them, e.g. as an `error` event).
+TrainResult run_job(const TrainProblem& problem, const TrainConfig& config, const JobSpec& job,
+                    EventWriter& events, ProgressBar& bar);
+
+// The contents of result.json.
+Json result_json(const TrainResult& result, const TrainProblem& problem, const TrainConfig& config,
+                 const JobSpec& job);
+
+// Writes `bytes` to `path` through a temporary file in the same directory and a rename.
+void write_file_atomically(const std::string& path, std::string_view bytes);
+
+}  // namespace dgen::train

@@ -1,0 +1,157 @@
+// dgen grad and dgen train (SPEC §7) through the built program.
+#ifdef DGEN_HAVE_LISP
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numbers>
+
+#include "cli/cli_support.hpp"
+#include "train/events.hpp"
+#include "train/wav_bytes.hpp"
+
+namespace dgen::test {
+namespace {
+
+using train::Json;
+
+constexpr const char* kAmp =
+    "(param amp @default 0.1 @min 0 @max 1)\n"
+    "(out (* amp (sin (* twopi (phasor 440)))) 1)\n";
+
+std::vector<float> sine(double amplitude, double sr, int64_t frames) {
+  std::vector<float> x(size_t(frames));
+  for (int64_t t = 0; t < frames; ++t)
+    x[size_t(t)] = float(amplitude * std::sin(2 * std::numbers::pi * 440 * double(t) / sr));
+  return x;
+}
+
+void write_target(const TempDir& dir, const std::string& name, double sr, int64_t frames) {
+  dir.write(name, train::wav_bytes(sine(0.5, sr, frames), sr, train::WavFormat::Float32));
+}
+
+// mse of amp·s against 0.5·s: loss = Σ (amp − 0.5)² s², d loss / d amp = 2 Σ (amp − 0.5) s².
+std::pair<double, double> mse_loss_and_grad(double amp, double sr, int64_t frames) {
+  double power = 0;
+  for (float s : sine(1.0, sr, frames)) power += double(s) * s;
+  return {(amp - 0.5) * (amp - 0.5) * power, 2 * (amp - 0.5) * power};
+}
+
+TEST(CliGrad, MseLossAndGradientMatchTheClosedForm) {
+  TempDir dir;
+  dir.write("amp.lisp", kAmp);
+  write_target(dir, "target.wav", 44100, 4096);
+  const CommandResult r = run_dgen("grad amp.lisp --target target.wav --loss mse", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json j = Json::parse(r.out);
+  const auto [loss, grad] = mse_loss_and_grad(0.1, 44100, 4096);
+  EXPECT_NEAR(j["loss"].get<double>(), loss, 1e-4 * loss);
+  EXPECT_NEAR(j["grads"]["amp"].get<double>(), grad, 1e-4 * std::fabs(grad));
+  // --set moves the point the gradient is taken at; --frames shortens the run.
+  const CommandResult s =
+      run_dgen("grad amp.lisp --target target.wav --loss mse --set amp=0.7 --frames 1000", dir);
+  ASSERT_EQ(s.exit_code, 0) << s.err;
+  const auto [loss2, grad2] = mse_loss_and_grad(0.7, 44100, 1000);
+  EXPECT_NEAR(Json::parse(s.out)["grads"]["amp"].get<double>(), grad2, 1e-4 * std::fabs(grad2));
+  EXPECT_NEAR(Json::parse(s.out)["loss"].get<double>(), loss2, 1e-4 * loss2);
+}
+
+TEST(CliGrad, RunsAtTheTargetsRateAndResamplesOnlyWhenAsked) {
+  TempDir dir;
+  dir.write("amp.lisp", kAmp);
+  write_target(dir, "t22k.wav", 22050, 2205);
+  // Without --sample-rate the run is at the target's rate and length.
+  const CommandResult own = run_dgen("grad amp.lisp --target t22k.wav --loss mse", dir);
+  ASSERT_EQ(own.exit_code, 0) << own.err;
+  const auto [loss, grad] = mse_loss_and_grad(0.1, 22050, 2205);
+  EXPECT_NEAR(Json::parse(own.out)["grads"]["amp"].get<double>(), grad, 1e-4 * std::fabs(grad));
+
+  const CommandResult mismatch =
+      run_dgen("grad amp.lisp --target t22k.wav --sample-rate 44100", dir);
+  EXPECT_EQ(mismatch.exit_code, 1);
+  EXPECT_EQ(mismatch.err,
+            "dgen grad: the target t22k.wav has sample rate 22050 Hz but the run is at 44100 Hz "
+            "(add --resample to convert it)\n");
+
+  const CommandResult resampled =
+      run_dgen("grad amp.lisp --target t22k.wav --sample-rate 44100 --resample --loss mse", dir);
+  ASSERT_EQ(resampled.exit_code, 0) << resampled.err;
+  // Twice the frames at twice the rate: the same sound, about twice the summed loss.
+  const auto [loss44, grad44] = mse_loss_and_grad(0.1, 44100, 4410);
+  EXPECT_NEAR(Json::parse(resampled.out)["loss"].get<double>(), loss44, 0.02 * loss44);
+}
+
+TEST(CliGrad, NeedsAnOutOnChannelOne) {
+  TempDir dir;
+  dir.write("two.lisp", "(param amp @default 0.1)\n(out (* amp (phasor 440)) 2)\n");
+  write_target(dir, "target.wav", 44100, 512);
+  const CommandResult r = run_dgen("grad two.lisp --target target.wav", dir);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "dgen grad: the patch has no out on channel 1 to compare with the target\n");
+}
+
+TEST(CliTrain, WritesTheJobAndItsParamsRenderTheFit) {
+  TempDir dir;
+  dir.write("amp.lisp", kAmp);
+  write_target(dir, "target.wav", 44100, 4096);
+  const CommandResult r = run_dgen(
+      "train amp.lisp --target target.wav --job-dir job --loss mse --epochs 60 --checkpoint-every "
+      "20",
+      dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");  // stderr is a file: no progress bar
+  std::vector<std::string> kinds;
+  for (const std::string& line : lines(r.out)) kinds.push_back(Json::parse(line)["event"]);
+  ASSERT_EQ(kinds.size(), 1u + 60u + 3u + 1u);
+  EXPECT_EQ(kinds.front(), "plan");
+  EXPECT_EQ(kinds.back(), "result");
+  EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "checkpoint"), 3);
+  EXPECT_EQ(list_dir(dir / "job"),
+            (std::vector<std::string>{"final.wav", "params.json", "report.html", "result.json",
+                                      "seed.wav"}));
+  const Json result = Json::parse(read_file(dir / "job/result.json"));
+  const float amp = result["params"]["amp"]["to"];
+  EXPECT_NEAR(amp, 0.5, 0.01);
+  EXPECT_GT(result["improvement_percent"].get<double>(), 99.0);
+  // params.json is what --params reads.
+  const CommandResult render =
+      run_dgen("render amp.lisp --params job/params.json -o fit.wav --frames 4096", dir);
+  ASSERT_EQ(render.exit_code, 0) << render.err;
+  const Wav fit = read_float_wav(read_file(dir / "fit.wav"));
+  const std::vector<float> want = sine(amp, 44100, 4096);
+  for (size_t t = 0; t < want.size(); ++t) ASSERT_NEAR(fit.channels[0][t], want[t], 1e-5) << t;
+  // --seed-params starts from it: the first epoch is measured there.
+  const CommandResult again = run_dgen(
+      "train amp.lisp --target target.wav --job-dir job2 --loss mse --epochs 1 --seed-params "
+      "job/params.json",
+      dir);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(Json::parse(lines(again.out)[1])["params"]["amp"].get<float>(), amp);
+}
+
+TEST(CliTrain, AUserErrorIsAnErrorEventAndOneLine) {
+  TempDir dir;
+  dir.write("free.lisp", "(param amp @default 0.1)\n(out (* amp (phasor 440)) 1)\n");
+  write_target(dir, "target.wav", 44100, 512);
+  const CommandResult r = run_dgen("train free.lisp --target target.wav --job-dir job", dir);
+  EXPECT_EQ(r.exit_code, 1);
+  const std::string message = "the patch has no params to train: give a param both @min and @max";
+  EXPECT_EQ(r.out, "{\"event\":\"error\",\"message\":\"" + message + "\"}\n");
+  EXPECT_EQ(r.err, "dgen train: " + message + "\n");
+  EXPECT_EQ(list_dir(dir / "job"), std::vector<std::string>{});
+}
+
+TEST(CliTrain, BadOptionsAreUsageErrors) {
+  TempDir dir;
+  dir.write("amp.lisp", kAmp);
+  write_target(dir, "target.wav", 44100, 512);
+  EXPECT_EQ(
+      run_dgen("train amp.lisp --target target.wav --job-dir j --loss spectral:100", dir).exit_code,
+      2);
+  EXPECT_EQ(run_dgen("train amp.lisp --target target.wav --job-dir j --lanes 0", dir).exit_code, 2);
+  EXPECT_EQ(run_dgen("train amp.lisp --target target.wav", dir).exit_code, 2);  // no --job-dir
+  EXPECT_EQ(run_dgen("grad amp.lisp --target target.wav --loss huber", dir).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace dgen::test
+#endif

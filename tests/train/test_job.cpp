@@ -1,0 +1,138 @@
+// A training job: the NDJSON events, params.json checkpoints, result.json fields, the
+// WAVs and the report, on a problem small enough to check by hand.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <numbers>
+#include <sstream>
+
+#include "cli/cli_support.hpp"
+#include "dgen/dgen.hpp"
+#include "train/job.hpp"
+#include "train/report.hpp"
+
+namespace dgen::train {
+namespace {
+
+std::vector<float> sine(double amplitude, int64_t frames) {
+  std::vector<float> x(size_t(frames));
+  for (int64_t t = 0; t < frames; ++t)
+    x[size_t(t)] = float(amplitude * std::sin(2 * std::numbers::pi * 440 * double(t) / 44100));
+  return x;
+}
+
+std::vector<Json> ndjson(const std::string& text) {
+  std::vector<Json> events;
+  for (const std::string& line : test::lines(text)) events.push_back(Json::parse(line));
+  return events;
+}
+
+class TrainJob : public ::testing::Test {
+ protected:
+  void run(int epochs, int checkpoint_every) {
+    config.epochs = epochs;
+    config.render.backend = Backend::C;
+    job.dir = dir / "job";
+    job.patch = "amp.lisp";
+    job.target = "target.wav";
+    job.checkpoint_every = checkpoint_every;
+    EventWriter writer(out);
+    ProgressBar bar(err, /*enabled=*/false, epochs);
+    result = run_job(problem, config, job, writer, bar);
+    events = ndjson(out.str());
+  }
+
+  test::TempDir dir;
+  Param amp{"amp", 0.1f, {.min = 0.0f, .max = 1.0f}};
+  TrainProblem problem{amp * sin(2 * std::numbers::pi * phasor(440.0)),
+                       sine(0.5, 2048),
+                       {},
+                       parse_loss_spec("mse"),
+                       {amp}};
+  TrainConfig config;
+  JobSpec job;
+  std::ostringstream out, err;
+  TrainResult result;
+  std::vector<Json> events;
+};
+
+TEST_F(TrainJob, EventsArePlanEpochsCheckpointsResult) {
+  run(/*epochs=*/5, /*checkpoint_every=*/2);
+  // plan, 5 epochs with checkpoints after epochs 2 and 4, result.
+  std::vector<std::string> kinds;
+  for (const Json& e : events) kinds.push_back(e["event"]);
+  EXPECT_EQ(kinds, (std::vector<std::string>{"plan", "epoch", "epoch", "checkpoint", "epoch",
+                                             "epoch", "checkpoint", "epoch", "result"}));
+  const Json& plan = events[0];
+  EXPECT_EQ(plan["epochs"], 5);
+  EXPECT_EQ(plan["frames"], 2048);
+  EXPECT_EQ(plan["loss"], "mse");
+  EXPECT_EQ(plan["backend"], "c");
+  EXPECT_EQ(
+      plan["params"][0],
+      (Json{{"name", "amp"}, {"min", 0.0}, {"max", 1.0}, {"scale", "linear"}, {"seed", 0.1}}));
+  const Json& first = events[1];
+  EXPECT_EQ(first["epoch"], 1);
+  EXPECT_EQ(first["params"]["amp"], 0.1);
+  EXPECT_DOUBLE_EQ(first["loss"].get<double>(), result.initial_loss);
+  EXPECT_FALSE(first.contains("lane_losses"));  // only with lanes > 1
+  EXPECT_EQ(events[3]["epoch"], 2);
+  EXPECT_EQ(events[3]["path"], job.dir + "/params.json");
+  EXPECT_EQ(events.back()["report"], job.dir + "/report.html");
+  EXPECT_EQ(err.str(), "");  // no progress bar when stderr is not a terminal
+}
+
+TEST_F(TrainJob, ResultJsonHasTheSummary) {
+  run(/*epochs=*/30, /*checkpoint_every=*/10);
+  const Json r = Json::parse(test::read_file(job.dir + "/result.json"));
+  EXPECT_DOUBLE_EQ(r["initial_loss"].get<double>(), result.initial_loss);
+  EXPECT_DOUBLE_EQ(r["final_loss"].get<double>(), result.final_loss);
+  const double i = r["initial_loss"], f = r["final_loss"];
+  EXPECT_LT(f, i);
+  EXPECT_NEAR(r["improvement_percent"].get<double>(), 100 * (i - f) / i, 1e-9);
+  EXPECT_EQ(r["params"]["amp"]["from"], 0.1);
+  EXPECT_EQ(r["params"]["amp"]["to"].get<float>(), amp.value());
+  EXPECT_EQ(r["params"]["amp"]["scale"], "linear");
+  EXPECT_GT(r["seconds"].get<double>(), 0);
+  EXPECT_EQ(r["epochs"], 30);
+  EXPECT_EQ(r["lanes"], 1);
+  EXPECT_EQ(r["best_lane"], 0);
+  EXPECT_EQ(r["patch"], "amp.lisp");
+  EXPECT_EQ(r["target"], "target.wav");
+  // The result event carries the same summary plus where things are.
+  Json event = events.back();
+  EXPECT_EQ(event["event"], "result");
+  for (const char* key : {"event", "job_dir", "report"}) event.erase(key);
+  EXPECT_EQ(event, r);
+}
+
+TEST_F(TrainJob, WritesParamsWavsAndReport) {
+  run(/*epochs=*/20, /*checkpoint_every=*/10);
+  EXPECT_EQ(test::list_dir(job.dir),
+            (std::vector<std::string>{"final.wav", "params.json", "report.html", "result.json",
+                                      "seed.wav"}));
+  const Json params = Json::parse(test::read_file(job.dir + "/params.json"));
+  EXPECT_EQ(params, (Json{{"params", {{"amp", json_number(amp.value())}}}}));
+  const test::Wav seed = test::read_float_wav(test::read_file(job.dir + "/seed.wav"));
+  EXPECT_EQ(seed.sample_rate, 44100);
+  ASSERT_EQ(seed.channels.size(), 1u);
+  EXPECT_EQ(seed.channels[0], result.seed_audio);
+  const std::vector<float> want = sine(0.1, 2048);
+  for (size_t t = 0; t < want.size(); ++t) ASSERT_NEAR(seed.channels[0][t], want[t], 1e-5);
+  const test::Wav final_wav = test::read_float_wav(test::read_file(job.dir + "/final.wav"));
+  EXPECT_EQ(final_wav.channels[0], result.final_audio);
+  const std::string report = test::read_file(job.dir + "/report.html");
+  EXPECT_NE(report.find("\"improvement_percent\""), std::string::npos);
+  EXPECT_EQ(report.find("@DATA@"), std::string::npos);
+}
+
+TEST_F(TrainJob, AFailedJobLeavesNoFiles) {
+  problem.params[0].data()->max.reset();  // not trainable: fails before any epoch
+  EXPECT_THROW(run(5, 1), Error);
+  EXPECT_EQ(test::list_dir(dir / "job"), std::vector<std::string>{});
+}
+
+}  // namespace
+}  // namespace dgen::train

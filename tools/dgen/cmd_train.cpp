@@ -1,0 +1,97 @@
+// dgen train PATCH --target T.wav --job-dir DIR: fits the patch's bounded params to the
+// target (SPEC §7). NDJSON events on stdout, a progress bar on stderr when it is a
+// terminal, and the job directory of train/job.hpp.
+#include <unistd.h>
+
+#include <iostream>
+#include <memory>
+
+#include "command.hpp"
+#include "dgen/error.hpp"
+#include "target_options.hpp"
+#include "train/job.hpp"
+
+namespace dgen::cli {
+namespace {
+
+struct TrainArgs {
+  std::string patch, job_dir, backend = "auto";
+  ParamSettings seed;  // --seed-params
+  StreamOptions stream;
+  TargetOptions target;
+  train::TrainConfig config;
+  int checkpoint_every = 10;
+};
+
+// The params training moves: those with both @min and @max.
+std::vector<Param> bounded_params(const lisp::Patch& patch) {
+  std::vector<Param> out;
+  for (const lisp::ParamInfo& p : patch.params)
+    if (p.param.data()->min && p.param.data()->max) out.push_back(p.param);
+  if (out.empty()) throw Error("the patch has no params to train: give a param both @min and @max");
+  return out;
+}
+
+int train_job(TrainArgs& args, train::EventWriter& events) {
+  lisp::Patch patch = lisp::load_patch_file(args.patch);
+  apply_params(args.seed, patch);
+  const TargetRun run = resolve_target_run(args.target, args.stream, patch);
+  const train::TrainProblem problem{run.output, run.target, run.stream.channels(), run.loss,
+                                    bounded_params(patch)};
+  args.config.render.sample_rate = run.stream.sample_rate;
+  args.config.render.backend = parse_backend(args.backend);
+  const train::JobSpec job{args.job_dir, args.patch, args.target.path, args.checkpoint_every};
+  train::ProgressBar bar(std::cerr, ::isatty(STDERR_FILENO) == 1, args.config.epochs);
+  train::run_job(problem, args.config, job, events, bar);
+  return kExitOk;
+}
+
+int train(TrainArgs& args) {
+  train::EventWriter events(std::cout);
+  try {
+    return train_job(args, events);
+  } catch (const std::exception& e) {
+    events.write("error", {{"message", e.what()}});
+    throw;  // main reports it on stderr and picks the exit code
+  }
+}
+
+}  // namespace
+
+Command train_command() {
+  return {"train", "Fit a patch's bounded params to a target sound", [](CLI::App& app) -> Action {
+            auto args = std::make_shared<TrainArgs>();
+            app.add_option("patch", args->patch, "The patch (.lisp)")->required();
+            add_target_options(app, args->target);
+            app.add_option("--job-dir", args->job_dir,
+                           "Where params.json, seed.wav, final.wav, result.json and report.html go")
+                ->type_name("DIR")
+                ->required();
+            app.add_option("--seed-params", args->seed.file,
+                           "Start from these param values: {\"params\": {\"name\": value}}")
+                ->type_name("FILE.json");
+            app.add_option("--epochs", args->config.epochs, "Optimiser steps")
+                ->check(at_least(0, true))
+                ->default_str("100");
+            app.add_option("--lr", args->config.lr,
+                           "Adam's learning rate, in each param's [0, 1] coordinate")
+                ->check(at_least(0, false))
+                ->default_str("0.05");
+            app.add_option("--lanes", args->config.lanes,
+                           "Random restarts trained at once (lane 0 starts from the seed); the "
+                           "best is kept")
+                ->check(at_least(1, true))
+                ->default_str("1");
+            app.add_option("--seed", args->config.seed, "Seed of the random restarts")
+                ->default_str("1");
+            app.add_option("--checkpoint-every", args->checkpoint_every,
+                           "Epochs between params.json checkpoints (0: only at the end)")
+                ->check(at_least(0, true))
+                ->default_str("10");
+            add_stream_options(app, args->stream);
+            add_backend_option(app, args->backend);
+            return [args] { return train(*args); };
+          }};
+}
+
+}  // namespace dgen::cli
