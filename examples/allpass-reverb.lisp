@@ -10,9 +10,9 @@
 ;   dgen render examples/allpass-reverb.lisp -o room.wav --seconds 5
 ;   dgen render examples/allpass-reverb.lisp --set demo=0 --in 1=vocal.wav -o wet.wav
 
-(param size @default 0.84 @min 0.5 @max 0.98)     ; comb feedback: the length of the tail
+(param size @default 0.9 @min 0.5 @max 0.98)       ; comb feedback: the length of the tail
 (param damping @default 0.3 @min 0 @max 0.95)     ; how fast the highs die in the tail
-(param mix @default 0.35 @min 0 @max 1)
+(param mix @default 0.4 @min 0 @max 1)
 (param demo @default 1 @min 0 @max 1)
 
 ; Delay lengths are given at 44.1 kHz and follow the sample rate.

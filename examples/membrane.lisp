@@ -5,17 +5,17 @@
 ; border holds the edges still). Two tensor history cells keep u and u_prev.
 ; A strike adds a soft Gaussian dent off-centre, which excites many modes;
 ; the sound is read at a pickup point with a bilinear peek. Tension sets the
-; pitch: at 44.1 kHz the lowest mode is near 410 Hz at the default tension (the
+; pitch: at 44.1 kHz the lowest mode is near 260 Hz at the default tension (the
 ; simulation runs per sample, so the pitch scales with the sample rate; the
 ; scheme is stable up to 0.5).
 ;
 ;   dgen render examples/membrane.lisp -o drum.wav --seconds 4
 ;   dgen render examples/membrane.lisp --set tension=0.4 --set damping=0.99995 -o ring.wav
 
-(param tension @default 0.05 @min 0.005 @max 0.5)
+(param tension @default 0.02 @min 0.005 @max 0.5)
 (param damping @default 0.99985 @min 0.999 @max 1)    ; per sample: the ring lasts about 2 / (1 - damping) samples
 (param rate @default 1.5 @min 0.1 @max 8 @unit Hz)     ; strikes per second
-(param gain @default 4 @min 0 @max 20)
+(param gain @default 0.25 @min 0 @max 4)
 
 (def laplacian-kernel (tensor @shape [3 3] @data [0 1 0
                                                   1 -4 1

@@ -15,7 +15,7 @@
 (param octaves @default 4 @min 0 @max 8)                  ; how far the centre sweeps
 (param sweep-rate @default 0.12 @min 0 @max 4 @unit Hz)
 (param width @default 0.35 @min 0.05 @max 2)              ; band width, in octaves
-(param gain @default 0.6 @min 0 @max 2)
+(param gain @default 2 @min 0 @max 4)
 (param demo @default 1 @min 0 @max 1)
 
 (def N 1024)

@@ -41,8 +41,11 @@ struct AdjointCtx {
   // backward program reads it: the forward program is extended to tape it.
   Value forward(const Value& forward_value) const;
   Value forward_in(int input) const { return Value(node.inputs[size_t(input)]); }
-  // Adds a contribution to the adjoint of input i.
-  void add(int input, const Value& contribution) const;
+  // Adds a contribution to the adjoint of input i. `timing` says on which frames the
+  // contribution holds: by default on the frames of the node's rate (a hop node's on its
+  // hop frames); a rule whose backward work happens every frame (a ring that scatters
+  // back) passes Rate::frame().
+  void add(int input, const Value& contribution, std::optional<Rate> timing = std::nullopt) const;
 
   // History cells: the adjoint that the reads of this node's cell received at the next
   // frame (nullopt unless this is the write whose value the reads see), and a

@@ -1,9 +1,10 @@
 // Primitives that adjoint rules need and no forward op provides: summing an adjoint over
-// broadcast dimensions (sum_to), the reverse-time scatter of a delay line's adjoint
-// (delay_adjoint) and the slope of a delay's interpolation (delay_slope, a forward value
-// the backward reads from the tape).
+// broadcast dimensions (sum_to), the reverse-time rings of the delay line, buffer and
+// overlap-add adjoints, and the slope of a delay's interpolation (delay_slope, a forward
+// value the backward reads from the tape).
 #include <cmath>
 
+#include "autodiff/adjoint.hpp"
 #include "dgen/error.hpp"
 #include "ir/op_table.hpp"
 #include "ops/broadcast.hpp"
@@ -38,6 +39,8 @@ void register_sum_to() {
               c.out(broadcast_index_expr(common, c.node.shape, "k_")) + " += " +
                   c.in(0, broadcast_index_expr(common, x, "k_")) + ";");
   };
+  // Linear, and its own transpose up to broadcasting, which add() applies.
+  op.adjoint = [](AdjointCtx& c) { c.add(0, c.grad()); };
   register_op(std::move(op));
 }
 
@@ -144,12 +147,91 @@ void register_delay_slope() {
   register_op(std::move(op));
 }
 
+// Ring ops of the window family: attrs.ints = {N, hop}.
+Shape window_attrs(const std::string& op, const Attrs& a) {
+  if (a.ints.size() != 2 || a.ints[0] < 1 || a.ints[1] < 1) throw Error(op + ": expected attributes {N >= 1, hop >= 1}");
+  return {a.ints[0]};
+}
+
+// buffer_adjoint(g): the adjoint of buffer(x, N, hop), run in reverse time. On hop frames
+// t it scatters the window adjoint g ([N]) back to the frames its elements came from
+// (element i to frame t - N + 1 + i), kept in a ring of frames t - N + 1 .. t; every frame
+// emits the adjoint of x[t], now complete, and clears its slot. (An overlap-add that runs
+// backwards.)
+void register_buffer_adjoint() {
+  OpDef op;
+  op.name = "buffer_adjoint";
+  op.min_inputs = op.max_inputs = 1;
+  op.stateful = true;
+  op.rate = [](const std::vector<Rate>&, const Attrs&) { return Rate::frame(); };
+  op.shape = [](const std::vector<Shape>& in, const Attrs& a) {
+    if (in[0] != window_attrs("buffer_adjoint", a)) throw Error("buffer_adjoint: expects a window of shape [N]");
+    return Shape{};
+  };
+  op.state = [](const Node& n) { return std::vector<StateVar>{{"ring", n.attrs.ints[0], true}}; };
+  op.eval = [](EvalCtx& c) {
+    const int64_t n = c.node.attrs.ints[0], hop = c.node.attrs.ints[1];
+    double* ring = c.state[0];
+    if (c.t % hop == 0)
+      for (int64_t i = 0; i < n; ++i)
+        if (c.t - n + 1 + i >= 0) ring[(c.t + 1 + i) % n] += c.in[0][i];
+    c.out[0] = ring[c.t % n];
+    ring[c.t % n] = 0;
+  };
+  op.emit = [](EmitCtx& c) {
+    const int64_t n = c.node.attrs.ints[0], hop = c.node.attrs.ints[1];
+    c.line("if (" + c.t + " % " + str(hop) + " == 0) {");
+    emit_loop(c, n, "e",
+              "if (" + c.t + " - " + str(n - 1) + " + e >= 0) " + c.state(0, "(" + c.t + " + 1 + e) % " + str(n)) +
+                  " += (double)" + c.in(0, "e") + ";");
+    c.line("}");
+    c.line("{ const int64_t p_ = " + c.t + " % " + str(n) + "; " + c.out("0") + " = (float)" + c.state(0, "p_") +
+           "; " + c.state(0, "p_") + " = 0.0; }");
+  };
+  register_op(std::move(op));
+}
+
+// overlap_add_adjoint(g): the adjoint of overlap_add(w, hop) with w of shape [N], run in
+// reverse time. Every frame keeps g[t] in a ring; on hop frames emits the window adjoint
+// g[t .. t + N - 1] (frames past the run's end, never visited, read as 0). (A buffer that
+// runs backwards.)
+void register_overlap_add_adjoint() {
+  OpDef op;
+  op.name = "overlap_add_adjoint";
+  op.min_inputs = op.max_inputs = 1;
+  op.exec = Exec::EveryFrame;
+  op.stateful = true;
+  op.rate = [](const std::vector<Rate>&, const Attrs& a) { return Rate::every(a.ints[1]); };
+  op.shape = [](const std::vector<Shape>& in, const Attrs& a) {
+    if (!in[0].empty()) throw Error("overlap_add_adjoint: expects a scalar signal");
+    return window_attrs("overlap_add_adjoint", a);
+  };
+  op.state = [](const Node& n) { return std::vector<StateVar>{{"ring", n.attrs.ints[0], true}}; };
+  op.eval = [](EvalCtx& c) {
+    const int64_t n = c.node.attrs.ints[0], hop = c.node.attrs.ints[1];
+    double* ring = c.state[0];
+    ring[c.t % n] = c.in[0][0];
+    if (c.t % hop == 0)
+      for (int64_t i = 0; i < n; ++i) c.out[i] = ring[(c.t + i) % n];
+  };
+  op.emit = [](EmitCtx& c) {
+    const int64_t n = c.node.attrs.ints[0], hop = c.node.attrs.ints[1];
+    c.line(c.state(0, c.t + " % " + str(n)) + " = (double)" + c.in(0, "0") + ";");
+    c.line("if (" + c.t + " % " + str(hop) + " == 0) {");
+    emit_loop(c, n, "e", c.out("e") + " = (float)" + c.state(0, "(" + c.t + " + e) % " + str(n)) + ";");
+    c.line("}");
+  };
+  register_op(std::move(op));
+}
+
 }  // namespace
 
 void register_adjoint_ops() {
   register_sum_to();
   register_delay_adjoint();
   register_delay_slope();
+  register_buffer_adjoint();
+  register_overlap_add_adjoint();
 }
 
 }  // namespace dgen

@@ -62,10 +62,10 @@ class AdjointBuilder {
     return Value(read);
   }
 
-  void add(int user, int pos, Value v) {
+  void add(int user, int pos, Value v, std::optional<Rate> from) {
     const int j = g_.inputs[user][pos];
     if (!active_[j]) return;
-    accumulate(j, std::move(v), timing(*g_.nodes[user]));
+    accumulate(j, std::move(v), from ? *from : timing(*g_.nodes[user]));
   }
 
   std::optional<Value> cell_next(int write) {
@@ -182,7 +182,9 @@ bool AdjointCtx::needs(int input) const { return builder.active_input(index, inp
 Value AdjointCtx::in(int input) const { return builder.read_forward(node.inputs[size_t(input)]); }
 Value AdjointCtx::out() const { return builder.read_forward(builder.ref(index)); }
 Value AdjointCtx::forward(const Value& v) const { return builder.read_forward(v.node()); }
-void AdjointCtx::add(int input, const Value& v) const { builder.add(index, input, v); }
+void AdjointCtx::add(int input, const Value& v, std::optional<Rate> timing) const {
+  builder.add(index, input, v, timing);
+}
 std::optional<Value> AdjointCtx::cell_next() const { return builder.cell_next(index); }
 void AdjointCtx::add_to_cell(const Value& v) const { builder.add_to_cell(index, v); }
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <bit>
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 
@@ -53,6 +55,13 @@ struct MemoryFile {
   }
 };
 
+// libsndfile's message without its trailing period.
+std::string sndfile_error(SNDFILE* file) {
+  std::string message = sf_strerror(file);
+  while (!message.empty() && (message.back() == '.' || message.back() == ' ')) message.pop_back();
+  return message;
+}
+
 size_t common_length(const std::vector<std::span<const float>>& channels) {
   const size_t frames = channels.empty() ? 0 : channels[0].size();
   for (const auto& c : channels)
@@ -71,9 +80,13 @@ std::vector<float> interleave(const std::vector<std::span<const float>>& channel
 }  // namespace
 
 MonoAudio read_mono(const std::string& path) {
+  if (FILE* f = std::fopen(path.c_str(), "rb"))
+    std::fclose(f);
+  else
+    throw Error("cannot read audio file " + path + ": " + std::strerror(errno));
   SF_INFO info{};
   SndfileHandle file(sf_open(path.c_str(), SFM_READ, &info));
-  if (!file) throw Error("cannot read audio file " + path + ": " + sf_strerror(nullptr));
+  if (!file) throw Error("cannot read audio file " + path + ": " + sndfile_error(nullptr));
   if (info.channels < 1) throw Error("audio file " + path + " has no channels");
   std::vector<float> frames(size_t(info.frames) * size_t(info.channels));
   const sf_count_t got = sf_readf_float(file.get(), frames.data(), info.frames);
@@ -103,10 +116,10 @@ std::string encode_wav_float(const std::vector<std::span<const float>>& channels
   SF_VIRTUAL_IO io = MemoryFile::io();
   {
     SndfileHandle file(sf_open_virtual(&io, SFM_WRITE, &info, &memory));
-    if (!file) throw Error(std::string("cannot encode WAV: ") + sf_strerror(nullptr));
+    if (!file) throw Error("cannot encode WAV: " + sndfile_error(nullptr));
     const sf_count_t n = sf_count_t(frames.size() / channels.size());
     if (sf_writef_float(file.get(), frames.data(), n) != n)
-      throw Error(std::string("cannot encode WAV: ") + sf_strerror(file.get()));
+      throw Error("cannot encode WAV: " + sndfile_error(file.get()));
   }  // closing writes the final header sizes
   return std::move(memory.bytes);
 }

@@ -6,6 +6,7 @@
 
 #include "lisp/limits.hpp"
 #include "lisp/patch.hpp"
+#include "lisp/tensor_data.hpp"
 
 namespace dgen::lisp {
 
@@ -153,7 +154,19 @@ std::vector<std::pair<int64_t, int64_t>> Call::attr_ranges(std::string_view name
   return ranges;
 }
 
+// A [list] of numbers where a value is expected is a tensor literal: (conv1d x [1 -1]).
 Datum Call::as_numeric(const Datum& d, Pos at, const std::string& what) const {
+  if (d.get<List>()) {
+    try {
+      TensorData data = tensor_from_list(d);
+      charge_elements(int64_t(data.values.size()));
+      return tensor(data.shape, std::move(data.values));
+    } catch (const PatchError&) {
+      throw;
+    } catch (const Error& e) {
+      fail_at(at, what + ": a [list] used as a tensor must hold numbers: " + e.what());
+    }
+  }
   if (!d.is_numeric()) fail_at(at, what + " must be a signal or a number, got " + describe(d));
   return d;
 }

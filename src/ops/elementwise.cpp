@@ -31,7 +31,14 @@ double sgn(double x) { return static_cast<double>((x > 0) - (x < 0)); }
 // adjoint is wanted (so no forward value is taped for nothing).
 template <class D>
 void chain(AdjointCtx& c, int i, D d) {
-  if (c.needs(i)) c.add(i, c.grad() * d());
+  if (!c.needs(i)) return;
+  const Value g = c.grad();
+  const bool one = g.node()->op->name == "const" && g.node()->attrs.reals[0] == 1.0;  // a loss's seed
+  c.add(i, one ? d() : g * d());
+}
+// Passes the output adjoint (negated when `negate`) to input i.
+void pass(AdjointCtx& c, int i, bool negate = false) {
+  if (c.needs(i)) c.add(i, negate ? -c.grad() : c.grad());
 }
 // Routes the output adjoint to input i on the frames where `cond` is `when` (a branch).
 void route(AdjointCtx& c, int i, const Value& cond, bool when) {
@@ -41,13 +48,13 @@ void route(AdjointCtx& c, int i, const Value& cond, bool when) {
 const Row kRows[] = {
     {"add", 2, [](const double* x) { return x[0] + x[1]; }, "{0} + {1}", false,
      [](AdjointCtx& c) {
-       chain(c, 0, [] { return Value(1.0); });
-       chain(c, 1, [] { return Value(1.0); });
+       pass(c, 0);
+       pass(c, 1);
      }},
     {"sub", 2, [](const double* x) { return x[0] - x[1]; }, "{0} - {1}", false,
      [](AdjointCtx& c) {
-       chain(c, 0, [] { return Value(1.0); });
-       chain(c, 1, [] { return Value(-1.0); });
+       pass(c, 0);
+       pass(c, 1, true);
      }},
     {"mul", 2, [](const double* x) { return x[0] * x[1]; }, "{0} * {1}", false,
      [](AdjointCtx& c) {
@@ -60,7 +67,7 @@ const Row kRows[] = {
        chain(c, 1, [&] { return -c.in(0) / (c.in(1) * c.in(1)); });
      }},
     {"neg", 1, [](const double* x) { return -x[0]; }, "-{0}", false,
-     [](AdjointCtx& c) { c.add(0, -c.grad()); }},
+     [](AdjointCtx& c) { pass(c, 0, true); }},
     {"sin", 1, [](const double* x) { return std::sin(x[0]); }, "sinf({0})", false,
      [](AdjointCtx& c) { c.add(0, c.grad() * cos(c.in(0))); }},
     {"cos", 1, [](const double* x) { return std::cos(x[0]); }, "cosf({0})", false,
@@ -118,7 +125,7 @@ const Row kRows[] = {
      }},
     {"mod", 2, [](const double* x) { return std::fmod(x[0], x[1]); }, "fmodf({0}, {1})", false,
      [](AdjointCtx& c) {
-       chain(c, 0, [] { return Value(1.0); });
+       pass(c, 0);
        chain(c, 1, [&] { return -(c.in(0) - c.out()) / c.in(1); });
      }},
     {"gt", 2, [](const double* x) { return double(x[0] > x[1]); }, "({0} > {1} ? 1.0f : 0.0f)",

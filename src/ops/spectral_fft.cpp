@@ -14,7 +14,9 @@
 #include <numbers>
 #include <string>
 
+#include "autodiff/adjoint.hpp"
 #include "dgen/error.hpp"
+#include "dgen/ops.hpp"
 #include "ir/op_table.hpp"
 #include "ops/broadcast.hpp"
 #include "ops/emit_util.hpp"
@@ -41,6 +43,14 @@ FftShape fft_shape(const Node& node) {
 }
 
 double sign_of(const Node& node) { return node.attrs.ints[0] ? 1.0 : -1.0; }
+
+// Part k ([...]) of a stacked complex value ([2, ...]).
+Value part(const Value& stacked, int64_t k) {
+  const Shape& s = stacked.shape();
+  std::vector<std::pair<int64_t, int64_t>> ranges{{k, k + 1}};
+  for (size_t d = 1; d < s.size(); ++d) ranges.push_back({0, s[d]});
+  return reshape(shrink(stacked, std::move(ranges)), Shape(s.begin() + 1, s.end()));
+}
 
 void register_fft_complex() {
   OpDef op;
@@ -126,6 +136,18 @@ void register_fft_complex() {
              " *= " + c_float(1.0 / double(s.n)) + "; " + im("k_") +
              " *= " + c_float(1.0 / double(s.n)) + "; }");
     c.line("}");
+  };
+  // The DFT matrix F is symmetric, so the adjoint of X = F x (re and im apart) is
+  // conj(F) applied to the output adjoint: N times the inverse transform; the adjoint of
+  // the inverse (conj(F) / N) is the forward transform over N.
+  op.adjoint = [](AdjointCtx& c) {
+    if (!c.has_grad()) return;
+    const bool inverse = c.node.attrs.ints[0] != 0;
+    const Value g = c.grad();
+    const Value back = make("fft_complex", {part(g, 0), part(g, 1)}, {{inverse ? 0 : 1}, {}});
+    const double n = double(c.node.shape.back()), scale = inverse ? 1.0 / n : n;
+    for (int k = 0; k < 2; ++k)
+      if (c.needs(k)) c.add(k, part(back, k) * scale);
   };
   register_op(std::move(op));
 }

@@ -5,6 +5,7 @@
 // in state, so a streamed render gives the same result whatever its block size.
 #include <string>
 
+#include "autodiff/adjoint.hpp"
 #include "dgen/error.hpp"
 #include "ir/op_table.hpp"
 #include "ops/emit_util.hpp"
@@ -56,6 +57,11 @@ void register_buffer() {
                   c.out("e") + " = " + c.state(0, "k_") + ";");
     c.line("} }");
   };
+  // Each window element goes back to the frame it came from: a ring run in reverse time
+  // that works every frame.
+  op.adjoint = [](AdjointCtx& c) {
+    if (c.has_grad()) c.add(0, make("buffer_adjoint", {c.grad()}, c.node.attrs), Rate::frame());
+  };
   register_op(std::move(op));
 }
 
@@ -97,6 +103,12 @@ void register_overlap_add() {
     c.line("}");
     c.line(c.out("0") + " = (float)" + c.state(0, "p_") + "; " + c.state(0, "p_") + " = 0.0; }");
   };
+  // The window taken on hop frame t gets the output adjoints of frames t .. t + N - 1.
+  op.adjoint = [](AdjointCtx& c) {
+    if (!c.has_grad()) return;
+    const int64_t n = c.node.inputs[0]->size(), hop = c.node.attrs.ints[0];
+    c.add(0, make("overlap_add_adjoint", {c.grad()}, {{n, hop}, {}}), Rate::every(hop));
+  };
   register_op(std::move(op));
 }
 
@@ -118,6 +130,7 @@ void register_hop_hold() {
   op.emit = [](EmitCtx& c) {
     emit_loop(c, c.node.size(), "e", c.out("e") + " = " + c.in(0, "e") + ";");
   };
+  op.adjoint = [](AdjointCtx& c) { c.add(0, c.grad()); };
   register_op(std::move(op));
 }
 

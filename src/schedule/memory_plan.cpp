@@ -42,7 +42,10 @@ void plan_memory(Schedule& s) {
     if (s.storage[i] == Storage::Block) {
       int last = s.region_of[i];
       for (int u : g.users[i]) last = std::max(last, s.region_of[u]);
-      s.block_buf[i] = add(name + " block", node.size() * L * s.block * 4, false, s.region_of[i], last);
+      // A frame value keeps one row per frame of the block; a hop value one row per hop
+      // (plus the value held from before the block): see hop_row in render_c.cpp.
+      const int64_t rows = node.rate.is_hop() ? s.block / node.rate.hop + 2 : s.block;
+      s.block_buf[i] = add(name + " block", node.size() * L * rows * 4, false, s.region_of[i], last);
     }
     if (node.op->state) s.state_vars[i] = node.op->state(node);
     const int cell = g.cell_of[i];

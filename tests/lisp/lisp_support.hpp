@@ -6,7 +6,9 @@
 #include <string_view>
 #include <vector>
 
+#include "lisp/evaluator.hpp"
 #include "lisp/patch.hpp"
+#include "lisp/reader.hpp"
 #include "support.hpp"
 
 namespace dgen::lisp::test {
@@ -35,6 +37,32 @@ inline std::vector<std::vector<float>> render_patch(const Patch& patch, int64_t 
 // Output channel 1 of a patch rendered on the interpreter.
 inline std::vector<float> render_text(std::string_view text, int64_t frames) {
   return render_patch(load(text), frames)[0];
+}
+
+// Evaluates the forms of `text` and returns the top-level binding `name`.
+inline Datum eval_binding(std::string_view text, const std::string& name = "r") {
+  LoadContext context{"test.lisp", ""};
+  const std::vector<SExpr> forms = read_forms(text, "test.lisp");
+  Evaluator evaluator(context);
+  evaluator.run(forms);
+  const Datum* d = evaluator.global(name);
+  if (!d) throw Error("test: no binding " + name);
+  return *d;
+}
+
+// The graph value bound to `name` (a test failure when it is something else).
+inline Value eval_value(std::string_view text, const std::string& name = "r") {
+  const Datum d = eval_binding(text, name);
+  EXPECT_TRUE(d.is_value()) << name << " is " << describe(d) << " in:\n" << text;
+  return d.value();
+}
+
+// The patch expression and the C++ graph render the same (interpreter) frames.
+inline void expect_same(std::string_view text, const Value& expected, int64_t frames = 64) {
+  SCOPED_TRACE(std::string(text));
+  const Value got = eval_value(text);
+  ASSERT_EQ(got.shape(), expected.shape());
+  dgen::test::expect_close_to_reference(dgen::test::render1(got, frames), dgen::test::render1(expected, frames), 1e-6);
 }
 
 }  // namespace dgen::lisp::test

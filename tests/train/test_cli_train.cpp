@@ -19,7 +19,7 @@ constexpr const char* kAmp =
     "(out (* amp (sin (* twopi (phasor 440)))) 1)\n";
 
 std::vector<float> sine(double amplitude, double sr, int64_t frames) {
-  std::vector<float> x(size_t(frames));
+  std::vector<float> x(static_cast<size_t>(frames));
   for (int64_t t = 0; t < frames; ++t)
     x[size_t(t)] = float(amplitude * std::sin(2 * std::numbers::pi * 440 * double(t) / sr));
   return x;

@@ -17,7 +17,7 @@ namespace dgen::train {
 namespace {
 
 std::vector<float> sine(double amplitude, int64_t frames) {
-  std::vector<float> x(size_t(frames));
+  std::vector<float> x(static_cast<size_t>(frames));
   for (int64_t t = 0; t < frames; ++t)
     x[size_t(t)] = float(amplitude * std::sin(2 * std::numbers::pi * 440 * double(t) / 44100));
   return x;

@@ -14,7 +14,7 @@ namespace {
 constexpr double kSr = 44100;
 
 std::vector<float> sine(double amplitude, double hz, int64_t frames) {
-  std::vector<float> x(size_t(frames));
+  std::vector<float> x(static_cast<size_t>(frames));
   for (int64_t t = 0; t < frames; ++t)
     x[size_t(t)] = float(amplitude * std::sin(2 * std::numbers::pi * hz * double(t) / kSr));
   return x;

@@ -153,8 +153,10 @@ Stream resolve_stream(const StreamOptions& o, const lisp::Patch& patch) {
 
   Stream stream;
   std::string rate_file;
-  if (o.rate_option->count()) stream.sample_rate = o.sample_rate;
-  else if (o.default_sample_rate > 0) stream.sample_rate = o.default_sample_rate;
+  if (o.rate_option->count())
+    stream.sample_rate = o.sample_rate;
+  else if (o.default_sample_rate > 0)
+    stream.sample_rate = o.default_sample_rate;
   int64_t longest = -1;
   for (Source& s : sources) {
     if (s.constant) continue;

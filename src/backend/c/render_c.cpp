@@ -93,11 +93,28 @@ class Renderer {
       case Storage::Local: return "v" + std::to_string(i) + "[l]";
       case Storage::Block:
         if (!(g_.nodes[i]->rate.is_hop() && region == s_.region_of[i]))
-          return "B" + std::to_string(s_.block_buf[i]) + "[(i * " + str(m) + " + (" + flat + ")) * L + l]";
+          return "B" + std::to_string(s_.block_buf[i]) + "[(" + row(i) + " * " + str(m) + " + (" + flat + ")) * L + l]";
         [[fallthrough]];
       case Storage::Slot: return "B" + std::to_string(s_.slot[i]) + "[(" + flat + ") * L + l]";
     }
     return "";
+  }
+
+  // The block row a crossing value is read from at frame i (t = T0 + i). A hop value has
+  // one row per hop: row 0 holds the value from before the block (or the one computed on
+  // T0 when T0 is a hop frame), row k the one computed on the k-th hop frame after.
+  std::string row(int i) const {
+    const Node& node = *g_.nodes[i];
+    if (!node.rate.is_hop()) return "i";
+    const std::string h = str(node.rate.hop);
+    return "((T0 + i) / " + h + " - T0 / " + h + ")";
+  }
+
+  // Copies a crossing hop value from its slot into its block row (one lane).
+  std::string copy_to_row(int i, const std::string& row_expr) const {
+    const std::string m = str(g_.nodes[i]->size());
+    return "for (int64_t e = 0; e < " + m + "; ++e) B" + std::to_string(s_.block_buf[i]) + "[(" + row_expr + " * " + m +
+           " + e) * L + l] = B" + std::to_string(s_.slot[i]) + "[e * L + l];";
   }
 
   // State: scalar state of a serial region is kept in C locals for the block.
@@ -134,13 +151,10 @@ class Renderer {
     out.push_back(lir::scope((node.rate.is_hop() && node.op->exec == Exec::AtRate ? "if " + hop + " " : std::string()) +
                                  "/* " + node.op->name + "#" + std::to_string(i) + " */",
                              std::move(body)));
-    // A hop value that crosses regions is held in its slot and copied to its block row
-    // every frame, so later regions see the zero-order hold.
-    if (node.rate.is_hop() && s_.storage[i] == Storage::Block) {
-      const int64_t m = node.size();
-      out.push_back(lir::line("for (int64_t e = 0; e < " + str(m) + "; ++e) B" + std::to_string(s_.block_buf[i]) +
-                              "[(i * " + str(m) + " + e) * L + l] = B" + std::to_string(s_.slot[i]) + "[e * L + l];"));
-    }
+    // A hop value that crosses regions is held in its slot and copied to its block row on
+    // its hop frames, so later regions see the zero-order hold.
+    if (node.rate.is_hop() && s_.storage[i] == Storage::Block)
+      out.push_back(lir::scope("if " + hop, {lir::line(copy_to_row(i, row(i)))}));
     return out;
   }
 
@@ -160,6 +174,9 @@ class Renderer {
           post.push_back(lir::line("for (int l = 0; l < L; ++l) B" + std::to_string(b) + "[l] = " + name + "[l];"));
         }
     }
+    for (int i : region.nodes)
+      if (g_.nodes[i]->rate.is_hop() && s_.storage[i] == Storage::Block)
+        pre.push_back(lir::scope("for (int l = 0; l < L; ++l)", {lir::line(copy_to_row(i, "0"))}));
     frame.push_back(lir::line("const int64_t t = T0 + i; const int64_t rf = b0 + i; (void)t; (void)rf;"));
     for (int i : region.nodes)
       if (s_.storage[i] == Storage::Local) frame.push_back(lir::line("float v" + std::to_string(i) + "[L];"));
