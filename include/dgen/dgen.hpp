@@ -3,6 +3,7 @@
 #include "dgen/error.hpp"
 #include "dgen/grad.hpp"
 #include "dgen/ops.hpp"
+#include "dgen/optim.hpp"
 #include "dgen/param.hpp"
 #include "dgen/program.hpp"
 #include "dgen/shape.hpp"

@@ -25,8 +25,10 @@ namespace dgen {
 struct GradOptions {
   // Frames per checkpoint segment (rounded up to a multiple of every hop in the
   // program); 0 = automatic: the longest segment whose tape fits in tape_budget_bytes.
+  // A tape that stays in cache is faster than one long segment: re-running a segment's
+  // forward costs less than streaming a large tape through memory twice.
   int64_t checkpoint = 0;
-  int64_t tape_budget_bytes = int64_t(32) << 20;
+  int64_t tape_budget_bytes = int64_t(4) << 20;
 };
 
 // Compiles the forward and backward programs of a loss once, for training loops. The

@@ -225,7 +225,7 @@ GradProgram::GradProgram(const Value& loss, RenderOptions options, GradOptions g
   }
   if (loss.node()->op == out_op) outs[size_t(g.index.at(loss.node().get()))] = loss.node();
   for (const NodeRef& o : outs)
-    if (o && o->attrs.ints[0] >= 1) p.shown.push_back(o);
+    if (o) p.shown.push_back(o);
   for (const Value& v : outputs) {
     const NodeRef node = v.node()->op == out_op ? v.node() : make("out", {v}, {{0}, {}}).node();
     auto it = std::find(p.shown.begin(), p.shown.end(), node);

@@ -41,6 +41,7 @@ class AdjointBuilder {
     }
     for (const Node* n : g_.nodes)
       if (n->rate.is_hop()) d.hop_lcm = std::lcm(d.hop_lcm, n->rate.hop);
+    d.backward_cells = cells_reachable(d);
     return d;
   }
 
@@ -116,6 +117,29 @@ class AdjointBuilder {
     node.op->adjoint(ctx);
   }
 
+  // Every history cell of the backward program: those reachable from its outputs and from
+  // any adjoint built (rules make cells of their own). Forward cells are never reachable:
+  // the backward program reads frame-rate forward values from tapes.
+  std::vector<std::shared_ptr<Cell>> cells_reachable(const Differentiated& d) const {
+    std::vector<const Node*> stack;
+    for (const NodeRef& n : d.backward_outputs()) stack.push_back(n.get());
+    for (const auto& a : adj_)
+      if (a) stack.push_back(a->node().get());
+    std::unordered_map<const Node*, bool> seen;
+    std::vector<std::shared_ptr<Cell>> cells;
+    while (!stack.empty()) {
+      const Node* n = stack.back();
+      stack.pop_back();
+      if (seen[n]) continue;
+      seen[n] = true;
+      for (const NodeRef& in : n->inputs) stack.push_back(in.get());
+      if (!n->cell) continue;
+      if (std::find(cells.begin(), cells.end(), n->cell) == cells.end()) cells.push_back(n->cell);
+      for (const NodeRef& w : n->cell->writes) stack.push_back(w.get());
+    }
+    return cells;
+  }
+
   // Shared handles for the graph's nodes (the graph holds raw pointers).
   void collect_refs(const NodeRef& loss) {
     refs_.resize(g_.nodes.size());
@@ -189,6 +213,23 @@ std::optional<Value> AdjointCtx::cell_next() const { return builder.cell_next(in
 void AdjointCtx::add_to_cell(const Value& v) const { builder.add_to_cell(index, v); }
 
 // ---- Differentiated --------------------------------------------------------------------
+
+Differentiated::~Differentiated() {
+  for (const auto& cell : backward_cells) cell->writes.clear();
+}
+
+Differentiated& Differentiated::operator=(Differentiated&& other) noexcept {
+  if (this != &other) {
+    for (const auto& cell : backward_cells) cell->writes.clear();
+    static_loss = other.static_loss;
+    loss_sum = std::move(other.loss_sum);
+    tapes = std::move(other.tapes);
+    grads = std::move(other.grads);
+    hop_lcm = other.hop_lcm;
+    backward_cells = std::move(other.backward_cells);
+  }
+  return *this;
+}
 
 std::vector<NodeRef> Differentiated::forward_outputs() const {
   std::vector<NodeRef> out{loss_sum};

@@ -16,6 +16,12 @@
 namespace dgen {
 
 struct Differentiated {
+  Differentiated() = default;
+  Differentiated(Differentiated&&) noexcept = default;
+  Differentiated& operator=(Differentiated&&) noexcept;
+  // Frees the backward program's history cells (see backward_cells).
+  ~Differentiated();
+
   bool static_loss = false;  // the loss is static: both programs are static only
   NodeRef loss_sum;          // forward: frame_sum of the loss
   struct Tape {
@@ -32,6 +38,10 @@ struct Differentiated {
   // Every hop of the forward program divides it: segments start on multiples of it, so
   // every hop value is recomputed on a segment's first frame.
   int64_t hop_lcm = 1;
+  // The history cells of the backward program. A cell keeps its writes alive and a
+  // recurrence's write depends on its reads, which keep the cell alive: an ownership
+  // cycle. The backward program is this object's, so its destructor breaks them.
+  std::vector<std::shared_ptr<Cell>> backward_cells;
 
   std::vector<NodeRef> forward_outputs() const;   // loss_sum, then the tape writes
   std::vector<NodeRef> backward_outputs() const;  // the gradient sums

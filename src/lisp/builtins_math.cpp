@@ -100,7 +100,7 @@ Datum apply(const Row& row, Call& call, const std::vector<Datum>& args) {
     double x[5];
     for (size_t i = 0; i < args.size(); ++i) x[i] = args[i].number();
     const double r = row.fold(x);
-    if (!std::isfinite(r)) call.fail(call.op() + ": the constant result is not finite (" + std::to_string(r) + ")");
+    if (!std::isfinite(r)) call.fail(call.op() + ": the constant result is not finite (" + format_number(r) + ")");
     return r;
   }
   std::vector<Value> v;

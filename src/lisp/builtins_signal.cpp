@@ -50,7 +50,7 @@ Datum delay_builtin(Call& c) {
     max_delay = c.attr_integer("max-delay", kDefaultMaxDelay, 1, kMaxDelay);
   } else if (d.is_number() && d.number() + 2 > double(kDefaultMaxDelay)) {
     if (d.number() + 2 > double(kMaxDelay))
-      c.fail_at(c.arg_pos(1), "delay: " + std::to_string(d.number()) + " frames is longer than the longest delay line (" +
+      c.fail_at(c.arg_pos(1), "delay: " + format_number(d.number()) + " frames is longer than the longest delay line (" +
                                   std::to_string(kMaxDelay) + " frames)");
     max_delay = static_cast<int64_t>(d.number()) + 2;
   }

@@ -2,23 +2,12 @@
 
 #include <cmath>
 #include <cstdint>
-#include <sstream>
 
 #include "lisp/limits.hpp"
 #include "lisp/patch.hpp"
 #include "lisp/tensor_data.hpp"
 
 namespace dgen::lisp {
-
-namespace {
-
-std::string format_number(double x) {
-  std::ostringstream s;
-  s << x;
-  return s.str();
-}
-
-}  // namespace
 
 Call::Call(const SExpr& form, LoadContext& context, Evaluate evaluate)
     : form_(form), context_(context), evaluate_(std::move(evaluate)), op_(form.items.at(0).text) {

@@ -1,5 +1,7 @@
 #include "lisp/datum.hpp"
 
+#include <sstream>
+
 namespace dgen::lisp {
 
 namespace {
@@ -32,5 +34,11 @@ struct Describer {
 }  // namespace
 
 std::string describe(const Datum& d) { return std::visit(Describer{}, d.v); }
+
+std::string format_number(double x) {
+  std::ostringstream s;
+  s << x;
+  return s.str();
+}
 
 }  // namespace dgen::lisp

@@ -62,4 +62,7 @@ struct Datum {
 // What a datum is, for messages: "a number", "a signal", "a tensor [4, 2]", ...
 std::string describe(const Datum& d);
 
+// A number as a message shows it: 2, 0.5, 1e+09.
+std::string format_number(double x);
+
 }  // namespace dgen::lisp

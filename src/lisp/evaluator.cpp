@@ -160,10 +160,14 @@ Datum Evaluator::eval_form(const SExpr& e, Env& env) {
 
 Datum Evaluator::expand_macro(const Macro& macro, const SExpr& form, Env& env) {
   const size_t given = form.items.size() - 1;
+  for (size_t i = 1; i < form.items.size(); ++i)
+    if (form.items[i].kind == SExpr::Kind::Attribute)
+      fail(form.items[i].pos, "macro '" + macro.name + "' takes no attributes");
   if (given != macro.params.size()) {
     std::string params;
     for (const std::string& p : macro.params) params += (params.empty() ? "" : " ") + p;
-    fail(form.pos, "macro '" + macro.name + "' expects " + std::to_string(macro.params.size()) + " arguments (" +
+    fail(form.pos, "macro '" + macro.name + "' expects " + std::to_string(macro.params.size()) +
+                       (macro.params.size() == 1 ? " argument (" : " arguments (") +
                        params + "), got " + std::to_string(given));
   }
   if (++expansions_ > kMaxExpansions)
@@ -171,9 +175,7 @@ Datum Evaluator::expand_macro(const Macro& macro, const SExpr& form, Env& env) {
   // Arguments are evaluated once, in the caller's scope; the body runs in a fresh scope.
   Env scope(&global_);
   for (size_t i = 0; i < given; ++i) {
-    const SExpr& arg = form.items[i + 1];
-    if (arg.kind == SExpr::Kind::Attribute) fail(arg.pos, "macro '" + macro.name + "' takes no attributes");
-    scope.set(macro.params[i], eval(arg, env));
+    scope.set(macro.params[i], eval(form.items[i + 1], env));
   }
   const DepthGuard guard(macro_depth_, kMaxMacroDepth);
   if (guard.over())

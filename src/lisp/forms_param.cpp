@@ -87,7 +87,9 @@ Datum Evaluator::param_form(const SExpr& form, Env& env) {
   float value = float(call.attr_number("default", 0));
   if (!call.has("default")) value = std::fmax(options.min.value_or(value), std::fmin(options.max.value_or(value), value));
   if ((options.min && value < *options.min) || (options.max && value > *options.max))
-    call.fail_at(call.attr_pos("default"), "param '" + name + "': @default " + std::to_string(value) + " is outside [@min, @max]");
+    call.fail_at(call.attr_pos("default"), "param '" + name + "': @default " + format_number(value) + " is outside [" +
+                                           format_number(options.min.value_or(-INFINITY)) + ", " +
+                                           format_number(options.max.value_or(INFINITY)) + "]");
 
   ParamInfo info{.param = Param(param_identity(call, name), value, options),
                  .default_value = value,

@@ -98,8 +98,11 @@ class Reader {
   static bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == ',';
   }
+  static bool is_control(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; }
+  // Control characters end a token so that skip_blank reports them.
   static bool is_delimiter(char c) {
-    return is_space(c) || c == '(' || c == ')' || c == '[' || c == ']' || c == '"' || c == ';' || c == '#';
+    return is_space(c) || is_control(c) || c == '(' || c == ')' || c == '[' || c == ']' || c == '"' || c == ';' ||
+           c == '#';
   }
 
   void skip_blank() {
@@ -110,10 +113,9 @@ class Reader {
       } else if (c == ';' || c == '#') {
         while (i_ < s_.size() && peek() != '\n') advance();
       } else {
-        const unsigned char u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7F) {
+        if (is_control(c)) {
           char hex[8];
-          std::snprintf(hex, sizeof hex, "0x%02X", u);
+          std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(c));
           fail(pos(), std::string("unexpected control character ") + hex);
         }
         return;

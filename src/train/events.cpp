@@ -27,13 +27,13 @@ double json_number(float value) {
   return std::strtod(text, nullptr);
 }
 
-void ProgressBar::update(int done, double loss) {
+void ProgressBar::update(int done, double best_loss) {
   if (!enabled_ || total_ <= 0) return;
   constexpr int kWidth = 30;
   const int filled = int(double(kWidth) * done / total_);
   char line[160];
-  std::snprintf(line, sizeof line, "\r[%-*.*s] %d/%d  loss %.6g", kWidth, filled,
-                "##############################", done, total_, loss);
+  std::snprintf(line, sizeof line, "\r[%-*.*s] %d/%d  best loss %.6g", kWidth, filled,
+                "##############################", done, total_, best_loss);
   out_ << line;
   out_.flush();
   drawn_ = true;

@@ -34,7 +34,7 @@ class ProgressBar {
  public:
   ProgressBar(std::ostream& out, bool enabled, int total)
       : out_(out), enabled_(enabled), total_(total) {}
-  void update(int done, double loss);
+  void update(int done, double best_loss);
   void finish();
 
  private:

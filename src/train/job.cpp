@@ -29,7 +29,12 @@ const char* backend_name(Backend b) {
   return "?";
 }
 
-const char* scale_name(const UnitCoordinate& c) { return c.log ? "log" : "linear"; }
+// "min", "max" (the param's float bounds, printed as floats) and "scale" into `out`.
+void add_range(Json& out, const UnitCoordinate& c) {
+  out["min"] = json_number(float(c.min));
+  out["max"] = json_number(float(c.max));
+  out["scale"] = c.log ? "log" : "linear";
+}
 
 bool is_scalar(const Param& p) { return p.data()->shape.empty(); }
 
@@ -45,12 +50,12 @@ Json values_json(const std::vector<TrainedParam>& params,
 Json plan_json(const std::vector<TrainedParam>& params, Backend backend,
                const TrainProblem& problem, const TrainConfig& config, const JobSpec& job) {
   Json list = Json::array();
-  for (const TrainedParam& t : params)
-    list.push_back({{"name", t.param.name()},
-                    {"min", t.coordinate.min},
-                    {"max", t.coordinate.max},
-                    {"scale", scale_name(t.coordinate)},
-                    {"seed", param_values_json(t.from, is_scalar(t.param))}});
+  for (const TrainedParam& t : params) {
+    Json p = {{"name", t.param.name()}};
+    add_range(p, t.coordinate);
+    p["seed"] = param_values_json(t.from, is_scalar(t.param));
+    list.push_back(p);
+  }
   return {{"patch", job.patch},
           {"target", job.target},
           {"job_dir", job.dir},
@@ -109,11 +114,9 @@ Json result_json(const TrainResult& result, const TrainProblem& problem, const T
   Json params = Json::object();
   for (const TrainedParam& t : result.params) {
     const bool scalar = is_scalar(t.param);
-    params[t.param.name()] = {{"from", param_values_json(t.from, scalar)},
-                              {"to", param_values_json(t.to, scalar)},
-                              {"min", t.coordinate.min},
-                              {"max", t.coordinate.max},
-                              {"scale", scale_name(t.coordinate)}};
+    Json p = {{"from", param_values_json(t.from, scalar)}, {"to", param_values_json(t.to, scalar)}};
+    add_range(p, t.coordinate);
+    params[t.param.name()] = p;
   }
   const double improvement =
       result.initial_loss > 0

@@ -52,10 +52,11 @@ TEST(CompileCache, ChangingAParamNeverRecompilesAndChangesTheOutput) {
   p.run(200);
   const std::vector<float> quiet(p.output(0).begin(), p.output(0).end());
   EXPECT_NE(quiet, loud);
-  // The same graph rendered with the new value from scratch agrees.
-  EXPECT_EQ(test::render1(voice(330, 0.1), 200, Backend::Interp).size(), quiet.size());
+  // The interpreter, given the new value, renders the same.
   test::expect_close_to_reference(quiet, test::render1(voice(330, gain), 200, Backend::Interp));
+  // Program::set_param writes the same Param.
   p.set_param("gain", 0.3f);
+  EXPECT_FLOAT_EQ(gain.value(), 0.3f);
   p.run(10);
   // A new program of the same structure with another param value: still no compile.
   Param other("gain", 0.9f);

@@ -29,7 +29,7 @@ RegionKind kind_of(const Schedule& s, int node) {
   return s.regions[size_t(s.region_of[size_t(node)])].kind;
 }
 
-// Checks every structural property of a schedule; `what` names it in failures.
+// Checks the structural properties every schedule must have.
 void expect_well_formed(const Schedule& s) {
   const Graph& g = s.graph;
   const size_t n = g.nodes.size();

@@ -113,7 +113,6 @@ INSTANTIATE_TEST_SUITE_P(Backends, Streaming,
                          ::testing::Values(Target{Backend::Interp, "Interp"},
                                            Target{Backend::C, "C"}),
                          [](const auto& info) { return std::string(info.param.name); });
-});
 
 }  // namespace
 }  // namespace dgen

@@ -67,8 +67,8 @@ TEST(ProgressBar, RedrawsOneLineInPlace) {
   const std::string text = err.str();
   EXPECT_EQ(std::count(text.begin(), text.end(), '\r'), 2);
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1);
-  EXPECT_NE(text.find("1/4  loss 2.5"), std::string::npos);
-  EXPECT_NE(text.find("[##############################] 4/4  loss 0.25"), std::string::npos);
+  EXPECT_NE(text.find("1/4  best loss 2.5"), std::string::npos);
+  EXPECT_NE(text.find("[##############################] 4/4  best loss 0.25"), std::string::npos);
 }
 
 }  // namespace

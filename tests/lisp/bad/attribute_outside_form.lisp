@@ -1,0 +1,3 @@
+; expect: 2:1: attribute @name must follow an operator inside a form
+@name
+(out 0 1)

@@ -1,0 +1,5 @@
+; expect: 4:39: read-history: unknown history 'hh': create it first with (make-history hh) (in macro 'lp' called at 5:6)
+(defmacro lp (x)
+  (make-history h)
+  (write-history h (+ x (read-history hh))))
+(out (lp (noise)) 1)
