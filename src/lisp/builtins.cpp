@@ -7,9 +7,13 @@
 
 namespace dgen::lisp {
 
-void Builtins::add(std::string name, Builtin builtin) { table_[std::move(name)] = std::move(builtin); }
+void Builtins::add(std::string name, Builtin builtin) {
+  table_[std::move(name)] = std::move(builtin);
+}
 
-void Builtins::alias(std::string alias, const std::string& name) { table_[std::move(alias)] = table_.at(name); }
+void Builtins::alias(std::string alias, const std::string& name) {
+  table_[std::move(alias)] = table_.at(name);
+}
 
 const Builtin* Builtins::find(std::string_view name) const {
   const auto it = table_.find(name);
@@ -46,8 +50,8 @@ std::string api_message(const std::string& op, const std::string& what) {
 void check_result_size(Call& call, const Datum& result) {
   auto check = [&](const Datum& d) {
     if (d.is_value() && numel(std::get<Value>(d.v).shape()) > kMaxElements)
-      call.fail(call.op() + ": result of shape " + to_string(std::get<Value>(d.v).shape()) + " has more than " +
-                std::to_string(kMaxElements) + " elements");
+      call.fail(call.op() + ": result of shape " + to_string(std::get<Value>(d.v).shape()) +
+                " has more than " + std::to_string(kMaxElements) + " elements");
   };
   check(result);
   if (const Tuple* t = result.get<Tuple>())

@@ -18,9 +18,9 @@ using BuiltinFn = std::function<Datum(Call&)>;
 
 struct Builtin {
   BuiltinFn fn = nullptr;
-  size_t min_args = 0, max_args = 0;       // max SIZE_MAX = any number
+  size_t min_args = 0, max_args = 0;         // max SIZE_MAX = any number
   std::vector<std::string_view> attributes;  // the attributes it accepts
-  const char* usage = "";                  // "(phasor freq [reset])", shown on arity errors
+  const char* usage = "";                    // "(phasor freq [reset])", shown on arity errors
 };
 
 class Builtins {

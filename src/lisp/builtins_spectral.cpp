@@ -11,12 +11,14 @@ void check_size(Call& c, size_t i, const Value& x) {
   const int64_t n = c.integer(i, 1, kMaxElements);
   const int64_t last = x.shape().empty() ? 1 : x.shape().back();
   if (n != last)
-    c.fail_at(c.arg_pos(i), c.op() + ": size " + std::to_string(n) + " does not match the input's last axis (shape " +
+    c.fail_at(c.arg_pos(i), c.op() + ": size " + std::to_string(n) +
+                                " does not match the input's last axis (shape " +
                                 to_string(x.shape()) + ")");
 }
 
 Datum buffer_builtin(Call& c) {
-  return buffer(c.value(0), c.integer(1, 1, kMaxElements), c.size() > 2 ? c.integer(2, 1, kMaxElements) : 1);
+  return buffer(c.value(0), c.integer(1, 1, kMaxElements),
+                c.size() > 2 ? c.integer(2, 1, kMaxElements) : 1);
 }
 
 Datum fft_builtin(Call& c) {
@@ -36,13 +38,25 @@ Datum ifft_builtin(Call& c) {
 
 void add_spectral_builtins(Builtins& t) {
   t.add("buffer", {buffer_builtin, 2, 3, {}, "(buffer x size [hop])"});
-  t.add("overlap-add", {[](Call& c) -> Datum { return overlap_add(c.value(0), c.integer(1, 1, kMaxElements)); }, 2, 2,
-                        {}, "(overlap-add window hop)"});
-  t.add("hop-hold", {[](Call& c) -> Datum { return hop_hold(c.value(0), c.integer(1, 1, kMaxElements)); }, 2, 2, {},
-                     "(hop-hold x hop)"});
+  t.add("overlap-add",
+        {[](Call& c) -> Datum { return overlap_add(c.value(0), c.integer(1, 1, kMaxElements)); },
+         2,
+         2,
+         {},
+         "(overlap-add window hop)"});
+  t.add("hop-hold",
+        {[](Call& c) -> Datum { return hop_hold(c.value(0), c.integer(1, 1, kMaxElements)); },
+         2,
+         2,
+         {},
+         "(hop-hold x hop)"});
   t.add("fft", {fft_builtin, 1, 2, {}, "(fft x [size]) -> (tuple re im)"});
   t.add("ifft", {ifft_builtin, 2, 3, {}, "(ifft re im [size])"});
-  t.add("hann", {[](Call& c) -> Datum { return hann(c.integer(0, 1, kMaxElements)); }, 1, 1, {}, "(hann size)"});
+  t.add("hann", {[](Call& c) -> Datum { return hann(c.integer(0, 1, kMaxElements)); },
+                 1,
+                 1,
+                 {},
+                 "(hann size)"});
   t.alias("overlapadd", "overlap-add");
   t.alias("hophold", "hop-hold");
 }

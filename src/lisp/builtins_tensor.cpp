@@ -20,7 +20,9 @@ std::optional<TensorData> given_contents(Call& c, size_t positional) {
   if (positional < c.size()) sources.push_back("a [list] argument");
   for (const char* name : {"data", "init", "file", "default-file"})
     if (c.has(name)) sources.push_back(std::string("@") + name);
-  if (sources.size() > 1) c.fail(c.op() + ": give the contents once, not both as " + sources[0] + " and as " + sources[1]);
+  if (sources.size() > 1)
+    c.fail(c.op() + ": give the contents once, not both as " + sources[0] + " and as " +
+           sources[1]);
   if (sources.empty()) return std::nullopt;
   try {
     if (positional < c.size()) return tensor_from_list(c.arg(positional));
@@ -42,7 +44,8 @@ Shape dims_from_args(Call& c, size_t first, size_t end) {
   if (end == first + 1) return c.shape(first);
   Shape shape;
   for (size_t i = first; i < end; ++i) shape.push_back(c.integer(i, 1, kMaxElements));
-  return c.as_shape(Datum(List{std::vector<Datum>(shape.begin(), shape.end())}), c.arg_pos(first), c.op() + ": shape");
+  return c.as_shape(Datum(List{std::vector<Datum>(shape.begin(), shape.end())}), c.arg_pos(first),
+                    c.op() + ": shape");
 }
 
 Datum fill(Call& c, const Shape& shape, double value) {
@@ -58,8 +61,10 @@ Datum tensor_builtin(Call& c) {
 
 Datum randn_builtin(Call& c) {
   const Shape shape = c.shape(0);
-  if (c.size() > 1 && c.has("seed")) c.fail_at(c.attr_pos("seed"), "randn: seed is given both as argument 2 and as @seed");
-  const int64_t seed = c.size() > 1 ? c.integer(1, 0, 0xFFFFFFFF) : c.attr_integer("seed", 0, 0, 0xFFFFFFFF);
+  if (c.size() > 1 && c.has("seed"))
+    c.fail_at(c.attr_pos("seed"), "randn: seed is given both as argument 2 and as @seed");
+  const int64_t seed =
+      c.size() > 1 ? c.integer(1, 0, 0xFFFFFFFF) : c.attr_integer("seed", 0, 0, 0xFFFFFFFF);
   c.charge_elements(numel(shape));
   return randn(shape, static_cast<uint32_t>(seed));
 }
@@ -87,20 +92,38 @@ TensorData literal_contents(Call& c, size_t positional) {
   c.charge_elements(numel(shape));
   if (!data) return {shape, std::vector<float>(size_t(numel(shape)), 0.0f)};
   if (int64_t(data->values.size()) != numel(shape))
-    c.fail_at(c.attr_pos("shape"), c.op() + ": @shape " + to_string(shape) + " needs " + std::to_string(numel(shape)) +
-                                       " values, the data has " + std::to_string(data->values.size()));
+    c.fail_at(c.attr_pos("shape"), c.op() + ": @shape " + to_string(shape) + " needs " +
+                                       std::to_string(numel(shape)) + " values, the data has " +
+                                       std::to_string(data->values.size()));
   data->shape = shape;
   return std::move(*data);
 }
 
 void add_tensor_builtins(Builtins& t) {
-  t.add("tensor", {tensor_builtin, 0, 1, {"shape", "data", "file"},
-                   "(tensor @shape [d …] @data [v …]) or (tensor @shape [d …] @file \"x.json\") or (tensor [[…] …])"});
+  t.add("tensor", {tensor_builtin,
+                   0,
+                   1,
+                   {"shape", "data", "file"},
+                   "(tensor @shape [d …] @data [v …]) or (tensor @shape [d …] @file \"x.json\") or "
+                   "(tensor [[…] …])"});
   t.alias("wavetable", "tensor");
-  t.add("zeros", {[](Call& c) { return fill(c, dims_from_args(c, 0, c.size()), 0.0); }, 1, SIZE_MAX, {}, "(zeros [d …])"});
-  t.add("ones", {[](Call& c) { return fill(c, dims_from_args(c, 0, c.size()), 1.0); }, 1, SIZE_MAX, {}, "(ones [d …])"});
-  t.add("full", {[](Call& c) { return fill(c, dims_from_args(c, 0, c.size() - 1), c.number(c.size() - 1)); }, 2,
-                 SIZE_MAX, {}, "(full [d …] value)"});
+  t.add("zeros", {[](Call& c) { return fill(c, dims_from_args(c, 0, c.size()), 0.0); },
+                  1,
+                  SIZE_MAX,
+                  {},
+                  "(zeros [d …])"});
+  t.add("ones", {[](Call& c) { return fill(c, dims_from_args(c, 0, c.size()), 1.0); },
+                 1,
+                 SIZE_MAX,
+                 {},
+                 "(ones [d …])"});
+  t.add("full", {[](Call& c) {
+                   return fill(c, dims_from_args(c, 0, c.size() - 1), c.number(c.size() - 1));
+                 },
+                 2,
+                 SIZE_MAX,
+                 {},
+                 "(full [d …] value)"});
   t.add("randn", {randn_builtin, 1, 2, {"seed"}, "(randn [d …] [seed])"});
   t.add("iota", {iota_builtin, 1, 3, {}, "(iota n [start step])"});
 }

@@ -12,16 +12,22 @@ constexpr int64_t kMaxAxis = 64;
 // The setting `name`: argument 2 or the attribute (exactly one of them).
 Datum setting(Call& c, std::string_view name, bool required) {
   if (c.size() > 1) {
-    if (c.has(name)) c.fail_at(c.attr_pos(name), c.op() + ": " + std::string(name) + " is given both as argument 2 and as @" + std::string(name));
+    if (c.has(name))
+      c.fail_at(c.attr_pos(name), c.op() + ": " + std::string(name) +
+                                      " is given both as argument 2 and as @" + std::string(name));
     return c.arg(1);
   }
   if (!c.has(name) && required) c.fail(c.op() + " needs @" + std::string(name));
   return c.attr(name);
 }
 
-Pos setting_pos(Call& c, std::string_view name) { return c.size() > 1 ? c.arg_pos(1) : c.attr_pos(name); }
+Pos setting_pos(Call& c, std::string_view name) {
+  return c.size() > 1 ? c.arg_pos(1) : c.attr_pos(name);
+}
 
-std::string setting_name(Call& c, std::string_view name) { return c.op() + ": @" + std::string(name); }
+std::string setting_name(Call& c, std::string_view name) {
+  return c.op() + ": @" + std::string(name);
+}
 
 Shape shape_setting(Call& c, std::string_view name) {
   return c.as_shape(setting(c, name, true), setting_pos(c, name), setting_name(c, name));
@@ -41,11 +47,14 @@ std::vector<std::pair<int64_t, int64_t>> ranges_setting(Call& c, std::string_vie
   const Datum d = setting(c, name, true);
   const Pos at = setting_pos(c, name);
   const List* list = d.get<List>();
-  if (!list) c.fail_at(at, setting_name(c, name) + " must be a [list] of ranges like [0:2 1:3], got " + describe(d));
+  if (!list)
+    c.fail_at(at, setting_name(c, name) + " must be a [list] of ranges like [0:2 1:3], got " +
+                      describe(d));
   std::vector<std::pair<int64_t, int64_t>> out;
   for (const Datum& item : list->items) {
     const Range* r = item.get<Range>();
-    if (!r) c.fail_at(at, setting_name(c, name) + " must hold ranges like 0:2, got " + describe(item));
+    if (!r)
+      c.fail_at(at, setting_name(c, name) + " must hold ranges like 0:2, got " + describe(item));
     out.emplace_back(r->start, r->end);
   }
   return out;
@@ -91,17 +100,33 @@ Value mean_all(const Value& x) { return mean(x); }
 }  // namespace
 
 void add_tensor_op_builtins(Builtins& t) {
-  t.add("reshape", {[](Call& c) -> Datum { return reshape(c.value(0), shape_setting(c, "shape")); }, 1, 2, {"shape"},
+  t.add("reshape", {[](Call& c) -> Datum { return reshape(c.value(0), shape_setting(c, "shape")); },
+                    1,
+                    2,
+                    {"shape"},
                     "(reshape x @shape [d …])"});
   t.add("transpose", {transpose_builtin, 1, 2, {"axes"}, "(transpose x [@axes [a …]])"});
-  t.add("shrink", {[](Call& c) -> Datum { return shrink(c.value(0), ranges_setting(c, "ranges")); }, 1, 2, {"ranges"},
+  t.add("shrink", {[](Call& c) -> Datum { return shrink(c.value(0), ranges_setting(c, "ranges")); },
+                   1,
+                   2,
+                   {"ranges"},
                    "(shrink x @ranges [start:end …])"});
-  t.add("pad", {[](Call& c) -> Datum { return pad(c.value(0), ranges_setting(c, "padding")); }, 1, 2, {"padding"},
+  t.add("pad", {[](Call& c) -> Datum { return pad(c.value(0), ranges_setting(c, "padding")); },
+                1,
+                2,
+                {"padding"},
                 "(pad x @padding [before:after …])"});
-  t.add("expand", {[](Call& c) -> Datum { return expand(c.value(0), shape_setting(c, "shape")); }, 1, 2, {"shape"},
+  t.add("expand", {[](Call& c) -> Datum { return expand(c.value(0), shape_setting(c, "shape")); },
+                   1,
+                   2,
+                   {"shape"},
                    "(expand x @shape [d …])"});
-  t.add("repeat", {[](Call& c) -> Datum { return repeat(c.value(0), integers_setting(c, "repeats")); }, 1, 2,
-                   {"repeats"}, "(repeat x @repeats [r …])"});
+  t.add("repeat",
+        {[](Call& c) -> Datum { return repeat(c.value(0), integers_setting(c, "repeats")); },
+         1,
+         2,
+         {"repeats"},
+         "(repeat x @repeats [r …])"});
   t.add("sum", {reduce<sum_all, sum_axis>, 1, 2, {"axis"}, "(sum x [@axis k])"});
   t.add("mean", {reduce<mean_all, mean_axis>, 1, 2, {"axis"}, "(mean x [@axis k])"});
   t.add("sum-axis", {reduce_axis<sum_axis>, 1, 2, {"axis"}, "(sum-axis x @axis k)"});
@@ -109,19 +134,44 @@ void add_tensor_op_builtins(Builtins& t) {
   t.add("max-axis", {reduce_axis<max_axis>, 1, 2, {"axis"}, "(max-axis x @axis k)"});
   t.add("softmax", {along_last_by_default<softmax>, 1, 2, {"axis"}, "(softmax x [@axis k])"});
   t.add("cumsum", {along_last_by_default<cumsum>, 1, 2, {"axis"}, "(cumsum x [@axis k])"});
-  t.add("matmul", {[](Call& c) -> Datum { return matmul(c.value(0), c.value(1)); }, 2, 2, {}, "(matmul a b)"});
+  t.add(
+      "matmul",
+      {[](Call& c) -> Datum { return matmul(c.value(0), c.value(1)); }, 2, 2, {}, "(matmul a b)"});
   t.add("conv1d", {conv<conv1d>, 2, 2, {"padding"}, "(conv1d x kernel [@padding same|valid])"});
   t.add("conv2d", {conv<conv2d>, 2, 2, {"padding"}, "(conv2d x kernel [@padding same|valid])"});
-  t.add("peek", {[](Call& c) -> Datum { return peek(c.value(0), c.value(1), c.size() > 2 ? c.value(2) : Value(0.0)); },
-                 2, 3, {}, "(peek tensor index [channel])"});
-  t.add("sample", {[](Call& c) -> Datum { return sample(c.value(0), c.value(1), c.size() > 2 ? c.value(2) : Value(0.0)); },
-                   2, 3, {}, "(sample tensor phase [channel])"});
-  t.add("peek-row", {[](Call& c) -> Datum { return peek_row(c.value(0), c.value(1)); }, 2, 2, {}, "(peek-row tensor row)"});
-  t.add("gather", {[](Call& c) -> Datum { return gather(c.value(0), c.value(1)); }, 2, 2, {}, "(gather tensor indices)"});
-  t.add("to-signal", {[](Call& c) -> Datum { return to_signal(c.value(0)); }, 1, 1, {}, "(to-signal tensor)"});
-  for (const auto& [alias, name] : std::initializer_list<std::pair<const char*, const char*>>{
-           {"sumaxis", "sum-axis"}, {"meanaxis", "mean-axis"}, {"maxaxis", "max-axis"}, {"peekrow", "peek-row"},
-           {"tosignal", "to-signal"}, {"cumulative-sum", "cumsum"}})
+  t.add("peek", {[](Call& c) -> Datum {
+                   return peek(c.value(0), c.value(1), c.size() > 2 ? c.value(2) : Value(0.0));
+                 },
+                 2,
+                 3,
+                 {},
+                 "(peek tensor index [channel])"});
+  t.add("sample", {[](Call& c) -> Datum {
+                     return sample(c.value(0), c.value(1), c.size() > 2 ? c.value(2) : Value(0.0));
+                   },
+                   2,
+                   3,
+                   {},
+                   "(sample tensor phase [channel])"});
+  t.add("peek-row", {[](Call& c) -> Datum { return peek_row(c.value(0), c.value(1)); },
+                     2,
+                     2,
+                     {},
+                     "(peek-row tensor row)"});
+  t.add("gather", {[](Call& c) -> Datum { return gather(c.value(0), c.value(1)); },
+                   2,
+                   2,
+                   {},
+                   "(gather tensor indices)"});
+  t.add("to-signal",
+        {[](Call& c) -> Datum { return to_signal(c.value(0)); }, 1, 1, {}, "(to-signal tensor)"});
+  for (const auto& [alias, name] :
+       std::initializer_list<std::pair<const char*, const char*>>{{"sumaxis", "sum-axis"},
+                                                                  {"meanaxis", "mean-axis"},
+                                                                  {"maxaxis", "max-axis"},
+                                                                  {"peekrow", "peek-row"},
+                                                                  {"tosignal", "to-signal"},
+                                                                  {"cumulative-sum", "cumsum"}})
     t.alias(alias, name);
 }
 

@@ -45,14 +45,19 @@ void Call::expect_arity(size_t min, size_t max, const char* usage) const {
   const size_t n = args_.size();
   if (n >= min && n <= max) return;
   std::string expected;
-  if (min == max) expected = std::to_string(min);
-  else if (max == SIZE_MAX) expected = "at least " + std::to_string(min);
-  else expected = std::to_string(min) + " to " + std::to_string(max);
+  if (min == max)
+    expected = std::to_string(min);
+  else if (max == SIZE_MAX)
+    expected = "at least " + std::to_string(min);
+  else
+    expected = std::to_string(min) + " to " + std::to_string(max);
   const char* noun = (min == max && min == 1) ? " argument" : " arguments";
   fail(op_ + " expects " + expected + noun + ", got " + std::to_string(n) + ": " + usage);
 }
 
-std::string Call::argument_name(size_t i) const { return op_ + ": argument " + std::to_string(i + 1); }
+std::string Call::argument_name(size_t i) const {
+  return op_ + ": argument " + std::to_string(i + 1);
+}
 
 Datum Call::numeric(size_t i) { return as_numeric(arg(i), arg_pos(i), argument_name(i)); }
 double Call::number(size_t i) { return as_number(arg(i), arg_pos(i), argument_name(i)); }
@@ -102,7 +107,8 @@ double Call::attr_number(std::string_view name, double fallback) {
 
 int64_t Call::attr_integer(std::string_view name, int64_t fallback, int64_t lo, int64_t hi) {
   const Attribute* a = find(name);
-  return a ? as_integer(evaluate_(*a->value), a->value->pos, op_ + ": @" + a->name, lo, hi) : fallback;
+  return a ? as_integer(evaluate_(*a->value), a->value->pos, op_ + ": @" + a->name, lo, hi)
+           : fallback;
 }
 
 std::string Call::attr_word(std::string_view name, const std::string& fallback) {
@@ -110,9 +116,13 @@ std::string Call::attr_word(std::string_view name, const std::string& fallback) 
   if (!a) return fallback;
   switch (a->value->kind) {
     case SExpr::Kind::Symbol:
-    case SExpr::Kind::String: return a->value->text;
-    case SExpr::Kind::Number: return format_number(a->value->number);
-    default: fail_at(a->value->pos, op_ + ": @" + a->name + " expects a word, got " + describe(a->value->kind));
+    case SExpr::Kind::String:
+      return a->value->text;
+    case SExpr::Kind::Number:
+      return format_number(a->value->number);
+    default:
+      fail_at(a->value->pos,
+              op_ + ": @" + a->name + " expects a word, got " + describe(a->value->kind));
   }
 }
 
@@ -133,11 +143,15 @@ std::vector<std::pair<int64_t, int64_t>> Call::attr_ranges(std::string_view name
   if (!a) fail(op_ + " needs @" + std::string(name));
   const Datum d = evaluate_(*a->value);
   const List* list = d.get<List>();
-  if (!list) fail_at(a->value->pos, op_ + ": @" + a->name + " expects a [list] of ranges like [0:2 1:3], got " + describe(d));
+  if (!list)
+    fail_at(a->value->pos, op_ + ": @" + a->name +
+                               " expects a [list] of ranges like [0:2 1:3], got " + describe(d));
   std::vector<std::pair<int64_t, int64_t>> ranges;
   for (const Datum& item : list->items) {
     const Range* r = item.get<Range>();
-    if (!r) fail_at(a->value->pos, op_ + ": @" + a->name + " expects ranges like 0:2, got " + describe(item));
+    if (!r)
+      fail_at(a->value->pos,
+              op_ + ": @" + a->name + " expects ranges like 0:2, got " + describe(item));
     ranges.emplace_back(r->start, r->end);
   }
   return ranges;
@@ -166,7 +180,8 @@ double Call::as_number(const Datum& d, Pos at, const std::string& what) const {
   return d.number();
 }
 
-int64_t Call::as_integer(const Datum& d, Pos at, const std::string& what, int64_t lo, int64_t hi) const {
+int64_t Call::as_integer(const Datum& d, Pos at, const std::string& what, int64_t lo,
+                         int64_t hi) const {
   const double x = as_number(d, at, what);
   const std::string range = " in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
   if (!(x == std::floor(x) && x >= double(lo) && x <= double(hi)))
@@ -177,7 +192,8 @@ int64_t Call::as_integer(const Datum& d, Pos at, const std::string& what, int64_
 std::vector<int64_t> Call::as_integers(const Datum& d, Pos at, const std::string& what) const {
   std::vector<int64_t> out;
   if (const List* list = d.get<List>()) {
-    for (const Datum& item : list->items) out.push_back(as_integer(item, at, what, -kMaxElements, kMaxElements));
+    for (const Datum& item : list->items)
+      out.push_back(as_integer(item, at, what, -kMaxElements, kMaxElements));
     return out;
   }
   out.push_back(as_integer(d, at, what, -kMaxElements, kMaxElements));
@@ -187,7 +203,8 @@ std::vector<int64_t> Call::as_integers(const Datum& d, Pos at, const std::string
 Shape Call::as_shape(const Datum& d, Pos at, const std::string& what) const {
   Shape shape;
   if (const List* list = d.get<List>()) {
-    for (const Datum& item : list->items) shape.push_back(as_integer(item, at, what + " dimension", 1, kMaxElements));
+    for (const Datum& item : list->items)
+      shape.push_back(as_integer(item, at, what + " dimension", 1, kMaxElements));
   } else if (d.is_number()) {
     shape.push_back(as_integer(d, at, what, 1, kMaxElements));
   } else {
@@ -197,7 +214,8 @@ Shape Call::as_shape(const Datum& d, Pos at, const std::string& what) const {
   for (int64_t dim : shape) {
     n *= dim;  // each factor <= 2^24 and n <= 2^24 before, so no overflow
     if (n > kMaxElements)
-      fail_at(at, what + ": shape " + to_string(shape) + " has more than " + std::to_string(kMaxElements) + " elements");
+      fail_at(at, what + ": shape " + to_string(shape) + " has more than " +
+                      std::to_string(kMaxElements) + " elements");
   }
   return shape;
 }

@@ -23,12 +23,16 @@ struct Describer {
   std::string operator()(std::monostate) const { return "nothing"; }
   std::string operator()(double) const { return "a number"; }
   std::string operator()(const Value& v) const { return describe_value(v); }
-  std::string operator()(const Tuple& t) const { return "a tuple of " + std::to_string(t.items.size()) + " values"; }
+  std::string operator()(const Tuple& t) const {
+    return "a tuple of " + std::to_string(t.items.size()) + " values";
+  }
   std::string operator()(const List&) const { return "a [list]"; }
   std::string operator()(const Range&) const { return "a range"; }
   std::string operator()(const std::string&) const { return "a string"; }
   std::string operator()(const HistoryCell&) const { return "a history cell"; }
-  std::string operator()(const std::shared_ptr<const Macro>& m) const { return "the macro '" + m->name + "'"; }
+  std::string operator()(const std::shared_ptr<const Macro>& m) const {
+    return "the macro '" + m->name + "'";
+  }
 };
 
 }  // namespace

@@ -35,14 +35,14 @@ struct Macro {
 };
 
 struct Datum {
-  using Variant = std::variant<std::monostate, double, Value, Tuple, List, Range, std::string, HistoryCell,
-                               std::shared_ptr<const Macro>>;
+  using Variant = std::variant<std::monostate, double, Value, Tuple, List, Range, std::string,
+                               HistoryCell, std::shared_ptr<const Macro>>;
   Variant v;
   int param = -1;  // index of the declared param this value is (for `mod`), or -1
 
   Datum() = default;
-  Datum(double number) : v(number) {}  // NOLINT: numbers are data
-  Datum(Value value) : v(std::move(value)) {}  // NOLINT
+  Datum(double number) : v(number) {}                // NOLINT: numbers are data
+  Datum(Value value) : v(std::move(value)) {}        // NOLINT
   Datum(Variant variant) : v(std::move(variant)) {}  // NOLINT
 
   bool is_nothing() const { return std::holds_alternative<std::monostate>(v); }

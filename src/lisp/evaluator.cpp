@@ -18,8 +18,12 @@ struct Constant {
   double value;
 };
 constexpr Constant kConstants[] = {
-    {"pi", std::numbers::pi}, {"twopi", 2 * std::numbers::pi}, {"tau", 2 * std::numbers::pi},
-    {"e", std::numbers::e},   {"true", 1.0},                   {"false", 0.0},
+    {"pi", std::numbers::pi},
+    {"twopi", 2 * std::numbers::pi},
+    {"tau", 2 * std::numbers::pi},
+    {"e", std::numbers::e},
+    {"true", 1.0},
+    {"false", 0.0},
 };
 
 // Counts nesting on the way in and out of eval.
@@ -79,19 +83,26 @@ void Evaluator::run(const std::vector<SExpr>& forms) {
 Datum Evaluator::eval(const SExpr& e, Env& env) {
   const DepthGuard guard(depth_, kMaxEvalDepth);
   if (guard.over())
-    fail(e.pos, "expressions nested more than " + std::to_string(kMaxEvalDepth) + " deep (through macros)");
+    fail(e.pos, "expressions nested more than " + std::to_string(kMaxEvalDepth) +
+                    " deep (through macros)");
   switch (e.kind) {
-    case SExpr::Kind::Number: return e.number;
-    case SExpr::Kind::String: return Datum(Datum::Variant(e.text));
-    case SExpr::Kind::Symbol: return eval_symbol(e, env);
-    case SExpr::Kind::Attribute: fail(e.pos, "attribute @" + e.text + " must follow an operator inside a form");
-    case SExpr::Kind::Range: return eval_range(e, env);
+    case SExpr::Kind::Number:
+      return e.number;
+    case SExpr::Kind::String:
+      return Datum(Datum::Variant(e.text));
+    case SExpr::Kind::Symbol:
+      return eval_symbol(e, env);
+    case SExpr::Kind::Attribute:
+      fail(e.pos, "attribute @" + e.text + " must follow an operator inside a form");
+    case SExpr::Kind::Range:
+      return eval_range(e, env);
     case SExpr::Kind::Bracket: {
       List list;
       for (const SExpr& item : e.items) list.items.push_back(eval(item, env));
       return Datum(Datum::Variant(std::move(list)));
     }
-    case SExpr::Kind::List: return eval_form(e, env);
+    case SExpr::Kind::List:
+      return eval_form(e, env);
   }
   fail(e.pos, "cannot evaluate this expression");
 }
@@ -100,8 +111,10 @@ Datum Evaluator::eval_range(const SExpr& e, Env& env) {
   int64_t ends[2];
   for (int i = 0; i < 2; ++i) {
     const Datum d = eval(e.items[i], env);
-    if (!d.is_number() || d.number() != std::floor(d.number()) || std::fabs(d.number()) > double(kMaxElements))
-      fail(e.items[i].pos, "a range end must be an integer known when the patch loads, got " + describe(d));
+    if (!d.is_number() || d.number() != std::floor(d.number()) ||
+        std::fabs(d.number()) > double(kMaxElements))
+      fail(e.items[i].pos,
+           "a range end must be an integer known when the patch loads, got " + describe(d));
     ends[i] = static_cast<int64_t>(d.number());
   }
   return Datum(Datum::Variant(Range{ends[0], ends[1]}));
@@ -132,7 +145,8 @@ Datum Evaluator::eval_symbol(const SExpr& e, Env& env) {
       for (const Declared& d : decls) options += (options.empty() ? "" : " or ") + d.identity;
       fail(e.pos, "param name '" + name + "' is ambiguous: say " + options);
     }
-    fail(e.pos, "param '" + name + "' is used before its declaration at " + to_string(decls[0].pos));
+    fail(e.pos,
+         "param '" + name + "' is used before its declaration at " + to_string(decls[0].pos));
   }
   if (builtins().find(name) || special_forms().count(name))
     fail(e.pos, "'" + name + "' is an operator: call it as (" + name + " …)");
@@ -145,10 +159,12 @@ Datum Evaluator::eval_form(const SExpr& e, Env& env) {
   if (head.kind != SExpr::Kind::Symbol)
     fail(head.pos, "expected an operator name at the start of a form, got " + describe(head.kind));
   const std::string& name = head.text;
-  if (const auto it = special_forms().find(name); it != special_forms().end()) return (this->*(it->second))(e, env);
+  if (const auto it = special_forms().find(name); it != special_forms().end())
+    return (this->*(it->second))(e, env);
   const Datum* bound = env.find(name);
   if (bound) {
-    if (const auto* macro = bound->get<std::shared_ptr<const Macro>>()) return expand_macro(**macro, e, env);
+    if (const auto* macro = bound->get<std::shared_ptr<const Macro>>())
+      return expand_macro(**macro, e, env);
   }
   if (const Builtin* builtin = builtins().find(name)) {
     Call call = make_call(e, env);
@@ -167,11 +183,12 @@ Datum Evaluator::expand_macro(const Macro& macro, const SExpr& form, Env& env) {
     std::string params;
     for (const std::string& p : macro.params) params += (params.empty() ? "" : " ") + p;
     fail(form.pos, "macro '" + macro.name + "' expects " + std::to_string(macro.params.size()) +
-                       (macro.params.size() == 1 ? " argument (" : " arguments (") +
-                       params + "), got " + std::to_string(given));
+                       (macro.params.size() == 1 ? " argument (" : " arguments (") + params +
+                       "), got " + std::to_string(given));
   }
   if (++expansions_ > kMaxExpansions)
-    fail(form.pos, "more than " + std::to_string(kMaxExpansions) + " macro expansions (a runaway recursive macro?)");
+    fail(form.pos, "more than " + std::to_string(kMaxExpansions) +
+                       " macro expansions (a runaway recursive macro?)");
   // Arguments are evaluated once, in the caller's scope; the body runs in a fresh scope.
   Env scope(&global_);
   for (size_t i = 0; i < given; ++i) {
@@ -179,20 +196,23 @@ Datum Evaluator::expand_macro(const Macro& macro, const SExpr& form, Env& env) {
   }
   const DepthGuard guard(macro_depth_, kMaxMacroDepth);
   if (guard.over())
-    fail(form.pos, "macro '" + macro.name + "' expands more than " + std::to_string(kMaxMacroDepth) +
-                       " levels deep (does it call itself?)");
+    fail(form.pos, "macro '" + macro.name + "' expands more than " +
+                       std::to_string(kMaxMacroDepth) + " levels deep (does it call itself?)");
   try {
     Datum result;
-    for (size_t i = 3; i < macro.form->items.size(); ++i) result = eval(macro.form->items[i], scope);
+    for (size_t i = 3; i < macro.form->items.size(); ++i)
+      result = eval(macro.form->items[i], scope);
     return result;
   } catch (const PatchError& e) {
     // Point at the body, and say which expansion it was (the innermost one only, so a
     // deep recursion does not make the message grow without bound).
     if (std::string_view(e.what()).find(" (in macro '") != std::string_view::npos) throw;
-    const std::string prefix = e.file + ":" + std::to_string(e.line) + ":" + std::to_string(e.col) + ": ";
+    const std::string prefix =
+        e.file + ":" + std::to_string(e.line) + ":" + std::to_string(e.col) + ": ";
     const std::string message = std::string(e.what()).substr(prefix.size());
-    throw PatchError(e.file, e.line, e.col,
-                     message + " (in macro '" + macro.name + "' called at " + to_string(form.pos) + ")");
+    throw PatchError(
+        e.file, e.line, e.col,
+        message + " (in macro '" + macro.name + "' called at " + to_string(form.pos) + ")");
   }
 }
 

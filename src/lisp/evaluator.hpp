@@ -79,7 +79,8 @@ class Evaluator {
   };
   std::map<std::string, std::vector<Declared>, std::less<>> declared_params_;  // by short name
   std::map<std::string, Pos, std::less<>> param_positions_;                    // by identity
-  std::map<std::string, std::map<std::string, std::string>> envelope_roles_;  // env -> role -> param
+  std::map<std::string, std::map<std::string, std::string>>
+      envelope_roles_;  // env -> role -> param
 
   // Modulation: modulator inputs (channel, value) by slot, the resolved (mod x) values
   // by param index, and where the first (mod x) was (modulators must come before it).

@@ -16,7 +16,8 @@ Datum Evaluator::in_form(const SExpr& form, Env& env) {
   call.expect_attributes({"name", "modulator"});
   if (call.size() != 1) fail(form.pos, "in expects (in channel [@name n] [@modulator k])");
   const int channel = int(call.integer(0, 1, kMaxChannel));
-  PortInfo port{channel, call.attr_word("name", ""), int(call.attr_integer("modulator", 0, 1, kMaxModulatorSlot))};
+  PortInfo port{channel, call.attr_word("name", ""),
+                int(call.attr_integer("modulator", 0, 1, kMaxModulatorSlot))};
   const Value input = in(channel);
 
   auto [it, fresh] = inputs_.try_emplace(channel, port, form.pos);
@@ -24,9 +25,11 @@ Datum Evaluator::in_form(const SExpr& form, Env& env) {
   if (!fresh) {
     const std::string where = " at " + to_string(it->second.second);
     if (!port.name.empty() && !known.name.empty() && port.name != known.name)
-      fail(call.attr_pos("name"), "input channel " + std::to_string(channel) + " is already named '" + known.name + "'" + where);
+      fail(call.attr_pos("name"), "input channel " + std::to_string(channel) +
+                                      " is already named '" + known.name + "'" + where);
     if (port.modulator && known.modulator && port.modulator != known.modulator)
-      fail(call.attr_pos("modulator"), "input channel " + std::to_string(channel) + " is already modulator " +
+      fail(call.attr_pos("modulator"), "input channel " + std::to_string(channel) +
+                                           " is already modulator " +
                                            std::to_string(known.modulator) + where);
     if (known.name.empty()) known.name = port.name;
     if (!known.modulator) known.modulator = port.modulator;
@@ -34,10 +37,13 @@ Datum Evaluator::in_form(const SExpr& form, Env& env) {
   if (port.modulator) {
     const auto [slot, added] = modulators_.try_emplace(port.modulator, channel, input);
     if (!added && slot->second.first != channel)
-      fail(call.attr_pos("modulator"), "modulator slot " + std::to_string(port.modulator) + " is already input channel " +
+      fail(call.attr_pos("modulator"), "modulator slot " + std::to_string(port.modulator) +
+                                           " is already input channel " +
                                            std::to_string(slot->second.first));
     if (added && first_mod_use_)
-      fail(call.attr_pos("modulator"), "declare modulator inputs before any (mod …): the first is at " + to_string(*first_mod_use_));
+      fail(call.attr_pos("modulator"),
+           "declare modulator inputs before any (mod …): the first is at " +
+               to_string(*first_mod_use_));
   }
   return input;
 }
@@ -53,8 +59,10 @@ Datum Evaluator::out_form(const SExpr& form, Env& env) {
   const int channel = int(call.integer(1, 1, kMaxChannel));
   for (const Output& o : outputs_)
     if (o.port.channel == channel)
-      fail(call.arg_pos(1), "output channel " + std::to_string(channel) + " is already used by the out at " + to_string(o.pos));
-  PortInfo port{channel, call.attr_word("name", ""), int(call.attr_integer("modulator", 0, 1, kMaxModulatorSlot))};
+      fail(call.arg_pos(1), "output channel " + std::to_string(channel) +
+                                " is already used by the out at " + to_string(o.pos));
+  PortInfo port{channel, call.attr_word("name", ""),
+                int(call.attr_integer("modulator", 0, 1, kMaxModulatorSlot))};
   try {
     outputs_.push_back({port, out(signal, channel), form.pos});
   } catch (const Error& e) {
@@ -65,7 +73,8 @@ Datum Evaluator::out_form(const SExpr& form, Env& env) {
 
 Patch Evaluator::finish() {
   if (outputs_.empty()) fail({1, 1}, "the patch has no output: add one, e.g. (out signal 1)");
-  std::sort(outputs_.begin(), outputs_.end(), [](const Output& a, const Output& b) { return a.port.channel < b.port.channel; });
+  std::sort(outputs_.begin(), outputs_.end(),
+            [](const Output& a, const Output& b) { return a.port.channel < b.port.channel; });
   Patch patch = patch_;
   for (const Output& o : outputs_) {
     patch.outputs.push_back(o.node);

@@ -18,7 +18,8 @@ const std::set<std::string> kModModes = {"additive", "multiplicative", "semitone
 std::string group_of(const SExpr& form) {
   for (size_t i = 2; i + 1 < form.items.size(); ++i)
     if (form.items[i].kind == SExpr::Kind::Attribute && form.items[i].text == "group" &&
-        (form.items[i + 1].kind == SExpr::Kind::Symbol || form.items[i + 1].kind == SExpr::Kind::String))
+        (form.items[i + 1].kind == SExpr::Kind::Symbol ||
+         form.items[i + 1].kind == SExpr::Kind::String))
       return form.items[i + 1].text;
   return "";
 }
@@ -34,7 +35,9 @@ std::string qualified(const std::string& group, const std::string& name) {
 // lets a use before the declaration, or of an ambiguous bare name, say so.
 void Evaluator::scan_params(const std::vector<SExpr>& forms) {
   for (const SExpr& form : forms) {
-    if (form.kind != SExpr::Kind::List || form.items.size() < 2 || form.items[1].kind != SExpr::Kind::Symbol) continue;
+    if (form.kind != SExpr::Kind::List || form.items.size() < 2 ||
+        form.items[1].kind != SExpr::Kind::Symbol)
+      continue;
     if (!form.items[0].is_symbol("param") && !form.items[0].is_symbol("tensor-param")) continue;
     const std::string& name = form.items[1].text;
     const std::string identity = qualified(group_of(form), name);
@@ -65,19 +68,25 @@ Datum Evaluator::declare_param(Call& call, ParamInfo info, const std::string& sh
 
 void Evaluator::check_envelope(Call& call, const ParamData& data) {
   if (!data.role.empty() && !kRoles.count(data.role))
-    call.fail_at(call.attr_pos("role"), "param: @role must be attack, decay, sustain or release, got " + data.role);
+    call.fail_at(call.attr_pos("role"),
+                 "param: @role must be attack, decay, sustain or release, got " + data.role);
   if (data.env.empty()) return;
-  if (data.role.empty()) call.fail_at(call.attr_pos("env"), "param: @env needs a @role (attack, decay, sustain or release)");
+  if (data.role.empty())
+    call.fail_at(call.attr_pos("env"),
+                 "param: @env needs a @role (attack, decay, sustain or release)");
   std::string& holder = envelope_roles_[data.env][data.role];
   if (!holder.empty())
-    call.fail_at(call.attr_pos("role"), "param: envelope '" + data.env + "' already has its " + data.role + " in '" + holder + "'");
+    call.fail_at(call.attr_pos("role"), "param: envelope '" + data.env + "' already has its " +
+                                            data.role + " in '" + holder + "'");
   holder = data.name;
 }
 
 Datum Evaluator::param_form(const SExpr& form, Env& env) {
   Call call = make_call(form, env);
-  call.expect_attributes({"default", "min", "max", "unit", "group", "env", "role", "mod", "mod-mode"});
-  if (call.size() != 1) fail(form.pos, "param expects (param name @default v [@min lo] [@max hi] …)");
+  call.expect_attributes(
+      {"default", "min", "max", "unit", "group", "env", "role", "mod", "mod-mode"});
+  if (call.size() != 1)
+    fail(form.pos, "param expects (param name @default v [@min lo] [@max hi] …)");
   const std::string name = symbol_name(call.raw(0), "param: the param name");
   ParamOptions options;
   if (call.has("min")) options.min = float(call.attr_number("min", 0));
@@ -85,20 +94,26 @@ Datum Evaluator::param_form(const SExpr& form, Env& env) {
   if (options.min && options.max && *options.min > *options.max)
     call.fail_at(call.attr_pos("max"), "param '" + name + "': @max is below @min");
   float value = float(call.attr_number("default", 0));
-  if (!call.has("default")) value = std::fmax(options.min.value_or(value), std::fmin(options.max.value_or(value), value));
+  if (!call.has("default"))
+    value = std::fmax(options.min.value_or(value), std::fmin(options.max.value_or(value), value));
   if ((options.min && value < *options.min) || (options.max && value > *options.max))
-    call.fail_at(call.attr_pos("default"), "param '" + name + "': @default " + format_number(value) + " is outside [" +
-                                           format_number(options.min.value_or(-INFINITY)) + ", " +
-                                           format_number(options.max.value_or(INFINITY)) + "]");
+    call.fail_at(call.attr_pos("default"),
+                 "param '" + name + "': @default " + format_number(value) + " is outside [" +
+                     format_number(options.min.value_or(-INFINITY)) + ", " +
+                     format_number(options.max.value_or(INFINITY)) + "]");
 
   ParamInfo info{.param = Param(param_identity(call, name), value, options),
                  .default_value = value,
                  .mod = call.attr_number("mod", 0) != 0};
   if (call.has("mod-mode")) {
-    if (!info.mod) call.fail_at(call.attr_pos("mod-mode"), "param '" + name + "': @mod-mode needs @mod true");
+    if (!info.mod)
+      call.fail_at(call.attr_pos("mod-mode"), "param '" + name + "': @mod-mode needs @mod true");
     info.mod_mode = call.attr_word("mod-mode", "");
     if (!kModModes.count(info.mod_mode))
-      call.fail_at(call.attr_pos("mod-mode"), "param '" + name + "': @mod-mode must be additive, multiplicative or semitone, got " + info.mod_mode);
+      call.fail_at(call.attr_pos("mod-mode"),
+                   "param '" + name +
+                       "': @mod-mode must be additive, multiplicative or semitone, got " +
+                       info.mod_mode);
   } else if (info.mod) {
     info.mod_mode = "additive";
   }
@@ -115,16 +130,21 @@ Datum Evaluator::param_form(const SExpr& form, Env& env) {
 // name may also be given as @name.
 Datum Evaluator::tensor_param_form(const SExpr& form, Env& env) {
   Call call = make_call(form, env);
-  call.expect_attributes({"name", "shape", "data", "file", "default-file", "min", "max", "unit", "group"});
+  call.expect_attributes(
+      {"name", "shape", "data", "file", "default-file", "min", "max", "unit", "group"});
   if (call.size() > 1 || (call.size() == 1) == call.has("name"))
-    fail(form.pos, "tensor-param expects (tensor-param name @shape [d …] [@data …|@file \"x.json\"])");
-  const std::string name = call.size() == 1 ? symbol_name(call.raw(0), "tensor-param: the name") : call.attr_word("name", "");
+    fail(form.pos,
+         "tensor-param expects (tensor-param name @shape [d …] [@data …|@file \"x.json\"])");
+  const std::string name = call.size() == 1 ? symbol_name(call.raw(0), "tensor-param: the name")
+                                            : call.attr_word("name", "");
   ParamOptions options;
   if (call.has("min")) options.min = float(call.attr_number("min", 0));
   if (call.has("max")) options.max = float(call.attr_number("max", 0));
   TensorData data = literal_contents(call, SIZE_MAX);
-  if (data.values.empty()) fail(form.pos, "tensor-param '" + name + "' needs @shape (and @data or @file for contents)");
-  ParamInfo info{.param = Param(param_identity(call, name), data.shape, std::move(data.values), options)};
+  if (data.values.empty())
+    fail(form.pos, "tensor-param '" + name + "' needs @shape (and @data or @file for contents)");
+  ParamInfo info{
+      .param = Param(param_identity(call, name), data.shape, std::move(data.values), options)};
   info.param.data()->unit = call.attr_word("unit", "");
   info.param.data()->group = call.attr_word("group", "");
   return declare_param(call, std::move(info), name);
@@ -135,11 +155,14 @@ Datum Evaluator::tensor_param_form(const SExpr& form, Env& env) {
 Datum Evaluator::mod_form(const SExpr& form, Env& env) {
   if (form.items.size() != 2) fail(form.pos, "mod expects (mod param-name)");
   const Datum target = eval(form.items[1], env);
-  if (target.param < 0) fail(form.items[1].pos, "mod: expected a param declared with @mod true, got " + describe(target));
+  if (target.param < 0)
+    fail(form.items[1].pos,
+         "mod: expected a param declared with @mod true, got " + describe(target));
   if (const auto it = modulated_.find(target.param); it != modulated_.end()) return it->second;
   const ParamInfo base = patch_.params[size_t(target.param)];
   const std::string& name = base.param.name();
-  if (!base.mod) fail(form.pos, "(mod " + name + "): param '" + name + "' is not declared with @mod true");
+  if (!base.mod)
+    fail(form.pos, "(mod " + name + "): param '" + name + "' is not declared with @mod true");
   if (!first_mod_use_) first_mod_use_ = form.pos;
   Value resolved = base.param;
   if (!modulators_.empty()) {
@@ -151,9 +174,12 @@ Datum Evaluator::mod_form(const SExpr& form, Env& env) {
       amount = amount + Value(depth.param) * source.second;
       patch_.params.push_back(std::move(depth));
     }
-    if (base.mod_mode == "multiplicative") resolved = resolved * (1.0 + amount);
-    else if (base.mod_mode == "semitone") resolved = resolved * pow(2.0, amount / 12.0);
-    else resolved = resolved + amount;
+    if (base.mod_mode == "multiplicative")
+      resolved = resolved * (1.0 + amount);
+    else if (base.mod_mode == "semitone")
+      resolved = resolved * pow(2.0, amount / 12.0);
+    else
+      resolved = resolved + amount;
     const ParamData& data = *base.param.data();
     if (data.min && data.max) resolved = clip(resolved, double(*data.min), double(*data.max));
   }

@@ -25,7 +25,8 @@ Patch load_patch(std::string_view text, const std::string& file_name) {
 }
 
 Patch load_patch_file(const std::string& path) {
-  if (std::filesystem::is_directory(path)) throw Error("cannot read patch '" + path + "': it is a directory");
+  if (std::filesystem::is_directory(path))
+    throw Error("cannot read patch '" + path + "': it is a directory");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error("cannot read patch '" + path + "': " + std::strerror(errno));
   in.seekg(0, std::ios::end);

@@ -13,13 +13,20 @@ std::string to_string(Pos pos) { return std::to_string(pos.line) + ":" + std::to
 
 std::string describe(SExpr::Kind kind) {
   switch (kind) {
-    case SExpr::Kind::Number: return "a number";
-    case SExpr::Kind::Symbol: return "a symbol";
-    case SExpr::Kind::String: return "a string";
-    case SExpr::Kind::Attribute: return "an attribute";
-    case SExpr::Kind::Range: return "a range";
-    case SExpr::Kind::List: return "a form";
-    case SExpr::Kind::Bracket: return "a [list]";
+    case SExpr::Kind::Number:
+      return "a number";
+    case SExpr::Kind::Symbol:
+      return "a symbol";
+    case SExpr::Kind::String:
+      return "a string";
+    case SExpr::Kind::Attribute:
+      return "an attribute";
+    case SExpr::Kind::Range:
+      return "a range";
+    case SExpr::Kind::List:
+      return "a form";
+    case SExpr::Kind::Bracket:
+      return "a [list]";
   }
   return "an expression";
 }
@@ -35,10 +42,14 @@ size_t utf8_length(std::string_view s, size_t i) {
   if (c < 0x80) return 1;
   size_t n;
   uint32_t cp;
-  if ((c & 0xE0) == 0xC0) n = 2, cp = c & 0x1F;
-  else if ((c & 0xF0) == 0xE0) n = 3, cp = c & 0x0F;
-  else if ((c & 0xF8) == 0xF0) n = 4, cp = c & 0x07;
-  else return 0;
+  if ((c & 0xE0) == 0xC0)
+    n = 2, cp = c & 0x1F;
+  else if ((c & 0xF0) == 0xE0)
+    n = 3, cp = c & 0x0F;
+  else if ((c & 0xF8) == 0xF0)
+    n = 4, cp = c & 0x07;
+  else
+    return 0;
   if (i + n > s.size()) return 0;
   for (size_t k = 1; k < n; ++k) {
     const unsigned char b = static_cast<unsigned char>(s[i + k]);
@@ -58,7 +69,8 @@ class Reader {
     check_utf8();
     std::vector<SExpr> forms;
     for (skip_blank(); i_ < s_.size(); skip_blank()) {
-      if (peek() == ')' || peek() == ']') fail(pos(), std::string("unexpected '") + peek() + "' with no matching opening bracket");
+      if (peek() == ')' || peek() == ']')
+        fail(pos(), std::string("unexpected '") + peek() + "' with no matching opening bracket");
       forms.push_back(read_form(0));
     }
     return forms;
@@ -101,8 +113,8 @@ class Reader {
   static bool is_control(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; }
   // Control characters end a token so that skip_blank reports them.
   static bool is_delimiter(char c) {
-    return is_space(c) || is_control(c) || c == '(' || c == ')' || c == '[' || c == ']' || c == '"' || c == ';' ||
-           c == '#';
+    return is_space(c) || is_control(c) || c == '(' || c == ')' || c == '[' || c == ']' ||
+           c == '"' || c == ';' || c == '#';
   }
 
   void skip_blank() {
@@ -135,12 +147,13 @@ class Reader {
     seq.pos = pos();
     const char open = peek(), close = open == '(' ? ')' : ']';
     seq.kind = open == '(' ? SExpr::Kind::List : SExpr::Kind::Bracket;
-    if (depth >= kMaxNesting) fail(seq.pos, "nesting deeper than " + std::to_string(kMaxNesting) + " levels");
+    if (depth >= kMaxNesting)
+      fail(seq.pos, "nesting deeper than " + std::to_string(kMaxNesting) + " levels");
     advance();
     for (skip_blank(); i_ < s_.size() && peek() != close; skip_blank()) {
       if (peek() == ')' || peek() == ']')
-        fail(pos(), std::string("expected '") + close + "' to close '" + open + "' at " + to_string(seq.pos) +
-                        ", got '" + peek() + "'");
+        fail(pos(), std::string("expected '") + close + "' to close '" + open + "' at " +
+                        to_string(seq.pos) + ", got '" + peek() + "'");
       seq.items.push_back(read_form(depth + 1));
     }
     if (i_ >= s_.size())
@@ -160,11 +173,20 @@ class Reader {
         advance();
         if (i_ >= s_.size()) break;
         switch (peek()) {
-          case '"': str.text += '"'; break;
-          case '\\': str.text += '\\'; break;
-          case 'n': str.text += '\n'; break;
-          case 't': str.text += '\t'; break;
-          default: fail(at, std::string("unknown escape '\\") + peek() + "' in string");
+          case '"':
+            str.text += '"';
+            break;
+          case '\\':
+            str.text += '\\';
+            break;
+          case 'n':
+            str.text += '\n';
+            break;
+          case 't':
+            str.text += '\t';
+            break;
+          default:
+            fail(at, std::string("unknown escape '\\") + peek() + "' in string");
         }
       } else {
         str.text += peek();
@@ -193,11 +215,13 @@ class Reader {
       return atom;
     }
     if (const size_t colon = token.find(':'); colon != std::string::npos) {
-      if (colon == 0 || colon + 1 == token.size() || token.find(':', colon + 1) != std::string::npos)
+      if (colon == 0 || colon + 1 == token.size() ||
+          token.find(':', colon + 1) != std::string::npos)
         fail(start, "malformed range '" + token + "' (expected start:end)");
       atom.kind = SExpr::Kind::Range;
       atom.items.push_back(classify(token.substr(0, colon), start));
-      atom.items.push_back(classify(token.substr(colon + 1), {start.line, start.col + int(colon) + 1}));
+      atom.items.push_back(
+          classify(token.substr(colon + 1), {start.line, start.col + int(colon) + 1}));
       for (const SExpr& end : atom.items)
         if (end.kind != SExpr::Kind::Number && end.kind != SExpr::Kind::Symbol)
           fail(start, "malformed range '" + token + "' (expected start:end)");

@@ -31,7 +31,8 @@ std::string did_you_mean(const std::string& name, const std::vector<std::string>
   for (const std::string& c : candidates) {
     if (c == name || c.size() > kMaxLength) continue;
     const size_t d = edit_distance(name, c);
-    if (d < best_distance || (d == best_distance && best && c < *best)) best = &c, best_distance = d;
+    if (d < best_distance || (d == best_distance && best && c < *best))
+      best = &c, best_distance = d;
   }
   return best ? " (did you mean '" + *best + "'?)" : "";
 }

@@ -30,7 +30,9 @@ class Flattener {
  private:
   void visit(const typename Node::Type& n, size_t depth) {
     if (!Node::is_list(n)) {
-      if (depth < out_.shape.size()) throw Error("ragged data: expected a list at depth " + std::to_string(depth + 1) + ", got a number");
+      if (depth < out_.shape.size())
+        throw Error("ragged data: expected a list at depth " + std::to_string(depth + 1) +
+                    ", got a number");
       leaf_depth_ = depth;
       const double x = Node::number(n);
       if (!std::isfinite(x)) throw Error("tensor data must be finite numbers");
@@ -39,15 +41,19 @@ class Flattener {
       out_.values.push_back(float(x));
       return;
     }
-    if (depth >= kMaxRank) throw Error("tensor data nested deeper than " + std::to_string(kMaxRank) + " levels");
-    if (depth >= leaf_depth_) throw Error("ragged data: expected a number at depth " + std::to_string(depth + 1) + ", got a list");
+    if (depth >= kMaxRank)
+      throw Error("tensor data nested deeper than " + std::to_string(kMaxRank) + " levels");
+    if (depth >= leaf_depth_)
+      throw Error("ragged data: expected a number at depth " + std::to_string(depth + 1) +
+                  ", got a list");
     const int64_t len = Node::size(n);
     if (depth == out_.shape.size()) {
       if (len == 0) throw Error("tensor data contains an empty list");
       out_.shape.push_back(len);
     } else if (out_.shape[depth] != len) {
-      throw Error("ragged data: a list of " + std::to_string(len) + " where " + std::to_string(out_.shape[depth]) +
-                  " were expected at depth " + std::to_string(depth + 1));
+      throw Error("ragged data: a list of " + std::to_string(len) + " where " +
+                  std::to_string(out_.shape[depth]) + " were expected at depth " +
+                  std::to_string(depth + 1));
     }
     Node::for_each(n, [&](const typename Node::Type& child) { visit(child, depth + 1); });
   }
@@ -61,7 +67,8 @@ struct DatumNode {
   static bool is_list(const Datum& d) { return d.get<List>() != nullptr; }
   static int64_t size(const Datum& d) { return int64_t(d.get<List>()->items.size()); }
   static double number(const Datum& d) {
-    if (!d.is_number()) throw Error("tensor data must be numbers known when the patch loads, got " + describe(d));
+    if (!d.is_number())
+      throw Error("tensor data must be numbers known when the patch loads, got " + describe(d));
     return d.number();
   }
   template <class F>
@@ -75,7 +82,8 @@ struct JsonNode {
   static bool is_list(const nlohmann::json& j) { return j.is_array(); }
   static int64_t size(const nlohmann::json& j) { return int64_t(j.size()); }
   static double number(const nlohmann::json& j) {
-    if (!j.is_number()) throw Error(std::string("tensor data must be numbers, got ") + j.type_name());
+    if (!j.is_number())
+      throw Error(std::string("tensor data must be numbers, got ") + j.type_name());
     return j.get<double>();
   }
   template <class F>
@@ -112,7 +120,8 @@ TensorData tensor_from_json_file(const std::string& path) {
       throw Error("a JSON object must have \"shape\" and \"data\"");
     TensorData data = Flattener<JsonNode>().run(j["data"]);
     const nlohmann::json& dims = j["shape"];
-    if (!dims.is_array() || dims.empty()) throw Error("\"shape\" must be a non-empty list of positive integers");
+    if (!dims.is_array() || dims.empty())
+      throw Error("\"shape\" must be a non-empty list of positive integers");
     Shape shape;
     int64_t count = 1;
     for (const nlohmann::json& d : dims) {
@@ -120,11 +129,12 @@ TensorData tensor_from_json_file(const std::string& path) {
         throw Error("\"shape\" must be a list of positive integers");
       shape.push_back(d.get<int64_t>());
       count *= shape.back();
-      if (count > kMaxElements) throw Error("\"shape\" has more than " + std::to_string(kMaxElements) + " elements");
+      if (count > kMaxElements)
+        throw Error("\"shape\" has more than " + std::to_string(kMaxElements) + " elements");
     }
     if (count != int64_t(data.values.size()))
-      throw Error("\"shape\" " + to_string(shape) + " needs " + std::to_string(count) + " values, \"data\" has " +
-                  std::to_string(data.values.size()));
+      throw Error("\"shape\" " + to_string(shape) + " needs " + std::to_string(count) +
+                  " values, \"data\" has " + std::to_string(data.values.size()));
     data.shape = shape;
     return data;
   } catch (const Error& e) {

@@ -1,6 +1,10 @@
 // Linear tensor ops (SPEC §2.4): matmul and the cross-correlations conv1d / conv2d.
 // Products accumulate in double (SPEC §1); indices are int64 loop variables.
+#include <numeric>
+
+#include "autodiff/adjoint.hpp"
 #include "dgen/error.hpp"
+#include "dgen/ops.hpp"
 #include "ir/op_table.hpp"
 #include "ops/broadcast.hpp"
 #include "ops/emit_util.hpp"
@@ -78,6 +82,18 @@ void register_matmul() {
                             c_for("k_", d.k, "acc_ += (double)" + a + " * (double)" + b + ";") +
                             " " + out + " = (float)acc_;";
     c.line(c_for("z_", numel(d.batch), c_for("m_", d.m, c_for("n_", d.n, dot))));
+  };
+  // dA = G B^T and dB = A^T G, batch by batch (add() sums over broadcast batch axes).
+  op.adjoint = [](AdjointCtx& c) {
+    if (!c.has_grad()) return;
+    auto swap_last = [](const Value& v) {
+      std::vector<int64_t> axes(v.shape().size());
+      std::iota(axes.begin(), axes.end(), 0);
+      std::swap(axes[axes.size() - 1], axes[axes.size() - 2]);
+      return transpose(v, axes);
+    };
+    if (c.needs(0)) c.add(0, matmul(c.grad(), swap_last(c.in(1))));
+    if (c.needs(1)) c.add(1, matmul(swap_last(c.in(0)), c.grad()));
   };
   register_op(std::move(op));
 }

@@ -2,7 +2,9 @@
 // cumsum along one axis. Every one of them sees its input as [outer, n, inner] (AxisSplit)
 // and walks k = 0..n-1 for each (outer, inner) pair, so one evaluator and one emitter
 // serve all seven ops. Sums accumulate in double (SPEC §1).
+#include "autodiff/adjoint.hpp"
 #include "dgen/error.hpp"
+#include "dgen/ops.hpp"
 #include "ir/op_table.hpp"
 #include "ops/emit_util.hpp"
 #include "ops/tensor_ops.hpp"
@@ -95,6 +97,35 @@ void emit_reduce(const ReduceRule& rule, EmitCtx& c) {
   c.line(c_for("o_", s.outer, c_for("j_", s.inner, body)));
 }
 
+// Sums and means spread the adjoint back over the reduced elements; max gives it to the
+// largest, split evenly on ties; cumsum's adjoint is a reversed cumsum (the total minus
+// the running sum before each element).
+void reduce_adjoint(const ReduceRule& rule, AdjointCtx& c) {
+  if (!c.has_grad()) return;
+  const Shape& in = c.node.inputs[0]->shape;
+  int64_t axis = 0, count = numel(in);
+  Shape kept(in.size(), 1);  // the result with the reduced axis kept (size 1)
+  if (rule.per_axis) {
+    axis = normalize_axis(c.node.attrs.ints[0], in, rule.name);
+    kept = in;
+    kept[size_t(axis)] = 1;
+    count = in[size_t(axis)];
+  }
+  auto spread = [&](const Value& reduced) { return rule.per_axis ? reshape(reduced, kept) : reduced; };
+  const Value g = c.grad();
+  switch (rule.kind) {
+    case Kind::Sum: c.add(0, spread(g)); break;
+    case Kind::Mean: c.add(0, spread(g) * (1.0 / double(count))); break;
+    case Kind::Max: {
+      const Value mask = eq(c.in(0), spread(c.out()));
+      const Value ties = rule.per_axis ? reshape(sum_axis(mask, axis), kept) : sum(mask);
+      c.add(0, mask * spread(g) / ties);
+      break;
+    }
+    case Kind::Cumsum: c.add(0, reshape(sum_axis(g, axis), kept) - cumsum(g, axis) + g); break;
+  }
+}
+
 void register_rule(const ReduceRule& rule) {
   OpDef op;
   op.name = rule.name;
@@ -104,6 +135,7 @@ void register_rule(const ReduceRule& rule) {
   };
   op.eval = [&rule](EvalCtx& c) { eval_reduce(rule, c); };
   op.emit = [&rule](EmitCtx& c) { emit_reduce(rule, c); };
+  op.adjoint = [&rule](AdjointCtx& c) { reduce_adjoint(rule, c); };
   register_op(std::move(op));
 }
 

@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <numeric>
 
+#include "autodiff/adjoint.hpp"
 #include "dgen/error.hpp"
+#include "dgen/ops.hpp"
 #include "ir/op_table.hpp"
 #include "ops/emit_util.hpp"
 #include "ops/tensor_ops.hpp"
@@ -34,7 +36,54 @@ struct ViewRule {
   const char* name;
   Shape (*shape)(const Shape& in, const Attrs& attrs);  // throws dgen::Error
   AxisMap (*axes)(const Shape& in, const Shape& out, const Attrs& attrs);
+  void (*adjoint)(AdjointCtx& c);  // the map read backwards, as views of the adjoint
 };
+
+// ---- adjoints: each view's adjoint undoes its map (a reduction where it repeats) ------
+
+const Shape& input_shape(const AdjointCtx& c) { return c.node.inputs[0]->shape; }
+
+// Pairs (a[2d], a[2d + 1]) of a flattened list, one per dimension.
+std::vector<std::pair<int64_t, int64_t>> pairs_of(const std::vector<int64_t>& a) {
+  std::vector<std::pair<int64_t, int64_t>> out;
+  for (size_t d = 0; d + 1 < a.size(); d += 2) out.push_back({a[d], a[d + 1]});
+  return out;
+}
+
+void reshape_adjoint(AdjointCtx& c) { c.add(0, reshape(c.grad(), input_shape(c))); }
+
+void transpose_adjoint(AdjointCtx& c) {
+  std::vector<int64_t> inverse(c.node.attrs.ints.size());
+  for (size_t d = 0; d < inverse.size(); ++d) inverse[size_t(c.node.attrs.ints[d])] = int64_t(d);
+  c.add(0, transpose(c.grad(), inverse));
+}
+
+void shrink_adjoint(AdjointCtx& c) {
+  auto ranges = pairs_of(c.node.attrs.ints);
+  for (size_t d = 0; d < ranges.size(); ++d)
+    ranges[d] = {ranges[d].first, input_shape(c)[d] - ranges[d].second};
+  c.add(0, pad(c.grad(), ranges));
+}
+
+void pad_adjoint(AdjointCtx& c) {
+  auto ranges = pairs_of(c.node.attrs.ints);
+  for (size_t d = 0; d < ranges.size(); ++d)
+    ranges[d] = {ranges[d].first, ranges[d].first + input_shape(c)[d]};
+  c.add(0, shrink(c.grad(), ranges));
+}
+
+// add() sums an adjoint over broadcast dimensions, which is expand's adjoint.
+void expand_adjoint(AdjointCtx& c) { c.add(0, c.grad()); }
+
+// The adjoint as [r0, s0, r1, s1, ...] (tile index, then position), summed over the tiles.
+void repeat_adjoint(AdjointCtx& c) {
+  Shape tiled, summed;
+  for (size_t d = 0; d < input_shape(c).size(); ++d) {
+    tiled.insert(tiled.end(), {c.node.attrs.ints[d], input_shape(c)[d]});
+    summed.insert(summed.end(), {1, input_shape(c)[d]});
+  }
+  c.add(0, reshape(make("sum_to", {reshape(c.grad(), tiled)}, {summed, {}}), input_shape(c)));
+}
 
 // The input element that output element `flat` reads, or -1 for a padded zero.
 int64_t source_index(const AxisMap& axes, int64_t flat) {
@@ -94,7 +143,8 @@ const ViewRule kReshape{"reshape",
                         },
                         [](const Shape&, const Shape& out, const Attrs&) {
                           return AxisMap{{numel(out), 1}};
-                        }};
+                        },
+                        reshape_adjoint};
 
 // transpose: attrs.ints = a permutation of the input axes; output axis d is input axis
 // axes[d] (out.shape[d] = in.shape[axes[d]]). The API fills in the reversal by default.
@@ -117,7 +167,8 @@ const ViewRule kTranspose{
       AxisMap axes;
       for (int64_t d : a.ints) axes.push_back({in[d], stride[d]});
       return axes;
-    }};
+    },
+    transpose_adjoint};
 
 // The (first, second) pairs of a flattened list of pairs, checked to be one per dimension.
 void check_pairs(const char* op, const char* what, const Shape& in, const Attrs& a) {
@@ -149,7 +200,8 @@ const ViewRule kShrink{"shrink",
                          for (size_t d = 0; d < in.size(); ++d)
                            axes.push_back({out[d], stride[d], a.ints[2 * d]});
                          return axes;
-                       }};
+                       },
+                       shrink_adjoint};
 
 // pad: attrs.ints = before0, after0, before1, after1, ...: zeros added on each side.
 const ViewRule kPad{"pad",
@@ -173,7 +225,8 @@ const ViewRule kPad{"pad",
                       for (size_t d = 0; d < in.size(); ++d)
                         axes.push_back({out[d], stride[d], -a.ints[2 * d], 0, in[d]});
                       return axes;
-                    }};
+                    },
+                    pad_adjoint};
 
 // expand: attrs.ints = the target shape; numpy broadcasting of the input to it (new
 // leading axes, and axes of size 1 stretched).
@@ -199,7 +252,8 @@ const ViewRule kExpand{
       for (size_t d = 0; d < out.size(); ++d)
         axes.push_back({out[d], d < lead || in[d - lead] == 1 ? 0 : stride[d - lead]});
       return axes;
-    }};
+    },
+    expand_adjoint};
 
 // repeat: attrs.ints = repetitions per dimension (like numpy.tile with one count per
 // dimension): output coordinate c along d reads input coordinate c mod in.shape[d].
@@ -223,7 +277,8 @@ const ViewRule kRepeat{
       AxisMap axes;
       for (size_t d = 0; d < in.size(); ++d) axes.push_back({out[d], stride[d], 0, in[d]});
       return axes;
-    }};
+    },
+    repeat_adjoint};
 
 void register_view(const ViewRule& rule) {
   OpDef op;
@@ -239,6 +294,7 @@ void register_view(const ViewRule& rule) {
       c.out[e] = src < 0 ? 0.0 : c.in[0][src];
     }
   };
+  op.adjoint = rule.adjoint;
   op.emit = [axes_of = rule.axes](EmitCtx& c) {
     const auto [index, cond] =
         source_index_expr(axes_of(c.node.inputs[0]->shape, c.node.shape, c.node.attrs), "e");

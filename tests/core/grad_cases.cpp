@@ -1,7 +1,7 @@
 // The gradient cases of the differential suite: losses through every kind of adjoint rule
 // (elementwise with broadcasting, history feedback, tensor cells with hop, phasor, accum,
-// delay with a modulated time, biquad, lanes), whose param gradients must agree between
-// the C backend and the interpreter.
+// delay with a modulated time, biquad, lanes, windows and FFTs), whose param gradients
+// must agree between the C backend and the interpreter.
 #include <numbers>
 
 #include "core/op_cases.hpp"
@@ -57,6 +57,15 @@ Value lanes_loss() {
   return mse(level * sin(kTwoPi * phasor(freq)), sig_a());
 }
 
+// Windows at hop rate and back: buffer, Hann, FFT, a gain per bin, inverse FFT, overlap-add,
+// and a hop hold.
+Value windows_loss() {
+  Param drive("drive", 0.8f), bins("bins", {16}, std::vector<float>(16, 0.7f));
+  const auto [re, im] = fft(buffer(drive * sig_a(), 16, 4));
+  const Value y = overlap_add(ifft(re * bins, im * bins) * hann(16), 4);
+  return mse(y + hop_hold(drive * sig_b(), 8), sig_b() - 0.5);
+}
+
 }  // namespace
 
 std::vector<GradCase> gradient_cases() {
@@ -66,7 +75,8 @@ std::vector<GradCase> gradient_cases() {
           {"phasor accum", oscillator_loss},
           {"delay", delay_loss},
           {"biquad", biquad_loss},
-          {"lanes", lanes_loss, 3}};
+          {"lanes", lanes_loss, 3},
+          {"windows", windows_loss}};
 }
 
 }  // namespace dgen::test

@@ -45,14 +45,16 @@ void expect_well_formed(const Schedule& s) {
     for (int j : g.inputs[i])
       EXPECT_LE(s.region_of[size_t(j)], r) << "node " << i << " reads node " << j;
     // Stateful nodes run in serial regions.
-    if (g.nodes[i]->op->stateful)
+    if (g.nodes[i]->op->stateful) {
       EXPECT_EQ(kind_of(s, int(i)), RegionKind::Serial) << g.nodes[i]->op->name;
+    }
   }
   // A recurrence (an SCC, which includes every cell's reads and writes) lives in one region.
   for (size_t i = 0; i < n; ++i)
     for (size_t j = i + 1; j < n; ++j)
-      if (g.scc[i] == g.scc[j])
+      if (g.scc[i] == g.scc[j]) {
         EXPECT_EQ(s.region_of[i], s.region_of[j]) << "nodes " << i << " and " << j;
+      }
   for (const auto& cell : g.cells)
     for (int w : cell.writes)
       for (int r : cell.reads) EXPECT_EQ(s.region_of[size_t(w)], s.region_of[size_t(r)]);

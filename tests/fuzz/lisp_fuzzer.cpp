@@ -8,7 +8,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
-    dgen::lisp::load_patch(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.lisp");
+    dgen::lisp::load_patch(std::string_view(reinterpret_cast<const char*>(data), size),
+                           "fuzz.lisp");
   } catch (const dgen::Error&) {
     // A clean, positioned error is a correct answer.
   }

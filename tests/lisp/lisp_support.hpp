@@ -62,7 +62,8 @@ inline void expect_same(std::string_view text, const Value& expected, int64_t fr
   SCOPED_TRACE(std::string(text));
   const Value got = eval_value(text);
   ASSERT_EQ(got.shape(), expected.shape());
-  dgen::test::expect_close_to_reference(dgen::test::render1(got, frames), dgen::test::render1(expected, frames), 1e-6);
+  dgen::test::expect_close_to_reference(dgen::test::render1(got, frames),
+                                        dgen::test::render1(expected, frames), 1e-6);
 }
 
 }  // namespace dgen::lisp::test

@@ -15,7 +15,8 @@ using test::load_error;
 
 std::vector<std::string> bad_patches() {
   std::vector<std::string> paths;
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(DGEN_SOURCE_DIR) + "/tests/lisp/bad"))
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(DGEN_SOURCE_DIR) + "/tests/lisp/bad"))
     if (entry.path().extension() == ".lisp") paths.push_back(entry.path().string());
   std::sort(paths.begin(), paths.end());
   return paths;
@@ -69,7 +70,8 @@ TEST(LispErrors, MissingPatchFileIsAnError) {
   } catch (const PatchError&) {
     FAIL() << "a missing patch is not a patch error";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("cannot read patch '/no/such/dir/patch.lisp'"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("cannot read patch '/no/such/dir/patch.lisp'"),
+              std::string::npos);
   }
 }
 

@@ -12,7 +12,8 @@ constexpr int64_t kFrames = 2000;
 
 std::vector<std::string> example_paths() {
   std::vector<std::string> paths;
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(DGEN_SOURCE_DIR) + "/examples"))
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(DGEN_SOURCE_DIR) + "/examples"))
     if (entry.path().extension() == ".lisp") paths.push_back(entry.path().string());
   std::sort(paths.begin(), paths.end());
   return paths;
@@ -67,7 +68,8 @@ TEST(LispExamples, CBackendAgreesWithInterpreter) {
     // The membrane is a lightly damped 2-D wave equation: float32 rounding in the C
     // code (the interpreter runs in double) grows a little with every round trip.
     const double tolerance = path.ends_with("membrane.lisp") ? 1e-3 : 1e-5;
-    for (size_t i = 0; i < ref.size(); ++i) dgen::test::expect_close_to_reference(got[i], ref[i], tolerance);
+    for (size_t i = 0; i < ref.size(); ++i)
+      dgen::test::expect_close_to_reference(got[i], ref[i], tolerance);
   }
 }
 

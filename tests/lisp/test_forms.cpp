@@ -17,27 +17,37 @@ TEST(LispForms, DefBindsAndRebinds) {
 }
 
 TEST(LispForms, DestructuringTuples) {
-  EXPECT_EQ(eval_binding("(def (a b c) (tuple 1 2 3)) (def r (+ (* 100 a) (* 10 b) c))").number(), 123);
+  EXPECT_EQ(eval_binding("(def (a b c) (tuple 1 2 3)) (def r (+ (* 100 a) (* 10 b) c))").number(),
+            123);
   const Datum t = eval_binding("(def r (tuple 1 (phasor 10)))");
   ASSERT_TRUE(t.get<Tuple>());
   EXPECT_EQ(t.get<Tuple>()->items.size(), 2u);
 }
 
 TEST(LispForms, MacroValueIsItsLastForm) {
-  EXPECT_EQ(eval_binding("(defmacro f (a b) (def s (+ a b)) (* s 10)) (def r (f 1 2))").number(), 30);
-  EXPECT_EQ(eval_binding("(defmacro pair (a) (tuple a (* 2 a))) (def (x y) (pair 4)) (def r (- y x))").number(), 4);
+  EXPECT_EQ(eval_binding("(defmacro f (a b) (def s (+ a b)) (* s 10)) (def r (f 1 2))").number(),
+            30);
+  EXPECT_EQ(
+      eval_binding("(defmacro pair (a) (tuple a (* 2 a))) (def (x y) (pair 4)) (def r (- y x))")
+          .number(),
+      4);
   // Macros may call macros defined later at top level, and see later globals.
-  EXPECT_EQ(eval_binding("(defmacro f (a) (g (* a k))) (defmacro g (b) (+ b 1)) (def k 10) (def r (f 2))").number(), 21);
+  EXPECT_EQ(
+      eval_binding("(defmacro f (a) (g (* a k))) (defmacro g (b) (+ b 1)) (def k 10) (def r (f 2))")
+          .number(),
+      21);
 }
 
 TEST(LispForms, MacroArgumentsAreEvaluatedOnce) {
   // With one evaluation, both uses of `n` are the same noise: the difference is 0.
-  const std::vector<float> out = dgen::test::render1(eval_value("(defmacro twice (n) (- n n)) (def r (twice (noise)))"), 8);
+  const std::vector<float> out =
+      dgen::test::render1(eval_value("(defmacro twice (n) (- n n)) (def r (twice (noise)))"), 8);
   for (float v : out) EXPECT_EQ(v, 0.0f);
 }
 
 TEST(LispForms, MacroDefsDoNotLeak) {
-  EXPECT_NE(test::load_error("(defmacro f (a) (def hidden a) a) (def x (f 1)) (out hidden 1)").find("unknown symbol 'hidden'"),
+  EXPECT_NE(test::load_error("(defmacro f (a) (def hidden a) a) (def x (f 1)) (out hidden 1)")
+                .find("unknown symbol 'hidden'"),
             std::string::npos);
 }
 
@@ -57,7 +67,8 @@ TEST(LispForms, MacroHygieneOfDefAndHistory) {
     (out slow 1)
     (out fast 2))";
   const auto outputs = test::render_patch(load(patch), 4);
-  const std::vector<float> slow = {0.1f, 0.19f, 0.271f, 0.3439f}, fast = {0.5f, 0.75f, 0.875f, 0.9375f};
+  const std::vector<float> slow = {0.1f, 0.19f, 0.271f, 0.3439f},
+                           fast = {0.5f, 0.75f, 0.875f, 0.9375f};
   for (size_t i = 0; i < 4; ++i) {
     EXPECT_NEAR(outputs[0][i], slow[i], 1e-6);
     EXPECT_NEAR(outputs[1][i], fast[i], 1e-6);
@@ -75,24 +86,33 @@ TEST(LispForms, HistoryCellsPassToMacros) {
 TEST(LispForms, Histories) {
   EXPECT_EQ(render_text("(make-history h) (out (write-history h (+ (read-history h) 2)) 1)", 3),
             (std::vector<float>{2, 4, 6}));
-  EXPECT_EQ(render_text("(make-history h @init 5) (out (write-history h (+ (read-history h) 1)) 1)", 3),
-            (std::vector<float>{6, 7, 8}));
+  EXPECT_EQ(
+      render_text("(make-history h @init 5) (out (write-history h (+ (read-history h) 1)) 1)", 3),
+      (std::vector<float>{6, 7, 8}));
   // With a reset the cell stores 0 on frames where the reset is high.
-  EXPECT_EQ(render_text("(make-history h) (def c (read-history h)) (write-history h (+ c 1) (eq c 2)) (out c 1)", 6),
-            (std::vector<float>{0, 1, 2, 0, 1, 2}));
+  EXPECT_EQ(
+      render_text(
+          "(make-history h) (def c (read-history h)) (write-history h (+ c 1) (eq c 2)) (out c 1)",
+          6),
+      (std::vector<float>{0, 1, 2, 0, 1, 2}));
 }
 
 TEST(LispForms, TensorHistories) {
   History h({2}, {1, 10}, 1, "h");
   const Value next = h.write(h.read() * 2.0);
-  expect_same("(make-tensor-history h @shape [2] @init [1 10]) (def r (write-tensor-history h (* (read-tensor-history h) 2)))",
-              next, 4);
+  expect_same(
+      "(make-tensor-history h @shape [2] @init [1 10]) (def r (write-tensor-history h (* "
+      "(read-tensor-history h) 2)))",
+      next, 4);
   History hop({2}, {}, 3, "h");
   const Value hop_next = hop.write(hop.read() + 1.0);
-  expect_same("(make-tensor-history h @shape [2] @hop 3) (def r (write-tensor-history h (+ (read-tensor-history h) 1)))",
-              hop_next, 10);
+  expect_same(
+      "(make-tensor-history h @shape [2] @hop 3) (def r (write-tensor-history h (+ "
+      "(read-tensor-history h) 1)))",
+      hop_next, 10);
   // make-history with @shape is the same cell kind.
-  expect_same("(make-history h @shape [2] @hop 3) (def r (write-history h (+ (read-history h) 1)))", hop_next, 10);
+  expect_same("(make-history h @shape [2] @hop 3) (def r (write-history h (+ (read-history h) 1)))",
+              hop_next, 10);
 }
 
 TEST(LispForms, ParamsRecordTheirInfo) {
@@ -134,7 +154,8 @@ TEST(LispForms, GroupedParamsShareShortNames) {
     (param attack @group filter @default 2)
     (out (+ amp.attack (* 10 filter.attack)) 1))");
   EXPECT_EQ(test::render_patch(p, 1)[0][0], 21.0f);
-  EXPECT_NE(test::load_error("(param a @group g1) (param a @group g2) (out a 1)").find("param name 'a' is ambiguous: say g1.a or g2.a"),
+  EXPECT_NE(test::load_error("(param a @group g1) (param a @group g2) (out a 1)")
+                .find("param name 'a' is ambiguous: say g1.a or g2.a"),
             std::string::npos);
 }
 

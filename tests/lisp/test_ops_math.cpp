@@ -15,7 +15,9 @@ constexpr const char* kInputs = "(def x (- (* 2 (phasor 441)) 1)) (def y (+ 0.5 
 Value x_signal() { return 2.0 * phasor(441.0) - 1.0; }
 Value y_signal() { return 0.5 + phasor(97.0); }
 
-std::string with_inputs(const std::string& expr) { return std::string(kInputs) + "(def r " + expr + ")"; }
+std::string with_inputs(const std::string& expr) {
+  return std::string(kInputs) + "(def r " + expr + ")";
+}
 
 using Unary = Value (*)(const Value&);
 struct UnaryCase {
@@ -24,14 +26,22 @@ struct UnaryCase {
   bool positive_input;
 };
 const UnaryCase kUnary[] = {
-    {"sin", [](const Value& v) { return sin(v); }, false},      {"cos", [](const Value& v) { return cos(v); }, false},
-    {"tan", [](const Value& v) { return tan(v); }, false},      {"atan", [](const Value& v) { return atan(v); }, false},
-    {"tanh", [](const Value& v) { return tanh(v); }, false},    {"exp", [](const Value& v) { return exp(v); }, false},
-    {"log", [](const Value& v) { return log(v); }, true},       {"log10", [](const Value& v) { return log10(v); }, true},
-    {"sqrt", [](const Value& v) { return sqrt(v); }, true},     {"abs", [](const Value& v) { return abs(v); }, false},
-    {"sign", [](const Value& v) { return sign(v); }, false},    {"floor", [](const Value& v) { return floor(v); }, false},
-    {"ceil", [](const Value& v) { return ceil(v); }, false},    {"round", [](const Value& v) { return round(v); }, false},
-    {"relu", [](const Value& v) { return relu(v); }, false},    {"sigmoid", [](const Value& v) { return sigmoid(v); }, false},
+    {"sin", [](const Value& v) { return sin(v); }, false},
+    {"cos", [](const Value& v) { return cos(v); }, false},
+    {"tan", [](const Value& v) { return tan(v); }, false},
+    {"atan", [](const Value& v) { return atan(v); }, false},
+    {"tanh", [](const Value& v) { return tanh(v); }, false},
+    {"exp", [](const Value& v) { return exp(v); }, false},
+    {"log", [](const Value& v) { return log(v); }, true},
+    {"log10", [](const Value& v) { return log10(v); }, true},
+    {"sqrt", [](const Value& v) { return sqrt(v); }, true},
+    {"abs", [](const Value& v) { return abs(v); }, false},
+    {"sign", [](const Value& v) { return sign(v); }, false},
+    {"floor", [](const Value& v) { return floor(v); }, false},
+    {"ceil", [](const Value& v) { return ceil(v); }, false},
+    {"round", [](const Value& v) { return round(v); }, false},
+    {"relu", [](const Value& v) { return relu(v); }, false},
+    {"sigmoid", [](const Value& v) { return sigmoid(v); }, false},
     {"neg", [](const Value& v) { return neg(v); }, false},
 };
 
@@ -52,7 +62,8 @@ void expect_folds(const std::string& expr, const Value& graph) {
 }
 
 TEST(LispMath, NumberExpressionsFoldLikeTheOps) {
-  for (const UnaryCase& c : kUnary) expect_folds(std::string("(") + c.name + " 0.7)", c.op(Value(0.7)));
+  for (const UnaryCase& c : kUnary)
+    expect_folds(std::string("(") + c.name + " 0.7)", c.op(Value(0.7)));
   expect_folds("(+ 1 2 3.5)", Value(6.5) + 0.0);
   expect_folds("(- 10 2 3)", Value(5.0) + 0.0);
   expect_folds("(- 4)", neg(Value(4.0)));
@@ -65,20 +76,26 @@ TEST(LispMath, NumberExpressionsFoldLikeTheOps) {
   expect_folds("(wrap -0.25 0 1)", wrap(Value(-0.25), Value(0.0), Value(1.0)));
   expect_folds("(wrap 7.5 2 5)", wrap(Value(7.5), Value(2.0), Value(5.0)));
   expect_folds("(clip 3 -1 1)", clip(Value(3.0), Value(-1.0), Value(1.0)));
-  expect_folds("(scale 0.25 0 1 -1 1)", scale(Value(0.25), Value(0.0), Value(1.0), Value(-1.0), Value(1.0)));
+  expect_folds("(scale 0.25 0 1 -1 1)",
+               scale(Value(0.25), Value(0.0), Value(1.0), Value(-1.0), Value(1.0)));
   expect_folds("(mix 2 4 0.25)", mix(Value(2.0), Value(4.0), Value(0.25)));
   expect_folds("(triangle 0.25)", triangle(Value(0.25)));
   expect_folds("(triangle 0.75 0.25)", triangle(Value(0.75), Value(0.25)));
   expect_folds("(gswitch -1 2 3)", gswitch(Value(-1.0), Value(2.0), Value(3.0)));
   expect_folds("(mse 3 1)", mse(Value(3.0), Value(1.0)));
   for (double m : {-1.0, 0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0})
-    expect_folds("(selector " + std::to_string(m) + " 10 20 30)", selector(Value(m), {10.0, 20.0, 30.0}));
+    expect_folds("(selector " + std::to_string(m) + " 10 20 30)",
+                 selector(Value(m), {10.0, 20.0, 30.0}));
   for (const char* cmp : {"gt", "lt", "gte", "lte", "eq"})
     for (double a : {1.0, 2.0}) {
       const std::string expr = std::string("(") + cmp + " " + std::to_string(a) + " 2)";
       const Datum d = eval_binding("(def r " + expr + ")");
       const std::string_view op = cmp;
-      const double want = op == "gt" ? a > 2 : op == "lt" ? a < 2 : op == "gte" ? a >= 2 : op == "lte" ? a <= 2 : a == 2;
+      const double want = op == "gt"    ? a > 2
+                          : op == "lt"  ? a < 2
+                          : op == "gte" ? a >= 2
+                          : op == "lte" ? a <= 2
+                                        : a == 2;
       EXPECT_EQ(d.number(), want) << expr;
     }
 }

@@ -21,16 +21,19 @@ TEST(LispTensor, Literals) {
   expect_same(with_t("t"), t_tensor(), 1);
   expect_same("(def r (tensor [[1 2 3] [4 5 6]]))", t_tensor(), 1);
   expect_same("(def r (tensor @data [[1 2 3] [4 5 6]]))", t_tensor(), 1);
-  expect_same("(def r (tensor @shape [3 2] @data [[1 2 3] [4 5 6]]))", tensor({3, 2}, {1, 2, 3, 4, 5, 6}), 1);
+  expect_same("(def r (tensor @shape [3 2] @data [[1 2 3] [4 5 6]]))",
+              tensor({3, 2}, {1, 2, 3, 4, 5, 6}), 1);
   expect_same("(def r (tensor @shape [2 2]))", zeros({2, 2}), 1);
   expect_same("(def r (wavetable @shape [2] @data [3 4]))", tensor({2}, {3, 4}), 1);
-  expect_same("(def n 2) (def r (tensor @shape [n 1] @data [(* n 2) pi]))", tensor({2, 1}, {4, float(M_PI)}), 1);
+  expect_same("(def n 2) (def r (tensor @shape [n 1] @data [(* n 2) pi]))",
+              tensor({2, 1}, {4, float(M_PI)}), 1);
 }
 
 class LispTensorFile : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("dgen-lisp-json-" + std::to_string(::getpid()));
+    dir_ =
+        std::filesystem::temp_directory_path() / ("dgen-lisp-json-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -48,9 +51,14 @@ class LispTensorFile : public ::testing::Test {
 
 TEST_F(LispTensorFile, FlatNestedAndObjectJson) {
   const std::vector<float> want = dgen::test::render1(t_tensor(), 1);
-  EXPECT_EQ(dgen::test::render1(load_from("[1, 2, 3, 4, 5, 6]", "(tensor @shape [2 3] @file \"t.json\")"), 1), want);
-  EXPECT_EQ(dgen::test::render1(load_from("[[1, 2, 3], [4, 5, 6]]", "(tensor @file \"t.json\")"), 1), want);
-  const Value obj = load_from(R"({"shape": [2, 3], "data": [1, 2, 3, 4, 5, 6]})", "(tensor @file \"t.json\")");
+  EXPECT_EQ(dgen::test::render1(
+                load_from("[1, 2, 3, 4, 5, 6]", "(tensor @shape [2 3] @file \"t.json\")"), 1),
+            want);
+  EXPECT_EQ(
+      dgen::test::render1(load_from("[[1, 2, 3], [4, 5, 6]]", "(tensor @file \"t.json\")"), 1),
+      want);
+  const Value obj =
+      load_from(R"({"shape": [2, 3], "data": [1, 2, 3, 4, 5, 6]})", "(tensor @file \"t.json\")");
   EXPECT_EQ(obj.shape(), (Shape{2, 3}));
   EXPECT_EQ(dgen::test::render1(obj, 1), want);
 }
@@ -91,7 +99,8 @@ TEST(LispTensor, Views) {
   expect_same(with_t("(transpose t @axes [1 0])"), transpose(t, {1, 0}), 1);
   expect_same(with_t("(shrink t @ranges [0:1 1:3])"), shrink(t, {{0, 1}, {1, 3}}), 1);
   expect_same(with_t("(pad t @padding [1:0 0:2])"), pad(t, {{1, 0}, {0, 2}}), 1);
-  expect_same(with_t("(expand (reshape t [2 3 1]) @shape [2 3 2])"), expand(reshape(t, {2, 3, 1}), {2, 3, 2}), 1);
+  expect_same(with_t("(expand (reshape t [2 3 1]) @shape [2 3 2])"),
+              expand(reshape(t, {2, 3, 1}), {2, 3, 2}), 1);
   expect_same(with_t("(repeat t @repeats [2 1])"), repeat(t, {2, 1}), 1);
 }
 
@@ -137,7 +146,8 @@ TEST(LispTensor, Reads) {
 
 TEST(LispTensor, OscillatorBank) {
   const Value freqs = tensor({3}, {100, 200, 300});
-  expect_same("(def r (sum (sin (* twopi (phasor (tensor [100 200 300]))))))", sum(sin(2.0 * M_PI * phasor(freqs))));
+  expect_same("(def r (sum (sin (* twopi (phasor (tensor [100 200 300]))))))",
+              sum(sin(2.0 * M_PI * phasor(freqs))));
 }
 
 TEST(LispSpectral, WindowsAndTransforms) {

@@ -59,8 +59,8 @@ TEST(LispReader, PositionsOfEveryAtomAndList) {
   const SExpr& product = forms[0].items[1];
   EXPECT_EQ(product.pos.line, 3);
   EXPECT_EQ(product.pos.col, 3);
-  EXPECT_EQ(product.items[1].pos.col, 6);  // 0.5
-  EXPECT_EQ(product.items[2].pos.col, 10);  // x
+  EXPECT_EQ(product.items[1].pos.col, 6);    // 0.5
+  EXPECT_EQ(product.items[2].pos.col, 10);   // x
   EXPECT_EQ(forms[0].items[2].pos.col, 14);  // 1
   EXPECT_EQ(forms[1].pos.line, 4);
   EXPECT_EQ(forms[1].pos.col, 3);
@@ -103,8 +103,10 @@ TEST(LispReader, Errors) {
   EXPECT_EQ(read_error("(a 1:2:3)"), "r.lisp:1:4: malformed range '1:2:3' (expected start:end)");
   EXPECT_EQ(read_error("(a @)"), "r.lisp:1:4: attribute name missing after '@'");
   EXPECT_EQ(read_error("(a \"\\q\")"), "r.lisp:1:5: unknown escape '\\q' in string");
-  EXPECT_EQ(read_error("\n (a \xff)"), "r.lisp:2:5: invalid UTF-8 byte 0xFF (patches must be UTF-8 text)");
-  EXPECT_EQ(read_error("(a \xc3\x28)"), "r.lisp:1:4: invalid UTF-8 byte 0xC3 (patches must be UTF-8 text)");
+  EXPECT_EQ(read_error("\n (a \xff)"),
+            "r.lisp:2:5: invalid UTF-8 byte 0xFF (patches must be UTF-8 text)");
+  EXPECT_EQ(read_error("(a \xc3\x28)"),
+            "r.lisp:1:4: invalid UTF-8 byte 0xC3 (patches must be UTF-8 text)");
   EXPECT_EQ(read_error("(a \x01)"), "r.lisp:1:4: unexpected control character 0x01");
 }
 
