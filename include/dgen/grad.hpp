@@ -55,10 +55,10 @@ class GradProgram {
   std::span<const float> output(size_t index) const;
   std::span<const float> channel(int channel) const;
 
-  std::vector<Param> params() const;        // every param the loss reads
-  int64_t segment_frames() const;           // K of the last run
-  Backend backend() const;                  // the backend actually used
-  std::string describe() const;             // both schedules
+  std::vector<Param> params() const;  // every param the loss reads
+  int64_t segment_frames() const;     // K of the last run
+  Backend backend() const;            // the backend actually used
+  std::string describe() const;       // both schedules
 
  private:
   struct Impl;

@@ -16,8 +16,8 @@ std::string GradCheckResult::report() const {
   std::string out;
   for (const GradCheckEntry& e : entries) {
     char line[256];
-    std::snprintf(line, sizeof line, "%s[%zu]: analytic %.12g numeric %.12g error %.3g\n", e.param.c_str(),
-                  e.element, e.analytic, e.numeric, e.error);
+    std::snprintf(line, sizeof line, "%s[%zu]: analytic %.12g numeric %.12g error %.3g\n",
+                  e.param.c_str(), e.element, e.analytic, e.numeric, e.error);
     out += line;
   }
   return out;
@@ -38,7 +38,8 @@ GradCheckResult check_gradients(const Value& loss, const std::vector<Param>& par
     ParamData& p = *params[k].data();
     for (size_t e = 0; e < p.value.size(); ++e) {
       const float value = p.value[e];
-      const double h = power_of_two_near(options.relative_step * std::max<double>(std::fabs(value), options.min_scale));
+      const double h = power_of_two_near(options.relative_step *
+                                         std::max<double>(std::fabs(value), options.min_scale));
       // The slope between two float32 points around the value, as evaluated.
       auto slope = [&](double step) {
         const float up = float(value + step), down = float(value - step);
@@ -57,7 +58,8 @@ GradCheckResult check_gradients(const Value& loss, const std::vector<Param>& par
   double scale = 0;
   for (const GradCheckEntry& e : result.entries) scale = std::max(scale, std::fabs(e.numeric));
   for (GradCheckEntry& e : result.entries) {
-    const double denom = std::max({std::fabs(e.analytic), std::fabs(e.numeric), 1e-3 * scale, 1e-300});
+    const double denom =
+        std::max({std::fabs(e.analytic), std::fabs(e.numeric), 1e-3 * scale, 1e-300});
     e.error = std::fabs(e.analytic - e.numeric) / denom;
     result.max_error = std::max(result.max_error, e.error);
   }

@@ -21,7 +21,7 @@ struct GradCheckOptions {
   GradOptions grad = {};
   double relative_step = 1.0 / 4096;  // h ≈ this × max(|param|, min_scale), a power of two
   double min_scale = 1e-4;
-  double tolerance = 1e-6;            // on GradCheckEntry::error
+  double tolerance = 1e-6;  // on GradCheckEntry::error
 };
 
 struct GradCheckEntry {

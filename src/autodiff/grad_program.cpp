@@ -31,20 +31,21 @@ int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 // The state a forward segment starts from: every state variable but the tapes.
 using Checkpoint = std::vector<std::vector<double>>;
 
-}  // namespace
-
 // The forward and backward programs for one tape capacity.
 struct Compiled {
   int64_t capacity = 0;
-  Differentiated d;
+  Differentiated d;  // declared first: destroyed after the programs that use its nodes
   std::unique_ptr<Schedule> fwd, bwd;  // executors keep references: never moved
   std::unique_ptr<Executor> fe, be;
   int loss_node = -1;
-  std::vector<std::pair<int, int>> tapes;       // (forward tape_write, backward tape_read) nodes
-  std::vector<int> grad_nodes;                  // backward node of each d.grads entry
-  std::vector<std::pair<int, int>> checkpoint;  // forward (node, state var) pairs a checkpoint holds
-  size_t first_shown = 0;                       // forward output index of the first shown value
+  std::vector<std::pair<int, int>> tapes;  // (forward tape_write, backward tape_read) nodes
+  std::vector<int> grad_nodes;             // backward node of each d.grads entry
+  // The forward (node, state var) pairs a checkpoint holds.
+  std::vector<std::pair<int, int>> checkpoint;
+  size_t first_shown = 0;  // forward output index of the first shown value
 };
+
+}  // namespace
 
 struct GradProgram::Impl {
   Value loss;
@@ -55,8 +56,8 @@ struct GradProgram::Impl {
   double tape_bytes_per_frame = 0;  // per lane
   int64_t hop_lcm = 1;
   std::vector<std::shared_ptr<ParamData>> params;
-  std::vector<NodeRef> shown;        // out() nodes of the loss graph, then the extra outputs
-  std::vector<size_t> extra_shown;   // position in `shown` of each extra output
+  std::vector<NodeRef> shown;       // out() nodes of the loss graph, then the extra outputs
+  std::vector<size_t> extra_shown;  // position in `shown` of each extra output
   std::vector<std::vector<float>> rendered;
   std::unique_ptr<Compiled> compiled;
   int64_t segment = 0;
@@ -66,11 +67,15 @@ struct GradProgram::Impl {
   // Segment length for a run of n frames (also the tape capacity when there are tapes).
   int64_t plan_segment(int64_t n) const {
     n = std::max<int64_t>(n, 1);
-    if (grad_options.checkpoint > 0) return round_up(grad_options.checkpoint, hop_lcm);
     const double per_frame = tape_bytes_per_frame * options.lanes;
     if (per_frame == 0) return round_up(n, hop_lcm);
-    const auto fits = int64_t(double(grad_options.tape_budget_bytes) / per_frame) / hop_lcm * hop_lcm;
-    return std::min(std::max(fits, hop_lcm), round_up(int64_t(std::bit_ceil(uint64_t(n))), hop_lcm));
+    // Whole runs up to a power of two share one capacity (one compilation).
+    const int64_t whole_run = round_up(int64_t(std::bit_ceil(uint64_t(n))), hop_lcm);
+    if (grad_options.checkpoint > 0)
+      return std::min(round_up(grad_options.checkpoint, hop_lcm), whole_run);
+    const auto fits =
+        int64_t(double(grad_options.tape_budget_bytes) / per_frame) / hop_lcm * hop_lcm;
+    return std::min(std::max(fits, hop_lcm), whole_run);
   }
 
   void compile(int64_t capacity) {
@@ -93,14 +98,18 @@ struct GradProgram::Impl {
       for (const auto& g : c->d.grads) c->grad_nodes.push_back(c->bwd->graph.index.at(g.sum.get()));
       for (const auto& t : c->d.tapes) {
         auto r = c->bwd->graph.index.find(t.read.get());
-        if (r != c->bwd->graph.index.end()) c->tapes.push_back({fg.index.at(t.write.get()), r->second});
+        if (r != c->bwd->graph.index.end())
+          c->tapes.push_back({fg.index.at(t.write.get()), r->second});
       }
     }
     const OpDef* tape_write = &op_def("tape_write");
     std::set<int> cells;
     for (size_t i = 0; i < fg.nodes.size(); ++i) {
-      if (fg.nodes[i]->op == tape_write || (fg.cell_of[i] >= 0 && !cells.insert(fg.cell_of[i]).second)) continue;
-      for (size_t v = 0; v < c->fwd->state_vars[i].size(); ++v) c->checkpoint.push_back({int(i), int(v)});
+      if (fg.nodes[i]->op == tape_write ||
+          (fg.cell_of[i] >= 0 && !cells.insert(fg.cell_of[i]).second))
+        continue;
+      for (size_t v = 0; v < c->fwd->state_vars[i].size(); ++v)
+        c->checkpoint.push_back({int(i), int(v)});
     }
     compiled = std::move(c);
   }
@@ -133,7 +142,8 @@ struct GradProgram::Impl {
       if (in.channel < 1) throw Error("input channel must be >= 1");
       if (io.inputs.size() < size_t(in.channel)) io.inputs.resize(size_t(in.channel));
       const size_t from = std::min(in.samples.size(), size_t(start));
-      io.inputs[size_t(in.channel - 1)] = in.samples.subspan(from, std::min(in.samples.size() - from, size_t(n)));
+      io.inputs[size_t(in.channel - 1)] =
+          in.samples.subspan(from, std::min(in.samples.size() - from, size_t(n)));
     }
     io.outputs.assign(c.first_shown, nullptr);
     for (size_t k = 0; k < shown.size(); ++k)
@@ -163,7 +173,8 @@ struct GradProgram::Impl {
       const int64_t m = numel(p.shape);
       if (p.grad.size() != p.value.size()) p.grad.assign(p.value.size(), 0.0);
       for (int64_t e = 0; e < m; ++e)
-        for (int64_t l = 0; l < lanes; ++l) p.grad[size_t(p.per_lane ? l * m + e : e)] += sum[size_t(e * lanes + l)];
+        for (int64_t l = 0; l < lanes; ++l)
+          p.grad[size_t(p.per_lane ? l * m + e : e)] += sum[size_t(e * lanes + l)];
     }
   }
 
@@ -178,7 +189,9 @@ struct GradProgram::Impl {
     // Forward: every segment from the first, keeping a checkpoint at each start. A static
     // loss runs once (its programs have no frame part to differentiate).
     const int64_t count = static_loss ? 1 : (frames + segment - 1) / segment;
-    auto length = [&](int64_t j) { return static_loss ? frames : std::min(segment, frames - j * segment); };
+    auto length = [&](int64_t j) {
+      return static_loss ? frames : std::min(segment, frames - j * segment);
+    };
     std::vector<Checkpoint> checkpoints;
     for (int64_t j = 0; j < count; ++j) {
       if (with_grad && j + 1 < count) checkpoints.push_back(save());
@@ -269,7 +282,8 @@ Backend GradProgram::backend() const { return impl_->backend; }
 std::string GradProgram::describe() const {
   const Compiled* c = impl_->compiled.get();
   if (!c) return "not compiled yet (the first run compiles)\n";
-  return "forward program:\n" + c->fwd->describe() + (c->bwd ? "backward program (reverse time):\n" + c->bwd->describe() : "");
+  return "forward program:\n" + c->fwd->describe() +
+         (c->bwd ? "backward program (reverse time):\n" + c->bwd->describe() : "");
 }
 
 double backward(const Value& loss, int64_t frames, const RenderOptions& options,

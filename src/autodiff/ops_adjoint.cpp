@@ -36,8 +36,8 @@ void register_sum_to() {
     const Shape common = broadcast_shapes({x, c.node.shape}, "sum_to");
     emit_loop(c, c.node.size(), "e", c.out("e") + " = 0.0f;");
     emit_loop(c, numel(common), "k_",
-              c.out(broadcast_index_expr(common, c.node.shape, "k_")) + " += " +
-                  c.in(0, broadcast_index_expr(common, x, "k_")) + ";");
+              c.out(broadcast_index_expr(common, c.node.shape, "k_")) +
+                  " += " + c.in(0, broadcast_index_expr(common, x, "k_")) + ";");
   };
   // Linear, and its own transpose up to broadcasting, which add() applies.
   op.adjoint = [](AdjointCtx& c) { c.add(0, c.grad()); };
@@ -49,8 +49,9 @@ void register_sum_to() {
 // clamping d to [0, max - 1] as the delay does, and in_ (d was not clamped).
 std::string c_delay_split(const std::string& d, int64_t max) {
   const std::string hi = c_float(double(max - 1));
-  return "float d_ = " + d + "; const int in_ = d_ >= 0.0f && d_ <= " + hi + "; d_ = d_ < 0.0f ? 0.0f : (d_ > " + hi +
-         " ? " + hi + " : d_); const int64_t di_ = (int64_t)d_; const float fr_ = d_ - (float)di_;";
+  return "float d_ = " + d + "; const int in_ = d_ >= 0.0f && d_ <= " + hi +
+         "; d_ = d_ < 0.0f ? 0.0f : (d_ > " + hi + " ? " + hi +
+         " : d_); const int64_t di_ = (int64_t)d_; const float fr_ = d_ - (float)di_;";
 }
 
 struct DelaySplit {
@@ -83,14 +84,19 @@ void register_delay_adjoint() {
   op.min_inputs = op.max_inputs = 2;
   op.stateful = true;
   op.rate = [](const std::vector<Rate>&, const Attrs&) { return Rate::frame(); };
-  op.shape = [](const std::vector<Shape>& in, const Attrs& a) { return delay_shape("delay_adjoint", in, a); };
-  op.state = [](const Node& n) { return std::vector<StateVar>{{"ring", n.size() * (n.attrs.ints[0] + 1), true}}; };
+  op.shape = [](const std::vector<Shape>& in, const Attrs& a) {
+    return delay_shape("delay_adjoint", in, a);
+  };
+  op.state = [](const Node& n) {
+    return std::vector<StateVar>{{"ring", n.size() * (n.attrs.ints[0] + 1), true}};
+  };
   op.eval = [](EvalCtx& c) {
     const int64_t max = c.node.attrs.ints[0], m = max + 1;
     for (int64_t e = 0; e < c.node.size(); ++e) {
       double* ring = c.state[0] + e * m;
       const double g = c.in[0][broadcast_index(c.node.shape, c.node.inputs[0]->shape, e)];
-      const DelaySplit s = delay_split(c.in[1][broadcast_index(c.node.shape, c.node.inputs[1]->shape, e)], max);
+      const DelaySplit s =
+          delay_split(c.in[1][broadcast_index(c.node.shape, c.node.inputs[1]->shape, e)], max);
       if (c.t - s.di >= 0) ring[ring_slot(c.t - s.di, m)] += (1 - s.frac) * g;
       if (c.t - s.di - 1 >= 0) ring[ring_slot(c.t - s.di - 1, m)] += s.frac * g;
       double& now = ring[ring_slot(c.t, m)];
@@ -104,11 +110,14 @@ void register_delay_adjoint() {
     const std::string d = c.in(1, broadcast_index_expr(c.node.shape, c.node.inputs[1]->shape, "e"));
     const std::string ring = "e * " + str(m) + " + ";
     emit_loop(c, c.node.size(), "e",
-              c_delay_split(d, max) + " (void)in_; const double g_ = " + g + "; const int64_t ta_ = " + c.t +
-                  " - di_; if (ta_ >= 0) " + c.state(0, ring + "ta_ % " + str(m)) +
-                  " += (1.0 - (double)fr_) * g_; if (ta_ >= 1) " + c.state(0, ring + "(ta_ - 1) % " + str(m)) +
-                  " += (double)fr_ * g_; const int64_t tn_ = " + c.t + " % " + str(m) + "; " + c.out("e") +
-                  " = (float)" + c.state(0, ring + "tn_") + "; " + c.state(0, ring + "tn_") + " = 0.0;");
+              c_delay_split(d, max) + " (void)in_; const double g_ = " + g +
+                  "; const int64_t ta_ = " + c.t + " - di_; if (ta_ >= 0) " +
+                  c.state(0, ring + "ta_ % " + str(m)) +
+                  " += (1.0 - (double)fr_) * g_; if (ta_ >= 1) " +
+                  c.state(0, ring + "(ta_ - 1) % " + str(m)) +
+                  " += (double)fr_ * g_; const int64_t tn_ = " + c.t + " % " + str(m) + "; " +
+                  c.out("e") + " = (float)" + c.state(0, ring + "tn_") + "; " +
+                  c.state(0, ring + "tn_") + " = 0.0;");
   };
   register_op(std::move(op));
 }
@@ -122,15 +131,21 @@ void register_delay_slope() {
   op.min_inputs = op.max_inputs = 2;
   op.stateful = true;
   op.rate = [](const std::vector<Rate>&, const Attrs&) { return Rate::frame(); };
-  op.shape = [](const std::vector<Shape>& in, const Attrs& a) { return delay_shape("delay_slope", in, a); };
-  op.state = [](const Node& n) { return std::vector<StateVar>{{"ring", n.size() * (n.attrs.ints[0] + 1), false}}; };
+  op.shape = [](const std::vector<Shape>& in, const Attrs& a) {
+    return delay_shape("delay_slope", in, a);
+  };
+  op.state = [](const Node& n) {
+    return std::vector<StateVar>{{"ring", n.size() * (n.attrs.ints[0] + 1), false}};
+  };
   op.eval = [](EvalCtx& c) {
     const int64_t max = c.node.attrs.ints[0], m = max + 1;
     for (int64_t e = 0; e < c.node.size(); ++e) {
       double* ring = c.state[0] + e * m;
       ring[ring_slot(c.t, m)] = c.in[0][broadcast_index(c.node.shape, c.node.inputs[0]->shape, e)];
-      const DelaySplit s = delay_split(c.in[1][broadcast_index(c.node.shape, c.node.inputs[1]->shape, e)], max);
-      c.out[e] = s.inside ? ring[ring_slot(c.t - s.di - 1, m)] - ring[ring_slot(c.t - s.di, m)] : 0.0;
+      const DelaySplit s =
+          delay_split(c.in[1][broadcast_index(c.node.shape, c.node.inputs[1]->shape, e)], max);
+      c.out[e] =
+          s.inside ? ring[ring_slot(c.t - s.di - 1, m)] - ring[ring_slot(c.t - s.di, m)] : 0.0;
     }
   };
   op.emit = [](EmitCtx& c) {
@@ -138,18 +153,20 @@ void register_delay_slope() {
     const std::string x = c.in(0, broadcast_index_expr(c.node.shape, c.node.inputs[0]->shape, "e"));
     const std::string d = c.in(1, broadcast_index_expr(c.node.shape, c.node.inputs[1]->shape, "e"));
     const std::string ring = "e * " + str(m) + " + ";
-    emit_loop(c, c.node.size(), "e",
-              "const int64_t w_ = " + c.t + " % " + str(m) + "; " + c.state(0, ring + "w_") + " = " + x + "; " +
-                  c_delay_split(d, max) + " int64_t ia_ = w_ - di_; if (ia_ < 0) ia_ += " + str(m) +
-                  "; int64_t ib_ = ia_ - 1; if (ib_ < 0) ib_ += " + str(m) + "; " + c.out("e") + " = in_ ? " +
-                  c.state(0, ring + "ib_") + " - " + c.state(0, ring + "ia_") + " : 0.0f;");
+    emit_loop(
+        c, c.node.size(), "e",
+        "const int64_t w_ = " + c.t + " % " + str(m) + "; " + c.state(0, ring + "w_") + " = " + x +
+            "; " + c_delay_split(d, max) + " int64_t ia_ = w_ - di_; if (ia_ < 0) ia_ += " +
+            str(m) + "; int64_t ib_ = ia_ - 1; if (ib_ < 0) ib_ += " + str(m) + "; " + c.out("e") +
+            " = in_ ? " + c.state(0, ring + "ib_") + " - " + c.state(0, ring + "ia_") + " : 0.0f;");
   };
   register_op(std::move(op));
 }
 
 // Ring ops of the window family: attrs.ints = {N, hop}.
 Shape window_attrs(const std::string& op, const Attrs& a) {
-  if (a.ints.size() != 2 || a.ints[0] < 1 || a.ints[1] < 1) throw Error(op + ": expected attributes {N >= 1, hop >= 1}");
+  if (a.ints.size() != 2 || a.ints[0] < 1 || a.ints[1] < 1)
+    throw Error(op + ": expected attributes {N >= 1, hop >= 1}");
   return {a.ints[0]};
 }
 
@@ -165,7 +182,8 @@ void register_buffer_adjoint() {
   op.stateful = true;
   op.rate = [](const std::vector<Rate>&, const Attrs&) { return Rate::frame(); };
   op.shape = [](const std::vector<Shape>& in, const Attrs& a) {
-    if (in[0] != window_attrs("buffer_adjoint", a)) throw Error("buffer_adjoint: expects a window of shape [N]");
+    if (in[0] != window_attrs("buffer_adjoint", a))
+      throw Error("buffer_adjoint: expects a window of shape [N]");
     return Shape{};
   };
   op.state = [](const Node& n) { return std::vector<StateVar>{{"ring", n.attrs.ints[0], true}}; };
@@ -182,11 +200,12 @@ void register_buffer_adjoint() {
     const int64_t n = c.node.attrs.ints[0], hop = c.node.attrs.ints[1];
     c.line("if (" + c.t + " % " + str(hop) + " == 0) {");
     emit_loop(c, n, "e",
-              "if (" + c.t + " - " + str(n - 1) + " + e >= 0) " + c.state(0, "(" + c.t + " + 1 + e) % " + str(n)) +
-                  " += (double)" + c.in(0, "e") + ";");
+              "if (" + c.t + " - " + str(n - 1) + " + e >= 0) " +
+                  c.state(0, "(" + c.t + " + 1 + e) % " + str(n)) + " += (double)" + c.in(0, "e") +
+                  ";");
     c.line("}");
-    c.line("{ const int64_t p_ = " + c.t + " % " + str(n) + "; " + c.out("0") + " = (float)" + c.state(0, "p_") +
-           "; " + c.state(0, "p_") + " = 0.0; }");
+    c.line("{ const int64_t p_ = " + c.t + " % " + str(n) + "; " + c.out("0") + " = (float)" +
+           c.state(0, "p_") + "; " + c.state(0, "p_") + " = 0.0; }");
   };
   register_op(std::move(op));
 }
@@ -218,8 +237,48 @@ void register_overlap_add_adjoint() {
     const int64_t n = c.node.attrs.ints[0], hop = c.node.attrs.ints[1];
     c.line(c.state(0, c.t + " % " + str(n)) + " = (double)" + c.in(0, "0") + ";");
     c.line("if (" + c.t + " % " + str(hop) + " == 0) {");
-    emit_loop(c, n, "e", c.out("e") + " = (float)" + c.state(0, "(" + c.t + " + e) % " + str(n)) + ";");
+    emit_loop(c, n, "e",
+              c.out("e") + " = (float)" + c.state(0, "(" + c.t + " + e) % " + str(n)) + ";");
     c.line("}");
+  };
+  register_op(std::move(op));
+}
+
+// scatter_add(v, index): attrs.ints = the result shape S. Zeros of shape S, then each
+// element of v added at flat position floor(index), clamped to S like the tensor reads
+// clamp (NaN to 0); v and index broadcast. The adjoint of reading a tensor at run-time
+// positions (gather, peek, peek_row, to_signal).
+void register_scatter_add() {
+  OpDef op;
+  op.name = "scatter_add";
+  op.min_inputs = op.max_inputs = 2;
+  op.shape = [](const std::vector<Shape>& in, const Attrs& a) {
+    broadcast_shapes(in, "scatter_add");
+    return Shape(a.ints);
+  };
+  op.eval = [](EvalCtx& c) {
+    const Shape common =
+        broadcast_shapes({c.node.inputs[0]->shape, c.node.inputs[1]->shape}, "scatter_add");
+    const double top = double(c.node.size() - 1);
+    for (int64_t e = 0; e < c.node.size(); ++e) c.out[e] = 0;
+    for (int64_t k = 0; k < numel(common); ++k) {
+      double x = c.in[1][broadcast_index(common, c.node.inputs[1]->shape, k)];
+      x = x > 0 ? x : 0;
+      x = x < top ? x : top;
+      c.out[static_cast<int64_t>(std::floor(x))] +=
+          c.in[0][broadcast_index(common, c.node.inputs[0]->shape, k)];
+    }
+  };
+  op.emit = [](EmitCtx& c) {
+    const Shape common =
+        broadcast_shapes({c.node.inputs[0]->shape, c.node.inputs[1]->shape}, "scatter_add");
+    const std::string top = c_float(double(c.node.size() - 1));
+    emit_loop(c, c.node.size(), "e", c.out("e") + " = 0.0f;");
+    emit_loop(c, numel(common), "k_",
+              "float x_ = " + c.in(1, broadcast_index_expr(common, c.node.inputs[1]->shape, "k_")) +
+                  "; x_ = x_ > 0.0f ? x_ : 0.0f; x_ = x_ < " + top + " ? x_ : " + top + "; " +
+                  c.out("(int64_t)floorf(x_)") + " += " +
+                  c.in(0, broadcast_index_expr(common, c.node.inputs[0]->shape, "k_")) + ";");
   };
   register_op(std::move(op));
 }
@@ -232,6 +291,7 @@ void register_adjoint_ops() {
   register_delay_slope();
   register_buffer_adjoint();
   register_overlap_add_adjoint();
+  register_scatter_add();
 }
 
 }  // namespace dgen

@@ -18,7 +18,9 @@ Rate frame_rate(const std::vector<Rate>&, const Attrs&) { return Rate::frame(); 
 
 // Tape slots: a tape holds `capacity` frames of a value that changes every `hop` frames;
 // run frame rf (a segment starts on a hop frame) uses slot rf / hop.
-int64_t tape_slots(const Node& n) { return (n.attrs.ints.at(0) + n.attrs.ints.at(1) - 1) / n.attrs.ints.at(1); }
+int64_t tape_slots(const Node& n) {
+  return (n.attrs.ints.at(0) + n.attrs.ints.at(1) - 1) / n.attrs.ints.at(1);
+}
 
 void check_tape_attrs(const std::string& op, const Attrs& a, size_t min_ints) {
   if (a.ints.size() < min_ints || a.ints[0] < 1 || a.ints[1] < 1)
@@ -34,16 +36,20 @@ void register_tape_write() {
     check_tape_attrs("tape_write", a, 2);
     return in[0];
   };
-  op.state = [](const Node& n) { return std::vector<StateVar>{{"tape", tape_slots(n) * n.size(), true}}; };
+  op.state = [](const Node& n) {
+    return std::vector<StateVar>{{"tape", tape_slots(n) * n.size(), true}};
+  };
   op.eval = [](EvalCtx& c) {
     const int64_t m = c.node.size(), base = c.run_frame / c.node.attrs.ints[1] * m;
     for (int64_t e = 0; e < m; ++e) c.out[e] = c.state[0][base + e] = c.in[0][e];
   };
   op.emit = [](EmitCtx& c) {
     const int64_t m = c.node.size();
-    c.line("{ const int64_t s_ = " + c.run_frame + " / " + str(c.node.attrs.ints[1]) + " * " + str(m) + ";");
+    c.line("{ const int64_t s_ = " + c.run_frame + " / " + str(c.node.attrs.ints[1]) + " * " +
+           str(m) + ";");
     emit_loop(c, m, "e",
-              c.out("e") + " = " + c.in(0, "e") + "; " + c.state(0, "s_ + e") + " = (double)" + c.out("e") + ";");
+              c.out("e") + " = " + c.in(0, "e") + "; " + c.state(0, "s_ + e") + " = (double)" +
+                  c.out("e") + ";");
     c.line("}");
   };
   register_op(std::move(op));
@@ -59,14 +65,17 @@ void register_tape_read() {
     check_tape_attrs("tape_read", a, 2);
     return Shape(a.ints.begin() + 2, a.ints.end());
   };
-  op.state = [](const Node& n) { return std::vector<StateVar>{{"tape", tape_slots(n) * n.size(), true}}; };
+  op.state = [](const Node& n) {
+    return std::vector<StateVar>{{"tape", tape_slots(n) * n.size(), true}};
+  };
   op.eval = [](EvalCtx& c) {
     const int64_t m = c.node.size(), base = c.run_frame / c.node.attrs.ints[1] * m;
     for (int64_t e = 0; e < m; ++e) c.out[e] = c.state[0][base + e];
   };
   op.emit = [](EmitCtx& c) {
     const int64_t m = c.node.size();
-    c.line("{ const int64_t s_ = " + c.run_frame + " / " + str(c.node.attrs.ints[1]) + " * " + str(m) + ";");
+    c.line("{ const int64_t s_ = " + c.run_frame + " / " + str(c.node.attrs.ints[1]) + " * " +
+           str(m) + ";");
     emit_loop(c, m, "e", c.out("e") + " = (float)" + c.state(0, "s_ + e") + ";");
     c.line("}");
   };
@@ -85,7 +94,9 @@ void register_frame_sum() {
     if (a.ints.size() != 1) throw Error("frame_sum: expected attribute {every_frame}");
     return in[0];
   };
-  op.rate = [](const std::vector<Rate>& in, const Attrs& a) { return a.ints[0] ? Rate::frame() : in[0]; };
+  op.rate = [](const std::vector<Rate>& in, const Attrs& a) {
+    return a.ints[0] ? Rate::frame() : in[0];
+  };
   op.state = [](const Node& n) { return std::vector<StateVar>{{"sum", n.size(), true}}; };
   op.eval = [](EvalCtx& c) {
     for (int64_t e = 0; e < c.node.size(); ++e) c.out[e] = c.state[0][e] += c.in[0][e];
@@ -125,7 +136,8 @@ void register_hop_sum() {
     const int64_t m = c.node.size();
     emit_loop(c, m, "e", c.state(0, "e") + " += (double)" + c.in(0, "e") + ";");
     c.line("if (" + c.t + " % " + str(c.node.attrs.ints[0]) + " == 0) {");
-    emit_loop(c, m, "e", c.out("e") + " = (float)" + c.state(0, "e") + "; " + c.state(0, "e") + " = 0.0;");
+    emit_loop(c, m, "e",
+              c.out("e") + " = (float)" + c.state(0, "e") + "; " + c.state(0, "e") + " = 0.0;");
     c.line("}");
   };
   register_op(std::move(op));
@@ -148,8 +160,8 @@ void register_hop_gate() {
   };
   op.emit = [](EmitCtx& c) {
     emit_loop(c, c.node.size(), "e",
-              c.out("e") + " = " + c.t + " % " + str(c.node.attrs.ints[0]) + " == 0 ? " + c.in(0, "e") +
-                  " : 0.0f;");
+              c.out("e") + " = " + c.t + " % " + str(c.node.attrs.ints[0]) + " == 0 ? " +
+                  c.in(0, "e") + " : 0.0f;");
   };
   register_op(std::move(op));
 }

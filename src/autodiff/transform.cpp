@@ -16,7 +16,9 @@ namespace dgen {
 class AdjointBuilder {
  public:
   AdjointBuilder(const Value& loss, int64_t tape_frames)
-      : g_(build_graph({loss.node()})), capacity_(tape_frames), static_loss_(loss.rate().is_static()) {
+      : g_(build_graph({loss.node()})),
+        capacity_(tape_frames),
+        static_loss_(loss.rate().is_static()) {
     if (tape_frames < 1) throw Error("tape capacity must be >= 1 frame");
     collect_refs(loss.node());
     find_active(g_.index.at(loss.node().get()));
@@ -26,18 +28,21 @@ class AdjointBuilder {
     Differentiated d;
     d.static_loss = static_loss_;
     const int root = g_.index.at(loss.node().get());
-    Value seed = loss.shape().empty() ? Value(1.0) : make("sum_to", {Value(1.0)}, {loss.shape(), {}});
+    Value seed =
+        loss.shape().empty() ? Value(1.0) : make("sum_to", {Value(1.0)}, {loss.shape(), {}});
     if (active_[root]) accumulate(root, seed, static_loss_ ? Rate::constant() : Rate::frame());
     for (int i = int(g_.nodes.size()) - 1; i >= 0; --i) visit(i);
     for (size_t c = 0; c < g_.cells.size(); ++c)
       if (cells_[c] && cell_adj_[c]) cells_[c]->write(*cell_adj_[c]);
     for (size_t i = 0; i < g_.nodes.size(); ++i)
       if (g_.nodes[i]->param && adj_[i])
-        d.grads.push_back({g_.nodes[i]->param, make("frame_sum", {*adj_[i]}, {{static_loss_ ? 0 : 1}, {}}).node()});
+        d.grads.push_back({g_.nodes[i]->param,
+                           make("frame_sum", {*adj_[i]}, {{static_loss_ ? 0 : 1}, {}}).node()});
     d.loss_sum = make("frame_sum", {loss}, {{static_loss_ ? 0 : 1}, {}}).node();
     for (auto& [x, read] : tapes_) {
       const int64_t hop = tape_hop(*x);
-      d.tapes.push_back({make("tape_write", {Value(x)}, {{capacity_, hop}, {}}).node(), read, x->size(), hop});
+      d.tapes.push_back(
+          {make("tape_write", {Value(x)}, {{capacity_, hop}, {}}).node(), read, x->size(), hop});
     }
     for (const Node* n : g_.nodes)
       if (n->rate.is_hop()) d.hop_lcm = std::lcm(d.hop_lcm, n->rate.hop);
@@ -54,7 +59,8 @@ class AdjointBuilder {
   // value is itself (the backward program computes it again); any other is taped.
   Value read_forward(const NodeRef& x) {
     if (x->rate.is_static()) return Value(x);
-    if (auto it = tape_of_.find(x.get()); it != tape_of_.end()) return Value(tapes_[it->second].second);
+    if (auto it = tape_of_.find(x.get()); it != tape_of_.end())
+      return Value(tapes_[it->second].second);
     std::vector<int64_t> ints{capacity_, tape_hop(*x)};
     ints.insert(ints.end(), x->shape.begin(), x->shape.end());
     NodeRef read = make("tape_read", {}, {ints, {}}).node();
@@ -194,8 +200,8 @@ class AdjointBuilder {
   std::vector<std::optional<Value>> adj_;
   std::vector<std::pair<NodeRef, NodeRef>> tapes_;  // forward value -> its tape_read, in order made
   std::unordered_map<const Node*, size_t> tape_of_;  // forward value -> index in tapes_
-  std::vector<std::optional<History>> cells_;       // backward cell of each forward cell
-  std::vector<std::optional<Value>> cell_adj_;      // the reads' adjoints, per cell
+  std::vector<std::optional<History>> cells_;        // backward cell of each forward cell
+  std::vector<std::optional<Value>> cell_adj_;       // the reads' adjoints, per cell
 };
 
 // ---- AdjointCtx ------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+// The builtin table and the one place builtins are run (arity, attributes, API errors).
 #include "lisp/builtins.hpp"
 
 #include <exception>
@@ -7,8 +8,9 @@
 
 namespace dgen::lisp {
 
-void Builtins::add(std::string name, Builtin builtin) {
-  table_[std::move(name)] = std::move(builtin);
+void Builtins::add(std::string name, BuiltinFn fn, size_t min_args, size_t max_args,
+                   const char* usage, std::vector<std::string_view> attributes) {
+  table_[std::move(name)] = {std::move(fn), min_args, max_args, std::move(attributes), usage};
 }
 
 void Builtins::alias(std::string alias, const std::string& name) {
@@ -73,12 +75,6 @@ Datum call_builtin(const Builtin& builtin, Call& call) {
   } catch (const std::exception& e) {
     call.fail(api_message(call.op(), e.what()));
   }
-}
-
-std::vector<Value> values_of(Call& call, size_t first) {
-  std::vector<Value> out;
-  for (size_t i = first; i < call.size(); ++i) out.push_back(call.value(i));
-  return out;
 }
 
 }  // namespace dgen::lisp

@@ -25,7 +25,8 @@ struct Builtin {
 
 class Builtins {
  public:
-  void add(std::string name, Builtin builtin);
+  void add(std::string name, BuiltinFn fn, size_t min_args, size_t max_args, const char* usage,
+           std::vector<std::string_view> attributes = {});
   void alias(std::string alias, const std::string& name);
   const Builtin* find(std::string_view name) const;
   std::vector<std::string> names() const;
@@ -47,9 +48,6 @@ void add_signal_builtins(Builtins& table);
 void add_spectral_builtins(Builtins& table);
 void add_tensor_builtins(Builtins& table);
 void add_tensor_op_builtins(Builtins& table);
-
-// Helpers the families share.
-std::vector<Value> values_of(Call& call, size_t first = 0);  // positional args from `first`
 
 // The contents of a literal: a positional [list] (argument `positional`, when the form
 // has one), @data or @init [list], or @file / @default-file "x.json" (relative to the

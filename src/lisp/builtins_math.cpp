@@ -154,11 +154,9 @@ Datum nest_left(const Row& row, Call& call) {
 }
 
 void add_row(Builtins& t, const Row& row) {
-  t.add(row.name, {[&row](Call& c) { return apply(row, c, numeric_args(c)); },
-                   row.arity,
-                   row.arity,
-                   {},
-                   row.usage});
+  t.add(
+      row.name, [&row](Call& c) { return apply(row, c, numeric_args(c)); }, row.arity, row.arity,
+      row.usage);
 }
 
 // (max x) and (max x @axis k) reduce a tensor; (max a b …) is elementwise.
@@ -209,17 +207,16 @@ void add_math_builtins(Builtins& t) {
   for (const Row& row : kNesting) {
     if (std::string_view(row.name) == "max") continue;
     const size_t min_args = std::string_view(row.name) == "-" ? 1 : 2;
-    t.add(row.name, {[&row](Call& c) {
-                       return c.size() == 1 ? apply(kNeg, c, {c.numeric(0)}) : nest_left(row, c);
-                     },
-                     min_args,
-                     SIZE_MAX,
-                     {},
-                     row.usage});
+    t.add(
+        row.name,
+        [&row](Call& c) {
+          return c.size() == 1 ? apply(kNeg, c, {c.numeric(0)}) : nest_left(row, c);
+        },
+        min_args, SIZE_MAX, row.usage);
   }
-  t.add("max", {max_builtin, 1, SIZE_MAX, {"axis"}, "(max a b …) or (max tensor [@axis k])"});
-  t.add("triangle", {triangle_builtin, 1, 2, {}, "(triangle phase [duty])"});
-  t.add("selector", {selector_builtin, 2, SIZE_MAX, {}, "(selector m option1 option2 …)"});
+  t.add("max", max_builtin, 1, SIZE_MAX, "(max a b …) or (max tensor [@axis k])", {"axis"});
+  t.add("triangle", triangle_builtin, 1, 2, "(triangle phase [duty])");
+  t.add("selector", selector_builtin, 2, SIZE_MAX, "(selector m option1 option2 …)");
 }
 
 }  // namespace dgen::lisp

@@ -101,27 +101,22 @@ Datum compressor_builtin(Call& c) {
 }  // namespace
 
 void add_signal_builtins(Builtins& t) {
-  t.add("phasor", {phasor_builtin, 1, 2, {}, "(phasor freq [reset])"});
+  t.add("phasor", phasor_builtin, 1, 2, "(phasor freq [reset])");
   t.alias("stateful-phasor", "phasor");
-  t.add("accum", {accum_builtin, 1, 4, {}, "(accum increment [reset lo hi])"});
-  t.add("latch", {[](Call& c) -> Datum { return latch(c.value(0), c.value(1)); },
-                  2,
-                  2,
-                  {},
-                  "(latch value trigger)"});
-  t.add("click", {[](Call&) -> Datum { return click(); }, 0, 0, {}, "(click)"});
-  t.add("noise", {noise_builtin, 0, 1, {"seed"}, "(noise [seed])"});
-  t.add("delay", {delay_builtin, 2, 3, {"max-delay"}, "(delay x frames [@max-delay n])"});
-  t.add("biquad", {biquad_builtin,
-                   1,
-                   5,
-                   {"cutoff", "q", "gain", "mode"},
-                   "(biquad x cutoff q gain mode) or (biquad x @cutoff f @q q @gain g @mode m)"});
-  t.add("compressor", {compressor_builtin,
-                       1,
-                       8,
-                       {"ratio", "threshold", "knee", "attack", "release", "sidechain"},
-                       "(compressor x ratio threshold-db knee-db attack-s release-s [sidechain])"});
+  t.add("accum", accum_builtin, 1, 4, "(accum increment [reset lo hi])");
+  t.add(
+      "latch", [](Call& c) -> Datum { return latch(c.value(0), c.value(1)); }, 2, 2,
+      "(latch value trigger)");
+  t.add(
+      "click", [](Call&) -> Datum { return click(); }, 0, 0, "(click)");
+  t.add("noise", noise_builtin, 0, 1, "(noise [seed])", {"seed"});
+  t.add("delay", delay_builtin, 2, 3, "(delay x frames [@max-delay n])", {"max-delay"});
+  t.add("biquad", biquad_builtin, 1, 5,
+        "(biquad x cutoff q gain mode) or (biquad x @cutoff f @q q @gain g @mode m)",
+        {"cutoff", "q", "gain", "mode"});
+  t.add("compressor", compressor_builtin, 1, 8,
+        "(compressor x ratio threshold-db knee-db attack-s release-s [sidechain])",
+        {"ratio", "threshold", "knee", "attack", "release", "sidechain"});
 }
 
 }  // namespace dgen::lisp

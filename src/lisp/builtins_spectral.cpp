@@ -34,29 +34,27 @@ Datum ifft_builtin(Call& c) {
   return ifft(re, c.value(1));
 }
 
+Datum hann_builtin(Call& c) {
+  const int64_t n = c.integer(0, 1, kMaxElements);
+  c.charge_elements(n);
+  return hann(n);
+}
+
 }  // namespace
 
 void add_spectral_builtins(Builtins& t) {
-  t.add("buffer", {buffer_builtin, 2, 3, {}, "(buffer x size [hop])"});
-  t.add("overlap-add",
-        {[](Call& c) -> Datum { return overlap_add(c.value(0), c.integer(1, 1, kMaxElements)); },
-         2,
-         2,
-         {},
-         "(overlap-add window hop)"});
-  t.add("hop-hold",
-        {[](Call& c) -> Datum { return hop_hold(c.value(0), c.integer(1, 1, kMaxElements)); },
-         2,
-         2,
-         {},
-         "(hop-hold x hop)"});
-  t.add("fft", {fft_builtin, 1, 2, {}, "(fft x [size]) -> (tuple re im)"});
-  t.add("ifft", {ifft_builtin, 2, 3, {}, "(ifft re im [size])"});
-  t.add("hann", {[](Call& c) -> Datum { return hann(c.integer(0, 1, kMaxElements)); },
-                 1,
-                 1,
-                 {},
-                 "(hann size)"});
+  t.add("buffer", buffer_builtin, 2, 3, "(buffer x size [hop])");
+  t.add(
+      "overlap-add",
+      [](Call& c) -> Datum { return overlap_add(c.value(0), c.integer(1, 1, kMaxElements)); }, 2, 2,
+      "(overlap-add window hop)");
+  t.add(
+      "hop-hold",
+      [](Call& c) -> Datum { return hop_hold(c.value(0), c.integer(1, 1, kMaxElements)); }, 2, 2,
+      "(hop-hold x hop)");
+  t.add("fft", fft_builtin, 1, 2, "(fft x [size]) -> (tuple re im)");
+  t.add("ifft", ifft_builtin, 2, 3, "(ifft re im [size])");
+  t.add("hann", hann_builtin, 1, 1, "(hann size)");
   t.alias("overlapadd", "overlap-add");
   t.alias("hophold", "hop-hold");
 }

@@ -100,32 +100,23 @@ TensorData literal_contents(Call& c, size_t positional) {
 }
 
 void add_tensor_builtins(Builtins& t) {
-  t.add("tensor", {tensor_builtin,
-                   0,
-                   1,
-                   {"shape", "data", "file"},
-                   "(tensor @shape [d …] @data [v …]) or (tensor @shape [d …] @file \"x.json\") or "
-                   "(tensor [[…] …])"});
+  t.add("tensor", tensor_builtin, 0, 1,
+        "(tensor @shape [d …] @data [v …]) or (tensor @shape [d …] @file \"x.json\") or "
+        "(tensor [[…] …])",
+        {"shape", "data", "file"});
   t.alias("wavetable", "tensor");
-  t.add("zeros", {[](Call& c) { return fill(c, dims_from_args(c, 0, c.size()), 0.0); },
-                  1,
-                  SIZE_MAX,
-                  {},
-                  "(zeros [d …])"});
-  t.add("ones", {[](Call& c) { return fill(c, dims_from_args(c, 0, c.size()), 1.0); },
-                 1,
-                 SIZE_MAX,
-                 {},
-                 "(ones [d …])"});
-  t.add("full", {[](Call& c) {
-                   return fill(c, dims_from_args(c, 0, c.size() - 1), c.number(c.size() - 1));
-                 },
-                 2,
-                 SIZE_MAX,
-                 {},
-                 "(full [d …] value)"});
-  t.add("randn", {randn_builtin, 1, 2, {"seed"}, "(randn [d …] [seed])"});
-  t.add("iota", {iota_builtin, 1, 3, {}, "(iota n [start step])"});
+  t.add(
+      "zeros", [](Call& c) { return fill(c, dims_from_args(c, 0, c.size()), 0.0); }, 1, SIZE_MAX,
+      "(zeros [d …])");
+  t.add(
+      "ones", [](Call& c) { return fill(c, dims_from_args(c, 0, c.size()), 1.0); }, 1, SIZE_MAX,
+      "(ones [d …])");
+  t.add(
+      "full",
+      [](Call& c) { return fill(c, dims_from_args(c, 0, c.size() - 1), c.number(c.size() - 1)); },
+      2, SIZE_MAX, "(full [d …] value)");
+  t.add("randn", randn_builtin, 1, 2, "(randn [d …] [seed])", {"seed"});
+  t.add("iota", iota_builtin, 1, 3, "(iota n [start step])");
 }
 
 }  // namespace dgen::lisp

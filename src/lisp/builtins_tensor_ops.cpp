@@ -100,79 +100,57 @@ Value mean_all(const Value& x) { return mean(x); }
 }  // namespace
 
 void add_tensor_op_builtins(Builtins& t) {
-  t.add("reshape", {[](Call& c) -> Datum { return reshape(c.value(0), shape_setting(c, "shape")); },
-                    1,
-                    2,
-                    {"shape"},
-                    "(reshape x @shape [d …])"});
-  t.add("transpose", {transpose_builtin, 1, 2, {"axes"}, "(transpose x [@axes [a …]])"});
-  t.add("shrink", {[](Call& c) -> Datum { return shrink(c.value(0), ranges_setting(c, "ranges")); },
-                   1,
-                   2,
-                   {"ranges"},
-                   "(shrink x @ranges [start:end …])"});
-  t.add("pad", {[](Call& c) -> Datum { return pad(c.value(0), ranges_setting(c, "padding")); },
-                1,
-                2,
-                {"padding"},
-                "(pad x @padding [before:after …])"});
-  t.add("expand", {[](Call& c) -> Datum { return expand(c.value(0), shape_setting(c, "shape")); },
-                   1,
-                   2,
-                   {"shape"},
-                   "(expand x @shape [d …])"});
+  t.add("reshape", [](Call& c) -> Datum { return reshape(c.value(0), shape_setting(c, "shape")); },
+        1, 2, "(reshape x @shape [d …])", {"shape"});
+  t.add("transpose", transpose_builtin, 1, 2, "(transpose x [@axes [a …]])", {"axes"});
+  t.add("shrink", [](Call& c) -> Datum { return shrink(c.value(0), ranges_setting(c, "ranges")); },
+        1, 2, "(shrink x @ranges [start:end …])", {"ranges"});
+  t.add("pad", [](Call& c) -> Datum { return pad(c.value(0), ranges_setting(c, "padding")); }, 1, 2,
+        "(pad x @padding [before:after …])", {"padding"});
+  t.add("expand", [](Call& c) -> Datum { return expand(c.value(0), shape_setting(c, "shape")); }, 1,
+        2, "(expand x @shape [d …])", {"shape"});
   t.add("repeat",
-        {[](Call& c) -> Datum { return repeat(c.value(0), integers_setting(c, "repeats")); },
-         1,
-         2,
-         {"repeats"},
-         "(repeat x @repeats [r …])"});
-  t.add("sum", {reduce<sum_all, sum_axis>, 1, 2, {"axis"}, "(sum x [@axis k])"});
-  t.add("mean", {reduce<mean_all, mean_axis>, 1, 2, {"axis"}, "(mean x [@axis k])"});
-  t.add("sum-axis", {reduce_axis<sum_axis>, 1, 2, {"axis"}, "(sum-axis x @axis k)"});
-  t.add("mean-axis", {reduce_axis<mean_axis>, 1, 2, {"axis"}, "(mean-axis x @axis k)"});
-  t.add("max-axis", {reduce_axis<max_axis>, 1, 2, {"axis"}, "(max-axis x @axis k)"});
-  t.add("softmax", {along_last_by_default<softmax>, 1, 2, {"axis"}, "(softmax x [@axis k])"});
-  t.add("cumsum", {along_last_by_default<cumsum>, 1, 2, {"axis"}, "(cumsum x [@axis k])"});
+        [](Call& c) -> Datum { return repeat(c.value(0), integers_setting(c, "repeats")); }, 1, 2,
+        "(repeat x @repeats [r …])", {"repeats"});
+  t.add("sum", reduce<sum_all, sum_axis>, 1, 2, "(sum x [@axis k])", {"axis"});
+  t.add("mean", reduce<mean_all, mean_axis>, 1, 2, "(mean x [@axis k])", {"axis"});
+  t.add("sum-axis", reduce_axis<sum_axis>, 1, 2, "(sum-axis x @axis k)", {"axis"});
+  t.add("mean-axis", reduce_axis<mean_axis>, 1, 2, "(mean-axis x @axis k)", {"axis"});
+  t.add("max-axis", reduce_axis<max_axis>, 1, 2, "(max-axis x @axis k)", {"axis"});
+  t.add("softmax", along_last_by_default<softmax>, 1, 2, "(softmax x [@axis k])", {"axis"});
+  t.add("cumsum", along_last_by_default<cumsum>, 1, 2, "(cumsum x [@axis k])", {"axis"});
   t.add(
-      "matmul",
-      {[](Call& c) -> Datum { return matmul(c.value(0), c.value(1)); }, 2, 2, {}, "(matmul a b)"});
-  t.add("conv1d", {conv<conv1d>, 2, 2, {"padding"}, "(conv1d x kernel [@padding same|valid])"});
-  t.add("conv2d", {conv<conv2d>, 2, 2, {"padding"}, "(conv2d x kernel [@padding same|valid])"});
-  t.add("peek", {[](Call& c) -> Datum {
-                   return peek(c.value(0), c.value(1), c.size() > 2 ? c.value(2) : Value(0.0));
-                 },
-                 2,
-                 3,
-                 {},
-                 "(peek tensor index [channel])"});
-  t.add("sample", {[](Call& c) -> Datum {
-                     return sample(c.value(0), c.value(1), c.size() > 2 ? c.value(2) : Value(0.0));
-                   },
-                   2,
-                   3,
-                   {},
-                   "(sample tensor phase [channel])"});
-  t.add("peek-row", {[](Call& c) -> Datum { return peek_row(c.value(0), c.value(1)); },
-                     2,
-                     2,
-                     {},
-                     "(peek-row tensor row)"});
-  t.add("gather", {[](Call& c) -> Datum { return gather(c.value(0), c.value(1)); },
-                   2,
-                   2,
-                   {},
-                   "(gather tensor indices)"});
-  t.add("to-signal",
-        {[](Call& c) -> Datum { return to_signal(c.value(0)); }, 1, 1, {}, "(to-signal tensor)"});
-  for (const auto& [alias, name] :
-       std::initializer_list<std::pair<const char*, const char*>>{{"sumaxis", "sum-axis"},
-                                                                  {"meanaxis", "mean-axis"},
-                                                                  {"maxaxis", "max-axis"},
-                                                                  {"peekrow", "peek-row"},
-                                                                  {"tosignal", "to-signal"},
-                                                                  {"cumulative-sum", "cumsum"}})
-    t.alias(alias, name);
+      "matmul", [](Call& c) -> Datum { return matmul(c.value(0), c.value(1)); }, 2, 2,
+      "(matmul a b)");
+  t.add("conv1d", conv<conv1d>, 2, 2, "(conv1d x kernel [@padding same|valid])", {"padding"});
+  t.add("conv2d", conv<conv2d>, 2, 2, "(conv2d x kernel [@padding same|valid])", {"padding"});
+  t.add(
+      "peek",
+      [](Call& c) -> Datum {
+        return peek(c.value(0), c.value(1), c.size() > 2 ? c.value(2) : Value(0.0));
+      },
+      2, 3, "(peek tensor index [channel])");
+  t.add(
+      "sample",
+      [](Call& c) -> Datum {
+        return sample(c.value(0), c.value(1), c.size() > 2 ? c.value(2) : Value(0.0));
+      },
+      2, 3, "(sample tensor phase [channel])");
+  t.add(
+      "peek-row", [](Call& c) -> Datum { return peek_row(c.value(0), c.value(1)); }, 2, 2,
+      "(peek-row tensor row)");
+  t.add(
+      "gather", [](Call& c) -> Datum { return gather(c.value(0), c.value(1)); }, 2, 2,
+      "(gather tensor indices)");
+  t.add(
+      "to-signal", [](Call& c) -> Datum { return to_signal(c.value(0)); }, 1, 1,
+      "(to-signal tensor)");
+  t.alias("sumaxis", "sum-axis");
+  t.alias("meanaxis", "mean-axis");
+  t.alias("maxaxis", "max-axis");
+  t.alias("peekrow", "peek-row");
+  t.alias("tosignal", "to-signal");
+  t.alias("cumulative-sum", "cumsum");
 }
 
 }  // namespace dgen::lisp

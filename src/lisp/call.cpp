@@ -1,3 +1,4 @@
+// Call: argument and attribute access with typed, positioned errors.
 #include "lisp/call.hpp"
 
 #include <cmath>
@@ -130,31 +131,6 @@ Shape Call::attr_shape(std::string_view name) {
   const Attribute* a = find(name);
   if (!a) fail(op_ + " needs @" + std::string(name));
   return as_shape(evaluate_(*a->value), a->value->pos, op_ + ": @" + a->name);
-}
-
-std::vector<int64_t> Call::attr_integers(std::string_view name) {
-  const Attribute* a = find(name);
-  if (!a) fail(op_ + " needs @" + std::string(name));
-  return as_integers(evaluate_(*a->value), a->value->pos, op_ + ": @" + a->name);
-}
-
-std::vector<std::pair<int64_t, int64_t>> Call::attr_ranges(std::string_view name) {
-  const Attribute* a = find(name);
-  if (!a) fail(op_ + " needs @" + std::string(name));
-  const Datum d = evaluate_(*a->value);
-  const List* list = d.get<List>();
-  if (!list)
-    fail_at(a->value->pos, op_ + ": @" + a->name +
-                               " expects a [list] of ranges like [0:2 1:3], got " + describe(d));
-  std::vector<std::pair<int64_t, int64_t>> ranges;
-  for (const Datum& item : list->items) {
-    const Range* r = item.get<Range>();
-    if (!r)
-      fail_at(a->value->pos,
-              op_ + ": @" + a->name + " expects ranges like 0:2, got " + describe(item));
-    ranges.emplace_back(r->start, r->end);
-  }
-  return ranges;
 }
 
 // A [list] of numbers where a value is expected is a tensor literal: (conv1d x [1 -1]).

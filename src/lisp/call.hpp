@@ -61,8 +61,6 @@ class Call {
   // A plain word: a symbol, string or number, taken literally (not evaluated).
   std::string attr_word(std::string_view name, const std::string& fallback);
   Shape attr_shape(std::string_view name);
-  std::vector<int64_t> attr_integers(std::string_view name);
-  std::vector<std::pair<int64_t, int64_t>> attr_ranges(std::string_view name);
   Pos attr_pos(std::string_view name) const;
 
   // ---- conversions shared by arguments and attributes; `what` names the slot

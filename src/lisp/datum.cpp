@@ -1,3 +1,4 @@
+// Describing data for messages.
 #include "lisp/datum.hpp"
 
 #include <sstream>

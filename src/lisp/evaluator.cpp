@@ -134,7 +134,7 @@ Datum Evaluator::eval_symbol(const SExpr& e, Env& env) {
   if (const Datum* d = env.find(name)) return *d;
   for (const Constant& c : kConstants)
     if (name == c.name) return c.value;
-  if (name == "samplerate") {
+  if (name == "samplerate" || name == "sample-rate") {
     if (!samplerate_) samplerate_ = samplerate();
     return *samplerate_;
   }

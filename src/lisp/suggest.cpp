@@ -1,3 +1,4 @@
+// Edit-distance suggestions for misspelt names.
 #include "lisp/suggest.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// Reading tensor contents from nested lists and JSON files.
 #include "lisp/tensor_data.hpp"
 
 #include <cerrno>

@@ -184,6 +184,59 @@ void emit_conv(size_t r, EmitCtx& c) {
   c.line(c_for("z_", d.batch, body));
 }
 
+// ---- conv adjoints ------------------------------------------------------------------------
+// With off the offset and O the output size per axis:
+//   dk[q] = Σ_z Σ_o g[z, o] x[z, o + q - off]: a valid cross-correlation of x, padded by off
+//           before (and to O + K - 1 in all), with g as the kernel, summed over the batch;
+//   dx[p] = Σ_q g[z, p - q + off] k[q]: a valid cross-correlation of g, padded by K - 1 - off
+//           before (and to X + K - 1 in all), with the kernel reversed.
+
+// Pads the last r axes of v by (before, after) each.
+Value pad_last(const Value& v, const std::vector<std::pair<int64_t, int64_t>>& last) {
+  std::vector<std::pair<int64_t, int64_t>> all(v.shape().size() - last.size(), {0, 0});
+  all.insert(all.end(), last.begin(), last.end());
+  return pad(v, all);
+}
+
+// k with every axis reversed: its flattened order reversed.
+Value reversed(const Value& k) {
+  const int64_t n = numel(k.shape());
+  std::vector<float> order(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) order[size_t(i)] = float(n - 1 - i);
+  return reshape(gather(reshape(k, {n}), tensor({n}, std::move(order))), k.shape());
+}
+
+void conv_adjoint(size_t r, AdjointCtx& c) {
+  if (!c.has_grad()) return;
+  const Shape& xs = c.node.inputs[0]->shape;
+  const ConvDims d = conv_dims(c.node.op->name, r, xs, c.node.inputs[1]->shape, c.node.attrs);
+  const Value g = c.grad();
+  const Attrs valid{{0}, {}};
+  if (c.needs(0)) {
+    std::vector<std::pair<int64_t, int64_t>> pads;
+    for (size_t i = 0; i < r; ++i) pads.push_back({d.k[i] - 1 - d.offset[i], d.x[i] - d.out[i] + d.offset[i]});
+    c.add(0, make(c.node.op->name, {pad_last(g, pads), reversed(c.in(1))}, valid));
+  }
+  if (!c.needs(1)) return;
+  std::vector<std::pair<int64_t, int64_t>> pads;
+  for (size_t i = 0; i < r; ++i) pads.push_back({d.offset[i], d.out[i] + d.k[i] - 1 - d.x[i] - d.offset[i]});
+  const Value x = pad_last(c.in(0), pads);
+  Shape xp(x.shape().end() - int64_t(r), x.shape().end()), go(d.out);
+  if (r == 1) {  // one 2-D correlation over [batch, L] sums the batch
+    xp.insert(xp.begin(), d.batch);
+    go.insert(go.begin(), d.batch);
+    c.add(1, reshape(conv2d(reshape(x, xp), reshape(g, go)), d.k));
+    return;
+  }
+  const Value xb = reshape(x, {d.batch, xp[0], xp[1]}), gb = reshape(g, {d.batch, go[0], go[1]});
+  auto row = [](const Value& v, int64_t z) {
+    return reshape(shrink(v, {{z, z + 1}, {0, v.shape()[1]}, {0, v.shape()[2]}}), {v.shape()[1], v.shape()[2]});
+  };
+  Value dk = conv2d(row(xb, 0), row(gb, 0));
+  for (int64_t z = 1; z < d.batch; ++z) dk = dk + conv2d(row(xb, z), row(gb, z));
+  c.add(1, dk);
+}
+
 void register_conv(const char* name, size_t r) {
   OpDef op;
   op.name = name;
@@ -196,6 +249,7 @@ void register_conv(const char* name, size_t r) {
   };
   op.eval = [r](EvalCtx& c) { eval_conv(r, c); };
   op.emit = [r](EmitCtx& c) { emit_conv(r, c); };
+  op.adjoint = [r](AdjointCtx& c) { conv_adjoint(r, c); };
   register_op(std::move(op));
 }
 

@@ -3,7 +3,11 @@
 // with floor; interpolation weights are the fractional parts.
 #include <cmath>
 
+#include <optional>
+
+#include "autodiff/adjoint.hpp"
 #include "dgen/error.hpp"
+#include "dgen/ops.hpp"
 #include "ir/op_table.hpp"
 #include "ops/broadcast.hpp"
 #include "ops/emit_util.hpp"
@@ -61,6 +65,66 @@ Table table_of(const std::string& op, const Shape& t, size_t min_rank) {
   return {t[0], t.size() == 2 ? t[1] : 1};
 }
 
+// ---- adjoints: reads scatter-add their adjoint back into the table (scatter_add); a
+// position's adjoint is the slope of the interpolation, 0 where it is clamped --------------
+
+// lerp_at as graph values: the entries around position x along n, the weight of the upper
+// one, and 1 where x is inside [0, n - 1) (not clamped).
+struct LerpValues {
+  Value i0, i1, frac, inside;
+};
+LerpValues lerp_values(const Value& x, int64_t n) {
+  const double top = double(n - 1);
+  const Value clamped = min(max(x, 0.0), top), i0 = floor(clamped);
+  return {i0, min(i0 + 1.0, top), clamped - i0, gte(x, 0.0) * lt(x, top)};
+}
+
+Value scatter(const Value& v, const Value& index, const Shape& shape) {
+  return make("scatter_add", {v, index}, {shape, {}});
+}
+
+Value iota(int64_t n) {
+  std::vector<float> v(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) v[size_t(i)] = float(i);
+  return tensor({n}, std::move(v));
+}
+
+void peek_adjoint(AdjointCtx& c) {
+  if (!c.has_grad()) return;
+  const Shape& shape = c.node.inputs[0]->shape;
+  const Table tb = table_of("peek", shape, 1);
+  const Value g = c.grad(), t = c.in(0), index = c.in(1), channel = c.in(2);
+  const LerpValues r = lerp_values(index, tb.rows), k = lerp_values(channel, tb.cols);
+  if (c.needs(0)) {
+    const Value rows[2][2] = {{r.i0, 1.0 - r.frac}, {r.i1, r.frac}};
+    const Value cols[2][2] = {{k.i0, 1.0 - k.frac}, {k.i1, k.frac}};
+    std::optional<Value> dt;
+    for (const auto& [row, row_w] : rows)
+      for (int kc = 0; kc < (tb.cols > 1 ? 2 : 1); ++kc) {
+        const Value w = tb.cols > 1 ? row_w * cols[kc][1] : row_w;
+        const Value part = scatter(g * w, row * double(tb.cols) + cols[kc][0], shape);
+        dt = dt ? *dt + part : part;
+      }
+    c.add(0, *dt);
+  }
+  if (c.needs(1)) c.add(1, g * (peek(t, r.i1, channel) - peek(t, r.i0, channel)) * r.inside);
+  if (c.needs(2) && tb.cols > 1) c.add(2, g * (peek(t, index, k.i1) - peek(t, index, k.i0)) * k.inside);
+}
+
+void peek_row_adjoint(AdjointCtx& c) {
+  if (!c.has_grad()) return;
+  const Shape& shape = c.node.inputs[0]->shape;
+  const int64_t cols = c.node.shape[0];
+  const Value g = c.grad(), t = c.in(0);
+  const LerpValues r = lerp_values(c.in(1), shape[0]);
+  if (c.needs(0)) {
+    const Value row = iota(cols);
+    c.add(0, scatter(g * (1.0 - r.frac), r.i0 * double(cols) + row, shape) +
+                 scatter(g * r.frac, r.i1 * double(cols) + row, shape));
+  }
+  if (c.needs(1)) c.add(1, sum(g * (peek_row(t, r.i1) - peek_row(t, r.i0))) * r.inside);
+}
+
 // peek(t, index, channel): bilinear read of t ([rows] or [rows, columns]) at row `index`
 // and column `channel`, each clamped to the table (lerp_at). index and channel may be
 // tensors; the result has their broadcast shape, one read per element.
@@ -104,6 +168,7 @@ void register_peek() {
     }
     emit_loop(c, c.node.size(), "e", body + c.out("e") + " = " + c_mix(row0, row1, "r_f") + ";");
   };
+  op.adjoint = peek_adjoint;
   register_op(std::move(op));
 }
 
@@ -132,6 +197,7 @@ void register_peek_row() {
                                     c.in(0, "r_1 * " + str(cols) + " + j_"), "r_f");
     c.line("{ " + row + c_for("j_", cols, c.out("j_") + " = " + value + ";") + " }");
   };
+  op.adjoint = peek_row_adjoint;
   register_op(std::move(op));
 }
 
@@ -150,6 +216,10 @@ void register_gather() {
     const std::string clamp = clamp_decl("g", c.in(1, "e"), c.node.inputs[0]->size());
     emit_loop(c, c.node.size(), "e", clamp + c.out("e") + " = " + c.in(0, "g_0") + ";");
   };
+  // The index is floored: only the table has a gradient.
+  op.adjoint = [](AdjointCtx& c) {
+    if (c.has_grad() && c.needs(0)) c.add(0, scatter(c.grad(), c.in(1), c.node.inputs[0]->shape));
+  };
   register_op(std::move(op));
 }
 
@@ -164,6 +234,11 @@ void register_to_signal() {
   op.eval = [](EvalCtx& c) { c.out[0] = c.in[0][c.t % c.node.inputs[0]->size()]; };
   op.emit = [](EmitCtx& c) {
     c.line(c.out("0") + " = " + c.in(0, "(" + c.t + ") % " + str(c.node.inputs[0]->size())) + ";");
+  };
+  // Frame t's adjoint goes to element t mod n, which to_signal of 0, 1, ..., n - 1 tells.
+  op.adjoint = [](AdjointCtx& c) {
+    const Node& t = *c.node.inputs[0];
+    if (c.has_grad()) c.add(0, scatter(c.grad(), to_signal(iota(t.size())), t.shape));
   };
   register_op(std::move(op));
 }

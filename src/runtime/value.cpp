@@ -4,6 +4,7 @@
 #include "dgen/error.hpp"
 #include "dgen/ops.hpp"
 #include "dgen/program.hpp"
+#include "ir/cell_collector.hpp"
 #include "ir/node.hpp"
 
 namespace dgen {
@@ -84,6 +85,7 @@ History::History(Shape shape, std::vector<float> init, int64_t hop, std::string 
   cell_->init = std::move(init);
   cell_->hop = hop;
   cell_->name = std::move(name);
+  register_cell(cell_);
 }
 
 Value History::read() const {

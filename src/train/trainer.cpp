@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <random>
 
 #include "dgen/error.hpp"
@@ -24,7 +25,7 @@ std::vector<TrainedParam> describe_params(const std::vector<Param>& params, int 
                   "; training with lanes > 1 needs scalar params");
     TrainedParam t{p, UnitCoordinate::for_range(*d.min, *d.max), {}, {}};
     for (size_t i = 0; i < size_t(numel(d.shape)); ++i)
-      t.from.push_back(float(t.coordinate.from_unit(t.coordinate.to_unit(d.value.at(i)))));
+      t.from.push_back(std::clamp(d.value.at(i), *d.min, *d.max));
     out.push_back(std::move(t));
   }
   return out;
@@ -75,7 +76,9 @@ class Loop {
       EpochReport report = evaluate(/*with_grad=*/true);
       report.epoch = epoch;
       chain_rule();
+      adam.lr = learning_rate(epoch);
       adam.step();
+      at_seed_ = false;
       adam.zero_grad();
       if (callbacks.on_epoch) callbacks.on_epoch(report);
     }
@@ -94,12 +97,21 @@ class Loop {
  private:
   int64_t frames() const { return int64_t(problem_.target.size()); }
 
+  // Cosine decay from lr to lr / 10 over the run: big steps to find the basin, small
+  // ones to settle in it instead of circling the minimum at Adam's fixed step size.
+  double learning_rate(int epoch) const {
+    const double progress = config_.epochs > 1 ? double(epoch - 1) / (config_.epochs - 1) : 0;
+    return config_.lr * (0.1 + 0.45 * (1 + std::cos(std::numbers::pi * progress)));
+  }
+
   // Writes the unit coordinates' values into the real params, runs, and records losses.
   EpochReport evaluate(bool with_grad) {
     for (size_t k = 0; k < units_.size(); ++k) {
       const TrainedParam& t = result_.params[k];
       std::vector<float> values;
       for (float u : units_[k].values()) values.push_back(float(t.coordinate.from_unit(u)));
+      // Lane 0 starts exactly at the seed, not at its round trip through u.
+      if (at_seed_) std::copy(t.from.begin(), t.from.end(), values.begin());
       Param p = t.param;
       if (lanes_ > 1)
         p.set_per_lane(values);
@@ -184,6 +196,7 @@ class Loop {
   std::vector<Param> units_;
   std::vector<InputChannel> inputs_;
   std::unique_ptr<GradProgram> program_;
+  bool at_seed_ = true;  // no step taken yet
   double best_loss_ = std::numeric_limits<double>::infinity();
   std::vector<std::vector<float>> best_values_;
 };

@@ -100,7 +100,8 @@ TEST(Bptt, PhasorFrequencyMatchesClosedForm) {
   for (bool with_reset : {false, true}) {
     SCOPED_TRACE(with_reset ? "reset on frame 20" : "no reset");
     double expect = 0;
-    for (int t = 0; t < 64; ++t) expect += with_reset && t > 20 ? t - 21 : t <= 20 || !with_reset ? t : 0;
+    for (int t = 0; t < 64; ++t)
+      expect += with_reset && t > 20 ? t - 21 : t <= 20 || !with_reset ? t : 0;
     for (Backend b : {Backend::Interp, Backend::C}) {
       Param f("f", 100.0f);
       const Value reset = with_reset ? eq(accum(1.0, 0.0, 0.0, 1e6), 20.0) : Value(0.0);
@@ -113,7 +114,8 @@ TEST(Bptt, PhasorFrequencyMatchesClosedForm) {
 TEST(Bptt, PhasorThroughWrapsMatchesFiniteDifferences) {
   Param f("f", 2100.0f), bank("bank", {3}, {300.0f, 1200.0f, 5000.0f});
   const Value reset = gt(noise(3), 0.9);
-  const Value tone = sin(2.0 * std::numbers::pi * phasor(f, reset)) + sin(2.0 * std::numbers::pi * phasor(bank));
+  const Value tone =
+      sin(2.0 * std::numbers::pi * phasor(f, reset)) + sin(2.0 * std::numbers::pi * phasor(bank));
   expect_matches_finite_differences(tone * noise(4), {f, bank});
 }
 
@@ -124,8 +126,8 @@ TEST(Bptt, AccumIncrementAndBoundsMatchFiniteDifferences) {
 }
 
 TEST(Bptt, LatchClickAndCompressorMatchFiniteDifferences) {
-  Param amp("amp", 0.8f), ratio("ratio", 4.0f), threshold("threshold", -12.0f), attack("attack", 0.0005f),
-      release("release", 0.002f);
+  Param amp("amp", 0.8f), ratio("ratio", 4.0f), threshold("threshold", -12.0f),
+      attack("attack", 0.0005f), release("release", 0.002f);
   const Value x = amp * sin(2.0 * std::numbers::pi * phasor(440.0)) * (1.0 + 0.3 * noise(1));
   const Value held = latch(x, gt(noise(2), 0.6));
   const Value squashed = compressor(x, ratio, threshold, 6.0, attack, release);

@@ -57,20 +57,25 @@ TEST(ElementwiseGrads, MatchFiniteDifferences) {
       // a / b in (2.12, 2.59): no jump of the truncated quotient.
       {"mod", [](auto a, auto b) { return mod(a, b); }, 2.0f, 0.2f, 0.85f, 0.0f},
       // Conditions that do not depend on params: the branch taken never flips under a step.
-      {"gswitch", [](auto a, auto b) { return gswitch(noise(4), a * a, b * 3.0); }, 0.1f, 1.0f, 0.3f, 0.5f},
+      {"gswitch", [](auto a, auto b) { return gswitch(noise(4), a * a, b * 3.0); }, 0.1f, 1.0f,
+       0.3f, 0.5f},
       {"comparisons",
-       [](auto a, auto b) { return a * (gt(a, b) + lt(a, b) + gte(a, b) + lte(a, b) + eq(a, b)); }, 0.1f,
-       1.0f, 0.2f, 1.0f},
+       [](auto a, auto b) { return a * (gt(a, b) + lt(a, b) + gte(a, b) + lte(a, b) + eq(a, b)); },
+       0.1f, 1.0f, 0.2f, 1.0f},
       {"rounding", [](auto a, auto) { return a * (floor(a) + ceil(a) + round(a) + sign(a)); }, 0.3f,
        0.15f, 0, 0},
       // Compositions of the above (SPEC §2.1).
       {"wrap", [](auto a, auto b) { return wrap(a, b, b + 2.0); }, 0.5f, 0.3f, -0.25f, 0.1f},
       {"clip", [](auto a, auto b) { return clip(a, b, b + 0.8); }, 0.3f, 1.0f, -0.2f, 0.1f},
-      {"scale", [](auto a, auto b) { return scale(a, 0.0, b, -1.0, b * b); }, 0.3f, 1.0f, 2.0f, 0.5f},
+      {"scale", [](auto a, auto b) { return scale(a, 0.0, b, -1.0, b * b); }, 0.3f, 1.0f, 2.0f,
+       0.5f},
       {"mix", [](auto a, auto b) { return mix(a, b, a * b); }, 0.3f, 1.0f, -0.2f, 1.0f},
       {"triangle", [](auto a, auto b) { return triangle(a, b); }, 0.5f, 0.45f, 0.5f, 0.1f},
-      {"selector", [](auto a, auto b) { return selector(noise(4) * 2.0 + 2.5, {a, b, a * b}); }, 0.3f,
-       1.0f, -0.2f, 1.0f},
+      {"selector",
+       [](auto a, auto b) {
+         return selector(noise(4) * 2.0 + 2.5, {a, b, a * b});
+       },
+       0.3f, 1.0f, -0.2f, 1.0f},
       {"mse", [](auto a, auto b) { return mse(a, b); }, 0.3f, 1.0f, -0.2f, 1.0f},
       {"l1", [](auto a, auto b) { return l1(a, b); }, 0.3f, 1.0f, -0.2f, 1.0f},
   };

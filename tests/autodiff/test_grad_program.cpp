@@ -59,7 +59,8 @@ void expect_close(const std::vector<double>& got, const std::vector<double>& ref
   double scale = 0;
   for (double r : ref) scale = std::max(scale, std::fabs(r));
   for (size_t i = 0; i < got.size(); ++i)
-    EXPECT_NEAR(got[i], ref[i], rel * std::max(std::fabs(ref[i]), 1e-3 * scale)) << "gradient " << i;
+    EXPECT_NEAR(got[i], ref[i], rel * std::max(std::fabs(ref[i]), 1e-3 * scale))
+        << "gradient " << i;
 }
 
 // Gradients of the voice over 203 frames with checkpoint interval k.
@@ -211,7 +212,8 @@ TEST(GradProgram, OpWithoutGradientIsAnErrorNamingIt) {
     backward(opaque * 2.0, 8, on(Backend::Interp));
     FAIL() << "expected an error";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("no gradient for op 'test_opaque'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("no gradient for op 'test_opaque'"), std::string::npos)
+        << e.what();
   }
   // Not asked for: an opaque op that no param reaches is fine.
   EXPECT_NO_THROW(backward(make("test_opaque", {noise(1)}) * p, 8, on(Backend::Interp)));

@@ -15,7 +15,8 @@ constexpr double kTwoPi = 2 * std::numbers::pi;
 // A tensor param with distinct, tie-free values.
 Param tensor_param(const std::string& name, Shape shape, uint32_t seed) {
   std::vector<float> v(static_cast<size_t>(numel(shape)));
-  for (size_t i = 0; i < v.size(); ++i) v[i] = float(0.3 + 0.7 * std::sin(1.7 * double(i + 1) + seed));
+  for (size_t i = 0; i < v.size(); ++i)
+    v[i] = float(0.3 + 0.7 * std::sin(1.7 * double(i + 1) + seed));
   return Param(name, std::move(shape), std::move(v));
 }
 
@@ -60,11 +61,65 @@ TEST(TensorGrads, MaxSplitsTies) {
 }
 
 TEST(TensorGrads, MatmulMatchesFiniteDifferences) {
-  Param a = tensor_param("a", {2, 3}, 1), b = tensor_param("b", {3, 4}, 2), batched = tensor_param("c", {2, 3, 2}, 5);
+  Param a = tensor_param("a", {2, 3}, 1), b = tensor_param("b", {3, 4}, 2),
+        batched = tensor_param("c", {2, 3, 2}, 5);
   const Value ab = matmul(a, b);
-  const Value loss = sum(ab * randn({2, 4}, 1)) * (1.0 + noise(1)) + sum(matmul(batched, ab) * randn({2, 3, 4}, 2));
+  const Value loss = sum(ab * randn({2, 4}, 1)) * (1.0 + noise(1)) +
+                     sum(matmul(batched, ab) * randn({2, 3, 4}, 2));
   const GradCheckResult r = check_gradients(loss, {a, b, batched}, {.frames = 8});
   EXPECT_TRUE(r.ok) << r.report();
+}
+
+TEST(TensorGrads, ConvolutionsMatchFiniteDifferences) {
+  for (Padding padding : {Padding::Valid, Padding::Same}) {
+    SCOPED_TRACE(padding == Padding::Same ? "same" : "valid");
+    Param x1 = tensor_param("x1", {7}, 1), xc = tensor_param("xc", {2, 6}, 2),
+          k1 = tensor_param("k1", {3}, 3);
+    Param x2 = tensor_param("x2", {4, 5}, 4), xb = tensor_param("xb", {2, 4, 4}, 5),
+          k2 = tensor_param("k2", {2, 3}, 6);
+    auto weighted = [](const Value& y) { return sum(y * randn(y.shape(), 7)); };
+    const Value loss = (weighted(conv1d(x1, k1, padding)) + weighted(conv1d(xc, k1, padding)) +
+                        weighted(conv2d(x2, k2, padding)) + weighted(conv2d(xb, k2, padding))) *
+                       (1.0 + noise(1));
+    const GradCheckResult r = check_gradients(loss, {x1, xc, k1, x2, xb, k2}, {.frames = 4});
+    EXPECT_TRUE(r.ok) << r.report();
+  }
+}
+
+// Reads at positions that move every frame: the table gets scatter-added adjoints, the
+// positions the slope of the interpolation.
+TEST(TensorGrads, ReadsMatchFiniteDifferences) {
+  Param table = tensor_param("table", {6}, 1), grid = tensor_param("grid", {4, 3}, 2);
+  Param at("at", 2.3f), spread("spread", 1.4f), column("column", 0.6f);
+  const Value index = at + spread * noise(1), channel = column + 0.3 * noise(2);
+  const Value loss = peek(table, index) * noise(3) + peek(grid, index * 0.5, channel) * noise(4) +
+                     sum(peek_row(grid, index * 0.4) * randn({3}, 1)) +
+                     gather(table, index + 1.0) * noise(5) + to_signal(grid) * noise(6) +
+                     sample(table, index * 0.3) * noise(7);
+  GradCheckOptions o;
+  o.frames = 40;
+  const GradCheckResult r = check_gradients(loss, {table, grid, at, spread, column}, o);
+  EXPECT_TRUE(r.ok) << r.report();
+}
+
+TEST(TensorGrads, CBackendMatchesInterpreter) {
+  auto grads = [](Backend b) {
+    Param m = tensor_param("m", {3, 4}, 1), k = tensor_param("k", {3}, 2),
+          table = tensor_param("table", {8}, 3);
+    const Value v = matmul(m, reshape(table * 0.5, {4, 2}));
+    const Value index =
+        3.37 +
+        2.5 * sin(kTwoPi * phasor(700.0));  // off whole numbers: floor agrees in float and double
+    const Value loss = sum(cumsum(conv1d(v, k, Padding::Same), 0) * randn({3, 2}, 4)) * noise(1) +
+                       max(v) * peek(table, index) + gather(table, index) * noise(2);
+    backward(loss, 64, {.backend = b});
+    std::vector<double> g;
+    for (const Param& p : {m, k, table}) g.insert(g.end(), p.grad().begin(), p.grad().end());
+    return g;
+  };
+  const std::vector<double> c = grads(Backend::C), ref = grads(Backend::Interp);
+  for (size_t i = 0; i < ref.size(); ++i)
+    EXPECT_NEAR(c[i], ref[i], 1e-3 * (1 + std::fabs(ref[i]))) << i;
 }
 
 // Two partials in different bins: each amplitude and frequency gets the contributions of

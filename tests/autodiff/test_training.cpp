@@ -14,8 +14,8 @@ namespace {
 constexpr double kTwoPi = 2 * std::numbers::pi;
 
 // Adam (textbook) on the params' float values, for `steps` steps of GradProgram::run.
-void fit(GradProgram& program, const std::vector<Param>& params, const std::vector<double>& lr, int steps,
-         int64_t frames, const std::vector<InputChannel>& inputs) {
+void fit(GradProgram& program, const std::vector<Param>& params, const std::vector<double>& lr,
+         int steps, int64_t frames, const std::vector<InputChannel>& inputs) {
   std::vector<double> m(params.size(), 0.0), v(params.size(), 0.0);
   for (int step = 1; step <= steps; ++step) {
     for (const Param& p : params) p.data()->grad.assign(1, 0.0);
@@ -30,7 +30,9 @@ void fit(GradProgram& program, const std::vector<Param>& params, const std::vect
   }
 }
 
-std::vector<float> render_target(const Value& v, int64_t frames) { return test::render1(v, frames, Backend::C); }
+std::vector<float> render_target(const Value& v, int64_t frames) {
+  return test::render1(v, frames, Backend::C);
+}
 
 TEST(Training, GradientDescentRecoversOnePoleCoefficient) {
   auto one_pole = [](const Value& a) {
@@ -70,7 +72,8 @@ long peak_rss_kb() {
 // 2^20 frames with the automatic segment length: the tape and checkpoints stay bounded.
 TEST(Training, MillionFrameVoiceStaysInBoundedMemory) {
   const int64_t n = int64_t(1) << 20;
-  Param f1("f1", 110.0f), f2("f2", 110.7f), cutoff("cutoff", 1200.0f), q("q", 3.0f), decay("decay", 0.99999f);
+  Param f1("f1", 110.0f), f2("f2", 110.7f), cutoff("cutoff", 1200.0f), q("q", 3.0f),
+      decay("decay", 0.99999f);
   const Value saws = 2.0 * phasor(f1) - 1.0 + 2.0 * phasor(f2) - 1.0;
   History env({}, {1.0f});
   const Value e = env.read();
@@ -82,12 +85,15 @@ TEST(Training, MillionFrameVoiceStaysInBoundedMemory) {
   const long before = peak_rss_kb();
   const double loss = program.run(n, {{1, target}});
   const long after = peak_rss_kb();
-  std::printf("[ memory   ] 2^20 frames, segment %lld frames: peak RSS %.1f MB (%.1f MB before the run)\n",
-              static_cast<long long>(program.segment_frames()), double(after) / 1024, double(before) / 1024);
+  std::printf(
+      "[ memory   ] 2^20 frames, segment %lld frames: peak RSS %.1f MB (%.1f MB before the run)\n",
+      static_cast<long long>(program.segment_frames()), double(after) / 1024,
+      double(before) / 1024);
   EXPECT_TRUE(std::isfinite(loss));
   EXPECT_LT(program.segment_frames(), n);  // the tape budget forces checkpointed segments
   EXPECT_LT(after, 1024L * 1024);          // KB: well under 1 GB for the whole test process
-  for (const Param& p : {f1, f2, cutoff, q, decay}) EXPECT_TRUE(std::isfinite(p.grad()[0])) << p.name();
+  for (const Param& p : {f1, f2, cutoff, q, decay})
+    EXPECT_TRUE(std::isfinite(p.grad()[0])) << p.name();
 }
 
 }  // namespace

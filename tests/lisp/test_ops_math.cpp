@@ -113,6 +113,8 @@ TEST(LispMath, ConstantsAreNumbers) {
 TEST(LispMath, SamplerateIsARuntimeValue) {
   const Value sr = test::eval_value("(def r samplerate)");
   EXPECT_EQ(dgen::test::render1(sr, 1, Backend::Interp, 1, 48000)[0], 48000.0f);
+  const Value alias = test::eval_value("(def r sample-rate)");
+  EXPECT_EQ(dgen::test::render1(alias, 1, Backend::Interp, 1, 22050)[0], 22050.0f);
   const Value period = test::eval_value("(def r (/ 1 samplerate))");
   EXPECT_FLOAT_EQ(dgen::test::render1(period, 1, Backend::Interp, 1, 32000)[0], 1.0f / 32000);
 }
