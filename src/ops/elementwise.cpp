@@ -33,7 +33,8 @@ template <class D>
 void chain(AdjointCtx& c, int i, D d) {
   if (!c.needs(i)) return;
   const Value g = c.grad();
-  const bool one = g.node()->op->name == "const" && g.node()->attrs.reals[0] == 1.0;  // a loss's seed
+  const bool one =
+      g.node()->op->name == "const" && g.node()->attrs.reals[0] == 1.0;  // a loss's seed
   c.add(i, one ? d() : g * d());
 }
 // Passes the output adjoint (negated when `negate`) to input i.
@@ -132,10 +133,10 @@ const Row kRows[] = {
      true},
     {"lt", 2, [](const double* x) { return double(x[0] < x[1]); }, "({0} < {1} ? 1.0f : 0.0f)",
      true},
-    {"gte", 2, [](const double* x) { return double(x[0] >= x[1]); },
-     "({0} >= {1} ? 1.0f : 0.0f)", true},
-    {"lte", 2, [](const double* x) { return double(x[0] <= x[1]); },
-     "({0} <= {1} ? 1.0f : 0.0f)", true},
+    {"gte", 2, [](const double* x) { return double(x[0] >= x[1]); }, "({0} >= {1} ? 1.0f : 0.0f)",
+     true},
+    {"lte", 2, [](const double* x) { return double(x[0] <= x[1]); }, "({0} <= {1} ? 1.0f : 0.0f)",
+     true},
     {"eq", 2, [](const double* x) { return double(x[0] == x[1]); }, "({0} == {1} ? 1.0f : 0.0f)",
      true},
     {"gswitch", 3, [](const double* x) { return x[0] > 0 ? x[1] : x[2]; },

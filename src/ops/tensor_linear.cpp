@@ -214,12 +214,14 @@ void conv_adjoint(size_t r, AdjointCtx& c) {
   const Attrs valid{{0}, {}};
   if (c.needs(0)) {
     std::vector<std::pair<int64_t, int64_t>> pads;
-    for (size_t i = 0; i < r; ++i) pads.push_back({d.k[i] - 1 - d.offset[i], d.x[i] - d.out[i] + d.offset[i]});
+    for (size_t i = 0; i < r; ++i)
+      pads.push_back({d.k[i] - 1 - d.offset[i], d.x[i] - d.out[i] + d.offset[i]});
     c.add(0, make(c.node.op->name, {pad_last(g, pads), reversed(c.in(1))}, valid));
   }
   if (!c.needs(1)) return;
   std::vector<std::pair<int64_t, int64_t>> pads;
-  for (size_t i = 0; i < r; ++i) pads.push_back({d.offset[i], d.out[i] + d.k[i] - 1 - d.x[i] - d.offset[i]});
+  for (size_t i = 0; i < r; ++i)
+    pads.push_back({d.offset[i], d.out[i] + d.k[i] - 1 - d.x[i] - d.offset[i]});
   const Value x = pad_last(c.in(0), pads);
   Shape xp(x.shape().end() - int64_t(r), x.shape().end()), go(d.out);
   if (r == 1) {  // one 2-D correlation over [batch, L] sums the batch
@@ -230,7 +232,8 @@ void conv_adjoint(size_t r, AdjointCtx& c) {
   }
   const Value xb = reshape(x, {d.batch, xp[0], xp[1]}), gb = reshape(g, {d.batch, go[0], go[1]});
   auto row = [](const Value& v, int64_t z) {
-    return reshape(shrink(v, {{z, z + 1}, {0, v.shape()[1]}, {0, v.shape()[2]}}), {v.shape()[1], v.shape()[2]});
+    return reshape(shrink(v, {{z, z + 1}, {0, v.shape()[1]}, {0, v.shape()[2]}}),
+                   {v.shape()[1], v.shape()[2]});
   };
   Value dk = conv2d(row(xb, 0), row(gb, 0));
   for (int64_t z = 1; z < d.batch; ++z) dk = dk + conv2d(row(xb, z), row(gb, z));

@@ -108,7 +108,8 @@ void peek_adjoint(AdjointCtx& c) {
     c.add(0, *dt);
   }
   if (c.needs(1)) c.add(1, g * (peek(t, r.i1, channel) - peek(t, r.i0, channel)) * r.inside);
-  if (c.needs(2) && tb.cols > 1) c.add(2, g * (peek(t, index, k.i1) - peek(t, index, k.i0)) * k.inside);
+  if (c.needs(2) && tb.cols > 1)
+    c.add(2, g * (peek(t, index, k.i1) - peek(t, index, k.i0)) * k.inside);
 }
 
 void peek_row_adjoint(AdjointCtx& c) {

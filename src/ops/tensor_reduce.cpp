@@ -111,18 +111,26 @@ void reduce_adjoint(const ReduceRule& rule, AdjointCtx& c) {
     kept[size_t(axis)] = 1;
     count = in[size_t(axis)];
   }
-  auto spread = [&](const Value& reduced) { return rule.per_axis ? reshape(reduced, kept) : reduced; };
+  auto spread = [&](const Value& reduced) {
+    return rule.per_axis ? reshape(reduced, kept) : reduced;
+  };
   const Value g = c.grad();
   switch (rule.kind) {
-    case Kind::Sum: c.add(0, spread(g)); break;
-    case Kind::Mean: c.add(0, spread(g) * (1.0 / double(count))); break;
+    case Kind::Sum:
+      c.add(0, spread(g));
+      break;
+    case Kind::Mean:
+      c.add(0, spread(g) * (1.0 / double(count)));
+      break;
     case Kind::Max: {
       const Value mask = eq(c.in(0), spread(c.out()));
       const Value ties = rule.per_axis ? reshape(sum_axis(mask, axis), kept) : sum(mask);
       c.add(0, mask * spread(g) / ties);
       break;
     }
-    case Kind::Cumsum: c.add(0, reshape(sum_axis(g, axis), kept) - cumsum(g, axis) + g); break;
+    case Kind::Cumsum:
+      c.add(0, reshape(sum_axis(g, axis), kept) - cumsum(g, axis) + g);
+      break;
   }
 }
 

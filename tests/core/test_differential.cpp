@@ -107,8 +107,10 @@ TEST(DifferentialCoverage, EveryRegisteredOpHasACase) {
   for (const test::GradCase& c : test::gradient_cases())
     collect_ops(differentiate(c, Backend::Interp).schedules, covered);
   std::string missing;
+  // Ops whose names start with "test_" are registered by tests themselves (e.g. an op
+  // without an adjoint, to check the error) and are not part of the product.
   for (const OpDef* op : all_ops())
-    if (!covered.count(op->name)) missing += " " + op->name;
+    if (!covered.count(op->name) && op->name.rfind("test_", 0) != 0) missing += " " + op->name;
   EXPECT_TRUE(missing.empty()) << "ops without a differential case:" << missing;
 }
 
