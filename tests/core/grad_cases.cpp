@@ -66,6 +66,14 @@ Value windows_loss() {
   return mse(y + hop_hold(drive * sig_b(), 8), sig_b() - 0.5);
 }
 
+// A param table read at frame rate through gather and peek: their adjoints scatter-add
+// into the table.
+Value table_read_loss() {
+  Param table("table", {8}, {0.1f, -0.4f, 0.3f, 0.8f, -0.2f, 0.5f, 0.0f, 0.6f});
+  const Value index = 7.0 * phasor(1800.0);
+  return mse(gather(table, index) + peek(reshape(table, {8, 1}), index), sig_a());
+}
+
 }  // namespace
 
 std::vector<GradCase> gradient_cases() {
@@ -76,7 +84,8 @@ std::vector<GradCase> gradient_cases() {
           {"delay", delay_loss},
           {"biquad", biquad_loss},
           {"lanes", lanes_loss, 3},
-          {"windows", windows_loss}};
+          {"windows", windows_loss},
+          {"table reads", table_read_loss}};
 }
 
 }  // namespace dgen::test
