@@ -12,7 +12,7 @@ mkdir -p "$build/demo"
 
 echo "Training examples/train_kick.lisp against data/909kick.wav (a recorded 909 kick)..."
 "$build/dgen" train "$root/examples/train_kick.lisp" --target "$root/data/909kick.wav" \
-  --job-dir "$job" --epochs 150 --lanes 4 --lr 0.05 > "$events"
+  --job-dir "$job" --epochs 12 --lanes 2 --lr 0.05 > "$events"
 
 # result.json is indented, one field per line: pick fields without a JSON tool.
 field() { sed -n "s/^  \"$1\": \(.*\),\$/\1/p" "$job/result.json"; }

@@ -46,15 +46,15 @@ const R = D.result;
 function cell(row, tag, text) { const c = document.createElement(tag); c.textContent = text; row.appendChild(c); }
 function fmt(x) {
   if (Array.isArray(x)) return x.length > 6 ? "[" + x.slice(0, 6).map(fmt).join(", ") + ", …]" : "[" + x.map(fmt).join(", ") + "]";
-  if (typeof x !== "number") return String(x);
-  return Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(4) : String(+x.toPrecision(6));
+  if (typeof x !== "number" || Number.isInteger(x)) return String(x);
+  return Math.abs(x) >= 1e6 || Math.abs(x) < 1e-3 ? x.toExponential(4) : String(+x.toPrecision(6));
 }
 
 document.title = "dgen report — " + D.title;
 document.getElementById("title").textContent = "Training report: " + D.title;
 document.getElementById("subtitle").textContent = "target " + R.target + " · loss " + R.loss + " · " + R.epochs + " epochs · " + R.lanes + " lane(s)";
 const imp = document.getElementById("improvement");
-imp.textContent = fmt(R.improvement_percent) + "%";
+imp.textContent = (Number.isFinite(R.improvement_percent) ? R.improvement_percent.toFixed(1) : "?") + "%";
 if (R.improvement_percent < 0) { imp.classList.add("worse"); document.getElementById("improvement-label").textContent = "higher loss than the seed"; }
 
 const summary = document.getElementById("summary");

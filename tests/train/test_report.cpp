@@ -136,7 +136,7 @@ TEST_F(Chromium, ReportScriptRunsWithoutErrors) {
   // The script filled the tables from the data.
   EXPECT_NE(dom.find("<td>freq</td><td>90</td><td>61</td><td>20</td><td>2000</td><td>log</td>"),
             std::string::npos);
-  EXPECT_NE(dom.find("90%"), std::string::npos);
+  EXPECT_NE(dom.find(">90.0%<"), std::string::npos);
   // The title went in as text, not markup.
   EXPECT_NE(dom.find("kick &lt;/script&gt;&lt;b&gt;.lisp"), std::string::npos);
   std::istringstream log(read_text(dir_ / "dom.err"));
