@@ -55,8 +55,8 @@ TEST(Convergence, PhasorFrequencyWithASpectralLoss) {
   for (int64_t t = 0; t < frames; ++t)
     target[size_t(t)] = float(std::sin(kTwoPi * 440 * double(t) / kSr));
   Param freq("freq", 300.0f, {.min = 50.0f, .max = 2000.0f});
-  const TrainProblem problem{sin(kTwoPi * phasor(freq)), target, {}, parse_loss_spec("mrstft"),
-                             {freq}};
+  const TrainProblem problem{
+      sin(kTwoPi * phasor(freq)), target, {}, parse_loss_spec("mrstft"), {freq}};
   const TrainResult r = train(problem, adam(40, 0.02));
   EXPECT_NEAR(freq.value(), 440, 4.4);  // 1 %
   EXPECT_LT(r.final_loss, 0.5 * r.initial_loss);

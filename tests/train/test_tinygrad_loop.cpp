@@ -28,8 +28,10 @@ class FreshCompileCache {
     setenv("DGEN_CACHE_DIR", dir_.path.c_str(), 1);
   }
   ~FreshCompileCache() {
-    if (old_.empty()) unsetenv("DGEN_CACHE_DIR");
-    else setenv("DGEN_CACHE_DIR", old_.c_str(), 1);
+    if (old_.empty())
+      unsetenv("DGEN_CACHE_DIR");
+    else
+      setenv("DGEN_CACHE_DIR", old_.c_str(), 1);
   }
 
  private:
