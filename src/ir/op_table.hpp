@@ -90,6 +90,10 @@ struct OpDef {
   bool zero_derivative = false;
   // True for ops that carry state from frame to frame (they run in serial regions).
   bool stateful = false;
+  // True for ops whose emission is a few arithmetic instructions per element (no call):
+  // the scheduler fuses scalar nodes of such ops into a serial loop that is running
+  // anyway, where they cost less than a loop of their own (a pass over block memory).
+  bool cheap = false;
 };
 
 const OpDef& op_def(std::string_view name);  // throws dgen::Error for an unknown op

@@ -1,5 +1,6 @@
 // Elementwise math (SPEC §2.1): any rate, any shape, numpy broadcasting. Each op is one
 // row: name, arity, reference evaluation in double, C expression in float.
+#include <cctype>
 #include <cmath>
 #include <numbers>
 
@@ -147,9 +148,18 @@ const Row kRows[] = {
      }},
 };
 
+// True when a C expression calls no function (sinf(...), fabsf(...)): a few instructions.
+bool calls_no_function(std::string_view expr) {
+  for (size_t i = 1; i < expr.size(); ++i)
+    if (expr[i] == '(' && (std::isalnum(static_cast<unsigned char>(expr[i - 1])) || expr[i - 1] == '_'))
+      return false;
+  return true;
+}
+
 void register_row(const Row& row) {
   OpDef op;
   op.name = row.name;
+  op.cheap = calls_no_function(row.c_expr);
   op.min_inputs = op.max_inputs = row.arity;
   op.zero_derivative = row.zero_derivative;
   op.shape = [name = std::string(row.name)](const std::vector<Shape>& in, const Attrs&) {
@@ -190,6 +200,7 @@ void register_elementwise_ops() {
   c.eval = [](EvalCtx& e) { e.out[0] = e.node.attrs.reals[0]; };
   c.emit = [](EmitCtx& e) { e.line(e.out("0") + " = " + c_float(e.node.attrs.reals[0]) + ";"); };
   c.zero_derivative = true;
+  c.cheap = true;
   register_op(std::move(c));
 }
 

@@ -52,6 +52,7 @@ void register_io_ops() {
   in.name = "in";
   in.rate = frame_rate;
   in.zero_derivative = true;
+  in.cheap = true;
   in.shape = [](const std::vector<Shape>&, const Attrs& a) {
     if (a.ints.size() != 1 || a.ints[0] < 1) throw Error("in: channel must be >= 1");
     return Shape{};
@@ -66,6 +67,7 @@ void register_io_ops() {
   out.name = "out";
   out.min_inputs = out.max_inputs = 1;
   out.rate = frame_rate;
+  out.cheap = true;
   out.shape = [](const std::vector<Shape>& in, const Attrs& a) {
     // Channel 0 marks a value a Program renders that is not an out() of the patch.
     if (a.ints.size() != 1 || a.ints[0] < 0) throw Error("out: channel must be >= 1");

@@ -42,21 +42,34 @@ void make_regions(Schedule& s) {
     for (int i : nodes)
       for (int u : g.users[i])
         if (g.scc[u] != c && succ[c].insert(g.scc[u]).second) ++pending[g.scc[u]];
-  // Ready SCCs by kind, ordered by their first node's topological position.
+  // Ready SCCs by kind, ordered by their first node's topological position. A serial
+  // region also takes ready parallel SCCs of cheap scalar nodes (the feed-forward sum of a
+  // biquad, an out): a loop of their own would cost more than they do.
   std::set<std::pair<int, int>> ready[2];
+  auto fusable = [&](int c) {
+    return !serial[c] && std::all_of(members[c].begin(), members[c].end(), [&](int i) {
+      return g.nodes[i]->op->cheap && g.nodes[i]->size() == 1;
+    });
+  };
   auto make_ready = [&](int c) { ready[serial[c]].insert({members[c].front(), c}); };
   for (auto& [c, p] : pending)
     if (p == 0) make_ready(c);
   int kind = -1;
   while (!ready[0].empty() || !ready[1].empty()) {
-    if (kind < 0 || ready[kind].empty()) {
+    // The serial region goes on with a fusable parallel SCC when no serial one is ready.
+    auto fused = ready[0].end();
+    if (kind == 1 && ready[1].empty())
+      fused = std::find_if(ready[0].begin(), ready[0].end(), [&](auto& e) { return fusable(e.second); });
+    const bool fuse = fused != ready[0].end();
+    if (!fuse && (kind < 0 || ready[kind].empty())) {
       if (ready[0].empty()) kind = 1;
       else if (ready[1].empty()) kind = 0;
       else kind = ready[0].begin()->first < ready[1].begin()->first ? 0 : 1;
       s.regions.push_back({kind ? RegionKind::Serial : RegionKind::Parallel, 1, {}});
     }
-    const int c = ready[kind].begin()->second;
-    ready[kind].erase(ready[kind].begin());
+    const auto next = fuse ? fused : ready[kind].begin();
+    const int c = next->second;
+    ready[fuse ? 0 : kind].erase(next);
     for (int i : members[c]) {
       s.regions.back().nodes.push_back(i);
       s.region_of[i] = int(s.regions.size()) - 1;
