@@ -179,7 +179,8 @@ void register_row(const Row& row) {
     std::vector<std::string> args;
     for (size_t i = 0; i < c.node.inputs.size(); ++i)
       args.push_back(c.in(int(i), broadcast_index_expr(c.node.shape, c.node.inputs[i]->shape, "e")));
-    emit_loop(c, c.node.size(), "e", c.out("e") + " = " + fill_template(tmpl, args) + ";");
+    emit_loop(c, c.node.size(), "e", c.out("e") + " = " + fill_template(tmpl, args) + ";",
+              /*independent=*/true);
   };
   register_op(std::move(op));
 }

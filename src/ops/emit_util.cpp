@@ -35,11 +35,12 @@ std::string fill_template(const std::string& tmpl, const std::vector<std::string
   return out;
 }
 
-void emit_loop(EmitCtx& e, int64_t n, const std::string& var, const std::string& body) {
+void emit_loop(EmitCtx& e, int64_t n, const std::string& var, const std::string& body,
+               bool independent) {
   if (n == 1) {
     e.line("{ const int64_t " + var + " = 0; (void)" + var + "; " + body + " }");
   } else {
-    e.line("for (int64_t " + var + " = 0; " + var + " < " + str(n) + "; ++" + var + ") { " +
+    e.line(std::string(independent ? "_Pragma(\"GCC ivdep\") " : "") + "for (int64_t " + var + " = 0; " + var + " < " + str(n) + "; ++" + var + ") { " +
            body + " }");
   }
 }

@@ -16,7 +16,11 @@ std::string str(int64_t v);
 // Replaces {0}, {1}, ... in a template with the given argument expressions.
 std::string fill_template(const std::string& tmpl, const std::vector<std::string>& args);
 // Emits `for (int64_t VAR = 0; VAR < n; ++VAR) BODY` (or just BODY with VAR = 0 when n == 1).
-void emit_loop(EmitCtx& e, int64_t n, const std::string& var, const std::string& body);
+// `independent`: no iteration reads what another writes (an elementwise op, whose output
+// buffer never overlaps its inputs'); the loop gets `GCC ivdep`, without which GCC will not
+// vectorise a loop that calls a math function through its SIMD declaration.
+void emit_loop(EmitCtx& e, int64_t n, const std::string& var, const std::string& body,
+               bool independent = false);
 
 // Attribute accessors that report a missing attribute by op name.
 int64_t int_attr(const Node& node, size_t i);

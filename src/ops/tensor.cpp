@@ -39,4 +39,8 @@ std::string c_for(const std::string& var, int64_t n, const std::string& body) {
          " }";
 }
 
+std::string c_sum_for(const std::string& var, int64_t n, const std::string& body) {
+  return "_Pragma(\"omp simd reduction(+:acc_)\") " + c_for(var, n, body);
+}
+
 }  // namespace dgen

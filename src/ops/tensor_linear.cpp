@@ -79,7 +79,7 @@ void register_matmul() {
     const std::string b = c.in(1, b_base + " + k_ * " + str(d.n) + " + n_");
     const std::string out = c.out("(z_ * " + str(d.m) + " + m_) * " + str(d.n) + " + n_");
     const std::string dot = "double acc_ = 0.0; " +
-                            c_for("k_", d.k, "acc_ += (double)" + a + " * (double)" + b + ";") +
+                            c_sum_for("k_", d.k, "acc_ += (double)" + a + " * (double)" + b + ";") +
                             " " + out + " = (float)acc_;";
     c.line(c_for("z_", numel(d.batch), c_for("m_", d.m, c_for("n_", d.n, dot))));
   };
@@ -177,7 +177,8 @@ void emit_conv(size_t r, EmitCtx& c) {
   std::string tap = "acc_ += (double)" + c.in(0, x_index) + " * (double)" + c.in(1, k_index) + ";";
   if (!inside.empty()) tap = "if (" + inside + ") " + tap;
   std::string kernel_loops = coords + tap;
-  for (size_t i = r; i-- > 0;) kernel_loops = c_for(var("q", i), d.k[i], kernel_loops);
+  for (size_t i = r; i-- > 0;)
+    kernel_loops = (i + 1 == r ? c_sum_for : c_for)(var("q", i), d.k[i], kernel_loops);
   std::string body =
       "double acc_ = 0.0; " + kernel_loops + " " + c.out(o_index) + " = (float)acc_;";
   for (size_t i = r; i-- > 0;) body = c_for(var("o", i), d.out[i], body);

@@ -29,5 +29,9 @@ AxisSplit split_at(const Shape& shape, int64_t axis);  // axis already normalize
 
 // "for (int64_t VAR = 0; VAR < n; ++VAR) { BODY }" as one C statement.
 std::string c_for(const std::string& var, int64_t n, const std::string& body);
+// The same for a loop that sums into `acc_`: marked as an OpenMP SIMD reduction, the one
+// loop the C compiler may reassociate (dgen compiles without -fassociative-math so that
+// recurrences keep the order their graph gives them).
+std::string c_sum_for(const std::string& var, int64_t n, const std::string& body);
 
 }  // namespace dgen

@@ -85,7 +85,7 @@ void emit_reduce(const ReduceRule& rule, EmitCtx& c) {
       break;
     case Kind::Sum:
     case Kind::Mean:
-      body = "double acc_ = 0.0; " + c_for("k_", s.n, "acc_ += (double)" + x + ";") + " " +
+      body = "double acc_ = 0.0; " + c_sum_for("k_", s.n, "acc_ += (double)" + x + ";") + " " +
              c.out("o_ * " + str(s.inner) + " + j_") + " = (float)(acc_" +
              (rule.kind == Kind::Mean ? " / " + c_literal(double(s.n)) : "") + ");";
       break;

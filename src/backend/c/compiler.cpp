@@ -85,10 +85,15 @@ std::string c_compiler() {
   return it->second;
 }
 
+// -ffast-math but not -fassociative-math: reassociation would reorder a recurrence's sum
+// (a biquad's y[t-1] term first, tripling its critical path); sums over tensor elements
+// are marked as OpenMP SIMD reductions instead (-fopenmp-simd: the pragmas, no runtime).
+// -fno-builtin-sin/cos: otherwise sin and cos of one argument fuse into sincos, which has
+// no vector variant; as plain calls they vectorise through libmvec.
 const std::string& c_flags() {
   static const std::string flags =
-      "-O3 -march=native -ffast-math -fno-builtin-sin -fno-builtin-cos -fno-builtin-sinf "
-      "-fno-builtin-cosf -fPIC -shared -std=c11 -w";
+      "-O3 -march=native -ffast-math -fno-associative-math -fopenmp-simd -fno-builtin-sin "
+      "-fno-builtin-cos -fno-builtin-sinf -fno-builtin-cosf -fPIC -shared -std=c11 -w";
   return flags;
 }
 
