@@ -55,15 +55,20 @@ void register_tape_write() {
   register_op(std::move(op));
 }
 
-// tape_read(): attrs.ints = {capacity, hop, shape...}. The taped value of the current
-// frame (a hop value: the one its last hop frame computed), every frame.
+// tape_read(): attrs.ints = {capacity, hop, at_hop, shape...}. The taped value of the
+// current frame (a hop value: the one its last hop frame computed), every frame; with
+// at_hop, a hop(hop) value read on hop frames only, so that the adjoint rules of hop nodes
+// that read it run on hop frames too. (Held between hop frames in reverse time, a hop
+// value is the one of the hop frame after: frame-rate rules need the every-frame read.)
 void register_tape_read() {
   OpDef op;
   op.name = "tape_read";
-  op.rate = frame_rate;
+  op.rate = [](const std::vector<Rate>&, const Attrs& a) {
+    return a.ints.at(2) ? Rate::every(a.ints[1]) : Rate::frame();
+  };
   op.shape = [](const std::vector<Shape>&, const Attrs& a) {
-    check_tape_attrs("tape_read", a, 2);
-    return Shape(a.ints.begin() + 2, a.ints.end());
+    check_tape_attrs("tape_read", a, 3);
+    return Shape(a.ints.begin() + 3, a.ints.end());
   };
   op.state = [](const Node& n) {
     return std::vector<StateVar>{{"tape", tape_slots(n) * n.size(), true}};

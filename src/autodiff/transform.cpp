@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <map>
 #include <optional>
 #include <unordered_map>
 
@@ -39,10 +40,12 @@ class AdjointBuilder {
         d.grads.push_back({g_.nodes[i]->param,
                            make("frame_sum", {*adj_[i]}, {{static_loss_ ? 0 : 1}, {}}).node()});
     d.loss_sum = make("frame_sum", {loss}, {{static_loss_ ? 0 : 1}, {}}).node();
+    std::unordered_map<const Node*, NodeRef> writes;  // one tape per forward value
     for (auto& [x, read] : tapes_) {
       const int64_t hop = tape_hop(*x);
-      d.tapes.push_back(
-          {make("tape_write", {Value(x)}, {{capacity_, hop}, {}}).node(), read, x->size(), hop});
+      NodeRef& write = writes[x.get()];
+      if (!write) write = make("tape_write", {Value(x)}, {{capacity_, hop}, {}}).node();
+      d.tapes.push_back({write, read, x->size(), hop});
     }
     for (const Node* n : g_.nodes)
       if (n->rate.is_hop()) d.hop_lcm = std::lcm(d.hop_lcm, n->rate.hop);
@@ -55,16 +58,20 @@ class AdjointBuilder {
   bool active_input(int i, int pos) const { return active_[g_.inputs[i][pos]]; }
   const NodeRef& ref(int i) const { return refs_[i]; }
 
-  // A forward value as the backward program reads it at the current frame: a static
-  // value is itself (the backward program computes it again); any other is taped.
-  Value read_forward(const NodeRef& x) {
+  // A forward value as the backward program reads it in the adjoint rule of a node of
+  // rate `reader`: a static value is itself (the backward program computes it again); any
+  // other is taped. A rule of a hop node reads the hop values of its own hop on hop frames
+  // only, so that it runs on hop frames, not every frame (a window's adjoint math once
+  // per hop, not once per frame).
+  Value read_forward(const NodeRef& x, Rate reader) {
     if (x->rate.is_static()) return Value(x);
-    if (auto it = tape_of_.find(x.get()); it != tape_of_.end())
-      return Value(tapes_[it->second].second);
-    std::vector<int64_t> ints{capacity_, tape_hop(*x)};
+    const bool at_hop = x->rate.is_hop() && reader == x->rate;
+    const std::pair<const Node*, bool> key{x.get(), at_hop};
+    if (auto it = tape_of_.find(key); it != tape_of_.end()) return Value(tapes_[it->second].second);
+    std::vector<int64_t> ints{capacity_, tape_hop(*x), at_hop};
     ints.insert(ints.end(), x->shape.begin(), x->shape.end());
     NodeRef read = make("tape_read", {}, {ints, {}}).node();
-    tape_of_[x.get()] = tapes_.size();
+    tape_of_[key] = tapes_.size();
     tapes_.push_back({x, read});
     return Value(read);
   }
@@ -199,7 +206,8 @@ class AdjointBuilder {
   std::vector<bool> active_;
   std::vector<std::optional<Value>> adj_;
   std::vector<std::pair<NodeRef, NodeRef>> tapes_;  // forward value -> its tape_read, in order made
-  std::unordered_map<const Node*, size_t> tape_of_;  // forward value -> index in tapes_
+  // (forward value, read at hop rate) -> index in tapes_
+  std::map<std::pair<const Node*, bool>, size_t> tape_of_;
   std::vector<std::optional<History>> cells_;        // backward cell of each forward cell
   std::vector<std::optional<Value>> cell_adj_;       // the reads' adjoints, per cell
 };
@@ -209,9 +217,11 @@ class AdjointBuilder {
 bool AdjointCtx::has_grad() const { return builder.adjoint(index).has_value(); }
 Value AdjointCtx::grad() const { return builder.adjoint(index).value_or(Value(0.0)); }
 bool AdjointCtx::needs(int input) const { return builder.active_input(index, input); }
-Value AdjointCtx::in(int input) const { return builder.read_forward(node.inputs[size_t(input)]); }
-Value AdjointCtx::out() const { return builder.read_forward(builder.ref(index)); }
-Value AdjointCtx::forward(const Value& v) const { return builder.read_forward(v.node()); }
+Value AdjointCtx::in(int input) const {
+  return builder.read_forward(node.inputs[size_t(input)], node.rate);
+}
+Value AdjointCtx::out() const { return builder.read_forward(builder.ref(index), node.rate); }
+Value AdjointCtx::forward(const Value& v) const { return builder.read_forward(v.node(), node.rate); }
 void AdjointCtx::add(int input, const Value& v, std::optional<Rate> timing) const {
   builder.add(index, input, v, timing);
 }
@@ -239,7 +249,8 @@ Differentiated& Differentiated::operator=(Differentiated&& other) noexcept {
 
 std::vector<NodeRef> Differentiated::forward_outputs() const {
   std::vector<NodeRef> out{loss_sum};
-  for (const Tape& t : tapes) out.push_back(t.write);
+  for (const Tape& t : tapes)
+    if (std::find(out.begin(), out.end(), t.write) == out.end()) out.push_back(t.write);
   return out;
 }
 

@@ -25,7 +25,7 @@ struct Differentiated {
   bool static_loss = false;  // the loss is static: both programs are static only
   NodeRef loss_sum;          // forward: frame_sum of the loss
   struct Tape {
-    NodeRef write;  // forward tape_write
+    NodeRef write;  // forward tape_write (two reads of one value at two rates share it)
     NodeRef read;   // backward tape_read, same capacity, hop and shape
     int64_t elements = 0, hop = 1;
   };
