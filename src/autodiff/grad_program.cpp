@@ -207,7 +207,7 @@ struct GradProgram::Impl {
         restore(checkpoints[size_t(j)], j * segment);
         run_forward(j * segment, length(j), inputs);
       }
-      for (auto [write, read] : c.tapes) c.be->write_state(read, 0, c.fe->read_state(write, 0));
+      for (auto [write, read] : c.tapes) c.be->copy_state(read, 0, *c.fe, write, 0);
       run_backward(static_loss ? 0 : length(j));
     }
     collect_grads();

@@ -17,7 +17,9 @@ namespace {
 Rate frame_rate(const std::vector<Rate>&, const Attrs&) { return Rate::frame(); }
 
 // Tape slots: a tape holds `capacity` frames of a value that changes every `hop` frames;
-// run frame rf (a segment starts on a hop frame) uses slot rf / hop.
+// run frame rf (a segment starts on a hop frame) uses slot rf / hop. Tapes are float: the
+// compiled forward computes its values in float, so that loses nothing there (the
+// interpreter keeps every state in double).
 int64_t tape_slots(const Node& n) {
   return (n.attrs.ints.at(0) + n.attrs.ints.at(1) - 1) / n.attrs.ints.at(1);
 }
@@ -37,7 +39,7 @@ void register_tape_write() {
     return in[0];
   };
   op.state = [](const Node& n) {
-    return std::vector<StateVar>{{"tape", tape_slots(n) * n.size(), true}};
+    return std::vector<StateVar>{{"tape", tape_slots(n) * n.size(), false}};
   };
   op.eval = [](EvalCtx& c) {
     const int64_t m = c.node.size(), base = c.run_frame / c.node.attrs.ints[1] * m;
@@ -47,9 +49,9 @@ void register_tape_write() {
     const int64_t m = c.node.size();
     c.line("{ const int64_t s_ = " + c.run_frame + " / " + str(c.node.attrs.ints[1]) + " * " +
            str(m) + ";");
-    emit_loop(c, m, "e",
-              c.out("e") + " = " + c.in(0, "e") + "; " + c.state(0, "s_ + e") + " = (double)" +
-                  c.out("e") + ";");
+    emit_loop(
+        c, m, "e",
+        c.out("e") + " = " + c.in(0, "e") + "; " + c.state(0, "s_ + e") + " = " + c.out("e") + ";");
     c.line("}");
   };
   register_op(std::move(op));
@@ -71,7 +73,7 @@ void register_tape_read() {
     return Shape(a.ints.begin() + 3, a.ints.end());
   };
   op.state = [](const Node& n) {
-    return std::vector<StateVar>{{"tape", tape_slots(n) * n.size(), true}};
+    return std::vector<StateVar>{{"tape", tape_slots(n) * n.size(), false}};
   };
   op.eval = [](EvalCtx& c) {
     const int64_t m = c.node.size(), base = c.run_frame / c.node.attrs.ints[1] * m;

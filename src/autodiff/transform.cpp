@@ -1,8 +1,8 @@
 #include "autodiff/transform.hpp"
 
 #include <algorithm>
-#include <numeric>
 #include <map>
+#include <numeric>
 #include <optional>
 #include <unordered_map>
 
@@ -208,8 +208,8 @@ class AdjointBuilder {
   std::vector<std::pair<NodeRef, NodeRef>> tapes_;  // forward value -> its tape_read, in order made
   // (forward value, read at hop rate) -> index in tapes_
   std::map<std::pair<const Node*, bool>, size_t> tape_of_;
-  std::vector<std::optional<History>> cells_;        // backward cell of each forward cell
-  std::vector<std::optional<Value>> cell_adj_;       // the reads' adjoints, per cell
+  std::vector<std::optional<History>> cells_;   // backward cell of each forward cell
+  std::vector<std::optional<Value>> cell_adj_;  // the reads' adjoints, per cell
 };
 
 // ---- AdjointCtx ------------------------------------------------------------------------
@@ -221,7 +221,9 @@ Value AdjointCtx::in(int input) const {
   return builder.read_forward(node.inputs[size_t(input)], node.rate);
 }
 Value AdjointCtx::out() const { return builder.read_forward(builder.ref(index), node.rate); }
-Value AdjointCtx::forward(const Value& v) const { return builder.read_forward(v.node(), node.rate); }
+Value AdjointCtx::forward(const Value& v) const {
+  return builder.read_forward(v.node(), node.rate);
+}
 void AdjointCtx::add(int input, const Value& v, std::optional<Rate> timing) const {
   builder.add(index, input, v, timing);
 }
@@ -262,7 +264,7 @@ std::vector<NodeRef> Differentiated::backward_outputs() const {
 
 double Differentiated::tape_bytes_per_frame() const {
   double bytes = 0;
-  for (const Tape& t : tapes) bytes += 8.0 * double(t.elements) / double(t.hop);
+  for (const Tape& t : tapes) bytes += 4.0 * double(t.elements) / double(t.hop);
   return bytes;
 }
 

@@ -151,7 +151,8 @@ const Row kRows[] = {
 // True when a C expression calls no function (sinf(...), fabsf(...)): a few instructions.
 bool calls_no_function(std::string_view expr) {
   for (size_t i = 1; i < expr.size(); ++i)
-    if (expr[i] == '(' && (std::isalnum(static_cast<unsigned char>(expr[i - 1])) || expr[i - 1] == '_'))
+    if (expr[i] == '(' &&
+        (std::isalnum(static_cast<unsigned char>(expr[i - 1])) || expr[i - 1] == '_'))
       return false;
   return true;
 }
@@ -178,7 +179,8 @@ void register_row(const Row& row) {
   op.emit = [tmpl = std::string(row.c_expr)](EmitCtx& c) {
     std::vector<std::string> args;
     for (size_t i = 0; i < c.node.inputs.size(); ++i)
-      args.push_back(c.in(int(i), broadcast_index_expr(c.node.shape, c.node.inputs[i]->shape, "e")));
+      args.push_back(
+          c.in(int(i), broadcast_index_expr(c.node.shape, c.node.inputs[i]->shape, "e")));
     emit_loop(c, c.node.size(), "e", c.out("e") + " = " + fill_template(tmpl, args) + ";",
               /*independent=*/true);
   };

@@ -19,7 +19,9 @@ std::string c_literal(double v) {
 
 std::string c_float(double v) { return "((float)" + c_literal(v) + ")"; }
 
-std::string str(int64_t v) { return std::to_string(v) + (v > 2147483647 || v < -2147483647 ? "LL" : ""); }
+std::string str(int64_t v) {
+  return std::to_string(v) + (v > 2147483647 || v < -2147483647 ? "LL" : "");
+}
 
 std::string fill_template(const std::string& tmpl, const std::vector<std::string>& args) {
   std::string out;
@@ -40,8 +42,8 @@ void emit_loop(EmitCtx& e, int64_t n, const std::string& var, const std::string&
   if (n == 1) {
     e.line("{ const int64_t " + var + " = 0; (void)" + var + "; " + body + " }");
   } else {
-    e.line(std::string(independent ? "_Pragma(\"GCC ivdep\") " : "") + "for (int64_t " + var + " = 0; " + var + " < " + str(n) + "; ++" + var + ") { " +
-           body + " }");
+    e.line(std::string(independent ? "_Pragma(\"GCC ivdep\") " : "") + "for (int64_t " + var +
+           " = 0; " + var + " < " + str(n) + "; ++" + var + ") { " + body + " }");
   }
 }
 

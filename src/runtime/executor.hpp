@@ -17,13 +17,19 @@ struct RunIO {
 class Executor {
  public:
   virtual ~Executor() = default;
-  virtual void reset() = 0;            // fresh state: zeros, initial values, literals
+  virtual void reset() = 0;               // fresh state: zeros, initial values, literals
   virtual void run(const RunIO& io) = 0;  // continues from the current state
   // Host access to the state of graph node `node` (its StateVar `var`, every lane, as
   // [element][lane] doubles), and to the frame counter the next run starts from. The
   // gradient runtime moves tapes, gradient sums and checkpoints through these.
   virtual std::vector<double> read_state(int node, int var) const = 0;
   virtual void write_state(int node, int var, std::span<const double> values) = 0;
+  // Copies state `from_var` of `from_node` in `from` (same element count and lanes) into
+  // this executor's `var` of `node`: how tapes move from the forward program to the
+  // backward one. Backends override it to copy without converting through doubles.
+  virtual void copy_state(int node, int var, const Executor& from, int from_node, int from_var) {
+    write_state(node, var, from.read_state(from_node, from_var));
+  }
   virtual void seek(int64_t frame) = 0;
 };
 

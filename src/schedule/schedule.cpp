@@ -59,12 +59,16 @@ void make_regions(Schedule& s) {
     // The serial region goes on with a fusable parallel SCC when no serial one is ready.
     auto fused = ready[0].end();
     if (kind == 1 && ready[1].empty())
-      fused = std::find_if(ready[0].begin(), ready[0].end(), [&](auto& e) { return fusable(e.second); });
+      fused = std::find_if(ready[0].begin(), ready[0].end(),
+                           [&](auto& e) { return fusable(e.second); });
     const bool fuse = fused != ready[0].end();
     if (!fuse && (kind < 0 || ready[kind].empty())) {
-      if (ready[0].empty()) kind = 1;
-      else if (ready[1].empty()) kind = 0;
-      else kind = ready[0].begin()->first < ready[1].begin()->first ? 0 : 1;
+      if (ready[0].empty())
+        kind = 1;
+      else if (ready[1].empty())
+        kind = 0;
+      else
+        kind = ready[0].begin()->first < ready[1].begin()->first ? 0 : 1;
       s.regions.push_back({kind ? RegionKind::Serial : RegionKind::Parallel, 1, {}});
     }
     const auto next = fuse ? fused : ready[kind].begin();
@@ -96,8 +100,10 @@ void assign_storage(Schedule& s) {
     if (node.rate.is_static()) continue;
     bool crosses = false;
     for (int u : g.users[i]) crosses = crosses || s.region_of[u] != s.region_of[i];
-    if (crosses) s.storage[i] = Storage::Block;
-    else if (node.rate.is_frame() && node.size() == 1) s.storage[i] = Storage::Local;
+    if (crosses)
+      s.storage[i] = Storage::Block;
+    else if (node.rate.is_frame() && node.size() == 1)
+      s.storage[i] = Storage::Local;
   }
 }
 
@@ -119,8 +125,10 @@ std::string Schedule::describe() const {
   const char* kinds[] = {"static", "frame-parallel", "frame-serial"};
   for (size_t r = 0; r < regions.size(); ++r) {
     const Region& region = regions[r];
-    std::string kind = region.hop > 1 ? "hop(" + std::to_string(region.hop) + ")" : kinds[int(region.kind)];
-    out += "region " + std::to_string(r) + ": " + kind + ", " + std::to_string(region.nodes.size()) + " nodes:";
+    std::string kind =
+        region.hop > 1 ? "hop(" + std::to_string(region.hop) + ")" : kinds[int(region.kind)];
+    out += "region " + std::to_string(r) + ": " + kind + ", " +
+           std::to_string(region.nodes.size()) + " nodes:";
     for (int i : region.nodes) out += " " + graph.nodes[i]->op->name + "#" + std::to_string(i);
     out += "\n";
   }
@@ -131,9 +139,12 @@ std::string Schedule::describe() const {
          std::to_string(arena_bytes) + " bytes, lanes " + std::to_string(lanes) + ", block " +
          std::to_string(block) + " frames\n";
   for (const Buffer& b : buffers)
-    out += "  " + b.what + ": " + std::to_string(b.bytes) + " bytes at " + std::to_string(b.offset) +
-           (b.persistent ? "" : " (regions " + std::to_string(b.first_region) + ".." +
-                                    std::to_string(b.last_region) + ")") + "\n";
+    out += "  " + b.what + ": " + std::to_string(b.bytes) + " bytes at " +
+           std::to_string(b.offset) +
+           (b.persistent ? ""
+                         : " (regions " + std::to_string(b.first_region) + ".." +
+                               std::to_string(b.last_region) + ")") +
+           "\n";
   return out;
 }
 

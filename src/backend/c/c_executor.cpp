@@ -1,6 +1,7 @@
 #include "backend/c/c_executor.hpp"
 
 #include <cstdlib>
+#include <cstring>
 #include <vector>
 
 #include "backend/c/render_c.hpp"
@@ -13,7 +14,8 @@ class CExecutor final : public Executor {
  public:
   CExecutor(const Schedule& s, std::shared_ptr<CompiledLibrary> lib)
       : s_(s), lib_(std::move(lib)), inputs_(size_t(max_input_channel(s))) {
-    arena_.reset(static_cast<char*>(std::aligned_alloc(64, size_t((s.arena_bytes + 63) / 64 * 64))));
+    arena_.reset(
+        static_cast<char*>(std::aligned_alloc(64, size_t((s.arena_bytes + 63) / 64 * 64))));
     reset();
   }
 
@@ -47,9 +49,21 @@ class CExecutor final : public Executor {
   void write_state(int node, int var, std::span<const double> values) override {
     const StateBuffer b = state_buffer(node, var);
     for (int64_t k = 0; k < b.count; ++k) {
-      if (b.f64) static_cast<double*>(b.data)[k] = values[k];
-      else static_cast<float*>(b.data)[k] = float(values[k]);
+      if (b.f64)
+        static_cast<double*>(b.data)[k] = values[k];
+      else
+        static_cast<float*>(b.data)[k] = float(values[k]);
     }
+  }
+
+  void copy_state(int node, int var, const Executor& from, int from_node, int from_var) override {
+    const auto* c = dynamic_cast<const CExecutor*>(&from);
+    const StateBuffer to = state_buffer(node, var);
+    if (!c) return Executor::copy_state(node, var, from, from_node, from_var);
+    const StateBuffer src = c->state_buffer(from_node, from_var);
+    if (src.count != to.count || src.f64 != to.f64)
+      return Executor::copy_state(node, var, from, from_node, from_var);
+    std::memcpy(to.data, src.data, size_t(to.count) * (to.f64 ? sizeof(double) : sizeof(float)));
   }
 
   void seek(int64_t frame) override {
