@@ -39,7 +39,7 @@ void register_tape_write() {
     return in[0];
   };
   op.state = [](const Node& n) {
-    return std::vector<StateVar>{{"tape", tape_slots(n) * n.size(), false}};
+    return std::vector<StateVar>{{"tape", tape_slots(n) * n.size(), false, true}};
   };
   op.eval = [](EvalCtx& c) {
     const int64_t m = c.node.size(), base = c.run_frame / c.node.attrs.ints[1] * m;
@@ -73,7 +73,7 @@ void register_tape_read() {
     return Shape(a.ints.begin() + 3, a.ints.end());
   };
   op.state = [](const Node& n) {
-    return std::vector<StateVar>{{"tape", tape_slots(n) * n.size(), false}};
+    return std::vector<StateVar>{{"tape", tape_slots(n) * n.size(), false, true}};
   };
   op.eval = [](EvalCtx& c) {
     const int64_t m = c.node.size(), base = c.run_frame / c.node.attrs.ints[1] * m;

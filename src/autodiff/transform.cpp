@@ -63,10 +63,21 @@ class AdjointBuilder {
   // other is taped. A rule of a hop node reads the hop values of its own hop on hop frames
   // only, so that it runs on hop frames, not every frame (a window's adjoint math once
   // per hop, not once per frame).
+  //
+  // A cheap elementwise value with one non-static input (a scale, an offset, 1 - c) is
+  // recomputed from that input instead: that tapes no more values than before and often
+  // fewer (chains of them reduce to the one value they start from), and tape traffic is
+  // most of what a backward pass costs beyond its arithmetic.
   Value read_forward(const NodeRef& x, Rate reader) {
     if (x->rate.is_static()) return Value(x);
     const bool at_hop = x->rate.is_hop() && reader == x->rate;
     const std::pair<const Node*, bool> key{x.get(), at_hop};
+    if (auto it = recomputed_.find(key); it != recomputed_.end()) return it->second;
+    if (recomputable(*x)) {
+      std::vector<Value> inputs;
+      for (const NodeRef& in : x->inputs) inputs.push_back(read_forward(in, reader));
+      return recomputed_.emplace(key, make(x->op->name, inputs, x->attrs)).first->second;
+    }
     if (auto it = tape_of_.find(key); it != tape_of_.end()) return Value(tapes_[it->second].second);
     std::vector<int64_t> ints{capacity_, tape_hop(*x), at_hop};
     ints.insert(ints.end(), x->shape.begin(), x->shape.end());
@@ -97,6 +108,15 @@ class AdjointBuilder {
 
  private:
   static int64_t tape_hop(const Node& x) { return x.rate.is_hop() ? x.rate.hop : 1; }
+
+  // A cheap pure function of its inputs (its rate follows theirs: not in or out) with at
+  // most one input that changes over time.
+  static bool recomputable(const Node& x) {
+    if (!x.op->cheap || x.op->rate || x.op->stateful || x.op->source != Source::Computed)
+      return false;
+    return std::count_if(x.inputs.begin(), x.inputs.end(),
+                         [](const NodeRef& in) { return !in->rate.is_static(); }) <= 1;
+  }
 
   // When a node's adjoint rule runs: at its rate; a static node's adjoint is a value per
   // frame (summed over frames at the params) unless the loss itself is static.
@@ -208,8 +228,9 @@ class AdjointBuilder {
   std::vector<std::pair<NodeRef, NodeRef>> tapes_;  // forward value -> its tape_read, in order made
   // (forward value, read at hop rate) -> index in tapes_
   std::map<std::pair<const Node*, bool>, size_t> tape_of_;
-  std::vector<std::optional<History>> cells_;   // backward cell of each forward cell
-  std::vector<std::optional<Value>> cell_adj_;  // the reads' adjoints, per cell
+  std::map<std::pair<const Node*, bool>, Value> recomputed_;  // same key: rebuilt values
+  std::vector<std::optional<History>> cells_;                 // backward cell of each forward cell
+  std::vector<std::optional<Value>> cell_adj_;                // the reads' adjoints, per cell
 };
 
 // ---- AdjointCtx ------------------------------------------------------------------------

@@ -20,6 +20,9 @@ struct StateVar {
   std::string name;
   int64_t count = 1;
   bool f64 = false;
+  // Every element is written before it is read (a tape): a reset leaves it as it is, so
+  // resetting a program does not clear megabytes nobody reads.
+  bool scratch = false;
 };
 
 // What the reference interpreter gives an op's evaluation: one lane, one frame.

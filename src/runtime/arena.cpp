@@ -1,5 +1,6 @@
 #include "runtime/arena.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "dgen/error.hpp"
@@ -12,8 +13,9 @@ void check_param_sizes(const Graph& g, int64_t lanes) {
     const ParamData& p = *node->param;
     const int64_t m = node->size();
     if (int64_t(p.value.size()) != (p.per_lane ? m * lanes : m))
-      throw Error("param '" + p.name + "' has " + std::to_string(p.value.size()) + " values, expected " +
-                  std::to_string(p.per_lane ? m * lanes : m) + (p.per_lane ? " (one per lane)" : ""));
+      throw Error("param '" + p.name + "' has " + std::to_string(p.value.size()) +
+                  " values, expected " + std::to_string(p.per_lane ? m * lanes : m) +
+                  (p.per_lane ? " (one per lane)" : ""));
   }
 }
 
@@ -32,10 +34,32 @@ void write_params(const Schedule& s, char* arena) {
   }
 }
 
+namespace {
+
+// Zeros the arena but for scratch state (StateVar::scratch).
+void clear_arena(const Schedule& s, char* arena) {
+  std::vector<std::pair<int64_t, int64_t>> keep;  // [offset, end) of scratch buffers
+  for (size_t i = 0; i < s.state_vars.size(); ++i)
+    for (size_t v = 0; v < s.state_vars[i].size(); ++v)
+      if (s.state_vars[i][v].scratch) {
+        const Buffer& b = s.buffers[s.state[i][v]];
+        keep.push_back({b.offset, b.offset + b.bytes});
+      }
+  std::sort(keep.begin(), keep.end());
+  int64_t from = 0;
+  for (auto [begin, end] : keep) {
+    if (begin > from) std::memset(arena + from, 0, size_t(begin - from));
+    from = std::max(from, end);
+  }
+  if (s.arena_bytes > from) std::memset(arena + from, 0, size_t(s.arena_bytes - from));
+}
+
+}  // namespace
+
 void init_arena(const Schedule& s, char* arena) {
   const Graph& g = s.graph;
   const int64_t L = s.lanes;
-  std::memset(arena, 0, size_t(s.arena_bytes));
+  clear_arena(s, arena);
   std::vector<bool> done(s.buffers.size(), false);
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const Node& node = *g.nodes[i];
@@ -56,8 +80,10 @@ void init_arena(const Schedule& s, char* arena) {
       for (size_t v = 0; v < vars.size(); ++v) {
         char* base = arena + s.buffers[s.state[i][v]].offset;
         for (int64_t e = 0; e < vars[v].count; ++e) {
-          if (vars[v].f64) reinterpret_cast<double*>(base)[e * L + l] = fresh[v][e];
-          else reinterpret_cast<float*>(base)[e * L + l] = float(fresh[v][e]);
+          if (vars[v].f64)
+            reinterpret_cast<double*>(base)[e * L + l] = fresh[v][e];
+          else
+            reinterpret_cast<float*>(base)[e * L + l] = float(fresh[v][e]);
         }
       }
     }

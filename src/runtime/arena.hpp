@@ -6,7 +6,8 @@
 
 namespace dgen {
 
-// Zeros, then literals, initial state (op init_state) and params, every lane.
+// Zeros (but for scratch state), then literals, initial state (op init_state) and params,
+// every lane.
 void init_arena(const Schedule& s, char* arena);
 // Writes every param's current value (shared or per lane) into its slot.
 void write_params(const Schedule& s, char* arena);
