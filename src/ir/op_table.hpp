@@ -56,6 +56,9 @@ struct EmitCtx {
   std::function<std::string(const std::string& flat)> output = {};  // out node's lvalue
   std::function<std::string(const std::string& prefix)> fresh = {};   // a unique C name
   std::function<void(const std::string& line)> line = {};            // append a statement
+  // True when the renderer left the lane loop to the emission (OpDef::lane_loops): every
+  // statement that uses `l` goes inside a lane loop of its own (emit_util's lane_loop).
+  bool lanes = false;
 };
 
 // How an op is evaluated over time.
@@ -97,6 +100,11 @@ struct OpDef {
   // the scheduler fuses scalar nodes of such ops into a serial loop that is running
   // anyway, where they cost less than a loop of their own (a pass over block memory).
   bool cheap = false;
+  // True for ops whose emission can put the lane loop innermost itself (EmitCtx::lanes).
+  // The renderer lets tensor nodes of such ops do so: their elements are then walked
+  // contiguously across lanes ([element][lane] layout), and vectorise across lanes, where
+  // a lane loop around the whole op would stride through memory L floats at a time.
+  bool lane_loops = false;
 };
 
 const OpDef& op_def(std::string_view name);  // throws dgen::Error for an unknown op

@@ -37,8 +37,13 @@ std::string fill_template(const std::string& tmpl, const std::vector<std::string
   return out;
 }
 
-void emit_loop(EmitCtx& e, int64_t n, const std::string& var, const std::string& body,
+std::string lane_loop(const EmitCtx& e, const std::string& body) {
+  return e.lanes ? "_Pragma(\"GCC ivdep\") for (int l = 0; l < L; ++l) { " + body + " }" : body;
+}
+
+void emit_loop(EmitCtx& e, int64_t n, const std::string& var, const std::string& lane_body,
                bool independent) {
+  const std::string body = lane_loop(e, lane_body);
   if (n == 1) {
     e.line("{ const int64_t " + var + " = 0; (void)" + var + "; " + body + " }");
   } else {

@@ -15,7 +15,10 @@ std::string c_float(double v);
 std::string str(int64_t v);
 // Replaces {0}, {1}, ... in a template with the given argument expressions.
 std::string fill_template(const std::string& tmpl, const std::vector<std::string>& args);
-// Emits `for (int64_t VAR = 0; VAR < n; ++VAR) BODY` (or just BODY with VAR = 0 when n == 1).
+// BODY inside a lane loop when the emission owns the lane loop (EmitCtx::lanes), else BODY.
+std::string lane_loop(const EmitCtx& e, const std::string& body);
+// Emits `for (int64_t VAR = 0; VAR < n; ++VAR) BODY` (or just BODY with VAR = 0 when n == 1),
+// BODY in a lane loop when the emission owns it.
 // `independent`: no iteration reads what another writes (an elementwise op, whose output
 // buffer never overlaps its inputs'); the loop gets `GCC ivdep`, without which GCC will not
 // vectorise a loop that calls a math function through its SIMD declaration.

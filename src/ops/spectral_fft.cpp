@@ -99,6 +99,7 @@ void register_fft_complex() {
         }
     }
   };
+  op.lane_loops = true;
   op.emit = [](EmitCtx& c) {
     const FftShape s = fft_shape(c.node);
     const std::string n = str(s.n), half = str(s.half);
@@ -109,8 +110,8 @@ void register_fft_complex() {
     };
     c.line("for (int64_t o_ = 0; o_ < " + half + "; o_ += " + n + ") {");
     c.line("  for (int64_t k_ = 0, j_ = 0; k_ < " + n + "; ++k_) {");
-    c.line("    " + re("o_ + j_") + " = " + input(0) + "; " + im("o_ + j_") + " = " + input(1) +
-           ";");
+    c.line("    " + lane_loop(c, re("o_ + j_") + " = " + input(0) + "; " + im("o_ + j_") + " = " +
+                                 input(1) + ";"));
     c.line("    int64_t b_ = " + str(s.n >> 1) + "; for (; j_ & b_; b_ >>= 1) j_ ^= b_; j_ |= b_;");
     c.line("  }");
     c.line("  for (int64_t h_ = 1; h_ < " + n + "; h_ <<= 1) {");
@@ -121,20 +122,21 @@ void register_fft_complex() {
     c.line("      const float wr_ = (float)cr_, wi_ = (float)ci_;");
     c.line("      for (int64_t p_ = o_ + k_; p_ < o_ + " + n + "; p_ += 2 * h_) {");
     c.line("        const int64_t q_ = p_ + h_;");
-    c.line("        const float xr_ = " + re("q_") + " * wr_ - " + im("q_") +
-           " * wi_, xi_ = " + re("q_") + " * wi_ + " + im("q_") + " * wr_;");
-    c.line("        " + re("q_") + " = " + re("p_") + " - xr_; " + im("q_") + " = " + im("p_") +
-           " - xi_;");
-    c.line("        " + re("p_") + " += xr_; " + im("p_") + " += xi_;");
+    c.line("        " + lane_loop(c, "const float xr_ = " + re("q_") + " * wr_ - " + im("q_") +
+                                         " * wi_, xi_ = " + re("q_") + " * wi_ + " + im("q_") +
+                                         " * wr_; " + re("q_") + " = " + re("p_") + " - xr_; " +
+                                         im("q_") + " = " + im("p_") + " - xi_; " + re("p_") +
+                                         " += xr_; " + im("p_") + " += xi_;"));
     c.line("      }");
     c.line(
         "      const double nr_ = cr_ * sr_ - ci_ * si_; ci_ = cr_ * si_ + ci_ * sr_; cr_ = nr_;");
     c.line("    }");
     c.line("  }");
     if (c.node.attrs.ints[0])
-      c.line("  for (int64_t k_ = o_; k_ < o_ + " + n + "; ++k_) { " + re("k_") +
-             " *= " + c_float(1.0 / double(s.n)) + "; " + im("k_") +
-             " *= " + c_float(1.0 / double(s.n)) + "; }");
+      c.line("  for (int64_t k_ = o_; k_ < o_ + " + n + "; ++k_) { " +
+             lane_loop(c, re("k_") + " *= " + c_float(1.0 / double(s.n)) + "; " + im("k_") +
+                              " *= " + c_float(1.0 / double(s.n)) + ";") +
+             " }");
     c.line("}");
   };
   // The DFT matrix F is symmetric, so the adjoint of X = F x (re and im apart) is

@@ -295,6 +295,7 @@ void register_view(const ViewRule& rule) {
     }
   };
   op.adjoint = rule.adjoint;
+  op.lane_loops = true;
   op.emit = [axes_of = rule.axes](EmitCtx& c) {
     const auto [index, cond] =
         source_index_expr(axes_of(c.node.inputs[0]->shape, c.node.shape, c.node.attrs), "e");

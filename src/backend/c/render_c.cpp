@@ -33,10 +33,7 @@ class Renderer {
                              std::to_string(b) + " = (" + type + " *)(arena + " + str(s_.buffers[b].offset) + ");"));
     }
     // Static region: once per run.
-    lir::Block statics;
-    for (int i : s_.regions[0].nodes)
-      for (auto& st : emit_node(i, 0, "(*tcount)", "0")) statics.push_back(std::move(st));
-    fn.push_back(lir::scope("for (int l = 0; l < L; ++l)", std::move(statics)));
+    for (auto& st : emit_nodes(s_.regions[0].nodes, 0, "(*tcount)", "0")) fn.push_back(std::move(st));
     // Static scalars that frame regions read are copied into locals once, so the
     // compiler sees loop invariants (not loads it must mask inside branches).
     for (int i : s_.regions[0].nodes) {
@@ -145,8 +142,9 @@ class Renderer {
     };
     c.fresh = [&](const std::string& prefix) { return prefix + std::to_string(i) + "_" + std::to_string(counter++); };
     c.line = [&](const std::string& text) { body.push_back(lir::line(text)); };
+    c.lanes = owns_lanes(i);
     node.op->emit(c);
-    // The node's code for one lane; the region wraps all its nodes in one lane loop.
+    // The node's code for one lane (or for all, when it owns its lane loops).
     lir::Block out;
     out.push_back(lir::scope((node.rate.is_hop() && node.op->exec == Exec::AtRate ? "if " + hop + " " : std::string()) +
                                  "/* " + node.op->name + "#" + std::to_string(i) + " */",
@@ -154,7 +152,30 @@ class Renderer {
     // A hop value that crosses regions is held in its slot and copied to its block row on
     // its hop frames, so later regions see the zero-order hold.
     if (node.rate.is_hop() && s_.storage[i] == Storage::Block)
-      out.push_back(lir::scope("if " + hop, {lir::line(copy_to_row(i, row(i)))}));
+      out.push_back(lir::scope("if " + hop, {lir::line(lane_loop(c, copy_to_row(i, row(i))))}));
+    return out;
+  }
+
+  // True for a node that loops over lanes itself (OpDef::lane_loops), innermost.
+  bool owns_lanes(int i) const { return g_.nodes[i]->op->lane_loops && g_.nodes[i]->size() > 1; }
+
+  // The code of some nodes of a region for one frame: one lane loop around every run of
+  // consecutive nodes (the compiler vectorises it across lanes as a whole; one loop per
+  // node would be unrolled first); a node that owns its lane loops stands alone.
+  lir::Block emit_nodes(const std::vector<int>& nodes, int region, const std::string& t,
+                        const std::string& rf) {
+    lir::Block out, lanes;
+    auto close = [&] {
+      if (lanes.empty()) return;
+      out.push_back(lir::line("_Pragma(\"GCC ivdep\")"));
+      out.push_back(lir::scope("for (int l = 0; l < L; ++l)", std::move(lanes)));
+      lanes.clear();
+    };
+    for (int i : nodes) {
+      if (owns_lanes(i)) close();
+      for (auto& st : emit_node(i, region, t, rf)) (owns_lanes(i) ? out : lanes).push_back(std::move(st));
+    }
+    close();
     return out;
   }
 
@@ -180,13 +201,7 @@ class Renderer {
     frame.push_back(lir::line("const int64_t t = T0 + i; const int64_t rf = b0 + i; (void)t; (void)rf;"));
     for (int i : region.nodes)
       if (s_.storage[i] == Storage::Local) frame.push_back(lir::line("float v" + std::to_string(i) + "[L];"));
-    // One lane loop per frame around every node of the region: the compiler vectorises
-    // it across lanes as a whole (one loop per node would be unrolled first).
-    lir::Block lanes;
-    for (int i : region.nodes)
-      for (auto& st : emit_node(i, r, "t", "rf")) lanes.push_back(std::move(st));
-    frame.push_back(lir::line("_Pragma(\"GCC ivdep\")"));
-    frame.push_back(lir::scope("for (int l = 0; l < L; ++l)", std::move(lanes)));
+    for (auto& st : emit_nodes(region.nodes, r, "t", "rf")) frame.push_back(std::move(st));
     lir::Block all = std::move(pre);
     // Frames of a parallel region are independent unless a frame tensor is overwritten
     // in a slot every frame; then the loop must stay in order.
