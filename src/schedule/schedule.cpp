@@ -14,6 +14,12 @@ bool is_serial_node(const Node& n) {
   return n.op->stateful || n.rate.is_hop() || n.op->exec == Exec::EveryFrame;
 }
 
+// What the region of an SCC is: frame-parallel, frame-serial (a recurrence, or state),
+// or window work (a hop node in no recurrence: a buffer, an FFT, spectral math). Window
+// work gets regions of its own, so it runs after the frame loops that feed it, all the
+// windows of a block together, instead of inside a recurrence's tight loop.
+enum SccKind { kParallel, kSerial, kWindow, kKinds };
+
 // Splits the non-static nodes into regions: whole SCCs, greedily grouped so that
 // consecutive SCCs of the same kind share a region.
 void make_regions(Schedule& s) {
@@ -30,12 +36,14 @@ void make_regions(Schedule& s) {
       members[g.scc[i]].push_back(i);
     }
   }
-  std::map<int, bool> serial;
+  std::map<int, int> kind_of;
   std::map<int, int> pending;
   std::map<int, std::set<int>> succ;
   for (auto& [c, nodes] : members) {
-    serial[c] = nodes.size() > 1;
-    for (int i : nodes) serial[c] = serial[c] || is_serial_node(*g.nodes[i]);
+    bool serial = nodes.size() > 1;
+    for (int i : nodes) serial = serial || is_serial_node(*g.nodes[i]);
+    const bool window = nodes.size() == 1 && g.nodes[nodes[0]]->rate.is_hop();
+    kind_of[c] = window ? kWindow : serial ? kSerial : kParallel;
     pending[c];
   }
   for (auto& [c, nodes] : members)
@@ -45,35 +53,38 @@ void make_regions(Schedule& s) {
   // Ready SCCs by kind, ordered by their first node's topological position. A serial
   // region also takes ready parallel SCCs of cheap scalar nodes (the feed-forward sum of a
   // biquad, an out): a loop of their own would cost more than they do.
-  std::set<std::pair<int, int>> ready[2];
+  std::set<std::pair<int, int>> ready[kKinds];
   auto fusable = [&](int c) {
-    return !serial[c] && std::all_of(members[c].begin(), members[c].end(), [&](int i) {
-      return g.nodes[i]->op->cheap && g.nodes[i]->size() == 1;
-    });
+    return kind_of[c] == kParallel && std::all_of(members[c].begin(), members[c].end(), [&](int i) {
+             return g.nodes[i]->op->cheap && g.nodes[i]->size() == 1;
+           });
   };
-  auto make_ready = [&](int c) { ready[serial[c]].insert({members[c].front(), c}); };
+  auto make_ready = [&](int c) { ready[kind_of[c]].insert({members[c].front(), c}); };
   for (auto& [c, p] : pending)
     if (p == 0) make_ready(c);
+  auto any_ready = [&] {
+    return std::any_of(std::begin(ready), std::end(ready), [](auto& r) { return !r.empty(); });
+  };
   int kind = -1;
-  while (!ready[0].empty() || !ready[1].empty()) {
+  while (any_ready()) {
     // The serial region goes on with a fusable parallel SCC when no serial one is ready.
-    auto fused = ready[0].end();
-    if (kind == 1 && ready[1].empty())
-      fused = std::find_if(ready[0].begin(), ready[0].end(),
+    auto fused = ready[kParallel].end();
+    if (kind == kSerial && ready[kSerial].empty())
+      fused = std::find_if(ready[kParallel].begin(), ready[kParallel].end(),
                            [&](auto& e) { return fusable(e.second); });
-    const bool fuse = fused != ready[0].end();
+    const bool fuse = fused != ready[kParallel].end();
     if (!fuse && (kind < 0 || ready[kind].empty())) {
-      if (ready[0].empty())
-        kind = 1;
-      else if (ready[1].empty())
-        kind = 0;
-      else
-        kind = ready[0].begin()->first < ready[1].begin()->first ? 0 : 1;
-      s.regions.push_back({kind ? RegionKind::Serial : RegionKind::Parallel, 1, {}});
+      // A new region, of the kind whose next SCC comes first in topological order.
+      kind = -1;
+      for (int k = 0; k < kKinds; ++k)
+        if (!ready[k].empty() && (kind < 0 || ready[k].begin()->first < ready[kind].begin()->first))
+          kind = k;
+      s.regions.push_back({kind == kParallel ? RegionKind::Parallel : RegionKind::Serial, 1, {}});
     }
-    const auto next = fuse ? fused : ready[kind].begin();
+    const int from = fuse ? int(kParallel) : kind;
+    const auto next = fuse ? fused : ready[from].begin();
     const int c = next->second;
-    ready[fuse ? 0 : kind].erase(next);
+    ready[from].erase(next);
     for (int i : members[c]) {
       s.regions.back().nodes.push_back(i);
       s.region_of[i] = int(s.regions.size()) - 1;
