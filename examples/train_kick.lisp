@@ -7,7 +7,7 @@
 ;
 ;   dgen render examples/train_kick.lisp -o kick.wav --seconds 1
 ;   dgen train examples/train_kick.lisp --target data/909kick.wav --job-dir kick-job \
-;       --loss spectral:4096 --epochs 40
+;       --loss spectral:4096 --epochs 300
 ;   dgen render examples/train_kick.lisp --params kick-job/params.json -o fitted.wav
 
 (param tune @default 60 @min 30 @max 120 @unit Hz)            ; where the pitch settles

@@ -2,7 +2,7 @@
 # The main job: `dgen train` fits the kick voice of examples/train_kick.lisp (a
 # pitch-swept sine and a burst of filtered noise, eight bounded params) to a recorded
 # TR-909-style kick, data/909kick.wav, then says how much closer it got and where the
-# report is. About a minute on two cores. Usage: scripts/demo.sh BUILD_DIR
+# report is. A few seconds on two cores. Usage: scripts/demo.sh BUILD_DIR
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,7 +15,7 @@ mkdir -p "$build/demo"
 # differentiate than all six sizes of that loss.
 echo "Training examples/train_kick.lisp against data/909kick.wav (a recorded 909 kick)..."
 "$build/dgen" train "$root/examples/train_kick.lisp" --target "$root/data/909kick.wav" \
-  --job-dir "$job" --loss spectral:4096 --epochs 40 > "$events"
+  --job-dir "$job" --loss spectral:4096 --epochs 300 > "$events"
 
 # result.json is indented, one field per line: pick fields without a JSON tool.
 field() { sed -n "s/^  \"$1\": \(.*\),\$/\1/p" "$job/result.json"; }
