@@ -6,6 +6,8 @@
 #include <numbers>
 
 #include "dgen/dgen.hpp"
+#include "lisp/patch.hpp"
+#include "train/coords.hpp"
 #include "train/trainer.hpp"
 
 namespace dgen::train {
@@ -100,6 +102,71 @@ TEST(Convergence, ThirtyTwoHarmonicAmplitudes) {
   for (int k = 0; k < kHarmonics; ++k)
     EXPECT_NEAR(amps.values()[size_t(k)], answer[size_t(k)], 0.01) << "harmonic " << k + 1;
   EXPECT_LT(r.final_loss, 1e-3 * r.initial_loss);
+}
+
+// A two-pole recursion y = x + b·x[t-1] - a1·y[t-1] - a2·y[t-2] whose three coefficients
+// are params (no biquad: the feedback coefficients themselves are trained), noise in.
+Value two_pole(const Value& x, const Value& b, const Value& a1, const Value& a2) {
+  History x1, y1, y2;
+  const Value py1 = y1.read(), py2 = y2.read();
+  const Value y = x + b * x1.read() - a2 * py2 - a1 * py1;
+  x1.write(x);
+  y2.write(py1);
+  y1.write(y);
+  return y;
+}
+
+TEST(Convergence, IirCoefficients) {
+  const int64_t frames = 8192;
+  const std::vector<float> noise = white_noise(size_t(frames));
+  const std::vector<InputChannel> inputs{{1, noise}};
+  const std::vector<float> target = render(two_pole(in(1), 0.5, -1.2, 0.6), frames, inputs);
+  Param b("b", 0.0f, {.min = -1.0f, .max = 1.0f});
+  Param a1("a1", -0.8f, {.min = -1.9f, .max = 1.9f});
+  Param a2("a2", 0.3f, {.min = -0.95f, .max = 0.95f});
+  const TrainProblem problem{
+      two_pole(in(1), b, a1, a2), target, inputs, parse_loss_spec("mse"), {b, a1, a2}};
+  const TrainResult r = train(problem, adam(200, 0.02));
+  EXPECT_NEAR(b.value(), 0.5, 0.01);
+  EXPECT_NEAR(a1.value(), -1.2, 0.01);
+  EXPECT_NEAR(a2.value(), 0.6, 0.01);
+  EXPECT_LT(r.final_loss, 1e-3 * r.initial_loss);
+}
+
+// Every timbre param of examples/subtractive.lisp (16 of them: levels, pulse width, both
+// filters, gain, both ADSRs) from a target the patch rendered with hidden values, each
+// 5 % of its unit coordinate away from the patch default, where training starts. Held at
+// their defaults: the score (pitch, tempo, demo: the sequencer's notes, not the sound)
+// and drive, which only scales the two oscillator levels into the ladder's tanh — any
+// (drive, levels) with the same products sounds the same, so no loss can tell them apart.
+TEST(Convergence, SubtractiveExampleParams) {
+  lisp::Patch patch =
+      lisp::load_patch_file(std::string(DGEN_SOURCE_DIR) + "/examples/subtractive.lisp");
+  std::vector<Param> trained;
+  std::vector<double> hidden;
+  for (lisp::ParamInfo& info : patch.params) {
+    const std::string& name = info.param.name();
+    if (name == "pitch" || name == "tempo" || name == "demo" || name == "drive") continue;
+    const UnitCoordinate u =
+        UnitCoordinate::for_range(*info.param.data()->min, *info.param.data()->max);
+    const double seed = u.to_unit(info.default_value);
+    const double step = trained.size() % 2 ? 0.05 : -0.05;  // alternate directions
+    hidden.push_back(u.from_unit(seed + (seed + step < 0 || seed + step > 1 ? -step : step)));
+    trained.push_back(info.param);
+  }
+  ASSERT_EQ(trained.size(), 16u);
+  for (size_t k = 0; k < trained.size(); ++k) trained[k].set(float(hidden[k]));
+  const std::vector<float> target = render(patch.outputs.at(0), 22050);  // 0.5 s
+  for (lisp::ParamInfo& info : patch.params) info.param.set(info.default_value);
+  const TrainProblem problem{patch.outputs.at(0), target, {}, parse_loss_spec("mse"), trained};
+  const TrainResult r = train(problem, adam(400, 0.01));
+  EXPECT_LT(r.final_loss, 0.05 * r.initial_loss);
+  for (size_t k = 0; k < trained.size(); ++k) {
+    const ParamData& d = *trained[k].data();
+    const UnitCoordinate u = UnitCoordinate::for_range(*d.min, *d.max);
+    EXPECT_NEAR(u.to_unit(trained[k].value()), u.to_unit(hidden[k]), 0.05)
+        << d.name << ": " << trained[k].value() << ", hidden " << hidden[k];
+  }
 }
 
 }  // namespace
