@@ -10,9 +10,9 @@
 //   bounded params, with the mrstft loss against a target, 1 s at 44.1 kHz, in 1 and 16
 //   lanes (B restarts trained at once).
 //
-// `--peak-memory=voice:B` runs three voice steps in B lanes and prints the process's peak
-// resident memory instead of benchmarking (run it in its own process: the figure is a
-// high-water mark).
+// `--peak-memory=voice:B[:FRAMES]` runs three voice steps in B lanes (over FRAMES frames,
+// default 1 s) and prints the process's peak resident memory instead of benchmarking (run
+// it in its own process: the figure is a high-water mark).
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
@@ -92,20 +92,21 @@ void tv_biquad_grad(benchmark::State& state, bool backward) {
 }
 
 // The subtractive example with every bounded param trainable, against a target rendered
-// from it with other values.
+// from it with other values, over `frames` frames.
 struct VoiceStep {
   lisp::Patch patch = lisp::load_patch_file(DGEN_SOURCE_DIR "/examples/subtractive.lisp");
+  int64_t frames;
   std::vector<float> target;
   Value loss = 0.0;
-  VoiceStep() {
+  explicit VoiceStep(int64_t n = kFrames) : frames(n) {
     set("cutoff", 400.0f);
     Program render({patch.outputs.at(0)}, options(1));
-    render.run(kFrames);
+    render.run(frames);
     const std::span<const float> out = render.output(0);
     target.assign(out.begin(), out.end());
     set("cutoff", 180.0f);
     MrstftOptions o;
-    o.frames = kFrames;
+    o.frames = frames;
     loss = mrstft_loss(patch.outputs.at(0), in(2), o);
   }
   void set(const std::string& name, float value) {
@@ -131,15 +132,16 @@ double peak_rss_mb() {
   return double(u.ru_maxrss) / 1024.0;
 }
 
-int peak_memory(int lanes) {
+int peak_memory(int lanes, int64_t frames) {
   const double before = peak_rss_mb();
-  VoiceStep v;
+  VoiceStep v(frames);
   GradProgram program(v.loss, options(lanes));
-  for (int i = 0; i < 3; ++i) program.run(kFrames, v.inputs());
+  for (int i = 0; i < 3; ++i) program.run(frames, v.inputs());
   std::printf(
-      "voice step, lanes %d: peak RSS %.1f MB (%.1f MB before building the patch), segment %lld "
-      "frames\n",
-      lanes, peak_rss_mb(), before, static_cast<long long>(program.segment_frames()));
+      "voice step, lanes %d, %lld frames: peak RSS %.1f MB (%.1f MB before building the patch), "
+      "segment %lld frames\n",
+      lanes, static_cast<long long>(frames), peak_rss_mb(), before,
+      static_cast<long long>(program.segment_frames()));
   return 0;
 }
 
@@ -167,10 +169,13 @@ BENCHMARK(voice_step)
     ->Apply(dgen_bench::best_of_repetitions);
 
 int main(int argc, char** argv) {
-  const std::string flag = "--peak-memory=voice:";
+  const std::string flag = "--peak-memory=voice:";  // voice:LANES[:FRAMES]
   for (int i = 1; i < argc; ++i)
-    if (std::strncmp(argv[i], flag.c_str(), flag.size()) == 0)
-      return peak_memory(std::atoi(argv[i] + flag.size()));
+    if (std::strncmp(argv[i], flag.c_str(), flag.size()) == 0) {
+      const char* rest = argv[i] + flag.size();
+      const char* colon = std::strchr(rest, ':');
+      return peak_memory(std::atoi(rest), colon ? std::atoll(colon + 1) : kFrames);
+    }
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
