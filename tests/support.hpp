@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 #include <vector>
 
 #include "dgen/dgen.hpp"
@@ -11,6 +12,15 @@
 namespace dgen::test {
 
 // Renders `values` for `frames` frames; returns one [frame][element][lane] vector each.
+// `count` values uniform in [-1, 1), reproducible from `seed`.
+inline std::vector<float> random_uniform(int64_t count, uint32_t seed) {
+  std::mt19937 gen(seed);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  std::vector<float> v(static_cast<size_t>(count));
+  for (float& x : v) x = dist(gen);
+  return v;
+}
+
 inline std::vector<std::vector<float>> render(const std::vector<Value>& values, int64_t frames,
                                               Backend backend, int lanes = 1, double sr = 44100,
                                               const std::vector<InputChannel>& inputs = {}) {
@@ -21,7 +31,8 @@ inline std::vector<std::vector<float>> render(const std::vector<Value>& values, 
   Program p(values, o);
   p.run(frames, inputs);
   std::vector<std::vector<float>> out;
-  for (size_t i = 0; i < p.output_count(); ++i) out.emplace_back(p.output(i).begin(), p.output(i).end());
+  for (size_t i = 0; i < p.output_count(); ++i)
+    out.emplace_back(p.output(i).begin(), p.output(i).end());
   return out;
 }
 
@@ -37,8 +48,7 @@ inline void expect_close_to_reference(const std::vector<float>& got, const std::
   double peak = 0;
   for (float r : ref) peak = std::max(peak, double(std::fabs(r)));
   const double tol = rel * (1 + peak);
-  for (size_t i = 0; i < got.size(); ++i)
-    ASSERT_NEAR(got[i], ref[i], tol) << "at element " << i;
+  for (size_t i = 0; i < got.size(); ++i) ASSERT_NEAR(got[i], ref[i], tol) << "at element " << i;
 }
 
 // Renders on the interpreter and the C backend and checks they agree.

@@ -13,14 +13,6 @@
 namespace dgen {
 namespace {
 
-std::vector<float> random_data(int64_t count, uint32_t seed) {
-  std::mt19937 gen(seed);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  std::vector<float> v(static_cast<size_t>(count));
-  for (float& x : v) x = dist(gen);
-  return v;
-}
-
 // X_k = Σ_n x_n e^{sign·2πikn/N} of every row of length n, in double.
 std::vector<std::complex<double>> naive_dft(const std::vector<std::complex<double>>& x, int64_t n,
                                             double sign) {
@@ -43,7 +35,7 @@ std::vector<float> value_of(const Value& v, Backend backend = Backend::Interp) {
 void check_fft_against_dft(const Shape& shape) {
   SCOPED_TRACE("shape " + to_string(shape));
   const int64_t count = numel(shape), n = shape.back();
-  const std::vector<float> data = random_data(count, uint32_t(count));
+  const std::vector<float> data = test::random_uniform(count, uint32_t(count));
   const auto [re, im] = fft(tensor(shape, data));
   EXPECT_EQ(re.shape(), shape);
   EXPECT_EQ(im.shape(), shape);
@@ -66,7 +58,8 @@ TEST(SpectralFft, LengthOneIsIdentity) { check_fft_against_dft({1}); }
 
 TEST(SpectralFft, IfftMatchesNaiveInverseDft) {
   const int64_t n = 16;
-  const std::vector<float> re_data = random_data(2 * n, 5), im_data = random_data(2 * n, 6);
+  const std::vector<float> re_data = test::random_uniform(2 * n, 5),
+                           im_data = test::random_uniform(2 * n, 6);
   const Value y = ifft(tensor({2, n}, re_data), tensor({2, n}, im_data));
   EXPECT_EQ(y.shape(), (Shape{2, n}));
   std::vector<std::complex<double>> spectrum;
@@ -79,7 +72,7 @@ TEST(SpectralFft, IfftMatchesNaiveInverseDft) {
 
 TEST(SpectralFft, IfftOfFftIsTheInput) {
   for (int64_t n : {8, 256}) {
-    const std::vector<float> data = random_data(n, uint32_t(n));
+    const std::vector<float> data = test::random_uniform(n, uint32_t(n));
     const auto [re, im] = fft(tensor({n}, data));
     for (Backend b : {Backend::Interp, Backend::C})
       test::expect_close_to_reference(value_of(ifft(re, im), b), data, 1e-5);

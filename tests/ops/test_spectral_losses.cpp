@@ -13,14 +13,6 @@
 namespace dgen {
 namespace {
 
-std::vector<float> random_signal(int64_t frames, uint32_t seed) {
-  std::mt19937 gen(seed);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  std::vector<float> v(static_cast<size_t>(frames));
-  for (float& x : v) x = dist(gen);
-  return v;
-}
-
 // |X_k|, k = 0..n/2, of the periodic-Hann-windowed samples x[t - n + 1 .. t].
 std::vector<double> reference_magnitudes(const std::vector<float>& x, int64_t t, int64_t n) {
   std::vector<double> mags;
@@ -56,7 +48,7 @@ void check_against_reference(const SpectralOptions& o) {
   SCOPED_TRACE("n " + std::to_string(o.n) + " hop " + std::to_string(o.hop) + " p " +
                std::to_string(o.p));
   const int64_t frames = 48;
-  const std::vector<float> a = random_signal(frames, 1), b = random_signal(frames, 2);
+  const std::vector<float> a = test::random_uniform(frames, 1), b = test::random_uniform(frames, 2);
   const std::vector<InputChannel> inputs{{1, a}, {2, b}};
   const Value loss = spectral_loss(in(1), in(2), o);
   const auto want = reference_spectral_loss(a, b, o);
