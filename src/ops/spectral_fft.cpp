@@ -6,10 +6,12 @@
 //   forward: X_k = Σ_n x_n e^{-2πikn/N}            (unnormalised)
 //   inverse: x_n = (1/N) Σ_k X_k e^{+2πikn/N}
 // The result is also the transform's scratch: the input is copied into it in bit-reversed
-// order and the butterflies run in place, so generated code needs no other memory.
+// order and the butterflies run in place; generated code needs no other memory but a
+// stack table of one stage's twiddles.
 // No static tables: the reference computes every twiddle with cos/sin; generated code
 // calls cos/sin once per stage and rotates the twiddle in double precision (a drift of
 // ~1e-13 after N/2 steps, far below float32), as trig calls would otherwise dominate.
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <string>
@@ -26,6 +28,10 @@ namespace dgen {
 namespace {
 
 bool is_power_of_two(int64_t n) { return n > 0 && (n & (n - 1)) == 0; }
+
+// The stages (butterfly distance h) whose twiddles generated code keeps in a stack table
+// (at most 2 x 16 KB).
+constexpr int64_t kTableFrom = 16, kTwiddleTable = 4096;
 
 // The transform's geometry: `rows` transforms of length n, `half` = rows * n values per part.
 struct FftShape {
@@ -111,22 +117,46 @@ void register_fft_complex() {
     c.line("for (int64_t o_ = 0; o_ < " + half + "; o_ += " + n + ") {");
     c.line("  for (int64_t k_ = 0, j_ = 0; k_ < " + n + "; ++k_) {");
     c.line("    " + lane_loop(c, re("o_ + j_") + " = " + input(0) + "; " + im("o_ + j_") + " = " +
-                                 input(1) + ";"));
+                                     input(1) + ";"));
     c.line("    int64_t b_ = " + str(s.n >> 1) + "; for (; j_ & b_; b_ >>= 1) j_ ^= b_; j_ |= b_;");
     c.line("  }");
+    // Stages kTableFrom to kTwiddleTable butterflies wide run block by block with the
+    // twiddles of the stage in a table on the stack: the inner loop walks memory
+    // contiguously and vectorises. Narrower stages keep the long stride-2h inner loop (a
+    // block of a few butterflies would be all loop overhead); wider ones (N > 2 *
+    // kTwiddleTable) rotate the twiddle as they go.
+    const int64_t table = std::min<int64_t>(s.n / 2, kTwiddleTable);
+    const std::string butterfly =
+        lane_loop(c, "const float xr_ = " + re("q_") + " * wr_ - " + im("q_") +
+                         " * wi_, xi_ = " + re("q_") + " * wi_ + " + im("q_") + " * wr_; " +
+                         re("q_") + " = " + re("p_") + " - xr_; " + im("q_") + " = " + im("p_") +
+                         " - xi_; " + re("p_") + " += xr_; " + im("p_") + " += xi_;");
     c.line("  for (int64_t h_ = 1; h_ < " + n + "; h_ <<= 1) {");
     c.line("    const double a_ = " + c_literal(sign_of(c.node) * std::numbers::pi) +
            " / (double)h_, sr_ = cos(a_), si_ = sin(a_);");
     c.line("    double cr_ = 1.0, ci_ = 0.0;");
+    c.line("    if (h_ >= " + str(kTableFrom) + " && h_ <= " + str(table) + ") {");
+    c.line("      float twr_[" + str(table) + "], twi_[" + str(table) + "];");
+    c.line("      for (int64_t k_ = 0; k_ < h_; ++k_) {");
+    c.line("        twr_[k_] = (float)cr_; twi_[k_] = (float)ci_;");
+    c.line(
+        "        const double nr_ = cr_ * sr_ - ci_ * si_; ci_ = cr_ * si_ + ci_ * sr_; cr_ = "
+        "nr_;");
+    c.line("      }");
+    c.line("      for (int64_t g_ = o_; g_ < o_ + " + n + "; g_ += 2 * h_)");
+    c.line("        _Pragma(\"GCC ivdep\") for (int64_t k_ = 0; k_ < h_; ++k_) {");
+    c.line(
+        "          const int64_t p_ = g_ + k_, q_ = p_ + h_; const float wr_ = twr_[k_], wi_ = "
+        "twi_[k_];");
+    c.line("          " + butterfly);
+    c.line("        }");
+    c.line("      continue;");
+    c.line("    }");
     c.line("    for (int64_t k_ = 0; k_ < h_; ++k_) {");
     c.line("      const float wr_ = (float)cr_, wi_ = (float)ci_;");
     c.line("      for (int64_t p_ = o_ + k_; p_ < o_ + " + n + "; p_ += 2 * h_) {");
     c.line("        const int64_t q_ = p_ + h_;");
-    c.line("        " + lane_loop(c, "const float xr_ = " + re("q_") + " * wr_ - " + im("q_") +
-                                         " * wi_, xi_ = " + re("q_") + " * wi_ + " + im("q_") +
-                                         " * wr_; " + re("q_") + " = " + re("p_") + " - xr_; " +
-                                         im("q_") + " = " + im("p_") + " - xi_; " + re("p_") +
-                                         " += xr_; " + im("p_") + " += xi_;"));
+    c.line("        " + butterfly);
     c.line("      }");
     c.line(
         "      const double nr_ = cr_ * sr_ - ci_ * si_; ci_ = cr_ * si_ + ci_ * sr_; cr_ = nr_;");

@@ -56,6 +56,17 @@ TEST(SpectralFft, MatchesNaiveDft1024) { check_fft_against_dft({1024}); }
 TEST(SpectralFft, MatchesNaiveDftBatch3x16) { check_fft_against_dft({3, 16}); }
 TEST(SpectralFft, LengthOneIsIdentity) { check_fft_against_dft({1}); }
 
+// Long transforms: compiled code keeps one stage's twiddles in a table of up to 4096, and
+// rotates them as it goes in wider stages (N = 16384 has one such stage).
+TEST(SpectralFft, LongTransformsMatchTheInterpreter) {
+  for (int64_t n : {8192, 16384}) {
+    SCOPED_TRACE("n " + std::to_string(n));
+    const auto [re, im] = fft(tensor({n}, test::random_uniform(n, uint32_t(n))));
+    for (const Value& part : {re, im})
+      test::expect_close_to_reference(value_of(part, Backend::C), value_of(part), 1e-5);
+  }
+}
+
 TEST(SpectralFft, IfftMatchesNaiveInverseDft) {
   const int64_t n = 16;
   const std::vector<float> re_data = test::random_uniform(2 * n, 5),
