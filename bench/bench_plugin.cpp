@@ -24,6 +24,7 @@
 #include "harness.hpp"
 #include "ir/node.hpp"
 #include "lisp/patch.hpp"
+#include "lisp/plugin_spec.hpp"
 #include "schedule/schedule.hpp"
 
 namespace {
@@ -44,12 +45,7 @@ class Plugin {
     std::string dir = (fs::temp_directory_path() / "dgen-bench-plugin-XXXXXX").string();
     if (!mkdtemp(dir.data())) throw std::runtime_error("cannot create " + dir);
     dir_ = dir;
-    PluginSpec spec;  // as tools/dgen/manifest.cpp's plugin_spec
-    for (const lisp::ParamInfo& p : patch().params)
-      if (p.param.data()->shape.empty()) spec.params.push_back(p.param.data());
-    for (const lisp::PortInfo& port : patch().input_ports)
-      spec.input_channels.push_back(port.channel);
-    spec.sample_rate = kRate;
+    const PluginSpec spec = lisp::plugin_spec(patch(), kRate);
     std::vector<NodeRef> outputs;
     for (const Value& v : patch().outputs) outputs.push_back(v.node());
     const std::string c = dir_ / "plugin.c", so = dir_ / "plugin.so";

@@ -102,14 +102,12 @@ struct GradProgram::Impl {
           c->tapes.push_back({fg.index.at(t.write.get()), r->second});
       }
     }
-    const OpDef* tape_write = &op_def("tape_write");
+    // Scratch state (the tapes) is written before it is read: no checkpoint needs it.
     std::set<int> cells;
     for (size_t i = 0; i < fg.nodes.size(); ++i) {
-      if (fg.nodes[i]->op == tape_write ||
-          (fg.cell_of[i] >= 0 && !cells.insert(fg.cell_of[i]).second))
-        continue;
+      if (fg.cell_of[i] >= 0 && !cells.insert(fg.cell_of[i]).second) continue;
       for (size_t v = 0; v < c->fwd->state_vars[i].size(); ++v)
-        c->checkpoint.push_back({int(i), int(v)});
+        if (!c->fwd->state_vars[i][v].scratch) c->checkpoint.push_back({int(i), int(v)});
     }
     compiled = std::move(c);
   }

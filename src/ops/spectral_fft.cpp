@@ -131,35 +131,35 @@ void register_fft_complex() {
                          " * wi_, xi_ = " + re("q_") + " * wi_ + " + im("q_") + " * wr_; " +
                          re("q_") + " = " + re("p_") + " - xr_; " + im("q_") + " = " + im("p_") +
                          " - xi_; " + re("p_") + " += xr_; " + im("p_") + " += xi_;");
+    // The next twiddle: (cr_, ci_) times e^{±iπ/h}, in double.
+    const std::string rotate =
+        "const double nr_ = cr_ * sr_ - ci_ * si_; ci_ = cr_ * si_ + ci_ * sr_; cr_ = nr_;";
     c.line("  for (int64_t h_ = 1; h_ < " + n + "; h_ <<= 1) {");
     c.line("    const double a_ = " + c_literal(sign_of(c.node) * std::numbers::pi) +
            " / (double)h_, sr_ = cos(a_), si_ = sin(a_);");
     c.line("    double cr_ = 1.0, ci_ = 0.0;");
-    c.line("    if (h_ >= " + str(kTableFrom) + " && h_ <= " + str(table) + ") {");
-    c.line("      float twr_[" + str(table) + "], twi_[" + str(table) + "];");
-    c.line("      for (int64_t k_ = 0; k_ < h_; ++k_) {");
-    c.line("        twr_[k_] = (float)cr_; twi_[k_] = (float)ci_;");
-    c.line(
-        "        const double nr_ = cr_ * sr_ - ci_ * si_; ci_ = cr_ * si_ + ci_ * sr_; cr_ = "
-        "nr_;");
-    c.line("      }");
-    c.line("      for (int64_t g_ = o_; g_ < o_ + " + n + "; g_ += 2 * h_)");
-    c.line("        _Pragma(\"GCC ivdep\") for (int64_t k_ = 0; k_ < h_; ++k_) {");
-    c.line(
-        "          const int64_t p_ = g_ + k_, q_ = p_ + h_; const float wr_ = twr_[k_], wi_ = "
-        "twi_[k_];");
-    c.line("          " + butterfly);
-    c.line("        }");
-    c.line("      continue;");
-    c.line("    }");
+    if (table >= kTableFrom) {
+      c.line("    if (h_ >= " + str(kTableFrom) + " && h_ <= " + str(table) + ") {");
+      c.line("      float twr_[" + str(table) + "], twi_[" + str(table) + "];");
+      c.line("      for (int64_t k_ = 0; k_ < h_; ++k_) {");
+      c.line("        twr_[k_] = (float)cr_; twi_[k_] = (float)ci_; " + rotate);
+      c.line("      }");
+      c.line("      for (int64_t g_ = o_; g_ < o_ + " + n + "; g_ += 2 * h_)");
+      c.line("        _Pragma(\"GCC ivdep\") for (int64_t k_ = 0; k_ < h_; ++k_) {");
+      c.line("          const int64_t p_ = g_ + k_, q_ = p_ + h_;");
+      c.line("          const float wr_ = twr_[k_], wi_ = twi_[k_];");
+      c.line("          " + butterfly);
+      c.line("        }");
+      c.line("      continue;");
+      c.line("    }");
+    }
     c.line("    for (int64_t k_ = 0; k_ < h_; ++k_) {");
     c.line("      const float wr_ = (float)cr_, wi_ = (float)ci_;");
     c.line("      for (int64_t p_ = o_ + k_; p_ < o_ + " + n + "; p_ += 2 * h_) {");
     c.line("        const int64_t q_ = p_ + h_;");
     c.line("        " + butterfly);
     c.line("      }");
-    c.line(
-        "      const double nr_ = cr_ * sr_ - ci_ * si_; ci_ = cr_ * si_ + ci_ * sr_; cr_ = nr_;");
+    c.line("      " + rotate);
     c.line("    }");
     c.line("  }");
     if (c.node.attrs.ints[0])

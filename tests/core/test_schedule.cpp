@@ -120,6 +120,40 @@ TEST(Schedule, FeedbackThroughADelayIsOneSerialRegion) {
   EXPECT_EQ(s.region_of[size_t(d[0])], s.region_of[size_t(w[0])]);
 }
 
+// Cheap stateless scalar math after a recurrence (the biquad's feed-forward sum, the x[t-1]
+// copies, the out) joins the serial loop instead of getting a loop of its own: a
+// constant-coefficient biquad is one parallel input pass and one serial loop.
+TEST(Schedule, CheapScalarMathJoinsTheSerialLoop) {
+  const Schedule s = schedule_of({biquad(in(1), 1000.0, 0.7, 1.0, 0)});
+  expect_well_formed(s);
+  ASSERT_EQ(s.regions.size(), 3u) << s.describe();
+  EXPECT_EQ(s.regions[1].kind, RegionKind::Parallel);
+  EXPECT_EQ(s.regions[2].kind, RegionKind::Serial);
+  for (const char* op : {"history_write", "add", "out"})
+    for (int i : nodes_of_op(s, op))
+      if (!s.graph.nodes[size_t(i)]->rate.is_static())  // not the coefficient math
+        EXPECT_EQ(s.region_of[size_t(i)], 2) << op << "#" << i;
+  // Math with calls stays out of serial loops: sin of an LFO runs in a parallel region.
+  const Schedule lfo = schedule_of({sin(kTwoPi * phasor(3.0)) + 1.0});
+  for (int i : nodes_of_op(lfo, "sin")) EXPECT_EQ(kind_of(lfo, i), RegionKind::Parallel);
+}
+
+// Window work (hop nodes in no recurrence) runs in regions of its own after the
+// recurrence that feeds it, not inside its loop.
+TEST(Schedule, WindowWorkRunsAfterTheRecurrenceThatFeedsIt) {
+  History h;
+  const Value y = h.write(0.5 * h.read() + noise());
+  const auto [re, im] = fft(buffer(y, 64, 16) * hann(64));
+  const Schedule s = schedule_of({y, sum(re * re + im * im)});
+  expect_well_formed(s);
+  const auto writes = nodes_of_op(s, "history_write"), ffts = nodes_of_op(s, "fft_complex");
+  ASSERT_EQ(writes.size(), 1u);
+  ASSERT_EQ(ffts.size(), 1u);
+  EXPECT_LT(s.region_of[size_t(writes[0])], s.region_of[size_t(ffts[0])]) << s.describe();
+  for (int i : nodes_of_op(s, "buffer"))
+    EXPECT_NE(s.region_of[size_t(i)], s.region_of[size_t(writes[0])]) << s.describe();
+}
+
 TEST(Schedule, DescribeListsRegionsAndBuffers) {
   const Schedule s =
       schedule_of({biquad(noise(), 1000.0 + 500.0 * sin(kTwoPi * phasor(3.0)), 0.7, 1.0, 0)});

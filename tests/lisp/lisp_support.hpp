@@ -2,6 +2,8 @@
 #pragma once
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +16,16 @@
 namespace dgen::lisp::test {
 
 inline Patch load(std::string_view text) { return load_patch(text, "test.lisp"); }
+
+// The .lisp files of a directory of the source tree (e.g. "examples"), sorted.
+inline std::vector<std::string> lisp_files_in(const std::string& dir) {
+  std::vector<std::string> paths;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(DGEN_SOURCE_DIR) + "/" + dir))
+    if (entry.path().extension() == ".lisp") paths.push_back(entry.path().string());
+  std::sort(paths.begin(), paths.end());
+  return paths;
+}
 
 // The message of the PatchError that loading `text` raises ("" and a test failure when
 // it loads).

@@ -2,7 +2,6 @@
 // message starts with the position and text its first line expects
 // ("; expect: 3:7: unknown symbol"), and the limits that keep any input from
 // crashing or hanging the loader.
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -13,14 +12,7 @@ namespace {
 
 using test::load_error;
 
-std::vector<std::string> bad_patches() {
-  std::vector<std::string> paths;
-  for (const auto& entry :
-       std::filesystem::directory_iterator(std::string(DGEN_SOURCE_DIR) + "/tests/lisp/bad"))
-    if (entry.path().extension() == ".lisp") paths.push_back(entry.path().string());
-  std::sort(paths.begin(), paths.end());
-  return paths;
-}
+std::vector<std::string> bad_patches() { return test::lisp_files_in("tests/lisp/bad"); }
 
 std::string expectation(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -1,7 +1,6 @@
 // Golden renders of examples/*.lisp: every example loads, renders on the interpreter
 // without a non-finite value and with some sound, and the C backend agrees with it.
 #include <cmath>
-#include <filesystem>
 
 #include "lisp_support.hpp"
 
@@ -10,14 +9,7 @@ namespace {
 
 constexpr int64_t kFrames = 2000;
 
-std::vector<std::string> example_paths() {
-  std::vector<std::string> paths;
-  for (const auto& entry :
-       std::filesystem::directory_iterator(std::string(DGEN_SOURCE_DIR) + "/examples"))
-    if (entry.path().extension() == ".lisp") paths.push_back(entry.path().string());
-  std::sort(paths.begin(), paths.end());
-  return paths;
-}
+std::vector<std::string> example_paths() { return test::lisp_files_in("examples"); }
 
 // Input channel 1 for the effects: drum-like hits (decaying noise bursts every 500
 // frames). The subtractive voice reads it as a gate: on for the first 1200 frames.

@@ -40,7 +40,7 @@ int compile(const CompileArgs& args) {
   std::vector<NodeRef> outputs;
   for (const Value& v : patch.outputs) outputs.push_back(v.node());
   const Schedule schedule = make_schedule(outputs, 1);
-  const PluginSpec spec = plugin_spec(patch, args.sample_rate);
+  const PluginSpec spec = lisp::plugin_spec(patch, args.sample_rate);
   const std::string source = plugin_source(schedule, spec);
   const std::string manifest = plugin_manifest(patch, spec, name, plugin_state_size(schedule))
                                    .dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +

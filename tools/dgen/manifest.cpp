@@ -29,15 +29,6 @@ nlohmann::ordered_json whole_or_real(double v) {
 
 }  // namespace
 
-PluginSpec plugin_spec(const lisp::Patch& patch, double sample_rate) {
-  PluginSpec spec;
-  for (const lisp::ParamInfo& p : patch.params)
-    if (p.param.data()->shape.empty()) spec.params.push_back(p.param.data());
-  for (const lisp::PortInfo& port : patch.input_ports) spec.input_channels.push_back(port.channel);
-  spec.sample_rate = sample_rate;
-  return spec;
-}
-
 nlohmann::ordered_json plugin_manifest(const lisp::Patch& patch, const PluginSpec& spec,
                                        const std::string& name, int64_t state_size) {
   auto params = nlohmann::ordered_json::array();
