@@ -26,43 +26,79 @@
 
 namespace {
 
+constexpr const char* kUsage =
+    "usage: dgen_host PLUGIN.so OUT.wav [--frames N] [--block B] [--sample-rate R]\n"
+    "                 [--set NAME=VALUE]... [--input VALUE]\n"
+    "Renders a plugin built by `dgen compile` (its manifest PLUGIN.json beside it) to a\n"
+    "32-bit float WAV, in blocks of B frames (default 256) as an audio callback would.\n"
+    "  --frames N       frames to render (default 44100)\n"
+    "  --block B        frames per process call (default 256)\n"
+    "  --sample-rate R  Hz (default: the manifest's)\n"
+    "  --set NAME=VALUE set a param by its manifest name (repeatable)\n"
+    "  --input VALUE    the value every input holds (default 0)\n"
+    "  -h, --help       show this and exit\n";
+
+// A bad command line: the usage goes to stderr and the exit status is 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 struct Options {
   std::string plugin, output;
   int64_t frames = 44100, block = 256;
   float sample_rate = 0;  // 0: the manifest's
   float input = 0;
   std::map<std::string, float> params;
+  bool help = false;
 };
+
+// The whole of `text` as a number, or a usage error that names the option.
+double number(const std::string& option, const std::string& text) {
+  size_t used = 0;
+  double x = 0;
+  try {
+    x = std::stod(text, &used);
+  } catch (const std::exception&) {
+  }
+  if (used == 0 || used != text.size())
+    throw UsageError(option + " expects a number, got '" + text + "'");
+  return x;
+}
 
 Options parse_args(int argc, char** argv) {
   Options o;
   std::vector<std::string> positional;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw std::runtime_error(arg + " needs a value");
-      return argv[++i];
+    auto value = [&]() -> double {
+      if (i + 1 >= argc) throw UsageError(arg + " needs a value");
+      return number(arg, argv[++i]);
     };
+    if (arg == "--help" || arg == "-h") {
+      o.help = true;
+      return o;
+    }
     if (arg == "--frames")
-      o.frames = std::stoll(value());
+      o.frames = int64_t(value());
     else if (arg == "--block")
-      o.block = std::stoll(value());
+      o.block = int64_t(value());
     else if (arg == "--sample-rate")
-      o.sample_rate = std::stof(value());
+      o.sample_rate = float(value());
     else if (arg == "--input")
-      o.input = std::stof(value());
+      o.input = float(value());
     else if (arg == "--set") {
-      const std::string set = value();
+      if (i + 1 >= argc) throw UsageError("--set needs a value");
+      const std::string set = argv[++i];
       const size_t eq = set.find('=');
-      if (eq == std::string::npos) throw std::runtime_error("--set expects NAME=VALUE");
-      o.params[set.substr(0, eq)] = std::stof(set.substr(eq + 1));
-    } else
+      if (eq == std::string::npos) throw UsageError("--set expects NAME=VALUE");
+      o.params[set.substr(0, eq)] = float(number("--set " + set.substr(0, eq), set.substr(eq + 1)));
+    } else if (arg.starts_with("-") && arg.size() > 1)
+      throw UsageError("unknown option " + arg);
+    else
       positional.push_back(arg);
   }
-  if (positional.size() != 2 || o.frames < 0 || o.block < 1)
-    throw std::runtime_error(
-        "usage: dgen_host PLUGIN.so OUT.wav [--frames N] [--block B] [--sample-rate R] "
-        "[--set NAME=VALUE]... [--input VALUE]");
+  if (positional.size() != 2) throw UsageError("expected PLUGIN.so and OUT.wav");
+  if (o.frames < 0 || o.block < 1) throw UsageError("--frames must be >= 0 and --block >= 1");
   o.plugin = positional[0];
   o.output = positional[1];
   return o;
@@ -163,8 +199,16 @@ void run(const Options& o) {
 
 int main(int argc, char** argv) {
   try {
-    run(parse_args(argc, argv));
+    const Options options = parse_args(argc, argv);
+    if (options.help) {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+    run(options);
     return 0;
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "dgen_host: %s\n%s", e.what(), kUsage);
+    return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "dgen_host: %s\n", e.what());
     return 1;

@@ -138,7 +138,10 @@ struct MrstftOptions {
 Value mrstft_loss(const Value& a, const Value& b, MrstftOptions options = {});
 
 // ---- 2.6 outputs and inputs ----------------------------------------------------------
-Value out(const Value& x, int channel);  // channels are 1-based
+// Host channels are 1-based, at most kMaxChannel; each is written by at most one out() of
+// a program (Program refuses two). Both throw dgen::Error for a channel out of range.
+inline constexpr int kMaxChannel = 1024;
+Value out(const Value& x, int channel);
 Value in(int channel);
 Value samplerate();
 

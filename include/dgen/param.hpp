@@ -5,6 +5,7 @@
 #pragma once
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -30,8 +31,17 @@ struct ParamOptions {
   std::optional<float> min, max;
 };
 
+// The rules every Param obeys, whichever layer makes it (the patch language's `param`
+// and `tensor-param` check theirs with these, so both say the same): min and max are
+// numbers with min <= max, and every initial value is finite and inside [min, max].
+// Each throws dgen::Error naming the param.
+void check_param_range(const std::string& name, const ParamOptions& options);
+void check_param_values(const std::string& name, std::span<const float> values,
+                        const ParamOptions& options);
+
 class Param {
  public:
+  // Throws dgen::Error when the name is empty or the values break the rules above.
   Param(std::string name, float value, ParamOptions options = {});
   Param(std::string name, Shape shape, std::vector<float> values, ParamOptions options = {});
   explicit Param(std::shared_ptr<ParamData> data);

@@ -1,8 +1,6 @@
 // Describing data for messages.
 #include "lisp/datum.hpp"
 
-#include <sstream>
-
 namespace dgen::lisp {
 
 namespace {
@@ -39,11 +37,5 @@ struct Describer {
 }  // namespace
 
 std::string describe(const Datum& d) { return std::visit(Describer{}, d.v); }
-
-std::string format_number(double x) {
-  std::ostringstream s;
-  s << x;
-  return s.str();
-}
 
 }  // namespace dgen::lisp

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "dgen/dgen.hpp"
+#include "ir/format_number.hpp"
 #include "lisp/sexpr.hpp"
 
 namespace dgen::lisp {
@@ -62,7 +63,6 @@ struct Datum {
 // What a datum is, for messages: "a number", "a signal", "a tensor [4, 2]", ...
 std::string describe(const Datum& d);
 
-// A number as a message shows it: 2, 0.5, 1e+09.
-std::string format_number(double x);
+using dgen::format_number;  // a number as a message shows it: 2, 0.5, 1e+09
 
 }  // namespace dgen::lisp

@@ -3,11 +3,11 @@
 #include <algorithm>
 
 #include "lisp/evaluator.hpp"
+#include "runtime/interface_rules.hpp"
 
 namespace dgen::lisp {
 
 namespace {
-constexpr int64_t kMaxChannel = 1024;
 constexpr int64_t kMaxModulatorSlot = 64;
 }  // namespace
 
@@ -57,17 +57,28 @@ Datum Evaluator::out_form(const SExpr& form, Env& env) {
     fail(call.arg_pos(0), "out: an output must be a scalar signal, got " + describe(Datum(signal)) +
                               " (reduce it first, e.g. with sum or peek)");
   const int channel = int(call.integer(1, 1, kMaxChannel));
-  for (const Output& o : outputs_)
-    if (o.port.channel == channel)
-      fail(call.arg_pos(1), "output channel " + std::to_string(channel) +
-                                " is already used by the out at " + to_string(o.pos));
   PortInfo port{channel, call.attr_word("name", ""),
                 int(call.attr_integer("modulator", 0, 1, kMaxModulatorSlot))};
+  const Value node = [&] {
+    try {
+      return out(signal, channel);
+    } catch (const Error& e) {
+      fail(form.pos, std::string("out: ") + e.what());
+    }
+  }();
+  // The rule is the C++ API's (a Program refuses the same); the patch adds where.
+  std::vector<NodeRef> nodes;
+  for (const Output& o : outputs_) nodes.push_back(o.node.node());
+  nodes.push_back(node.node());
   try {
-    outputs_.push_back({port, out(signal, channel), form.pos});
+    check_out_channels(nodes);
   } catch (const Error& e) {
-    fail(form.pos, std::string("out: ") + e.what());
+    const auto other = std::find_if(outputs_.begin(), outputs_.end(),
+                                    [&](const Output& o) { return o.port.channel == channel; });
+    fail(call.arg_pos(1),
+         e.what() + std::string(" (the other is at ") + to_string(other->pos) + ")");
   }
+  outputs_.push_back({port, node, form.pos});
   return {};
 }
 

@@ -28,6 +28,17 @@ std::string qualified(const std::string& group, const std::string& name) {
   return group.empty() ? name : group + "." + name;
 }
 
+// Runs one of the rules every Param obeys (include/dgen/param.hpp), so a patch and the
+// C++ API refuse the same params with the same words; the patch's error points at `at`.
+template <typename Rule>
+void check_at(const Call& call, Pos at, const Rule& rule) {
+  try {
+    rule();
+  } catch (const Error& e) {
+    call.fail_at(at, e.what());
+  }
+}
+
 }  // namespace
 
 // Params are unique by (group, name) and named "group.name" when grouped; a bare name
@@ -88,21 +99,18 @@ Datum Evaluator::param_form(const SExpr& form, Env& env) {
   if (call.size() != 1)
     fail(form.pos, "param expects (param name @default v [@min lo] [@max hi] …)");
   const std::string name = symbol_name(call.raw(0), "param: the param name");
+  const std::string identity = param_identity(call, name);
   ParamOptions options;
   if (call.has("min")) options.min = float(call.attr_number("min", 0));
   if (call.has("max")) options.max = float(call.attr_number("max", 0));
-  if (options.min && options.max && *options.min > *options.max)
-    call.fail_at(call.attr_pos("max"), "param '" + name + "': @max is below @min");
+  check_at(call, call.attr_pos("max"), [&] { check_param_range(identity, options); });
   float value = float(call.attr_number("default", 0));
   if (!call.has("default"))
     value = std::fmax(options.min.value_or(value), std::fmin(options.max.value_or(value), value));
-  if ((options.min && value < *options.min) || (options.max && value > *options.max))
-    call.fail_at(call.attr_pos("default"),
-                 "param '" + name + "': @default " + format_number(value) + " is outside [" +
-                     format_number(options.min.value_or(-INFINITY)) + ", " +
-                     format_number(options.max.value_or(INFINITY)) + "]");
+  check_at(call, call.attr_pos("default"),
+           [&] { check_param_values(identity, std::span(&value, 1), options); });
 
-  ParamInfo info{.param = Param(param_identity(call, name), value, options),
+  ParamInfo info{.param = Param(identity, value, options),
                  .default_value = value,
                  .mod = call.attr_number("mod", 0) != 0};
   if (call.has("mod-mode")) {
@@ -143,8 +151,10 @@ Datum Evaluator::tensor_param_form(const SExpr& form, Env& env) {
   TensorData data = literal_contents(call, SIZE_MAX);
   if (data.values.empty())
     fail(form.pos, "tensor-param '" + name + "' needs @shape (and @data or @file for contents)");
-  ParamInfo info{
-      .param = Param(param_identity(call, name), data.shape, std::move(data.values), options)};
+  const std::string identity = param_identity(call, name);
+  check_at(call, call.attr_pos("max"), [&] { check_param_range(identity, options); });
+  check_at(call, call.pos(), [&] { check_param_values(identity, data.values, options); });
+  ParamInfo info{.param = Param(identity, data.shape, std::move(data.values), options)};
   info.param.data()->unit = call.attr_word("unit", "");
   info.param.data()->group = call.attr_word("group", "");
   return declare_param(call, std::move(info), name);

@@ -62,11 +62,22 @@ Value selector(const Value& m, const std::vector<Value>& options) {
   return gswitch(gt(m, 0.0), r, 0.0);
 }
 
+namespace {
+void check_channel(const char* op, int channel) {
+  if (channel < 1 || channel > kMaxChannel)
+    throw Error(std::string(op) + ": channel must be in [1, " + std::to_string(kMaxChannel) +
+                "], got " + std::to_string(channel));
+}
+}  // namespace
+
 Value out(const Value& x, int channel) {
-  if (channel < 1) throw Error("out: channel must be >= 1, got " + std::to_string(channel));
+  check_channel("out", channel);
   return make("out", {x}, {{channel}, {}});
 }
-Value in(int channel) { return make("in", {}, {{channel}, {}}); }
+Value in(int channel) {
+  check_channel("in", channel);
+  return make("in", {}, {{channel}, {}});
+}
 Value samplerate() { return make("samplerate", {}); }
 
 Value mse(const Value& a, const Value& b) {

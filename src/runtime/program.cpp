@@ -7,6 +7,7 @@
 #include "dgen/error.hpp"
 #include "ir/node.hpp"
 #include "ir/op_table.hpp"
+#include "runtime/interface_rules.hpp"
 #include "schedule/schedule.hpp"
 
 namespace dgen {
@@ -32,11 +33,15 @@ std::vector<NodeRef> as_outputs(const std::vector<Value>& values) {
 
 }  // namespace
 
-Program::Program(std::vector<Value> outputs, RenderOptions options) : impl_(std::make_unique<Impl>()) {
+Program::Program(std::vector<Value> outputs, RenderOptions options)
+    : impl_(std::make_unique<Impl>()) {
   if (outputs.empty()) throw Error("a program needs at least one output");
   if (options.sample_rate <= 0) throw Error("sample rate must be > 0");
   impl_->options = options;
-  impl_->schedule = make_schedule(as_outputs(outputs), options.lanes);
+  const std::vector<NodeRef> nodes = as_outputs(outputs);
+  check_out_channels(nodes);
+  impl_->schedule = make_schedule(nodes, options.lanes);
+  check_param_names(impl_->schedule.graph.nodes);
   Backend backend = options.backend;
   if (backend == Backend::Auto) {
     if (c_compiler().empty()) {
@@ -71,7 +76,8 @@ void Program::run(int64_t frames, const std::vector<InputChannel>& inputs) {
   }
   const Graph& g = p.schedule.graph;
   for (size_t k = 0; k < p.outputs.size(); ++k) {
-    p.outputs[k].assign(size_t(frames * g.nodes[g.output_index[k]]->size() * p.options.lanes), 0.0f);
+    p.outputs[k].assign(size_t(frames * g.nodes[g.output_index[k]]->size() * p.options.lanes),
+                        0.0f);
     io.outputs.push_back(p.outputs[k].data());
   }
   p.executor->run(io);

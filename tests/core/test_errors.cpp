@@ -1,5 +1,6 @@
 // User errors (Halide-style bad_* tests): each one throws dgen::Error with a message that
 // says what is wrong, and compiler trouble is reported or worked around.
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -59,8 +60,78 @@ TEST(BadAttributes, HistoryInitialValuesOfTheWrongCount) {
   expect_error([] { History({3}, {1, 2}); }, {"2", "[3]"});
 }
 
-TEST(BadAttributes, OutChannelZero) {
-  expect_error([] { out(signal(), 0); }, {"out", "channel"});
+TEST(BadAttributes, ChannelsOutsideOneToMax) {
+  expect_error([] { out(signal(), 0); }, {"out", "channel", "[1, 1024]", "0"});
+  expect_error([] { out(signal(), -3); }, {"out", "channel", "-3"});
+  expect_error([] { out(signal(), kMaxChannel + 1); }, {"out", "channel", "1025"});
+  expect_error([] { in(0); }, {"in", "channel", "[1, 1024]", "0"});
+  expect_error([] { in(-1); }, {"in", "channel", "-1"});
+  expect_error([] { in(kMaxChannel + 1); }, {"in", "channel", "1025"});
+}
+
+// The rules the patch language's `param` applies hold for the C++ API too (the patch
+// language checks through the same functions): tests/lisp/bad/param_*.lisp.
+TEST(BadParams, DefaultOutsideTheRange) {
+  expect_error([] { Param("gain", 2.0f, {.min = 0.0f, .max = 1.0f}); },
+               {"param 'gain'", "default 2 is outside [0, 1]"});
+  expect_error([] { Param("gain", -1.0f, {.min = 0.0f, .max = {}}); },
+               {"default -1 is outside [0, inf]"});
+  expect_error([] { Param("gain", 5.0f, {.min = {}, .max = 1.0f}); },
+               {"default 5 is outside [-inf, 1]"});
+  expect_error(
+      [] {
+        Param("t", {3}, {0.0f, 0.5f, 3.0f}, {.min = 0.0f, .max = 1.0f});
+      },
+      {"param 't'", "element 2 = 3 is outside [0, 1]"});
+  EXPECT_NO_THROW(Param("gain", 1.0f, {.min = 0.0f, .max = 1.0f}));  // the ends are inside
+}
+
+TEST(BadParams, MaxBelowMin) {
+  expect_error([] { Param("gain", 0.5f, {.min = 1.0f, .max = 0.0f}); },
+               {"param 'gain'", "max 0 is below min 1"});
+  expect_error(
+      [] {
+        Param("t", {2}, {0.0f, 0.0f}, {.min = 1.0f, .max = -1.0f});
+      },
+      {"max -1 is below min 1"});
+  expect_error([] { Param("gain", 0.5f, {.min = NAN, .max = {}}); }, {"min is not a number"});
+}
+
+TEST(BadParams, NonFiniteValueOrNoName) {
+  expect_error([] { Param("gain", NAN); }, {"param 'gain'", "default nan is not finite"});
+  expect_error([] { Param("gain", INFINITY); }, {"default inf is not finite"});
+  expect_error([] { Param("", 1.0f); }, {"a param needs a name"});
+}
+
+TEST(BadProgram, TwoOutsOnOneChannel) {
+  expect_error(
+      [] {
+        Program({out(signal(), 1), out(signal() * 2.0, 1)});
+      },
+      {"output channel 1 is written by two out()s"});
+  const Value once = out(signal(), 2);
+  EXPECT_NO_THROW(
+      Program({once, once}, {.backend = Backend::Interp}));  // the same out() twice is one writer
+}
+
+TEST(BadProgram, TwoParamsOfOneName) {
+  const Param a("gain", 0.5f), b("gain", 0.25f);
+  expect_error([&] { Program({Value(a) + Value(b)}); }, {"two different params are named 'gain'"});
+  EXPECT_NO_THROW(
+      Program({Value(a) * Value(a)}, {.backend = Backend::Interp}));  // one param read twice
+}
+
+// A delay time known when the graph is built is checked against the line; a modulated
+// one is clamped while running (tests/core/test_state_ops.cpp).
+TEST(BadAttributes, ConstantDelayTimeOutsideTheLine) {
+  expect_error([] { delay(signal(), -5.0); }, {"delay", "frames >= 0", "-5"});
+  expect_error([] { delay(signal(), NAN); }, {"delay", "frames >= 0", "nan"});
+  expect_error([] { delay(signal(), INFINITY); }, {"delay", "frames >= 0", "inf"});
+  expect_error([] { delay(signal(), tensor({2}, {3.0f, -1.0f})); }, {"delay", "-1"});
+  expect_error([] { delay(signal(), 10.0, 10); },
+               {"delay", "10 frames is longer", "max 10", "up to 9"});
+  EXPECT_NO_THROW(delay(signal(), 9.0, 10));
+  EXPECT_NO_THROW(delay(signal(), 0.0, 1));
 }
 
 TEST(BadProgram, BadOptionsAndFrames) {

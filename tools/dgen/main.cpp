@@ -39,6 +39,7 @@ int run_reporting_errors(const std::string& command, const Action& action) {
 int main(int argc, char** argv) {
   CLI::App app{"dgen: render, compile and inspect differentiable audio patches", "dgen"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "dgen " DGEN_VERSION, "Print the version and exit");
   std::vector<std::pair<CLI::App*, Action>> actions;
   for (const Command& command : all_commands()) {
     CLI::App* sub = app.add_subcommand(command.name, command.summary);
@@ -51,7 +52,7 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? kExitOk : kExitUsageError;  // --help exits 0
+    return app.exit(e) == 0 ? kExitOk : kExitUsageError;  // --help and --version exit 0
   }
   for (const auto& [sub, action] : actions)
     if (sub->parsed()) return run_reporting_errors(sub->get_name(), action);
