@@ -8,6 +8,7 @@
 #include "dgen/error.hpp"
 #include "ir/op_table.hpp"
 #include "ops/broadcast.hpp"
+#include "ops/delay_time.hpp"
 #include "ops/emit_util.hpp"
 
 namespace dgen {
@@ -44,28 +45,6 @@ void register_sum_to() {
   register_op(std::move(op));
 }
 
-// The part of a delay's interpolation both delay ops share, as C: from the delay time
-// expression d and `max`, declares di_ (whole frames back) and fr_ (the fraction) after
-// clamping d to [0, max - 1] as the delay does, and in_ (d was not clamped).
-std::string c_delay_split(const std::string& d, int64_t max) {
-  const std::string hi = c_float(double(max - 1));
-  return "float d_ = " + d + "; const int in_ = d_ >= 0.0f && d_ <= " + hi +
-         "; d_ = d_ < 0.0f ? 0.0f : (d_ > " + hi + " ? " + hi +
-         " : d_); const int64_t di_ = (int64_t)d_; const float fr_ = d_ - (float)di_;";
-}
-
-struct DelaySplit {
-  int64_t di;
-  double frac;
-  bool inside;  // d was not clamped
-};
-DelaySplit delay_split(double d, int64_t max) {
-  const bool inside = d >= 0 && d <= double(max - 1);
-  d = d < 0 ? 0 : d > double(max - 1) ? double(max - 1) : d;
-  const auto di = static_cast<int64_t>(std::floor(d));
-  return {di, d - double(di), inside};
-}
-
 int64_t ring_slot(int64_t frame, int64_t m) { return ((frame % m) + m) % m; }
 
 Shape delay_shape(const std::string& op, const std::vector<Shape>& in, const Attrs& a) {
@@ -96,7 +75,7 @@ void register_delay_adjoint() {
       double* ring = c.state[0] + e * m;
       const double g = c.in[0][broadcast_index(c.node.shape, c.node.inputs[0]->shape, e)];
       const DelaySplit s =
-          delay_split(c.in[1][broadcast_index(c.node.shape, c.node.inputs[1]->shape, e)], max);
+          split_delay_time(c.in[1][broadcast_index(c.node.shape, c.node.inputs[1]->shape, e)], max);
       if (c.t - s.di >= 0) ring[ring_slot(c.t - s.di, m)] += (1 - s.frac) * g;
       if (c.t - s.di - 1 >= 0) ring[ring_slot(c.t - s.di - 1, m)] += s.frac * g;
       double& now = ring[ring_slot(c.t, m)];
@@ -110,7 +89,7 @@ void register_delay_adjoint() {
     const std::string d = c.in(1, broadcast_index_expr(c.node.shape, c.node.inputs[1]->shape, "e"));
     const std::string ring = "e * " + str(m) + " + ";
     emit_loop(c, c.node.size(), "e",
-              c_delay_split(d, max) + " (void)in_; const double g_ = " + g +
+              c_split_delay_time(d, max) + " (void)in_; const double g_ = " + g +
                   "; const int64_t ta_ = " + c.t + " - di_; if (ta_ >= 0) " +
                   c.state(0, ring + "ta_ % " + str(m)) +
                   " += (1.0 - (double)fr_) * g_; if (ta_ >= 1) " +
@@ -143,7 +122,7 @@ void register_delay_slope() {
       double* ring = c.state[0] + e * m;
       ring[ring_slot(c.t, m)] = c.in[0][broadcast_index(c.node.shape, c.node.inputs[0]->shape, e)];
       const DelaySplit s =
-          delay_split(c.in[1][broadcast_index(c.node.shape, c.node.inputs[1]->shape, e)], max);
+          split_delay_time(c.in[1][broadcast_index(c.node.shape, c.node.inputs[1]->shape, e)], max);
       c.out[e] =
           s.inside ? ring[ring_slot(c.t - s.di - 1, m)] - ring[ring_slot(c.t - s.di, m)] : 0.0;
     }
@@ -156,7 +135,7 @@ void register_delay_slope() {
     emit_loop(
         c, c.node.size(), "e",
         "const int64_t w_ = " + c.t + " % " + str(m) + "; " + c.state(0, ring + "w_") + " = " + x +
-            "; " + c_delay_split(d, max) + " int64_t ia_ = w_ - di_; if (ia_ < 0) ia_ += " +
+            "; " + c_split_delay_time(d, max) + " int64_t ia_ = w_ - di_; if (ia_ < 0) ia_ += " +
             str(m) + "; int64_t ib_ = ia_ - 1; if (ib_ < 0) ib_ += " + str(m) + "; " + c.out("e") +
             " = in_ ? " + c.state(0, ring + "ib_") + " - " + c.state(0, ring + "ia_") + " : 0.0f;");
   };

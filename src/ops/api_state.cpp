@@ -18,6 +18,7 @@ Value accum(const Value& inc, const Value& reset, const Value& lo, const Value& 
   return make("accum", {inc, reset, lo, hi});
 }
 Value noise(uint32_t seed) { return make("noise", {}, {{int64_t(seed)}, {}}); }
+
 namespace {
 
 // The values of a constant (a number or a tensor literal); empty for anything else.
@@ -81,26 +82,13 @@ Coefficients cookbook(const Value& cutoff, const Value& q, const Value& gain, in
   }
   Value b0 = 0.0, b1 = 0.0, b2 = 0.0;
   switch (mode) {
-    case 0:
-      b0 = (1.0 - c) / 2.0, b1 = 1.0 - c, b2 = (1.0 - c) / 2.0;
-      break;
-    case 1:
-      b0 = (1.0 + c) / 2.0, b1 = -(1.0 + c), b2 = (1.0 + c) / 2.0;
-      break;
-    case 2:
-      b0 = alpha, b1 = 0.0, b2 = -alpha;
-      break;
-    case 3:
-      b0 = s / 2.0, b1 = 0.0, b2 = -s / 2.0;
-      break;
-    case 4:
-      b0 = 1.0, b1 = -2.0 * c, b2 = 1.0;
-      break;
-    case 5:
-      b0 = 1.0 - alpha, b1 = -2.0 * c, b2 = 1.0 + alpha;
-      break;
-    default:
-      throw Error("biquad: mode must be 0..7, got " + std::to_string(mode));
+    case 0: b0 = (1.0 - c) / 2.0, b1 = 1.0 - c, b2 = (1.0 - c) / 2.0; break;
+    case 1: b0 = (1.0 + c) / 2.0, b1 = -(1.0 + c), b2 = (1.0 + c) / 2.0; break;
+    case 2: b0 = alpha, b1 = 0.0, b2 = -alpha; break;
+    case 3: b0 = s / 2.0, b1 = 0.0, b2 = -s / 2.0; break;
+    case 4: b0 = 1.0, b1 = -2.0 * c, b2 = 1.0; break;
+    case 5: b0 = 1.0 - alpha, b1 = -2.0 * c, b2 = 1.0 + alpha; break;
+    default: throw Error("biquad: mode must be 0..7, got " + std::to_string(mode));
   }
   return {b0 * gain, b1 * gain, b2 * gain, 1.0 + alpha, -2.0 * c, 1.0 - alpha};
 }
@@ -111,8 +99,8 @@ Value biquad(const Value& x, const Value& cutoff, const Value& q, const Value& g
   const Coefficients k = cookbook(cutoff, q, gain, mode);
   const Value inv = 1.0 / k.a0;
   const Value b0 = k.b0 * inv, b1 = k.b1 * inv, b2 = k.b2 * inv, a1 = k.a1 * inv, a2 = k.a2 * inv;
-  const Shape shape = broadcast_shapes(
-      {x.shape(), b0.shape(), b1.shape(), b2.shape(), a1.shape(), a2.shape()}, "biquad");
+  const Shape shape =
+      broadcast_shapes({x.shape(), b0.shape(), b1.shape(), b2.shape(), a1.shape(), a2.shape()}, "biquad");
   History x1(shape), x2(shape), y1(shape), y2(shape);
   const Value xs = shape == x.shape() ? x : x + zeros(shape);
   const Value px1 = x1.read(), px2 = x2.read(), py1 = y1.read(), py2 = y2.read();
@@ -126,16 +114,14 @@ Value biquad(const Value& x, const Value& cutoff, const Value& q, const Value& g
   return y;
 }
 
-Value compressor(const Value& x, const Value& ratio, const Value& threshold_db,
-                 const Value& knee_db, const Value& attack_s, const Value& release_s,
-                 const std::optional<Value>& sidechain) {
+Value compressor(const Value& x, const Value& ratio, const Value& threshold_db, const Value& knee_db,
+                 const Value& attack_s, const Value& release_s, const std::optional<Value>& sidechain) {
   const Value level = 20.0 * log10(max(abs(sidechain ? *sidechain : x), 1e-9));
   const Value over = level - threshold_db;
   const Value knee = max(knee_db, 1e-6);
   const Value slope = 1.0 / ratio - 1.0;
   const Value in_knee = slope * (over + knee / 2.0) * (over + knee / 2.0) / (2.0 * knee);
-  const Value target = gswitch(lt(2.0 * over, -knee), 0.0,
-                               gswitch(lte(2.0 * abs(over), knee), in_knee, slope * over));
+  const Value target = gswitch(lt(2.0 * over, -knee), 0.0, gswitch(lte(2.0 * abs(over), knee), in_knee, slope * over));
   // One-pole smoothing of the gain in dB: attack while the reduction grows.
   History gain_db(target.shape());
   const Value prev = gain_db.read();

@@ -10,6 +10,7 @@
 #include "dgen/ops.hpp"
 #include "ir/op_table.hpp"
 #include "ops/broadcast.hpp"
+#include "ops/delay_time.hpp"
 #include "ops/emit_util.hpp"
 
 namespace dgen {
@@ -229,12 +230,10 @@ void register_delay() {
     for (int64_t e = 0; e < c.node.size(); ++e) {
       double* ring = c.state[0] + e * m;
       ring[w] = c.in[0][broadcast_index(c.node.shape, c.node.inputs[0]->shape, e)];
-      double d = c.in[1][broadcast_index(c.node.shape, c.node.inputs[1]->shape, e)];
-      d = d < 0 ? 0 : d > double(max - 1) ? double(max - 1) : d;
-      const int64_t di = static_cast<int64_t>(std::floor(d));
-      const double frac = d - double(di);
-      const double a = ring[((w - di) % m + m) % m], b = ring[((w - di - 1) % m + m) % m];
-      c.out[e] = a + frac * (b - a);
+      const DelaySplit s =
+          split_delay_time(c.in[1][broadcast_index(c.node.shape, c.node.inputs[1]->shape, e)], max);
+      const double a = ring[((w - s.di) % m + m) % m], b = ring[((w - s.di - 1) % m + m) % m];
+      c.out[e] = a + s.frac * (b - a);
     }
     c.state[1][0] = double((w + 1) % m);
   };
@@ -245,12 +244,13 @@ void register_delay() {
     const std::string d = c.in(1, broadcast_index_expr(c.node.shape, c.node.inputs[1]->shape, "e"));
     c.line("{ const int64_t w_ = (int64_t)" + pos + ";");
     emit_loop(c, c.node.size(), "e",
-              c.state(0, "e * " + str(m) + " + w_") + " = " + x + "; float d_ = " + d +
-                  "; d_ = d_ < 0.0f ? 0.0f : (d_ > " + c_float(double(max - 1)) + " ? " +
-                  c_float(double(max - 1)) + " : d_); const int64_t di_ = (int64_t)d_; const float fr_ = d_ - (float)di_; "
-                  "int64_t ia_ = w_ - di_; if (ia_ < 0) ia_ += " + str(m) + "; int64_t ib_ = ia_ - 1; if (ib_ < 0) ib_ += " +
-                  str(m) + "; const float a_ = " + c.state(0, "e * " + str(m) + " + ia_") + ", b_ = " +
-                  c.state(0, "e * " + str(m) + " + ib_") + "; " + c.out("e") + " = a_ + fr_ * (b_ - a_);");
+              c.state(0, "e * " + str(m) + " + w_") + " = " + x + "; " +
+                  c_split_delay_time(d, max) +
+                  " (void)in_; int64_t ia_ = w_ - di_; if (ia_ < 0) ia_ += " + str(m) +
+                  "; int64_t ib_ = ia_ - 1; if (ib_ < 0) ib_ += " + str(m) +
+                  "; const float a_ = " + c.state(0, "e * " + str(m) + " + ia_") +
+                  ", b_ = " + c.state(0, "e * " + str(m) + " + ib_") + "; " + c.out("e") +
+                  " = a_ + fr_ * (b_ - a_);");
     c.line(pos + " = (double)(w_ + 1 == " + str(m) + " ? 0 : w_ + 1); }");
   };
   // x's adjoint is scattered back in reverse time (delay_adjoint); d's is the output

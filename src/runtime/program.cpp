@@ -33,8 +33,7 @@ std::vector<NodeRef> as_outputs(const std::vector<Value>& values) {
 
 }  // namespace
 
-Program::Program(std::vector<Value> outputs, RenderOptions options)
-    : impl_(std::make_unique<Impl>()) {
+Program::Program(std::vector<Value> outputs, RenderOptions options) : impl_(std::make_unique<Impl>()) {
   if (outputs.empty()) throw Error("a program needs at least one output");
   if (options.sample_rate <= 0) throw Error("sample rate must be > 0");
   impl_->options = options;
@@ -76,8 +75,7 @@ void Program::run(int64_t frames, const std::vector<InputChannel>& inputs) {
   }
   const Graph& g = p.schedule.graph;
   for (size_t k = 0; k < p.outputs.size(); ++k) {
-    p.outputs[k].assign(size_t(frames * g.nodes[g.output_index[k]]->size() * p.options.lanes),
-                        0.0f);
+    p.outputs[k].assign(size_t(frames * g.nodes[g.output_index[k]]->size() * p.options.lanes), 0.0f);
     io.outputs.push_back(p.outputs[k].data());
   }
   p.executor->run(io);

@@ -77,15 +77,14 @@ Param::Param(std::shared_ptr<ParamData> data) : data_(std::move(data)) {
 void Param::set(float value) { set(std::vector<float>{value}); }
 void Param::set(std::vector<float> values) {
   if (int64_t(values.size()) != numel(data_->shape))
-    throw Error("param '" + data_->name + "': " + std::to_string(values.size()) +
-                " values for shape " + to_string(data_->shape));
+    throw Error("param '" + data_->name + "': " + std::to_string(values.size()) + " values for shape " +
+                to_string(data_->shape));
   data_->value = std::move(values);
   data_->per_lane = false;
   data_->grad.assign(data_->value.size(), 0.0);
 }
 void Param::set_per_lane(std::vector<float> values) {
-  if (!data_->shape.empty())
-    throw Error("param '" + data_->name + "': only scalar params can be per lane");
+  if (!data_->shape.empty()) throw Error("param '" + data_->name + "': only scalar params can be per lane");
   if (values.empty()) throw Error("param '" + data_->name + "': no lane values");
   data_->value = std::move(values);
   data_->per_lane = true;
@@ -109,8 +108,8 @@ Param::operator Value() const {
 History::History(Shape shape, std::vector<float> init, int64_t hop, std::string name)
     : cell_(std::make_shared<Cell>()) {
   if (!init.empty() && int64_t(init.size()) != numel(shape))
-    throw Error("history '" + name + "': " + std::to_string(init.size()) +
-                " initial values for shape " + to_string(shape));
+    throw Error("history '" + name + "': " + std::to_string(init.size()) + " initial values for shape " +
+                to_string(shape));
   if (hop < 1) throw Error("history '" + name + "': hop must be >= 1");
   cell_->shape = std::move(shape);
   cell_->init = std::move(init);
@@ -127,8 +126,8 @@ Value History::read() const {
 
 Value History::write(const Value& v) const {
   if (v.shape() != cell_->shape)
-    throw Error("history '" + cell_->name + "': write of shape " + to_string(v.shape()) +
-                " into a cell of shape " + to_string(cell_->shape));
+    throw Error("history '" + cell_->name + "': write of shape " + to_string(v.shape()) + " into a cell of shape " +
+                to_string(cell_->shape));
   Value w = make("history_write", {v}, {{cell_->hop}, {}}, {.written_cell = cell_});
   cell_->writes.push_back(w.node());
   return w;

@@ -210,20 +210,29 @@ TEST(Delay, IntegerAndFractionalShifts) {
   }
 }
 
-TEST(Delay, DelayIsClampedToZeroAndMaxMinusOne) {
+// A delay time that arrives while running is clamped to [0, max - 1]: a negative or NaN
+// time is no delay, a longer (or infinite) one the longest (docs/LANGUAGE.md, delay).
+// Constant times outside the line are refused (BadAttributes.ConstantDelayTimeOutsideTheLine).
+TEST(Delay, RunTimeDelayIsClampedToZeroAndMaxMinusOne) {
   const int64_t n = 40;
   const auto x = ramp_input(n);
+  auto held = [&](float d) { return std::vector<float>(size_t(n), d); };
+  std::vector<Value> delays;
+  for (int ch = 2; ch <= 5; ++ch) delays.push_back(delay(in(1), in(ch), 10));
+  std::vector<double> longest, none;
+  for (int64_t t = 0; t < n; ++t) {
+    longest.push_back(ramp(t - 9));
+    none.push_back(ramp(t));
+  }
   for (Backend b : kBackends) {
     SCOPED_TRACE(name(b));
-    const auto out =
-        test::render({delay(in(1), 100.0, 10), delay(in(1), -5.0, 10)}, n, b, 1, 44100, {{1, x}});
-    std::vector<double> longest, none;
-    for (int64_t t = 0; t < n; ++t) {
-      longest.push_back(ramp(t - 9));
-      none.push_back(ramp(t));
-    }
+    const auto out = test::render(
+        delays, n, b, 1, 44100,
+        {{1, x}, {2, held(100.0f)}, {3, held(INFINITY)}, {4, held(-5.0f)}, {5, held(NAN)}});
     expect_near_all(out[0], longest);
-    expect_near_all(out[1], none);
+    expect_near_all(out[1], longest);
+    expect_near_all(out[2], none);
+    expect_near_all(out[3], none);
   }
 }
 
