@@ -37,7 +37,7 @@ struct ParamOptions {
 // Each throws dgen::Error naming the param.
 void check_param_range(const std::string& name, const ParamOptions& options);
 void check_param_values(const std::string& name, std::span<const float> values,
-                        const ParamOptions& options);
+                        const ParamOptions& options, const char* scalar_noun = "default");
 
 class Param {
  public:

@@ -11,6 +11,8 @@ using Shape = std::vector<int64_t>;
 
 int64_t numel(const Shape& shape);
 std::string to_string(const Shape& shape);  // "[4, 2]", "[]" for scalars
+// Throws dgen::Error "OP: shape dimensions must be >= 1, got [..]" for a dimension < 1.
+void check_dims(const char* op, const Shape& shape);
 
 // How often a value changes: once per run (static), on frames t ≡ 0 mod hop (hop), or
 // every frame. Ordered: static < hop(h) < frame.

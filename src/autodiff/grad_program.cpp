@@ -14,6 +14,7 @@
 #include "dgen/grad.hpp"
 #include "dgen/ops.hpp"
 #include "ir/op_table.hpp"
+#include "runtime/interface_rules.hpp"
 #include "schedule/schedule.hpp"
 
 namespace dgen {
@@ -216,7 +217,7 @@ struct GradProgram::Impl {
 GradProgram::GradProgram(const Value& loss, RenderOptions options, GradOptions grad_options,
                          std::vector<Value> outputs)
     : impl_(std::make_unique<Impl>(loss, options, grad_options)) {
-  if (options.sample_rate <= 0) throw Error("sample rate must be > 0");
+  check_sample_rate(options.sample_rate);
   if (options.lanes < 1) throw Error("lanes must be >= 1, got " + std::to_string(options.lanes));
   if (grad_options.checkpoint < 0) throw Error("checkpoint interval must be >= 0");
   Impl& p = *impl_;

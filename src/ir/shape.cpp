@@ -18,6 +18,12 @@ std::string to_string(const Shape& shape) {
   return s + "]";
 }
 
+void check_dims(const char* op, const Shape& shape) {
+  for (int64_t d : shape)
+    if (d < 1)
+      throw Error(std::string(op) + ": shape dimensions must be >= 1, got " + to_string(shape));
+}
+
 Rate Rate::every(int64_t hop_frames) {
   if (hop_frames < 1) throw Error("hop must be >= 1, got " + std::to_string(hop_frames));
   return hop_frames == 1 ? frame() : Rate{Kind::Hop, hop_frames};

@@ -16,19 +16,29 @@ Value tensor(Shape shape, std::vector<float> data) {
   if (shape.empty()) return Value(double(data[0]));
   return make("tensor", {}, {shape, {}}, {.data = std::make_shared<const std::vector<float>>(std::move(data))});
 }
-Value full(Shape shape, double value) {
-  for (int64_t d : shape)
-    if (d < 1) throw Error("full: shape dimensions must be >= 1, got " + to_string(shape));
+namespace {
+
+// The number of elements of a tensor `op` is about to fill, refused before allocating
+// when the shape is empty or too large.
+size_t elements_to_fill(const char* op, const Shape& shape) {
+  check_dims(op, shape);
   const int64_t n = numel(shape);
   if (n > (int64_t(1) << 28)) throw Error("tensor of shape " + to_string(shape) + " is too large");
-  return tensor(std::move(shape), std::vector<float>(size_t(n), float(value)));
+  return size_t(n);
+}
+
+}  // namespace
+
+Value full(Shape shape, double value) {
+  const size_t n = elements_to_fill("full", shape);
+  return tensor(std::move(shape), std::vector<float>(n, float(value)));
 }
 Value zeros(Shape shape) { return full(std::move(shape), 0.0); }
 Value ones(Shape shape) { return full(std::move(shape), 1.0); }
 Value randn(Shape shape, uint32_t seed) {
   std::mt19937 gen(seed);
   std::normal_distribution<float> dist;
-  std::vector<float> data(static_cast<size_t>(numel(shape)));
+  std::vector<float> data(elements_to_fill("randn", shape));
   for (float& v : data) v = dist(gen);
   return tensor(std::move(shape), std::move(data));
 }

@@ -123,12 +123,6 @@ std::pair<std::string, std::string> source_index_expr(const AxisMap& axes,
   return {index.empty() ? "0" : index, cond};
 }
 
-void check_dims(const char* op, const Shape& shape) {
-  for (int64_t d : shape)
-    if (d < 1)
-      throw Error(std::string(op) + ": shape dimensions must be >= 1, got " + to_string(shape));
-}
-
 // reshape: attrs.ints = the new shape, with as many elements as the input. Row-major order
 // is kept: output element e is input element e.
 const ViewRule kReshape{"reshape",

@@ -1,10 +1,12 @@
 #include "runtime/interface_rules.hpp"
 
+#include <cmath>
 #include <map>
 #include <string>
 
 #include "dgen/error.hpp"
 #include "dgen/param.hpp"
+#include "ir/format_number.hpp"
 #include "ir/op_table.hpp"
 
 namespace dgen {
@@ -17,6 +19,11 @@ void check_out_channels(std::span<const NodeRef> outputs) {
     if (!fresh && it->second != n.get())
       throw Error("output channel " + std::to_string(it->first) + " is written by two out()s");
   }
+}
+
+void check_sample_rate(double sample_rate) {
+  if (!(sample_rate > 0 && std::isfinite(sample_rate)))
+    throw Error("sample rate must be a finite number > 0, got " + format_number(sample_rate));
 }
 
 void check_param_names(std::span<const Node* const> nodes) {

@@ -12,6 +12,9 @@ namespace dgen {
 // is not an out() of the patch, may repeat). Throws dgen::Error naming the channel.
 void check_out_channels(std::span<const NodeRef> outputs);
 
+// A program's sample rate is a finite number > 0. Throws dgen::Error.
+void check_sample_rate(double sample_rate);
+
 // Params are set by name, so two different params that `nodes` read never share one.
 // Throws dgen::Error naming it.
 void check_param_names(std::span<const Node* const> nodes);

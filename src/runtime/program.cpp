@@ -35,7 +35,7 @@ std::vector<NodeRef> as_outputs(const std::vector<Value>& values) {
 
 Program::Program(std::vector<Value> outputs, RenderOptions options) : impl_(std::make_unique<Impl>()) {
   if (outputs.empty()) throw Error("a program needs at least one output");
-  if (options.sample_rate <= 0) throw Error("sample rate must be > 0");
+  check_sample_rate(options.sample_rate);
   impl_->options = options;
   const std::vector<NodeRef> nodes = as_outputs(outputs);
   check_out_channels(nodes);

@@ -39,12 +39,12 @@ void check_param_range(const std::string& name, const ParamOptions& options) {
 }
 
 void check_param_values(const std::string& name, std::span<const float> values,
-                        const ParamOptions& options) {
+                        const ParamOptions& options, const char* scalar_noun) {
   for (size_t i = 0; i < values.size(); ++i) {
     const float v = values[i];
-    const std::string which =
-        "param '" + name +
-        "': " + (values.size() == 1 ? "default " : "element " + std::to_string(i) + " = ");
+    const std::string which = "param '" + name + "': " +
+                              (values.size() == 1 ? std::string(scalar_noun) + " "
+                                                  : "element " + std::to_string(i) + " = ");
     if (!std::isfinite(v)) throw Error(which + format_number(v) + " is not finite");
     if ((options.min && v < *options.min) || (options.max && v > *options.max))
       throw Error(which + format_number(v) + " is outside [" +
@@ -75,10 +75,13 @@ Param::Param(std::shared_ptr<ParamData> data) : data_(std::move(data)) {
 }
 
 void Param::set(float value) { set(std::vector<float>{value}); }
+// Set values are used as given, not clamped to [min, max] (docs/CLI.md, --set), but a
+// non-finite one would only make the output non-finite.
 void Param::set(std::vector<float> values) {
   if (int64_t(values.size()) != numel(data_->shape))
     throw Error("param '" + data_->name + "': " + std::to_string(values.size()) + " values for shape " +
                 to_string(data_->shape));
+  check_param_values(data_->name, values, {}, "value");
   data_->value = std::move(values);
   data_->per_lane = false;
   data_->grad.assign(data_->value.size(), 0.0);
@@ -86,6 +89,7 @@ void Param::set(std::vector<float> values) {
 void Param::set_per_lane(std::vector<float> values) {
   if (!data_->shape.empty()) throw Error("param '" + data_->name + "': only scalar params can be per lane");
   if (values.empty()) throw Error("param '" + data_->name + "': no lane values");
+  check_param_values(data_->name, values, {}, "value");
   data_->value = std::move(values);
   data_->per_lane = true;
   data_->grad.assign(data_->value.size(), 0.0);
@@ -107,6 +111,7 @@ Param::operator Value() const {
 
 History::History(Shape shape, std::vector<float> init, int64_t hop, std::string name)
     : cell_(std::make_shared<Cell>()) {
+  check_dims(("history '" + name + "'").c_str(), shape);
   if (!init.empty() && int64_t(init.size()) != numel(shape))
     throw Error("history '" + name + "': " + std::to_string(init.size()) + " initial values for shape " +
                 to_string(shape));

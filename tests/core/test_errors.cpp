@@ -103,6 +103,35 @@ TEST(BadParams, NonFiniteValueOrNoName) {
   expect_error([] { Param("", 1.0f); }, {"a param needs a name"});
 }
 
+TEST(BadParams, SetValuesMustBeFinite) {
+  Param p("gain", 0.5f, {.min = 0.0f, .max = 1.0f});
+  expect_error([&] { p.set(NAN); }, {"param 'gain'", "value nan is not finite"});
+  expect_error([&] { p.set_per_lane({0.5f, INFINITY}); }, {"element 1 = inf is not finite"});
+  EXPECT_EQ(p.value(), 0.5f);  // a refused value changes nothing
+  p.set(2.0f);                 // set values are used as given, not clamped (docs/CLI.md)
+  EXPECT_EQ(p.value(), 2.0f);
+}
+
+TEST(BadShapes, DimensionsBelowOne) {
+  expect_error([] { randn({-2}); }, {"randn", "shape dimensions must be >= 1", "[-2]"});
+  expect_error([] { randn({3, 0}); }, {"randn", "[3, 0]"});
+  expect_error([] { History({-2}); }, {"history", "shape dimensions must be >= 1", "[-2]"});
+  expect_error([] { History({4, 0}, {}, 1, "h"); }, {"history 'h'", "[4, 0]"});
+  expect_error([] { zeros({0}); }, {"full", "[0]"});
+}
+
+TEST(BadProgram, SampleRateMustBeFiniteAndPositive) {
+  for (double rate : {0.0, -44100.0, double(NAN), double(INFINITY)}) {
+    SCOPED_TRACE(rate);
+    RenderOptions o;
+    o.sample_rate = rate;
+    o.backend = Backend::Interp;
+    expect_error([&] { Program({signal()}, o); }, {"sample rate must be a finite number > 0"});
+    Param p("p", 1.0f);
+    expect_error([&] { GradProgram(Value(p) * Value(p), o); }, {"sample rate must be a finite"});
+  }
+}
+
 TEST(BadProgram, TwoOutsOnOneChannel) {
   expect_error(
       [] {
