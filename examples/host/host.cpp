@@ -11,6 +11,7 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -78,10 +79,16 @@ Options parse_args(int argc, char** argv) {
       o.help = true;
       return o;
     }
+    auto count = [&]() -> int64_t {  // a whole number of frames
+      const double x = value();
+      if (!(x >= 0 && x <= 9e15 && x == std::floor(x)))
+        throw UsageError(arg + " expects a whole number of frames >= 0");
+      return int64_t(x);
+    };
     if (arg == "--frames")
-      o.frames = int64_t(value());
+      o.frames = count();
     else if (arg == "--block")
-      o.block = int64_t(value());
+      o.block = count();
     else if (arg == "--sample-rate")
       o.sample_rate = float(value());
     else if (arg == "--input")

@@ -41,6 +41,8 @@ TEST(CliPrograms, HostUsageErrorsExitTwoAndNameTheProblem) {
       {"a.so b.wav --frames", "--frames needs a value"},
       {"a.so b.wav --frames ten", "--frames expects a number, got 'ten'"},
       {"a.so b.wav --block 0", "--block >= 1"},
+      {"a.so b.wav --frames 1e30", "--frames expects a whole number of frames"},
+      {"a.so b.wav --block 2.5", "--block expects a whole number of frames"},
       {"a.so b.wav --set gain", "--set expects NAME=VALUE"},
       {"a.so b.wav --set gain=loud", "--set gain expects a number, got 'loud'"},
   };
