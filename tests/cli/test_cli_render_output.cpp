@@ -4,7 +4,9 @@
 #ifdef DGEN_HAVE_LISP
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <numbers>
 
 #include "cli/cli_support.hpp"
 #include "cli/render_reference.hpp"
@@ -93,6 +95,8 @@ TEST(CliRenderOutput, EmptyRendersAreRefused) {
   expect_user_error(run_dgen("render sine.lisp -o out.wav --seconds 0", dir), 2, {"--seconds"});
   expect_user_error(run_dgen("render sine.lisp -o out.wav --seconds 0.000001", dir), 1,
                     {"0 frames"});
+  expect_user_error(run_dgen("render sine.lisp -o out.wav --seconds 1e300", dir), 2,
+                    {"--seconds", "2^53"});
   expect_user_error(run_dgen("render doubler.lisp -o out.wav --in 1=empty.wav", dir), 1,
                     {"0 frames", "empty.wav"});
   EXPECT_EQ(dir.list(), (std::vector<std::string>{"doubler.lisp", "empty.wav", "sine.lisp"}));
@@ -134,6 +138,36 @@ TEST(CliRenderOutput, ExtensionChoosesTheFormat) {
                     {"3000000000 frames", "4 GiB"});
   EXPECT_EQ(dir.list(), (std::vector<std::string>{"out.aiff", "out.caf", "out.flac", "out.ogg",
                                                   "raw.data", "two.lisp"}));
+}
+
+TEST(CliRenderOutput, WavOnStandardOutputHasItsHeaderFirst) {
+  TempDir dir;
+  const std::string patch_path = dir.write(
+      "two.lisp", "(out (* 0.9 (sin (* twopi (phasor 440)))) 1)\n(out (* 0.5 (noise)) 2)\n");
+  const CommandResult r = run_dgen("render two.lisp -o - --frames 70000", dir);  // two blocks
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");  // no progress line where stderr is no terminal
+  const std::vector<std::vector<float>> want = render_in_process(patch_path, 70000);
+  EXPECT_EQ(read_float_wav(r.out).channels, want);
+  EXPECT_EQ(io::read_audio(dir.write("copy.wav", r.out)).channels, want);
+}
+
+TEST(CliRenderOutput, IntegerFormatsClipAndSaySo) {
+  TempDir dir;
+  dir.write("loud.lisp", "(out (* 2 (sin (* twopi (phasor 441)))) 1)\n");
+  const CommandResult r = run_dgen("render loud.lisp -o loud.flac --frames 1000", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // |2 sin| > 1 on two thirds of each 100-frame period: 660 of the 1000 samples.
+  EXPECT_NE(r.err.find("clipped"), std::string::npos) << r.err;
+  const std::vector<float> got = io::read_audio(dir / "loud.flac").channels[0];
+  size_t clipped = 0;
+  for (size_t t = 0; t < got.size(); ++t) {
+    const double want = 2 * std::sin(2 * std::numbers::pi * 441 * double(t) / 44100);
+    ASSERT_NEAR(got[t], std::clamp(want, -1.0, 1.0), 2e-4) << t;
+    clipped += std::abs(want) > 1 + 1e-4;
+  }
+  EXPECT_EQ(clipped, 660u);
+  EXPECT_NE(r.err.find(" 660 samples"), std::string::npos) << r.err;
 }
 
 TEST(CliRenderOutput, TruncatedInputIsReported) {

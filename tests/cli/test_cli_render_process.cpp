@@ -3,6 +3,8 @@
 #ifdef DGEN_HAVE_LISP
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <pty.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -80,6 +82,37 @@ TEST(CliRenderProcess, InterruptRemovesTheTemporaryFile) {
     EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == signal) << status;
     EXPECT_EQ(dir.list(), std::vector<std::string>{"sine.lisp"});
   }
+}
+
+TEST(CliRenderProcess, ProgressOnATerminal) {
+  TempDir dir;
+  dir.write("sine.lisp", "(out (sin (* twopi (phasor 440))) 1)\n");
+  const std::string program = DGEN_BINARY_DIR "/dgen";
+  int terminal = -1;
+  const pid_t pid = forkpty(&terminal, nullptr, nullptr, nullptr);
+  if (pid == 0) {  // stderr is the terminal; the interpreter renders an hour for long
+    if (chdir(dir.path.c_str()) == 0)
+      execl(program.c_str(), program.c_str(), "render", "sine.lisp", "-o", "long.wav", "--seconds",
+            "3600", "--backend", "interp", nullptr);
+    _exit(127);
+  }
+  ASSERT_GT(pid, 0);
+  std::string seen;
+  for (int i = 0; i < 600 && seen.find(" of 3600.0 s of audio (") == std::string::npos; ++i) {
+    pollfd p{terminal, POLLIN, 0};
+    if (poll(&p, 1, 100) <= 0) continue;
+    char buffer[256];
+    const ssize_t n = read(terminal, buffer, sizeof buffer);
+    if (n <= 0) break;
+    seen.append(buffer, size_t(n));
+  }
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(terminal);
+  EXPECT_NE(seen.find("\r\033[Kdgen render: "), std::string::npos) << seen;
+  EXPECT_NE(seen.find(" of 3600.0 s of audio ("), std::string::npos) << seen;
+  EXPECT_EQ(dir.list(), std::vector<std::string>{"sine.lisp"});
 }
 
 }  // namespace

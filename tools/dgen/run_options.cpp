@@ -45,13 +45,14 @@ CLI::Validator at_least(double min, bool inclusive) {
       "");
 }
 
+// Whole doubles are exact up to 2^53 frames (6500 years at 44.1 kHz).
+constexpr double kMaxFrames = 9007199254740992.0;
+
 CLI::Validator frame_count() {
-  // Whole doubles are exact up to 2^53 frames (6500 years at 44.1 kHz).
-  constexpr double kMax = 9007199254740992.0;
   return CLI::Validator(
       [](std::string& text) -> std::string {
         const auto v = parse_number(text);
-        if (!v || *v < 1 || *v != std::floor(*v) || *v > kMax)
+        if (!v || *v < 1 || *v != std::floor(*v) || *v > kMaxFrames)
           return "must be a whole number of frames >= 1, got '" + text + "'";
         text = std::to_string(int64_t(*v));  // CLI11 reads integers only in plain digits
         return "";
@@ -155,6 +156,18 @@ void add_tail_option(CLI::App& app, StreamOptions& o) {
                       ->excludes(o.seconds_option);
 }
 
+namespace {
+
+int64_t frames_in(double seconds, int sample_rate, const std::string& option) {
+  const double frames = std::round(seconds * sample_rate);
+  if (frames > kMaxFrames)
+    throw UsageError(option + ": too long, more than 2^53 frames at " +
+                     std::to_string(sample_rate) + " Hz");
+  return int64_t(frames);
+}
+
+}  // namespace
+
 std::vector<InputChannel> Stream::channels() const {
   std::vector<InputChannel> out;
   for (const auto& [channel, input] : inputs) {
@@ -245,11 +258,11 @@ Stream resolve_stream(const StreamOptions& o, const lisp::Patch& patch) {
   if (o.frames_option->count())
     stream.frames = o.frames;
   else if (o.seconds_option->count())
-    stream.frames = std::llround(o.seconds * stream.sample_rate);
+    stream.frames = frames_in(o.seconds, stream.sample_rate, "--seconds");
   else if (o.default_frames >= 0)
     stream.frames = o.default_frames;
   else if (longest >= 0)
-    stream.frames = longest + (tail ? std::llround(o.tail * stream.sample_rate) : 0);
+    stream.frames = longest + (tail ? frames_in(o.tail, stream.sample_rate, "--tail") : 0);
   else
     stream.frames = stream.sample_rate;
 
