@@ -3,6 +3,7 @@
 // long renders stream in blocks, and --tail extends an effect past its input.
 #ifdef DGEN_HAVE_LISP
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cmath>
@@ -150,6 +151,21 @@ TEST(CliRenderOutput, WavOnStandardOutputHasItsHeaderFirst) {
   const std::vector<std::vector<float>> want = render_in_process(patch_path, 70000);
   EXPECT_EQ(read_float_wav(r.out).channels, want);
   EXPECT_EQ(io::read_audio(dir.write("copy.wav", r.out)).channels, want);
+}
+
+TEST(CliRenderOutput, PipeTargetIsWrittenInPlace) {
+  TempDir dir;
+  const std::string patch_path = dir.write("sine.lisp", "(out (sin (* twopi (phasor 440))) 1)\n");
+  ASSERT_EQ(mkfifo((dir / "pipe").c_str(), 0600), 0);
+  // A reader on the pipe (given up after 20 s should dgen never open it), dgen writing.
+  const CommandResult r = run_program("/bin/sh",
+                                      "-c 'timeout 20 cat pipe > got.wav & \"" DGEN_BINARY_DIR
+                                      "/dgen\" render sine.lisp -o pipe --frames 1000; wait'",
+                                      dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::is_fifo(dir / "pipe"));
+  EXPECT_EQ(read_float_wav(read_file(dir / "got.wav")).channels,
+            render_in_process(patch_path, 1000));
 }
 
 TEST(CliRenderOutput, IntegerFormatsClipAndSaySo) {

@@ -61,16 +61,4 @@ void AtomicFile::commit() {
   signal_slot_ = -1;
 }
 
-void write_output(const std::string& path, std::string_view bytes) {
-  if (path == "-") {
-    if (std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size() ||
-        std::fflush(stdout) != 0)
-      throw Error(std::string("cannot write to standard output: ") + std::strerror(errno));
-    return;
-  }
-  AtomicFile file(path);
-  file.write(bytes);
-  file.commit();
-}
-
 }  // namespace dgen::cli

@@ -29,7 +29,4 @@ class AtomicFile {
   bool committed_ = false;
 };
 
-// Writes `bytes` to `path` atomically, or to standard output when path is "-".
-void write_output(const std::string& path, std::string_view bytes);
-
 }  // namespace dgen::cli

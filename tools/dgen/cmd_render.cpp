@@ -114,8 +114,8 @@ int render(const RenderArgs& args) {
         nonfinite = first_nonfinite(interleaved, channels, start);
         if (nonfinite && !args.allow_nonfinite)
           throw Error(describe(*nonfinite, patch, stream.sample_rate) + "; " +
-                      (out->to_stdout
-                           ? std::to_string(start) + " frames went to standard output before it"
+                      (out->streamed
+                           ? std::to_string(start) + " frames went to " + out->name + " before it"
                            : "nothing was written") +
                       " (--allow-nonfinite writes it anyway)");
       }

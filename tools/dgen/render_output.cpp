@@ -1,6 +1,9 @@
 #include "render_output.hpp"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 
 #include "atomic_file.hpp"
 #include "command.hpp"
@@ -51,11 +54,15 @@ class RawFileOutput : public RenderOutput {
   io::RawAudioWriter writer_;
 };
 
-// Standard output cannot seek back to complete a header: a WAV's header is written
-// first, from the length known in advance.
-class StdoutOutput : public RenderOutput {
+// Standard output, a pipe or a device: no seeking back to complete a header, so a
+// WAV's header is written first, from the length known in advance.
+class StreamOutput : public RenderOutput {
  public:
-  explicit StdoutOutput(const OutputRequest& r) : writer_(stdout, "standard output") {
+  explicit StreamOutput(const OutputRequest& r)
+      : owned_(r.path == "-" ? nullptr : std::fopen(r.path.c_str(), "wb")),
+        writer_(r.path == "-" ? stdout : owned_.get(), r.path == "-" ? "standard output" : r.path) {
+    if (r.path != "-" && !owned_)
+      throw Error("cannot write " + r.path + ": " + std::strerror(errno));
     if (r.format != "f32")
       writer_.write_bytes(io::wav_float_header(r.channels, r.sample_rate, r.frames));
   }
@@ -66,18 +73,28 @@ class StdoutOutput : public RenderOutput {
   void finish() override { writer_.flush(); }
 
  private:
+  std::unique_ptr<std::FILE, CloseFile> owned_;  // a named pipe or device; null for stdout
   io::RawAudioWriter writer_;
 };
+
+// An existing target that is no regular file (a FIFO, /dev/null, a terminal) is written
+// in place: renaming a file over it would replace it.
+bool is_stream(const std::string& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  return !ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status) &&
+         !std::filesystem::is_directory(status);
+}
 
 }  // namespace
 
 std::unique_ptr<RenderOutput> open_render_output(const OutputRequest& r) {
   std::unique_ptr<RenderOutput> out;
-  if (r.path == "-") {
-    out = std::make_unique<StdoutOutput>(r);
-    out->name = "standard output";
+  if (r.path == "-" || is_stream(r.path)) {
+    out = std::make_unique<StreamOutput>(r);
+    out->name = r.path == "-" ? "standard output" : r.path;
     out->format = r.format == "f32" ? "raw float32" : "WAV, 32-bit float";
-    out->to_stdout = true;
+    out->streamed = true;
     return out;
   }
   if (r.format == "f32") {

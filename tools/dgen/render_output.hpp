@@ -1,7 +1,7 @@
 // Where `dgen render` puts its samples, block by block (docs/CLI.md): a file in the
 // format its extension names, raw float32 (--format f32) in a file, or a float WAV or
-// raw float32 on standard output. Files are written under a temporary name and appear
-// only when finish() completes them (atomic_file.hpp).
+// raw float32 streamed to standard output, a pipe or a device. Files are written under
+// a temporary name and appear only when finish() completes them (atomic_file.hpp).
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -25,8 +25,8 @@ class RenderOutput {
   virtual void finish() = 0;
   // How the output is named in messages, and what it holds ("FLAC, 24-bit PCM").
   std::string name, format;
-  bool to_stdout = false;
-  bool clips = false;  // integer samples: values outside [-1, 1] are clipped
+  bool streamed = false;  // each block goes out at once: what is written stays written
+  bool clips = false;     // integer samples: values outside [-1, 1] are clipped
 };
 
 // Checks the request (a format that the extension does not name is a UsageError; an
