@@ -11,14 +11,16 @@ namespace dgen::cli {
 namespace {
 
 // A signal handler may only touch lock-free atomics and call async-signal-safe
-// functions (unlink, signal, raise): the paths are C strings in fixed slots.
+// functions (unlink, rmdir, signal, raise): the paths are C strings in fixed slots.
 constexpr int kSlots = 16;
 std::atomic<char*> g_paths[kSlots];
 static_assert(std::atomic<char*>::is_always_lock_free);
 
 extern "C" void remove_and_reraise(int signal) {
-  for (std::atomic<char*>& slot : g_paths)
+  for (std::atomic<char*>& slot : g_paths)  // files first, then the emptied directories
     if (const char* path = slot.load()) unlink(path);
+  for (std::atomic<char*>& slot : g_paths)
+    if (const char* path = slot.load()) rmdir(path);
   std::signal(signal, SIG_DFL);
   std::raise(signal);
 }
