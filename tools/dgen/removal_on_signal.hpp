@@ -1,8 +1,8 @@
 // Paths to remove when SIGINT, SIGTERM or SIGHUP ends the program (docs/CLI.md: an
 // interrupted command leaves no temporary file). The handler removes every registered
-// path (files, then directories that are empty once those files are gone), then lets the signal end
-// the program as it would have (so a shell sees 130 for Ctrl-C). Signals the program was started
-// ignoring (nohup) stay ignored.
+// path (files, then directories that are empty once those files are gone), then lets
+// the signal end the program as it would have (so a shell sees 130 for Ctrl-C).
+// Signals the program was started ignoring (nohup) stay ignored.
 #pragma once
 #include <string>
 
