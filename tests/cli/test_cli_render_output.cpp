@@ -137,6 +137,9 @@ TEST(CliRenderOutput, ExtensionChoosesTheFormat) {
   EXPECT_EQ(read_file(dir / "raw.data").size(), 10u * 2 * 4);
   expect_user_error(run_dgen("render two.lisp -o big.aiff --frames 3e9", dir), 1,
                     {"3000000000 frames", "4 GiB"});
+  // Float samples take a known size, checked against the disk's free space first.
+  expect_user_error(run_dgen("render two.lisp -o big.wav --frames 1e14", dir), 1,
+                    {"big.wav", "100000000000000 frames", "MiB free"});
   EXPECT_EQ(dir.list(), (std::vector<std::string>{"out.aiff", "out.caf", "out.flac", "out.ogg",
                                                   "raw.data", "two.lisp"}));
 }

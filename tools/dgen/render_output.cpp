@@ -86,6 +86,20 @@ bool is_stream(const std::string& path) {
          !std::filesystem::is_directory(status);
 }
 
+// Float samples take a known size: refuse before rendering what the disk cannot hold,
+// rather than fill it and fail at the end (integer and lossy formats compress).
+void check_free_space(const OutputRequest& r) {
+  const std::filesystem::path path(r.path);
+  std::error_code ec;
+  const auto space = std::filesystem::space(path.has_parent_path() ? path.parent_path() : ".", ec);
+  const double bytes = double(r.frames) * r.channels * sizeof(float);
+  if (!ec && bytes > double(space.available))
+    throw Error("cannot write " + r.path + ": " + std::to_string(r.frames) + " frames of " +
+                std::to_string(r.channels) + " channel(s) take " +
+                std::to_string(int64_t(bytes / (1 << 20))) + " MiB, and its disk has " +
+                std::to_string(space.available >> 20) + " MiB free");
+}
+
 }  // namespace
 
 std::unique_ptr<RenderOutput> open_render_output(const OutputRequest& r) {
@@ -98,6 +112,7 @@ std::unique_ptr<RenderOutput> open_render_output(const OutputRequest& r) {
     return out;
   }
   if (r.format == "f32") {
+    check_free_space(r);
     out = std::make_unique<RawFileOutput>(r);
     out->format = "raw float32";
   } else {
@@ -107,6 +122,7 @@ std::unique_ptr<RenderOutput> open_render_output(const OutputRequest& r) {
       throw UsageError("-o " + r.path + " names " + format.name +
                        ", not WAV: leave out --format to write the format the name says, or "
                        "name the file .wav");
+    if (!format.clips) check_free_space(r);
     out = std::make_unique<SoundFileOutput>(r, format);
     out->format = format.name;
     out->clips = format.clips;
