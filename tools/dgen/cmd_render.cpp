@@ -76,6 +76,41 @@ void interleave(const Program& program, int64_t frames, std::vector<float>& inte
   }
 }
 
+// What the blocks of a render held that deserves a word after it.
+struct RenderReport {
+  std::optional<NonFinite> nonfinite;  // the first, when allowed
+  int64_t clipped = 0;                 // samples outside [-1, 1] in an integer format
+};
+
+// Runs `program` over the stream block by block, each block going on from the state
+// the last left, and writes every block to `out` before the next runs.
+RenderReport render_blocks(Program& program, const Stream& stream, RenderOutput& out,
+                           const lisp::Patch& patch, bool allow_nonfinite) {
+  RenderReport report;
+  Progress progress("dgen render", stream.frames, stream.sample_rate);
+  std::vector<std::vector<float>> scratch;
+  std::vector<float> interleaved;
+  for (int64_t start = 0; start < stream.frames; start += kBlockFrames) {
+    const int64_t count = std::min(kBlockFrames, stream.frames - start);
+    program.run(count, stream.block(start, count, scratch));
+    interleave(program, count, interleaved);
+    if (!report.nonfinite) {
+      report.nonfinite = first_nonfinite(interleaved, program.output_count(), start);
+      if (report.nonfinite && !allow_nonfinite)
+        throw Error(describe(*report.nonfinite, patch, stream.sample_rate) + "; " +
+                    (out.streamed
+                         ? std::to_string(start) + " frames went to " + out.name + " before it"
+                         : "nothing was written") +
+                    " (--allow-nonfinite writes it anyway)");
+    }
+    if (out.clips) report.clipped += count_outside_unit(interleaved);
+    out.write(interleaved);
+    progress.update(start + count);
+  }
+  out.finish();
+  return report;
+}
+
 int render(const RenderArgs& args) {
   lisp::Patch patch = lisp::load_patch_file(args.patch);
   apply_params(args.params, patch);
@@ -87,52 +122,28 @@ int render(const RenderArgs& args) {
                      ? "--seconds rounds to no frame"
                      : "the longest of --in " + join(args.stream.inputs) + " has none") +
                 ")");
-  const size_t channels = patch.outputs.size();
-  OutputRequest request{args.output, args.format, int(channels), stream.sample_rate, stream.frames};
+  OutputRequest request{args.output, args.format, int(patch.outputs.size()), stream.sample_rate,
+                        stream.frames};
   if (request.path.empty())
     request.path = std::filesystem::path(args.patch).stem().string() +
                    (args.format == "f32" ? ".f32" : ".wav");
-  std::unique_ptr<RenderOutput> out = open_render_output(request);
+  const std::unique_ptr<RenderOutput> out = open_render_output(request);
 
   RenderOptions options;
   options.sample_rate = stream.sample_rate;
   options.backend = parse_backend(args.backend);
   options.preserve_state = true;  // each block goes on from the last
   Program program(patch.outputs, options);
+  const RenderReport report = render_blocks(program, stream, *out, patch, args.allow_nonfinite);
 
-  std::optional<NonFinite> nonfinite;
-  int64_t clipped = 0;
-  {
-    Progress progress("dgen render", stream.frames, stream.sample_rate);
-    std::vector<std::vector<float>> scratch;
-    std::vector<float> interleaved;
-    for (int64_t start = 0; start < stream.frames; start += kBlockFrames) {
-      const int64_t count = std::min(kBlockFrames, stream.frames - start);
-      program.run(count, stream.block(start, count, scratch));
-      interleave(program, count, interleaved);
-      if (!nonfinite) {
-        nonfinite = first_nonfinite(interleaved, channels, start);
-        if (nonfinite && !args.allow_nonfinite)
-          throw Error(describe(*nonfinite, patch, stream.sample_rate) + "; " +
-                      (out->streamed
-                           ? std::to_string(start) + " frames went to " + out->name + " before it"
-                           : "nothing was written") +
-                      " (--allow-nonfinite writes it anyway)");
-      }
-      if (out->clips) clipped += count_outside_unit(interleaved);
-      out->write(interleaved);
-      progress.update(start + count);
-    }
-    out->finish();
-  }
-  if (nonfinite)
+  if (report.nonfinite)
     std::fprintf(stderr, "dgen render: warning: %s; written as it is (--allow-nonfinite)\n",
-                 describe(*nonfinite, patch, stream.sample_rate).c_str());
-  if (clipped > 0)
+                 describe(*report.nonfinite, patch, stream.sample_rate).c_str());
+  if (report.clipped > 0)
     std::fprintf(stderr,
                  "dgen render: warning: %lld samples outside [-1, 1] were clipped (%s holds "
                  "integer samples; .wav holds float)\n",
-                 static_cast<long long>(clipped), out->format.c_str());
+                 static_cast<long long>(report.clipped), out->format.c_str());
   return kExitOk;
 }
 
