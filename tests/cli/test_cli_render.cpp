@@ -7,8 +7,7 @@
 #include <numbers>
 
 #include "cli/cli_support.hpp"
-#include "dgen/dgen.hpp"
-#include "lisp/patch.hpp"
+#include "cli/render_reference.hpp"
 
 namespace dgen::test {
 namespace {
@@ -40,15 +39,7 @@ TEST(CliRender, WavEqualsProgramOutput) {
   EXPECT_EQ(wav.sample_rate, 44100);
   ASSERT_EQ(wav.channels.size(), 2u);
 
-  const lisp::Patch patch = lisp::load_patch_file(patch_path);
-  RenderOptions options;
-  options.backend = Backend::C;
-  Program program(patch.outputs, options);
-  program.run(2000);
-  for (size_t k = 0; k < 2; ++k) {
-    const std::span<const float> want = program.output(k);
-    EXPECT_EQ(wav.channels[k], std::vector<float>(want.begin(), want.end())) << "channel " << k;
-  }
+  EXPECT_EQ(wav.channels, render_in_process(patch_path, 2000));
   expect_sine(wav.channels[0], 440);
   expect_sine(wav.channels[1], 880, 0.5);
 }

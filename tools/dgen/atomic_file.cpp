@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "dgen/error.hpp"
+#include "removal_on_signal.hpp"
 
 namespace dgen::cli {
 namespace fs = std::filesystem;
@@ -37,10 +38,12 @@ AtomicFile::AtomicFile(std::string target) : target_(std::move(target)) {
   set_default_permissions(fd);
   close(fd);
   temp_ = pattern;
+  signal_slot_ = remove_on_signal(temp_);
 }
 
 AtomicFile::~AtomicFile() {
   if (!committed_) std::remove(temp_.c_str());
+  forget_on_signal(signal_slot_);
 }
 
 void AtomicFile::write(std::string_view bytes) {
@@ -54,18 +57,8 @@ void AtomicFile::commit() {
   if (std::rename(temp_.c_str(), target_.c_str()) != 0)
     throw Error("cannot write " + target_ + ": " + std::strerror(errno));
   committed_ = true;
-}
-
-void write_output(const std::string& path, std::string_view bytes) {
-  if (path == "-") {
-    if (std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size() ||
-        std::fflush(stdout) != 0)
-      throw Error(std::string("cannot write to standard output: ") + std::strerror(errno));
-    return;
-  }
-  AtomicFile file(path);
-  file.write(bytes);
-  file.commit();
+  forget_on_signal(signal_slot_);
+  signal_slot_ = -1;
 }
 
 }  // namespace dgen::cli

@@ -1,6 +1,7 @@
-// Outputs that appear complete or not at all (SPEC §7): each is written under a
-// temporary name in its target's directory and renamed over the target on commit. An
-// output that is never committed (an error, an exception) leaves nothing behind.
+// Outputs that appear complete or not at all (SPEC §7, docs/CLI.md): each is written
+// under a temporary name in its target's directory and renamed over the target on
+// commit. An output that is never committed (an error, an exception, SIGINT, SIGTERM or
+// SIGHUP) leaves nothing behind.
 #pragma once
 #include <string>
 #include <string_view>
@@ -24,10 +25,8 @@ class AtomicFile {
 
  private:
   std::string target_, temp_;
+  int signal_slot_ = -1;  // where the signal handler finds temp_ to remove it
   bool committed_ = false;
 };
-
-// Writes `bytes` to `path` atomically, or to standard output when path is "-".
-void write_output(const std::string& path, std::string_view bytes);
 
 }  // namespace dgen::cli

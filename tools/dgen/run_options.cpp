@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -22,16 +23,39 @@ std::optional<double> parse_number(const std::string& text) {
   return value;
 }
 
+// A float param value: finite as a double and within float's range (1e40 would become
+// infinity and every sample after it non-finite).
+std::optional<float> as_float(double value) {
+  if (std::abs(value) > double(std::numeric_limits<float>::max())) return std::nullopt;
+  return float(value);
+}
+
 }  // namespace
 
 CLI::Validator at_least(double min, bool inclusive) {
-  const std::string what =
-      std::string(inclusive ? ">= " : "> ") + (min == 0 ? "0" : std::to_string(min));
+  char bound[32];
+  std::snprintf(bound, sizeof bound, "%g", min);
+  const std::string what = std::string(inclusive ? ">= " : "> ") + bound;
   return CLI::Validator(
       [=](std::string& text) -> std::string {
         const auto v = parse_number(text);
         if (v && (inclusive ? *v >= min : *v > min)) return "";
         return "must be a number " + what + ", got '" + text + "'";
+      },
+      "");
+}
+
+// Whole doubles are exact up to 2^53 frames (6500 years at 44.1 kHz).
+constexpr double kMaxFrames = 9007199254740992.0;
+
+CLI::Validator frame_count() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        const auto v = parse_number(text);
+        if (!v || *v < 1 || *v != std::floor(*v) || *v > kMaxFrames)
+          return "must be a whole number of frames >= 1, got '" + text + "'";
+        text = std::to_string(int64_t(*v));  // CLI11 reads integers only in plain digits
+        return "";
       },
       "");
 }
@@ -49,7 +73,11 @@ lisp::ParamInfo& find_param(lisp::Patch& patch, const std::string& name) {
 }
 
 void flatten_numbers(const nlohmann::json& j, const std::string& name, std::vector<float>& out) {
-  if (j.is_number()) return out.push_back(j.get<float>());
+  if (j.is_number()) {
+    const auto value = as_float(j.get<double>());
+    if (!value) throw Error("param '" + name + "': " + j.dump() + " is out of float's range");
+    return out.push_back(*value);
+  }
   if (!j.is_array()) throw Error("param '" + name + "': expected a number or an array of numbers");
   for (const auto& item : j) flatten_numbers(item, name, out);
 }
@@ -95,18 +123,20 @@ void apply_params(const ParamSettings& settings, lisp::Patch& patch) {
       find_param(patch, name).param.set(std::move(values));
   for (const std::string& set : settings.sets) {
     const size_t eq = set.find('=');
-    const auto value = eq == std::string::npos ? std::nullopt : parse_number(set.substr(eq + 1));
-    if (eq == 0 || !value)
+    const auto number = eq == std::string::npos ? std::nullopt : parse_number(set.substr(eq + 1));
+    if (eq == 0 || !number)
       throw UsageError("--set " + set + ": expected NAME=VALUE with a finite number");
-    find_param(patch, set.substr(0, eq)).param.set(float(*value));
+    const auto value = as_float(*number);
+    if (!value) throw UsageError("--set " + set + ": the value is out of float's range (3.4e38)");
+    find_param(patch, set.substr(0, eq)).param.set(*value);
   }
 }
 
 void add_stream_options(CLI::App& app, StreamOptions& o) {
-  o.frames_option =
-      app.add_option("--frames", o.frames, "Frames to render")->check(at_least(0, true));
+  o.frames_option = app.add_option("--frames", o.frames, "Frames to render (e.g. 48000 or 1e6)")
+                        ->transform(frame_count());
   o.seconds_option =
-      app.add_option("--seconds", o.seconds, "Seconds to render")->check(at_least(0, true));
+      app.add_option("--seconds", o.seconds, "Seconds to render")->check(at_least(0, false));
   o.frames_option->excludes(o.seconds_option);
   o.rate_option = app.add_option("--sample-rate", o.sample_rate,
                                  "Sample rate in Hz (default: the inputs', else 44100)")
@@ -117,9 +147,54 @@ void add_stream_options(CLI::App& app, StreamOptions& o) {
       ->allow_extra_args(false);
 }
 
+void add_tail_option(CLI::App& app, StreamOptions& o) {
+  o.tail_option = app.add_option("--tail", o.tail,
+                                 "Seconds to go on after the longest --in file ends (inputs "
+                                 "silent), for an effect's decay")
+                      ->check(at_least(0, true))
+                      ->excludes(o.frames_option)
+                      ->excludes(o.seconds_option);
+}
+
+namespace {
+
+int64_t frames_in(double seconds, int sample_rate, const std::string& option) {
+  const double frames = std::round(seconds * sample_rate);
+  if (frames > kMaxFrames)
+    throw UsageError(option + ": too long, more than 2^53 frames at " +
+                     std::to_string(sample_rate) + " Hz");
+  return int64_t(frames);
+}
+
+}  // namespace
+
 std::vector<InputChannel> Stream::channels() const {
   std::vector<InputChannel> out;
-  for (const auto& [channel, samples] : inputs) out.push_back({channel, samples});
+  for (const auto& [channel, input] : inputs) {
+    if (int64_t(input.samples.size()) != frames)
+      throw std::logic_error("Stream::channels() needs StreamOptions::pad_inputs");
+    out.push_back({channel, input.samples});
+  }
+  return out;
+}
+
+std::vector<InputChannel> Stream::block(int64_t start, int64_t count,
+                                        std::vector<std::vector<float>>& scratch) const {
+  scratch.resize(inputs.size());
+  std::vector<InputChannel> out;
+  size_t k = 0;
+  for (const auto& [channel, input] : inputs) {
+    const std::vector<float>& samples = input.samples;
+    const int64_t have = int64_t(samples.size());
+    if (start + count <= have) {
+      out.push_back({channel, std::span(samples).subspan(size_t(start), size_t(count))});
+      continue;
+    }
+    std::vector<float>& copy = scratch[k++];
+    copy.assign(size_t(count), input.rest);
+    if (start < have) std::copy(samples.begin() + start, samples.end(), copy.begin());
+    out.push_back({channel, copy});
+  }
   return out;
 }
 
@@ -177,23 +252,30 @@ Stream resolve_stream(const StreamOptions& o, const lisp::Patch& patch) {
     longest = std::max(longest, int64_t(s.audio.samples.size()));
   }
 
+  const bool tail = o.tail_option && o.tail_option->count();
+  if (tail && longest < 0)
+    throw UsageError("--tail goes on after the longest --in file, and no --in names a file");
   if (o.frames_option->count())
     stream.frames = o.frames;
   else if (o.seconds_option->count())
-    stream.frames = std::llround(o.seconds * stream.sample_rate);
+    stream.frames = frames_in(o.seconds, stream.sample_rate, "--seconds");
   else if (o.default_frames >= 0)
     stream.frames = o.default_frames;
+  else if (longest >= 0)
+    stream.frames = longest + (tail ? frames_in(o.tail, stream.sample_rate, "--tail") : 0);
   else
-    stream.frames = longest >= 0 ? longest : stream.sample_rate;
+    stream.frames = stream.sample_rate;
 
   for (Source& s : sources) {
-    std::vector<float>& samples = stream.inputs[s.channel];
+    Stream::Input& input = stream.inputs[s.channel];
     if (s.constant) {
-      samples.assign(size_t(stream.frames), float(*s.constant));
+      input.rest = float(*s.constant);
     } else {
-      samples = std::move(s.audio.samples);
-      samples.resize(size_t(stream.frames), 0.0f);
+      input.samples = std::move(s.audio.samples);
+      if (int64_t(input.samples.size()) > stream.frames)
+        input.samples.resize(size_t(stream.frames));
     }
+    if (o.pad_inputs) input.samples.resize(size_t(stream.frames), input.rest);
   }
   return stream;
 }

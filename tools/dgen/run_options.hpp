@@ -1,6 +1,6 @@
-// Arguments shared by the commands that run a patch (render now; grad and train
-// later): param values (--set, --params), the stream (--frames | --seconds,
-// --sample-rate, --in) and the backend.
+// Arguments shared by the commands that run a patch (render, grad, train): param
+// values (--set, --params), the stream (--frames | --seconds, --sample-rate, --in,
+// --tail) and the backend.
 #pragma once
 #include <CLI/CLI.hpp>
 #include <map>
@@ -25,31 +25,48 @@ void apply_params(const ParamSettings& settings, lisp::Patch& patch);
 // writes), or the inner object alone.
 std::map<std::string, std::vector<float>> read_params_file(const std::string& path);
 
-// --frames N | --seconds S, --sample-rate R, --in CH=FILE.wav|VALUE….
+// --frames N | --seconds S, --sample-rate R, --in CH=FILE|VALUE…; --tail S for render.
 struct StreamOptions {
   int64_t frames = 0;
-  double seconds = 0;
+  double seconds = 0, tail = 0;
   int sample_rate = 44100;
   std::vector<std::string> inputs;
-  CLI::Option *frames_option = nullptr, *seconds_option = nullptr, *rate_option = nullptr;
+  CLI::Option *frames_option = nullptr, *seconds_option = nullptr, *rate_option = nullptr,
+              *tail_option = nullptr;
   // What a command may set in place of the inputs' rate and length when the options are
   // not given (dgen grad and train: the target's); an --in file must then match the rate.
   int default_sample_rate = 0;
   int64_t default_frames = -1;
+  // Whether every input is stored at the stream's full length, for Stream::channels()
+  // (grad and train run the whole stream at once); render takes Stream::block()s and
+  // leaves it off, so its memory does not grow with the length.
+  bool pad_inputs = true;
 };
 void add_stream_options(CLI::App& app, StreamOptions& options);
+// --tail SECONDS: the stream goes on that long after the longest --in file.
+void add_tail_option(CLI::App& app, StreamOptions& options);
 
-// The stream a run covers, with every input at exactly `frames` samples.
+// The stream a run covers.
 struct Stream {
   int sample_rate = 44100;
   int64_t frames = 0;
-  std::map<int, std::vector<float>> inputs;  // by 1-based channel
+  // An input's samples, then `rest` to the stream's end: zeros after a file, or a
+  // constant's value (with no samples).
+  struct Input {
+    std::vector<float> samples;
+    float rest = 0;
+  };
+  std::map<int, Input> inputs;  // by 1-based channel
+  // Every input over the whole stream; needs StreamOptions::pad_inputs.
   std::vector<InputChannel> channels() const;
+  // The inputs of frames [start, start + count): views into the samples where they
+  // cover those frames, else copies in `scratch`.
+  std::vector<InputChannel> block(int64_t start, int64_t count,
+                                  std::vector<std::vector<float>>& scratch) const;
 };
 // Reads the --in files (mixed to mono). The sample rate is --sample-rate, else the
 // files' rate, else 44100; a file at another rate is an error. The length is --frames,
-// else --seconds, else the longest input file, else one second. Files are cut or
-// padded with zeros to that length.
+// else --seconds, else the longest input file (plus --tail), else one second.
 Stream resolve_stream(const StreamOptions& options, const lisp::Patch& patch);
 
 // --backend auto|c|cuda|interp.
@@ -58,6 +75,8 @@ Backend parse_backend(const std::string& name);  // throws dgen::Error for cuda
 
 // A number check with a readable message (CLI11's range checks print huge bounds).
 CLI::Validator at_least(double min, bool inclusive);
+// A frame count >= 1, written as an integer or in floating-point notation (3e9).
+CLI::Validator frame_count();
 
 // Every out of the patch must be a scalar signal to become an audio channel.
 void check_scalar_outputs(const lisp::Patch& patch);

@@ -1,0 +1,16 @@
+// Paths to remove when SIGINT, SIGTERM or SIGHUP ends the program (docs/CLI.md: an
+// interrupted command leaves no temporary file). The handler removes every registered
+// path (files, then directories that are empty once those files are gone), then lets
+// the signal end the program as it would have (so a shell sees 130 for Ctrl-C).
+// Signals the program was started ignoring (nohup) stay ignored.
+#pragma once
+#include <string>
+
+namespace dgen::cli {
+
+// Registers `path`; returns the slot to pass to forget_on_signal, or -1 when every slot
+// is taken (the file is then left to the normal error paths).
+int remove_on_signal(const std::string& path);
+void forget_on_signal(int slot);
+
+}  // namespace dgen::cli
