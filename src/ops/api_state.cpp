@@ -67,28 +67,18 @@ Coefficients cookbook(const Value& cutoff_hz, const Value& q_given, const Value&
             ap1 + am1 * c + sqA2a,       -2.0 * (am1 + ap1 * c),    ap1 + am1 * c - sqA2a};
   }
   Value b0 = 0.0, b1 = 0.0, b2 = 0.0;
+  // One line per mode, like the cookbook's table.
+  // clang-format off
   switch (mode) {
-    case 0:
-      b0 = (1.0 - c) / 2.0, b1 = 1.0 - c, b2 = (1.0 - c) / 2.0;
-      break;
-    case 1:
-      b0 = (1.0 + c) / 2.0, b1 = -(1.0 + c), b2 = (1.0 + c) / 2.0;
-      break;
-    case 2:
-      b0 = alpha, b1 = 0.0, b2 = -alpha;
-      break;
-    case 3:
-      b0 = s / 2.0, b1 = 0.0, b2 = -s / 2.0;
-      break;
-    case 4:
-      b0 = 1.0, b1 = -2.0 * c, b2 = 1.0;
-      break;
-    case 5:
-      b0 = 1.0 - alpha, b1 = -2.0 * c, b2 = 1.0 + alpha;
-      break;
-    default:
-      throw Error("biquad: mode must be 0..7, got " + std::to_string(mode));
+    case 0: b0 = (1.0 - c) / 2.0, b1 = 1.0 - c, b2 = (1.0 - c) / 2.0; break;
+    case 1: b0 = (1.0 + c) / 2.0, b1 = -(1.0 + c), b2 = (1.0 + c) / 2.0; break;
+    case 2: b0 = alpha, b1 = 0.0, b2 = -alpha; break;
+    case 3: b0 = s / 2.0, b1 = 0.0, b2 = -s / 2.0; break;
+    case 4: b0 = 1.0, b1 = -2.0 * c, b2 = 1.0; break;
+    case 5: b0 = 1.0 - alpha, b1 = -2.0 * c, b2 = 1.0 + alpha; break;
+    default: throw Error("biquad: mode must be 0..7, got " + std::to_string(mode));
   }
+  // clang-format on
   return {b0 * gain, b1 * gain, b2 * gain, 1.0 + alpha, -2.0 * c, 1.0 - alpha};
 }
 
