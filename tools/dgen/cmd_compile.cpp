@@ -82,7 +82,7 @@ Command compile_command() {
         app.add_option("--output-ceiling", args->output_ceiling,
                        "Silence and reset the plugin when an output sample exceeds this "
                        "magnitude (docs/PLUGIN.md)")
-            ->check(CLI::Range(1e-30, 3.4e38))
+            ->check(at_least(0, false))
             ->default_str("10000");
         add_param_options(app, args->params);
         return [args] { return compile(*args); };

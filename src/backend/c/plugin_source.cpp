@@ -99,9 +99,11 @@ void check_plugin_shape(const Schedule& s) {
 
 // The bit pattern of the ceiling as a float (the guard compares magnitudes as bits).
 uint32_t ceiling_bits(double ceiling) {
-  if (!(ceiling > 0) || !(ceiling <= double(std::numeric_limits<float>::max())))
-    throw Error("plugin: the output ceiling must be in (0, 3.4e38], got " +
-                std::to_string(ceiling));
+  if (!(ceiling > 0) || !(ceiling <= double(std::numeric_limits<float>::max()))) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", ceiling);
+    throw Error(std::string("plugin: the output ceiling must be in (0, 3.4e38], got ") + text);
+  }
   return std::bit_cast<uint32_t>(float(ceiling));
 }
 
