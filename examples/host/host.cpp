@@ -175,6 +175,8 @@ void run(const Options& o) {
   // One instance: a state block of the plugin's size, initialised, params set.
   const size_t bytes = (plugin.state_size() + 63) / 64 * 64;
   void* state = std::aligned_alloc(64, bytes);
+  if (!state)
+    throw std::runtime_error("cannot allocate " + std::to_string(bytes) + " bytes of state");
   plugin.state_init(state);
   for (const auto& [name, value] : o.params) {
     bool found = false;

@@ -45,7 +45,9 @@ void dgen_set_param_v1(void* state, uint32_t index, float value);
 /* Renders `frames` frames and continues from where the last call stopped.
  * inputs[k]: `frames` samples of the manifest's k-th input (inputs or inputs[k] may be
  * NULL: silence). outputs[k]: room for `frames` samples of the manifest's k-th output.
- * ctx may be NULL: the sample rate the plugin was compiled for is used. */
+ * ctx may be NULL: the sample rate the plugin was compiled for is used. From the first
+ * frame with a sample that is not finite or above the manifest's output_ceiling, every
+ * output is silent until the state resets at the next 256-frame boundary. */
 void dgen_process_v1(const float* const* inputs, float* const* outputs, uint32_t frames,
                      void* state, const dgen_context_v1* ctx);
 

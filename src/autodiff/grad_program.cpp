@@ -15,6 +15,7 @@
 #include "dgen/ops.hpp"
 #include "ir/op_table.hpp"
 #include "runtime/interface_rules.hpp"
+#include "runtime/memory_budget.hpp"
 #include "schedule/schedule.hpp"
 
 namespace dgen {
@@ -89,13 +90,11 @@ struct GradProgram::Impl {
     c->first_shown = outs.size();
     outs.insert(outs.end(), shown.begin(), shown.end());
     c->fwd = std::make_unique<Schedule>(make_schedule(outs, options.lanes));
-    c->fe = make_executor(*c->fwd);
     const Graph& fg = c->fwd->graph;
     c->loss_node = fg.index.at(c->d.loss_sum.get());
     if (!c->d.grads.empty()) {
       c->bwd = std::make_unique<Schedule>(make_schedule(c->d.backward_outputs(), options.lanes));
       c->bwd->reverse = true;
-      c->be = make_executor(*c->bwd);
       for (const auto& g : c->d.grads) c->grad_nodes.push_back(c->bwd->graph.index.at(g.sum.get()));
       for (const auto& t : c->d.tapes) {
         auto r = c->bwd->graph.index.find(t.read.get());
@@ -111,6 +110,35 @@ struct GradProgram::Impl {
         if (!c->fwd->state_vars[i][v].scratch) c->checkpoint.push_back({int(i), int(v)});
     }
     compiled = std::move(c);
+  }
+
+  // Refuses a run that would not fit in memory (docs/CLI.md, "Memory limit"), before the
+  // executors, outputs and checkpoints are allocated: each grows with lanes, and the
+  // checkpoints with the number of segments (many when a lane's tape is large).
+  void check_run_memory(int64_t frames, int64_t segments, bool with_grad) const {
+    const Compiled& c = *compiled;
+    double rendered_bytes = 0, checkpoint_bytes = 0;
+    for (const NodeRef& o : shown)
+      rendered_bytes += 4.0 * double(frames) * double(o->size()) * options.lanes;
+    for (auto [node, var] : c.checkpoint)
+      checkpoint_bytes +=
+          8.0 * double(c.fwd->state_vars[size_t(node)][size_t(var)].count) * options.lanes;
+    std::vector<MemoryUse> uses = {{"forward program", executor_bytes(*c.fwd, backend)},
+                                   {"rendered outputs", rendered_bytes}};
+    if (with_grad && c.bwd) {
+      const int64_t kept = std::max<int64_t>(segments - 1, 0);
+      uses.push_back({"backward program", executor_bytes(*c.bwd, backend)});
+      uses.push_back({std::to_string(kept) + " checkpoints", double(kept) * checkpoint_bytes});
+    }
+    check_memory("a gradient run of " + std::to_string(frames) + " frames in " +
+                     std::to_string(options.lanes) + " lanes",
+                 uses);
+  }
+
+  void make_executors() {
+    Compiled& c = *compiled;
+    if (!c.fe) c.fe = make_executor(*c.fwd);
+    if (c.bwd && !c.be) c.be = make_executor(*c.bwd);
   }
 
   std::unique_ptr<Executor> make_executor(const Schedule& s) const {
@@ -181,13 +209,15 @@ struct GradProgram::Impl {
     if (frames < 0) throw Error("frames must be >= 0");
     segment = plan_segment(frames);
     compile(tape_bytes_per_frame > 0 ? segment : 1);
+    // Forward: every segment from the first, keeping a checkpoint at each start. A static
+    // loss runs once (its programs have no frame part to differentiate).
+    const int64_t count = static_loss ? 1 : (frames + segment - 1) / segment;
+    check_run_memory(frames, count, with_grad);
+    make_executors();
     Compiled& c = *compiled;
     for (size_t k = 0; k < shown.size(); ++k)
       rendered[k].assign(size_t(frames * shown[k]->size() * options.lanes), 0.0f);
     c.fe->reset();
-    // Forward: every segment from the first, keeping a checkpoint at each start. A static
-    // loss runs once (its programs have no frame part to differentiate).
-    const int64_t count = static_loss ? 1 : (frames + segment - 1) / segment;
     auto length = [&](int64_t j) {
       return static_loss ? frames : std::min(segment, frames - j * segment);
     };

@@ -68,11 +68,24 @@ struct Coefficients {
   Value b0, b1, b2, a0, a1, a2;
 };
 
-Coefficients cookbook(const Value& cutoff, const Value& q, const Value& gain, int mode) {
-  const Value w0 = 2.0 * std::numbers::pi * cutoff / samplerate();
+// The ranges biquad clamps its controls into (docs/LANGUAGE.md, "Filter controls out of
+// range"), so that every value gives a stable filter in float32 at every sample rate:
+// above Nyquist sin(w0) < 0 turns the damping negative (poles outside the unit circle);
+// q <= 0 does the same; near 0 Hz cos(w0) rounds to 1 in float32 and a pole sits on the
+// unit circle; a huge q puts the poles within one float32 step of it; a shelf's gain <= 0
+// has no square root. Clamped controls have a zero gradient.
+constexpr double kMinCutoff = 1e-4, kMaxCutoff = 0.49;  // × the sample rate
+constexpr double kMinQ = 0.01, kMaxQ = 1000;
+constexpr double kMinShelfGain = 1e-5, kMaxShelfGain = 1e5;  // ±100 dB
+
+Coefficients cookbook(const Value& cutoff_hz, const Value& q_given, const Value& gain, int mode) {
+  const Value sr = samplerate();
+  const Value cutoff = clip(cutoff_hz, kMinCutoff * sr, kMaxCutoff * sr);
+  const Value q = clip(q_given, kMinQ, kMaxQ);
+  const Value w0 = 2.0 * std::numbers::pi * cutoff / sr;
   const Value c = cos(w0), s = sin(w0), alpha = s / (2.0 * q);
   if (mode == 6 || mode == 7) {
-    const Value A = sqrt(gain), sqA2a = 2.0 * sqrt(A) * alpha;
+    const Value A = sqrt(clip(gain, kMinShelfGain, kMaxShelfGain)), sqA2a = 2.0 * sqrt(A) * alpha;
     const Value ap1 = A + 1.0, am1 = A - 1.0;
     if (mode == 6)  // high shelf
       return {A * (ap1 + am1 * c + sqA2a), -2.0 * A * (am1 + ap1 * c), A * (ap1 + am1 * c - sqA2a),
@@ -81,6 +94,8 @@ Coefficients cookbook(const Value& cutoff, const Value& q, const Value& gain, in
             ap1 + am1 * c + sqA2a,       -2.0 * (am1 + ap1 * c),    ap1 + am1 * c - sqA2a};
   }
   Value b0 = 0.0, b1 = 0.0, b2 = 0.0;
+  // One line per mode, like the cookbook's table.
+  // clang-format off
   switch (mode) {
     case 0: b0 = (1.0 - c) / 2.0, b1 = 1.0 - c, b2 = (1.0 - c) / 2.0; break;
     case 1: b0 = (1.0 + c) / 2.0, b1 = -(1.0 + c), b2 = (1.0 + c) / 2.0; break;
@@ -90,6 +105,7 @@ Coefficients cookbook(const Value& cutoff, const Value& q, const Value& gain, in
     case 5: b0 = 1.0 - alpha, b1 = -2.0 * c, b2 = 1.0 + alpha; break;
     default: throw Error("biquad: mode must be 0..7, got " + std::to_string(mode));
   }
+  // clang-format on
   return {b0 * gain, b1 * gain, b2 * gain, 1.0 + alpha, -2.0 * c, 1.0 - alpha};
 }
 
@@ -99,8 +115,8 @@ Value biquad(const Value& x, const Value& cutoff, const Value& q, const Value& g
   const Coefficients k = cookbook(cutoff, q, gain, mode);
   const Value inv = 1.0 / k.a0;
   const Value b0 = k.b0 * inv, b1 = k.b1 * inv, b2 = k.b2 * inv, a1 = k.a1 * inv, a2 = k.a2 * inv;
-  const Shape shape =
-      broadcast_shapes({x.shape(), b0.shape(), b1.shape(), b2.shape(), a1.shape(), a2.shape()}, "biquad");
+  const Shape shape = broadcast_shapes(
+      {x.shape(), b0.shape(), b1.shape(), b2.shape(), a1.shape(), a2.shape()}, "biquad");
   History x1(shape), x2(shape), y1(shape), y2(shape);
   const Value xs = shape == x.shape() ? x : x + zeros(shape);
   const Value px1 = x1.read(), px2 = x2.read(), py1 = y1.read(), py2 = y2.read();
@@ -114,14 +130,17 @@ Value biquad(const Value& x, const Value& cutoff, const Value& q, const Value& g
   return y;
 }
 
-Value compressor(const Value& x, const Value& ratio, const Value& threshold_db, const Value& knee_db,
-                 const Value& attack_s, const Value& release_s, const std::optional<Value>& sidechain) {
+Value compressor(const Value& x, const Value& ratio, const Value& threshold_db,
+                 const Value& knee_db, const Value& attack_s, const Value& release_s,
+                 const std::optional<Value>& sidechain) {
   const Value level = 20.0 * log10(max(abs(sidechain ? *sidechain : x), 1e-9));
   const Value over = level - threshold_db;
   const Value knee = max(knee_db, 1e-6);
-  const Value slope = 1.0 / ratio - 1.0;
+  // A ratio below 1 would raise loud signals without bound (1/0 at 0): it counts as 1.
+  const Value slope = 1.0 / max(ratio, 1.0) - 1.0;
   const Value in_knee = slope * (over + knee / 2.0) * (over + knee / 2.0) / (2.0 * knee);
-  const Value target = gswitch(lt(2.0 * over, -knee), 0.0, gswitch(lte(2.0 * abs(over), knee), in_knee, slope * over));
+  const Value target = gswitch(lt(2.0 * over, -knee), 0.0,
+                               gswitch(lte(2.0 * abs(over), knee), in_knee, slope * over));
   // One-pole smoothing of the gain in dB: attack while the reduction grows.
   History gain_db(target.shape());
   const Value prev = gain_db.read();

@@ -8,6 +8,7 @@
 #include "ir/node.hpp"
 #include "ir/op_table.hpp"
 #include "runtime/interface_rules.hpp"
+#include "runtime/memory_budget.hpp"
 #include "schedule/schedule.hpp"
 
 namespace dgen {
@@ -20,6 +21,20 @@ struct Program::Impl {
   std::string source;
   std::vector<std::vector<float>> outputs;
   bool fresh = true;  // the executor's state is fresh (no run since reset)
+
+  // Refuses a run whose output buffers would not fit (docs/CLI.md, "Memory limit").
+  // Checked only when they grow, so streaming in blocks reads no /proc files.
+  void check_output_memory(int64_t frames) const {
+    const Graph& g = schedule.graph;
+    double needed = 0, held = 0;
+    for (size_t k = 0; k < outputs.size(); ++k) {
+      needed += 4.0 * double(frames) * double(g.nodes[g.output_index[k]]->size()) * options.lanes;
+      held += 4.0 * double(outputs[k].capacity());
+    }
+    if (needed <= held) return;
+    check_memory("rendering " + std::to_string(frames) + " frames",
+                 {{"state", executor_bytes(schedule, used)}, {"output buffers", needed}});
+  }
 };
 
 namespace {
@@ -33,7 +48,8 @@ std::vector<NodeRef> as_outputs(const std::vector<Value>& values) {
 
 }  // namespace
 
-Program::Program(std::vector<Value> outputs, RenderOptions options) : impl_(std::make_unique<Impl>()) {
+Program::Program(std::vector<Value> outputs, RenderOptions options)
+    : impl_(std::make_unique<Impl>()) {
   if (outputs.empty()) throw Error("a program needs at least one output");
   check_sample_rate(options.sample_rate);
   impl_->options = options;
@@ -51,6 +67,7 @@ Program::Program(std::vector<Value> outputs, RenderOptions options) : impl_(std:
     }
   }
   impl_->used = backend;
+  check_memory("the program", {{"state", executor_bytes(impl_->schedule, backend)}});
   impl_->executor = backend == Backend::C ? make_c_executor(impl_->schedule, &impl_->source)
                                           : make_interpreter(impl_->schedule);
   impl_->outputs.resize(outputs.size());
@@ -74,8 +91,10 @@ void Program::run(int64_t frames, const std::vector<InputChannel>& inputs) {
     io.inputs[size_t(in.channel - 1)] = in.samples;
   }
   const Graph& g = p.schedule.graph;
+  p.check_output_memory(frames);
   for (size_t k = 0; k < p.outputs.size(); ++k) {
-    p.outputs[k].assign(size_t(frames * g.nodes[g.output_index[k]]->size() * p.options.lanes), 0.0f);
+    p.outputs[k].assign(size_t(frames * g.nodes[g.output_index[k]]->size() * p.options.lanes),
+                        0.0f);
     io.outputs.push_back(p.outputs[k].data());
   }
   p.executor->run(io);

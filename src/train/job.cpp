@@ -156,6 +156,11 @@ TrainResult run_job(const TrainProblem& problem, const TrainConfig& config, cons
   };
   callbacks.on_epoch = [&](const EpochReport& e) {
     bar.update(e.epoch, e.best_loss);
+    for (const SkippedStep& skip : e.skipped) {
+      Json fields = {{"epoch", e.epoch}, {"reason", skip.reason}, {"step_scale", skip.step_scale}};
+      if (config.lanes > 1) fields["lane"] = skip.lane;
+      events.write("skip", fields);
+    }
     events.write("epoch", epoch_json(e, trained, config.lanes));
     if (job.checkpoint_every > 0 && e.epoch % job.checkpoint_every == 0) {
       write_params_file(params_path, trained, e.best_values);

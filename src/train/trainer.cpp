@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <numbers>
+#include <optional>
 #include <random>
 
 #include "dgen/error.hpp"
@@ -55,6 +56,8 @@ class Loop {
     }
     for (const TrainedParam& t : result_.params)
       best_values_.push_back(t.from);  // until a finite loss
+    step_scale_.assign(size_t(lanes_), 1.0);
+    last_finite_.assign(size_t(lanes_), std::nullopt);
 
     TargetLoss target =
         loss_against_target(problem.loss, problem.output, problem.target, problem.inputs);
@@ -75,9 +78,10 @@ class Loop {
     for (int epoch = 1; epoch <= config_.epochs; ++epoch) {
       EpochReport report = evaluate(/*with_grad=*/true);
       report.epoch = epoch;
+      report.skipped = find_non_finite(report.lane_losses);
       chain_rule();
       adam.lr = learning_rate(epoch);
-      adam.step();
+      step(adam, report.skipped);
       at_seed_ = false;
       adam.zero_grad();
       if (callbacks.on_epoch) callbacks.on_epoch(report);
@@ -135,7 +139,9 @@ class Loop {
       result_.seed_audio = lane_audio(0);
     }
     for (int l = 0; l < lanes_; ++l)
-      if (report.lane_losses[size_t(l)] < best_loss_) keep_best(l, report.lane_losses[size_t(l)]);
+      if (std::isfinite(report.lane_losses[size_t(l)]) &&
+          report.lane_losses[size_t(l)] < best_loss_)
+        keep_best(l, report.lane_losses[size_t(l)]);
     report.lane = lowest_lane(report.lane_losses);
     report.values = lane_values(report.lane);
     report.best_loss = best_loss_;
@@ -152,11 +158,14 @@ class Loop {
     return lane;
   }
 
+  // A param's values in one lane (all its elements when there is one lane).
+  std::vector<float> in_lane(const Param& p, int lane) const {
+    return lanes_ > 1 ? std::vector<float>{p.values()[size_t(lane)]} : p.values();
+  }
+
   std::vector<std::vector<float>> lane_values(int lane) const {
     std::vector<std::vector<float>> out;
-    for (const TrainedParam& t : result_.params)
-      out.push_back(lanes_ > 1 ? std::vector<float>{t.param.values()[size_t(lane)]}
-                               : t.param.values());
+    for (const TrainedParam& t : result_.params) out.push_back(in_lane(t.param, lane));
     return out;
   }
 
@@ -165,6 +174,63 @@ class Loop {
     std::vector<float> audio(static_cast<size_t>(frames()));
     for (int64_t t = 0; t < frames(); ++t) audio[size_t(t)] = rendered[size_t(t * lanes_ + lane)];
     return audio;
+  }
+
+  // The lanes whose loss or gradient (in any element of any param) is not finite.
+  std::vector<SkippedStep> find_non_finite(const std::vector<double>& losses) const {
+    std::vector<SkippedStep> skipped;
+    for (int l = 0; l < lanes_; ++l) {
+      std::string reason;
+      if (!std::isfinite(losses[size_t(l)])) reason = "the loss is " + describe(losses[size_t(l)]);
+      for (size_t k = 0; k < result_.params.size() && reason.empty(); ++k) {
+        const std::vector<double>& grad = result_.params[k].param.grad();
+        for (size_t i = 0; i < grad.size() && reason.empty(); ++i)
+          if (lane_of(i) == l && !std::isfinite(grad[i]))
+            reason =
+                "the gradient of '" + result_.params[k].param.name() + "' is " + describe(grad[i]);
+      }
+      if (!reason.empty()) skipped.push_back({l, reason, step_scale_[size_t(l)] / 2});
+    }
+    return skipped;
+  }
+
+  static std::string describe(double v) { return std::isnan(v) ? "nan" : v > 0 ? "inf" : "-inf"; }
+
+  // The lane an element of a unit param belongs to (lanes > 1 trains scalar params only).
+  int lane_of(size_t element) const { return lanes_ > 1 ? int(element) : 0; }
+
+  // Adam's step, scaled per lane. A skipped lane goes back to the point of its last finite
+  // loss and gradient (or stays, before it had one) and halves its step size, so it
+  // approaches the region that broke it in ever smaller steps instead of jumping in again.
+  void step(Adam& adam, const std::vector<SkippedStep>& skipped) {
+    std::vector<bool> skip(size_t(lanes_), false);
+    for (const SkippedStep& s : skipped) {
+      skip[size_t(s.lane)] = true;
+      step_scale_[size_t(s.lane)] = s.step_scale;
+    }
+    std::vector<std::vector<float>> before;
+    for (size_t l = 0; l < size_t(lanes_); ++l)
+      if (!skip[l]) last_finite_[l] = lane_units(int(l));
+    for (const Param& u : units_) before.push_back(u.values());
+    adam.step();
+    for (size_t k = 0; k < units_.size(); ++k) {
+      std::vector<float> u = units_[k].values();
+      for (size_t i = 0; i < u.size(); ++i) {
+        const auto l = size_t(lane_of(i));
+        if (!skip[l])
+          u[i] = float(before[k][i] + step_scale_[l] * (u[i] - before[k][i]));
+        else
+          u[i] = last_finite_[l] ? (*last_finite_[l])[k][lanes_ > 1 ? 0 : i] : before[k][i];
+      }
+      units_[k].data()->value = std::move(u);
+    }
+  }
+
+  // A lane's unit coordinates, per trained param.
+  std::vector<std::vector<float>> lane_units(int lane) const {
+    std::vector<std::vector<float>> out;
+    for (const Param& u : units_) out.push_back(in_lane(u, lane));
+    return out;
   }
 
   void keep_best(int lane, double loss) {
@@ -196,7 +262,10 @@ class Loop {
   std::vector<Param> units_;
   std::vector<InputChannel> inputs_;
   std::unique_ptr<GradProgram> program_;
-  bool at_seed_ = true;  // no step taken yet
+  bool at_seed_ = true;             // no step taken yet
+  std::vector<double> step_scale_;  // per lane, relative to Adam's learning rate
+  // Per lane: its unit coordinates where its loss and gradient were last finite.
+  std::vector<std::optional<std::vector<std::vector<float>>>> last_finite_;
   double best_loss_ = std::numeric_limits<double>::infinity();
   std::vector<std::vector<float>> best_values_;
 };

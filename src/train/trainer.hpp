@@ -42,6 +42,15 @@ struct TrainedParam {
   std::vector<float> from, to;  // the seed and the best values
 };
 
+// A lane whose loss or gradient was not finite this epoch: it took no step, went back
+// to where its loss was last finite, and its step size was halved (docs/TRAINING.md,
+// "Non-finite losses").
+struct SkippedStep {
+  int lane = 0;
+  std::string reason;     // "the loss is nan", "the gradient of 'gain' is inf", ...
+  double step_scale = 1;  // the lane's step size from now on, relative to --lr
+};
+
 // One epoch: the loss of every lane at the params it started from (before its step).
 struct EpochReport {
   int epoch = 0;  // 1-based
@@ -50,6 +59,7 @@ struct EpochReport {
   std::vector<std::vector<float>> values;       // that lane's values, per trained param
   double best_loss = 0;                         // the lowest loss so far, any lane, any epoch
   std::vector<std::vector<float>> best_values;  // where it was reached, per trained param
+  std::vector<SkippedStep> skipped;
 };
 
 struct TrainResult {

@@ -136,7 +136,9 @@ TEST(PluginAbi, InputsFeedTheirChannelsAndNullIsSilence) {
 }
 
 TEST(PluginAbi, NullContextUsesTheCompiledSampleRate) {
-  auto plugin = build_plugin({out(samplerate() + phasor(0.0), 1)}, {{}, {}, 48000});
+  PluginSpec spec{{}, {}, 48000};
+  spec.output_ceiling = 1e5;  // the output is the rate itself, above the default ceiling
+  auto plugin = build_plugin({out(samplerate() + phasor(0.0), 1)}, spec);
   Instance instance(*plugin);
   EXPECT_EQ(instance.render(10, 10, {}, 22050)[0], std::vector<float>(10, 22050.0f));
   std::vector<float> got(10);
@@ -145,39 +147,86 @@ TEST(PluginAbi, NullContextUsesTheCompiledSampleRate) {
   EXPECT_EQ(got, std::vector<float>(10, 48000.0f));
 }
 
-TEST(PluginAbi, NonFiniteSamplesBecomeZero) {
+// A non-finite sample silences every output of the instance from its frame to the reset.
+TEST(PluginAbi, NonFiniteSamplesSilenceTheInstance) {
   const Value zero = phasor(440.0) - phasor(440.0);
   auto plugin = build_plugin({out(1.0 / zero, 1), out(zero - 1.0, 2)}, {{}, {}, 44100});
   Instance instance(*plugin);
   const auto got = instance.render(1000, 100);
   for (size_t t = 0; t < got[0].size(); ++t) {
     ASSERT_EQ(got[0][t], 0.0f) << "frame " << t;
-    ASSERT_EQ(got[1][t], -1.0f) << "frame " << t;
+    ASSERT_EQ(got[1][t], 0.0f) << "frame " << t;
   }
 }
 
-// y[t] = 2 y[t-1] + 1 overflows float at frame 127. The plugin zeroes the infinite
-// samples and resets the state (keeping the params) at the next check boundary, frame
-// 256, whatever the host's block size.
-TEST(PluginAbi, OverflowResetsTheStateOnCheckBoundaries) {
+// y[t] = 2 y[t-1] + 1, scaled by 0.5, runs away: frame t of each 256-frame period since
+// the last reset is (2^(t+1) - 1) / 2. From the first sample above the ceiling the
+// plugin outputs silence, and it resets the state (keeping the params) at the next check
+// boundary, whatever the host's block size.
+std::vector<float> runaway_stream(double ceiling, int64_t frames) {
+  std::vector<float> want(static_cast<size_t>(frames));
+  for (int64_t t = 0; t < frames; ++t) {
+    float v = 0;
+    for (int64_t k = 0; k <= t % kPluginCheckFrames; ++k) v = v * 2 + 1;
+    want[size_t(t)] = std::fabs(v * 0.5f) <= ceiling ? v * 0.5f : 0.0f;
+  }
+  return want;
+}
+
+void expect_runaway_guarded(double ceiling, const PluginSpec& spec_without_params) {
   const Param gain("gain", 1.0f);
   History h;
   const Value y = h.write(h.read() * 2.0 + 1.0);
-  auto plugin = build_plugin({out(y * gain, 1)}, {{gain.data()}, {}, 44100});
+  PluginSpec spec = spec_without_params;
+  spec.params = {gain.data()};
+  auto plugin = build_plugin({out(y * gain, 1)}, spec);
   constexpr int64_t kFrames = 700;
-  std::vector<float> want(kFrames);
-  for (int64_t t = 0; t < kFrames; ++t) {
-    float v = 0;
-    for (int64_t k = 0; k <= t % kPluginCheckFrames; ++k) v = v * 2 + 1;
-    want[size_t(t)] = std::isfinite(v * 0.5f) ? v * 0.5f : 0.0f;
-  }
-  ASSERT_EQ(want[126], std::ldexp(1.0f, 126));  // the last finite sample before overflow
+  const std::vector<float> want = runaway_stream(ceiling, kFrames);
   for (int64_t block : {1, 3, 64, 1000}) {
     SCOPED_TRACE("block " + std::to_string(block));
     Instance instance(*plugin);
     instance.set(0, 0.5f);
     EXPECT_EQ(instance.render(kFrames, block)[0], want);
   }
+}
+
+TEST(PluginAbi, RunawayOutputIsSilencedAndResetOnCheckBoundaries) {
+  const std::vector<float> want = runaway_stream(kDefaultOutputCeiling, 256);
+  ASSERT_EQ(want[13], 8191.5f);  // the last sample under the default ceiling of 1e4
+  ASSERT_EQ(want[14], 0.0f);
+  expect_runaway_guarded(kDefaultOutputCeiling, {{}, {}, 44100});
+}
+
+TEST(PluginAbi, TheCeilingIsConfigurable) {
+  PluginSpec spec{{}, {}, 44100};
+  spec.output_ceiling = 1e30;
+  const std::vector<float> want = runaway_stream(1e30, 256);
+  ASSERT_EQ(want[99], std::ldexp(1.0f, 99));  // 6.3e29, the last sample under 1e30
+  ASSERT_EQ(want[100], 0.0f);
+  expect_runaway_guarded(1e30, spec);
+  spec.output_ceiling = 3.4e38;  // the largest: only infinities and NaN are caught
+  expect_runaway_guarded(3.4e38, spec);
+  const Schedule s = make_schedule({out(phasor(1.0), 1).node()}, 1);
+  for (double bad : {0.0, -1.0, double(INFINITY), double(NAN), 1e39}) {
+    spec.output_ceiling = bad;
+    EXPECT_THROW(plugin_source(s, spec), Error) << bad;
+  }
+}
+
+// The README's patch once made the plugin emit 3.3e38 at 32 kHz with the cutoff at its
+// maximum of 20 kHz (above Nyquist): biquad's clamped cutoff keeps it stable, so the
+// plugin renders what Program renders, without a reset.
+TEST(PluginAbi, ReadmeFilterAboveNyquistStaysStable) {
+  const Param cutoff("cutoff", 800.0f, {.min = 20.0f, .max = 20000.0f});
+  const std::vector<Value> outs = {out(biquad(phasor(110.0) * 2.0 - 1.0, cutoff, 4.0, 1.0, 0), 1)};
+  auto plugin = build_plugin(outs, {{cutoff.data()}, {}, 32000});
+  Instance instance(*plugin);
+  instance.set(0, 20000.0f);
+  const std::vector<float> got = instance.render(32000, 512, {}, 32000)[0];
+  Param(cutoff).set(20000.0f);
+  const std::vector<float> want = render(outs, 32000, Backend::C, 1, 32000)[0];
+  expect_close_to_reference(got, want);
+  for (float v : got) ASSERT_LE(std::fabs(v), 10.0f);
 }
 
 TEST(PluginAbi, RejectsWhatAPluginCannotCarry) {

@@ -19,6 +19,7 @@ namespace {
 struct CompileArgs {
   std::string patch, dir, name;
   int sample_rate = 44100;
+  double output_ceiling = kDefaultOutputCeiling;
   ParamSettings params;
 };
 
@@ -40,7 +41,8 @@ int compile(const CompileArgs& args) {
   std::vector<NodeRef> outputs;
   for (const Value& v : patch.outputs) outputs.push_back(v.node());
   const Schedule schedule = make_schedule(outputs, 1);
-  const PluginSpec spec = lisp::plugin_spec(patch, args.sample_rate);
+  PluginSpec spec = lisp::plugin_spec(patch, args.sample_rate);
+  spec.output_ceiling = args.output_ceiling;
   const std::string source = plugin_source(schedule, spec);
   const std::string manifest = plugin_manifest(patch, spec, name, plugin_state_size(schedule))
                                    .dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
@@ -77,6 +79,11 @@ Command compile_command() {
                        "Sample rate recorded in the manifest, used when a host passes no context")
             ->check(at_least(0, false))
             ->default_str("44100");
+        app.add_option("--output-ceiling", args->output_ceiling,
+                       "Silence and reset the plugin when an output sample exceeds this "
+                       "magnitude (docs/PLUGIN.md)")
+            ->check(at_least(0, false))
+            ->default_str("10000");
         add_param_options(app, args->params);
         return [args] { return compile(*args); };
       }};

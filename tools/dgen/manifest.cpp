@@ -60,6 +60,7 @@ nlohmann::ordered_json plugin_manifest(const lisp::Patch& patch, const PluginSpe
           {"patch", patch.file},
           {"sample_rate", whole_or_real(spec.sample_rate)},
           {"state_size", state_size},
+          {"output_ceiling", spec.output_ceiling},
           {"params", params},
           {"tensor_params", fixed},
           {"inputs", ports(patch.input_ports)},

@@ -6,6 +6,7 @@
 
 #include "backend/c/render_c.hpp"
 #include "runtime/arena.hpp"
+#include "runtime/memory_budget.hpp"
 
 namespace dgen {
 namespace {
@@ -14,8 +15,7 @@ class CExecutor final : public Executor {
  public:
   CExecutor(const Schedule& s, std::shared_ptr<CompiledLibrary> lib)
       : s_(s), lib_(std::move(lib)), inputs_(size_t(max_input_channel(s))) {
-    arena_.reset(
-        static_cast<char*>(std::aligned_alloc(64, size_t((s.arena_bytes + 63) / 64 * 64))));
+    arena_.reset(allocate_arena(s.arena_bytes));
     reset();
   }
 

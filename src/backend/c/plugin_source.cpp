@@ -1,8 +1,10 @@
 #include "backend/c/plugin_source.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <stdexcept>
 #include <string_view>
 
@@ -95,6 +97,16 @@ void check_plugin_shape(const Schedule& s) {
   if (s.arena_bytes >= int64_t(kNoSlot)) throw Error("plugin: the state is too large (over 4 GiB)");
 }
 
+// The bit pattern of the ceiling as a float (the guard compares magnitudes as bits).
+uint32_t ceiling_bits(double ceiling) {
+  if (!(ceiling > 0) || !(ceiling <= double(std::numeric_limits<float>::max()))) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", ceiling);
+    throw Error(std::string("plugin: the output ceiling must be in (0, 3.4e38], got ") + text);
+  }
+  return std::bit_cast<uint32_t>(float(ceiling));
+}
+
 std::string shell_quote(std::string_view s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -116,7 +128,7 @@ uint32_t dgen_abi_version(void) { return 1; }
 
 size_t dgen_state_size_v1(void) { return DGEN_STATE_BYTES; }
 
-/* Set while a non-finite sample was seen since the last check. */
+/* Set from a sample out of bounds (not finite, or above the ceiling) to the next check. */
 static uint32_t *dgen_poisoned(void *state) {
   return (uint32_t *)((char *)state + DGEN_ARENA_BYTES);
 }
@@ -140,6 +152,14 @@ static int dgen_is_finite(float x) {
   uint32_t bits;
   memcpy(&bits, &x, sizeof bits); /* immune to -ffast-math */
   return (bits & 0x7f800000u) != 0x7f800000u;
+}
+
+/* |x| <= DGEN_OUTPUT_CEILING, compared as bits: they order magnitudes of every float,
+   infinities and NaN above all finite ones, whatever -ffast-math assumes. */
+static int dgen_is_sane(float x) {
+  uint32_t bits;
+  memcpy(&bits, &x, sizeof bits);
+  return (bits & 0x7fffffffu) <= DGEN_CEILING_BITS;
 }
 
 void dgen_set_param_v1(void *state, uint32_t index, float value) {
@@ -180,12 +200,15 @@ void dgen_process_v1(const float *const *inputs, float *const *outputs, uint32_t
       in[dgen_input_channel[k] - 1] = inputs && inputs[k] ? inputs[k] + done : 0;
     for (size_t k = 0; k < DGEN_NUM_OUTPUTS; ++k) out[k] = outputs[k] + done;
     dgen_run(arena, in, out, n, sr);
-    for (size_t k = 0; k < DGEN_NUM_OUTPUTS; ++k)
-      for (uint32_t i = 0; i < n; ++i)
-        if (!dgen_is_finite(out[k][i])) {
-          out[k][i] = 0.0f;
-          *poisoned = 1;
-        }
+    /* From the first frame with a sample out of bounds, silence until the reset: the
+       runaway's samples still below the ceiling are no better. Frame by frame, so the
+       output does not depend on the host's block size. */
+    for (uint32_t i = 0; i < n; ++i) {
+      for (size_t k = 0; k < DGEN_NUM_OUTPUTS; ++k)
+        if (!dgen_is_sane(out[k][i])) *poisoned = 1;
+      if (*poisoned)
+        for (size_t k = 0; k < DGEN_NUM_OUTPUTS; ++k) out[k][i] = 0.0f;
+    }
     done += n;
     if (*poisoned && (t + n) % DGEN_CHECK_FRAMES == 0) {
       dgen_reset_keeping_params(arena);
@@ -238,6 +261,8 @@ std::string plugin_source(const Schedule& s, const PluginSpec& spec) {
   define("DGEN_NUM_OUTPUTS", std::to_string(s.graph.output_index.size()));
   define("DGEN_IMAGE_RUNS", std::to_string(image.runs.size() / 2));
   define("DGEN_NO_SLOT", std::to_string(kNoSlot) + "u");
+  define("DGEN_CEILING_BITS", std::to_string(ceiling_bits(spec.output_ceiling)) + "u /* " +
+                                  c_float(spec.output_ceiling) + " */");
   src += c_array("uint32_t dgen_image_runs", image.runs);
   src += c_array("unsigned char dgen_image_bytes", image.bytes);
   src += c_array("uint32_t dgen_param_offset", offsets);

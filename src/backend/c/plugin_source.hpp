@@ -16,6 +16,10 @@
 
 namespace dgen {
 
+// 80 dB above full scale: far beyond any sane signal, reached within milliseconds by an
+// unstable recursion, yet far from float overflow.
+constexpr double kDefaultOutputCeiling = 1e4;
+
 struct PluginSpec {
   // Scalar params in set_param index order; their current values are the defaults.
   // Params the graph does not read may be listed (setting them does nothing).
@@ -24,6 +28,9 @@ struct PluginSpec {
   std::vector<int> input_channels;
   // Used when the host passes no context.
   double sample_rate = 44100;
+  // An output sample above this in magnitude (or not finite) silences the instance until
+  // its next reset (docs/PLUGIN.md, "Runaway output"). In (0, FLT_MAX].
+  double output_ceiling = kDefaultOutputCeiling;
 };
 
 // Frames rendered between two checks for non-finite output. Checks (and the state
