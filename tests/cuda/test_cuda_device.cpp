@@ -40,8 +40,12 @@ TEST(CudaDevice, OnePoleKernelMatchesItsClosedForm) {
   test::ScopedEnv cache("DGEN_CACHE_DIR", dir.path().string());
   const std::string arch = default_arch();
   EXPECT_EQ(arch, Device::get().arch());
+  // The first compile in a process also loads NVRTC; a second source shows a compile alone.
   auto start = std::chrono::steady_clock::now();
   auto cubin = compile_cubin(test::kOnePoleSource, arch);
+  const double first_ms = ms_since(start);
+  start = std::chrono::steady_clock::now();
+  compile_cubin(test::kOnePoleSource + "// another source\n", arch);
   const double cold_ms = ms_since(start);
   cubin.reset();  // the next compile_cubin reads the disk cache
   start = std::chrono::steady_clock::now();
@@ -52,9 +56,9 @@ TEST(CudaDevice, OnePoleKernelMatchesItsClosedForm) {
   const double cached_ms = ms_since(start);
   EXPECT_TRUE(stats.disk_hit);
   std::printf(
-      "[  TIMING  ] one_pole %s: cold NVRTC compile %.1f ms, cubin from the disk cache + module "
-      "load %.3f ms\n",
-      arch.c_str(), cold_ms, cached_ms);
+      "[  TIMING  ] one_pole %s: cold NVRTC compile %.1f ms (the process's first: %.1f ms), cubin "
+      "from the disk cache + module load %.3f ms\n",
+      arch.c_str(), cold_ms, first_ms, cached_ms);
 
   CUdeviceptr a_ptr = d_pole.pointer(), x_ptr = d_x.pointer(), y_ptr = d_y.pointer();
   int n_frames = frames, n_lanes = lanes;
