@@ -17,11 +17,11 @@
 namespace dgen::cuda {
 namespace {
 
+// Points `fn` at `symbol`; the first symbol not found goes to `missing`.
 template <typename Fn>
-bool resolve(void* library, const char* symbol, Fn& fn, std::string* missing) {
+void resolve(void* library, const char* symbol, Fn& fn, std::string* missing) {
   fn = reinterpret_cast<Fn>(dlsym(library, symbol));
   if (!fn && missing->empty()) *missing = symbol;
-  return fn != nullptr;
 }
 
 struct LoadedDriver {
