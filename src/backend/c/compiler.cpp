@@ -1,7 +1,6 @@
 #include "backend/c/compiler.hpp"
 
 #include <dlfcn.h>
-#include <unistd.h>
 
 #include <array>
 #include <atomic>
@@ -14,23 +13,13 @@
 #include <sstream>
 
 #include "dgen/error.hpp"
+#include "runtime/object_cache.hpp"
 
 namespace dgen {
 namespace fs = std::filesystem;
 namespace {
 
 std::atomic<int> g_invocations{0};
-
-uint64_t fnv1a(const std::string& s, uint64_t h = 1469598103934665603ull) {
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
-
-std::string hex(uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 // Runs a shell command, returning its exit status and combined output.
 int run_command(const std::string& cmd, std::string* output) {
@@ -97,13 +86,6 @@ const std::string& c_flags() {
   return flags;
 }
 
-std::string cache_dir() {
-  if (const char* d = std::getenv("DGEN_CACHE_DIR"); d && *d) return d;
-  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/dgen";
-  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/dgen";
-  return (fs::temp_directory_path() / "dgen-cache").string();
-}
-
 int compiler_invocations() { return g_invocations.load(); }
 
 std::shared_ptr<CompiledLibrary> compile_c(const std::string& source, CompileStats* stats) {
@@ -113,40 +95,32 @@ std::shared_ptr<CompiledLibrary> compile_c(const std::string& source, CompileSta
   if (cc.empty())
     throw Error("no C compiler found (tried '" + std::string(std::getenv("DGEN_CC") ? std::getenv("DGEN_CC") : "cc") +
                 "'); install one or set DGEN_CC");
-  const std::string key = hex(fnv1a(source, fnv1a(compiler_identity(cc) + "\n" + c_flags())));
+  const std::string key = hex64(fnv1a(source, fnv1a(compiler_identity(cc) + "\n" + c_flags())));
   std::lock_guard<std::mutex> lock(mu);
   if (auto lib = loaded[key].lock()) {
     if (stats) stats->memory_hit = true;
     return lib;
   }
-  const fs::path dir = cache_dir();
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw Error("cannot create the compile cache " + dir.string() + ": " + ec.message());
-  const fs::path so = dir / ("dgen-" + key + ".so");
+  const fs::path so = make_cache_dir() / ("dgen-" + key + ".so");
   if (fs::exists(so)) {
     if (stats) stats->disk_hit = true;
   } else {
-    // Write to unique temporary names, then rename, so concurrent compilers never see
-    // a half-written object.
-    const std::string tmp = (dir / ("dgen-" + key + "." + std::to_string(getpid()))).string();
-    {
-      std::ofstream f(tmp + ".c");
-      f << source;
-      if (!f) throw Error("cannot write " + tmp + ".c");
-    }
-    std::string out;
-    ++g_invocations;
-    const int rc = run_command(cc + " " + c_flags() + " -o " + shell_quote(tmp + ".so") + " " +
-                                   shell_quote(tmp + ".c") + " -lm",
-                               &out);
-    fs::remove(tmp + ".c", ec);
-    if (rc != 0) {
-      fs::remove(tmp + ".so", ec);
-      throw Error("generated code failed to compile with " + cc + ":\n" + out);
-    }
-    fs::rename(tmp + ".so", so, ec);
-    if (ec) throw Error("cannot store " + so.string() + ": " + ec.message());
+    store_atomically(so, [&](const fs::path& tmp) {
+      const std::string c_file = tmp.string() + ".c";
+      {
+        std::ofstream f(c_file);
+        f << source;
+        if (!f) throw Error("cannot write " + c_file);
+      }
+      std::string out;
+      ++g_invocations;
+      const int rc = run_command(cc + " " + c_flags() + " -o " + shell_quote(tmp.string()) + " " +
+                                     shell_quote(c_file) + " -lm",
+                                 &out);
+      std::error_code ec;
+      fs::remove(c_file, ec);
+      if (rc != 0) throw Error("generated code failed to compile with " + cc + ":\n" + out);
+    });
   }
   auto lib = std::make_shared<CompiledLibrary>();
   lib->path = so.string();

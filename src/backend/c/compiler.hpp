@@ -1,8 +1,8 @@
 // Compiles generated C into a shared object with the system C compiler and loads it.
 //
 // The compiler is `cc` unless DGEN_CC names another. Objects are cached in memory and on
-// disk ($XDG_CACHE_HOME/dgen or ~/.cache/dgen; DGEN_CACHE_DIR overrides), keyed by a
-// hash of the source, the compiler's identity and the flags.
+// disk (cache_dir() in runtime/object_cache.hpp), keyed by a hash of the source, the
+// compiler's identity and the flags.
 #pragma once
 #include <memory>
 #include <string>
@@ -29,10 +29,9 @@ std::string c_compiler();
 const std::string& c_flags();
 // Compiles (or finds in a cache) and loads `source`. Throws dgen::Error with the
 // compiler's output when compilation fails.
-std::shared_ptr<CompiledLibrary> compile_c(const std::string& source, CompileStats* stats = nullptr);
+std::shared_ptr<CompiledLibrary> compile_c(const std::string& source,
+                                           CompileStats* stats = nullptr);
 // Number of times the compiler was actually invoked in this process (for tests).
 int compiler_invocations();
-// The directory of the disk cache.
-std::string cache_dir();
 
 }  // namespace dgen

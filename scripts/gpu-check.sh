@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The GPU machine's check (docs/ARCHITECTURE.md, src/backend/cuda): builds dgen with CUDA
+# there (cmake + ninja, no network: the library and the tests only, which need no
+# libsndfile, CLI11 or nlohmann_json), runs the CUDA tests and prints a short summary last.
+# A CudaDevice test skipped there (no usable GPU) fails the check.
+#
+# Usage: scripts/gpu-check.sh [BUILD_DIR]   (default build-gpu)
+# GTEST_SOURCE=DIR builds GoogleTest from that source tree first, for machines without it.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$(mkdir -p "${1:-$root/build-gpu}" && cd "${1:-$root/build-gpu}" && pwd)
+log="$build/gpu-check.log"
+: >"$log"
+jobs=$(nproc)
+filter='CudaAvailability*:NvrtcCompile*:CudaDevice*'
+
+fail() {
+  echo "== gpu-check summary =="
+  echo "FAILED: $1 (log: $log)"
+  exit 1
+}
+
+gpu=$(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1)
+nvcc_version=$(nvcc --version 2>/dev/null | grep -o 'release [0-9.]*' || true)
+
+prefix_path=""
+if [ -n "${GTEST_SOURCE:-}" ]; then
+  echo "-- building GoogleTest from $GTEST_SOURCE"
+  { cmake -S "$GTEST_SOURCE" -B "$build/googletest" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_INSTALL_PREFIX="$build/googletest-install" -DBUILD_GMOCK=OFF &&
+    cmake --build "$build/googletest" -j "$jobs" &&
+    cmake --install "$build/googletest"; } >>"$log" 2>&1 || fail "GoogleTest did not build"
+  prefix_path="$build/googletest-install"
+fi
+
+echo "-- configuring dgen in $build"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix_path" \
+  -DDGEN_BUILD_TOOLS=OFF -DDGEN_BUILD_BENCH=OFF -DDGEN_BUILD_EXAMPLES=OFF >>"$log" 2>&1 ||
+  fail "cmake could not configure dgen"
+grep -q "dgen: CUDA layer built" "$log" || fail "CMake did not find the CUDA toolkit"
+
+echo "-- building dgen_tests with $jobs jobs"
+start=$(date +%s)
+cmake --build "$build" --target dgen_tests -j "$jobs" >>"$log" 2>&1 || fail "the build failed"
+build_s=$(($(date +%s) - start))
+
+echo "-- running $filter"
+DGEN_CACHE_DIR="$build/dgen-cache" "$build/tests/dgen_tests" --gtest_filter="$filter" 2>&1 | tee -a "$log"
+tests_rc=${PIPESTATUS[0]}
+
+passed=$(grep -o '^\[  PASSED  \] [0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
+skipped=$(grep -o '^\[  SKIPPED \] [0-9]* test' "$log" | grep -o '[0-9]*' | head -1 || true)
+failed=$(grep -o '^\[  FAILED  \] [0-9]* test' "$log" | grep -o '[0-9]*' | head -1 || true)
+echo "== gpu-check summary =="
+echo "GPU: ${gpu:-none found}; nvcc: ${nvcc_version:-none}; build: ${build_s} s with $jobs jobs"
+echo "tests ($filter): ${passed:-0} passed, ${skipped:-0} skipped, ${failed:-0} failed"
+grep '^\[  TIMING  \]' "$log" | sed 's/^\[  TIMING  \] /timing: /'
+if [ "$tests_rc" -ne 0 ] || [ -n "$failed" ]; then
+  echo "FAILED: tests failed"
+  exit 1
+fi
+if grep -q '^\[  SKIPPED \] CudaDevice\.' "$log"; then
+  echo "FAILED: the GPU tests were skipped: $(grep -m1 -B1 '^\[  SKIPPED \] CudaDevice\.' "$log" | head -1)"
+  exit 1
+fi
+echo "OK"

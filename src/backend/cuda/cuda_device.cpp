@@ -1,0 +1,119 @@
+#include "backend/cuda/cuda_device.hpp"
+
+#include <cstdio>
+#include <utility>
+
+#include "dgen/error.hpp"
+
+namespace dgen::cuda {
+namespace {
+
+// "1073741824 bytes (1 GiB)": exact, and readable at a glance.
+std::string describe_bytes(size_t bytes) {
+  const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  double v = double(bytes);
+  int u = 0;
+  while (v >= 1024 && u < 5) v /= 1024, ++u;
+  char human[32];
+  std::snprintf(human, sizeof human, "%.3g %s", v, units[u]);
+  return std::to_string(bytes) + " bytes" + (u ? std::string(" (") + human + ")" : "");
+}
+
+}  // namespace
+
+Device::Device() {
+  const DriverApi& api = driver();
+  check(api.cuDeviceGet(&device_, 0), "cannot open GPU 0");
+  check(api.cuDeviceGetAttribute(&major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device_),
+        "cannot read the GPU's compute capability");
+  check(api.cuDeviceGetAttribute(&minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device_),
+        "cannot read the GPU's compute capability");
+  check(api.cuDevicePrimaryCtxRetain(&context_, device_), "cannot create a CUDA context");
+}
+
+const Device& Device::get() {
+  // Never destroyed: modules and buffers may outlive static destruction, and the driver
+  // releases the context when the process ends.
+  static const Device* device = new Device();
+  return *device;
+}
+
+void Device::make_current() const {
+  check(driver().cuCtxSetCurrent(context_), "cannot use the CUDA context");
+}
+
+DeviceBuffer::DeviceBuffer(size_t bytes) : bytes_(bytes) {
+  Device::get().make_current();
+  const CUresult r = driver().cuMemAlloc(&pointer_, bytes);
+  if (r != CUDA_SUCCESS) {
+    pointer_ = 0;
+    check(r, "cannot allocate " + describe_bytes(bytes) + " of GPU memory");
+  }
+}
+
+DeviceBuffer::~DeviceBuffer() {
+  if (pointer_) driver().cuMemFree(pointer_);
+}
+
+DeviceBuffer::DeviceBuffer(DeviceBuffer&& other) noexcept
+    : pointer_(std::exchange(other.pointer_, 0)), bytes_(std::exchange(other.bytes_, 0)) {}
+
+DeviceBuffer& DeviceBuffer::operator=(DeviceBuffer&& other) noexcept {
+  std::swap(pointer_, other.pointer_);
+  std::swap(bytes_, other.bytes_);
+  return *this;
+}
+
+void DeviceBuffer::upload(const void* host, size_t bytes) {
+  if (bytes > bytes_)
+    throw Error("cannot copy " + describe_bytes(bytes) + " into a GPU buffer of " +
+                describe_bytes(bytes_));
+  Device::get().make_current();
+  check(driver().cuMemcpyHtoD(pointer_, host, bytes), "cannot copy to the GPU");
+}
+
+void DeviceBuffer::download(void* host, size_t bytes) const {
+  if (bytes > bytes_)
+    throw Error("cannot copy " + describe_bytes(bytes) + " out of a GPU buffer of " +
+                describe_bytes(bytes_));
+  Device::get().make_current();
+  check(driver().cuMemcpyDtoH(host, pointer_, bytes), "cannot copy from the GPU");
+}
+
+Stream::Stream() {
+  Device::get().make_current();
+  check(driver().cuStreamCreate(&stream_, CU_STREAM_NON_BLOCKING), "cannot create a CUDA stream");
+}
+
+Stream::~Stream() {
+  if (stream_) driver().cuStreamDestroy(stream_);
+}
+
+void Stream::synchronize() const {
+  check(driver().cuStreamSynchronize(stream_), "CUDA kernel failed");
+}
+
+Module::Module(const std::vector<char>& cubin) {
+  Device::get().make_current();
+  check(driver().cuModuleLoadData(&module_, cubin.data()), "cannot load a compiled CUDA module");
+}
+
+Module::~Module() {
+  if (module_) driver().cuModuleUnload(module_);
+}
+
+CUfunction Module::function(const std::string& name) const {
+  CUfunction f = nullptr;
+  check(driver().cuModuleGetFunction(&f, module_, name.c_str()), "no CUDA kernel '" + name + "'");
+  return f;
+}
+
+void launch(CUfunction kernel, Dim3 grid, Dim3 block, void** args, const Stream& stream,
+            unsigned shared_bytes) {
+  Device::get().make_current();
+  check(driver().cuLaunchKernel(kernel, grid.x, grid.y, grid.z, block.x, block.y, block.z,
+                                shared_bytes, stream.handle(), args, nullptr),
+        "cannot launch a CUDA kernel");
+}
+
+}  // namespace dgen::cuda
