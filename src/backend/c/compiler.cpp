@@ -1,10 +1,12 @@
 #include "backend/c/compiler.hpp"
 
 #include <dlfcn.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <array>
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -61,6 +63,30 @@ std::string compiler_identity(const std::string& cc) {
     it->second = cc + "\n" + out;
   }
   return it->second;
+}
+
+// A compile works on files named kTempPrefix + PID + "-" + key, renamed to the object's
+// name when complete. A process killed while it compiles cannot remove its own, so each
+// compile first removes those of processes that no longer run (docs/ARCHITECTURE.md).
+const std::string kTempPrefix = ".tmp-";
+
+std::string temp_name(const std::string& key) {
+  return kTempPrefix + std::to_string(getpid()) + "-" + key;
+}
+
+bool process_is_gone(const std::string& pid_text) {
+  char* end = nullptr;
+  const long pid = std::strtol(pid_text.c_str(), &end, 10);
+  return pid > 0 && end != pid_text.c_str() && ::kill(pid_t(pid), 0) != 0 && errno == ESRCH;
+}
+
+void remove_abandoned_temp_files(const fs::path& dir) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind(kTempPrefix, 0) == 0 && process_is_gone(name.substr(kTempPrefix.size())))
+      fs::remove(e.path(), ec);
+  }
 }
 
 }  // namespace
@@ -129,7 +155,8 @@ std::shared_ptr<CompiledLibrary> compile_c(const std::string& source, CompileSta
   } else {
     // Write to unique temporary names, then rename, so concurrent compilers never see
     // a half-written object.
-    const std::string tmp = (dir / ("dgen-" + key + "." + std::to_string(getpid()))).string();
+    remove_abandoned_temp_files(dir);
+    const std::string tmp = (dir / temp_name(key)).string();
     {
       std::ofstream f(tmp + ".c");
       f << source;
