@@ -101,6 +101,11 @@ class Renderer {
     return "B" + std::to_string(b);
   }
 
+  // A scalar constant is written into the code where it is read, never stored: the C
+  // compiler folds it (a phasor's reset of 0, a gain of 1), and a patch of thousands of
+  // constants needs no stores, pointers or hoisted copies for them.
+  bool inlined(int i) const { return g_.nodes[i]->op->name == "const"; }
+
   // A static scalar read outside the static region.
   bool hoisted(int i) const {
     if (!g_.nodes[i]->rate.is_static() || g_.nodes[i]->size() != 1) return false;
@@ -111,6 +116,7 @@ class Renderer {
 
   std::string val(int i, const std::string& flat, int region) {
     const int64_t m = g_.nodes[i]->size();
+    if (inlined(i)) return c_float(g_.nodes[i]->attrs.reals[0]);
     if (region != 0 && hoisted(i)) {
       used_buffers_.insert(s_.slot[i]);
       used_hoisted_.insert(i);
@@ -204,6 +210,7 @@ class Renderer {
       lanes.clear();
     };
     for (int i : nodes) {
+      if (inlined(i)) continue;
       if (owns_lanes(i)) close();
       for (auto& st : emit_node(i, region, t, rf)) (owns_lanes(i) ? out : lanes).push_back(std::move(st));
     }
