@@ -29,15 +29,16 @@ std::string write_compiler(const TempDir& dir, const std::string& name, const st
 
 CommandResult render_with(const std::string& cc, const TempDir& dir) {
   return run_program("/usr/bin/env",
-                     "DGEN_CC=" + cc + " DGEN_CACHE_DIR=cache " DGEN_BINARY_DIR
-                     "/dgen render patch.lisp --backend c --frames 64 -o out.wav",
+                     "DGEN_CC=" + cc +
+                         " DGEN_CACHE_DIR=cache " DGEN_BINARY_DIR
+                         "/dgen render patch.lisp --backend c --frames 64 -o out.wav",
                      dir);
 }
 
 TEST(CliCache, ACompilerThatDiesLeavesNothing) {
   TempDir dir;
   dir.write("patch.lisp", kPatch);
-  for (const std::string& die : {"exit 1", "kill -9 $$"}) {
+  for (const char* die : {"exit 1", "kill -9 $$"}) {
     const std::string cc = write_compiler(dir, "dies.sh", die);
     const CommandResult r = render_with(cc, dir);
     EXPECT_EQ(r.exit_code, 1) << die;

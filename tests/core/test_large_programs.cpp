@@ -66,7 +66,8 @@ TEST(LargePrograms, FourThousandPhasorsMatchTheInterpreter) {
 
 TEST(LargePrograms, RegionsAreSplitBetweenSccs) {
   const Schedule s = make_schedule({out(summed_phasors(1000), 1).node()}, 1);
-  for (size_t r = 1; r < s.regions.size(); ++r) EXPECT_LE(s.regions[r].nodes.size(), kMaxRegionNodes);
+  for (size_t r = 1; r < s.regions.size(); ++r)
+    EXPECT_LE(s.regions[r].nodes.size(), kMaxRegionNodes);
   EXPECT_GT(s.regions.size(), 2 * 1000 / kMaxRegionNodes);
 }
 

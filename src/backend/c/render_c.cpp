@@ -30,8 +30,9 @@ class Renderer {
     // Static region: once per run, in functions of at most kMaxRegionNodes nodes.
     const std::vector<int>& statics = s_.regions[0].nodes;
     for (size_t from = 0; from < statics.size(); from += kMaxRegionNodes) {
-      const std::vector<int> part(statics.begin() + from,
-                                  statics.begin() + std::min(statics.size(), from + kMaxRegionNodes));
+      const std::vector<int> part(
+          statics.begin() + from,
+          statics.begin() + std::min(statics.size(), from + kMaxRegionNodes));
       const std::string name = "dgen_static_" + std::to_string(from / kMaxRegionNodes);
       src += function(name, emit_nodes(part, 0, "T0", "0"));
       fn.push_back(lir::line(name + "(arena, in, out, *tcount, 0, 0, sr);"));
@@ -54,7 +55,9 @@ class Renderer {
                                        : "for (int64_t b0 = 0; b0 < frames; b0 += BLK)",
                             std::move(blocks)));
     fn.push_back(lir::line(s_.reverse ? "*tcount -= frames;" : "*tcount += frames;"));
-    src += "void dgen_run(char *arena, const float *const *in, float *const *out, int64_t frames, double sr) {\n";
+    src +=
+        "void dgen_run(char *arena, const float *const *in, float *const *out, int64_t frames, "
+        "double sr) {\n";
     src += lir::print(fn, 1) + "}\n";
     return src;
   }
@@ -73,24 +76,30 @@ class Renderer {
   // body used, so the source grows linearly with the graph (docs/ARCHITECTURE.md).
   std::string function(const std::string& name, lir::Block body) {
     lir::Block fn;
+    // Host pointers are loaded once per call: loads of `in[k]` inside a frame loop would
+    // stop the compiler from vectorising it (stores might alias the pointer arrays).
     for (int ch : used_inputs_)
-      fn.push_back(lir::line("const float *const I" + std::to_string(ch) + " = in[" + std::to_string(ch - 1) + "];"));
+      fn.push_back(lir::line("const float *const I" + std::to_string(ch) + " = in[" +
+                             std::to_string(ch - 1) + "];"));
     for (int k : used_outputs_)
-      fn.push_back(lir::line("float *const O" + std::to_string(k) + " = out[" + std::to_string(k) + "];"));
+      fn.push_back(
+          lir::line("float *const O" + std::to_string(k) + " = out[" + std::to_string(k) + "];"));
     for (int b : used_buffers_) {
       const char* type = is_f64_[b] ? "double" : "float";
-      fn.push_back(lir::line(std::string(type) + " *const " + (s_.buffers[b].persistent ? "restrict " : "") + "B" +
-                             std::to_string(b) + " = (" + type + " *)(arena + " + str(s_.buffers[b].offset) + ");"));
+      fn.push_back(lir::line(
+          std::string(type) + " *const " + (s_.buffers[b].persistent ? "restrict " : "") + "B" +
+          std::to_string(b) + " = (" + type + " *)(arena + " + str(s_.buffers[b].offset) + ");"));
     }
     // Static scalars that frame regions read are copied into locals once per call, so
     // the compiler sees loop invariants (not loads it must mask inside branches).
     for (int i : used_hoisted_)
-      fn.push_back(lir::line("float C" + std::to_string(i) + "[L]; for (int l = 0; l < L; ++l) C" + std::to_string(i) +
-                             "[l] = B" + std::to_string(s_.slot[i]) + "[l];"));
+      fn.push_back(lir::line("float C" + std::to_string(i) + "[L]; for (int l = 0; l < L; ++l) C" +
+                             std::to_string(i) + "[l] = B" + std::to_string(s_.slot[i]) + "[l];"));
     for (auto& st : body) fn.push_back(std::move(st));
     used_inputs_.clear(), used_outputs_.clear(), used_buffers_.clear(), used_hoisted_.clear();
     return "static __attribute__((noinline)) void " + name +
-           "(char *arena, const float *const *in, float *const *out, int64_t T0, int64_t b0, int64_t nb, double sr) {\n"
+           "(char *arena, const float *const *in, float *const *out, int64_t T0, int64_t b0, "
+           "int64_t nb, double sr) {\n"
            "  (void)arena; (void)in; (void)out; (void)T0; (void)b0; (void)nb; (void)sr;\n" +
            lir::print(fn, 1) + "}\n";
   }
@@ -126,9 +135,11 @@ class Renderer {
       case Storage::Local: return "v" + std::to_string(i) + "[l]";
       case Storage::Block:
         if (!(g_.nodes[i]->rate.is_hop() && region == s_.region_of[i]))
-          return buf(s_.block_buf[i]) + "[(" + row(i) + " * " + str(m) + " + (" + flat + ")) * L + l]";
+          return buf(s_.block_buf[i]) + "[(" + row(i) + " * " + str(m) + " + (" + flat +
+                 ")) * L + l]";
         [[fallthrough]];
-      case Storage::Slot: return buf(s_.slot[i]) + "[(" + flat + ") * L + l]";
+      case Storage::Slot:
+        return buf(s_.slot[i]) + "[(" + flat + ") * L + l]";
     }
     return "";
   }
@@ -146,8 +157,8 @@ class Renderer {
   // Copies a crossing hop value from its slot into its block row (one lane).
   std::string copy_to_row(int i, const std::string& row_expr) {
     const std::string m = str(g_.nodes[i]->size());
-    return "for (int64_t e = 0; e < " + m + "; ++e) " + buf(s_.block_buf[i]) + "[(" + row_expr + " * " + m +
-           " + e) * L + l] = " + buf(s_.slot[i]) + "[e * L + l];";
+    return "for (int64_t e = 0; e < " + m + "; ++e) " + buf(s_.block_buf[i]) + "[(" + row_expr +
+           " * " + m + " + e) * L + l] = " + buf(s_.slot[i]) + "[e * L + l];";
   }
 
   // State: scalar state of a serial region is kept in C locals for the block.
@@ -230,8 +241,10 @@ class Renderer {
           local_state_.insert({b, true});
           const std::string type = is_f64_[b] ? "double" : "float", name = "S" + std::to_string(b);
           pre.push_back(lir::line(type + " " + name + "[L];"));
-          pre.push_back(lir::line("for (int l = 0; l < L; ++l) " + name + "[l] = " + buf(b) + "[l];"));
-          post.push_back(lir::line("for (int l = 0; l < L; ++l) " + buf(b) + "[l] = " + name + "[l];"));
+          pre.push_back(
+              lir::line("for (int l = 0; l < L; ++l) " + name + "[l] = " + buf(b) + "[l];"));
+          post.push_back(
+              lir::line("for (int l = 0; l < L; ++l) " + buf(b) + "[l] = " + name + "[l];"));
         }
     }
     for (int i : region.nodes)
