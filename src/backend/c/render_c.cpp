@@ -28,7 +28,9 @@ class Renderer {
     lir::Block fn;
     fn.push_back(lir::line("int64_t *const tcount = (int64_t *)(arena + " + str(s_.buffers[s_.frame_counter].offset) + ");"));
     // Static region: once per run, in functions of at most kMaxRegionNodes nodes.
-    const std::vector<int>& statics = s_.regions[0].nodes;
+    std::vector<int> statics;
+    for (int i : s_.regions[0].nodes)
+      if (!inlined(i)) statics.push_back(i);
     for (size_t from = 0; from < statics.size(); from += kMaxRegionNodes) {
       const std::vector<int> part(
           statics.begin() + from,
@@ -221,7 +223,6 @@ class Renderer {
       lanes.clear();
     };
     for (int i : nodes) {
-      if (inlined(i)) continue;
       if (owns_lanes(i)) close();
       for (auto& st : emit_node(i, region, t, rf)) (owns_lanes(i) ? out : lanes).push_back(std::move(st));
     }
