@@ -21,6 +21,7 @@ Value summed_phasors(int n) {
 struct CodeSize {
   size_t nodes = 0, bytes = 0;
   size_t largest_function = 0;  // statements (';') in the largest C function
+  size_t functions = 0, inlinable = 0;  // static functions, those GCC may inline
 };
 
 // Functions start at column 0 and end with a "}" line at column 0.
@@ -36,6 +37,10 @@ CodeSize code_size(int phasors) {
     if (!inside && line.find(") {") != std::string::npos && line[0] != ' ') {
       inside = true;
       statements = 0;
+      if (line.rfind("static ", 0) == 0) {
+        ++size.functions;
+        size.inlinable += line.find("noinline") == std::string::npos;
+      }
     } else if (inside && line == "}") {
       inside = false;
       size.largest_function = std::max(size.largest_function, statements);
@@ -56,6 +61,9 @@ TEST(LargePrograms, GeneratedCodeGrowsLinearlyWithTheGraph) {
   // The largest function does not grow with the graph: it is bounded by the region size.
   EXPECT_LE(large.largest_function, small.largest_function);
   EXPECT_LT(large.largest_function, 16 * kMaxRegionNodes);
+  // GCC may not merge them back into one.
+  EXPECT_GT(large.functions, 4000 / kMaxRegionNodes);
+  EXPECT_EQ(large.inlinable, 0u);
 }
 
 TEST(LargePrograms, FourThousandPhasorsMatchTheInterpreter) {

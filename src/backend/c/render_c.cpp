@@ -11,6 +11,9 @@
 namespace dgen {
 namespace {
 
+// Programs of up to this many nodes let GCC inline their regions into one function.
+constexpr size_t kOneFunctionUpTo = 1024;
+
 class Renderer {
  public:
   explicit Renderer(const Schedule& s) : s_(s), g_(s.graph) {
@@ -72,10 +75,13 @@ class Renderer {
 
  private:
   // A region (or a part of the static region) as a function of its own. The C compiler
-  // spends time superlinear in a function's size (register allocation, scheduling), so
-  // code is split into functions of bounded size; noinline keeps GCC from merging them
-  // back into one. The function declares only the pointers and hoisted constants its
-  // body used, so the source grows linearly with the graph (docs/ARCHITECTURE.md).
+  // spends time superlinear in a function's size (register allocation, PRE, CSE), so a
+  // large program's code is split into functions of bounded size, and noinline keeps GCC
+  // from merging them back into one. A program of up to kOneFunctionUpTo nodes compiles
+  // fast as one function, and GCC inlines its regions into dgen_run: the code it
+  // optimises as a whole runs faster ((ii) of docs/PERFORMANCE.md 5% slower split). The
+  // function declares only the pointers and hoisted constants its body used, so the
+  // source grows linearly with the graph (docs/ARCHITECTURE.md).
   std::string function(const std::string& name, lir::Block body) {
     lir::Block fn;
     // Host pointers are loaded once per call: loads of `in[k]` inside a frame loop would
@@ -99,7 +105,9 @@ class Renderer {
                              std::to_string(i) + "[l] = B" + std::to_string(s_.slot[i]) + "[l];"));
     for (auto& st : body) fn.push_back(std::move(st));
     used_inputs_.clear(), used_outputs_.clear(), used_buffers_.clear(), used_hoisted_.clear();
-    return "static __attribute__((noinline)) void " + name +
+    return std::string(g_.nodes.size() > kOneFunctionUpTo ? "static __attribute__((noinline)) void "
+                                                          : "static void ") +
+           name +
            "(char *arena, const float *const *in, float *const *out, int64_t T0, int64_t b0, "
            "int64_t nb, double sr) {\n"
            "  (void)arena; (void)in; (void)out; (void)T0; (void)b0; (void)nb; (void)sr;\n" +
