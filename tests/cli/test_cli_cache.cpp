@@ -4,6 +4,7 @@
 #ifdef DGEN_HAVE_LISP
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli_support.hpp"
 
@@ -71,6 +72,33 @@ TEST(CliCache, AKilledProcessLeavesNoPartialEntryAfterTheNextCompile) {
   ASSERT_EQ(left.size(), 1u);
   EXPECT_EQ(left[0].substr(left[0].size() - 3), ".so");
   EXPECT_EQ(left[0].rfind("dgen-", 0), 0u);
+}
+
+// Only the files of processes of this host that no longer run are removed: a compile
+// still running here, or on another host sharing the cache, keeps its files.
+TEST(CliCache, KeepsTheFilesOfCompilesThatMayStillRun) {
+  TempDir dir;
+  dir.write("patch.lisp", kPatch);
+  char host[256] = {};
+  ASSERT_EQ(gethostname(host, sizeof host - 1), 0);
+  const CommandResult exited = run_program("/bin/sh", "-c 'echo $$'", dir);  // a pid now free
+  const std::string here = std::string(".tmp-") + host + "-";
+  std::filesystem::create_directory(dir / "cache");
+  const std::string dead = here + lines(exited.out).at(0) + "-0123456789abcdef.c";
+  const std::string running = here + std::to_string(getpid()) + "-0123456789abcdef.c";
+  const std::string elsewhere = ".tmp-another-host-1-0123456789abcdef.c";
+  for (const std::string& name : {dead, running, elsewhere}) dir.write("cache/" + name, "int x;");
+
+  const CommandResult r = render_with("cc", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> left = list_dir(dir / "cache");
+  ASSERT_EQ(left.size(), 3u);
+  const auto object = std::find_if(left.begin(), left.end(),
+                                   [](const std::string& n) { return n.rfind("dgen-", 0) == 0; });
+  ASSERT_NE(object, left.end());
+  left.erase(object);
+  EXPECT_EQ(left,
+            (std::vector<std::string>{std::min(running, elsewhere), std::max(running, elsewhere)}));
 }
 
 }  // namespace

@@ -65,13 +65,14 @@ std::string compiler_identity(const std::string& cc) {
   return it->second;
 }
 
-// A compile works on files named kTempPrefix + PID + "-" + key, renamed to the object's
-// name when complete. A process killed while it compiles cannot remove its own, so each
-// compile first removes those of processes that no longer run (docs/ARCHITECTURE.md).
-const std::string kTempPrefix = ".tmp-";
-
-std::string temp_name(const std::string& key) {
-  return kTempPrefix + std::to_string(getpid()) + "-" + key;
+// A compile works on files named .tmp-HOST-PID-KEY.*, renamed to the object's name when
+// complete. A process killed while it compiles cannot remove its own, so each compile
+// first removes those of processes of this host that no longer run (docs/ARCHITECTURE.md);
+// a cache shared between hosts keeps the others'.
+std::string temp_prefix() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return ".tmp-" + std::string(host) + "-";
 }
 
 bool process_is_gone(const std::string& pid_text) {
@@ -81,10 +82,11 @@ bool process_is_gone(const std::string& pid_text) {
 }
 
 void remove_abandoned_temp_files(const fs::path& dir) {
+  const std::string prefix = temp_prefix();
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     const std::string name = e.path().filename().string();
-    if (name.rfind(kTempPrefix, 0) == 0 && process_is_gone(name.substr(kTempPrefix.size())))
+    if (name.rfind(prefix, 0) == 0 && process_is_gone(name.substr(prefix.size())))
       fs::remove(e.path(), ec);
   }
 }
@@ -156,7 +158,7 @@ std::shared_ptr<CompiledLibrary> compile_c(const std::string& source, CompileSta
     // Write to unique temporary names, then rename, so concurrent compilers never see
     // a half-written object.
     remove_abandoned_temp_files(dir);
-    const std::string tmp = (dir / temp_name(key)).string();
+    const std::string tmp = (dir / (temp_prefix() + std::to_string(getpid()) + "-" + key)).string();
     {
       std::ofstream f(tmp + ".c");
       f << source;
