@@ -20,7 +20,7 @@ Value summed_phasors(int n) {
 
 struct CodeSize {
   size_t nodes = 0, bytes = 0;
-  size_t largest_function = 0;  // statements (';') in the largest C function
+  size_t largest_function = 0;          // statements (';') in the largest C function
   size_t functions = 0, inlinable = 0;  // static functions, those GCC may inline
 };
 
