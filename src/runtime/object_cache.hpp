@@ -22,7 +22,8 @@ uint64_t fnv1a(std::string_view s, uint64_t h = 1469598103934665603ull);
 std::string hex64(uint64_t v);
 
 // Puts a file at `target` atomically: `write` creates it at the temporary path it is given
-// (beside `target`, unique to this process and call), which is then renamed onto `target`,
+// (beside `target`, `.tmp-HOST-PID-SERIAL-NAME`: unique to this process and call; those of
+// dead processes of this host are removed first), which is then renamed onto `target`,
 // so concurrent processes see either no file or a whole one. When `write` throws, the
 // temporary file is removed and the exception goes on.
 void store_atomically(const std::filesystem::path& target,

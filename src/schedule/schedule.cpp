@@ -67,13 +67,14 @@ void make_regions(Schedule& s) {
   };
   int kind = -1;
   while (any_ready()) {
+    const bool full = kind >= 0 && s.regions.back().nodes.size() >= kMaxRegionNodes;
     // The serial region goes on with a fusable parallel SCC when no serial one is ready.
     auto fused = ready[kParallel].end();
-    if (kind == kSerial && ready[kSerial].empty())
+    if (kind == kSerial && !full && ready[kSerial].empty())
       fused = std::find_if(ready[kParallel].begin(), ready[kParallel].end(),
                            [&](auto& e) { return fusable(e.second); });
     const bool fuse = fused != ready[kParallel].end();
-    if (!fuse && (kind < 0 || ready[kind].empty())) {
+    if (!fuse && (kind < 0 || full || ready[kind].empty())) {
       // A new region, of the kind whose next SCC comes first in topological order.
       kind = -1;
       for (int k = 0; k < kKinds; ++k)

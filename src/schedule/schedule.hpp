@@ -21,6 +21,13 @@ namespace dgen {
 
 enum class RegionKind { Static, Parallel, Serial };
 
+// A frame region takes no further SCC once it holds this many nodes (so it may exceed it
+// by one SCC); the C renderer splits the static region into parts of this size. Each
+// becomes a C function of its own: the C compiler's time grows faster than linearly
+// with a function's size, and a patch of thousands of oscillators would otherwise be one
+// function (docs/ARCHITECTURE.md).
+constexpr size_t kMaxRegionNodes = 64;
+
 struct Region {
   RegionKind kind = RegionKind::Static;
   int64_t hop = 1;  // > 1 when every node in the region is hop(hop)

@@ -97,7 +97,22 @@ TEST(CliCompile, FailedCompilationLeavesNothing) {
   const CommandResult r = run_program(
       "/usr/bin/env", "DGEN_CC=false " DGEN_BINARY_DIR "/dgen compile synth.lisp -o plug", dir);
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_TRUE(list_dir(dir / "plug").empty());
+  EXPECT_FALSE(std::filesystem::exists(dir / "plug"));
+  // Of a nested output directory, only the levels the command created go.
+  std::filesystem::create_directory(dir / "keep");
+  dir.write("keep/.kept", "");
+  const CommandResult nested =
+      run_program("/usr/bin/env",
+                  "DGEN_CC=false " DGEN_BINARY_DIR "/dgen compile synth.lisp -o keep/a/b/", dir);
+  EXPECT_EQ(nested.exit_code, 1) << nested.err;
+  EXPECT_EQ(list_dir(dir / "keep"), std::vector<std::string>{".kept"});
+  // A directory that existed before stays, empty.
+  std::filesystem::create_directory(dir / "mine");
+  EXPECT_EQ(run_program("/usr/bin/env",
+                        "DGEN_CC=false " DGEN_BINARY_DIR "/dgen compile synth.lisp -o mine", dir)
+                .exit_code,
+            1);
+  EXPECT_TRUE(std::filesystem::is_directory(dir / "mine"));
 }
 
 // The plugin keeps no mutable data of its own outside the state block: no symbol of

@@ -140,6 +140,20 @@ TEST(CliTrain, AUserErrorIsAnErrorEventAndOneLine) {
   EXPECT_EQ(list_dir(dir / "job"), std::vector<std::string>{});
 }
 
+TEST(CliTrain, AFailedTrainingLeavesNoEmptyJobDirectory) {
+  TempDir dir;
+  dir.write("amp.lisp", kAmp);
+  write_target(dir, "target.wav", 44100, 512);
+  // The program fails to compile after the job directory was made.
+  const CommandResult r =
+      run_program("/usr/bin/env",
+                  "DGEN_CC=false " DGEN_BINARY_DIR
+                  "/dgen train amp.lisp --target target.wav --job-dir out/job --backend c",
+                  dir);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "out")) << r.err;
+}
+
 TEST(CliTrain, BadOptionsAreUsageErrors) {
   TempDir dir;
   dir.write("amp.lisp", kAmp);

@@ -9,6 +9,7 @@
 #include "dgen/error.hpp"
 #include "ir/node.hpp"
 #include "manifest.hpp"
+#include "output_dir.hpp"
 #include "run_options.hpp"
 #include "schedule/schedule.hpp"
 
@@ -48,6 +49,7 @@ int compile(const CompileArgs& args) {
                                    .dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
                                "\n";
 
+  const OutputDir created(args.dir);  // removed again if the compile fails
   std::error_code ec;
   fs::create_directories(args.dir, ec);
   if (ec) throw Error("cannot create directory " + args.dir + ": " + ec.message());

@@ -8,6 +8,7 @@
 
 #include "command.hpp"
 #include "dgen/error.hpp"
+#include "output_dir.hpp"
 #include "target_options.hpp"
 #include "train/job.hpp"
 
@@ -42,6 +43,7 @@ int train_job(TrainArgs& args, train::EventWriter& events) {
   args.config.render.backend = parse_backend(args.backend);
   const train::JobSpec job{args.job_dir, args.patch, args.target.path, args.checkpoint_every};
   train::ProgressBar bar(std::cerr, ::isatty(STDERR_FILENO) == 1, args.config.epochs);
+  const OutputDir created(args.job_dir);  // removed again if training fails before writing
   train::run_job(problem, args.config, job, events, bar);
   return kExitOk;
 }

@@ -1,7 +1,8 @@
-// Renders a schedule as C: one function
+// Renders a schedule as C: an entry point
 //   void dgen_run(char *arena, const float *const *in, float *const *out,
 //                 int64_t frames, double sr);
-// that computes the static region, then the frame regions block by block. All state
+// that computes the static region, then the frame regions block by block, each region
+// (and each part of the static region) a static function of bounded size. All state
 // lives in the arena passed in (no static mutable data, DESIGN §3.10); lanes are the
 // innermost dimension of every buffer so the compiler vectorises across voices.
 #pragma once

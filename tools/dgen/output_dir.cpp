@@ -1,0 +1,23 @@
+#include "output_dir.hpp"
+
+namespace dgen::cli {
+namespace fs = std::filesystem;
+
+OutputDir::OutputDir(const fs::path& dir) {
+  std::error_code ec;
+  fs::path p = fs::absolute(dir, ec).lexically_normal();
+  if (!p.has_filename()) p = p.parent_path();  // "job/" names "job"
+  for (; !ec && p.has_relative_path(); p = p.parent_path()) {
+    if (fs::exists(p, ec) || ec) break;
+    missing_.push_back(p);
+  }
+}
+
+OutputDir::~OutputDir() {
+  for (const fs::path& p : missing_) {
+    std::error_code ec;
+    if (!fs::is_directory(p, ec) || !fs::is_empty(p, ec) || !fs::remove(p, ec)) break;
+  }
+}
+
+}  // namespace dgen::cli
