@@ -23,6 +23,7 @@ class Renderer {
     // compiler from vectorising it (stores might alias the pointer arrays).
     for (int ch = 1; ch <= max_input_channel(s_); ++ch)
       fn.push_back(lir::line("const float *const I" + std::to_string(ch) + " = in[" + std::to_string(ch - 1) + "];"));
+    if (max_input_channel(s_) > 0) fn.push_back(lir::line("static const float silence[BLK];"));
     for (size_t k = 0; k < g_.output_index.size(); ++k)
       fn.push_back(lir::line("float *const O" + std::to_string(k) + " = out[" + std::to_string(k) + "];"));
     fn.push_back(lir::line("int64_t *const tcount = (int64_t *)(arena + " + str(s_.buffers[s_.frame_counter].offset) + ");"));
@@ -50,6 +51,11 @@ class Renderer {
     } else {
       blocks.push_back(lir::line("const int64_t nb = frames - b0 < BLK ? frames - b0 : BLK;"));
       blocks.push_back(lir::line("const int64_t T0 = *tcount + b0;"));
+    }
+    // A block reads input channel k from Ik_b[i] (silence where the host gives none).
+    for (int ch = 1; ch <= max_input_channel(s_); ++ch) {
+      const std::string k = std::to_string(ch);
+      blocks.push_back(lir::line("const float *const I" + k + "_b = I" + k + " ? I" + k + " + b0 : silence;"));
     }
     for (size_t r = 1; r < s_.regions.size(); ++r) blocks.push_back(emit_region(int(r)));
     fn.push_back(lir::scope(s_.reverse ? "for (int64_t e0 = frames; e0 > 0; e0 -= BLK)"
@@ -127,17 +133,17 @@ class Renderer {
     int counter = 0;
     const std::string hop = node.rate.is_hop() ? "(" + t + " % " + str(node.rate.hop) + " == 0)" : "1";
     EmitCtx c{node};
+    bool outside = false;  // the node touches host I/O or state, not only values
     c.in = [&](int k, const std::string& flat) { return val(g_.inputs[i][k], flat, region); };
     c.out = [&](const std::string& flat) { return val(i, flat, region); };
-    c.state = [&](int var, const std::string& idx) { return state(i, var, idx); };
+    c.state = [&](int var, const std::string& idx) { return outside = true, state(i, var, idx); };
     c.t = t;
     c.run_frame = rf;
     c.sr = "sr";
     c.hop_frame = hop;
-    c.input = [&](int ch) {
-      return "(I" + std::to_string(ch) + " ? I" + std::to_string(ch) + "[" + rf + "] : 0.0f)";
-    };
+    c.input = [&](int ch) { return outside = true, "I" + std::to_string(ch) + "_b[i]"; };
     c.output = [&](const std::string& flat) {
+      outside = true;
       return "O" + std::to_string(outputs_of_[i]) + "[(" + rf + " * " + str(node.size()) + " + (" + flat + ")) * L + l]";
     };
     c.fresh = [&](const std::string& prefix) { return prefix + std::to_string(i) + "_" + std::to_string(counter++); };
@@ -146,7 +152,8 @@ class Renderer {
     node.op->emit(c);
     // The node's code for one lane (or for all, when it owns its lane loops).
     lir::Block out;
-    out.push_back(lir::scope((node.rate.is_hop() && node.op->exec == Exec::AtRate ? "if " + hop + " " : std::string()) +
+    const std::string pad_guard = padded_ && outside ? "if (i < nb) " : "";
+    out.push_back(lir::scope(pad_guard + (node.rate.is_hop() && node.op->exec == Exec::AtRate ? "if " + hop + " " : std::string()) +
                                  "/* " + node.op->name + "#" + std::to_string(i) + " */",
                              std::move(body)));
     // A hop value that crosses regions is held in its slot and copied to its block row on
@@ -154,6 +161,21 @@ class Renderer {
     if (node.rate.is_hop() && s_.storage[i] == Storage::Block)
       out.push_back(lir::scope("if " + hop, {lir::line(lane_loop(c, copy_to_row(i, row(i))))}));
     return out;
+  }
+
+  // A vectorised frame loop that ends in a scalar remainder computes the remainder's math
+  // calls (sinf, expf...) with the scalar libm and the rest with libmvec, which rounds
+  // differently; which frames fall in the remainder depends on the block size, so streaming
+  // would change the output. A frame-parallel loop therefore runs a multiple of kPadFrames
+  // frames (a multiple of every vector width), which leaves no remainder: the frames past nb
+  // compute into block rows nobody reads, and the nodes that touch anything else (host I/O,
+  // state such as tapes) skip them.
+  static constexpr int64_t kPadFrames = 16;
+  bool padded(const Region& region) const {
+    if (region.kind != RegionKind::Parallel || s_.block % kPadFrames != 0) return false;
+    for (int i : region.nodes)
+      if (!g_.nodes[i]->rate.is_frame() || s_.storage[i] == Storage::Slot) return false;
+    return true;
   }
 
   // True for a node that loops over lanes itself (OpDef::lane_loops), innermost.
@@ -198,9 +220,11 @@ class Renderer {
     for (int i : region.nodes)
       if (g_.nodes[i]->rate.is_hop() && s_.storage[i] == Storage::Block)
         pre.push_back(lir::scope("for (int l = 0; l < L; ++l)", {lir::line(copy_to_row(i, "0"))}));
+    padded_ = padded(region);
     frame.push_back(lir::line("const int64_t t = T0 + i; const int64_t rf = b0 + i; (void)t; (void)rf;"));
     for (int i : region.nodes)
-      if (s_.storage[i] == Storage::Local) frame.push_back(lir::line("float v" + std::to_string(i) + "[L];"));
+      if (s_.storage[i] == Storage::Local)
+        frame.push_back(lir::line("float v" + std::to_string(i) + (padded_ ? "[L] = {0};" : "[L];")));
     for (auto& st : emit_nodes(region.nodes, r, "t", "rf")) frame.push_back(std::move(st));
     lir::Block all = std::move(pre);
     // Frames of a parallel region are independent unless a frame tensor is overwritten
@@ -208,8 +232,10 @@ class Renderer {
     bool independent = region.kind == RegionKind::Parallel;
     for (int i : region.nodes) independent = independent && s_.storage[i] != Storage::Slot;
     if (independent) all.push_back(lir::line("_Pragma(\"GCC ivdep\")"));
-    all.push_back(lir::scope(s_.reverse ? "for (int64_t i = nb - 1; i >= 0; --i)" : "for (int64_t i = 0; i < nb; ++i)",
+    const std::string n = padded_ ? "((nb + " + str(kPadFrames - 1) + ") & ~(int64_t)" + str(kPadFrames - 1) + ")" : "nb";
+    all.push_back(lir::scope(s_.reverse ? "for (int64_t i = " + n + " - 1; i >= 0; --i)" : "for (int64_t i = 0; i < " + n + "; ++i)",
                              std::move(frame)));
+    padded_ = false;
     for (auto& p : post) all.push_back(std::move(p));
     const char* kind = region.kind == RegionKind::Serial ? "frame-serial" : "frame-parallel";
     return lir::scope("/* region " + std::to_string(r) + ": " + kind + " */", std::move(all));
@@ -220,6 +246,7 @@ class Renderer {
   std::vector<int> outputs_of_;
   std::vector<bool> is_f64_;
   std::map<int, bool> local_state_;
+  bool padded_ = false;  // the region being emitted runs padded frame loops (padded())
 };
 
 }  // namespace
