@@ -102,11 +102,13 @@ std::optional<RampAdjoint> ramp_adjoint(AdjointCtx& c) {
 // The output is the state rounded to float32 storage, which can round a state just below
 // hi up to hi itself; it is then lo, the nearest value on the circle [lo, hi) (a phasor's
 // 0.99999999999999989 is 0, not 1), so a wrapped output is always in [lo, hi). (A state
-// outside the range, accum's 0 before its first step or one with hi <= lo, is left alone.)
-double ramp_out(double a, double lo, double hi) { return a < hi && float(a) >= float(hi) ? lo : a; }
+// outside the range, accum's 0 before its first step or any with hi <= lo, is left alone.)
+double ramp_out(double a, double lo, double hi) {
+  return lo < hi && a < hi && float(a) >= float(hi) ? lo : a;
+}
 std::string c_ramp_out(const std::string& a, const std::string& lo, const std::string& hi) {
-  return "(" + a + " < (double)" + hi + " && (float)" + a + " >= (float)" + hi + " ? (float)" + lo +
-         " : (float)" + a + ")";
+  return "(" + lo + " < " + hi + " && " + a + " < (double)" + hi + " && (float)" + a +
+         " >= (float)" + hi + " ? (float)" + lo + " : (float)" + a + ")";
 }
 
 // a + f / sr wrapped to [0, 1). A negative step can leave a - floor(a) one rounding short
