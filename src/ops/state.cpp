@@ -101,31 +101,42 @@ std::optional<RampAdjoint> ramp_adjoint(AdjointCtx& c) {
 //
 // The output is the state rounded to float32 storage, which can round a state just below
 // hi up to hi itself; it is then lo, the nearest value on the circle [lo, hi) (a phasor's
-// 0.99999999999999989 is 0, not 1), so a wrapped output is always in [lo, hi). (A state
-// outside the range, accum's 0 before its first step or any with hi <= lo, is left alone.)
+// 0.99999999999999989 is 0, not 1), so a wrapped output is always in [lo, hi). (An accum
+// state outside the range, its 0 before the first step or any with hi <= lo, is left
+// alone.) & rather than &&: no branches, so a lane loop around it still vectorises.
 double ramp_out(double a, double lo, double hi) {
   return lo < hi && a < hi && float(a) >= float(hi) ? lo : a;
 }
 std::string c_ramp_out(const std::string& a, const std::string& lo, const std::string& hi) {
-  return "(" + lo + " < " + hi + " && " + a + " < (double)" + hi + " && (float)" + a +
-         " >= (float)" + hi + " ? (float)" + lo + " : (float)" + a + ")";
+  return "((" + lo + " < " + hi + ") & (" + a + " < (double)" + hi + ") & ((float)" + a +
+         " >= (float)" + hi + ") ? (float)" + lo + " : (float)" + a + ")";
+}
+// A phase is in [0, 1] (exactly 1 only after a tiny negative step, see phasor_step), so
+// one comparison does.
+double phase_out(double p) { return float(p) < 1.0f ? p : 0.0; }
+std::string c_phase_out(const std::string& p) {
+  return "((float)" + p + " < 1.0f ? (float)" + p + " : 0.0f)";
 }
 
-// a + f / sr wrapped to [0, 1). A negative step can leave a - floor(a) one rounding short
-// of 1 (-1e-20 + 1): that is 0 on the circle.
-double phasor_step(double a, double f, double sr) {
+// a + f / sr wrapped to [0, 1), or 0 on a reset. floor only runs on a wrap (it is the
+// identity on [0, 1)), which keeps it off the recurrence's critical path. A tiny negative
+// step can leave a - floor(a) one rounding short of 1 (-1e-20 + 1 is 1): phase_out shows
+// that as 0, and the next step wraps it.
+double phasor_step(double a, double f, double reset, double sr) {
   a = std::fma(f, 1.0 / sr, a);
-  a -= std::floor(a);
-  return a < 1.0 ? a : 0.0;
+  if (a >= 1.0 || a < 0.0) a -= std::floor(a);
+  return reset > 0 ? 0.0 : a;
 }
-std::string c_phasor_step(const std::string& a, const std::string& f, const std::string& sr) {
-  return "{ double p_ = fma((double)" + f + ", 1.0 / " + sr + ", " + a + "); p_ -= floor(p_); " +
-         a + " = p_ < 1.0 ? p_ : 0.0; }";
+std::string c_phasor_step(const std::string& a, const std::string& f, const std::string& reset,
+                          const std::string& sr) {
+  return "{ double p_ = fma((double)" + f + ", 1.0 / " + sr + ", " + a +
+         "); if (p_ >= 1.0 || p_ < 0.0) p_ -= floor(p_); " + a + " = " + reset +
+         " > 0.0f ? 0.0 : p_; }";
 }
 
-// a + inc wrapped to [lo, hi) (unchanged when hi <= lo). floor of the quotient through a
-// reciprocal can miss by one: the corrections put it back in range.
-double accum_step(double a, double inc, double lo, double hi) {
+// a + inc wrapped to [lo, hi) (unchanged when hi <= lo), or lo on a reset. floor of the
+// quotient through a reciprocal can miss by one: the corrections put it back in range.
+double accum_step(double a, double inc, double reset, double lo, double hi) {
   const double range = hi - lo;
   double d = a + inc - lo;
   if (range > 0) {
@@ -133,15 +144,15 @@ double accum_step(double a, double inc, double lo, double hi) {
     if (d >= range) d -= range;
     if (d < 0) d += range;
   }
-  return lo + d;
+  return reset > 0 ? lo : lo + d;
 }
-std::string c_accum_step(const std::string& a, const std::string& inc, const std::string& lo,
-                         const std::string& hi) {
+std::string c_accum_step(const std::string& a, const std::string& inc, const std::string& reset,
+                         const std::string& lo, const std::string& hi) {
   return "{ const double lo_ = " + lo + ", rg_ = (double)" + hi + " - lo_; double d_ = " + a +
          " + (double)" + inc +
          " - lo_; if (rg_ > 0.0) { d_ = fma(-rg_, floor(d_ * (1.0 / rg_)), d_);"
          " if (d_ >= rg_) d_ -= rg_; if (d_ < 0.0) d_ += rg_; } " +
-         a + " = lo_ + d_; }";
+         a + " = " + reset + " > 0.0f ? lo_ : lo_ + d_; }";
 }
 
 void register_ramps() {
@@ -157,10 +168,10 @@ void register_ramps() {
   phasor.eval = [](EvalCtx& c) {
     for (int64_t e = 0; e < c.node.size(); ++e) {
       double& p = c.state[0][e];
-      c.out[e] = ramp_out(p, 0.0, 1.0);
+      c.out[e] = phase_out(p);
       const double f = c.in[0][broadcast_index(c.node.shape, c.node.inputs[0]->shape, e)];
       const double r = c.in[1][broadcast_index(c.node.shape, c.node.inputs[1]->shape, e)];
-      p = r > 0 ? 0.0 : phasor_step(p, f, c.sr);
+      p = phasor_step(p, f, r, c.sr);
     }
   };
   phasor.emit = [](EmitCtx& c) {
@@ -168,8 +179,7 @@ void register_ramps() {
     const std::string f = c.in(0, broadcast_index_expr(c.node.shape, c.node.inputs[0]->shape, "e"));
     const std::string r = c.in(1, broadcast_index_expr(c.node.shape, c.node.inputs[1]->shape, "e"));
     emit_loop(c, c.node.size(), "e",
-              c.out("e") + " = " + c_ramp_out(p, "0.0", "1.0") + "; if (" + r + " > 0.0f) " + p +
-                  " = 0.0; else " + c_phasor_step(p, f, c.sr));
+              c.out("e") + " = " + c_phase_out(p) + "; " + c_phasor_step(p, f, r, c.sr));
   };
   phasor.adjoint = [](AdjointCtx& c) {
     if (!c.needs(0)) return;
@@ -193,7 +203,7 @@ void register_ramps() {
         x[i] = c.in[i][broadcast_index(c.node.shape, c.node.inputs[i]->shape, e)];
       double& a = c.state[0][e];
       c.out[e] = ramp_out(a, x[2], x[3]);
-      a = x[1] > 0 ? x[2] : accum_step(a, x[0], x[2], x[3]);
+      a = accum_step(a, x[0], x[1], x[2], x[3]);
     }
   };
   accum.emit = [](EmitCtx& c) {
@@ -202,8 +212,8 @@ void register_ramps() {
       x[i] = c.in(i, broadcast_index_expr(c.node.shape, c.node.inputs[i]->shape, "e"));
     const std::string a = c.state(0, "e");
     emit_loop(c, c.node.size(), "e",
-              c.out("e") + " = " + c_ramp_out(a, x[2], x[3]) + "; if (" + x[1] + " > 0.0f) " + a +
-                  " = " + x[2] + "; else " + c_accum_step(a, x[0], x[2], x[3]));
+              c.out("e") + " = " + c_ramp_out(a, x[2], x[3]) + "; " +
+                  c_accum_step(a, x[0], x[1], x[2], x[3]));
   };
   // The next state is lo on a reset, else a + inc - k (hi - lo) with k the number of
   // wraps, so lo gets k (1 on a reset) and hi gets -k (0 on a reset) of lambda(t + 1).
