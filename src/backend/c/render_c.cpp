@@ -133,17 +133,17 @@ class Renderer {
     int counter = 0;
     const std::string hop = node.rate.is_hop() ? "(" + t + " % " + str(node.rate.hop) + " == 0)" : "1";
     EmitCtx c{node};
-    bool outside = false;  // the node touches host I/O or state, not only values
+    bool host_io = false;  // the node reads or writes host buffers
     c.in = [&](int k, const std::string& flat) { return val(g_.inputs[i][k], flat, region); };
     c.out = [&](const std::string& flat) { return val(i, flat, region); };
-    c.state = [&](int var, const std::string& idx) { return outside = true, state(i, var, idx); };
+    c.state = [&](int var, const std::string& idx) { return state(i, var, idx); };
     c.t = t;
     c.run_frame = rf;
     c.sr = "sr";
     c.hop_frame = hop;
-    c.input = [&](int ch) { return outside = true, "I" + std::to_string(ch) + "_b[i]"; };
+    c.input = [&](int ch) { return host_io = true, "I" + std::to_string(ch) + "_b[i]"; };
     c.output = [&](const std::string& flat) {
-      outside = true;
+      host_io = true;
       return "O" + std::to_string(outputs_of_[i]) + "[(" + rf + " * " + str(node.size()) + " + (" + flat + ")) * L + l]";
     };
     c.fresh = [&](const std::string& prefix) { return prefix + std::to_string(i) + "_" + std::to_string(counter++); };
@@ -152,7 +152,7 @@ class Renderer {
     node.op->emit(c);
     // The node's code for one lane (or for all, when it owns its lane loops).
     lir::Block out;
-    const std::string pad_guard = padded_ && outside ? "if (i < nb) " : "";
+    const std::string pad_guard = padded_ && host_io ? "if (i < nb) " : "";
     out.push_back(lir::scope(pad_guard + (node.rate.is_hop() && node.op->exec == Exec::AtRate ? "if " + hop + " " : std::string()) +
                                  "/* " + node.op->name + "#" + std::to_string(i) + " */",
                              std::move(body)));
@@ -168,13 +168,16 @@ class Renderer {
   // differently; which frames fall in the remainder depends on the block size, so streaming
   // would change the output. A frame-parallel loop therefore runs a multiple of kPadFrames
   // frames (a multiple of every vector width), which leaves no remainder: the frames past nb
-  // compute into block rows nobody reads, and the nodes that touch anything else (host I/O,
-  // state such as tapes) skip them.
+  // compute into block rows nobody reads, and host I/O skips them. (Not in a region with
+  // state, such as the tapes of a gradient program: guarding their frame-indexed stores
+  // would stop the loop vectorising, and a program replays a tape segment in the same
+  // blocks.)
   static constexpr int64_t kPadFrames = 16;
   bool padded(const Region& region) const {
     if (region.kind != RegionKind::Parallel || s_.block % kPadFrames != 0) return false;
     for (int i : region.nodes)
-      if (!g_.nodes[i]->rate.is_frame() || s_.storage[i] == Storage::Slot) return false;
+      if (!g_.nodes[i]->rate.is_frame() || s_.storage[i] == Storage::Slot || g_.nodes[i]->op->state)
+        return false;
     return true;
   }
 
