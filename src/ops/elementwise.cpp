@@ -168,12 +168,18 @@ void register_row(const Row& row) {
     return broadcast_shapes(in, name);
   };
   op.adjoint = row.adjoint;
-  op.eval = [fn = row.eval](EvalCtx& c) {
+  // A piecewise-constant op (a comparison, floor...; the ones with a zero derivative) sees
+  // its operands as the compiled code stores them, in float32 (SPEC §1), so a tie that
+  // storage makes exact (a frame count / sr against k / sr) decides alike on both backends
+  // instead of on the interpreter's extra bits.
+  op.eval = [fn = row.eval, storage = row.zero_derivative](EvalCtx& c) {
     const int64_t n = c.node.size();
     double x[3];
     for (int64_t e = 0; e < n; ++e) {
-      for (size_t i = 0; i < c.in.size(); ++i)
+      for (size_t i = 0; i < c.in.size(); ++i) {
         x[i] = c.in[i][broadcast_index(c.node.shape, c.node.inputs[i]->shape, e)];
+        if (storage) x[i] = double(float(x[i]));
+      }
       c.out[e] = fn(x);
     }
   };

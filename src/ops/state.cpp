@@ -49,7 +49,9 @@ void register_history() {
   read.eval = [](EvalCtx& c) {
     for (int64_t e = 0; e < c.node.size(); ++e) c.out[e] = c.state[0][e];
   };
-  read.emit = [](EmitCtx& c) { emit_loop(c, c.node.size(), "e", c.out("e") + " = " + c.state(0, "e") + ";"); };
+  read.emit = [](EmitCtx& c) {
+    emit_loop(c, c.node.size(), "e", c.out("e") + " = " + c.state(0, "e") + ";");
+  };
   // A read's adjoint flows, one frame earlier, into the input of the write it saw.
   read.adjoint = [](AdjointCtx& c) {
     if (c.has_grad()) c.add_to_cell(c.grad());
@@ -64,8 +66,9 @@ void register_history() {
     for (int64_t e = 0; e < c.node.size(); ++e) c.out[e] = c.state[0][e] = c.in[0][e];
   };
   write.emit = [](EmitCtx& c) {
-    emit_loop(c, c.node.size(), "e",
-              c.out("e") + " = " + c.in(0, "e") + "; " + c.state(0, "e") + " = " + c.out("e") + ";");
+    emit_loop(
+        c, c.node.size(), "e",
+        c.out("e") + " = " + c.in(0, "e") + "; " + c.state(0, "e") + " = " + c.out("e") + ";");
   };
   write.adjoint = [](AdjointCtx& c) {
     std::optional<Value> a = c.cell_next();
@@ -92,24 +95,84 @@ std::optional<RampAdjoint> ramp_adjoint(AdjointCtx& c) {
 }
 
 // phasor(f, reset) and accum(inc, reset, lo, hi): out = a; then a advances and wraps.
-// The state is float64 so the phase stays accurate over 10^7 frames.
+// The state is float64 so the phase stays accurate over 10^7 frames (SPEC §2.2). Both
+// backends do the same double operations in the same order (fma where a product meets a
+// sum, so -ffp-contract cannot fuse one backend's and not the other's; a reciprocal where
+// -freciprocal-math would make one), so a step that lands exactly on a wrap wraps on both.
+//
+// The output is the state rounded to float32 storage, which can round a state just below
+// hi up to hi itself; it is then lo, the nearest value on the circle [lo, hi) (a phasor's
+// 0.99999999999999989 is 0, not 1), so a wrapped output is always in [lo, hi). (An accum
+// state outside the range, its 0 before the first step or any with hi <= lo, is left
+// alone.) & rather than &&: no branches, so a lane loop around it still vectorises.
+double ramp_out(double a, double lo, double hi) {
+  return lo < hi && a < hi && float(a) >= float(hi) ? lo : a;
+}
+std::string c_ramp_out(const std::string& a, const std::string& lo, const std::string& hi) {
+  return "((" + lo + " < " + hi + ") & (" + a + " < (double)" + hi + ") & ((float)" + a +
+         " >= (float)" + hi + ") ? (float)" + lo + " : (float)" + a + ")";
+}
+// A phase is in [0, 1] (exactly 1 only after a tiny negative step, see phasor_step), so
+// one comparison does.
+double phase_out(double p) { return float(p) < 1.0f ? p : 0.0; }
+std::string c_phase_out(const std::string& p) {
+  return "((float)" + p + " < 1.0f ? (float)" + p + " : 0.0f)";
+}
+
+// a + f / sr wrapped to [0, 1), or 0 on a reset. floor only runs on a wrap (it is the
+// identity on [0, 1)), which keeps it off the recurrence's critical path. A tiny negative
+// step can leave a - floor(a) one rounding short of 1 (-1e-20 + 1 is 1): phase_out shows
+// that as 0, and the next step wraps it.
+double phasor_step(double a, double f, double reset, double sr) {
+  a = std::fma(f, 1.0 / sr, a);
+  if (a >= 1.0 || a < 0.0) a -= std::floor(a);
+  return reset > 0 ? 0.0 : a;
+}
+std::string c_phasor_step(const std::string& a, const std::string& f, const std::string& reset,
+                          const std::string& sr) {
+  return "{ double p_ = fma((double)" + f + ", 1.0 / " + sr + ", " + a +
+         "); if (p_ >= 1.0 || p_ < 0.0) p_ -= floor(p_); " + a + " = " + reset +
+         " > 0.0f ? 0.0 : p_; }";
+}
+
+// a + inc wrapped to [lo, hi) (unchanged when hi <= lo), or lo on a reset. floor of the
+// quotient through a reciprocal can miss by one: the corrections put it back in range.
+double accum_step(double a, double inc, double reset, double lo, double hi) {
+  const double range = hi - lo;
+  double d = a + inc - lo;
+  if (range > 0) {
+    d = std::fma(-range, std::floor(d * (1.0 / range)), d);
+    if (d >= range) d -= range;
+    if (d < 0) d += range;
+  }
+  return reset > 0 ? lo : lo + d;
+}
+std::string c_accum_step(const std::string& a, const std::string& inc, const std::string& reset,
+                         const std::string& lo, const std::string& hi) {
+  return "{ const double lo_ = " + lo + ", rg_ = (double)" + hi + " - lo_; double d_ = " + a +
+         " + (double)" + inc +
+         " - lo_; if (rg_ > 0.0) { d_ = fma(-rg_, floor(d_ * (1.0 / rg_)), d_);"
+         " if (d_ >= rg_) d_ -= rg_; if (d_ < 0.0) d_ += rg_; } " +
+         a + " = " + reset + " > 0.0f ? lo_ : lo_ + d_; }";
+}
+
 void register_ramps() {
   OpDef phasor;
   phasor.name = "phasor";
   phasor.min_inputs = phasor.max_inputs = 2;
   phasor.stateful = true;
   phasor.rate = frame_rate;
-  phasor.shape = [](const std::vector<Shape>& in, const Attrs&) { return broadcast_shapes(in, "phasor"); };
+  phasor.shape = [](const std::vector<Shape>& in, const Attrs&) {
+    return broadcast_shapes(in, "phasor");
+  };
   phasor.state = [](const Node& n) { return std::vector<StateVar>{{"phase", n.size(), true}}; };
   phasor.eval = [](EvalCtx& c) {
     for (int64_t e = 0; e < c.node.size(); ++e) {
       double& p = c.state[0][e];
-      c.out[e] = p;
+      c.out[e] = phase_out(p);
       const double f = c.in[0][broadcast_index(c.node.shape, c.node.inputs[0]->shape, e)];
       const double r = c.in[1][broadcast_index(c.node.shape, c.node.inputs[1]->shape, e)];
-      p += f / c.sr;
-      p -= std::floor(p);
-      if (r > 0) p = 0;
+      p = phasor_step(p, f, r, c.sr);
     }
   };
   phasor.emit = [](EmitCtx& c) {
@@ -117,9 +180,7 @@ void register_ramps() {
     const std::string f = c.in(0, broadcast_index_expr(c.node.shape, c.node.inputs[0]->shape, "e"));
     const std::string r = c.in(1, broadcast_index_expr(c.node.shape, c.node.inputs[1]->shape, "e"));
     emit_loop(c, c.node.size(), "e",
-              c.out("e") + " = (float)" + p + "; { double p_ = " + p + " + (double)" + f + " / " +
-                  c.sr + "; if (p_ >= 1.0 || p_ < 0.0) p_ -= floor(p_); " + p + " = " + r +
-                  " > 0.0f ? 0.0 : p_; }");
+              c.out("e") + " = " + c_phase_out(p) + "; " + c_phasor_step(p, f, r, c.sr));
   };
   phasor.adjoint = [](AdjointCtx& c) {
     if (!c.needs(0)) return;
@@ -132,31 +193,28 @@ void register_ramps() {
   accum.min_inputs = accum.max_inputs = 4;
   accum.stateful = true;
   accum.rate = frame_rate;
-  accum.shape = [](const std::vector<Shape>& in, const Attrs&) { return broadcast_shapes(in, "accum"); };
+  accum.shape = [](const std::vector<Shape>& in, const Attrs&) {
+    return broadcast_shapes(in, "accum");
+  };
   accum.state = [](const Node& n) { return std::vector<StateVar>{{"value", n.size(), true}}; };
   accum.eval = [](EvalCtx& c) {
     for (int64_t e = 0; e < c.node.size(); ++e) {
       double x[4];
-      for (int i = 0; i < 4; ++i) x[i] = c.in[i][broadcast_index(c.node.shape, c.node.inputs[i]->shape, e)];
+      for (int i = 0; i < 4; ++i)
+        x[i] = c.in[i][broadcast_index(c.node.shape, c.node.inputs[i]->shape, e)];
       double& a = c.state[0][e];
-      c.out[e] = a;
-      const double range = x[3] - x[2];
-      double next = a + x[0];
-      if (range > 0) next = x[2] + (next - x[2]) - range * std::floor((next - x[2]) / range);
-      a = x[1] > 0 ? x[2] : next;
+      c.out[e] = ramp_out(a, x[2], x[3]);
+      a = accum_step(a, x[0], x[1], x[2], x[3]);
     }
   };
   accum.emit = [](EmitCtx& c) {
     std::string x[4];
-    for (int i = 0; i < 4; ++i) x[i] = c.in(i, broadcast_index_expr(c.node.shape, c.node.inputs[i]->shape, "e"));
+    for (int i = 0; i < 4; ++i)
+      x[i] = c.in(i, broadcast_index_expr(c.node.shape, c.node.inputs[i]->shape, "e"));
     const std::string a = c.state(0, "e");
     emit_loop(c, c.node.size(), "e",
-              c.out("e") + " = (float)" + a + "; { double lo_ = " + x[2] + ", rg_ = (double)" + x[3] +
-                  " - lo_, n_ = " + a + " + (double)" + x[0] +
-                  "; if (rg_ > 0.0) { n_ = lo_ + (n_ - lo_) - rg_ * floor((n_ - lo_) / rg_);"
-                  // -ffast-math may divide through a reciprocal: floor can miss by one.
-                  " if (n_ >= lo_ + rg_) n_ -= rg_; else if (n_ < lo_) n_ += rg_; } " + a +
-                  " = " + x[1] + " > 0.0f ? lo_ : n_; }");
+              c.out("e") + " = " + c_ramp_out(a, x[2], x[3]) + "; " +
+                  c_accum_step(a, x[0], x[1], x[2], x[3]));
   };
   // The next state is lo on a reset, else a + inc - k (hi - lo) with k the number of
   // wraps, so lo gets k (1 on a reset) and hi gets -k (0 on a reset) of lambda(t + 1).
@@ -203,8 +261,9 @@ void register_noise() {
   };
   noise.emit = [](EmitCtx& c) {
     const std::string st = c.state(0, "0");
-    c.line("{ uint32_t s_ = (uint32_t)" + st + "; if (s_ == 0u) s_ = 1u; s_ ^= s_ << 13; s_ ^= s_ >> 17; s_ ^= s_ << 5; " +
-           st + " = (double)s_; " + c.out("0") + " = (float)(2.0 * (double)s_ / 4294967296.0 - 1.0); }");
+    c.line("{ uint32_t s_ = (uint32_t)" + st +
+           "; if (s_ == 0u) s_ = 1u; s_ ^= s_ << 13; s_ ^= s_ >> 17; s_ ^= s_ << 5; " + st +
+           " = (double)s_; " + c.out("0") + " = (float)(2.0 * (double)s_ / 4294967296.0 - 1.0); }");
   };
   register_op(noise);
 }
@@ -222,7 +281,8 @@ void register_delay() {
     return broadcast_shapes(in, "delay");
   };
   delay.state = [](const Node& n) {
-    return std::vector<StateVar>{{"ring", n.size() * (n.attrs.ints[0] + 1), false}, {"pos", 1, true}};
+    return std::vector<StateVar>{{"ring", n.size() * (n.attrs.ints[0] + 1), false},
+                                 {"pos", 1, true}};
   };
   delay.eval = [](EvalCtx& c) {
     const int64_t max = c.node.attrs.ints[0], m = max + 1;

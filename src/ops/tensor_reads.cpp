@@ -2,7 +2,6 @@
 // gather, to_signal. Positions are clamped to the tensor and turned into int64 indices
 // with floor; interpolation weights are the fractional parts.
 #include <cmath>
-
 #include <optional>
 
 #include "autodiff/adjoint.hpp"
@@ -83,10 +82,11 @@ Value scatter(const Value& v, const Value& index, const Shape& shape) {
   return make("scatter_add", {v, index}, {shape, {}});
 }
 
-Value iota(int64_t n) {
-  std::vector<float> v(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) v[size_t(i)] = float(i);
-  return tensor({n}, std::move(v));
+// 0, 1, 2, ... laid out in `shape` (row-major): the flat position of each element.
+Value iota(const Shape& shape) {
+  std::vector<float> v(static_cast<size_t>(numel(shape)));
+  for (size_t i = 0; i < v.size(); ++i) v[i] = float(i);
+  return tensor(shape, std::move(v));
 }
 
 void peek_adjoint(AdjointCtx& c) {
@@ -115,11 +115,11 @@ void peek_adjoint(AdjointCtx& c) {
 void peek_row_adjoint(AdjointCtx& c) {
   if (!c.has_grad()) return;
   const Shape& shape = c.node.inputs[0]->shape;
-  const int64_t cols = c.node.shape[0];
+  const int64_t cols = c.node.size();
   const Value g = c.grad(), t = c.in(0);
   const LerpValues r = lerp_values(c.in(1), shape[0]);
   if (c.needs(0)) {
-    const Value row = iota(cols);
+    const Value row = iota(c.node.shape);
     c.add(0, scatter(g * (1.0 - r.frac), r.i0 * double(cols) + row, shape) +
                  scatter(g * r.frac, r.i1 * double(cols) + row, shape));
   }
@@ -173,26 +173,28 @@ void register_peek() {
   register_op(std::move(op));
 }
 
-// peek_row(t [rows, columns], index []) -> [columns]: rows floor(index) and the next one
-// mixed linearly, index clamped to the rows (lerp_at).
+// peek_row(t [rows, d1, ...], index []) -> [d1, ...]: the sub-tensors t[floor(index)] and
+// t[floor(index) + 1] along the first axis mixed linearly, index clamped to the rows
+// (lerp_at). A row is contiguous (row-major), so rank 3 and up read like [rows, columns].
 void register_peek_row() {
   OpDef op;
   op.name = "peek_row";
   op.min_inputs = op.max_inputs = 2;
   op.shape = [](const std::vector<Shape>& in, const Attrs&) {
-    const Table tb = table_of("peek_row", in[0], 2);
+    if (in[0].empty())
+      throw Error("peek_row: the table must have at least one axis (rows), got a scalar");
     if (!in[1].empty())
       throw Error("peek_row: the index must be a scalar, got " + to_string(in[1]));
-    return Shape{tb.cols};
+    return Shape(in[0].begin() + 1, in[0].end());
   };
   op.eval = [](EvalCtx& c) {
-    const int64_t cols = c.node.shape[0];
+    const int64_t cols = c.node.size();
     const Lerp r = lerp_at(c.in[1][0], c.node.inputs[0]->shape[0]);
     for (int64_t j = 0; j < cols; ++j)
       c.out[j] = mix(c.in[0][r.i0 * cols + j], c.in[0][r.i1 * cols + j], r.frac);
   };
   op.emit = [](EmitCtx& c) {
-    const int64_t cols = c.node.shape[0];
+    const int64_t cols = c.node.size();
     const std::string row = lerp_decl("r", c.in(1, "0"), c.node.inputs[0]->shape[0]);
     const std::string value = c_mix(c.in(0, "r_0 * " + str(cols) + " + j_"),
                                     c.in(0, "r_1 * " + str(cols) + " + j_"), "r_f");
@@ -239,7 +241,7 @@ void register_to_signal() {
   // Frame t's adjoint goes to element t mod n, which to_signal of 0, 1, ..., n - 1 tells.
   op.adjoint = [](AdjointCtx& c) {
     const Node& t = *c.node.inputs[0];
-    if (c.has_grad()) c.add(0, scatter(c.grad(), to_signal(iota(t.size())), t.shape));
+    if (c.has_grad()) c.add(0, scatter(c.grad(), to_signal(iota({t.size()})), t.shape));
   };
   register_op(std::move(op));
 }

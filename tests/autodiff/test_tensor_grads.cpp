@@ -89,16 +89,18 @@ TEST(TensorGrads, ConvolutionsMatchFiniteDifferences) {
 // Reads at positions that move every frame: the table gets scatter-added adjoints, the
 // positions the slope of the interpolation.
 TEST(TensorGrads, ReadsMatchFiniteDifferences) {
-  Param table = tensor_param("table", {6}, 1), grid = tensor_param("grid", {4, 3}, 2);
+  Param table = tensor_param("table", {6}, 1), grid = tensor_param("grid", {4, 3}, 2),
+        cube = tensor_param("cube", {3, 2, 2}, 3);
   Param at("at", 2.3f), spread("spread", 1.4f), column("column", 0.6f);
   const Value index = at + spread * noise(1), channel = column + 0.3 * noise(2);
   const Value loss = peek(table, index) * noise(3) + peek(grid, index * 0.5, channel) * noise(4) +
                      sum(peek_row(grid, index * 0.4) * randn({3}, 1)) +
+                     sum(peek_row(cube, index * 0.3) * randn({2, 2}, 2)) +
                      gather(table, index + 1.0) * noise(5) + to_signal(grid) * noise(6) +
                      sample(table, index * 0.3) * noise(7);
   GradCheckOptions o;
   o.frames = 40;
-  const GradCheckResult r = check_gradients(loss, {table, grid, at, spread, column}, o);
+  const GradCheckResult r = check_gradients(loss, {table, grid, cube, at, spread, column}, o);
   EXPECT_TRUE(r.ok) << r.report();
 }
 

@@ -3,6 +3,7 @@
 // separate code), against values computed here.
 #include <cmath>
 #include <numeric>
+#include <span>
 
 #include "support.hpp"
 
@@ -158,6 +159,48 @@ TEST(History, TensorCellWithHopAdvancesOnHopFrames) {
     }
     expect_near_all(out, want);
   }
+}
+
+// A hop cell written from a frame-rate value (docs/LANGUAGE.md, History cells): the write
+// runs on hop frames only, so it samples its input there; the read and the write's value
+// hold between hop frames, and a read sees what the previous hop frame wrote. The frame
+// count, hence the hop phase, carries across streamed runs of any length.
+TEST(History, HopCellSamplesAFrameRateInputOnHopFramesAndHolds) {
+  const int64_t n = 23, hop = 4;
+  std::vector<float> x(static_cast<size_t>(n));
+  std::iota(x.begin(), x.end(), 1.0f);  // x[t] = t + 1
+  std::vector<double> read, written;    // element 0; element 1 is the same times 10 (+ init)
+  double held = 0.5;
+  for (int64_t t = 0; t < n; ++t) {
+    const double sampled = x[size_t(t / hop * hop)];
+    read.push_back(held);
+    written.push_back(held + sampled);
+    if (t % hop == hop - 1) held += sampled;
+  }
+  for (Backend b : kBackends)
+    for (int64_t block : {n, int64_t(1), int64_t(5)}) {
+      SCOPED_TRACE(std::string(name(b)) + ", blocks of " + std::to_string(block));
+      History h({2}, {0.5f, 5}, hop);
+      const Value r = h.read();
+      const Value w = h.write(r + in(1) * tensor({2}, {1, 10}));
+      RenderOptions o;
+      o.backend = b;
+      o.preserve_state = true;
+      Program p({r, w}, o);
+      std::vector<float> got_r, got_w;
+      for (int64_t done = 0; done < n; done += block) {
+        const int64_t m = std::min(block, n - done);
+        p.run(m, {{1, std::span<const float>(x).subspan(size_t(done), size_t(m))}});
+        got_r.insert(got_r.end(), p.output(0).begin(), p.output(0).end());
+        got_w.insert(got_w.end(), p.output(1).begin(), p.output(1).end());
+      }
+      for (int64_t t = 0; t < n; ++t) {
+        EXPECT_EQ(got_r[size_t(2 * t)], read[size_t(t)]) << "frame " << t;
+        EXPECT_EQ(got_r[size_t(2 * t + 1)], 10 * read[size_t(t)]) << "frame " << t;
+        EXPECT_EQ(got_w[size_t(2 * t)], written[size_t(t)]) << "frame " << t;
+        EXPECT_EQ(got_w[size_t(2 * t + 1)], 10 * written[size_t(t)]) << "frame " << t;
+      }
+    }
 }
 
 TEST(Latch, HoldsTheValueTakenOnTriggerFrames) {

@@ -144,6 +144,32 @@ TEST(LispTensor, Reads) {
   expect_same(with_t("(to-signal (reshape t [6]))"), to_signal(reshape(t, {6})), 16);
 }
 
+// peek-row of a [3 2 2] hop-4 tensor history whose write adds the frame count and the
+// element's index on hop frames: reads give 0 on frames 0-3, then on frames 4-7 what frame
+// 0 wrote (the index e), on 8-11 what frame 4 wrote (2e + 4)... Row 1.5 is the mean of rows
+// 1 and 2 (elements 4-7 and 8-11), summed over its [2 2] elements.
+TEST(LispTensor, PeekRowOfAHopTensorHistory) {
+  const std::string patch = R"(
+    (make-tensor-history h @shape [3 2 2] @hop 4)
+    (def now (read-tensor-history h))
+    (write-tensor-history h (+ now (accum 1 0 0 1000) (reshape (iota 12) @shape [3 2 2])))
+    (out (sum (peek-row now 1.5)) 1))";
+  std::vector<double> cell(12, 0.0), want;
+  for (int64_t t = 0; t < 16; ++t) {
+    double row15 = 0;
+    for (int e = 0; e < 4; ++e) row15 += 0.5 * (cell[size_t(4 + e)] + cell[size_t(8 + e)]);
+    want.push_back(row15);
+    if (t % 4 == 3)
+      for (int e = 0; e < 12; ++e) cell[size_t(e)] += double(t - 3) + e;
+  }
+  for (Backend b : {Backend::Interp, Backend::C}) {
+    SCOPED_TRACE(b == Backend::C ? "C" : "interpreter");
+    const auto out = test::render_patch(test::load(patch), 16, b)[0];
+    ASSERT_EQ(out.size(), want.size());
+    for (size_t t = 0; t < want.size(); ++t) EXPECT_EQ(out[t], want[t]) << "frame " << t;
+  }
+}
+
 TEST(LispTensor, OscillatorBank) {
   const Value freqs = tensor({3}, {100, 200, 300});
   expect_same("(def r (sum (sin (* twopi (phasor (tensor [100 200 300]))))))",

@@ -78,9 +78,21 @@ TEST(TensorPeekRow, InterpolatesWholeRows) {
   expect_values(peek_row(table32(), 9.0), {2}, {40, 50});
 }
 
+// A row is the sub-tensor at one index of the first axis, whatever the rank: a [3, 2, 2]
+// table has rows of shape [2, 2], a 1-D table rows that are scalars.
+TEST(TensorPeekRow, RowsOfAnNdTableAreSubTensors) {
+  const Value cube = tensor({3, 2, 2}, {0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23});
+  expect_values(peek_row(cube, 1.0), {2, 2}, {10, 11, 12, 13});
+  expect_values(peek_row(cube, 0.25), {2, 2}, {2.5, 3.5, 4.5, 5.5});
+  expect_values(peek_row(cube, 1.5), {2, 2}, {15, 16, 17, 18});
+  expect_values(peek_row(cube, 7.0), {2, 2}, {20, 21, 22, 23});
+  expect_values(peek_row(tensor({2, 1, 3, 1}, {1, 2, 3, 5, 6, 7}), 0.5), {1, 3, 1}, {3, 4, 5});
+  expect_values(peek_row(ramp4(), 1.5), {}, {15});
+}
+
 TEST(TensorPeekRow, BadShapes) {
-  expect_error([] { peek_row(ramp4(), 0.0); },
-               "peek_row: the table must be 2-D [rows, columns], got [4]");
+  expect_error([] { peek_row(Value(1.0), 0.0); },
+               "peek_row: the table must have at least one axis (rows), got a scalar");
   expect_error([] { peek_row(table32(), zeros({2})); },
                "peek_row: the index must be a scalar, got [2]");
 }
@@ -135,6 +147,7 @@ TEST(TensorReads, BackendsAgreeAtEveryRate) {
                                   sample(in[0], in[1] * 0.3, in[2]),
                                   peek_row(in[0], 1.75),
                                   peek_row(in[0], sum(in[1]) * 0.1),
+                                  peek_row(reshape(in[0], {2, 3, 2}), sum(in[1]) * 0.05),
                                   gather(in[0], in[3]),
                                   to_signal(in[0])};
       },

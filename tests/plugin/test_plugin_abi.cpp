@@ -53,7 +53,21 @@ TEST(PluginAbi, BlockSizesGiveTheSamplesOfOneRun) {
     SCOPED_TRACE("block " + std::to_string(block));
     Instance instance(*plugin);
     const auto got = instance.render(kFrames, block, {input});
-    for (size_t k = 0; k < outs.size(); ++k) expect_close_to_reference(got[k], reference[k]);
+    // Bit for bit: the renderer's frame loops have no block-size-dependent remainder.
+    for (size_t k = 0; k < outs.size(); ++k) expect_close_to_reference(got[k], reference[k], 0.0);
+  }
+}
+
+// The plugin shares the C renderer's phasor: float64 phase, output in [0, 1), so ten
+// steps of 0.1 at 1 kHz are phase 0 on frame 10 (not 1 or 0.99999994), in any blocks.
+TEST(PluginAbi, PhasorLandingOnAWrapOutputsZero) {
+  auto plugin = build_plugin({out(phasor(100.0), 1)}, {{}, {}, 1000});
+  for (const int64_t block : std::vector<int64_t>{1, 7, 41}) {
+    SCOPED_TRACE("block " + std::to_string(block));
+    Instance instance(*plugin);
+    const auto got = instance.render(41, block, {}, 1000)[0];
+    for (size_t t = 0; t <= 40; t += 10) EXPECT_EQ(got[t], 0.0f) << "frame " << t;
+    for (float v : got) EXPECT_LT(v, 1.0f);
   }
 }
 

@@ -28,8 +28,10 @@ class Renderer {
         std::to_string(s_.regions.size()) + " regions, " + std::to_string(s_.arena_bytes) +
         " arena bytes */\n#include <math.h>\n#include <stdint.h>\n#include <string.h>\n#define L " +
         std::to_string(s_.lanes) + "\n#define BLK " + std::to_string(s_.block) + "\n";
+    if (max_input_channel(s_) > 0) src += "static const float dgen_silence[BLK];\n";
     lir::Block fn;
-    fn.push_back(lir::line("int64_t *const tcount = (int64_t *)(arena + " + str(s_.buffers[s_.frame_counter].offset) + ");"));
+    fn.push_back(lir::line("int64_t *const tcount = (int64_t *)(arena + " +
+                           str(s_.buffers[s_.frame_counter].offset) + ");"));
     // Static region: once per run, in functions of at most kMaxRegionNodes nodes.
     std::vector<int> statics;
     for (int i : s_.regions[0].nodes)
@@ -70,7 +72,8 @@ class Renderer {
   void init_types() {
     is_f64_.assign(s_.buffers.size(), false);
     for (size_t i = 0; i < g_.nodes.size(); ++i)
-      for (size_t v = 0; v < s_.state[i].size(); ++v) is_f64_[s_.state[i][v]] = s_.state_vars[i][v].f64;
+      for (size_t v = 0; v < s_.state[i].size(); ++v)
+        is_f64_[s_.state[i][v]] = s_.state_vars[i][v].f64;
   }
 
  private:
@@ -86,9 +89,12 @@ class Renderer {
     lir::Block fn;
     // Host pointers are loaded once per call: loads of `in[k]` inside a frame loop would
     // stop the compiler from vectorising it (stores might alias the pointer arrays).
+    // Input channel k is read from Ik_b[i], i the frame in the block (a static block of
+    // silence where the host gives none).
     for (int ch : used_inputs_)
-      fn.push_back(lir::line("const float *const I" + std::to_string(ch) + " = in[" +
-                             std::to_string(ch - 1) + "];"));
+      fn.push_back(lir::line("const float *const I" + std::to_string(ch) + "_b = in[" +
+                             std::to_string(ch - 1) + "] ? in[" + std::to_string(ch - 1) +
+                             "] + b0 : dgen_silence;"));
     for (int k : used_outputs_)
       fn.push_back(
           lir::line("float *const O" + std::to_string(k) + " = out[" + std::to_string(k) + "];"));
@@ -142,7 +148,8 @@ class Renderer {
       return "C" + std::to_string(i) + "[l]";
     }
     switch (s_.storage[i]) {
-      case Storage::Local: return "v" + std::to_string(i) + "[l]";
+      case Storage::Local:
+        return "v" + std::to_string(i) + "[l]";
       case Storage::Block:
         if (!(g_.nodes[i]->rate.is_hop() && region == s_.region_of[i]))
           return buf(s_.block_buf[i]) + "[(" + row(i) + " * " + str(m) + " + (" + flat +
@@ -182,8 +189,10 @@ class Renderer {
     const Node& node = *g_.nodes[i];
     lir::Block body;
     int counter = 0;
-    const std::string hop = node.rate.is_hop() ? "(" + t + " % " + str(node.rate.hop) + " == 0)" : "1";
+    const std::string hop =
+        node.rate.is_hop() ? "(" + t + " % " + str(node.rate.hop) + " == 0)" : "1";
     EmitCtx c{node};
+    bool host_io = false;  // the node reads or writes host buffers
     c.in = [&](int k, const std::string& flat) { return val(g_.inputs[i][k], flat, region); };
     c.out = [&](const std::string& flat) { return val(i, flat, region); };
     c.state = [&](int var, const std::string& idx) { return state(i, var, idx); };
@@ -193,26 +202,53 @@ class Renderer {
     c.hop_frame = hop;
     c.input = [&](int ch) {
       used_inputs_.insert(ch);
-      return "(I" + std::to_string(ch) + " ? I" + std::to_string(ch) + "[" + rf + "] : 0.0f)";
+      host_io = true;
+      return "I" + std::to_string(ch) + "_b[i]";
     };
     c.output = [&](const std::string& flat) {
       used_outputs_.insert(outputs_of_[i]);
-      return "O" + std::to_string(outputs_of_[i]) + "[(" + rf + " * " + str(node.size()) + " + (" + flat + ")) * L + l]";
+      host_io = true;
+      return "O" + std::to_string(outputs_of_[i]) + "[(" + rf + " * " + str(node.size()) + " + (" +
+             flat + ")) * L + l]";
     };
-    c.fresh = [&](const std::string& prefix) { return prefix + std::to_string(i) + "_" + std::to_string(counter++); };
+    c.fresh = [&](const std::string& prefix) {
+      return prefix + std::to_string(i) + "_" + std::to_string(counter++);
+    };
     c.line = [&](const std::string& text) { body.push_back(lir::line(text)); };
     c.lanes = owns_lanes(i);
     node.op->emit(c);
     // The node's code for one lane (or for all, when it owns its lane loops).
     lir::Block out;
-    out.push_back(lir::scope((node.rate.is_hop() && node.op->exec == Exec::AtRate ? "if " + hop + " " : std::string()) +
-                                 "/* " + node.op->name + "#" + std::to_string(i) + " */",
-                             std::move(body)));
+    const std::string pad_guard = padded_ && host_io ? "if (i < nb) " : "";
+    out.push_back(
+        lir::scope(pad_guard +
+                       (node.rate.is_hop() && node.op->exec == Exec::AtRate ? "if " + hop + " "
+                                                                            : std::string()) +
+                       "/* " + node.op->name + "#" + std::to_string(i) + " */",
+                   std::move(body)));
     // A hop value that crosses regions is held in its slot and copied to its block row on
     // its hop frames, so later regions see the zero-order hold.
     if (node.rate.is_hop() && s_.storage[i] == Storage::Block)
       out.push_back(lir::scope("if " + hop, {lir::line(lane_loop(c, copy_to_row(i, row(i))))}));
     return out;
+  }
+
+  // A vectorised frame loop that ends in a scalar remainder computes the remainder's math
+  // calls (sinf, expf...) with the scalar libm and the rest with libmvec, which rounds
+  // differently; which frames fall in the remainder depends on the block size, so streaming
+  // would change the output. A frame-parallel loop therefore runs a multiple of kPadFrames
+  // frames (a multiple of every vector width), which leaves no remainder: the frames past nb
+  // compute into block rows nobody reads, and host I/O skips them. (Not in a region with
+  // state, such as the tapes of a gradient program: guarding their frame-indexed stores
+  // would stop the loop vectorising, and a program replays a tape segment in the same
+  // blocks.)
+  static constexpr int64_t kPadFrames = 16;
+  bool padded(const Region& region) const {
+    if (region.kind != RegionKind::Parallel || s_.block % kPadFrames != 0) return false;
+    for (int i : region.nodes)
+      if (!g_.nodes[i]->rate.is_frame() || s_.storage[i] == Storage::Slot || g_.nodes[i]->op->state)
+        return false;
+    return true;
   }
 
   // True for a node that loops over lanes itself (OpDef::lane_loops), innermost.
@@ -232,7 +268,8 @@ class Renderer {
     };
     for (int i : nodes) {
       if (owns_lanes(i)) close();
-      for (auto& st : emit_node(i, region, t, rf)) (owns_lanes(i) ? out : lanes).push_back(std::move(st));
+      for (auto& st : emit_node(i, region, t, rf))
+        (owns_lanes(i) ? out : lanes).push_back(std::move(st));
     }
     close();
     return out;
@@ -259,9 +296,13 @@ class Renderer {
     for (int i : region.nodes)
       if (g_.nodes[i]->rate.is_hop() && s_.storage[i] == Storage::Block)
         pre.push_back(lir::scope("for (int l = 0; l < L; ++l)", {lir::line(copy_to_row(i, "0"))}));
-    frame.push_back(lir::line("const int64_t t = T0 + i; const int64_t rf = b0 + i; (void)t; (void)rf;"));
+    padded_ = padded(region);
+    frame.push_back(
+        lir::line("const int64_t t = T0 + i; const int64_t rf = b0 + i; (void)t; (void)rf;"));
     for (int i : region.nodes)
-      if (s_.storage[i] == Storage::Local) frame.push_back(lir::line("float v" + std::to_string(i) + "[L];"));
+      if (s_.storage[i] == Storage::Local)
+        frame.push_back(
+            lir::line("float v" + std::to_string(i) + (padded_ ? "[L] = {0};" : "[L];")));
     for (auto& st : emit_nodes(region.nodes, r, "t", "rf")) frame.push_back(std::move(st));
     lir::Block all = std::move(pre);
     // Frames of a parallel region are independent unless a frame tensor is overwritten
@@ -269,8 +310,13 @@ class Renderer {
     bool independent = region.kind == RegionKind::Parallel;
     for (int i : region.nodes) independent = independent && s_.storage[i] != Storage::Slot;
     if (independent) all.push_back(lir::line("_Pragma(\"GCC ivdep\")"));
-    all.push_back(lir::scope(s_.reverse ? "for (int64_t i = nb - 1; i >= 0; --i)" : "for (int64_t i = 0; i < nb; ++i)",
+    const std::string n =
+        padded_ ? "((nb + " + str(kPadFrames - 1) + ") & ~(int64_t)" + str(kPadFrames - 1) + ")"
+                : "nb";
+    all.push_back(lir::scope(s_.reverse ? "for (int64_t i = " + n + " - 1; i >= 0; --i)"
+                                        : "for (int64_t i = 0; i < " + n + "; ++i)",
                              std::move(frame)));
+    padded_ = false;
     for (auto& p : post) all.push_back(std::move(p));
     const char* kind = region.kind == RegionKind::Serial ? "frame-serial" : "frame-parallel";
     return lir::scope("/* region " + std::to_string(r) + ": " + kind + " */", std::move(all));
@@ -283,6 +329,7 @@ class Renderer {
   std::map<int, bool> local_state_;
   // What the function being rendered uses (see function()).
   std::set<int> used_inputs_, used_outputs_, used_buffers_, used_hoisted_;
+  bool padded_ = false;  // the region being emitted runs padded frame loops (padded())
 };
 
 }  // namespace
