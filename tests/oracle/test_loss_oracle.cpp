@@ -197,29 +197,36 @@ std::vector<float> rendered(const Value& v, int64_t frames,
   return {p.output(0).begin(), p.output(0).end()};
 }
 
-// The case: a sine against a 440 Hz sine, its frequency swept across even and odd
-// integers and half-integers 60 Hz below (where the loss has a slope), with the windows
-// and hops of every kind.
+// A sine against a 440 Hz sine, its frequency at even integers (where the old loss's
+// gradient spiked), a half-integer and a quarter Hz above each, with windows and hops of
+// every kind. mse and l1 not at 380 Hz: that sine and the target cross exactly (a = b at
+// t = 735k), where l1 has a kink.
+//
+// A hop-1 loss sums the kinks of |mₐ − m_b| over every window: its gradient is rough on
+// the scale of 1e-4 Hz, and the float32 sine the C backend computes (a rounding of
+// 5e-7) moves it by up to 1 % at some points with a 64-point window (fed the same float32
+// signal, the C backend matches the interpreter to 2e-5). The sine's hop-1 case is 128
+// points, where that stays below 0.1 %; the saw has 1024 points at hop 1.
 TEST(LossOracle, SineFrequency) {
   REQUIRE_ORACLE(python);
   const int64_t frames = 8192;
   const std::vector<float> target = sine(440, frames);
-  const std::vector<LossCase> losses{{"mrstft"},
-                                     {"spectral", 64, 1},
-                                     {"spectral", 128, 2},
-                                     {"spectral", 256, 64},
-                                     {"spectral", 512, 100},
-                                     {"spectral", 2048, 512},
-                                     {"spectral", 4096, 4096},
-                                     {"mse"},
-                                     {"l1"}};
+  std::vector<LossCase> losses{{"mrstft"},
+                               {"spectral", 128, 1},
+                               {"spectral", 64, 2},
+                               {"spectral", 256, 64},
+                               {"spectral", 512, 100},
+                               {"spectral", 2048, 512},
+                               {"spectral", 4096, 4096}};
   for (double hz : {376.0, 379.5, 380.0}) {
     SCOPED_TRACE("sine at " + std::to_string(hz) + " Hz");
-    compare_with_oracle(*python, sine_patch(hz, frames), target, losses, {{0.0f}, {0.25f}});
+    std::vector<LossCase> these = losses;
+    if (hz != 380.0) these.insert(these.end(), {{"mse"}, {"l1"}});
+    compare_with_oracle(*python, sine_patch(hz, frames), target, these, {{0.0f}, {0.25f}});
   }
 }
 
-// A band-limited-free (naive) 110 Hz saw through a low-pass, against the same saw through
+// A naive (not band-limited) 110 Hz saw through a low-pass, against the same saw through
 // a low-pass at 1500 Hz, q 2: the cutoff and the resonance swept.
 TEST(LossOracle, SawThroughLowpass) {
   REQUIRE_ORACLE(python);
