@@ -60,14 +60,19 @@ Value spectral_loss(const Value& a, const Value& b, SpectralOptions o) {
   if (o.hop == 0) o.hop = o.n / 4 > 0 ? o.n / 4 : 1;
   if (o.hop < 1) throw Error("spectral_loss: hop must be >= 1, got " + std::to_string(o.hop));
   if (!(o.p > 0)) throw Error("spectral_loss: p must be > 0, got " + std::to_string(o.p));
-  // The magnitudes m = sqrt(|X|² + ε²), with ε = eps × the level of the two windows (the
-  // RMS magnitude of their bins). A floor relative to the level keeps the log term the same
-  // for a quiet sound as for a loud one and far above the float32 rounding of the
-  // transforms (~1e-7 of that level), which near-empty bins would otherwise feed, magnified
-  // by 1/m, into the gradient; a smooth floor has no kink where a real bin (DC, Nyquist) or
-  // a quiet one passes through 0 (docs/TRAINING.md "Losses").
+  // The magnitudes m = sqrt(|X|² + ε²), with ε = eps × the level of the two sounds: the
+  // RMS magnitude of the bins of the loudest pair of windows so far. A floor relative to
+  // the level keeps the log term the same for a quiet pair of sounds as for a loud one and
+  // far above the float32 rounding of the transforms (~1e-7 of a window's level), which
+  // near-empty bins would otherwise feed, magnified by 1/m, into the gradient; the loudest
+  // windows so far, not the current ones, set it so that a loud tail where the target has
+  // decayed still costs more the louder it is; a smooth floor has no kink where a real bin
+  // (DC, Nyquist) or a quiet one passes through 0 (docs/TRAINING.md "Losses").
   const WindowSpectrum sa = window_spectrum(a, o.n, o.hop), sb = window_spectrum(b, o.n, o.hop);
-  const Value floor_power = o.eps * o.eps * (sa.energy + sb.energy) + kTinyPower;
+  History loudest({}, {}, o.hop);
+  const Value level = max(loudest.read(), sa.energy + sb.energy);
+  loudest.write(level);
+  const Value floor_power = o.eps * o.eps * level + kTinyPower;
   const Value ma = sqrt(sa.power + floor_power), mb = sqrt(sb.power + floor_power);
   std::vector<Value> terms;
   if (o.lin_weight != 0) terms.push_back(o.lin_weight * sum(abs_pow(ma - mb, o.p)));

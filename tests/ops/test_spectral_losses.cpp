@@ -13,8 +13,8 @@
 namespace dgen {
 namespace {
 
-// |X_k|², k = 0..n/2, of the periodic-Hann-windowed samples x[t - n + 1 .. t], and the
-// windowed samples' energy.
+// |X_k|², k = 0..n/2, of the periodic-Hann-windowed samples x[t - n + 1 .. t] (zeros
+// before frame 0), and the windowed samples' energy.
 struct Spectrum {
   std::vector<double> power;
   double energy = 0;
@@ -24,10 +24,11 @@ Spectrum reference_spectrum(const std::vector<float>& x, int64_t t, int64_t n) {
   for (int64_t k = 0; k <= n / 2; ++k) {
     std::complex<double> acc = 0;
     for (int64_t i = 0; i < n; ++i) {
+      const int64_t frame = t - n + 1 + i;
       const double hann = 0.5 * (1 - std::cos(2 * std::numbers::pi * double(i) / double(n)));
-      const double angle = -2 * std::numbers::pi * double(k * i) / double(n);
-      acc += hann * double(x[size_t(t - n + 1 + i)]) * std::polar(1.0, angle);
-      if (k == 0) s.energy += std::pow(hann * double(x[size_t(t - n + 1 + i)]), 2);
+      const double v = frame >= 0 ? hann * double(x[size_t(frame)]) : 0.0;
+      acc += v * std::polar(1.0, -2 * std::numbers::pi * double(k * i) / double(n));
+      if (k == 0) s.energy += v * v;
     }
     s.power.push_back(std::norm(acc));
   }
@@ -35,14 +36,16 @@ Spectrum reference_spectrum(const std::vector<float>& x, int64_t t, int64_t n) {
 }
 
 // The loss signal of docs/TRAINING.md "Losses", frame by frame: magnitudes
-// sqrt(|X|² + ε²) with ε = eps × sqrt(energy of both windows).
+// sqrt(|X|² + ε²) with ε = eps × sqrt(the largest energy of both windows so far).
 std::vector<double> reference_spectral_loss(const std::vector<float>& a,
                                             const std::vector<float>& b, const SpectralOptions& o) {
   std::vector<double> loss(a.size(), 0.0);
-  for (int64_t t = o.n - 1; t < int64_t(a.size()); ++t) {
-    if (t % o.hop != 0) continue;
+  double level = 0;
+  for (int64_t t = 0; t < int64_t(a.size()); t += o.hop) {
     const Spectrum sa = reference_spectrum(a, t, o.n), sb = reference_spectrum(b, t, o.n);
-    const double floor = o.eps * o.eps * (sa.energy + sb.energy);
+    level = std::max(level, sa.energy + sb.energy);
+    if (t < o.n - 1) continue;
+    const double floor = o.eps * o.eps * level;
     for (size_t k = 0; k < sa.power.size(); ++k) {
       const double ma = std::sqrt(sa.power[k] + floor), mb = std::sqrt(sb.power[k] + floor);
       loss[t] += o.lin_weight * std::pow(std::fabs(ma - mb), o.p);
@@ -88,8 +91,8 @@ double total(const std::vector<float>& signal) {
   return s;
 }
 
-// ε follows the windows' level: the log term of two sounds is that of the same sounds 60
-// dB quieter (an absolute ε would weigh the quiet pair's bins differently).
+// ε follows the sounds' level: the log term of two sounds is that of the same sounds 60 dB
+// quieter (an absolute ε would weigh the quiet pair's bins differently).
 TEST(SpectralLoss, LogTermIsTheSameAtAnyLevel) {
   const Value a = sin(2 * std::numbers::pi * phasor(1000.0)), b = noise(3);
   const SpectralOptions o{.n = 64, .hop = 16, .lin_weight = 0};

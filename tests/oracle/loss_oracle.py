@@ -62,12 +62,20 @@ def biquad(params, signals, sample_rate, spec):
 PATCHES = {"sine": sine, "biquad": biquad}
 
 
+def all_windows(x, n, hop):
+    """The Hann-windowed last n samples of x at every hop frame t >= 0 (zeros before the
+    run), one per row, and which of them are full (t >= n - 1)."""
+    ends = torch.arange(0, len(x), hop)
+    padded = torch.cat([torch.zeros(n - 1, dtype=x.dtype), x])
+    rows = padded[ends.unsqueeze(1) + torch.arange(n).unsqueeze(0)]
+    hann = 0.5 * (1 - torch.cos(2 * math.pi * torch.arange(n, dtype=torch.float64) / n))
+    return rows * hann, ends >= n - 1
+
+
 def windows(x, n, hop):
-    """The Hann-windowed last n samples of x at every hop frame t >= n - 1, one per row."""
-    first = (n - 1 + hop - 1) // hop * hop
-    starts = torch.arange(first - n + 1, max(len(x) - n + 1, first - n + 1), hop)
-    rows = x[starts.unsqueeze(1) + torch.arange(n).unsqueeze(0)]
-    return rows * (0.5 * (1 - torch.cos(2 * math.pi * torch.arange(n, dtype=torch.float64) / n)))
+    """The full windows: those the loss compares."""
+    rows, full = all_windows(x, n, hop)
+    return rows[full]
 
 
 def power(w):
@@ -77,14 +85,16 @@ def power(w):
 
 def spectral(a, b, n, hop, spec):
     """The loss summed over windows, and the number of windows."""
-    wa, wb = windows(a, n, hop), windows(b, n, hop)
+    (pa, full), (pb, _) = all_windows(a, n, hop), all_windows(b, n, hop)
+    wa, wb = pa[full], pb[full]
     if wa.shape[0] == 0:
         return a.sum() * 0, 0
     lin, logw, p = spec.get("lin_weight", 1.0), spec.get("log_weight", 1.0), spec.get("p", 1.0)
-    # The magnitudes sqrt(|X|^2 + eps^2), eps = eps_rel times the level of the two windows
-    # (the RMS magnitude of their bins: by Parseval, the norm of the windowed samples).
-    eps = spec["eps_rel"]
-    floor = (eps**2 * ((wa**2).sum(1) + (wb**2).sum(1)) + TINY_POWER).unsqueeze(1)
+    # The magnitudes sqrt(|X|^2 + eps^2), eps = eps_rel times the level: the RMS magnitude
+    # of the bins (by Parseval, the norm of the windowed samples) of the loudest pair of
+    # windows so far, counting the partial windows of the first hop frames.
+    level = torch.cummax((pa**2).sum(1) + (pb**2).sum(1), 0).values[full]
+    floor = (spec["eps_rel"] ** 2 * level + TINY_POWER).unsqueeze(1)
     ma, mb = torch.sqrt(power(wa) + floor), torch.sqrt(power(wb) + floor)
     total = lin * (ma - mb).abs().pow(p).sum()
     total = total + logw * (torch.log(ma) - torch.log(mb)).abs().pow(p).sum()
