@@ -123,8 +123,8 @@ Value mse(const Value& a, const Value& b);
 Value l1(const Value& a, const Value& b);
 // lin_weight · Σ |mₐ − m_b|^p + log_weight · Σ |log mₐ − log m_b|^p over the bins of
 // Hann-windowed spectra X of size n every hop frames, with magnitudes m = sqrt(|X|² + ε²)
-// where ε = eps × the level of the two windows, the RMS magnitude of their bins
-// (docs/TRAINING.md "Losses").
+// where ε = eps × the level of the two signals, the RMS magnitude of the bins of their
+// windows so far (docs/TRAINING.md "Losses").
 struct SpectralOptions {
   int64_t n = 1024;
   int64_t hop = 0;  // 0 = n / 4

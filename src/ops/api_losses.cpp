@@ -61,18 +61,22 @@ Value spectral_loss(const Value& a, const Value& b, SpectralOptions o) {
   if (o.hop < 1) throw Error("spectral_loss: hop must be >= 1, got " + std::to_string(o.hop));
   if (!(o.p > 0)) throw Error("spectral_loss: p must be > 0, got " + std::to_string(o.p));
   // The magnitudes m = sqrt(|X|² + ε²), with ε = eps × the level of the two sounds: the
-  // RMS magnitude of the bins of the loudest pair of windows so far. A floor relative to
-  // the level keeps the log term the same for a quiet pair of sounds as for a loud one and
-  // far above the float32 rounding of the transforms (~1e-7 of a window's level), which
-  // near-empty bins would otherwise feed, magnified by 1/m, into the gradient; the loudest
-  // windows so far, not the current ones, set it so that a loud tail where the target has
-  // decayed still costs more the louder it is; a smooth floor has no kink where a real bin
-  // (DC, Nyquist) or a quiet one passes through 0 (docs/TRAINING.md "Losses").
+  // RMS magnitude of the bins of their windows so far (the mean energy of the pairs of
+  // windows up to this one). A floor relative to the level keeps the log term the same for
+  // a quiet pair of sounds as for a loud one and far above the float32 rounding of the
+  // transforms (~1e-7 of a window's level), which near-empty bins would otherwise feed,
+  // magnified by 1/m, into the gradient. The windows so far, not the current one, set it,
+  // so a loud tail where the target has decayed still costs more the louder it is; a mean,
+  // not a maximum, has no kink where the loudest window changes. The floor is smooth, so
+  // there is no kink where a real bin (DC, Nyquist) or a quiet one passes through 0
+  // (docs/TRAINING.md "Losses").
   const WindowSpectrum sa = window_spectrum(a, o.n, o.hop), sb = window_spectrum(b, o.n, o.hop);
-  History loudest({}, {}, o.hop);
-  const Value level = max(loudest.read(), sa.energy + sb.energy);
-  loudest.write(level);
-  const Value floor_power = o.eps * o.eps * level + kTinyPower;
+  History energy_sum({}, {}, o.hop), windows_so_far({}, {}, o.hop);
+  const Value total = energy_sum.read() + sa.energy + sb.energy,
+              count = windows_so_far.read() + 1.0;
+  energy_sum.write(total);
+  windows_so_far.write(count);
+  const Value floor_power = o.eps * o.eps * total / count + kTinyPower;
   const Value ma = sqrt(sa.power + floor_power), mb = sqrt(sb.power + floor_power);
   std::vector<Value> terms;
   if (o.lin_weight != 0) terms.push_back(o.lin_weight * sum(abs_pow(ma - mb, o.p)));

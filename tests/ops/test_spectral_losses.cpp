@@ -36,16 +36,17 @@ Spectrum reference_spectrum(const std::vector<float>& x, int64_t t, int64_t n) {
 }
 
 // The loss signal of docs/TRAINING.md "Losses", frame by frame: magnitudes
-// sqrt(|X|² + ε²) with ε = eps × sqrt(the largest energy of both windows so far).
+// sqrt(|X|² + ε²) with ε = eps × sqrt(the mean energy of both windows so far).
 std::vector<double> reference_spectral_loss(const std::vector<float>& a,
                                             const std::vector<float>& b, const SpectralOptions& o) {
   std::vector<double> loss(a.size(), 0.0);
-  double level = 0;
+  double energy = 0, windows = 0;
   for (int64_t t = 0; t < int64_t(a.size()); t += o.hop) {
     const Spectrum sa = reference_spectrum(a, t, o.n), sb = reference_spectrum(b, t, o.n);
-    level = std::max(level, sa.energy + sb.energy);
+    energy += sa.energy + sb.energy;
+    windows += 1;
     if (t < o.n - 1) continue;
-    const double floor = o.eps * o.eps * level;
+    const double floor = o.eps * o.eps * energy / windows;
     for (size_t k = 0; k < sa.power.size(); ++k) {
       const double ma = std::sqrt(sa.power[k] + floor), mb = std::sqrt(sb.power[k] + floor);
       loss[t] += o.lin_weight * std::pow(std::fabs(ma - mb), o.p);

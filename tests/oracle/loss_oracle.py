@@ -91,9 +91,10 @@ def spectral(a, b, n, hop, spec):
         return a.sum() * 0, 0
     lin, logw, p = spec.get("lin_weight", 1.0), spec.get("log_weight", 1.0), spec.get("p", 1.0)
     # The magnitudes sqrt(|X|^2 + eps^2), eps = eps_rel times the level: the RMS magnitude
-    # of the bins (by Parseval, the norm of the windowed samples) of the loudest pair of
-    # windows so far, counting the partial windows of the first hop frames.
-    level = torch.cummax((pa**2).sum(1) + (pb**2).sum(1), 0).values[full]
+    # of the bins (by Parseval, the norm of the windowed samples) of the pairs of windows so
+    # far, counting the partial windows of the first hop frames.
+    energy = (pa**2).sum(1) + (pb**2).sum(1)
+    level = (torch.cumsum(energy, 0) / torch.arange(1, len(energy) + 1))[full]
     floor = (spec["eps_rel"] ** 2 * level + TINY_POWER).unsqueeze(1)
     ma, mb = torch.sqrt(power(wa) + floor), torch.sqrt(power(wb) + floor)
     total = lin * (ma - mb).abs().pow(p).sum()
