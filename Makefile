@@ -6,7 +6,8 @@ BUILD ?= build
 SAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 DEBIAN_PACKAGES := cmake ninja-build g++ clang libgtest-dev libgmock-dev libbenchmark-dev \
-  libsndfile1-dev nlohmann-json3-dev libcli11-dev libfmt-dev pkg-config libclang-rt-14-dev chromium
+  libsndfile1-dev nlohmann-json3-dev libcli11-dev libfmt-dev pkg-config libclang-rt-14-dev chromium \
+  python3-torch python3-numpy python3-pytest
 export DGEN_CACHE_DIR ?= $(CURDIR)/$(BUILD)/dgen-cache
 
 .PHONY: setup build demo test test-fast test-asan clean

@@ -121,18 +121,26 @@ Value to_signal(const Value& t);
 // ---- 2.5 losses ----------------------------------------------------------------------
 Value mse(const Value& a, const Value& b);
 Value l1(const Value& a, const Value& b);
+// lin_weight · Σ |mₐ − m_b|^p + log_weight · Σ |log mₐ − log m_b|^p over the bins of
+// Hann-windowed spectra X of size n every hop frames, with magnitudes m = sqrt(|X|² + ε²)
+// where ε = eps × the level of the two signals, the RMS magnitude of the bins of their
+// windows so far (docs/TRAINING.md "Losses").
 struct SpectralOptions {
   int64_t n = 1024;
   int64_t hop = 0;  // 0 = n / 4
-  double lin_weight = 1, log_weight = 1, p = 1, eps = 1e-5;
+  double lin_weight = 1, log_weight = 1, p = 1, eps = 1e-3;
 };
 Value spectral_loss(const Value& a, const Value& b, SpectralOptions options);
+// The windows a spectral loss of size n and hop compares in a run of `frames` frames: its
+// hop frames t (t mod hop = 0) whose window is full (t >= n - 1).
+int64_t spectral_windows(int64_t n, int64_t hop, int64_t frames);
 struct MrstftOptions {
   std::vector<int64_t> sizes = {2048, 1024, 512, 256, 128, 64};
-  int64_t hop_divisor = 4;  // hop = N / hop_divisor
-  double lin_weight = 1, log_weight = 1, p = 1, eps = 1e-5;
+  int64_t hop_divisor = 4;                                   // hop = N / hop_divisor
+  double lin_weight = 1, log_weight = 1, p = 1, eps = 1e-3;  // as in SpectralOptions
   // The run length the loss is summed over: when > 0, each size's loss is also divided by
-  // its number of full windows in that many frames (a mean); 0 leaves it a sum over windows.
+  // its number of full windows in that many frames (a mean), and sizes with no full window
+  // are left out (an error when none is left); 0 leaves each a sum over windows.
   int64_t frames = 0;
 };
 Value mrstft_loss(const Value& a, const Value& b, MrstftOptions options = {});

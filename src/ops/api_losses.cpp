@@ -10,8 +10,7 @@
 namespace dgen {
 namespace {
 
-// Added under the square root of a magnitude: sqrt has an infinite slope at 0, and a
-// silent bin must not turn a gradient into NaN. Small enough to vanish beside any eps.
+// Added to a squared magnitude's floor: a silent window must not turn a gradient into NaN.
 constexpr double kTinyPower = 1e-18;
 
 bool is_power_of_two(int64_t n) { return n > 0 && (n & (n - 1)) == 0; }
@@ -24,12 +23,17 @@ Value abs_pow(const Value& d, double p) {
   return pow(abs(d), p);
 }
 
-// Magnitudes |X_k|, k = 0..N/2, of the Hann-windowed last n samples of x, at hop rate.
-Value window_magnitudes(const Value& x, int64_t n, int64_t hop) {
-  const auto [re, im] = fft(buffer(x, n, hop) * hann(n));
+// The Hann-windowed last n samples of x at hop rate: their power spectrum |X_k|², k = 0..N/2,
+// and their energy Σ (w_i x_i)², which by Parseval is the mean of |X_k|² over all N bins.
+struct WindowSpectrum {
+  Value power, energy;
+};
+WindowSpectrum window_spectrum(const Value& x, int64_t n, int64_t hop) {
+  const Value windowed = buffer(x, n, hop) * hann(n);
+  const auto [re, im] = fft(windowed);
   const std::vector<std::pair<int64_t, int64_t>> bins{{0, n / 2 + 1}};
   const Value re_half = shrink(re, bins), im_half = shrink(im, bins);
-  return sqrt(re_half * re_half + im_half * im_half + kTinyPower);
+  return {re_half * re_half + im_half * im_half, sum(windowed * windowed)};
 }
 
 // The sum of some terms (0 when there are none), without a leading `0 +` node.
@@ -40,13 +44,12 @@ Value sum_of(const std::vector<Value>& terms) {
   return total;
 }
 
-// The number of hop frames t in [n - 1, frames) (the full windows of a run).
-int64_t full_windows(int64_t n, int64_t hop, int64_t frames) {
+}  // namespace
+
+int64_t spectral_windows(int64_t n, int64_t hop, int64_t frames) {
   const int64_t first = (n - 1 + hop - 1) / hop * hop;
   return first >= frames ? 0 : (frames - 1 - first) / hop + 1;
 }
-
-}  // namespace
 
 Value spectral_loss(const Value& a, const Value& b, SpectralOptions o) {
   if (!a.shape().empty() || !b.shape().empty())
@@ -57,11 +60,27 @@ Value spectral_loss(const Value& a, const Value& b, SpectralOptions o) {
   if (o.hop == 0) o.hop = o.n / 4 > 0 ? o.n / 4 : 1;
   if (o.hop < 1) throw Error("spectral_loss: hop must be >= 1, got " + std::to_string(o.hop));
   if (!(o.p > 0)) throw Error("spectral_loss: p must be > 0, got " + std::to_string(o.p));
-  const Value ma = window_magnitudes(a, o.n, o.hop), mb = window_magnitudes(b, o.n, o.hop);
+  // The magnitudes m = sqrt(|X|² + ε²), with ε = eps × the level of the two sounds: the
+  // RMS magnitude of the bins of their windows so far (the mean energy of the pairs of
+  // windows up to this one). A floor relative to the level keeps the log term the same for
+  // a quiet pair of sounds as for a loud one and far above the float32 rounding of the
+  // transforms (~1e-7 of a window's level), which near-empty bins would otherwise feed,
+  // magnified by 1/m, into the gradient. The windows so far, not the current one, set it,
+  // so a loud tail where the target has decayed still costs more the louder it is; a mean,
+  // not a maximum, has no kink where the loudest window changes. The floor is smooth, so
+  // there is no kink where a real bin (DC, Nyquist) or a quiet one passes through 0
+  // (docs/TRAINING.md "Losses").
+  const WindowSpectrum sa = window_spectrum(a, o.n, o.hop), sb = window_spectrum(b, o.n, o.hop);
+  History energy_sum({}, {}, o.hop), windows_so_far({}, {}, o.hop);
+  const Value total = energy_sum.read() + sa.energy + sb.energy,
+              count = windows_so_far.read() + 1.0;
+  energy_sum.write(total);
+  windows_so_far.write(count);
+  const Value floor_power = o.eps * o.eps * total / count + kTinyPower;
+  const Value ma = sqrt(sa.power + floor_power), mb = sqrt(sb.power + floor_power);
   std::vector<Value> terms;
   if (o.lin_weight != 0) terms.push_back(o.lin_weight * sum(abs_pow(ma - mb, o.p)));
-  if (o.log_weight != 0)
-    terms.push_back(o.log_weight * sum(abs_pow(log(ma + o.eps) - log(mb + o.eps), o.p)));
+  if (o.log_weight != 0) terms.push_back(o.log_weight * sum(abs_pow(log(ma) - log(mb), o.p)));
   // Carried on the hop frames whose window is full (t >= n - 1), 0 on every other frame.
   return sum_of(terms) * make("hop_pulse", {}, {{o.hop, o.n - 1}, {}});
 }
@@ -76,12 +95,18 @@ Value mrstft_loss(const Value& a, const Value& b, MrstftOptions o) {
   for (int64_t n : o.sizes) {
     const int64_t hop = n / o.hop_divisor > 0 ? n / o.hop_divisor : 1;
     const Value loss = spectral_loss(a, b, {n, hop, o.lin_weight, o.log_weight, o.p, o.eps});
-    // A mean over bins and, when the run length is known, over windows; a run with no full
-    // window has a zero loss and nothing to divide.
-    const int64_t windows = o.frames > 0 ? full_windows(n, hop, o.frames) : 0;
-    const double count = double(n / 2 + 1) * double(windows > 0 ? windows : 1);
-    terms.push_back(loss * (1.0 / count));
+    if (o.frames == 0) {
+      terms.push_back(loss * (1.0 / double(n / 2 + 1)));
+      continue;
+    }
+    // A mean over bins and windows; a size with no full window in the run is left out
+    // (it would add 0 and cost its transforms every hop).
+    const int64_t windows = spectral_windows(n, hop, o.frames);
+    if (windows > 0) terms.push_back(loss * (1.0 / (double(n / 2 + 1) * double(windows))));
   }
+  if (terms.empty())
+    throw Error("mrstft_loss: no size has a full window in a run of " + std::to_string(o.frames) +
+                " frames");
   return sum_of(terms);
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 
 #include "analysis/graph.hpp"
 #include "dgen/error.hpp"
@@ -29,7 +30,51 @@ int free_input_channel(const Value& output, const std::vector<InputChannel>& inp
   return highest + 1;
 }
 
+// "22050 frames (0.500 s)"
+std::string length_of(int64_t frames, double sample_rate) {
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.3f", double(frames) / sample_rate);
+  return std::to_string(frames) + " frames (" + seconds + " s)";
+}
+
+// "a window of 2048 frames every 512 frames"
+std::string window_of(int64_t n, int64_t hop) {
+  return "a window of " + std::to_string(n) + " frames every " + std::to_string(hop) + " frames";
+}
+
+// The frame where the first full window of size n and hop ends.
+int64_t first_window_end(int64_t n, int64_t hop) { return (n - 1 + hop - 1) / hop * hop; }
+
 }  // namespace
+
+std::string check_loss_fits(const LossSpec& spec, int64_t frames, double sample_rate) {
+  const std::string target = "the target is " + length_of(frames, sample_rate) + " long";
+  if (spec.kind == LossSpec::Kind::Spectral) {
+    const int64_t hop = spec.hop ? spec.hop : std::max<int64_t>(spec.n / 4, 1);
+    if (spectral_windows(spec.n, hop, frames) == 0)
+      throw Error("--loss " + spec.name() + " compares no window: " + target + ", but " +
+                  window_of(spec.n, hop) + " first ends at frame " +
+                  std::to_string(first_window_end(spec.n, hop)) +
+                  " (use a smaller N or HOP, or a longer target)");
+  }
+  if (spec.kind != LossSpec::Kind::Mrstft) return "";
+  const MrstftOptions o;
+  std::string left_out;
+  int64_t smallest = o.sizes.front();
+  for (int64_t n : o.sizes) {
+    smallest = std::min(smallest, n);
+    if (spectral_windows(n, n / o.hop_divisor, frames) > 0) continue;
+    left_out += (left_out.empty() ? "" : ", ") + std::to_string(n);
+  }
+  const int64_t hop = smallest / o.hop_divisor;
+  if (spectral_windows(smallest, hop, frames) == 0)
+    throw Error("--loss mrstft compares no window: " + target + ", but its smallest, " +
+                window_of(smallest, hop) + ", first ends at frame " +
+                std::to_string(first_window_end(smallest, hop)));
+  if (left_out.empty()) return "";
+  return "--loss mrstft: " + target + ", too short for its sizes " + left_out +
+         ", which are left out";
+}
 
 std::string LossSpec::name() const {
   switch (kind) {

@@ -21,6 +21,12 @@ struct LossSpec {
 // Throws dgen::Error naming the accepted forms.
 LossSpec parse_loss_spec(const std::string& text);
 
+// Checks that the loss compares something in a target of `frames` frames: throws
+// dgen::Error naming the target's length and the window when a spectral loss has no full
+// window in it (its loss would be 0). mrstft leaves out the sizes with no full window
+// (mrstft_loss); the returned warning names them (empty when none is left out).
+std::string check_loss_fits(const LossSpec& spec, int64_t frames, double sample_rate);
+
 // The loss signal between `output` and `target` over a run of `frames` frames; its sum
 // over frames is the loss. mse and l1 are summed, not averaged (SPEC §2.5); mrstft is a
 // mean over each size's windows and bins; spectral:N a sum over windows.

@@ -131,7 +131,7 @@ TEST(CliTrain, WritesTheJobAndItsParamsRenderTheFit) {
 TEST(CliTrain, AUserErrorIsAnErrorEventAndOneLine) {
   TempDir dir;
   dir.write("free.lisp", "(param amp @default 0.1)\n(out (* amp (phasor 440)) 1)\n");
-  write_target(dir, "target.wav", 44100, 512);
+  write_target(dir, "target.wav", 44100, 4096);  // long enough for every mrstft size
   const CommandResult r = run_dgen("train free.lisp --target target.wav --job-dir job", dir);
   EXPECT_EQ(r.exit_code, 1);
   const std::string message = "the patch has no params to train: give a param both @min and @max";

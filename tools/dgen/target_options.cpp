@@ -1,5 +1,7 @@
 #include "target_options.hpp"
 
+#include <iostream>
+
 #include "dgen/error.hpp"
 #include "io/audio_file.hpp"
 #include "train/resample.hpp"
@@ -60,6 +62,9 @@ TargetRun resolve_target_run(const TargetOptions& target, StreamOptions& stream,
   run.target = std::move(audio.samples);
   run.target.resize(size_t(run.stream.frames), 0.0f);
   if (run.stream.frames == 0) throw Error("the run is empty: the target has no samples");
+  const std::string warning =
+      train::check_loss_fits(run.loss, run.stream.frames, run.stream.sample_rate);
+  if (!warning.empty()) std::cerr << "dgen: warning: " << warning << "\n";
   return run;
 }
 

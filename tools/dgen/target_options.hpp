@@ -28,7 +28,9 @@ struct TargetRun {
 
 // Reads the target (mixed to mono). The run's rate is --sample-rate, else the target's;
 // a target at another rate is an error unless --resample. The length is --frames or
-// --seconds, else the target's; the target is cut or padded with zeros to it.
+// --seconds, else the target's; the target is cut or padded with zeros to it. A loss
+// that compares no window of that length is an error; mrstft sizes longer than it are
+// left out with a warning on stderr.
 TargetRun resolve_target_run(const TargetOptions& target, StreamOptions& stream,
                              const lisp::Patch& patch);
 
