@@ -17,7 +17,7 @@ class Renderer {
       if (outputs_of_[g_.output_index[k]] < 0) outputs_of_[g_.output_index[k]] = int(k);
   }
 
-  std::string render() {
+  std::string render(lir::Block* lir_out) {
     lir::Block fn;
     // Host pointers are loaded once: loads of `in[k]` inside a frame loop would stop the
     // compiler from vectorising it (stores might alias the pointer arrays).
@@ -65,6 +65,7 @@ class Renderer {
     src += "void dgen_run(char *arena, const float *const *in, float *const *out, int64_t frames, double sr) {\n";
     src += "  (void)in; (void)out; (void)sr;\n";
     src += lir::print(fn, 1) + "}\n";
+    if (lir_out) *lir_out = std::move(fn);
     return src;
   }
 
@@ -231,10 +232,10 @@ int max_input_channel(const Schedule& s) {
   return m;
 }
 
-std::string render_c(const Schedule& s) {
+std::string render_c(const Schedule& s, lir::Block* lir) {
   Renderer r(s);
   r.init_types();
-  return r.render();
+  return r.render(lir);
 }
 
 }  // namespace dgen
