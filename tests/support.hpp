@@ -1,4 +1,5 @@
-// Helpers shared by the tests: render values on a chosen backend and compare backends.
+// Helpers shared by the tests: render values on a chosen backend and compare backends
+// (those present: backends.hpp).
 #pragma once
 #include <gtest/gtest.h>
 
@@ -7,6 +8,7 @@
 #include <random>
 #include <vector>
 
+#include "backends.hpp"
 #include "dgen/dgen.hpp"
 
 namespace dgen::test {
@@ -51,14 +53,37 @@ inline void expect_close_to_reference(const std::vector<float>& got, const std::
   for (size_t i = 0; i < got.size(); ++i) ASSERT_NEAR(got[i], ref[i], tol) << "at element " << i;
 }
 
-// Renders on the interpreter and the C backend and checks they agree.
-inline void expect_backends_agree(const std::vector<Value>& values, int64_t frames, int lanes = 1,
-                                  double rel = 1e-5) {
+// Renders on the interpreter and on `backend` and checks they agree.
+inline void expect_agrees_with_interpreter(Backend backend, const std::vector<Value>& values,
+                                           int64_t frames, int lanes = 1, double rel = 1e-5) {
   auto ref = render(values, frames, Backend::Interp, lanes);
-  auto got = render(values, frames, Backend::C, lanes);
+  auto got = render(values, frames, backend, lanes);
   for (size_t i = 0; i < ref.size(); ++i) {
     SCOPED_TRACE("output " + std::to_string(i));
     expect_close_to_reference(got[i], ref[i], rel);
+  }
+}
+
+// Renders on the interpreter and on every other backend present; checks they agree.
+inline void expect_backends_agree(const std::vector<Value>& values, int64_t frames, int lanes = 1,
+                                  double rel = 1e-5) {
+  for (const BackendParam& b : compared_backends()) {
+    SCOPED_TRACE("backend " + b.name);
+    expect_agrees_with_interpreter(b.backend, values, frames, lanes, rel);
+  }
+}
+
+// Param gradients from `grads(backend)` on every other backend present against the
+// interpreter's: each within rel * (floor + |ref|).
+template <class Grads>
+void expect_gradients_agree(const Grads& grads, double rel, double floor = 0) {
+  const std::vector<double> ref = grads(Backend::Interp);
+  for (const BackendParam& b : compared_backends()) {
+    SCOPED_TRACE("backend " + b.name);
+    const std::vector<double> got = grads(b.backend);
+    ASSERT_EQ(got.size(), ref.size());
+    for (size_t i = 0; i < ref.size(); ++i)
+      EXPECT_NEAR(got[i], ref[i], rel * (floor + std::fabs(ref[i]))) << "gradient " << i;
   }
 }
 

@@ -12,7 +12,9 @@
 
 namespace dgen {
 
-enum class Backend { Auto, C, Interp };
+// Where a program runs (docs/CLI.md, "Backends"): Auto picks C when a compiler is found,
+// else the interpreter. Cuda is recognised but runs no programs yet (an Error says so).
+enum class Backend { Auto, C, Interp, Cuda };
 
 struct RenderOptions {
   double sample_rate = 44100;

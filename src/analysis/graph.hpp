@@ -5,6 +5,7 @@
 // at t + 1).
 #pragma once
 #include <map>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -31,6 +32,10 @@ struct Graph {
 };
 
 Graph build_graph(const std::vector<NodeRef>& outputs);
+
+// The graph for people, one node a line: index, op, inputs, shape, rate, attributes, its
+// param, literal, cell and recurrence; then every cell with its reads and writes.
+std::string describe(const Graph& g);
 
 // Hash of the graph's structure: ops, attributes, shapes, rates, edges and constants.
 // Param values and literal tensor data are not part of it: both live in the arena and

@@ -1,15 +1,12 @@
 #include "dgen/program.hpp"
 
-#include <cstdio>
-
-#include "backend/c/c_executor.hpp"
-#include "backend/interp/interpreter.hpp"
 #include "dgen/error.hpp"
 #include "ir/node.hpp"
 #include "ir/op_table.hpp"
+#include "runtime/backends.hpp"
 #include "runtime/interface_rules.hpp"
 #include "runtime/memory_budget.hpp"
-#include "schedule/schedule.hpp"
+#include "runtime/pipeline.hpp"
 
 namespace dgen {
 
@@ -55,21 +52,14 @@ Program::Program(std::vector<Value> outputs, RenderOptions options)
   impl_->options = options;
   const std::vector<NodeRef> nodes = as_outputs(outputs);
   check_out_channels(nodes);
-  impl_->schedule = make_schedule(nodes, options.lanes);
+  const Backend backend = resolve_backend(options.backend);
+  pipeline::Trace trace;
+  impl_->schedule = pipeline::schedule(nodes, options.lanes, trace);
   check_param_names(impl_->schedule.graph.nodes);
-  Backend backend = options.backend;
-  if (backend == Backend::Auto) {
-    if (c_compiler().empty()) {
-      std::fprintf(stderr, "dgen: warning: no C compiler found, using the interpreter (slow)\n");
-      backend = Backend::Interp;
-    } else {
-      backend = Backend::C;
-    }
-  }
   impl_->used = backend;
   check_memory("the program", {{"state", executor_bytes(impl_->schedule, backend)}});
-  impl_->executor = backend == Backend::C ? make_c_executor(impl_->schedule, &impl_->source)
-                                          : make_interpreter(impl_->schedule);
+  impl_->source = pipeline::lower(impl_->schedule, backend, trace);
+  impl_->executor = pipeline::compile(impl_->schedule, backend, impl_->source);
   impl_->outputs.resize(outputs.size());
 }
 

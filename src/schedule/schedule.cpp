@@ -121,13 +121,18 @@ void assign_storage(Schedule& s) {
 
 }  // namespace
 
-Schedule make_schedule(const std::vector<NodeRef>& outputs, int lanes) {
+Schedule schedule_graph(Graph graph, int lanes) {
   if (lanes < 1) throw Error("lanes must be >= 1, got " + std::to_string(lanes));
   Schedule s;
   s.lanes = lanes;
-  s.graph = build_graph(outputs);
+  s.graph = std::move(graph);
   make_regions(s);
   assign_storage(s);
+  return s;
+}
+
+Schedule make_schedule(const std::vector<NodeRef>& outputs, int lanes) {
+  Schedule s = schedule_graph(build_graph(outputs), lanes);
   plan_memory(s);
   return s;
 }

@@ -70,6 +70,11 @@ struct Schedule {
   std::string describe() const;
 };
 
+// Regions and storage of an analysed graph; its buffers are placed by plan_memory
+// (schedule/memory_plan.hpp).
+Schedule schedule_graph(Graph graph, int lanes);
+// build_graph, schedule_graph and plan_memory in one call (runtime/pipeline.hpp runs the
+// same stages one by one, with their dumps).
 Schedule make_schedule(const std::vector<NodeRef>& outputs, int lanes);
 
 }  // namespace dgen

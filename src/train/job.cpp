@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "dgen/error.hpp"
+#include "runtime/backends.hpp"
 #include "train/params_json.hpp"
 #include "train/report.hpp"
 #include "train/wav_bytes.hpp"
@@ -16,18 +17,6 @@ namespace dgen::train {
 namespace fs = std::filesystem;
 
 namespace {
-
-const char* backend_name(Backend b) {
-  switch (b) {
-    case Backend::C:
-      return "c";
-    case Backend::Interp:
-      return "interp";
-    case Backend::Auto:
-      return "auto";
-  }
-  return "?";
-}
 
 // "min", "max" (the param's float bounds, printed as floats) and "scale" into `out`.
 void add_range(Json& out, const UnitCoordinate& c) {

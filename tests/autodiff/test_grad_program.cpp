@@ -76,17 +76,17 @@ std::vector<double> voice_grads(Backend b, int64_t k, double* loss = nullptr) {
 }
 
 TEST(GradProgram, CheckpointIntervalDoesNotChangeGradients) {
-  for (Backend b : {Backend::Interp, Backend::C}) {
-    SCOPED_TRACE(b == Backend::C ? "C" : "interp");
+  for (Backend b : runnable_backends()) {
+    SCOPED_TRACE(backend_name(b));
     double ref_loss = 0, loss = 0;
     const std::vector<double> ref = voice_grads(b, 0, &ref_loss);
     for (int64_t k : {1, 7, 64}) {
       SCOPED_TRACE("K = " + std::to_string(k));
       const std::vector<double> got = voice_grads(b, k, &loss);
-      // The interpreter is exact; generated C may round vectorised math differently for
-      // other block lengths.
-      EXPECT_NEAR(loss, ref_loss, (b == Backend::C ? 1e-6 : 1e-12) * std::fabs(ref_loss));
-      expect_close(got, ref, b == Backend::C ? 2e-5 : 1e-12);
+      // The interpreter is exact; generated code may round vectorised math differently
+      // for other block lengths.
+      EXPECT_NEAR(loss, ref_loss, (b == Backend::Interp ? 1e-12 : 1e-6) * std::fabs(ref_loss));
+      expect_close(got, ref, b == Backend::Interp ? 1e-12 : 2e-5);
     }
   }
 }
@@ -99,19 +99,23 @@ TEST(GradProgram, VoiceMatchesFiniteDifferences) {
   EXPECT_TRUE(r.ok) << r.report();
 }
 
-TEST(GradProgram, CBackendGradientsMatchInterpreter) {
-  double loss_c = 0, loss_i = 0;
-  const std::vector<double> c = voice_grads(Backend::C, 0, &loss_c);
+TEST(GradProgram, BackendGradientsMatchInterpreter) {
+  double loss_i = 0;
   const std::vector<double> i = voice_grads(Backend::Interp, 0, &loss_i);
-  EXPECT_NEAR(loss_c, loss_i, 1e-4 * loss_i);
-  expect_close(c, i, 2e-3);
+  for (const test::BackendParam& b : test::compared_backends()) {
+    SCOPED_TRACE(b.name);
+    double loss = 0;
+    const std::vector<double> got = voice_grads(b.backend, 0, &loss);
+    EXPECT_NEAR(loss, loss_i, 1e-4 * loss_i);
+    expect_close(got, i, 2e-3);
+  }
 }
 
 // Lanes: a per-lane param gets one gradient per lane, the same as a one-lane run with that
 // lane's value; a shared param gets the sum over lanes.
 TEST(GradProgram, LanesGiveOneGradientPerLaneOrTheirSum) {
-  for (Backend b : {Backend::Interp, Backend::C}) {
-    SCOPED_TRACE(b == Backend::C ? "C" : "interp");
+  for (Backend b : runnable_backends()) {
+    SCOPED_TRACE(backend_name(b));
     auto loss_of = [](const Param& f, const Param& g) {
       return mse(g * sin(kTwoPi * phasor(f)), 0.5 * sin(kTwoPi * phasor(440.0)));
     };
@@ -158,19 +162,22 @@ TEST(GradProgram, RunsAccumulateAndForwardOnlyLeavesGradsAlone) {
 }
 
 TEST(GradProgram, RendersOutputsAlongTheLoss) {
-  Param a("a", 0.5f);
-  const Value y = a * sin(kTwoPi * phasor(300.0));
-  const Value other = phasor(100.0);
-  GradProgram program(mse(out(y, 1), 0.1), on(Backend::C), {}, {other});
-  program.run(70);
-  const std::vector<float> expect_y = test::render1(y, 70, Backend::C);
-  const auto got_y = program.channel(1);
-  ASSERT_EQ(got_y.size(), expect_y.size());
-  for (size_t i = 0; i < got_y.size(); ++i) EXPECT_FLOAT_EQ(got_y[i], expect_y[i]);
-  const auto got_other = program.output(0);
-  ASSERT_EQ(got_other.size(), 70u);
-  EXPECT_NEAR(got_other[69], 69 * 100.0 / 44100, 1e-6);
-  EXPECT_THROW(program.channel(2), Error);
+  for (Backend b : runnable_backends()) {
+    SCOPED_TRACE(backend_name(b));
+    Param a("a", 0.5f);
+    const Value y = a * sin(kTwoPi * phasor(300.0));
+    const Value other = phasor(100.0);
+    GradProgram program(mse(out(y, 1), 0.1), on(b), {}, {other});
+    program.run(70);
+    const std::vector<float> expect_y = test::render1(y, 70, b);
+    const auto got_y = program.channel(1);
+    ASSERT_EQ(got_y.size(), expect_y.size());
+    for (size_t i = 0; i < got_y.size(); ++i) EXPECT_FLOAT_EQ(got_y[i], expect_y[i]);
+    const auto got_other = program.output(0);
+    ASSERT_EQ(got_other.size(), 70u);
+    EXPECT_NEAR(got_other[69], 69 * 100.0 / 44100, 1e-6);
+    EXPECT_THROW(program.channel(2), Error);
+  }
 }
 
 TEST(GradProgram, IdenticalStructureHitsTheCompileCache) {

@@ -31,7 +31,7 @@ void fit(GradProgram& program, const std::vector<Param>& params, const std::vect
 }
 
 std::vector<float> render_target(const Value& v, int64_t frames) {
-  return test::render1(v, frames, Backend::C);
+  return test::render1(v, frames, Backend::Auto);
 }
 
 TEST(Training, GradientDescentRecoversOnePoleCoefficient) {
@@ -44,7 +44,7 @@ TEST(Training, GradientDescentRecoversOnePoleCoefficient) {
   const int64_t n = 512;
   const std::vector<float> target = render_target(one_pole(0.93), n);
   Param a("a", 0.5f);
-  GradProgram program(mse(one_pole(a), in(1)), {.backend = Backend::C});
+  GradProgram program(mse(one_pole(a), in(1)), {.backend = Backend::Auto});
   const double before = program.forward(n, {{1, target}});
   fit(program, {a}, {0.01}, 400, n, {{1, target}});
   EXPECT_NEAR(a.value(), 0.93, 1e-3);
@@ -56,7 +56,7 @@ TEST(Training, GradientDescentRecoversSineFrequencyAndAmplitude) {
   const int64_t n = 512;
   const std::vector<float> target = render_target(sine(440.0, 0.7), n);
   Param f("f", 432.0f), amp("amp", 0.3f);
-  GradProgram program(mse(sine(f, amp), in(1)), {.backend = Backend::C});
+  GradProgram program(mse(sine(f, amp), in(1)), {.backend = Backend::Auto});
   fit(program, {f, amp}, {0.2, 0.01}, 600, n, {{1, target}});
   EXPECT_NEAR(f.value(), 440.0, 0.05);
   EXPECT_NEAR(amp.value(), 0.7, 1e-3);
@@ -81,7 +81,7 @@ TEST(Training, MillionFrameVoiceStaysInBoundedMemory) {
   const Value voice = biquad(saws, cutoff, q, 1.0, 0) * e;
   std::vector<float> target(static_cast<size_t>(n));
   for (int64_t t = 0; t < n; ++t) target[size_t(t)] = float(0.1 * std::sin(0.01 * double(t)));
-  GradProgram program(mse(voice, in(1)), {.backend = Backend::C});
+  GradProgram program(mse(voice, in(1)), {.backend = Backend::Auto});
   const long before = peak_rss_kb();
   const double loss = program.run(n, {{1, target}});
   const long after = peak_rss_kb();

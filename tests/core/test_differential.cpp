@@ -1,7 +1,8 @@
 // The differential suite, op by op: every op (every public function of ops.hpp and so every
-// registered primitive, forward and adjoint) rendered by the C backend and by the reference
-// interpreter must agree: forward values within 1e-5 (1 + max |ref|), param gradients
-// within 1e-4 (1 + max |ref|). A coverage test fails when a registered op is in no case.
+// registered primitive, forward and adjoint) rendered by every backend present and by the
+// reference interpreter must agree: forward values within 1e-5 (1 + max |ref|), param
+// gradients within 1e-4 (1 + max |ref|), unless a case sets its own tolerance for a
+// backend (op_cases.hpp). A coverage test fails when a registered op is in no case.
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -24,24 +25,35 @@ std::string case_name(const std::string& name) {
   return out;
 }
 
-class Forward : public ::testing::TestWithParam<test::OpCase> {};
+// "C_abs": the backend and the case.
+template <class Case>
+std::string test_name(const ::testing::TestParamInfo<std::tuple<test::BackendParam, Case>>& info) {
+  return std::get<0>(info.param).name + "_" + case_name(std::get<1>(info.param).name);
+}
 
-TEST_P(Forward, CAgreesWithInterpreter) {
-  const test::OpCase& c = GetParam();
+class Forward : public ::testing::TestWithParam<std::tuple<test::BackendParam, test::OpCase>> {};
+
+TEST_P(Forward, AgreesWithInterpreter) {
+  const auto& [backend, c] = GetParam();
   const std::vector<Value> values = c.build();
   const std::vector<float> x = test::case_input();
   const std::vector<InputChannel> inputs = {{1, x}, {3, x}};
   const auto ref = test::render(values, kCaseFrames, Backend::Interp, c.lanes, 44100, inputs);
-  const auto got = test::render(values, kCaseFrames, Backend::C, c.lanes, 44100, inputs);
+  const auto got = test::render(values, kCaseFrames, backend.backend, c.lanes, 44100, inputs);
   ASSERT_EQ(got.size(), ref.size());
   for (size_t k = 0; k < ref.size(); ++k) {
     SCOPED_TRACE("output " + std::to_string(k));
-    test::expect_close_to_reference(got[k], ref[k]);
+    test::expect_close_to_reference(got[k], ref[k],
+                                    test::tolerance(c.rel, backend.backend, test::kForwardRel));
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Ops, Forward, ::testing::ValuesIn(test::forward_cases()),
-                         [](const auto& info) { return case_name(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Ops, Forward,
+                         ::testing::Combine(::testing::ValuesIn(test::compared_backends()),
+                                            ::testing::ValuesIn(test::forward_cases())),
+                         test_name<test::OpCase>);
+// Without a compiled backend here there is nothing to compare.
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(Forward);
 
 struct Gradients {
   double loss;
@@ -60,14 +72,14 @@ Gradients differentiate(const test::GradCase& c, Backend backend) {
   return g;
 }
 
-class Gradient : public ::testing::TestWithParam<test::GradCase> {};
+class Gradient : public ::testing::TestWithParam<std::tuple<test::BackendParam, test::GradCase>> {};
 
-// Gradients sum float32 products over every frame on the C backend, hence the wider
-// tolerance than the forward values'.
-TEST_P(Gradient, CAgreesWithInterpreter) {
-  const Gradients ref = differentiate(GetParam(), Backend::Interp);
-  const Gradients got = differentiate(GetParam(), Backend::C);
-  EXPECT_NEAR(got.loss, ref.loss, 1e-4 * (1 + std::fabs(ref.loss)));
+TEST_P(Gradient, AgreesWithInterpreter) {
+  const auto& [backend, c] = GetParam();
+  const double rel = test::tolerance(c.rel, backend.backend, test::kGradientRel);
+  const Gradients ref = differentiate(c, Backend::Interp);
+  const Gradients got = differentiate(c, backend.backend);
+  EXPECT_NEAR(got.loss, ref.loss, rel * (1 + std::fabs(ref.loss)));
   ASSERT_EQ(got.grads.size(), ref.grads.size());
   for (size_t k = 0; k < ref.grads.size(); ++k) {
     SCOPED_TRACE("param " + ref.grads[k].first);
@@ -76,13 +88,16 @@ TEST_P(Gradient, CAgreesWithInterpreter) {
     for (double g : ref.grads[k].second) peak = std::max(peak, std::fabs(g));
     EXPECT_GT(peak, 0) << "every param of a case moves its loss; a zero gradient compares nothing";
     for (size_t e = 0; e < ref.grads[k].second.size(); ++e)
-      EXPECT_NEAR(got.grads[k].second[e], ref.grads[k].second[e], 1e-4 * (1 + peak))
+      EXPECT_NEAR(got.grads[k].second[e], ref.grads[k].second[e], rel * (1 + peak))
           << "element " << e;
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Losses, Gradient, ::testing::ValuesIn(test::gradient_cases()),
-                         [](const auto& info) { return case_name(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Losses, Gradient,
+                         ::testing::Combine(::testing::ValuesIn(test::compared_backends()),
+                                            ::testing::ValuesIn(test::gradient_cases())),
+                         test_name<test::GradCase>);
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(Gradient);
 
 // The op names in a schedule description ("... nodes: op#3 op#4").
 void collect_ops(const std::string& description, std::set<std::string>& ops) {

@@ -1,11 +1,15 @@
 // dgen info PATCH: the patch's params, inputs and outputs, and the compiled schedule
-// (regions, their rate and kind, buffer sizes) (SPEC §7).
+// (regions, their rate and kind, buffer sizes) (SPEC §7); with --dump STAGE, one stage of
+// the compilation pipeline instead (runtime/pipeline.hpp).
 #include <iostream>
 #include <memory>
 #include <sstream>
 
 #include "command.hpp"
 #include "lisp/patch.hpp"
+#include "run_options.hpp"
+#include "runtime/backends.hpp"
+#include "runtime/pipeline.hpp"
 
 namespace dgen::cli {
 namespace {
@@ -48,6 +52,17 @@ void print_ports(const char* title, const std::vector<lisp::PortInfo>& ports,
   }
 }
 
+// One stage's dump (runtime/pipeline.hpp); lir and source are `backend`'s.
+int dump(const std::string& path, const std::string& stage, const std::string& backend) {
+  const lisp::Patch patch = lisp::load_patch_file(path);
+  std::vector<NodeRef> outputs;
+  for (const Value& v : patch.outputs) outputs.push_back(v.node());
+  const Backend asked = *backend_named(backend);
+  std::cout << pipeline::dump(*pipeline::stage_named(stage), outputs, 1,
+                              asked == Backend::Auto ? resolve_backend(asked) : asked);
+  return kExitOk;
+}
+
 int info(const std::string& path) {
   const lisp::Patch patch = lisp::load_patch_file(path);
   RenderOptions options;
@@ -67,9 +82,20 @@ int info(const std::string& path) {
 Command info_command() {
   return {"info", "Show a patch's params, inputs, outputs and compiled schedule",
           [](CLI::App& app) -> Action {
-            auto path = std::make_shared<std::string>();
-            app.add_option("patch", *path, "The patch (.lisp)")->required();
-            return [path] { return info(*path); };
+            struct Args {
+              std::string path, stage, backend = "auto";
+            };
+            auto args = std::make_shared<Args>();
+            app.add_option("patch", args->path, "The patch (.lisp)")->required();
+            app.add_option("--dump", args->stage,
+                           "Print one stage of the compilation instead: graph, schedule, lir or "
+                           "source")
+                ->check(CLI::IsMember(pipeline::stage_names()));
+            add_backend_option(app, args->backend);
+            return [args] {
+              return args->stage.empty() ? info(args->path)
+                                         : dump(args->path, args->stage, args->backend);
+            };
           }};
 }
 

@@ -11,6 +11,7 @@
 #include "command.hpp"
 #include "dgen/error.hpp"
 #include "io/audio_file.hpp"
+#include "runtime/backends.hpp"
 
 namespace dgen::cli {
 namespace {
@@ -281,18 +282,17 @@ Stream resolve_stream(const StreamOptions& o, const lisp::Patch& patch) {
 }
 
 void add_backend_option(CLI::App& app, std::string& backend) {
+  std::string names;
+  for (const std::string& name : backend_choices()) names += (names.empty() ? "" : ", ") + name;
   app.add_option("--backend", backend,
-                 "Where to run: auto (C if a compiler is found), c, cuda, interp")
-      ->check(CLI::IsMember({"auto", "c", "cuda", "interp"}))
+                 "Where to run: " + names + " (auto: C if a compiler is found, else interp)")
+      ->check(CLI::IsMember(backend_choices()))
       ->default_str("auto");
 }
 
-Backend parse_backend(const std::string& name) {
-  if (name == "c") return Backend::C;
-  if (name == "interp") return Backend::Interp;
-  if (name == "cuda") throw Error("the cuda backend is not available in this build");
-  return Backend::Auto;
-}
+// The backend a command runs on, resolved: an unavailable one is an error (exit 1) naming
+// why, before any work (docs/CLI.md, "Backends").
+Backend parse_backend(const std::string& name) { return resolve_backend(*backend_named(name)); }
 
 void check_scalar_outputs(const lisp::Patch& patch) {
   for (size_t k = 0; k < patch.outputs.size(); ++k)

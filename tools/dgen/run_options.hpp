@@ -71,7 +71,9 @@ Stream resolve_stream(const StreamOptions& options, const lisp::Patch& patch);
 
 // --backend auto|c|cuda|interp.
 void add_backend_option(CLI::App& app, std::string& backend);
-Backend parse_backend(const std::string& name);  // throws dgen::Error for cuda
+// The named backend, resolved (runtime/backends.hpp); throws dgen::Error with one line
+// when it cannot run here.
+Backend parse_backend(const std::string& name);
 
 // A number check with a readable message (CLI11's range checks print huge bounds).
 CLI::Validator at_least(double min, bool inclusive);

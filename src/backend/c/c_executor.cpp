@@ -93,12 +93,9 @@ class CExecutor final : public Executor {
 
 }  // namespace
 
-std::unique_ptr<Executor> make_c_executor(const Schedule& schedule, std::string* source_out,
+std::unique_ptr<Executor> make_c_executor(const Schedule& schedule, const std::string& source,
                                           CompileStats* stats) {
-  std::string source = render_c(schedule);
-  auto lib = compile_c(source, stats);
-  if (source_out) *source_out = std::move(source);
-  return std::make_unique<CExecutor>(schedule, std::move(lib));
+  return std::make_unique<CExecutor>(schedule, compile_c(source, stats));
 }
 
 }  // namespace dgen

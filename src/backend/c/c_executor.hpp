@@ -8,8 +8,9 @@
 
 namespace dgen {
 
-// Throws dgen::Error when no compiler is found or the code fails to compile.
-std::unique_ptr<Executor> make_c_executor(const Schedule& schedule, std::string* source_out = nullptr,
+// Compiles `source` (render_c of `schedule`) and runs it. Throws dgen::Error when no
+// compiler is found or the code fails to compile.
+std::unique_ptr<Executor> make_c_executor(const Schedule& schedule, const std::string& source,
                                           CompileStats* stats = nullptr);
 
 }  // namespace dgen

@@ -75,6 +75,12 @@ std::string c_compiler() {
   return it->second;
 }
 
+std::string no_c_compiler_reason() {
+  const char* env = std::getenv("DGEN_CC");
+  return "no C compiler found (tried '" + std::string(env && *env ? env : "cc") +
+         "'); install one or set DGEN_CC";
+}
+
 // -ffast-math but not -fassociative-math: reassociation would reorder a recurrence's sum
 // (a biquad's y[t-1] term first, tripling its critical path); sums over tensor elements
 // are marked as OpenMP SIMD reductions instead (-fopenmp-simd: the pragmas, no runtime).
@@ -93,9 +99,7 @@ std::shared_ptr<CompiledLibrary> compile_c(const std::string& source, CompileSta
   static std::mutex mu;
   static std::map<std::string, std::weak_ptr<CompiledLibrary>> loaded;
   const std::string cc = c_compiler();
-  if (cc.empty())
-    throw Error("no C compiler found (tried '" + std::string(std::getenv("DGEN_CC") ? std::getenv("DGEN_CC") : "cc") +
-                "'); install one or set DGEN_CC");
+  if (cc.empty()) throw Error(no_c_compiler_reason());
   const std::string key = hex64(fnv1a(source, fnv1a(compiler_identity(cc) + "\n" + c_flags())));
   std::lock_guard<std::mutex> lock(mu);
   if (auto lib = loaded[key].lock()) {

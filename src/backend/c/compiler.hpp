@@ -25,6 +25,8 @@ struct CompileStats {
 
 // The compiler command, or "" when none is usable.
 std::string c_compiler();
+// Why there is none, in one line (the compiler tried and how to name another).
+std::string no_c_compiler_reason();
 // Flags used for every object (part of the cache key).
 const std::string& c_flags();
 // Compiles (or finds in a cache) and loads `source`. Throws dgen::Error with the

@@ -8,6 +8,7 @@
 #pragma once
 #include <string>
 
+#include "lir/lir.hpp"
 #include "schedule/schedule.hpp"
 
 namespace dgen {
@@ -15,6 +16,7 @@ namespace dgen {
 // Highest 1-based input channel the program reads (the `in` array has that many entries).
 int max_input_channel(const Schedule& s);
 
-std::string render_c(const Schedule& s);
+// The C source of a schedule; its loop IR (the body of dgen_run) into `lir` when given.
+std::string render_c(const Schedule& s, lir::Block* lir = nullptr);
 
 }  // namespace dgen

@@ -1,32 +1,24 @@
 // GradProgram: runs the forward and backward programs of autodiff/transform.hpp over a
-// run, segment by segment, with checkpoints (see include/dgen/grad.hpp).
+// run, segment by segment, with checkpoints (see include/dgen/grad.hpp). The transform is
+// autodiff's; driving the programs on a backend is the runtime's.
 #include <algorithm>
 #include <bit>
-#include <cstdio>
 #include <numeric>
 #include <set>
 
 #include "analysis/graph.hpp"
 #include "autodiff/transform.hpp"
-#include "backend/c/c_executor.hpp"
-#include "backend/interp/interpreter.hpp"
 #include "dgen/error.hpp"
 #include "dgen/grad.hpp"
 #include "dgen/ops.hpp"
 #include "ir/op_table.hpp"
+#include "runtime/backends.hpp"
 #include "runtime/interface_rules.hpp"
 #include "runtime/memory_budget.hpp"
-#include "schedule/schedule.hpp"
+#include "runtime/pipeline.hpp"
 
 namespace dgen {
 namespace {
-
-Backend resolve_backend(Backend b) {
-  if (b != Backend::Auto) return b;
-  if (!c_compiler().empty()) return Backend::C;
-  std::fprintf(stderr, "dgen: warning: no C compiler found, using the interpreter (slow)\n");
-  return Backend::Interp;
-}
 
 int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 
@@ -89,11 +81,13 @@ struct GradProgram::Impl {
     std::vector<NodeRef> outs = c->d.forward_outputs();
     c->first_shown = outs.size();
     outs.insert(outs.end(), shown.begin(), shown.end());
-    c->fwd = std::make_unique<Schedule>(make_schedule(outs, options.lanes));
+    pipeline::Trace forward{"forward program"}, backward{"backward program"};
+    c->fwd = std::make_unique<Schedule>(pipeline::schedule(outs, options.lanes, forward));
     const Graph& fg = c->fwd->graph;
     c->loss_node = fg.index.at(c->d.loss_sum.get());
     if (!c->d.grads.empty()) {
-      c->bwd = std::make_unique<Schedule>(make_schedule(c->d.backward_outputs(), options.lanes));
+      c->bwd = std::make_unique<Schedule>(
+          pipeline::schedule(c->d.backward_outputs(), options.lanes, backward));
       c->bwd->reverse = true;
       for (const auto& g : c->d.grads) c->grad_nodes.push_back(c->bwd->graph.index.at(g.sum.get()));
       for (const auto& t : c->d.tapes) {
@@ -137,12 +131,13 @@ struct GradProgram::Impl {
 
   void make_executors() {
     Compiled& c = *compiled;
-    if (!c.fe) c.fe = make_executor(*c.fwd);
-    if (c.bwd && !c.be) c.be = make_executor(*c.bwd);
+    if (!c.fe) c.fe = make_executor(*c.fwd, "forward program");
+    if (c.bwd && !c.be) c.be = make_executor(*c.bwd, "backward program");
   }
 
-  std::unique_ptr<Executor> make_executor(const Schedule& s) const {
-    return backend == Backend::C ? make_c_executor(s) : make_interpreter(s);
+  std::unique_ptr<Executor> make_executor(const Schedule& s, const char* program) const {
+    pipeline::Trace trace{program};
+    return pipeline::compile(s, backend, pipeline::lower(s, backend, trace));
   }
 
   Checkpoint save() const {

@@ -1,0 +1,110 @@
+#include "runtime/backends.hpp"
+
+#include <cstdio>
+
+#include "backend/c/c_executor.hpp"
+#include "backend/c/render_c.hpp"
+#include "backend/interp/interpreter.hpp"
+#include "dgen/error.hpp"
+#ifdef DGEN_HAVE_CUDA
+#include "backend/cuda/cuda_api.hpp"
+#endif
+
+namespace dgen {
+namespace {
+
+std::unique_ptr<Executor> interpreter(const Schedule& s, const std::string&) {
+  return make_interpreter(s);
+}
+std::unique_ptr<Executor> c_program(const Schedule& s, const std::string& source) {
+  return make_c_executor(s, source);
+}
+
+BackendStatus c_status() {
+  if (c_compiler().empty()) return {false, no_c_compiler_reason()};
+  return {true, ""};
+}
+
+BackendStatus cuda_status() {
+#ifdef DGEN_HAVE_CUDA
+  const cuda::Availability a = cuda::cuda_availability();
+  return {a.ok, a.reason};
+#else
+  return {false, "this dgen was built without CUDA (no CUDA toolkit was found when it was built)"};
+#endif
+}
+
+BackendStatus always() { return {true, ""}; }
+
+// Interp last: `auto` takes the first available backend that runs programs. CUDA runs
+// none yet, so `auto` never picks it (docs/CLI.md, "Backends").
+const std::vector<BackendDef> kBackends = {
+    {Backend::C, "c", true, true, c_status, render_c, c_program},
+    {Backend::Cuda, "cuda", false, false, cuda_status, nullptr, nullptr},
+    {Backend::Interp, "interp", true, false, always, nullptr, interpreter},
+};
+
+}  // namespace
+
+const std::vector<BackendDef>& all_backends() { return kBackends; }
+
+const BackendDef& backend_def(Backend b) {
+  for (const BackendDef& d : kBackends)
+    if (d.id == b) return d;
+  throw Error("'auto' is a choice among backends, not a backend");
+}
+
+std::string backend_name(Backend b) { return b == Backend::Auto ? "auto" : backend_def(b).name; }
+
+std::optional<Backend> backend_named(std::string_view name) {
+  if (name == "auto") return Backend::Auto;
+  for (const BackendDef& d : kBackends)
+    if (name == d.name) return d.id;
+  return std::nullopt;
+}
+
+std::vector<std::string> backend_choices() {
+  std::vector<std::string> names = {"auto"};
+  for (const BackendDef& d : kBackends) names.push_back(d.name);
+  return names;
+}
+
+BackendStatus backend_status(Backend b) { return backend_def(b).status(); }
+
+void check_available(Backend b) {
+  const BackendStatus status = backend_status(b);
+  if (!status.available)
+    throw Error("the " + backend_name(b) + " backend is not available: " + status.reason);
+}
+
+Backend resolve_backend(Backend asked) {
+  if (asked == Backend::Auto) {
+    std::string passed;  // why the backends before the chosen one were not taken
+    for (const BackendDef& d : kBackends) {
+      if (!d.runs) continue;
+      const BackendStatus status = backend_status(d.id);
+      if (!status.available) {
+        passed += (passed.empty() ? "" : "; ") + status.reason;
+        continue;
+      }
+      if (d.id == Backend::Interp && !passed.empty())
+        std::fprintf(stderr, "dgen: warning: %s; using the interpreter (slow)\n", passed.c_str());
+      return d.id;
+    }
+  }
+  check_available(asked);
+  const BackendDef& d = backend_def(asked);
+  if (!d.runs)
+    throw Error("the " + std::string(d.name) +
+                " backend does not run programs yet (render, grad and train run on c or interp)");
+  return asked;
+}
+
+std::vector<Backend> runnable_backends() {
+  std::vector<Backend> out;
+  for (const BackendDef& d : kBackends)
+    if (d.runs && backend_status(d.id).available) out.push_back(d.id);
+  return out;
+}
+
+}  // namespace dgen

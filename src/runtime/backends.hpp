@@ -1,0 +1,59 @@
+// The backend registry: the one place that knows dgen's backends, what each can do,
+// whether it can run here (and why not), and how `auto` chooses (docs/CLI.md, "Backends").
+// Program, GradProgram, the command line and the tests ask it; nothing else lists backends.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dgen/program.hpp"
+#include "lir/lir.hpp"
+#include "runtime/executor.hpp"
+#include "schedule/schedule.hpp"
+
+namespace dgen {
+
+struct BackendStatus {
+  bool available = false;
+  std::string reason;  // why not, in one line; empty when available
+};
+
+struct BackendDef {
+  Backend id;
+  const char* name;  // as --backend spells it
+  // What it can do. `runs` covers render, grad and train (a GradProgram is two programs).
+  bool runs = false;
+  bool plugin_source = false;  // dgen compile writes plugins in its language
+  // Whether it can work here: its compiler, driver or GPU found (not whether it runs
+  // programs yet: see `runs`).
+  BackendStatus (*status)() = nullptr;
+  // Lowers a schedule to source (the loop IR too when `lir` is given); nullptr when the
+  // backend generates none.
+  std::string (*render)(const Schedule&, lir::Block* lir) = nullptr;
+  // An executor of a schedule, given the source `render` made ("" when none).
+  std::unique_ptr<Executor> (*executor)(const Schedule&, const std::string& source) = nullptr;
+};
+
+// Every backend, in the order `auto` prefers them.
+const std::vector<BackendDef>& all_backends();
+const BackendDef& backend_def(Backend b);  // b is not Auto
+std::string backend_name(Backend b);       // "auto" for Auto
+std::optional<Backend> backend_named(std::string_view name);
+// The names --backend accepts: "auto" then every backend's.
+std::vector<std::string> backend_choices();
+
+BackendStatus backend_status(Backend b);  // backend_def(b).status()
+// Throws dgen::Error("the NAME backend is not available: REASON") unless it is.
+void check_available(Backend b);
+
+// The backend a program runs on: `auto` takes the first backend that runs programs and
+// is available (never CUDA yet), warning on stderr when that is the interpreter. Throws
+// dgen::Error with one line when the asked backend is unavailable or runs no programs.
+Backend resolve_backend(Backend asked);
+
+// The backends that run programs here (for the tests), in registry order.
+std::vector<Backend> runnable_backends();
+
+}  // namespace dgen

@@ -1,0 +1,103 @@
+#include "runtime/pipeline.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <iostream>
+
+#include "analysis/graph.hpp"
+#include "dgen/error.hpp"
+#include "runtime/backends.hpp"
+#include "schedule/memory_plan.hpp"
+
+namespace dgen::pipeline {
+namespace {
+
+// The stages DGEN_DEBUG names. An unknown name is an error, not a silent no-op: a typo
+// would otherwise look like a stage with nothing to show.
+std::vector<Stage> debug_stages() {
+  const char* env = std::getenv("DGEN_DEBUG");
+  std::vector<Stage> stages;
+  std::string_view list = env ? env : "";
+  while (!list.empty()) {
+    const size_t comma = list.find(',');
+    const std::string_view name = list.substr(0, comma);
+    list = comma == std::string_view::npos ? "" : list.substr(comma + 1);
+    if (name.empty()) continue;
+    const auto stage = stage_named(name);
+    if (!stage) {
+      std::string known;
+      for (const std::string& s : stage_names()) known += (known.empty() ? "" : ", ") + s;
+      throw Error("DGEN_DEBUG: unknown stage '" + std::string(name) + "' (stages: " + known + ")");
+    }
+    stages.push_back(*stage);
+  }
+  return stages;
+}
+
+// Reports a stage's dump; `text` is only made when someone reads it.
+template <class Text>
+void after(Stage stage, Trace& trace, const Text& text) {
+  const std::vector<Stage> debug = debug_stages();
+  const bool printed = std::find(debug.begin(), debug.end(), stage) != debug.end();
+  if (!printed && trace.capture != stage) return;
+  const std::string dump = text();
+  if (trace.capture == stage) trace.captured = dump;
+  if (printed)
+    std::cerr << "dgen: " << stage_names()[size_t(stage)] << " of the " << trace.program << ":\n"
+              << dump << std::flush;
+}
+
+Graph analyse(const std::vector<NodeRef>& outputs, Trace& trace) {
+  Graph g = build_graph(outputs);
+  after(Stage::Graph, trace, [&] { return describe(g); });
+  return g;
+}
+
+}  // namespace
+
+const std::vector<std::string>& stage_names() {
+  static const std::vector<std::string> names = {"graph", "schedule", "lir", "source"};
+  return names;
+}
+
+std::optional<Stage> stage_named(std::string_view name) {
+  for (size_t k = 0; k < stage_names().size(); ++k)
+    if (stage_names()[k] == name) return Stage(k);
+  return std::nullopt;
+}
+
+Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace) {
+  Schedule s = schedule_graph(analyse(outputs, trace), lanes);
+  plan_memory(s);
+  after(Stage::Schedule, trace, [&] { return s.describe(); });
+  return s;
+}
+
+std::string lower(const Schedule& s, Backend backend, Trace& trace) {
+  const BackendDef& def = backend_def(backend);
+  if (!def.render) return "";
+  lir::Block lir;
+  const std::string source = def.render(s, &lir);
+  after(Stage::Lir, trace, [&] { return lir::print(lir); });
+  after(Stage::Source, trace, [&] { return source; });
+  return source;
+}
+
+std::unique_ptr<Executor> compile(const Schedule& s, Backend backend, const std::string& source) {
+  return backend_def(backend).executor(s, source);
+}
+
+std::string dump(Stage stage, const std::vector<NodeRef>& outputs, int lanes, Backend backend) {
+  Trace trace{"program", stage};
+  const Schedule s = schedule(outputs, lanes, trace);
+  if (stage == Stage::Graph || stage == Stage::Schedule) return trace.captured;
+  check_available(backend);
+  const BackendDef& def = backend_def(backend);
+  if (!def.render)
+    throw Error("the " + std::string(def.name) + " backend generates no " +
+                stage_names()[size_t(stage)] + " (choose another with --backend)");
+  lower(s, backend, trace);
+  return trace.captured;
+}
+
+}  // namespace dgen::pipeline

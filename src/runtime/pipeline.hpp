@@ -1,0 +1,53 @@
+// The compilation pipeline: the stages from a graph to a running program, in order, each
+// a small named call (docs/ARCHITECTURE.md, "The pipeline"):
+//
+//   1. build graph   the C++ API or a patch builds nodes (include/dgen, src/lisp)
+//   2. autodiff      a loss becomes forward and reverse-time backward outputs
+//                    (src/autodiff/transform.hpp; GradProgram runs it before stage 3)
+//   3. analysis      reachable nodes, topological order, SCCs (src/analysis)  dump: graph
+//   4. schedule      regions and storage (src/schedule/schedule.cpp)
+//   5. memory plan   the arena (src/schedule/memory_plan.cpp)                dump: schedule
+//   6. lower/render  loop IR and source, on backends that generate code     dumps: lir, source
+//   7. compile       an executor on the chosen backend (runtime/backends.hpp)
+//
+// After each stage its dump goes to stderr when DGEN_DEBUG names it (DGEN_DEBUG=graph,lir:
+// a comma-separated list), and `dgen info --dump STAGE` prints one (docs/CLI.md).
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dgen/program.hpp"
+#include "runtime/executor.hpp"
+#include "schedule/schedule.hpp"
+
+namespace dgen::pipeline {
+
+enum class Stage { Graph, Schedule, Lir, Source };
+const std::vector<std::string>& stage_names();  // in pipeline order
+std::optional<Stage> stage_named(std::string_view name);
+
+// Where a run of the stages reports: `program` names it in DGEN_DEBUG's headers ("the
+// program", "the backward program"); `capture`, when set, keeps that stage's dump.
+struct Trace {
+  std::string program = "program";
+  std::optional<Stage> capture = std::nullopt;
+  std::string captured = {};
+};
+
+// Stages 3 to 5: the scheduled, memory-planned program of `outputs`.
+Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace);
+
+// Stage 6 on `backend` (not Auto): the source ("" on a backend that generates none).
+std::string lower(const Schedule& s, Backend backend, Trace& trace);
+
+// Stage 7: an executor of `s` on `backend` from the source `lower` made.
+std::unique_ptr<Executor> compile(const Schedule& s, Backend backend, const std::string& source);
+
+// Stages 3 to 6 for `dgen info --dump`: the dump of `stage`. Throws dgen::Error when
+// `backend` (resolved from Auto) generates no source and the stage needs one.
+std::string dump(Stage stage, const std::vector<NodeRef>& outputs, int lanes, Backend backend);
+
+}  // namespace dgen::pipeline
