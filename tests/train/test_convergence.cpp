@@ -19,7 +19,7 @@ constexpr double kSr = 44100;
 TrainConfig adam(int epochs, double lr) {
   TrainConfig c;
   c.epochs = epochs;
-  c.lr = lr;
+  c.schedule.lr = lr;
   c.render.backend = Backend::C;
   return c;
 }

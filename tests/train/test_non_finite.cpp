@@ -40,7 +40,7 @@ struct SqrtProblem {
 TrainConfig config(int epochs, int lanes = 1) {
   TrainConfig c;
   c.epochs = epochs;
-  c.lr = 0.05;
+  c.schedule.lr = 0.05;
   c.lanes = lanes;
   c.render.backend = Backend::C;
   return c;

@@ -30,7 +30,7 @@ double sum_squared_error(const std::vector<float>& a, const std::vector<float>& 
 TrainConfig config(int epochs, double lr = 0.05, int lanes = 1) {
   TrainConfig c;
   c.epochs = epochs;
-  c.lr = lr;
+  c.schedule.lr = lr;
   c.lanes = lanes;
   c.render.backend = Backend::C;
   return c;
