@@ -29,11 +29,14 @@ struct ParamData {
   std::weak_ptr<const Node> node;
 };
 
+// An enum, not a bool, so that a braced list of numbers never reads as ParamOptions.
+enum class Trainable { yes, no };
+
 struct ParamOptions {
   std::optional<float> min, max;
-  // false: training holds the param at its value even when it is bounded (a tempo, a
+  // no: training holds the param at its value even when it is bounded (a tempo, a
   // switch); `dgen train --train NAME` still trains it when asked by name.
-  bool trainable = true;
+  Trainable trainable = Trainable::yes;
 };
 
 // The rules every Param obeys, whichever layer makes it (the patch language's `param`

@@ -39,6 +39,11 @@ void check_at(const Call& call, Pos at, const Rule& rule) {
   }
 }
 
+// @trainable false: `dgen train` holds the param unless --train names it.
+Trainable trainable_attr(Call& call) {
+  return call.attr_number("trainable", 1) != 0 ? Trainable::yes : Trainable::no;
+}
+
 }  // namespace
 
 // Params are unique by (group, name) and named "group.name" when grouped; a bare name
@@ -103,7 +108,7 @@ Datum Evaluator::param_form(const SExpr& form, Env& env) {
   ParamOptions options;
   if (call.has("min")) options.min = float(call.attr_number("min", 0));
   if (call.has("max")) options.max = float(call.attr_number("max", 0));
-  options.trainable = call.attr_number("trainable", 1) != 0;
+  options.trainable = trainable_attr(call);
   check_at(call, call.attr_pos("max"), [&] { check_param_range(identity, options); });
   float value = float(call.attr_number("default", 0));
   if (!call.has("default"))
@@ -149,7 +154,7 @@ Datum Evaluator::tensor_param_form(const SExpr& form, Env& env) {
   ParamOptions options;
   if (call.has("min")) options.min = float(call.attr_number("min", 0));
   if (call.has("max")) options.max = float(call.attr_number("max", 0));
-  options.trainable = call.attr_number("trainable", 1) != 0;
+  options.trainable = trainable_attr(call);
   TensorData data = literal_contents(call, SIZE_MAX);
   if (data.values.empty())
     fail(form.pos, "tensor-param '" + name + "' needs @shape (and @data or @file for contents)");

@@ -67,7 +67,7 @@ Param::Param(std::string name, Shape shape, std::vector<float> values, ParamOpti
   data_->grad.assign(data_->value.size(), 0.0);
   data_->min = options.min;
   data_->max = options.max;
-  data_->trainable = options.trainable;
+  data_->trainable = options.trainable == Trainable::yes;
 }
 
 Param::Param(std::shared_ptr<ParamData> data) : data_(std::move(data)) {
