@@ -13,7 +13,7 @@
 (param size @default 0.9 @min 0.5 @max 0.98)       ; comb feedback: the length of the tail
 (param damping @default 0.3 @min 0 @max 0.95)     ; how fast the highs die in the tail
 (param mix @default 0.4 @min 0 @max 1)
-(param demo @default 1 @min 0 @max 1)
+(param demo @default 1 @min 0 @max 1 @trainable false)  ; a switch, not a sound param
 
 ; Delay lengths are given at 44.1 kHz and follow the sample rate.
 (defmacro frames (n) (* n (/ samplerate 44100)))

@@ -14,7 +14,7 @@
 (param wobble-rate @default 0.7 @min 0 @max 8 @unit Hz)
 (param wobble-depth @default 0.002 @min 0 @max 0.02 @unit s)
 (param mix @default 0.45 @min 0 @max 1)
-(param demo @default 1 @min 0 @max 1)
+(param demo @default 1 @min 0 @max 1 @trainable false)  ; a switch, not a sound param
 
 ; The demo source: a decaying sine blip every 1.5 s, alternating two pitches.
 (def blip-clock (phasor (/ 1 1.5)))

@@ -9,7 +9,7 @@
 (param ratio @default 1 @min 0.25 @max 8)           ; modulator frequency / carrier frequency
 (param index @default 3 @min 0 @max 20)             ; peak modulation index, radians
 (param decay @default 0.8 @min 0.05 @max 10 @unit s)
-(param rate @default 1 @min 0.1 @max 8 @unit Hz)    ; notes per second
+(param rate @default 1 @min 0.1 @max 8 @unit Hz @trainable false)  ; notes per second: the score
 (param gain @default 0.3 @min 0 @max 1)
 
 ; Each note restarts on a wrap of the note clock and decays exponentially.

@@ -6,7 +6,7 @@
 ;   dgen render examples/karplus.lisp --set freq=82.4 --set brightness=0.3 -o low-e.wav
 
 (param freq @default 110 @min 30 @max 1000 @unit Hz)      ; root of the pattern
-(param rate @default 3 @min 0.25 @max 12 @unit Hz)        ; plucks per second
+(param rate @default 3 @min 0.25 @max 12 @unit Hz @trainable false)  ; plucks per second: the score
 (param brightness @default 0.5 @min 0.05 @max 1)          ; one-pole coefficient: 1 = no damping
 (param feedback @default 0.996 @min 0.9 @max 0.9999)      ; loss per trip round the loop
 (param gain @default 0.5 @min 0 @max 1)

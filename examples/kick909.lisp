@@ -5,7 +5,7 @@
 ;   dgen render examples/kick909.lisp -o kick.wav --seconds 4
 ;   dgen render examples/kick909.lisp --set tune=45 --set decay=0.6 -o boom.wav
 
-(param tempo @default 120 @min 40 @max 240 @unit bpm)
+(param tempo @default 120 @min 40 @max 240 @unit bpm @trainable false)  ; the score, not the sound
 (param tune @default 52 @min 30 @max 100 @unit Hz)         ; where the pitch settles
 (param sweep @default 180 @min 0 @max 600 @unit Hz)        ; how far above it starts
 (param sweep-time @default 0.035 @min 0.005 @max 0.2 @unit s)

@@ -14,7 +14,7 @@
 
 (param tension @default 0.02 @min 0.005 @max 0.5)
 (param damping @default 0.99985 @min 0.999 @max 1)    ; per sample: the ring lasts about 2 / (1 - damping) samples
-(param rate @default 1.5 @min 0.1 @max 8 @unit Hz)     ; strikes per second
+(param rate @default 1.5 @min 0.1 @max 8 @unit Hz @trainable false)  ; strikes per second
 (param gain @default 0.25 @min 0 @max 4)
 
 (def laplacian-kernel (tensor @shape [3 3] @data [0 1 0

@@ -16,7 +16,7 @@
 (param sweep-rate @default 0.12 @min 0 @max 4 @unit Hz)
 (param width @default 0.35 @min 0.05 @max 2)              ; band width, in octaves
 (param gain @default 2 @min 0 @max 4)
-(param demo @default 1 @min 0 @max 1)
+(param demo @default 1 @min 0 @max 1 @trainable false)  ; a switch, not a sound param
 
 (def N 1024)
 (def HOP 256)

@@ -108,8 +108,8 @@
 ; ---- controls ----------------------------------------------------------------
 
 (param pitch @default 55 @min 20 @max 2000 @unit Hz)
-(param demo @default 1 @min 0 @max 1)
-(param tempo @default 4 @min 0.5 @max 16 @unit Hz)   ; sequencer steps per second
+(param demo @default 1 @min 0 @max 1 @trainable false)  ; a switch, not a sound param
+(param tempo @default 4 @min 0.5 @max 16 @unit Hz @trainable false)  ; sequencer steps per second
 
 (param saw-level @default 0.8 @min 0 @max 1)
 (param pulse-level @default 0.45 @min 0 @max 1)

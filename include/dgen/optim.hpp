@@ -14,7 +14,8 @@ namespace dgen {
 
 class Optimizer {
  public:
-  explicit Optimizer(std::vector<Param> params);
+  // Throws dgen::Error unless lr > 0.
+  Optimizer(std::vector<Param> params, double lr);
   virtual ~Optimizer() = default;
 
   virtual void step() = 0;
@@ -26,6 +27,9 @@ class Optimizer {
   static void fit_state(std::vector<double>& state, const Param& param);
 
   std::vector<Param> params_;
+
+ public:
+  double lr;  // the step size; a schedule may change it between steps
 };
 
 // p ← p − lr·b with g = grad + weight_decay·p and b = momentum·b + g (b = g without
@@ -35,7 +39,7 @@ class SGD : public Optimizer {
   SGD(std::vector<Param> params, double lr, double momentum = 0, double weight_decay = 0);
   void step() override;
 
-  double lr, momentum, weight_decay;
+  double momentum, weight_decay;
 
  private:
   std::vector<std::vector<double>> velocity_;  // per param, per element
@@ -49,7 +53,7 @@ class Adam : public Optimizer {
        double eps = 1e-8);
   void step() override;
 
-  double lr, beta1, beta2, eps;
+  double beta1, beta2, eps;
 
  private:
   int64_t t_ = 0;

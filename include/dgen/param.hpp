@@ -19,6 +19,8 @@ struct ParamData {
   std::vector<float> value;  // numel(shape) values, or lanes × numel when per_lane
   std::vector<double> grad;  // same size as value; filled by backward()
   std::optional<float> min, max;
+  // Whether `dgen train` may fit it (ParamOptions::trainable, a patch's @trainable).
+  bool trainable = true;
   bool per_lane = false;  // value holds one copy per lane (lane-major)
   // Descriptive fields the patch language and plugin manifest carry.
   std::string unit, group, env, role;
@@ -27,8 +29,14 @@ struct ParamData {
   std::weak_ptr<const Node> node;
 };
 
+// An enum, not a bool, so that a braced list of numbers never reads as ParamOptions.
+enum class Trainable { yes, no };
+
 struct ParamOptions {
   std::optional<float> min, max;
+  // no: training holds the param at its value even when it is bounded (a tempo, a
+  // switch); `dgen train --train NAME` still trains it when asked by name.
+  Trainable trainable = Trainable::yes;
 };
 
 // The rules every Param obeys, whichever layer makes it (the patch language's `param`

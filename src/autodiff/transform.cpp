@@ -53,6 +53,38 @@ class AdjointBuilder {
     return d;
   }
 
+  // Why a param the loss reads gets no adjoint from build(): the ops without a derivative
+  // that lie between it and the loss (every path passes through one of them).
+  std::string why_no_gradient(const ParamData& param) const {
+    const auto at = std::find_if(g_.nodes.begin(), g_.nodes.end(),
+                                 [&](const Node* n) { return n->param.get() == &param; });
+    if (at == g_.nodes.end()) return "the loss does not read it";
+    const int i = int(at - g_.nodes.begin());
+    if (adj_[i]) return "";
+    std::vector<bool> depends(g_.nodes.size(), false);
+    depends[i] = true;
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (size_t k = 0; k < g_.nodes.size(); ++k)
+        for (int j : g_.inputs[k])
+          if (depends[j] && !depends[k]) depends[k] = changed = true;
+      for (const auto& cn : g_.cells)
+        for (int w : cn.writes)
+          if (depends[w])
+            for (int r : cn.reads)
+              if (!depends[r]) depends[r] = changed = true;
+    }
+    std::vector<std::string> ops;
+    for (size_t k = 0; k < g_.nodes.size(); ++k)
+      if (depends[k] && active_[k] && g_.nodes[k]->op->zero_derivative &&
+          std::find(ops.begin(), ops.end(), g_.nodes[k]->op->name) == ops.end())
+        ops.push_back(g_.nodes[k]->op->name);
+    if (ops.empty()) return "no path from it to the loss carries a derivative";
+    std::string list;
+    for (const std::string& op : ops) list += (list.empty() ? "'" : ", '") + op + "'";
+    return "every path to the loss passes through an op without a derivative (" + list + ")";
+  }
+
   // ---- what AdjointCtx asks ----------------------------------------------------------
   const std::optional<Value>& adjoint(int i) const { return adj_[i]; }
   bool active_input(int i, int pos) const { return active_[g_.inputs[i][pos]]; }
@@ -292,6 +324,14 @@ double Differentiated::tape_bytes_per_frame() const {
 Differentiated differentiate(const Value& loss, int64_t tape_frames) {
   AdjointBuilder builder(loss, tape_frames);
   return builder.build(loss);
+}
+
+std::vector<std::string> why_no_gradient(const Value& loss, const std::vector<Param>& params) {
+  AdjointBuilder builder(loss, /*tape_frames=*/1);
+  const Differentiated adjoint = builder.build(loss);
+  std::vector<std::string> reasons;
+  for (const Param& p : params) reasons.push_back(builder.why_no_gradient(*p.data()));
+  return reasons;
 }
 
 }  // namespace dgen

@@ -8,6 +8,7 @@
 // like any other program.
 #pragma once
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "dgen/param.hpp"
@@ -55,5 +56,11 @@ struct Differentiated {
 // for op 'X'") when an adjoint reaches an op that has no rule and is not marked
 // zero_derivative.
 Differentiated differentiate(const Value& loss, int64_t tape_frames);
+
+// For each param, why d loss / d param is structurally zero ("" when there is a path that
+// carries a derivative): the loss does not read it, or every path from it to the loss
+// passes through ops with a zero derivative (comparisons, floor, noise...), which it names.
+// `dgen train` reports such params as unable to learn (docs/TRAINING.md).
+std::vector<std::string> why_no_gradient(const Value& loss, const std::vector<Param>& params);
 
 }  // namespace dgen

@@ -1,5 +1,5 @@
 // Params: (param name @default v @min lo @max hi @unit u @group g @env e @role r @mod true
-// @mod-mode m), (tensor-param name @shape … @data …|@file …), and (mod name), the
+// @mod-mode m @trainable false), (tensor-param name @shape … @data …|@file …), and (mod name), the
 // modulated value of a `@mod true` param.
 #include <cmath>
 #include <set>
@@ -37,6 +37,11 @@ void check_at(const Call& call, Pos at, const Rule& rule) {
   } catch (const Error& e) {
     call.fail_at(at, e.what());
   }
+}
+
+// @trainable false: `dgen train` holds the param unless --train names it.
+Trainable trainable_attr(Call& call) {
+  return call.attr_number("trainable", 1) != 0 ? Trainable::yes : Trainable::no;
 }
 
 }  // namespace
@@ -95,7 +100,7 @@ void Evaluator::check_envelope(Call& call, const ParamData& data) {
 Datum Evaluator::param_form(const SExpr& form, Env& env) {
   Call call = make_call(form, env);
   call.expect_attributes(
-      {"default", "min", "max", "unit", "group", "env", "role", "mod", "mod-mode"});
+      {"default", "min", "max", "unit", "group", "env", "role", "mod", "mod-mode", "trainable"});
   if (call.size() != 1)
     fail(form.pos, "param expects (param name @default v [@min lo] [@max hi] …)");
   const std::string name = symbol_name(call.raw(0), "param: the param name");
@@ -103,6 +108,7 @@ Datum Evaluator::param_form(const SExpr& form, Env& env) {
   ParamOptions options;
   if (call.has("min")) options.min = float(call.attr_number("min", 0));
   if (call.has("max")) options.max = float(call.attr_number("max", 0));
+  options.trainable = trainable_attr(call);
   check_at(call, call.attr_pos("max"), [&] { check_param_range(identity, options); });
   float value = float(call.attr_number("default", 0));
   if (!call.has("default"))
@@ -138,8 +144,8 @@ Datum Evaluator::param_form(const SExpr& form, Env& env) {
 // name may also be given as @name.
 Datum Evaluator::tensor_param_form(const SExpr& form, Env& env) {
   Call call = make_call(form, env);
-  call.expect_attributes(
-      {"name", "shape", "data", "file", "default-file", "min", "max", "unit", "group"});
+  call.expect_attributes({"name", "shape", "data", "file", "default-file", "min", "max", "unit",
+                          "group", "trainable"});
   if (call.size() > 1 || (call.size() == 1) == call.has("name"))
     fail(form.pos,
          "tensor-param expects (tensor-param name @shape [d …] [@data …|@file \"x.json\"])");
@@ -148,6 +154,7 @@ Datum Evaluator::tensor_param_form(const SExpr& form, Env& env) {
   ParamOptions options;
   if (call.has("min")) options.min = float(call.attr_number("min", 0));
   if (call.has("max")) options.max = float(call.attr_number("max", 0));
+  options.trainable = trainable_attr(call);
   TensorData data = literal_contents(call, SIZE_MAX);
   if (data.values.empty())
     fail(form.pos, "tensor-param '" + name + "' needs @shape (and @data or @file for contents)");

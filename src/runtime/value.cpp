@@ -67,6 +67,7 @@ Param::Param(std::string name, Shape shape, std::vector<float> values, ParamOpti
   data_->grad.assign(data_->value.size(), 0.0);
   data_->min = options.min;
   data_->max = options.max;
+  data_->trainable = options.trainable == Trainable::yes;
 }
 
 Param::Param(std::shared_ptr<ParamData> data) : data_(std::move(data)) {
@@ -79,15 +80,16 @@ void Param::set(float value) { set(std::vector<float>{value}); }
 // non-finite one would only make the output non-finite.
 void Param::set(std::vector<float> values) {
   if (int64_t(values.size()) != numel(data_->shape))
-    throw Error("param '" + data_->name + "': " + std::to_string(values.size()) + " values for shape " +
-                to_string(data_->shape));
+    throw Error("param '" + data_->name + "': " + std::to_string(values.size()) +
+                " values for shape " + to_string(data_->shape));
   check_param_values(data_->name, values, {}, "value");
   data_->value = std::move(values);
   data_->per_lane = false;
   data_->grad.assign(data_->value.size(), 0.0);
 }
 void Param::set_per_lane(std::vector<float> values) {
-  if (!data_->shape.empty()) throw Error("param '" + data_->name + "': only scalar params can be per lane");
+  if (!data_->shape.empty())
+    throw Error("param '" + data_->name + "': only scalar params can be per lane");
   if (values.empty()) throw Error("param '" + data_->name + "': no lane values");
   check_param_values(data_->name, values, {}, "value");
   data_->value = std::move(values);
@@ -113,8 +115,8 @@ History::History(Shape shape, std::vector<float> init, int64_t hop, std::string 
     : cell_(std::make_shared<Cell>()) {
   check_dims(("history '" + name + "'").c_str(), shape);
   if (!init.empty() && int64_t(init.size()) != numel(shape))
-    throw Error("history '" + name + "': " + std::to_string(init.size()) + " initial values for shape " +
-                to_string(shape));
+    throw Error("history '" + name + "': " + std::to_string(init.size()) +
+                " initial values for shape " + to_string(shape));
   if (hop < 1) throw Error("history '" + name + "': hop must be >= 1");
   cell_->shape = std::move(shape);
   cell_->init = std::move(init);
@@ -131,8 +133,8 @@ Value History::read() const {
 
 Value History::write(const Value& v) const {
   if (v.shape() != cell_->shape)
-    throw Error("history '" + cell_->name + "': write of shape " + to_string(v.shape()) + " into a cell of shape " +
-                to_string(cell_->shape));
+    throw Error("history '" + cell_->name + "': write of shape " + to_string(v.shape()) +
+                " into a cell of shape " + to_string(cell_->shape));
   Value w = make("history_write", {v}, {{cell_->hop}, {}}, {.written_cell = cell_});
   cell_->writes.push_back(w.node());
   return w;

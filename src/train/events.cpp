@@ -39,6 +39,13 @@ void ProgressBar::update(int done, double best_loss) {
   drawn_ = true;
 }
 
+void ProgressBar::note(const std::string& text) {
+  if (!enabled_) return;
+  if (drawn_) out_ << "\r\033[K";  // clear the bar; the next update draws it again
+  out_ << text;
+  out_.flush();
+}
+
 void ProgressBar::finish() {
   if (drawn_) out_ << '\n';
   drawn_ = false;

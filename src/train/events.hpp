@@ -36,6 +36,9 @@ class ProgressBar {
       : out_(out), enabled_(enabled), total_(total) {}
   void update(int done, double best_loss);
   void finish();
+  // Text for the person at the terminal (lines ending in '\n'), kept off the bar's line;
+  // written only when enabled, like the bar.
+  void note(const std::string& text);
 
  private:
   std::ostream& out_;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -36,10 +37,27 @@ Json values_json(const std::vector<TrainedParam>& params,
   return out;
 }
 
-Json plan_json(const std::vector<TrainedParam>& params, Backend backend,
-               const TrainProblem& problem, const TrainConfig& config, const JobSpec& job) {
+// [{"name", "reason"}, ...] of the params that cannot learn.
+Json cannot_learn_json(const std::vector<UnlearnableParam>& params) {
   Json list = Json::array();
-  for (const TrainedParam& t : params) {
+  for (const UnlearnableParam& u : params)
+    list.push_back({{"name", u.param.name()}, {"reason", u.reason}});
+  return list;
+}
+
+// [{"name", "value", "reason"}, ...] of the frozen params.
+Json frozen_json(const std::vector<FrozenParam>& params) {
+  Json list = Json::array();
+  for (const FrozenParam& f : params)
+    list.push_back(
+        {{"name", f.name}, {"value", param_values_json(f.values, f.scalar)}, {"reason", f.reason}});
+  return list;
+}
+
+Json plan_json(const TrainPlan& plan, const TrainProblem& problem, const TrainConfig& config,
+               const JobSpec& job) {
+  Json list = Json::array();
+  for (const TrainedParam& t : plan.params) {
     Json p = {{"name", t.param.name()}};
     add_range(p, t.coordinate);
     p["seed"] = param_values_json(t.from, is_scalar(t.param));
@@ -51,19 +69,24 @@ Json plan_json(const std::vector<TrainedParam>& params, Backend backend,
           {"frames", problem.target.size()},
           {"sample_rate", config.render.sample_rate},
           {"loss", problem.loss.name()},
-          {"optimizer", "adam"},
-          {"lr", config.lr},
+          {"optimizer", config.optimizer},
+          {"lr", config.schedule.lr},
+          {"warmup", config.schedule.warmup},
+          {"patience", config.schedule.patience},
           {"epochs", config.epochs},
           {"lanes", config.lanes},
           {"seed", config.seed},
-          {"backend", backend_name(backend)},
-          {"params", list}};
+          {"backend", backend_name(plan.backend)},
+          {"params", list},
+          {"frozen", frozen_json(job.frozen)},
+          {"cannot_learn", cannot_learn_json(plan.cannot_learn)}};
 }
 
 Json epoch_json(const EpochReport& e, const std::vector<TrainedParam>& params, int lanes) {
   Json out = {{"epoch", e.epoch},
               {"loss", e.lane_losses[size_t(e.lane)]},
               {"best_loss", e.best_loss},
+              {"lr", e.lr},
               {"params", values_json(params, e.values)}};
   if (lanes > 1) {
     out["lane"] = e.lane;
@@ -114,9 +137,12 @@ Json result_json(const TrainResult& result, const TrainProblem& problem, const T
   return {{"patch", job.patch},
           {"target", job.target},
           {"loss", problem.loss.name()},
+          {"optimizer", config.optimizer},
           {"epochs", config.epochs},
+          {"epochs_run", result.epochs_run},
+          {"stopped_early", result.stopped_early},
           {"lanes", config.lanes},
-          {"lr", config.lr},
+          {"lr", config.schedule.lr},
           {"seed", config.seed},
           {"sample_rate", config.render.sample_rate},
           {"frames", problem.target.size()},
@@ -126,7 +152,35 @@ Json result_json(const TrainResult& result, const TrainProblem& problem, const T
           {"improvement_percent", improvement},
           {"best_lane", result.best_lane},
           {"seconds", result.seconds},
-          {"params", params}};
+          {"params", params},
+          {"frozen", frozen_json(job.frozen)},
+          {"cannot_learn", cannot_learn_json(result.cannot_learn)}};
+}
+
+std::string plan_text(const TrainPlan& plan, const JobSpec& job) {
+  std::string text = "training " + std::to_string(plan.params.size()) + " param" +
+                     (plan.params.size() == 1 ? "" : "s") + ":";
+  for (const TrainedParam& t : plan.params) text += " " + t.param.name();
+  text += "\n";
+  for (const FrozenParam& f : job.frozen)
+    text += "  frozen: " + f.name + " = " + dump_json(param_values_json(f.values, f.scalar)) +
+            " (" + f.reason + ")\n";
+  for (const UnlearnableParam& u : plan.cannot_learn)
+    text += "  cannot learn: " + u.param.name() + " (" + u.reason + ")\n";
+  return text;
+}
+
+std::string summary_text(const TrainResult& result, const Json& summary, const JobSpec& job) {
+  const fs::path dir(job.dir);
+  char line[256];
+  std::snprintf(line, sizeof line, "loss %.6g -> %.6g (%.1f%% %s) after %d epoch%s%s in %.1f s\n",
+                result.initial_loss, result.final_loss,
+                std::fabs(summary["improvement_percent"].get<double>()),
+                result.final_loss <= result.initial_loss ? "lower" : "higher", result.epochs_run,
+                result.epochs_run == 1 ? "" : "s",
+                result.stopped_early ? " (stopped: no more progress)" : "", result.seconds);
+  return std::string(line) + "fitted params: " + (dir / "params.json").string() +
+         "\nreport:        " + (dir / "report.html").string() + "\n";
 }
 
 TrainResult run_job(const TrainProblem& problem, const TrainConfig& config, const JobSpec& job,
@@ -139,9 +193,10 @@ TrainResult run_job(const TrainProblem& problem, const TrainConfig& config, cons
 
   std::vector<TrainedParam> trained;
   TrainCallbacks callbacks;
-  callbacks.on_start = [&](const std::vector<TrainedParam>& params, Backend backend) {
-    trained = params;
-    events.write("plan", plan_json(params, backend, problem, config, job));
+  callbacks.on_start = [&](const TrainPlan& plan) {
+    trained = plan.params;
+    events.write("plan", plan_json(plan, problem, config, job));
+    bar.note(plan_text(plan, job));
   };
   callbacks.on_epoch = [&](const EpochReport& e) {
     bar.update(e.epoch, e.best_loss);
@@ -159,6 +214,10 @@ TrainResult run_job(const TrainProblem& problem, const TrainConfig& config, cons
   };
   TrainResult result = train(problem, config, callbacks);
   bar.finish();
+  if (result.stopped_early)
+    events.write("stop", {{"epoch", result.epochs_run},
+                          {"reason", "the best loss stopped improving"},
+                          {"best_loss", result.final_loss}});
 
   std::vector<std::vector<float>> final_values;
   for (const TrainedParam& t : result.params) final_values.push_back(t.to);
@@ -184,6 +243,7 @@ TrainResult run_job(const TrainProblem& problem, const TrainConfig& config, cons
   done["job_dir"] = job.dir;
   done["report"] = report_path;
   events.write("result", done);
+  bar.note(summary_text(result, summary, job));
   return result;
 }
 

@@ -8,16 +8,27 @@
 #pragma once
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "train/events.hpp"
 #include "train/trainer.hpp"
 
 namespace dgen::train {
 
+// A param of the patch that is not trained, and why ("--freeze", "@trainable false",
+// "held by --set", "has no @min/@max", "not named by --train").
+struct FrozenParam {
+  std::string name;
+  std::vector<float> values;
+  bool scalar = true;
+  std::string reason;
+};
+
 struct JobSpec {
   std::string dir;
-  std::string patch, target;  // names for the report and result.json
-  int checkpoint_every = 10;  // epochs between params.json checkpoints
+  std::string patch, target;        // names for the report and result.json
+  int checkpoint_every = 10;        // epochs between params.json checkpoints
+  std::vector<FrozenParam> frozen;  // for the plan, the terminal and result.json
 };
 
 // Runs the job; `bar` may be disabled. Errors propagate as exceptions after nothing
@@ -28,6 +39,11 @@ TrainResult run_job(const TrainProblem& problem, const TrainConfig& config, cons
 // The contents of result.json.
 Json result_json(const TrainResult& result, const TrainProblem& problem, const TrainConfig& config,
                  const JobSpec& job);
+
+// What the terminal shows before the first epoch: which params are trained, frozen, or
+// cannot learn (and why); and after the last: the improvement and where the files are.
+std::string plan_text(const TrainPlan& plan, const JobSpec& job);
+std::string summary_text(const TrainResult& result, const Json& summary, const JobSpec& job);
 
 // Writes `bytes` to `path` through a temporary file in the same directory and a rename.
 void write_file_atomically(const std::string& path, std::string_view bytes);

@@ -6,7 +6,17 @@
 
 namespace dgen {
 
-Optimizer::Optimizer(std::vector<Param> params) : params_(std::move(params)) {}
+namespace {
+
+void check_lr(double lr) {
+  if (!(lr > 0)) throw Error("optimizer learning rate must be > 0");
+}
+
+}  // namespace
+
+Optimizer::Optimizer(std::vector<Param> params, double lr) : params_(std::move(params)), lr(lr) {
+  check_lr(lr);
+}
 
 void Optimizer::zero_grad() {
   for (Param& p : params_) p.zero_grad();
@@ -18,10 +28,6 @@ void Optimizer::fit_state(std::vector<double>& state, const Param& param) {
 
 namespace {
 
-void check_lr(double lr) {
-  if (!(lr > 0)) throw Error("optimizer learning rate must be > 0");
-}
-
 // The param's value and grad vectors must agree before an update reads them together.
 std::vector<float>& values_for_update(const Param& p) {
   ParamData& d = *p.data();
@@ -32,12 +38,10 @@ std::vector<float>& values_for_update(const Param& p) {
 }  // namespace
 
 SGD::SGD(std::vector<Param> params, double lr, double momentum, double weight_decay)
-    : Optimizer(std::move(params)),
-      lr(lr),
+    : Optimizer(std::move(params), lr),
       momentum(momentum),
       weight_decay(weight_decay),
       velocity_(params_.size()) {
-  check_lr(lr);
   if (momentum < 0) throw Error("SGD momentum must be >= 0");
 }
 
@@ -57,14 +61,12 @@ void SGD::step() {
 }
 
 Adam::Adam(std::vector<Param> params, double lr, double beta1, double beta2, double eps)
-    : Optimizer(std::move(params)),
-      lr(lr),
+    : Optimizer(std::move(params), lr),
       beta1(beta1),
       beta2(beta2),
       eps(eps),
       m_(params_.size()),
       v_(params_.size()) {
-  check_lr(lr);
   if (beta1 < 0 || beta1 >= 1 || beta2 < 0 || beta2 >= 1)
     throw Error("Adam betas must be in [0, 1)");
 }

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numbers>
 #include <optional>
 #include <random>
 
+#include "autodiff/transform.hpp"
 #include "dgen/error.hpp"
 #include "dgen/grad.hpp"
 #include "dgen/optim.hpp"
@@ -32,6 +32,13 @@ std::vector<TrainedParam> describe_params(const std::vector<Param>& params, int 
   return out;
 }
 
+std::unique_ptr<Optimizer> make_optimizer(const std::string& name, std::vector<Param> units,
+                                          double lr) {
+  if (name == "adam") return std::make_unique<Adam>(std::move(units), lr);
+  if (name == "sgd") return std::make_unique<SGD>(std::move(units), lr);
+  throw Error("unknown optimizer '" + name + "' (adam or sgd)");
+}
+
 // The loop's state: the optimiser works on shadow params holding unit coordinates (per
 // lane when lanes > 1); before every run the real params get the mapped values.
 class Loop {
@@ -41,7 +48,9 @@ class Loop {
     if (problem.target.empty()) throw Error("the target is empty");
     if (config.epochs < 0) throw Error("epochs must be >= 0");
     if (lanes_ < 1) throw Error("lanes must be >= 1");
-    result_.params = describe_params(problem.params, lanes_);
+    TargetLoss target =
+        loss_against_target(problem.loss, problem.output, problem.target, problem.inputs);
+    result_.params = describe_params(learnable(target.loss), lanes_);
     std::mt19937 rng(config.seed);
     std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
     for (TrainedParam& t : result_.params) {
@@ -58,9 +67,8 @@ class Loop {
       best_values_.push_back(t.from);  // until a finite loss
     step_scale_.assign(size_t(lanes_), 1.0);
     last_finite_.assign(size_t(lanes_), std::nullopt);
+    lane_best_.assign(size_t(lanes_), {std::numeric_limits<double>::infinity(), {}});
 
-    TargetLoss target =
-        loss_against_target(problem.loss, problem.output, problem.target, problem.inputs);
     inputs_ = std::move(target.inputs);
     const Value loss = target.loss;
     RenderOptions render = config.render;
@@ -73,19 +81,27 @@ class Loop {
 
   TrainResult run(const TrainCallbacks& callbacks) {
     const auto start = std::chrono::steady_clock::now();
-    if (callbacks.on_start) callbacks.on_start(result_.params, result_.backend);
-    Adam adam(units_, config_.lr);
-    for (int epoch = 1; epoch <= config_.epochs; ++epoch) {
+    if (callbacks.on_start)
+      callbacks.on_start({result_.params, result_.cannot_learn, result_.backend});
+    StepSchedule schedule(config_.schedule);
+    const std::unique_ptr<Optimizer> optimizer =
+        make_optimizer(config_.optimizer, units_, config_.schedule.lr);
+    for (int epoch = 1; epoch <= config_.epochs && !schedule.exhausted(); ++epoch) {
       EpochReport report = evaluate(/*with_grad=*/true);
       report.epoch = epoch;
       report.skipped = find_non_finite(report.lane_losses);
       chain_rule();
-      adam.lr = learning_rate(epoch);
-      step(adam, report.skipped);
+      report.lr = optimizer->lr = schedule.lr(epoch);
+      step(*optimizer, report.skipped);
       at_seed_ = false;
-      adam.zero_grad();
+      optimizer->zero_grad();
+      const int reductions = schedule.reductions();
+      schedule.observe(best_loss_);
+      if (schedule.reductions() > reductions) return_to_lane_bests();
+      result_.epochs_run = epoch;
       if (callbacks.on_epoch) callbacks.on_epoch(report);
     }
+    result_.stopped_early = schedule.exhausted();
     evaluate(/*with_grad=*/false);  // where the last step landed
     for (size_t k = 0; k < result_.params.size(); ++k) {
       result_.params[k].param.set(best_values_[k]);
@@ -101,11 +117,21 @@ class Loop {
  private:
   int64_t frames() const { return int64_t(problem_.target.size()); }
 
-  // Cosine decay from lr to lr / 10 over the run: big steps to find the basin, small
-  // ones to settle in it instead of circling the minimum at Adam's fixed step size.
-  double learning_rate(int epoch) const {
-    const double progress = config_.epochs > 1 ? double(epoch - 1) / (config_.epochs - 1) : 0;
-    return config_.lr * (0.1 + 0.45 * (1 + std::cos(std::numbers::pi * progress)));
+  // The params of the problem the loss has a gradient for; the others go to
+  // result_.cannot_learn with the reason.
+  std::vector<Param> learnable(const Value& loss) {
+    const std::vector<std::string> reasons = why_no_gradient(loss, problem_.params);
+    std::vector<Param> out;
+    for (size_t k = 0; k < problem_.params.size(); ++k)
+      if (reasons[k].empty())
+        out.push_back(problem_.params[k]);
+      else
+        result_.cannot_learn.push_back({problem_.params[k], reasons[k]});
+    if (!out.empty()) return out;
+    std::string why;
+    for (const UnlearnableParam& u : result_.cannot_learn)
+      why += "; '" + u.param.name() + "': " + u.reason;
+    throw Error("no param can learn" + (why.empty() ? std::string(": none was given") : why));
   }
 
   // Writes the unit coordinates' values into the real params, runs, and records losses.
@@ -138,10 +164,13 @@ class Loop {
       result_.initial_loss = report.lane_losses[0];
       result_.seed_audio = lane_audio(0);
     }
-    for (int l = 0; l < lanes_; ++l)
-      if (std::isfinite(report.lane_losses[size_t(l)]) &&
-          report.lane_losses[size_t(l)] < best_loss_)
-        keep_best(l, report.lane_losses[size_t(l)]);
+    for (int l = 0; l < lanes_; ++l) {
+      const double lane_loss = report.lane_losses[size_t(l)];
+      if (!std::isfinite(lane_loss)) continue;
+      if (lane_loss < lane_best_[size_t(l)].first)
+        lane_best_[size_t(l)] = {lane_loss, lane_units(l)};
+      if (lane_loss < best_loss_) keep_best(l, lane_loss);
+    }
     report.lane = lowest_lane(report.lane_losses);
     report.values = lane_values(report.lane);
     report.best_loss = best_loss_;
@@ -199,10 +228,12 @@ class Loop {
   // The lane an element of a unit param belongs to (lanes > 1 trains scalar params only).
   int lane_of(size_t element) const { return lanes_ > 1 ? int(element) : 0; }
 
-  // Adam's step, scaled per lane. A skipped lane goes back to the point of its last finite
-  // loss and gradient (or stays, before it had one) and halves its step size, so it
-  // approaches the region that broke it in ever smaller steps instead of jumping in again.
-  void step(Adam& adam, const std::vector<SkippedStep>& skipped) {
+  // The optimizer's step, scaled per lane and clipped to the step size in every
+  // coordinate (SGD's step follows the gradient's size, which a spectral loss can make
+  // huge). A skipped lane goes back to the point of its last finite loss and gradient (or
+  // stays, before it had one) and halves its step size, so it approaches the region that
+  // broke it in ever smaller steps instead of jumping in again.
+  void step(Optimizer& optimizer, const std::vector<SkippedStep>& skipped) {
     std::vector<bool> skip(size_t(lanes_), false);
     for (const SkippedStep& s : skipped) {
       skip[size_t(s.lane)] = true;
@@ -212,13 +243,15 @@ class Loop {
     for (size_t l = 0; l < size_t(lanes_); ++l)
       if (!skip[l]) last_finite_[l] = lane_units(int(l));
     for (const Param& u : units_) before.push_back(u.values());
-    adam.step();
+    optimizer.step();
     for (size_t k = 0; k < units_.size(); ++k) {
       std::vector<float> u = units_[k].values();
       for (size_t i = 0; i < u.size(); ++i) {
         const auto l = size_t(lane_of(i));
+        const double limit = step_scale_[l] * optimizer.lr;
         if (!skip[l])
-          u[i] = float(before[k][i] + step_scale_[l] * (u[i] - before[k][i]));
+          u[i] = float(before[k][i] +
+                       std::clamp(step_scale_[l] * (u[i] - before[k][i]), -limit, limit));
         else
           u[i] = last_finite_[l] ? (*last_finite_[l])[k][lanes_ > 1 ? 0 : i] : before[k][i];
       }
@@ -231,6 +264,18 @@ class Loop {
     std::vector<std::vector<float>> out;
     for (const Param& u : units_) out.push_back(in_lane(u, lane));
     return out;
+  }
+
+  // When the step size halves, every lane goes back to the best point it has seen: a
+  // run that wandered off a minimum (its steps too big to settle in) resumes from it.
+  void return_to_lane_bests() {
+    for (size_t k = 0; k < units_.size(); ++k) {
+      std::vector<float>& u = units_[k].data()->value;
+      for (size_t i = 0; i < u.size(); ++i) {
+        const auto& [loss, units] = lane_best_[size_t(lane_of(i))];
+        if (std::isfinite(loss)) u[i] = units[k][lanes_ > 1 ? 0 : i];
+      }
+    }
   }
 
   void keep_best(int lane, double loss) {
@@ -266,6 +311,8 @@ class Loop {
   std::vector<double> step_scale_;  // per lane, relative to Adam's learning rate
   // Per lane: its unit coordinates where its loss and gradient were last finite.
   std::vector<std::optional<std::vector<std::vector<float>>>> last_finite_;
+  // Per lane: its lowest finite loss and its unit coordinates there.
+  std::vector<std::pair<double, std::vector<std::vector<float>>>> lane_best_;
   double best_loss_ = std::numeric_limits<double>::infinity();
   std::vector<std::vector<float>> best_values_;
 };

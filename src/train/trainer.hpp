@@ -1,7 +1,8 @@
 // The training loop of `dgen train` (SPEC §5, §7): fits bounded params so that a signal
-// matches a target, with Adam in unit coordinates (train/coords.hpp) and, with lanes > 1,
-// B restarts trained at once in the lanes of one program — lane 0 from the seed values,
-// the others from random points — keeping the best params any lane reached.
+// matches a target, with Adam (or SGD) in unit coordinates (train/coords.hpp) under a
+// step schedule (train/schedule.hpp: warm-up, halving on plateaus, early stop) and, with
+// lanes > 1, B restarts trained at once in the lanes of one program — lane 0 from the
+// seed values, the others from random points — keeping the best params any lane reached.
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include "dgen/program.hpp"
 #include "train/coords.hpp"
 #include "train/loss_spec.hpp"
+#include "train/schedule.hpp"
 
 namespace dgen::train {
 
@@ -22,15 +24,17 @@ struct TrainProblem {
   std::vector<InputChannel> inputs;  // host audio the output reads
 
   LossSpec loss;
-  // The trained params, each with finite min < max; their current values are the seed.
+  // The params to train, each with finite min < max; their current values are the seed.
+  // Those the loss has no gradient for are left out (TrainResult::cannot_learn).
   std::vector<Param> params;
 };
 
 struct TrainConfig {
-  int epochs = 100;
-  // Adam's learning rate in unit coordinates (a step moves about lr of a range), decayed
-  // along a half cosine to lr / 10 at the last epoch.
-  double lr = 0.05;
+  int epochs = 300;                // at most: the run stops early once the schedule is exhausted
+  std::string optimizer = "adam";  // adam | sgd
+  // The step size in unit coordinates (a step moves about lr of a range), its warm-up and
+  // its halving on plateaus. Every step is also clipped to the current lr per coordinate.
+  ScheduleOptions schedule;
   int lanes = 1;
   uint32_t seed = 1;  // of the random restarts in lanes 1..B-1
   RenderOptions render;
@@ -51,9 +55,16 @@ struct SkippedStep {
   double step_scale = 1;  // the lane's step size from now on, relative to --lr
 };
 
+// A param left untrained because the loss has no gradient for it.
+struct UnlearnableParam {
+  Param param;
+  std::string reason;  // "the loss does not read it", "every path ... ('lt')"
+};
+
 // One epoch: the loss of every lane at the params it started from (before its step).
 struct EpochReport {
   int epoch = 0;  // 1-based
+  double lr = 0;  // the step size of this epoch's step
   std::vector<double> lane_losses;
   int lane = 0;                                 // the lane with the lowest loss this epoch
   std::vector<std::vector<float>> values;       // that lane's values, per trained param
@@ -64,8 +75,11 @@ struct EpochReport {
 
 struct TrainResult {
   std::vector<TrainedParam> params;
-  double initial_loss = 0;  // lane 0 at the seed
-  double final_loss = 0;    // at the best params
+  std::vector<UnlearnableParam> cannot_learn;
+  int epochs_run = 0;          // epochs (steps) taken: fewer than asked when stopped early
+  bool stopped_early = false;  // the loss stopped improving (docs/TRAINING.md)
+  double initial_loss = 0;     // lane 0 at the seed
+  double final_loss = 0;       // at the best params
   int best_lane = 0;
   std::vector<double> loss_curve;  // the lowest lane loss of every epoch, then after the last step
   std::vector<float> seed_audio, final_audio;  // the output at the seed and at the best params
@@ -73,15 +87,21 @@ struct TrainResult {
   Backend backend = Backend::Interp;
 };
 
+// What a run will do, known once the problem is checked and compiled.
+struct TrainPlan {
+  const std::vector<TrainedParam>& params;
+  const std::vector<UnlearnableParam>& cannot_learn;
+  Backend backend;
+};
+
 struct TrainCallbacks {
-  // Once the problem is checked and compiled, before the first epoch.
-  std::function<void(const std::vector<TrainedParam>&, Backend)> on_start;
+  std::function<void(const TrainPlan&)> on_start;    // before the first epoch
   std::function<void(const EpochReport&)> on_epoch;  // after each epoch's step
 };
 
 // Runs the loop. On return every trained param holds its best values (shared by all
 // lanes again). Throws dgen::Error for params without usable bounds, tensor params with
-// lanes > 1, or an empty target.
+// lanes > 1, an empty target, or when no param can learn.
 TrainResult train(const TrainProblem& problem, const TrainConfig& config,
                   const TrainCallbacks& callbacks = {});
 

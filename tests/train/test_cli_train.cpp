@@ -101,14 +101,18 @@ TEST(CliTrain, WritesTheJobAndItsParamsRenderTheFit) {
   EXPECT_EQ(r.err, "");  // stderr is a file: no progress bar
   std::vector<std::string> kinds;
   for (const std::string& line : lines(r.out)) kinds.push_back(Json::parse(line)["event"]);
-  ASSERT_EQ(kinds.size(), 1u + 60u + 3u + 1u);
+  const Json result = Json::parse(read_file(dir / "job/result.json"));
+  const int epochs = result["epochs_run"];
+  EXPECT_GE(epochs, 40);                         // it may stop early once the fit is exact
+  const bool stopped = result["stopped_early"];  // then a stop event before the result
+  ASSERT_EQ(kinds.size(), 1u + size_t(epochs) + size_t(epochs / 20) + stopped + 1u);
+  EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "epoch"), epochs);
   EXPECT_EQ(kinds.front(), "plan");
   EXPECT_EQ(kinds.back(), "result");
-  EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "checkpoint"), 3);
+  EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "checkpoint"), epochs / 20);
   EXPECT_EQ(list_dir(dir / "job"),
             (std::vector<std::string>{"final.wav", "params.json", "report.html", "result.json",
                                       "seed.wav"}));
-  const Json result = Json::parse(read_file(dir / "job/result.json"));
   const float amp = result["params"]["amp"]["to"];
   EXPECT_NEAR(amp, 0.5, 0.01);
   EXPECT_GT(result["improvement_percent"].get<double>(), 99.0);
@@ -126,6 +130,93 @@ TEST(CliTrain, WritesTheJobAndItsParamsRenderTheFit) {
       dir);
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(Json::parse(lines(again.out)[1])["params"]["amp"].get<float>(), amp);
+}
+
+// Three bounded params of which the target only depends on amp and freq: tempo is held
+// by the patch (@trainable false), and gate passes the loss only through a comparison.
+constexpr const char* kChoice =
+    "(param amp @default 0.2 @min 0 @max 1)\n"
+    "(param freq @default 440 @min 400 @max 480)\n"
+    "(param tempo @default 120 @min 40 @max 240 @trainable false)\n"
+    "(param gate @default 0.5 @min 0 @max 1)\n"
+    "(param free @default 3)\n"
+    "(out (* amp (gt gate 0.1) (sin (* twopi (phasor freq)))) 1)\n";
+
+Json plan_of(const CommandResult& r) { return Json::parse(lines(r.out).at(0)); }
+
+std::vector<std::string> names(const Json& list) {
+  std::vector<std::string> out;
+  for (const Json& p : list) out.push_back(p["name"]);
+  return out;
+}
+
+TEST(CliTrain, PlanSaysWhatIsTrainedFrozenAndCannotLearn) {
+  TempDir dir;
+  dir.write("choice.lisp", kChoice);
+  write_target(dir, "target.wav", 44100, 2048);
+  const CommandResult r =
+      run_dgen("train choice.lisp --target target.wav --job-dir job --loss mse --epochs 2", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json plan = plan_of(r);
+  EXPECT_EQ(names(plan["params"]), (std::vector<std::string>{"amp", "freq"}));
+  EXPECT_EQ(plan["frozen"],
+            (Json{{{"name", "tempo"}, {"value", 120.0}, {"reason", "@trainable false"}},
+                  {{"name", "free"}, {"value", 3.0}, {"reason", "has no @min and @max"}}}));
+  EXPECT_EQ(plan["cannot_learn"],
+            (Json{{{"name", "gate"},
+                   {"reason",
+                    "every path to the loss passes through an op without a derivative ('gt')"}}}));
+  const Json result = Json::parse(read_file(dir / "job/result.json"));
+  EXPECT_EQ(result["frozen"], plan["frozen"]);
+  EXPECT_EQ(result["cannot_learn"], plan["cannot_learn"]);
+  EXPECT_FALSE(result["params"].contains("gate"));
+}
+
+TEST(CliTrain, SetFreezeAndTrainChooseTheTrainedParams) {
+  TempDir dir;
+  dir.write("choice.lisp", kChoice);
+  write_target(dir, "target.wav", 44100, 2048);
+  const std::string base = "train choice.lisp --target target.wav --job-dir job --loss mse ";
+  // --set holds a value (tempo is otherwise held at its default by @trainable false).
+  CommandResult r = run_dgen(base + "--epochs 3 --set amp=0.3 --set tempo=90", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Json plan = plan_of(r);
+  EXPECT_EQ(names(plan["params"]), std::vector<std::string>{"freq"});
+  EXPECT_EQ(plan["frozen"][0],
+            (Json{{"name", "amp"}, {"value", 0.3}, {"reason", "held by --set"}}));
+  EXPECT_EQ(plan["frozen"][1],
+            (Json{{"name", "tempo"}, {"value", 90.0}, {"reason", "held by --set"}}));
+  for (const std::string& line : lines(r.out)) {
+    const Json e = Json::parse(line);
+    if (e["event"] == "epoch") {
+      EXPECT_FALSE(e["params"].contains("amp"));
+    }
+  }
+  EXPECT_EQ(Json::parse(read_file(dir / "job/params.json"))["params"].size(), 1u);
+  // --freeze holds the seed value.
+  r = run_dgen(base + "--epochs 1 --freeze freq", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(names(plan_of(r)["params"]), std::vector<std::string>{"amp"});
+  EXPECT_EQ(plan_of(r)["frozen"][0]["reason"], "--freeze");
+  // --train names the trained params, overriding @trainable false.
+  r = run_dgen(base + "--epochs 1 --train amp,tempo", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(names(plan_of(r)["params"]), std::vector<std::string>{"amp"});
+  EXPECT_EQ(names(plan_of(r)["cannot_learn"]), std::vector<std::string>{"tempo"});
+  EXPECT_EQ(plan_of(r)["frozen"][0],
+            (Json{{"name", "freq"}, {"value", 440.0}, {"reason", "not named by --train"}}));
+  // Contradictions and unknown names are one-line errors.
+  r = run_dgen(base + "--train amp --freeze amp", dir);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "dgen train: param 'amp' is both trained (--train) and frozen (--freeze)\n");
+  r = run_dgen(base + "--train free", dir);
+  EXPECT_EQ(r.err, "dgen train: param 'free' needs both @min and @max to be trained\n");
+  r = run_dgen(base + "--freeze nope", dir);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("the patch has no param named 'nope'"), std::string::npos) << r.err;
+  r = run_dgen(base + "--freeze amp,freq", dir);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err.substr(0, 36), "dgen train: no param can learn; 'gat") << r.err;
 }
 
 TEST(CliTrain, AUserErrorIsAnErrorEventAndOneLine) {

@@ -19,7 +19,7 @@ constexpr double kSr = 44100;
 TrainConfig adam(int epochs, double lr) {
   TrainConfig c;
   c.epochs = epochs;
-  c.lr = lr;
+  c.schedule.lr = lr;
   c.render.backend = Backend::C;
   return c;
 }
@@ -59,7 +59,7 @@ TEST(Convergence, PhasorFrequencyWithASpectralLoss) {
   Param freq("freq", 300.0f, {.min = 50.0f, .max = 2000.0f});
   const TrainProblem problem{
       sin(kTwoPi * phasor(freq)), target, {}, parse_loss_spec("mrstft"), {freq}};
-  const TrainResult r = train(problem, adam(40, 0.015));
+  const TrainResult r = train(problem, adam(100, 0.03));
   EXPECT_NEAR(freq.value(), 440, 4.4);  // 1 %
   EXPECT_LT(r.final_loss, 0.3 * r.initial_loss);
 }
@@ -126,7 +126,7 @@ TEST(Convergence, IirCoefficients) {
   Param a2("a2", 0.3f, {.min = -0.95f, .max = 0.95f});
   const TrainProblem problem{
       two_pole(in(1), b, a1, a2), target, inputs, parse_loss_spec("mse"), {b, a1, a2}};
-  const TrainResult r = train(problem, adam(200, 0.02));
+  const TrainResult r = train(problem, adam(400, 0.02));
   EXPECT_NEAR(b.value(), 0.5, 0.01);
   EXPECT_NEAR(a1.value(), -1.2, 0.01);
   EXPECT_NEAR(a2.value(), 0.6, 0.01);

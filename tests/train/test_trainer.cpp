@@ -30,7 +30,7 @@ double sum_squared_error(const std::vector<float>& a, const std::vector<float>& 
 TrainConfig config(int epochs, double lr = 0.05, int lanes = 1) {
   TrainConfig c;
   c.epochs = epochs;
-  c.lr = lr;
+  c.schedule.lr = lr;
   c.lanes = lanes;
   c.render.backend = Backend::C;
   return c;
@@ -61,10 +61,12 @@ TEST(Trainer, FitsAnAmplitudeAndReportsLossesAndAudio) {
   ASSERT_EQ(r.params.size(), 1u);
   EXPECT_EQ(r.params[0].from, std::vector<float>{0.1f});
   EXPECT_EQ(r.params[0].to, p.amp.values());
-  EXPECT_EQ(r.loss_curve.size(), size_t(epochs + 1));  // every epoch, then after the last step
+  ASSERT_LE(r.epochs_run, epochs);
+  // every epoch, then after the last step
+  EXPECT_EQ(r.loss_curve.size(), size_t(r.epochs_run + 1));
   EXPECT_DOUBLE_EQ(r.loss_curve.front(), r.initial_loss);
-  EXPECT_EQ(seen.size(), size_t(epochs));
-  EXPECT_EQ(seen.back(), epochs);
+  EXPECT_EQ(seen.size(), size_t(r.epochs_run));
+  EXPECT_EQ(seen.back(), r.epochs_run);
   EXPECT_EQ(r.backend, Backend::C);
   // The audio is the output at the seed and at the final params.
   ASSERT_EQ(r.seed_audio.size(), 4096u);
@@ -74,8 +76,9 @@ TEST(Trainer, FitsAnAmplitudeAndReportsLossesAndAudio) {
   EXPECT_NEAR(r.final_loss, sum_squared_error(fitted, p.problem.target), 1e-3 * (1 + r.final_loss));
 }
 
-// Adam's first step moves every coordinate by exactly lr against the gradient's sign, so
-// epoch 2 starts at from_unit(to_unit(seed) ∓ lr): this pins the unit coordinates, the
+// Adam's first step moves every coordinate by exactly its step size against the
+// gradient's sign, and the warm-up makes that lr / 10, so epoch 2 starts at
+// from_unit(to_unit(seed) ∓ lr / 10): this pins the warm-up, the unit coordinates, the
 // chain rule's sign and the log mapping.
 TEST(Trainer, FirstStepIsLrInUnitCoordinates) {
   Param gain("gain", 0.2f, {.min = 0.0f, .max = 2.0f});         // linear
@@ -88,8 +91,10 @@ TEST(Trainer, FirstStepIsLrInUnitCoordinates) {
   std::vector<EpochReport> reports;
   TrainCallbacks callbacks;
   callbacks.on_epoch = [&](const EpochReport& e) { reports.push_back(e); };
-  const TrainResult r = train(problem, config(2, 0.05), callbacks);
+  const TrainResult r = train(problem, config(2, 0.5), callbacks);
   ASSERT_EQ(reports.size(), 2u);
+  EXPECT_DOUBLE_EQ(reports[0].lr, 0.05);
+  EXPECT_DOUBLE_EQ(reports[1].lr, 0.1);
   EXPECT_FLOAT_EQ(reports[0].values[0][0], 0.2f);
   EXPECT_FLOAT_EQ(reports[0].values[1][0], 300.0f);
   const UnitCoordinate g = r.params[0].coordinate, f = r.params[1].coordinate;
@@ -161,6 +166,74 @@ TEST(Trainer, RejectsParamsItCannotTrain) {
   AmplitudeProblem p;
   p.problem.target.clear();
   EXPECT_THROW(train(p.problem, config(1)), Error);
+}
+
+// A run that cannot improve any more stops early; its result is the best params seen,
+// and final_loss, the audio and the params agree with a fresh render at those params.
+TEST(Trainer, StopsEarlyAndItsResultIsOneConsistentPoint) {
+  AmplitudeProblem p;
+  TrainConfig c = config(1000, 0.05);
+  c.schedule.patience = 3;
+  c.schedule.max_reductions = 2;
+  const TrainResult r = train(p.problem, c);
+  EXPECT_TRUE(r.stopped_early);
+  EXPECT_LT(r.epochs_run, 1000);
+  EXPECT_NEAR(p.amp.value(), 0.5, 1e-3);
+  EXPECT_EQ(r.params[0].to, p.amp.values());
+  const std::vector<float> fitted = sine(p.amp.value(), 440, 4096);
+  EXPECT_NEAR(r.final_loss, sum_squared_error(fitted, p.problem.target),
+              1e-6 + 1e-4 * r.final_loss);
+  EXPECT_DOUBLE_EQ(r.final_loss, *std::min_element(r.loss_curve.begin(), r.loss_curve.end()));
+  for (size_t t = 0; t < fitted.size(); ++t) ASSERT_NEAR(r.final_audio[t], fitted[t], 1e-5) << t;
+}
+
+// SGD's step follows the gradient's size (here thousands of units of a [0, 1]
+// coordinate); the clip keeps every step within the current step size.
+TEST(Trainer, SgdStepsAreClippedToTheStepSize) {
+  AmplitudeProblem p;
+  TrainConfig c = config(3, 0.2);
+  c.optimizer = "sgd";
+  std::vector<EpochReport> reports;
+  TrainCallbacks callbacks;
+  callbacks.on_epoch = [&](const EpochReport& e) { reports.push_back(e); };
+  train(p.problem, c, callbacks);
+  ASSERT_EQ(reports.size(), 3u);
+  EXPECT_NEAR(reports[1].values[0][0], 0.1 + 0.02, 1e-6);         // lr(1) = 0.2 / 10
+  EXPECT_NEAR(reports[2].values[0][0], 0.1 + 0.02 + 0.04, 1e-6);  // lr(2) = 0.2 · 2 / 10
+  c.optimizer = "rmsprop";
+  EXPECT_THROW(train(p.problem, c), Error);
+}
+
+// Params without a gradient are reported with the reason and left as they are.
+TEST(Trainer, ParamsWithoutAGradientCannotLearn) {
+  AmplitudeProblem p;
+  Param unused("unused", 0.3f, {.min = 0.0f, .max = 1.0f});
+  Param gate("gate", 0.7f, {.min = 0.0f, .max = 1.0f});
+  p.problem.output = p.problem.output * gt(gate, 0.5);
+  p.problem.params = {unused, p.amp, gate};
+  std::vector<std::string> planned;
+  TrainCallbacks callbacks;
+  callbacks.on_start = [&](const TrainPlan& plan) {
+    for (const TrainedParam& t : plan.params) planned.push_back(t.param.name());
+  };
+  const TrainResult r = train(p.problem, config(5), callbacks);
+  EXPECT_EQ(planned, std::vector<std::string>{"amp"});
+  ASSERT_EQ(r.cannot_learn.size(), 2u);
+  EXPECT_EQ(r.cannot_learn[0].param.name(), "unused");
+  EXPECT_EQ(r.cannot_learn[0].reason, "the loss does not read it");
+  EXPECT_EQ(r.cannot_learn[1].param.name(), "gate");
+  EXPECT_EQ(r.cannot_learn[1].reason,
+            "every path to the loss passes through an op without a derivative ('gt')");
+  EXPECT_EQ(gate.value(), 0.7f);
+  p.problem.params = {unused, gate};
+  try {
+    train(p.problem, config(5));
+    FAIL() << "no param can learn";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "no param can learn; 'unused': the loss does not read it; 'gate': every path to "
+              "the loss passes through an op without a derivative ('gt')");
+  }
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "output_dir.hpp"
 #include "target_options.hpp"
 #include "train/job.hpp"
+#include "train_selection.hpp"
 
 namespace dgen::cli {
 namespace {
@@ -18,30 +19,24 @@ namespace {
 struct TrainArgs {
   std::string patch, job_dir, backend = "auto";
   ParamSettings seed;  // --seed-params
+  TrainSelection selection;
   StreamOptions stream;
   TargetOptions target;
   train::TrainConfig config;
   int checkpoint_every = 10;
 };
 
-// The params training moves: those with both @min and @max.
-std::vector<Param> bounded_params(const lisp::Patch& patch) {
-  std::vector<Param> out;
-  for (const lisp::ParamInfo& p : patch.params)
-    if (p.param.data()->min && p.param.data()->max) out.push_back(p.param);
-  if (out.empty()) throw Error("the patch has no params to train: give a param both @min and @max");
-  return out;
-}
-
 int train_job(TrainArgs& args, train::EventWriter& events) {
   lisp::Patch patch = lisp::load_patch_file(args.patch);
   apply_params(args.seed, patch);
+  SelectedParams selected = select_params(patch, args.selection);
   const TargetRun run = resolve_target_run(args.target, args.stream, patch);
   const train::TrainProblem problem{run.output, run.target, run.stream.channels(), run.loss,
-                                    bounded_params(patch)};
+                                    std::move(selected.trained)};
   args.config.render.sample_rate = run.stream.sample_rate;
   args.config.render.backend = parse_backend(args.backend);
-  const train::JobSpec job{args.job_dir, args.patch, args.target.path, args.checkpoint_every};
+  const train::JobSpec job{args.job_dir, args.patch, args.target.path, args.checkpoint_every,
+                           std::move(selected.frozen)};
   train::ProgressBar bar(std::cerr, ::isatty(STDERR_FILENO) == 1, args.config.epochs);
   const OutputDir created(args.job_dir);  // removed again if training fails before writing
   train::run_job(problem, args.config, job, events, bar);
@@ -58,6 +53,17 @@ int train(TrainArgs& args) {
   }
 }
 
+void add_selection_options(CLI::App& app, TrainSelection& selection) {
+  app.add_option("--train", selection.train, "Train only these params (--train a b or a,b)")
+      ->type_name("NAME")
+      ->delimiter(',');
+  app.add_option("--freeze", selection.freeze, "Hold these params at their seed values")
+      ->type_name("NAME")
+      ->delimiter(',');
+  add_set_option(app, selection.sets,
+                 "Hold a param at a value while training, e.g. --set tempo=120");
+}
+
 }  // namespace
 
 Command train_command() {
@@ -72,13 +78,20 @@ Command train_command() {
             app.add_option("--seed-params", args->seed.file,
                            "Start from these param values: {\"params\": {\"name\": value}}")
                 ->type_name("FILE.json");
-            app.add_option("--epochs", args->config.epochs, "Optimiser steps")
+            add_selection_options(app, args->selection);
+            app.add_option("--epochs", args->config.epochs,
+                           "Most optimiser steps (the run stops early when the loss stops "
+                           "improving)")
                 ->check(at_least(0, true))
-                ->default_str("100");
-            app.add_option("--lr", args->config.lr,
-                           "Adam's learning rate, in each param's [0, 1] coordinate")
+                ->default_str("300");
+            app.add_option("--optimizer", args->config.optimizer, "adam | sgd")
+                ->check(CLI::IsMember({"adam", "sgd"}))
+                ->default_str("adam");
+            app.add_option("--lr", args->config.schedule.lr,
+                           "Step size in each param's [0, 1] coordinate, after a warm-up; "
+                           "halved when the loss stops improving")
                 ->check(at_least(0, false))
-                ->default_str("0.05");
+                ->default_str("0.02");
             app.add_option("--lanes", args->config.lanes,
                            "Random restarts trained at once (lane 0 starts from the seed); the "
                            "best is kept")

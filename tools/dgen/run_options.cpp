@@ -61,8 +61,6 @@ CLI::Validator frame_count() {
       "");
 }
 
-namespace {
-
 lisp::ParamInfo& find_param(lisp::Patch& patch, const std::string& name) {
   std::string names;
   for (lisp::ParamInfo& p : patch.params) {
@@ -72,6 +70,8 @@ lisp::ParamInfo& find_param(lisp::Patch& patch, const std::string& name) {
   throw Error("the patch has no param named '" + name + "' (" +
               (names.empty() ? "it has no params" : "its params: " + names) + ")");
 }
+
+namespace {
 
 void flatten_numbers(const nlohmann::json& j, const std::string& name, std::vector<float>& out) {
   if (j.is_number()) {
@@ -91,11 +91,13 @@ std::string channel_list(const std::vector<lisp::PortInfo>& ports) {
 
 }  // namespace
 
+void add_set_option(CLI::App& app, std::vector<std::string>& sets, const std::string& help) {
+  app.add_option("--set", sets, help)->type_name("NAME=VALUE")->allow_extra_args(false);
+}
+
 void add_param_options(CLI::App& app, ParamSettings& settings) {
-  app.add_option("--set", settings.sets,
-                 "Set a param, e.g. --set freq=220 (repeatable; wins over --params)")
-      ->type_name("NAME=VALUE")
-      ->allow_extra_args(false);
+  add_set_option(app, settings.sets,
+                 "Set a param, e.g. --set freq=220 (repeatable; wins over --params)");
   app.add_option("--params", settings.file,
                  "Param values from a JSON file: {\"params\": {\"name\": value}}")
       ->type_name("FILE.json");
@@ -122,15 +124,19 @@ void apply_params(const ParamSettings& settings, lisp::Patch& patch) {
   if (!settings.file.empty())
     for (auto& [name, values] : read_params_file(settings.file))
       find_param(patch, name).param.set(std::move(values));
-  for (const std::string& set : settings.sets) {
-    const size_t eq = set.find('=');
-    const auto number = eq == std::string::npos ? std::nullopt : parse_number(set.substr(eq + 1));
-    if (eq == 0 || !number)
-      throw UsageError("--set " + set + ": expected NAME=VALUE with a finite number");
-    const auto value = as_float(*number);
-    if (!value) throw UsageError("--set " + set + ": the value is out of float's range (3.4e38)");
-    find_param(patch, set.substr(0, eq)).param.set(*value);
-  }
+  for (const std::string& set : settings.sets) set_param(patch, set);
+}
+
+lisp::ParamInfo& set_param(lisp::Patch& patch, const std::string& set) {
+  const size_t eq = set.find('=');
+  const auto number = eq == std::string::npos ? std::nullopt : parse_number(set.substr(eq + 1));
+  if (eq == 0 || !number)
+    throw UsageError("--set " + set + ": expected NAME=VALUE with a finite number");
+  const auto value = as_float(*number);
+  if (!value) throw UsageError("--set " + set + ": the value is out of float's range (3.4e38)");
+  lisp::ParamInfo& info = find_param(patch, set.substr(0, eq));
+  info.param.set(*value);
+  return info;
 }
 
 void add_stream_options(CLI::App& app, StreamOptions& o) {

@@ -18,12 +18,18 @@ struct ParamSettings {
   std::string file;
 };
 void add_param_options(CLI::App& app, ParamSettings& settings);
+// --set alone (dgen train reads its file with --seed-params).
+void add_set_option(CLI::App& app, std::vector<std::string>& sets, const std::string& help);
 // Applies the file, then every --set (so a --set wins). Unknown names and values of
 // the wrong size are errors; a malformed --set is a UsageError.
 void apply_params(const ParamSettings& settings, lisp::Patch& patch);
 // A params file: {"params": {"name": value or [values], ...}} (the format `dgen train`
 // writes), or the inner object alone.
 std::map<std::string, std::vector<float>> read_params_file(const std::string& path);
+// Applies one "NAME=VALUE" and returns the param it set.
+lisp::ParamInfo& set_param(lisp::Patch& patch, const std::string& set);
+// The param called `name`; an error lists the patch's params when there is none.
+lisp::ParamInfo& find_param(lisp::Patch& patch, const std::string& name);
 
 // --frames N | --seconds S, --sample-rate R, --in CH=FILE|VALUE…; --tail S for render.
 struct StreamOptions {
