@@ -1,0 +1,41 @@
+"""Python's overhead per call against the C++ API (docs/PERFORMANCE.md, "Python").
+
+Renders 1 s of examples/subtractive.lisp at 48 kHz through dgen.Patch.compile(...).render
+many times and compares the whole call with the Program::run inside it (the time the C++
+API takes for the same render, measured by the extension around that call). The rest is
+what Python adds: checking arguments, setting params, copying the output into numpy.
+
+    PYTHONPATH=build/python /usr/bin/python3 bench/python_overhead.py [--repeats 50]
+"""
+import argparse
+import pathlib
+import statistics
+import time
+
+import dgen
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=50)
+    parser.add_argument("--lanes", type=int, default=1)
+    args = parser.parse_args()
+    patch = dgen.load(str(ROOT / "examples" / "subtractive.lisp"))
+    compiled = patch.compile(sample_rate=48000, lanes=args.lanes)
+    compiled.render(48000)  # compiles (or loads from the cache) and warms up
+    whole, inner = [], []
+    for _ in range(args.repeats):
+        start = time.perf_counter()
+        compiled.render(48000, params={"cutoff": 400.0})
+        whole.append(time.perf_counter() - start)
+        inner.append(compiled._renderer.last_run_seconds)
+    w, c = statistics.median(whole), statistics.median(inner)
+    print(f"1 s of subtractive.lisp at 48 kHz, {args.lanes} lane(s), median of {args.repeats}: "
+          f"Python call {w * 1e3:.3f} ms, C++ Program::run {c * 1e3:.3f} ms, "
+          f"overhead {(w - c) * 1e6:.0f} us = {100 * (w - c) / c:.2f}%")
+
+
+if __name__ == "__main__":
+    main()
