@@ -71,10 +71,12 @@ class Patch:
                 p["min"], p["max"], p["unit"], tuple(p["shape"]))
             for p in self._specs
         }
+        self._index = {p["name"]: k for k, p in enumerate(self._specs)}  # declaration order
         self.inputs: List[Port] = [Port(*p) for p in core.inputs]
         self.outputs: List[Port] = [Port(*p) for p in core.outputs]
         self._compiled: Dict[tuple, Compiled] = {}
         self._vjp: Dict[tuple, object] = {}
+        self._defaults: Dict[int, List[np.ndarray]] = {}  # values.default_values
 
     @property
     def file(self) -> str:

@@ -14,18 +14,14 @@ def _names(patch) -> str:
 def param_values(patch, params, lanes: int) -> List[np.ndarray]:
     """Every param's values in declaration order: lanes values for a scalar param, the
     param's numel values for a tensor param; a param not in `params` takes its default."""
-    params = dict(params or {})
-    unknown = [name for name in params if name not in patch.params]
-    if unknown:
-        raise ValueError(f"the patch has no param named {unknown[0]!r} (its params: {_names(patch)})")
-    out = []
-    for spec in patch._specs:
-        name, shape = spec["name"], tuple(spec["shape"])
-        if name not in params:
-            out.append(np.full(lanes, spec["default"], dtype=np.float32) if not shape
-                       else np.asarray(spec["defaults"], dtype=np.float32))
-            continue
-        value = np.asarray(params[name], dtype=np.float32)
+    params = params or {}
+    out = list(default_values(patch, lanes))
+    for name, given in params.items():
+        k = patch._index.get(name)
+        if k is None:
+            raise ValueError(f"the patch has no param named {name!r} (its params: {_names(patch)})")
+        shape = patch.params[name].shape
+        value = np.asarray(given, dtype=np.float32)
         if not np.all(np.isfinite(value)):
             raise ValueError(f"param {name!r}: values must be finite")
         if not shape:
@@ -37,8 +33,21 @@ def param_values(patch, params, lanes: int) -> List[np.ndarray]:
         elif value.shape != shape:
             raise ValueError(f"param {name!r} has shape {shape}, got an array of shape {value.shape}"
                              " (tensor params take one value shared by every lane)")
-        out.append(np.ascontiguousarray(value.reshape(-1)))
+        out[k] = np.ascontiguousarray(value.reshape(-1))
     return out
+
+
+def default_values(patch, lanes: int) -> List[np.ndarray]:
+    """Every param's default for `lanes` lanes, made once per lane count (a render that
+    sets a few params of many would otherwise spend most of its Python time here)."""
+    cache = patch._defaults
+    if lanes not in cache:
+        cache[lanes] = [np.full(lanes, spec["default"], dtype=np.float32) if not spec["shape"]
+                        else np.asarray(spec["defaults"], dtype=np.float32).reshape(-1)
+                        for spec in patch._specs]
+        for values in cache[lanes]:
+            values.flags.writeable = False
+    return cache[lanes]
 
 
 def lane_inputs(patch, inputs, frames: int, lanes: int) -> List[np.ndarray]:

@@ -1,4 +1,6 @@
 // The extension module dgen._dgen: exceptions, and the parts bound in the other files.
+#include <algorithm>
+
 #include "bindings.hpp"
 
 namespace dgen::python {
@@ -16,9 +18,15 @@ void set_params(const lisp::Patch& patch, const std::vector<FloatArray>& values,
                                 " param values, got " + std::to_string(values.size()));
   for (size_t k = 0; k < values.size(); ++k) {
     Param param = patch.params[k].param;
-    std::vector<float> v(values[k].data(), values[k].data() + values[k].size());
+    const float* begin = values[k].data();
+    const float* end = begin + values[k].size();
     // Scalars are always per lane, so a program never sees the layout change.
-    if (param.data()->shape.empty()) {
+    const bool per_lane = param.data()->shape.empty();
+    const std::vector<float>& now = param.values();
+    if (param.data()->per_lane == per_lane && std::equal(begin, end, now.begin(), now.end()))
+      continue;  // unchanged since the last run: most params of most calls
+    std::vector<float> v(begin, end);
+    if (per_lane) {
       if (v.size() != size_t(lanes))
         throw std::invalid_argument("param '" + param.name() + "': expected " +
                                     std::to_string(lanes) + " lane values");

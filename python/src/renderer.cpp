@@ -1,6 +1,7 @@
 // dgen._dgen.Renderer: a patch compiled for a sample rate, a lane count and a backend,
 // run many times with new param values and inputs without recompiling.
 #include <chrono>
+#include <cstring>
 
 #include "bindings.hpp"
 #include "dgen/program.hpp"
@@ -26,14 +27,15 @@ class Renderer {
     check_scalar_outputs(patch_->patch);
   }
 
-  // [lanes, outputs, frames] float32.
-  py::array_t<float> run(int64_t frames, const Inputs& inputs,
-                         const std::vector<FloatArray>& params) {
+  // [lanes, outputs, frames] float32: a view of memory laid out [outputs][frames][lanes]
+  // like the program's own buffers, so the copy out of them is one memcpy per output (a
+  // transposing copy cost several times more at 8 lanes; docs/PERFORMANCE.md, "Python").
+  py::array run(int64_t frames, const Inputs& inputs, const std::vector<FloatArray>& params) {
     if (frames < 0) throw std::invalid_argument("frames must be >= 0");
     set_params(patch_->patch, params, lanes_);
     const std::vector<InputChannel> channels = input_channels(inputs);
     const size_t n = program_.output_count();
-    py::array_t<float> out({py::ssize_t(lanes_), py::ssize_t(n), py::ssize_t(frames)});
+    py::array_t<float> out({py::ssize_t(n), py::ssize_t(frames), py::ssize_t(lanes_)});
     float* dst = out.mutable_data();
     {
       py::gil_scoped_release released;
@@ -41,16 +43,11 @@ class Renderer {
       program_.run(frames, channels);
       last_run_seconds_ =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      // [frame][lane] of each output -> [lane][output][frame].
-      for (size_t k = 0; k < n; ++k) {
-        const std::span<const float> src = program_.output(k);
-        for (int64_t t = 0; t < frames; ++t)
-          for (int l = 0; l < lanes_; ++l)
-            dst[(size_t(l) * n + k) * size_t(frames) + size_t(t)] =
-                src[size_t(t) * size_t(lanes_) + size_t(l)];
-      }
+      const size_t size = size_t(frames) * size_t(lanes_);
+      for (size_t k = 0; k < n; ++k)
+        std::memcpy(dst + k * size, program_.output(k).data(), size * sizeof(float));
     }
-    return out;
+    return out.attr("transpose")(2, 0, 1);
   }
 
   std::string backend() const { return backend_name(program_.backend()); }
