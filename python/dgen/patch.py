@@ -109,7 +109,7 @@ class Patch:
         target = np.asarray(target, dtype=np.float32)
         if target.ndim != 1:
             raise ValueError(f"target must be 1-D (mono samples), got shape {target.shape}")
-        frames = len(target) if frames is None else _check_count(frames, "frames", 1)
+        frames = _check_count(len(target) if frames is None else frames, "frames", 1)
         target = np.ascontiguousarray(target[:frames] if len(target) >= frames
                                       else np.pad(target, (0, frames - len(target))))
         rate = _check_sample_rate(sample_rate)

@@ -149,6 +149,8 @@ def test_missing_file_is_an_error_not_a_crash(tmp_path):
     (lambda p: p.render(16, backend="cuda"), "no CUDA backend"),
     (lambda p: p.render(16, backend="gpu"), "backend"),
     (lambda p: p.grad(loss="mse"), "target"),
+    (lambda p: p.grad(loss="mse", target=[]), "frames"),
+    (lambda p: p.grad(loss="mse", target=np.zeros((2, 4))), "1-D"),
 ])
 def test_bad_arguments_are_value_errors(call, message):
     with pytest.raises(ValueError, match=message):
