@@ -29,6 +29,9 @@ struct GradOptions {
   // forward costs less than streaming a large tape through memory twice.
   int64_t checkpoint = 0;
   int64_t tape_budget_bytes = int64_t(4) << 20;
+  // Also differentiate with respect to the host inputs: GradProgram::input_grad(channel)
+  // after a run (what a caller needs to pass gradients on to whatever made the inputs).
+  bool input_grads = false;
 };
 
 // Compiles the forward and backward programs of a loss once, for training loops. The
@@ -54,6 +57,11 @@ class GradProgram {
   // [frame][element][lane] floats.
   std::span<const float> output(size_t index) const;
   std::span<const float> channel(int channel) const;
+
+  // With GradOptions::input_grads, the last run's gradient of the loss with respect to
+  // the host input on `channel`, one value per frame (summed over lanes, which share
+  // their inputs); zeros for a channel the loss does not depend on.
+  std::vector<float> input_grad(int channel) const;
 
   std::vector<Param> params() const;  // every param the loss reads
   int64_t segment_frames() const;     // K of the last run

@@ -16,10 +16,11 @@ namespace dgen {
 
 class AdjointBuilder {
  public:
-  AdjointBuilder(const Value& loss, int64_t tape_frames)
+  AdjointBuilder(const Value& loss, int64_t tape_frames, bool input_grads)
       : g_(build_graph({loss.node()})),
         capacity_(tape_frames),
-        static_loss_(loss.rate().is_static()) {
+        static_loss_(loss.rate().is_static()),
+        input_grads_(input_grads) {
     if (tape_frames < 1) throw Error("tape capacity must be >= 1 frame");
     collect_refs(loss.node());
     find_active(g_.index.at(loss.node().get()));
@@ -39,6 +40,7 @@ class AdjointBuilder {
       if (g_.nodes[i]->param && adj_[i])
         d.grads.push_back({g_.nodes[i]->param,
                            make("frame_sum", {*adj_[i]}, {{static_loss_ ? 0 : 1}, {}}).node()});
+    d.input_grads = input_adjoints();
     d.loss_sum = make("frame_sum", {loss}, {{static_loss_ ? 0 : 1}, {}}).node();
     std::unordered_map<const Node*, NodeRef> writes;  // one tape per forward value
     for (auto& [x, read] : tapes_) {
@@ -205,6 +207,25 @@ class AdjointBuilder {
     return cells;
   }
 
+  bool is_input(int i) const { return input_grads_ && g_.nodes[i]->op == &op_def("in"); }
+
+  // The adjoint of each host input channel the loss depends on: the sum over its in()
+  // nodes, rendered per frame by an out() of the backward program (channel 0: a value a
+  // program renders that is no out() of the patch).
+  std::vector<Differentiated::InputGrad> input_adjoints() const {
+    std::map<int, Value> by_channel;
+    for (size_t i = 0; i < g_.nodes.size(); ++i) {
+      if (!is_input(int(i)) || !adj_[i]) continue;
+      const int channel = int(g_.nodes[i]->attrs.ints[0]);
+      auto [it, fresh] = by_channel.emplace(channel, *adj_[i]);
+      if (!fresh) it->second = it->second + *adj_[i];
+    }
+    std::vector<Differentiated::InputGrad> out;
+    for (const auto& [channel, adjoint] : by_channel)
+      out.push_back({channel, make("out", {adjoint}, {{0}, {}}).node()});
+    return out;
+  }
+
   // Shared handles for the graph's nodes (the graph holds raw pointers).
   void collect_refs(const NodeRef& loss) {
     refs_.resize(g_.nodes.size());
@@ -216,7 +237,8 @@ class AdjointBuilder {
     }
   }
 
-  // Active nodes: those that depend on a param and that the loss depends on, where a
+  // Active nodes: those that depend on a param (or a host input, when input gradients are
+  // asked for) and that the loss depends on, where a
   // cell's reads depend on its writes (state edges) in both directions.
   void find_active(int root) {
     const int n = int(g_.nodes.size());
@@ -228,7 +250,7 @@ class AdjointBuilder {
         if (!v[i]) v[i] = changed = true;
       };
       for (int i = 0; i < n; ++i) {
-        if (g_.nodes[i]->param) set(needs, i);
+        if (g_.nodes[i]->param || is_input(i)) set(needs, i);
         for (int j : g_.inputs[i])
           if (needs[j]) set(needs, i);
       }
@@ -254,6 +276,7 @@ class AdjointBuilder {
   Graph g_;
   int64_t capacity_;
   bool static_loss_;
+  bool input_grads_;
   std::vector<NodeRef> refs_;
   std::vector<bool> active_;
   std::vector<std::optional<Value>> adj_;
@@ -296,6 +319,7 @@ Differentiated& Differentiated::operator=(Differentiated&& other) noexcept {
     loss_sum = std::move(other.loss_sum);
     tapes = std::move(other.tapes);
     grads = std::move(other.grads);
+    input_grads = std::move(other.input_grads);
     hop_lcm = other.hop_lcm;
     backward_cells = std::move(other.backward_cells);
   }
@@ -312,6 +336,7 @@ std::vector<NodeRef> Differentiated::forward_outputs() const {
 std::vector<NodeRef> Differentiated::backward_outputs() const {
   std::vector<NodeRef> out;
   for (const Grad& g : grads) out.push_back(g.sum);
+  for (const InputGrad& g : input_grads) out.push_back(g.out);
   return out;
 }
 
@@ -321,8 +346,8 @@ double Differentiated::tape_bytes_per_frame() const {
   return bytes;
 }
 
-Differentiated differentiate(const Value& loss, int64_t tape_frames) {
-  AdjointBuilder builder(loss, tape_frames);
+Differentiated differentiate(const Value& loss, int64_t tape_frames, bool input_grads) {
+  AdjointBuilder builder(loss, tape_frames, input_grads);
   return builder.build(loss);
 }
 

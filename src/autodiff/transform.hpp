@@ -36,6 +36,13 @@ struct Differentiated {
     NodeRef sum;  // backward frame_sum of the param's adjoint (one per lane)
   };
   std::vector<Grad> grads;
+  // With input gradients: the adjoint of the host input on `channel` per frame, as the
+  // value of a backward out() (one lane column each), the sum over every in(channel).
+  struct InputGrad {
+    int channel = 1;
+    NodeRef out;
+  };
+  std::vector<InputGrad> input_grads;
   // Every hop of the forward program divides it: segments start on multiples of it, so
   // every hop value is recomputed on a segment's first frame.
   int64_t hop_lcm = 1;
@@ -45,7 +52,7 @@ struct Differentiated {
   std::vector<std::shared_ptr<Cell>> backward_cells;
 
   std::vector<NodeRef> forward_outputs() const;   // loss_sum, then the tape writes
-  std::vector<NodeRef> backward_outputs() const;  // the gradient sums
+  std::vector<NodeRef> backward_outputs() const;  // the gradient sums, then input_grads
   // Tape bytes one lane needs per frame.
   double tape_bytes_per_frame() const;
 };
@@ -54,8 +61,8 @@ struct Differentiated {
 // sum of its elements) with respect to every param it reads. Tapes hold `tape_frames`
 // frames, the longest segment the programs can run. Throws dgen::Error ("no gradient
 // for op 'X'") when an adjoint reaches an op that has no rule and is not marked
-// zero_derivative.
-Differentiated differentiate(const Value& loss, int64_t tape_frames);
+// zero_derivative. With `input_grads`, host inputs are differentiated too (input_grads).
+Differentiated differentiate(const Value& loss, int64_t tape_frames, bool input_grads = false);
 
 // For each param, why d loss / d param is structurally zero ("" when there is a path that
 // carries a derivative): the loss does not read it, or every path from it to the loss

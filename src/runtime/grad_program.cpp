@@ -53,8 +53,10 @@ struct GradProgram::Impl {
   std::vector<NodeRef> shown;       // out() nodes of the loss graph, then the extra outputs
   std::vector<size_t> extra_shown;  // position in `shown` of each extra output
   std::vector<std::vector<float>> rendered;
+  std::vector<std::vector<float>> input_adjoints;  // per Differentiated::input_grads, [frame][lane]
   std::unique_ptr<Compiled> compiled;
   int64_t segment = 0;
+  size_t rendered_frames = 0;  // of the last run
 
   Impl(const Value& l, RenderOptions o, GradOptions go) : loss(l), options(o), grad_options(go) {}
 
@@ -77,7 +79,7 @@ struct GradProgram::Impl {
     compiled.reset();
     auto c = std::make_unique<Compiled>();
     c->capacity = capacity;
-    c->d = differentiate(loss, capacity);
+    c->d = differentiate(loss, capacity, grad_options.input_grads);
     std::vector<NodeRef> outs = c->d.forward_outputs();
     c->first_shown = outs.size();
     outs.insert(outs.end(), shown.begin(), shown.end());
@@ -85,7 +87,7 @@ struct GradProgram::Impl {
     c->fwd = std::make_unique<Schedule>(pipeline::schedule(outs, options.lanes, forward));
     const Graph& fg = c->fwd->graph;
     c->loss_node = fg.index.at(c->d.loss_sum.get());
-    if (!c->d.grads.empty()) {
+    if (!c->d.grads.empty() || !c->d.input_grads.empty()) {
       c->bwd = std::make_unique<Schedule>(
           pipeline::schedule(c->d.backward_outputs(), options.lanes, backward));
       c->bwd->reverse = true;
@@ -173,11 +175,14 @@ struct GradProgram::Impl {
     c.fe->run(io);
   }
 
-  void run_backward(int64_t n) {
+  // Runs the backward program over frames [start, start + n) of the run, from the last.
+  void run_backward(int64_t start, int64_t n) {
     RunIO io;
     io.frames = n;
     io.sample_rate = options.sample_rate;
     io.outputs.assign(compiled->d.grads.size(), nullptr);
+    for (std::vector<float>& adjoint : input_adjoints)
+      io.outputs.push_back(adjoint.data() + start * options.lanes);
     compiled->be->run(io);
   }
 
@@ -210,6 +215,7 @@ struct GradProgram::Impl {
     check_run_memory(frames, count, with_grad);
     make_executors();
     Compiled& c = *compiled;
+    rendered_frames = size_t(frames);
     for (size_t k = 0; k < shown.size(); ++k)
       rendered[k].assign(size_t(frames * shown[k]->size() * options.lanes), 0.0f);
     c.fe->reset();
@@ -226,13 +232,15 @@ struct GradProgram::Impl {
     // Backward: every segment from the last, re-running its forward to fill the tape.
     c.be->reset();
     c.be->seek(static_loss ? 0 : frames);
+    input_adjoints.assign(c.d.input_grads.size(),
+                          std::vector<float>(size_t(frames * options.lanes)));
     for (int64_t j = count - 1; j >= 0; --j) {
       if (j + 1 < count) {
         restore(checkpoints[size_t(j)], j * segment);
         run_forward(j * segment, length(j), inputs);
       }
       for (auto [write, read] : c.tapes) c.be->copy_state(read, 0, *c.fe, write, 0);
-      run_backward(static_loss ? 0 : length(j));
+      run_backward(j * segment, static_loss ? 0 : length(j));
     }
     collect_grads();
     return loss_value;
@@ -248,7 +256,7 @@ GradProgram::GradProgram(const Value& loss, RenderOptions options, GradOptions g
   Impl& p = *impl_;
   // Differentiating once up front reports ops without gradients now and tells how much
   // tape a frame needs, which sets the segment length.
-  const Differentiated probe = differentiate(loss, 1);
+  const Differentiated probe = differentiate(loss, 1, grad_options.input_grads);
   p.static_loss = probe.static_loss;
   p.tape_bytes_per_frame = probe.tape_bytes_per_frame();
   p.hop_lcm = probe.hop_lcm;
@@ -292,6 +300,22 @@ std::span<const float> GradProgram::channel(int channel) const {
   for (size_t k = 0; k < impl_->shown.size(); ++k)
     if (impl_->shown[k]->attrs.ints[0] == channel) return impl_->rendered[k];
   throw Error("the loss reads no out() on channel " + std::to_string(channel));
+}
+
+std::vector<float> GradProgram::input_grad(int channel) const {
+  if (!impl_->grad_options.input_grads)
+    throw Error("input gradients were not asked for (GradOptions::input_grads)");
+  const Compiled* c = impl_->compiled.get();
+  const int64_t lanes = impl_->options.lanes;
+  for (size_t k = 0; c && k < impl_->input_adjoints.size(); ++k) {
+    if (c->d.input_grads[k].channel != channel) continue;
+    const std::vector<float>& adjoint = impl_->input_adjoints.at(k);
+    std::vector<float> sum(adjoint.size() / size_t(lanes), 0.0f);
+    for (size_t t = 0; t < sum.size(); ++t)
+      for (int64_t l = 0; l < lanes; ++l) sum[t] += adjoint[t * size_t(lanes) + size_t(l)];
+    return sum;
+  }
+  return std::vector<float>(impl_->rendered_frames, 0.0f);
 }
 
 std::vector<Param> GradProgram::params() const {
