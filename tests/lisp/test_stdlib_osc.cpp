@@ -1,7 +1,9 @@
 // std/osc against the formulas written here (the polyBLEP and polyBLAMP residuals on the
 // rendered phase), their aliasing against the naive waveforms', and the gradients of
 // their frequency and width against finite differences.
+#include <algorithm>
 #include <cmath>
+#include <complex>
 #include <cstdio>
 #include <numbers>
 
@@ -89,6 +91,54 @@ TEST(StdOsc, FrequencyAndWidthGradientsMatchFiniteDifferences) {
                                "(param w @default 0.3 @min 0.05 @max 0.95) (def r (pulse f w))");
   test::expect_gradients_match(f + "(def r (tri f))");
   test::expect_gradients_match(f + "(def r (sine f))");
+}
+
+// The pinking filter is six shelves 1 + lp1: with the one-pole's G = g/(1 + g) and
+// p = (1 - g)/(1 + g), each is ((1 + G) + (G - p) z⁻¹)/(1 - p z⁻¹), run here in direct
+// form on an impulse; its magnitude falls 3 dB per octave within ±0.3 dB.
+struct Shelf {
+  double b0, b1, a1;
+};
+std::vector<Shelf> pinking_shelves(double sr) {
+  std::vector<Shelf> shelves;
+  for (double pole = 10; pole < 20000; pole *= 4) {
+    const double g = std::tan(std::numbers::pi * std::min(pole, 0.49 * sr) / sr);
+    const double G = g / (1 + g), p = (1 - g) / (1 + g);
+    shelves.push_back({1 + G, G - p, p});
+  }
+  return shelves;
+}
+
+TEST(StdOsc, PinkingFilterMatchesItsShelves) {
+  const std::vector<Shelf> shelves = pinking_shelves(44100);
+  ASSERT_EQ(shelves.size(), 6u);
+  std::vector<double> h(512, 0.0);
+  h[0] = 0.125;
+  for (const Shelf& s : shelves) {
+    double x1 = 0, y1 = 0;
+    for (double& v : h) {
+      const double y = s.b0 * v + s.b1 * x1 + s.a1 * y1;
+      x1 = v;
+      y1 = y;
+      v = y;
+    }
+  }
+  test::expect_near_all(test::render_r("(def r (pinking (click)))", 512), h, 1e-5);
+  // |H| on the unit circle: power + 3 dB per octave is flat.
+  auto power_db = [&](double f) {
+    const double w = 2 * std::numbers::pi * f / 44100;
+    double mag = 0.125;
+    for (const Shelf& s : shelves)
+      mag *= std::abs((s.b0 + s.b1 * std::polar(1.0, -w)) / (1.0 - s.a1 * std::polar(1.0, -w)));
+    return 20 * std::log10(mag) + 10 * std::log10(f / 1000);
+  };
+  for (double f = 50; f < 13000; f *= 1.1) EXPECT_NEAR(power_db(f), power_db(1000), 0.35) << f;
+  // Pink noise is that filter on white noise: bounded, and not white.
+  const std::vector<float> pink = test::render_r("(def r (pink))", 44100);
+  double peak = 0;
+  for (float v : pink) peak = std::max(peak, double(std::fabs(v)));
+  EXPECT_GT(peak, 0.3);
+  EXPECT_LT(peak, 2.0);
 }
 
 }  // namespace
