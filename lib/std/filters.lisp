@@ -19,6 +19,7 @@
   (def y (+ v (read-history s)))
   (write-history s (+ y v))
   y)
+; One-pole highpass: x - (lp1 x cutoff).
 (defmacro hp1 (x cutoff) (- x (lp1 x cutoff)))
 
 ; DC blocker: y = x - x[t-1] + R·y[t-1], its corner at 10 Hz at any sample rate.
@@ -46,8 +47,11 @@
   (write-history ic2 (- (* 2 v2) s2))
   (def notch (- x (* k v1)))
   (tuple v2 (* k v1) (- notch v2) notch (- (* 2 v2) notch)))
+; The lowpass of svf.
 (defmacro svf-lp (x cutoff q) (def (lp bp hp notch peak) (svf x cutoff q)) lp)
+; The highpass of svf.
 (defmacro svf-hp (x cutoff q) (def (lp bp hp notch peak) (svf x cutoff q)) hp)
+; The bandpass of svf (0 dB at cutoff).
 (defmacro svf-bp (x cutoff q) (def (lp bp hp notch peak) (svf x cutoff q)) bp)
 
 ; The loop of a comb and an allpass: (tuple w delayed) with w = x + g·delayed and

@@ -21,6 +21,7 @@
   (def b (- 1 (/ (- 1 phase) dt)))
   (/ (+ (* (lt phase dt) a a a) (* (gt phase (- 1 dt)) b b b)) 6))
 
+; Sine: sin(2π·phase).
 (defmacro sine (freq) (sin (* twopi (phasor freq))))
 
 ; Saw from -1 up to 1.
@@ -34,6 +35,7 @@
   (def dt (phase-step freq))
   (def w (clip width 0 1))
   (+ (- (* 2 (lt phase w)) 1) (polyblep phase dt) (- 0 (polyblep (wrap (- phase w) 0 1) dt))))
+; Square: a pulse of width 1/2.
 (defmacro square (freq) (pulse freq 0.5))
 
 ; Triangle from -1 at phase 0 up to 1 at phase 1/2.
@@ -43,11 +45,12 @@
   (+ (- (* 2 (triangle phase)) 1)
      (* 8 dt (- (polyblamp phase dt) (polyblamp (wrap (+ phase 0.5) 0 1) dt)))))
 
-; Pinking: six first-order shelves x + lp1(x, pole), poles at 10·4^i Hz (each shelf's
-; zero an octave above its pole), so the power falls 3 dB per octave (within ±0.3 dB from
-; 50 Hz to 13 kHz); 1/8 keeps pink noise's peaks near 1.
+; A first-order shelf, x + lp1(x, pole): its zero is an octave above its pole.
 (defmacro pink-shelf (x pole) (+ x (lp1 x pole)))
+; Pinking: six shelves with poles at 10·4^i Hz, so the power falls 3 dB per octave (within
+; ±0.3 dB from 50 Hz to 13 kHz); 1/8 keeps pink noise's peaks near 1.
 (defmacro pinking (x)
   (* 0.125 (pink-shelf (pink-shelf (pink-shelf (pink-shelf (pink-shelf (pink-shelf x 10) 40)
                                                             160) 640) 2560) 10240)))
+; Pink noise: (pinking (noise)), a new stream at each call.
 (defmacro pink () (pinking (noise)))

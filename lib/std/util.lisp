@@ -2,18 +2,23 @@
 ; Every piece is a macro on dgen's primitives (docs/STDLIB.md). Truth is `> 0`, as for
 ; gswitch; results of tests are 1 or 0.
 
-; (if c a b): a where c > 0, else b. Both branches are computed every frame (it is a
+; a where c > 0, else b. Both branches are computed every frame (it is a
 ; select, not control flow); the gradient flows into the branch that was chosen.
 (defmacro if (c a b) (gswitch c a b))
+; 1 where x <= 0, else 0.
 (defmacro not (x) (lte x 0))
+; 1 where a > 0 and b > 0, else 0.
 (defmacro and (a b) (* (gt a 0) (gt b 0)))
+; 1 where a > 0 or b > 0, else 0.
 (defmacro or (a b) (max (gt a 0) (gt b 0)))
 
-; MIDI note <-> Hz (A4 = note 69 = 440 Hz); ftom takes Hz above 1e-6.
+; MIDI note to Hz: 440·2^((note - 69)/12).
 (defmacro mtof (note) (* 440 (pow 2 (/ (- note 69) 12))))
+; Hz to MIDI note: 69 + 12·log2(freq/440), freq floored at 1e-6 Hz.
 (defmacro ftom (freq) (+ 69 (* 12 (/ (log (/ (max freq 1e-6) 440)) (log 2)))))
-; Decibels <-> linear amplitude; atodb floors at -180 dB (amplitudes at or below 1e-9).
+; Decibels to linear amplitude: 10^(db/20).
 (defmacro dbtoa (db) (pow 10 (/ db 20)))
+; Linear amplitude to decibels: 20·log10(amp), -180 dB for amplitudes at or below 1e-9.
 (defmacro atodb (amp) (* 20 (log10 (max amp 1e-9))))
 
 ; x on the previous frame (0 on frame 0).
@@ -22,6 +27,7 @@
   (def before (read-history last))
   (write-history last x)
   before)
+; x minus x on the previous frame.
 (defmacro delta (x) (- x (previous x)))
 ; 1 where x rises, -1 where it falls, 0 where it holds.
 (defmacro change (x) (sign (delta x)))

@@ -63,6 +63,12 @@ const std::map<std::string, Evaluator::SpecialForm, std::less<>>& Evaluator::spe
   return forms;
 }
 
+std::vector<std::string> Evaluator::special_form_names() {
+  std::vector<std::string> names;
+  for (const auto& [name, form] : special_forms()) names.push_back(name);
+  return names;
+}
+
 void Evaluator::fail(Pos pos, const std::string& message) const {
   throw PatchError(context_.file, pos.line, pos.col, message);
 }

@@ -25,6 +25,8 @@ class Evaluator {
   Patch finish();
 
   Datum eval(const SExpr& e, Env& env);
+  // The names of the special forms (def, import, param, …), sorted.
+  static std::vector<std::string> special_form_names();
   // A top-level binding (for tests and tools), or nullptr.
   const Datum* global(std::string_view name) const { return global_.find(name); }
 
