@@ -46,7 +46,7 @@ void operators(std::ostringstream& out) {
 void graph_ops(std::ostringstream& out) {
   out << "\n## Graph ops\n\nThe op table (src/ir/op_table.hpp): what operators, composites and "
          "the backward programs build.\n\n| Op | Inputs | State | Gradient |\n|---|---|---|---|\n";
-  for (const OpDef* op : all_ops()) {
+  for (const OpDef* op : dgen_ops()) {
     const std::string inputs =
         op->max_inputs < 0 ? std::to_string(op->min_inputs) + " or more"
         : op->min_inputs == op->max_inputs
