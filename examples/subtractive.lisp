@@ -31,24 +31,8 @@
 
 ; ---- filters -----------------------------------------------------------------
 
-; Zero-delay-feedback state-variable filter (the trapezoidal SVF of A. Simper,
-; Cytomic). Returns (tuple lowpass bandpass highpass).
-(defmacro svf (input cutoff q)
-  (def g (tan (* pi (/ (clip cutoff 10 (* 0.45 samplerate)) samplerate))))
-  (def k (/ 1 (max q 0.05)))
-  (def a1 (/ 1 (+ 1 (* g (+ g k)))))
-  (def a2 (* g a1))
-  (def a3 (* g a2))
-  (make-history ic1)
-  (make-history ic2)
-  (def s1 (read-history ic1))
-  (def s2 (read-history ic2))
-  (def v3 (- input s2))
-  (def v1 (+ (* a1 s1) (* a2 v3)))
-  (def v2 (+ s2 (* a2 s1) (* a3 v3)))
-  (write-history ic1 (- (* 2 v1) s1))
-  (write-history ic2 (- (* 2 v2) s2))
-  (tuple v2 v1 (- input (* k v1) v2)))
+; The state-variable highpass comes from the standard library (docs/STDLIB.md).
+(import std/filters)
 
 ; One trapezoidal one-pole lowpass stage; `state` is a history cell.
 (defmacro one-pole-stage (x G state)
@@ -149,5 +133,5 @@
 (def filter-env (adsr gate filter.attack filter.decay filter.sustain filter.release))
 
 (def filtered (ladder osc (+ cutoff (* env-amount filter-env)) resonance drive))
-(def (lp bp hp) (svf filtered hp-cutoff 0.707))
+(def hp (svf-hp filtered hp-cutoff 0.707))
 (out (* gain amp-env hp) 1 @name audio)

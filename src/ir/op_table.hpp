@@ -29,15 +29,15 @@ struct StateVar {
 struct EvalCtx {
   const Node& node;
   std::vector<const double*> in = {};  // each input, numel(input shape) values
-  double* out = nullptr;          // numel(node.shape) values; kept between frames
-  std::vector<double*> state = {};  // one per StateVar (a history's: the cell's)
-  int64_t t = 0;                  // frames since the state was last reset
-  int64_t run_frame = 0;          // frame index within this run() call
+  double* out = nullptr;               // numel(node.shape) values; kept between frames
+  std::vector<double*> state = {};     // one per StateVar (a history's: the cell's)
+  int64_t t = 0;                       // frames since the state was last reset
+  int64_t run_frame = 0;               // frame index within this run() call
   double sr = 44100;
   int64_t lane = 0;
-  bool hop_frame = true;          // t ≡ 0 mod the node's hop (true for frame rate)
+  bool hop_frame = true;  // t ≡ 0 mod the node's hop (true for frame rate)
   // Host I/O, for the in/out/param ops.
-  std::function<double(int channel)> input = {};         // sample of in(channel) now
+  std::function<double(int channel)> input = {};          // sample of in(channel) now
   std::function<void(const double* values)> output = {};  // this out node's values now
 };
 
@@ -48,13 +48,13 @@ struct EmitCtx {
   std::function<std::string(int input, const std::string& flat)> in = {};  // an input element
   std::function<std::string(const std::string& flat)> out = {};            // this node's element
   std::function<std::string(int var, const std::string& idx)> state = {};  // a state element
-  std::string t = {};     // int64 expression: frames since reset
+  std::string t = {};          // int64 expression: frames since reset
   std::string run_frame = {};  // int64 expression: frame within this run() call
-  std::string sr = {};    // double expression: the sample rate
+  std::string sr = {};         // double expression: the sample rate
   std::string hop_frame = {};  // int expression: nonzero on this node's hop frames
-  std::function<std::string(int channel)> input = {};                 // float expression
-  std::function<std::string(const std::string& flat)> output = {};  // out node's lvalue
-  std::function<std::string(const std::string& prefix)> fresh = {};   // a unique C name
+  std::function<std::string(int channel)> input = {};                // float expression
+  std::function<std::string(const std::string& flat)> output = {};   // out node's lvalue
+  std::function<std::string(const std::string& prefix)> fresh = {};  // a unique C name
   std::function<void(const std::string& line)> line = {};            // append a statement
   // True when the renderer left the lane loop to the emission (OpDef::lane_loops): every
   // statement that uses `l` goes inside a lane loop of its own (emit_util's lane_loop).
@@ -110,6 +110,9 @@ struct OpDef {
 const OpDef& op_def(std::string_view name);  // throws dgen::Error for an unknown op
 const OpDef* find_op(std::string_view name);
 std::vector<const OpDef*> all_ops();
+// The ops of dgen's own families, by name: all_ops() less any a program registered
+// itself (a test's op), for the generated reference (docs/OPS.md).
+std::vector<const OpDef*> dgen_ops();
 
 // Registration, one function per family (src/ops/*.cpp).
 void register_op(OpDef def);

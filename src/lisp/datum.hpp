@@ -28,11 +28,16 @@ struct Range {
 struct HistoryCell {
   History cell;
 };
-// A macro keeps its defining form; its body is form->items[3...].
+class Env;
+// A macro keeps its defining form (its body is form->items[3...]), the file it is written
+// in (errors in its body point there) and the top-level scope of that file, which its
+// body's names resolve in: a library macro sees its module's names, never the patch's.
 struct Macro {
   std::string name;
   std::vector<std::string> params;
   const SExpr* form = nullptr;
+  std::string file, base_dir;
+  const Env* scope = nullptr;
 };
 
 struct Datum {

@@ -1,6 +1,7 @@
 // A scope of names. The global scope holds top-level definitions and params; every
-// macro expansion gets a fresh scope whose parent is the global one, which is what makes
-// `def` and `make-history` inside a macro local to each expansion.
+// imported module has a top-level scope of its own; every macro expansion gets a fresh
+// scope whose parent is the top-level scope of the file that defines the macro, which is
+// what makes `def` and `make-history` inside a macro local to each expansion.
 #pragma once
 #include <map>
 #include <string>
@@ -23,6 +24,8 @@ class Env {
     return nullptr;
   }
   void set(const std::string& name, Datum value) { vars_[name] = std::move(value); }
+  // This scope's own bindings (not its parents'): what a module exports.
+  const std::map<std::string, Datum, std::less<>>& own() const { return vars_; }
   void collect_names(std::vector<std::string>& out) const {
     for (const Env* e = this; e; e = e->parent_)
       for (const auto& [name, value] : e->vars_) out.push_back(name);

@@ -46,6 +46,7 @@ const std::map<std::string, Evaluator::SpecialForm, std::less<>>& Evaluator::spe
   static const std::map<std::string, SpecialForm, std::less<>> forms = {
       {"def", &Evaluator::def_form},
       {"defmacro", &Evaluator::defmacro_form},
+      {"import", &Evaluator::import_form},
       {"tuple", &Evaluator::tuple_form},
       {"make-history", &Evaluator::make_history_form},
       {"read-history", &Evaluator::read_history_form},
@@ -60,6 +61,12 @@ const std::map<std::string, Evaluator::SpecialForm, std::less<>>& Evaluator::spe
       {"out", &Evaluator::out_form},
   };
   return forms;
+}
+
+std::vector<std::string> Evaluator::special_form_names() {
+  std::vector<std::string> names;
+  for (const auto& [name, form] : special_forms()) names.push_back(name);
+  return names;
 }
 
 void Evaluator::fail(Pos pos, const std::string& message) const {
@@ -189,8 +196,9 @@ Datum Evaluator::expand_macro(const Macro& macro, const SExpr& form, Env& env) {
   if (++expansions_ > kMaxExpansions)
     fail(form.pos, "more than " + std::to_string(kMaxExpansions) +
                        " macro expansions (a runaway recursive macro?)");
-  // Arguments are evaluated once, in the caller's scope; the body runs in a fresh scope.
-  Env scope(&global_);
+  // Arguments are evaluated once, in the caller's scope; the body runs in a fresh scope
+  // whose parent is the top-level scope of the macro's own file.
+  Env scope(macro.scope);
   for (size_t i = 0; i < given; ++i) {
     scope.set(macro.params[i], eval(form.items[i + 1], env));
   }
@@ -198,21 +206,15 @@ Datum Evaluator::expand_macro(const Macro& macro, const SExpr& form, Env& env) {
   if (guard.over())
     fail(form.pos, "macro '" + macro.name + "' expands more than " +
                        std::to_string(kMaxMacroDepth) + " levels deep (does it call itself?)");
+  const std::string caller = context_.file;
   try {
+    const SourceSwitch source(*this, macro.file, macro.base_dir, macro.scope);
     Datum result;
     for (size_t i = 3; i < macro.form->items.size(); ++i)
       result = eval(macro.form->items[i], scope);
     return result;
   } catch (const PatchError& e) {
-    // Point at the body, and say which expansion it was (the innermost one only, so a
-    // deep recursion does not make the message grow without bound).
-    if (std::string_view(e.what()).find(" (in macro '") != std::string_view::npos) throw;
-    const std::string prefix =
-        e.file + ":" + std::to_string(e.line) + ":" + std::to_string(e.col) + ": ";
-    const std::string message = std::string(e.what()).substr(prefix.size());
-    throw PatchError(
-        e.file, e.line, e.col,
-        message + " (in macro '" + macro.name + "' called at " + to_string(form.pos) + ")");
+    throw entered_at(e, "in macro '" + macro.name + "' called", form.pos, caller);
   }
 }
 

@@ -3,6 +3,7 @@
 // operator to the builtin tables. What it builds is a Patch.
 #pragma once
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,8 @@ class Evaluator {
   Patch finish();
 
   Datum eval(const SExpr& e, Env& env);
+  // The names of the special forms (def, import, param, …), sorted.
+  static std::vector<std::string> special_form_names();
   // A top-level binding (for tests and tools), or nullptr.
   const Datum* global(std::string_view name) const { return global_.find(name); }
 
@@ -40,6 +43,39 @@ class Evaluator {
   Datum eval_range(const SExpr& e, Env& env);
   Datum expand_macro(const Macro& macro, const SExpr& form, Env& env);
   std::vector<std::string> known_names(const Env& env) const;
+
+  // ---- modules (forms_import.cpp)
+  struct Module {
+    std::string name, file;
+    std::vector<SExpr> forms;
+    Env env;
+    bool loading = true;  // still being evaluated: importing it now is a cycle
+  };
+  // Evaluates code of another file for its lifetime: errors point into that file, @file
+  // paths start at its directory, and top_ is its top-level scope.
+  class SourceSwitch {
+   public:
+    SourceSwitch(Evaluator& evaluator, std::string file, std::string base_dir, const Env* top);
+    ~SourceSwitch();
+    SourceSwitch(const SourceSwitch&) = delete;
+    SourceSwitch& operator=(const SourceSwitch&) = delete;
+
+   private:
+    Evaluator& evaluator_;
+    std::string file_, base_dir_;
+    const Env* top_;
+  };
+  Datum import_form(const SExpr& form, Env& env);
+  const Module& load_module(const SExpr& name_expr, const std::string& name);
+  // Fails when the form runs in a library module: params, inputs and outputs belong to
+  // the patch.
+  void require_patch_scope(const SExpr& form) const;
+  // The error `e`, raised while evaluating code that was entered at `site` of the file
+  // `site_file` (a macro call, an import): it says where it came in (`what`, e.g.
+  // "in macro 'svf' called") unless it already says so, and where in the patch it came
+  // through when it points into another file.
+  PatchError entered_at(const PatchError& e, const std::string& what, Pos site,
+                        const std::string& site_file) const;
 
   // ---- special forms (forms_core.cpp)
   Datum def_form(const SExpr& form, Env& env);
@@ -64,8 +100,11 @@ class Evaluator {
   Datum in_form(const SExpr& form, Env& env);
   Datum out_form(const SExpr& form, Env& env);
 
-  LoadContext& context_;
+  LoadContext& context_;  // its file and base_dir are those of the code being evaluated
   Env global_;
+  const Env* top_ = &global_;  // the top-level scope of the file being evaluated
+  // Imported modules by path: each is evaluated once, however often it is imported.
+  std::map<std::string, std::unique_ptr<Module>, std::less<>> modules_;
   Patch patch_;
   int depth_ = 0, macro_depth_ = 0;
   int64_t expansions_ = 0;

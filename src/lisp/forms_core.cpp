@@ -42,6 +42,9 @@ Datum Evaluator::defmacro_form(const SExpr& form, Env& env) {
   auto macro = std::make_shared<Macro>();
   macro->name = symbol_name(form.items[1], "defmacro: the macro name");
   macro->form = &form;
+  macro->file = context_.file;
+  macro->base_dir = context_.base_dir;
+  macro->scope = top_;
   const SExpr& params = form.items[2];
   if (params.kind != SExpr::Kind::List && params.kind != SExpr::Kind::Bracket)
     fail(params.pos,

@@ -12,6 +12,7 @@ constexpr int64_t kMaxModulatorSlot = 64;
 }  // namespace
 
 Datum Evaluator::in_form(const SExpr& form, Env& env) {
+  require_patch_scope(form);
   Call call = make_call(form, env);
   call.expect_attributes({"name", "modulator"});
   if (call.size() != 1) fail(form.pos, "in expects (in channel [@name n] [@modulator k])");
@@ -49,6 +50,7 @@ Datum Evaluator::in_form(const SExpr& form, Env& env) {
 }
 
 Datum Evaluator::out_form(const SExpr& form, Env& env) {
+  require_patch_scope(form);
   Call call = make_call(form, env);
   call.expect_attributes({"name", "modulator"});
   if (call.size() != 2) fail(form.pos, "out expects (out expr channel [@name n])");

@@ -98,6 +98,7 @@ void Evaluator::check_envelope(Call& call, const ParamData& data) {
 }
 
 Datum Evaluator::param_form(const SExpr& form, Env& env) {
+  require_patch_scope(form);
   Call call = make_call(form, env);
   call.expect_attributes(
       {"default", "min", "max", "unit", "group", "env", "role", "mod", "mod-mode", "trainable"});
@@ -143,6 +144,7 @@ Datum Evaluator::param_form(const SExpr& form, Env& env) {
 // (tensor-param name @shape [d …] [@data …|@file "x.json"] [@min lo] [@max hi] …); the
 // name may also be given as @name.
 Datum Evaluator::tensor_param_form(const SExpr& form, Env& env) {
+  require_patch_scope(form);
   Call call = make_call(form, env);
   call.expect_attributes({"name", "shape", "data", "file", "default-file", "min", "max", "unit",
                           "group", "trainable"});
@@ -170,6 +172,7 @@ Datum Evaluator::tensor_param_form(const SExpr& form, Env& env) {
 // (mod name): the param plus what its modulator inputs contribute, through a generated
 // depth param per modulator (0 by default, so with nothing connected it is the param).
 Datum Evaluator::mod_form(const SExpr& form, Env& env) {
+  require_patch_scope(form);
   if (form.items.size() != 2) fail(form.pos, "mod expects (mod param-name)");
   const Datum target = eval(form.items[1], env);
   if (target.param < 0)

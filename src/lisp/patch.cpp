@@ -24,7 +24,7 @@ Patch load_patch(std::string_view text, const std::string& file_name) {
   return evaluator.finish();
 }
 
-Patch load_patch_file(const std::string& path) {
+std::string read_source_file(const std::string& path) {
   if (std::filesystem::is_directory(path))
     throw Error("cannot read patch '" + path + "': it is a directory");
   std::ifstream in(path, std::ios::binary);
@@ -35,7 +35,9 @@ Patch load_patch_file(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw Error("cannot read patch '" + path + "'");
-  return load_patch(text.str(), path);
+  return text.str();
 }
+
+Patch load_patch_file(const std::string& path) { return load_patch(read_source_file(path), path); }
 
 }  // namespace dgen::lisp

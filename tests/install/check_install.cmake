@@ -62,6 +62,16 @@ run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/install/consumer -B ${WORK_DIR}/buil
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
 run(${WORK_DIR}/build/quickstart)
 run(${WORK_DIR}/build/render_patch ${SOURCE_DIR}/tests/install/consumer/tone.lisp)
+
+# The standard library is installed beside the program, which finds it there
+# (docs/LANGUAGE.md, "import").
+if(NOT EXISTS ${prefix}/share/dgen/lib/std/filters.lisp OR NOT EXISTS ${prefix}/share/dgen/lib/std.lisp)
+  message(FATAL_ERROR "cmake --install did not put the standard library in ${prefix}/share/dgen/lib")
+endif()
+if(EXISTS ${prefix}/bin/dgen)
+  file(WRITE ${WORK_DIR}/std_voice.lisp "(import std)\n(out (svf-lp (saw (mtof 45)) 800 2) 1)\n")
+  run(${prefix}/bin/dgen info ${WORK_DIR}/std_voice.lisp)
+endif()
 file(GLOB snippet_sources ${snippets}/*.cpp)
 foreach(src ${snippet_sources})
   get_filename_component(name ${src} NAME_WE)

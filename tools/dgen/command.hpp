@@ -38,5 +38,6 @@ Command compile_command();
 Command info_command();
 Command grad_command();
 Command train_command();
+Command ops_command();
 
 }  // namespace dgen::cli

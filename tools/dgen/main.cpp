@@ -14,6 +14,7 @@ namespace {
 std::vector<Command> all_commands() {
   return {
       render_command(), compile_command(), info_command(), grad_command(), train_command(),
+      ops_command(),
   };
 }
 

@@ -1,0 +1,102 @@
+// std/env against the envelope written here as a state machine in double and closed
+// forms of its segments, smoothing against its recursion, and gradients of every time,
+// level and rate against finite differences.
+#include <algorithm>
+#include <cmath>
+
+#include "stdlib_support.hpp"
+
+namespace dgen::lisp {
+namespace {
+
+using test::render_std;
+
+// Linear segments (docs/STDLIB.md, envelope): attack to 1 from the current level on a
+// trigger, decay to sustain while held, release from the level it starts at.
+std::vector<double> envelope(const std::vector<float>& trig, const std::vector<float>& hold,
+                             double a, double d, double s, double r, double sr) {
+  std::vector<double> out;
+  double level = 0, release_from = 0, last_trig = 0;
+  int stage = 0;
+  for (size_t t = 0; t < trig.size(); ++t) {
+    const bool rise = trig[t] > 0 && last_trig <= 0;
+    last_trig = trig[t];
+    const int now = rise ? 1 : hold[t] > 0 ? stage : 0;
+    if (stage > 0 && now == 0) release_from = level;
+    if (now == 1)
+      level = std::min(level + 1 / std::max(a * sr, 1.0), 1.0);
+    else if (now == 2)
+      level = std::max(level - (1 - s) / std::max(d * sr, 1.0), s);
+    else
+      level = std::max(level - release_from / std::max(r * sr, 1.0), 0.0);
+    stage = now == 1 && level >= 1 ? 2 : now;
+    out.push_back(level);
+  }
+  return out;
+}
+
+TEST(StdEnv, AdsrFollowsItsGate) {
+  // The gate is on for frames 0…1228 of each 2048 (the phase steps by exactly 1/2048);
+  // a retrigger comes while the release runs.
+  const auto out = render_std(
+      "(def gate (lt (phasor 21.533203125) 0.6)) (def r (adsr gate 0.002 0.005 0.5 0.03))",
+      {"gate", "r"}, 6000);
+  test::expect_near_all(out[1], envelope(out[0], out[0], 0.002, 0.005, 0.5, 0.03, 44100), 1e-5);
+  // Closed forms: the first attack is (n + 1)/(0.002·sr); the sustain holds 0.5.
+  for (size_t n = 0; n < 88; ++n) ASSERT_NEAR(out[1][n], double(n + 1) / 88.2, 1e-5);
+  EXPECT_FLOAT_EQ(out[1][1000], 0.5f);
+  // The release started at the sustain level: it falls 0.5/(0.03·sr) per frame.
+  EXPECT_NEAR(out[1][1235] - out[1][1236], 0.5 / (0.03 * 44100), 1e-6);
+}
+
+TEST(StdEnv, ArRunsItsCourseFromEachTrigger) {
+  const auto out = render_std("(def trig (lt (phasor 15) 0.01)) (def r (ar trig 0.004 0.02))",
+                              {"trig", "r"}, 6000);
+  const std::vector<float> held(out[0].size(), 1.0f);
+  test::expect_near_all(out[1], envelope(out[0], held, 0.004, 0.02, 0, 0.02, 44100), 1e-5);
+  EXPECT_FLOAT_EQ(*std::max_element(out[1].begin(), out[1].end()), 1.0f);
+  EXPECT_EQ(out[1][2000], 0.0f);  // released between triggers
+}
+
+TEST(StdEnv, SmoothAndSlideFollowTheirRecursions) {
+  const auto out = render_std(
+      "(def x (+ 2 (gt (phasor 60) 0.5))) (def r (smooth x 0.002)) (def s (slide x 20 70))",
+      {"x", "r", "s"}, 3000);
+  const double a = std::exp(-1 / (0.002 * 44100));
+  double y = out[0][0], z = out[0][0];
+  for (size_t t = 0; t < 3000; ++t) {
+    const double x = out[0][t];
+    y = x + a * (y - x);
+    z = z + (x - z) / (x > z ? 20 : 70);
+    ASSERT_NEAR(out[1][t], y, 1e-5) << t;
+    ASSERT_NEAR(out[2][t], z, 1e-5) << t;
+  }
+  EXPECT_EQ(out[1][0], 2.0f);  // starts at the input, not at 0
+  EXPECT_EQ(test::render_r("(def r (smooth 3 0.01))", 4), (std::vector<float>(4, 3.0f)));
+}
+
+TEST(StdEnv, GradientsMatchFiniteDifferences) {
+  const std::string gate = "(def gate (lt (accum 1 0 0 1000000) 200)) ";
+  test::expect_gradients_match(
+      gate +
+          "(param a @default 0.001 @min 0.0001 @max 1) (param d @default 0.002 @min 0.0001 @max 1)"
+          "(param s @default 0.4 @min 0 @max 1) (param rel @default 0.002 @min 0.0001 @max 1)"
+          "(def r (adsr gate a d s rel))",
+      400);
+  test::expect_gradients_match(
+      gate +
+          "(param a @default 0.001 @min 0.0001 @max 1) (param rel @default 0.003 @min 0.0001 "
+          "@max 1) (def r (ar gate a rel))",
+      400);
+  test::expect_gradients_match(
+      "(param t @default 0.001 @min 0.0001 @max 1) (param v @default 0.7 @min 0 @max 1)"
+      "(def r (smooth (* v (gt (phasor 200) 0.5)) t))",
+      300);
+  test::expect_gradients_match(
+      "(param up @default 10.5 @min 1 @max 100) (param down @default 30.5 @min 1 @max 100)"
+      "(def r (slide (gt (phasor 200) 0.5) up down))",
+      300);
+}
+
+}  // namespace
+}  // namespace dgen::lisp
