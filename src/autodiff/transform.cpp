@@ -352,7 +352,7 @@ Differentiated differentiate(const Value& loss, int64_t tape_frames, bool input_
 }
 
 std::vector<std::string> why_no_gradient(const Value& loss, const std::vector<Param>& params) {
-  AdjointBuilder builder(loss, /*tape_frames=*/1);
+  AdjointBuilder builder(loss, /*tape_frames=*/1, /*input_grads=*/false);
   const Differentiated adjoint = builder.build(loss);
   std::vector<std::string> reasons;
   for (const Param& p : params) reasons.push_back(builder.why_no_gradient(*p.data()));
