@@ -13,8 +13,9 @@ OutputDir::OutputDir(const fs::path& dir) {
     if (fs::exists(p, ec) || ec) break;
     missing_.push_back(p);
   }
-  // Registered deepest first: the signal handler removes directories in this order, so a
-  // parent is empty by the time its turn comes.
+  // Registered deepest first: the signal handler tries directories in slot order, which
+  // is registration order when the slots are taken in turn (compile and train register
+  // these before any file), so a parent is empty by the time its turn comes.
   for (const fs::path& level : missing_) signal_slots_.push_back(remove_on_signal(level.string()));
 }
 
