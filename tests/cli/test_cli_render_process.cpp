@@ -1,5 +1,6 @@
 // dgen render as a process (docs/CLI.md): its memory does not grow with the render's
-// length, and an interrupted render leaves no temporary file.
+// length, and an interrupted render leaves no temporary file; an interrupted compile
+// leaves no directory it created.
 #ifdef DGEN_HAVE_LISP
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -82,6 +83,26 @@ TEST(CliRenderProcess, InterruptRemovesTheTemporaryFile) {
     EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == signal) << status;
     EXPECT_EQ(dir.list(), std::vector<std::string>{"sine.lisp"});
   }
+}
+
+TEST(CliRenderProcess, InterruptedCompileRemovesTheDirectoriesItCreated) {
+  TempDir dir;
+  // Enough phasors that the C compiler runs for a while after the directory appears.
+  std::string sum = "(out (* 0.001 (+";
+  for (int k = 0; k < 300; ++k) sum += " (phasor " + std::to_string(100 + k) + ")";
+  dir.write("many.lisp", sum + ")) 1)\n");
+  const pid_t pid = spawn_dgen({"compile", "many.lisp", "-o", "out/plugin"}, dir);
+  bool created = false;
+  for (int i = 0; i < 6000 && !created; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    created = std::filesystem::exists(dir / "out/plugin");
+  }
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(created) << "no output directory appeared";
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) << status;
+  EXPECT_EQ(dir.list(), std::vector<std::string>{"many.lisp"});
 }
 
 TEST(CliRenderProcess, ProgressOnATerminal) {

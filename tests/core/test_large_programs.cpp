@@ -21,8 +21,12 @@ Value summed_phasors(int n) {
 struct CodeSize {
   size_t nodes = 0, bytes = 0;
   size_t largest_function = 0;          // statements (';') in the largest C function
-  size_t functions = 0, inlinable = 0;  // static functions, those GCC may inline
+  size_t functions = 0, inlinable = 0;  // region functions, those GCC may inline
 };
+
+std::string source_of(int phasors) {
+  return render_c(make_schedule({out(summed_phasors(phasors), 1).node()}, 1));
+}
 
 // Functions start at column 0 and end with a "}" line at column 0.
 CodeSize code_size(int phasors) {
@@ -37,9 +41,10 @@ CodeSize code_size(int phasors) {
     if (!inside && line.find(") {") != std::string::npos && line[0] != ' ') {
       inside = true;
       statements = 0;
-      if (line.rfind("static ", 0) == 0) {
+      const bool split = line.rfind("DGEN_SPLIT ", 0) == 0;
+      if (split || line.rfind("static ", 0) == 0) {
         ++size.functions;
-        size.inlinable += line.find("noinline") == std::string::npos;
+        size.inlinable += !split;
       }
     } else if (inside && line == "}") {
       inside = false;
@@ -64,6 +69,24 @@ TEST(LargePrograms, GeneratedCodeGrowsLinearlyWithTheGraph) {
   // GCC may not merge them back into one.
   EXPECT_GT(large.functions, 4000 / kMaxRegionNodes);
   EXPECT_EQ(large.inlinable, 0u);
+}
+
+// Above kOneFunctionUpTo nodes, GCC compiles the region functions at -O1 (its -O3 passes
+// tripled the compile time of 4000 phasors: docs/PERFORMANCE.md); clang, which has no
+// optimize attribute, only keeps them apart. Smaller programs are generated as before.
+TEST(LargePrograms, SplitFunctionsAreOptimisedCheaplyByGcc) {
+  const std::string large = source_of(4000);
+  const size_t gcc = large.find("#if defined(__GNUC__) && !defined(__clang__)\n");
+  const size_t o1 = large.find(
+      "#define DGEN_SPLIT static __attribute__((noinline, optimize(\"O1\"))) void\n#else\n"
+      "#define DGEN_SPLIT static __attribute__((noinline)) void\n#endif\n");
+  ASSERT_NE(gcc, std::string::npos);
+  EXPECT_EQ(o1, gcc + std::string("#if defined(__GNUC__) && !defined(__clang__)\n").size());
+  EXPECT_LT(o1, large.find("DGEN_SPLIT dgen_"));
+  const std::string small = source_of(250);  // 1003 nodes: one function after inlining
+  EXPECT_EQ(small.find("DGEN_SPLIT"), std::string::npos);
+  EXPECT_EQ(small.find("optimize"), std::string::npos);
+  EXPECT_EQ(small.find("noinline"), std::string::npos);
 }
 
 TEST(LargePrograms, FourThousandPhasorsMatchTheInterpreter) {
