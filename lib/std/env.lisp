@@ -57,3 +57,10 @@
       (+ prev (* (gswitch on (exp-rate decay) (exp-rate release)) (- (* on sustain) prev)))))
   (write-history attacking (* in-attack (lt next 1)))
   (write-history level next))
+
+; A curve shape for a level in [0, 1]: (exp(shape·x) - 1)/(exp(shape) - 1), which keeps
+; 0 and 1; shape > 0 starts slowly and ends fast, < 0 the reverse, |shape| < 1e-3 is x.
+(defmacro curve (x shape)
+  (def linear (lt (abs shape) 1e-3))
+  (def s (gswitch linear 1 shape))  ; keeps the unused branch finite (and its gradient 0)
+  (gswitch linear x (/ (- (exp (* s x)) 1) (- (exp s) 1))))

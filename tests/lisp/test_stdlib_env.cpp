@@ -82,6 +82,20 @@ TEST(StdEnv, ExponentialAdsrFollowsItsClosedForms) {
   EXPECT_NEAR(y[2000], y[1999] + 1 / 88.2, 1e-5);  // the retrigger
 }
 
+// curve against its formula on a ramp over [0, 1], for both bends and the linear case.
+TEST(StdEnv, CurveShapesALevel) {
+  for (double shape : {-4.0, 3.0, 0.0}) {
+    SCOPED_TRACE("shape " + std::to_string(shape));
+    const auto out = render_std(
+        "(def x (phasor 100)) (def r (curve x " + std::to_string(shape) + "))", {"x", "r"}, 441);
+    for (size_t n = 0; n < 441; ++n) {
+      const double x = out[0][n];
+      const double want = shape == 0 ? x : std::expm1(shape * x) / std::expm1(shape);
+      ASSERT_NEAR(out[1][n], want, 1e-5) << "x " << x;
+    }
+  }
+}
+
 TEST(StdEnv, SmoothAndSlideFollowTheirRecursions) {
   const auto out = render_std(
       "(def x (+ 2 (gt (phasor 60) 0.5))) (def r (smooth x 0.002)) (def s (slide x 20 70))",
@@ -125,6 +139,11 @@ TEST(StdEnv, GradientsMatchFiniteDifferences) {
           "(param a @default 0.001 @min 0.0001 @max 1) (param d @default 0.002 @min 0.0001 @max 1)"
           "(param s @default 0.4 @min 0 @max 1) (param rel @default 0.002 @min 0.0001 @max 1)"
           "(def r (adsr-exp gate a d s rel))",
+      400);
+  test::expect_gradients_match(
+      gate +
+          "(param shape @default -3 @min -8 @max 8) (param a @default 0.002 @min 0.0001 @max 1)"
+          "(def r (curve (ar gate a 0.003) shape))",
       400);
 }
 
