@@ -41,27 +41,29 @@
 ; The gain that takes a loop of `frames` frames down by 60 dB in t60 seconds.
 (defmacro t60-gain (frames t60) (pow 10 (/ (* -3 frames) (* (max t60 1e-3) samplerate))))
 
-; One line of the FDN: the history `cell` read `frames` frames late.
-(defmacro fdn-tap (cell frames) (delay (read-history cell) (- frames 1)))
+; One line of the FDN: the history `cell` read `frames` frames late, times the gain that
+; makes it decay by 60 dB in t60 seconds.
+(defmacro fdn-tap (cell frames t60)
+  (* (t60-gain frames t60) (delay (read-history cell) (- frames 1))))
 
 ; A feedback-delay-network reverb: four lines of 1087, 1283, 1447 and 1663 frames mixed
-; by the Householder matrix I - J/2 (lossless), each loop scaled so that it decays by
-; 60 dB in t60 seconds (at least 1 ms) and damped (`damp`, 0: none). (tuple left right):
-; lines 1 + 3 and 2 + 4, halved.
+; by the Householder matrix I - J/2 (lossless), each line's output scaled so that it
+; decays by 60 dB in t60 seconds (at least 1 ms), then damped (`damp`, 0: none).
+; (tuple left right): lines 1 + 3 and 2 + 4, halved.
 (defmacro fdn-reverb (x t60 damping)
   (make-history w1)
   (make-history w2)
   (make-history w3)
   (make-history w4)
-  (def s1 (fdn-tap w1 1087))
-  (def s2 (fdn-tap w2 1283))
-  (def s3 (fdn-tap w3 1447))
-  (def s4 (fdn-tap w4 1663))
+  (def s1 (fdn-tap w1 1087 t60))
+  (def s2 (fdn-tap w2 1283 t60))
+  (def s3 (fdn-tap w3 1447 t60))
+  (def s4 (fdn-tap w4 1663 t60))
   (def half-sum (* 0.5 (+ s1 s2 s3 s4)))
-  (write-history w1 (+ x (* (t60-gain 1087 t60) (damp (- s1 half-sum) damping))))
-  (write-history w2 (+ x (* (t60-gain 1283 t60) (damp (- s2 half-sum) damping))))
-  (write-history w3 (+ x (* (t60-gain 1447 t60) (damp (- s3 half-sum) damping))))
-  (write-history w4 (+ x (* (t60-gain 1663 t60) (damp (- s4 half-sum) damping))))
+  (write-history w1 (+ x (damp (- s1 half-sum) damping)))
+  (write-history w2 (+ x (damp (- s2 half-sum) damping)))
+  (write-history w3 (+ x (damp (- s3 half-sum) damping)))
+  (write-history w4 (+ x (damp (- s4 half-sum) damping)))
   (tuple (* 0.5 (+ s1 s3)) (* 0.5 (+ s2 s4))))
 
 ; The static curve of a soft-knee compressor (Giannoulis, Massberg & Reiss 2012): the
