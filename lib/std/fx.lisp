@@ -41,10 +41,10 @@
 ; The gain that takes a loop of `frames` frames down by 60 dB in t60 seconds.
 (defmacro t60-gain (frames t60) (pow 10 (/ (* -3 frames) (* (max t60 1e-3) samplerate))))
 
-; One line of the FDN: the history `cell` read `frames` frames late, times the gain that
-; makes it decay by 60 dB in t60 seconds.
+; One line of the FDN: the history `cell` read `frames` frames late (a number: the line
+; holds just that), times the gain that makes it decay by 60 dB in t60 seconds.
 (defmacro fdn-tap (cell frames t60)
-  (* (t60-gain frames t60) (delay (read-history cell) (- frames 1))))
+  (* (t60-gain frames t60) (delay (read-history cell) (- frames 1) frames)))
 
 ; A feedback-delay-network reverb: four lines of 1087, 1283, 1447 and 1663 frames mixed
 ; by the Householder matrix I - J/2 (lossless), each line's output scaled so that it
