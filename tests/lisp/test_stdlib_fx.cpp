@@ -26,6 +26,26 @@ TEST(StdFx, FeedbackDelayEchoesAtAFractionalTime) {
   expect_near_all(render_r("(def r (fbdelay (click) (/ 10.25 samplerate) 0.5))", 40), want, 1e-6);
 }
 
+// The loop through a process: halving each trip with feedback 1 is fbdelay with 0.5, and
+// a one-pole in the loop smears each echo by it once more per trip.
+TEST(StdFx, FeedbackDelayThroughAProcess) {
+  const std::vector<float> plain =
+      render_r("(def r (fbdelay (click) (/ 10.25 samplerate) 0.5))", 40);
+  expect_near_all(render_r("(defmacro half (y) (* 0.5 y))"
+                           "(def r (fbdelay-through (click) (/ 10.25 samplerate) 1 half))",
+                           40),
+                  std::vector<double>(plain.begin(), plain.end()), 1e-7);
+  // Echo k is (1 - a)^(k-1) times the (k-1)-fold smear of the one-pole, a = 0.5: the
+  // second echo starts 10 frames later with 0.5 · 0.5 (feedback · (1 - a)).
+  const std::vector<float> y = render_r(
+      "(defmacro dark (y) (damp y 0.5)) (def r (fbdelay-through (click) (/ 10 samplerate) 0.5 "
+      "dark))",
+      32);
+  expect_near_all(std::vector<float>(y.begin(), y.begin() + 23),
+                  {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.25, 0.125, 0.0625},
+                  1e-7);
+}
+
 // A chorus of a 200 Hz sine: the delayed copy is sin(2π·200·(t - d(t))/sr) with
 // d(t) = (base + depth·sin(2π·rate·t/sr))·sr frames, up to linear interpolation's error
 // ((2π·200/sr)²/8 ≈ 1e-4), and silence until the line has filled.
