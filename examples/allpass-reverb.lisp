@@ -15,38 +15,28 @@
 (param mix @default 0.4 @min 0 @max 1)
 (param demo @default 1 @min 0 @max 1 @trainable false)  ; a switch, not a sound param
 
+; The allpass, the damping and the feedback delay come from the standard library
+; (docs/STDLIB.md).
+(import std)
+
 ; Delay lengths are given at 44.1 kHz and follow the sample rate.
 (defmacro frames (n) (* n (/ samplerate 44100)))
 
-; A Schroeder allpass: flat magnitude response, but it scatters the phase, so
-; a click comes out as a short burst of echoes.
-(defmacro allpass (x g d)
-  (make-history h)
-  (def ds (delay (read-history h) (- (frames d) 1)))
-  (def v (+ x (* g ds)))
-  (write-history h v)
-  (- ds (* g v)))
+; A feedback comb with a one-pole lowpass in its loop: the line's output runs through
+; `darken` back into it.
+(defmacro darken (x) (damp x damping))
+(defmacro damped-comb (x d) (fbdelay-through x (/ d 44100) size darken))
 
-; A feedback comb with a one-pole lowpass in its loop.
-(defmacro comb (x d feedback damp)
-  (make-history h)
-  (make-history lp)
-  (def ds (delay (read-history h) (- (frames d) 1)))
-  (def filtered (mix ds (read-history lp) damp))
-  (write-history lp filtered)
-  (write-history h (+ x (* feedback filtered)))
-  ds)
-
-; The reverb: parallel combs, then the diffusers (each macro expands into
-; other macros, and every expansion gets its own history cells).
+; The reverb: parallel combs, then two Schroeder allpasses (flat magnitude, but they
+; scatter the phase, so a click comes out as a short burst of echoes).
 (defmacro diffuse (x spread)
-  (allpass (allpass x 0.5 (+ 556 spread)) 0.5 (+ 441 spread)))
+  (allpass (allpass x (frames (+ 556 spread)) 0.5) (frames (+ 441 spread)) 0.5))
 
 (defmacro reverb (x spread)
-  (diffuse (* 0.25 (+ (comb x (+ 1116 spread) size damping)
-                      (comb x (+ 1188 spread) size damping)
-                      (comb x (+ 1277 spread) size damping)
-                      (comb x (+ 1356 spread) size damping)))
+  (diffuse (* 0.25 (+ (damped-comb x (+ 1116 spread))
+                      (damped-comb x (+ 1188 spread))
+                      (damped-comb x (+ 1277 spread))
+                      (damped-comb x (+ 1356 spread))))
            spread))
 
 ; The demo source: a 60 ms noise burst with a fast decay, every 1.2 s.

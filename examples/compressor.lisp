@@ -14,8 +14,10 @@
 (param blend @default 1 @min 0 @max 1)                      ; 1 = all compressed, 0 = all dry
 
 (def drums (in 1 @name drums))
-(def squashed (compressor drums @ratio ratio @threshold threshold @knee knee @attack attack @release release))
-(def wet (* squashed (pow 10 (/ makeup 20))))
+; The library's feed-forward compressor (docs/STDLIB.md): the peak level through a
+; soft-knee curve, the gain smoothed with the attack and release times, plus makeup.
+(import std/fx)
+(def wet (compress drums threshold ratio knee attack release makeup))
 
 ; A final soft clip keeps the makeup gain from ever overshooting full scale.
 (out (tanh (mix drums wet blend)) 1 @name audio)

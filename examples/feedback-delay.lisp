@@ -22,13 +22,10 @@
 (def blip (* demo 0.5 (exp (* -25 blip-clock)) (sin (* twopi (phasor blip-pitch)))))
 (def dry (+ (in 1 @name audio-in) blip))
 
-; The modulated delay line with its feedback path.
-(make-history loop)
-(make-history tone-state)
-(def delay-frames (* samplerate (+ time (* wobble-depth (sin (* twopi (phasor wobble-rate)))))))
-(def echo (delay (+ dry (* feedback (read-history loop))) delay-frames @max-delay 160000))
-(def darker (+ (read-history tone-state) (* tone (- echo (read-history tone-state)))))
-(write-history tone-state darker)
-(write-history loop (tanh darker))
+; The modulated delay line; its feedback runs through a lowpass and tanh
+; (fbdelay-through, damp and sine come from the standard library, docs/STDLIB.md).
+(import std)
+(defmacro tape (echo) (tanh (damp echo (- 1 tone))))
+(def echo (fbdelay-through dry (+ time (* wobble-depth (sine wobble-rate))) feedback tape))
 
 (out (mix dry echo mix) 1 @name audio)

@@ -22,14 +22,13 @@
 ; The loop. The history cell delays the signal by one sample and the one-pole
 ; by (1 - brightness) / brightness samples (at low frequencies), so the delay
 ; line is shortened by both to keep the pitch in tune.
+; (damp is the standard library's one-pole, docs/STDLIB.md.)
+(import std/fx)
 (make-history string)
-(make-history damper)
 (def period (/ samplerate note))
 (def loop-delay (- period 1 (/ (- 1 brightness) brightness)))
 (def delayed (delay (read-history string) loop-delay @max-delay 4096))
-(def damped (+ (read-history damper) (* brightness (- delayed (read-history damper)))))
-(write-history damper damped)
-(def y (+ burst (* feedback damped)))
+(def y (+ burst (* feedback (damp delayed (- 1 brightness)))))
 (write-history string y)
 
 (out (* gain y) 1 @name audio)

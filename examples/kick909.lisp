@@ -15,11 +15,11 @@
 (param drive @default 1.5 @min 0.5 @max 6)
 (param gain @default 0.7 @min 0 @max 1)
 
+(import std/util)
+
 ; The beat clock and a trigger on the frame each beat begins (and on frame 0).
 (def beat (phasor (/ tempo 60)))
-(make-history previous-beat)
-(def trigger (max (click) (lt beat (read-history previous-beat))))
-(write-history previous-beat beat)
+(def trigger (max (click) (lt beat (previous beat))))
 (def t (/ beat (/ tempo 60)))   ; seconds since the beat
 
 ; The body: the sine's phase restarts on every trigger, so each hit starts the same.

@@ -21,8 +21,9 @@
 (def N 1024)
 (def HOP 256)
 
-; The demo source: an A minor chord of naive sawtooths (plenty of harmonics to filter).
-(defmacro saw (f) (- (* 2 (phasor f)) 1))
+; The demo source: an A minor chord of sawtooths (plenty of harmonics to filter; the
+; standard library's saw is band-limited, docs/STDLIB.md).
+(import std/osc)
 (def chord (* 0.2 (+ (saw 110) (saw 130.8) (saw 164.8) (saw 220.5))))
 (def source (+ (in 1 @name audio-in) (* demo chord)))
 

@@ -9,85 +9,9 @@
 ;   dgen render examples/subtractive.lisp -o bass.wav --seconds 4
 ;   dgen render examples/subtractive.lisp --set demo=0 --set pitch=110 --in 1=gate.wav -o played.wav
 
-; ---- oscillators -------------------------------------------------------------
-
-; The polyBLEP residual: a two-sample polynomial that rounds off the step of a
-; naive waveform at phase 0, which removes most of its aliasing. dt is the
-; phase increment per sample.
-(defmacro polyblep (phase dt)
-  (def a (/ phase dt))
-  (def b (/ (- phase 1) dt))
-  (+ (* (lt phase dt) (- (+ a a) (* a a) 1))
-     (* (gt phase (- 1 dt)) (+ (* b b) b b 1))))
-
-(defmacro blep-saw (phase dt)
-  (- (- (* 2 phase) 1) (polyblep phase dt)))
-
-; A pulse rises at phase 0 and falls at phase = width: one residual for each edge.
-(defmacro blep-pulse (phase width dt)
-  (+ (- (* 2 (lt phase width)) 1)
-     (polyblep phase dt)
-     (- 0 (polyblep (wrap (- phase width) 0 1) dt))))
-
-; ---- filters -----------------------------------------------------------------
-
-; The state-variable highpass comes from the standard library (docs/STDLIB.md).
-(import std/filters)
-
-; One trapezoidal one-pole lowpass stage; `state` is a history cell.
-(defmacro one-pole-stage (x G state)
-  (def s (read-history state))
-  (def v (* (- x s) G))
-  (def y (+ v s))
-  (write-history state (+ y v))
-  y)
-
-; A 4-pole ladder lowpass. The feedback loop is solved without a unit delay:
-; each stage's output is G*input + state/(1+g), so the last stage's output is
-; G^4*u + S, and u = (x - k*S) / (1 + k*G^4). tanh saturates the input and the
-; loop, which tames the resonance like the transistor ladder it imitates.
-(defmacro ladder (input cutoff resonance drive)
-  (def g (tan (* pi (/ (clip cutoff 10 (* 0.45 samplerate)) samplerate))))
-  (def G (/ g (+ 1 g)))
-  (def k (* 4 (clip resonance 0 1.05)))
-  (make-history z1)
-  (make-history z2)
-  (make-history z3)
-  (make-history z4)
-  (def S (/ (+ (* G G G (read-history z1)) (* G G (read-history z2)) (* G (read-history z3)) (read-history z4))
-            (+ 1 g)))
-  (def u (tanh (/ (- (tanh (* drive input)) (* k S)) (+ 1 (* k G G G G)))))
-  (def y1 (one-pole-stage u G z1))
-  (def y2 (one-pole-stage y1 G z2))
-  (def y3 (one-pole-stage y2 G z3))
-  (def y4 (one-pole-stage y3 G z4))
-  (* y4 (+ 1 (* 0.5 k))))  ; make up the passband gain the resonance takes away
-
-; ---- envelope ----------------------------------------------------------------
-
-; ADSR: a linear attack from a rising gate, then exponential decay to the
-; sustain level while the gate stays high, and exponential release after it
-; falls. Times are seconds (the decay and release reach 1% of their distance).
-(defmacro adsr (gate attack decay sustain release)
-  (make-history level)
-  (make-history attacking)
-  (make-history was-on)
-  (def on (gt gate 0.5))
-  (def rising (* on (lte (read-history was-on) 0.5)))
-  (def prev (read-history level))
-  (def in-attack (* on (max rising (read-history attacking))))
-  (def attack-step (/ 1 (max 1 (* attack samplerate))))
-  (def decay-coef (- 1 (exp (/ -4.6 (max 1 (* decay samplerate))))))
-  (def release-coef (- 1 (exp (/ -4.6 (max 1 (* release samplerate))))))
-  (def next
-    (gswitch in-attack
-      (min 1 (+ prev attack-step))
-      (gswitch on
-        (+ prev (* decay-coef (- sustain prev)))
-        (- prev (* release-coef prev)))))
-  (write-history attacking (* in-attack (lt next 1)))
-  (write-history was-on on)
-  (write-history level next))
+; The polyBLEP oscillators, the ladder, the state-variable highpass and the envelopes
+; come from the standard library (docs/STDLIB.md).
+(import std)
 
 ; ---- controls ----------------------------------------------------------------
 
@@ -124,13 +48,11 @@
 (def gate (max (in 1 @name gate) (* demo (lt clock 0.55))))
 (def freq (* pitch (pow 2 (/ (* demo semitones) 12))))
 
-(def dt (/ freq samplerate))
-(def detuned (* freq 1.003))
-(def osc (+ (* saw-level (blep-saw (phasor freq) dt))
-            (* pulse-level (blep-pulse (phasor detuned) pulse-width (/ detuned samplerate)))))
+(def osc (+ (* saw-level (saw freq)) (* pulse-level (pulse (* freq 1.003) pulse-width))))
 
-(def amp-env (adsr gate amp.attack amp.decay amp.sustain amp.release))
-(def filter-env (adsr gate filter.attack filter.decay filter.sustain filter.release))
+; Linear attacks, exponential decays and releases (each reaching 1% in its time).
+(def amp-env (adsr-exp gate amp.attack amp.decay amp.sustain amp.release))
+(def filter-env (adsr-exp gate filter.attack filter.decay filter.sustain filter.release))
 
 (def filtered (ladder osc (+ cutoff (* env-amount filter-env)) resonance drive))
 (def hp (svf-hp filtered hp-cutoff 0.707))

@@ -16,13 +16,10 @@
 (def table (tensor @shape [256 4] @file "waves/basic4.json"))
 
 (def position (clip (+ wave (* morph-depth (sin (* twopi (phasor morph-rate))))) 0 3))
-(def phase (phasor freq))
-(def sample-index (* phase 256))
-
-; peek clamps at the last row; wrap the interpolation across the table's end by
-; reading the first row again as row 256.
-(def wrapped (+ (* (lt sample-index 255) (peek table sample-index position))
-                (* (gte sample-index 255) (mix (peek table 255 position) (peek table 0 position) (- sample-index 255)))))
+; peek clamps at the last row; sample-wrap (docs/STDLIB.md) interpolates across the
+; table's end back to row 0, so the cycle has no seam.
+(import std/tables)
+(def wrapped (sample-wrap table (phasor freq) position))
 
 (def fade-in (min 1 (accum (/ 50 samplerate) 0 0 1000000)))
 (out (* gain fade-in wrapped) 1 @name audio)

@@ -38,3 +38,29 @@
   (make-history y)
   (def from (gswitch (click) x (read-history y)))
   (write-history y (+ from (/ (- x from) (max (gswitch (gt x from) up down) 1)))))
+
+; The per-frame coefficient of an exponential segment that covers 99% of its distance
+; in `seconds` (at least one frame): 1 - exp(-ln(100)/(seconds·sr)).
+(defmacro exp-rate (seconds) (- 1 (exp (/ (- 0 (log 100)) (max (* seconds samplerate) 1)))))
+
+; ADSR with exponential decay and release, like an analog envelope's RC segments: the
+; attack rises linearly to 1 from the current level (restarted by each rise of the gate),
+; the decay falls towards sustain and the release towards 0 by exp-rate per frame.
+(defmacro adsr-exp (gate attack decay sustain release)
+  (make-history level)
+  (make-history attacking)
+  (def on (gt gate 0))
+  (def prev (read-history level))
+  (def in-attack (* on (max (rising gate) (read-history attacking))))
+  (def next
+    (gswitch in-attack (min 1 (+ prev (/ 1 (max (* attack samplerate) 1))))
+      (+ prev (* (gswitch on (exp-rate decay) (exp-rate release)) (- (* on sustain) prev)))))
+  (write-history attacking (* in-attack (lt next 1)))
+  (write-history level next))
+
+; A curve shape for a level in [0, 1]: (exp(shape·x) - 1)/(exp(shape) - 1), which keeps
+; 0 and 1; shape > 0 starts slowly and ends fast, < 0 the reverse, |shape| < 1e-3 is x.
+(defmacro curve (x shape)
+  (def linear (lt (abs shape) 1e-3))
+  (def s (gswitch linear 1 shape))  ; keeps the unused branch finite (and its gradient 0)
+  (gswitch linear x (/ (- (exp (* s x)) 1) (- (exp s) 1))))

@@ -58,13 +58,16 @@ inline std::vector<float> render_r(std::string_view body, int64_t frames, double
 
 // Checks d/dparam of Σ_t (r - target)² against central differences for every param the
 // body declares, and that no gradient is 0 (a check that cannot fail proves nothing).
-inline void expect_gradients_match(std::string_view body, int64_t frames = 128) {
+// `relative_step`: the difference's step relative to each param (GradCheckOptions).
+inline void expect_gradients_match(std::string_view body, int64_t frames = 128,
+                                   double relative_step = 1.0 / 4096) {
   SCOPED_TRACE(std::string(body));
   const StdPatch p = load_std(body, {"r"});
   std::vector<Param> params;
   for (const ParamInfo& info : p.patch.params) params.push_back(info.param);
   GradCheckOptions o;
   o.frames = frames;
+  o.relative_step = relative_step;
   const GradCheckResult r = check_gradients(mse(p.values[0], 0.3 * noise(99)), params, o);
   EXPECT_TRUE(r.ok) << r.report();
   for (const GradCheckEntry& e : r.entries) EXPECT_NE(e.analytic, 0.0) << e.param;

@@ -58,6 +58,44 @@ TEST(StdEnv, ArRunsItsCourseFromEachTrigger) {
   EXPECT_EQ(out[1][2000], 0.0f);  // released between triggers
 }
 
+// adsr-exp's segments in closed form: the attack (n + 1)/(attack·sr), then
+// sustain + (1 - sustain)(1 - c_d)^m while the gate is on, and the level it had times
+// (1 - c_r)^m after it falls, c = 1 - exp(-ln(100)/(time·sr)); a new gate restarts the
+// attack from the current level.
+TEST(StdEnv, ExponentialAdsrFollowsItsClosedForms) {
+  const double sr = 44100, cd = 1 - std::exp(-std::log(100) / (0.01 * sr)),
+               cr = 1 - std::exp(-std::log(100) / (0.02 * sr));
+  const auto out = render_std(
+      "(def n (accum 1 0 0 1e9)) (def gate (+ (lt n 1000) (gte n 2000)))"
+      "(def r (adsr-exp gate 0.002 0.01 0.4 0.02))",
+      {"gate", "r"}, 2100, sr);
+  const std::vector<float>& y = out[1];
+  for (size_t n = 0; n < 88; ++n) ASSERT_NEAR(y[n], double(n + 1) / 88.2, 1e-5) << n;
+  // Frame 88 reaches 1 (89/88.2 clipped); the decay starts on frame 89.
+  EXPECT_FLOAT_EQ(y[88], 1.0f);
+  for (size_t n = 89; n < 1000; ++n)
+    ASSERT_NEAR(y[n], 0.4 + 0.6 * std::pow(1 - cd, double(n - 88)), 1e-5) << n;
+  for (size_t n = 1000; n < 2000; ++n)
+    ASSERT_NEAR(y[n], y[999] * std::pow(1 - cr, double(n - 999)), 1e-5) << n;
+  // 99% of the way in the segment's time: 1% of the sustain level left 0.02 s later.
+  EXPECT_NEAR(y[999 + 882], 0.01 * y[999], 1e-4);
+  EXPECT_NEAR(y[2000], y[1999] + 1 / 88.2, 1e-5);  // the retrigger
+}
+
+// curve against its formula on a ramp over [0, 1], for both bends and the linear case.
+TEST(StdEnv, CurveShapesALevel) {
+  for (double shape : {-4.0, 3.0, 0.0}) {
+    SCOPED_TRACE("shape " + std::to_string(shape));
+    const auto out = render_std(
+        "(def x (phasor 100)) (def r (curve x " + std::to_string(shape) + "))", {"x", "r"}, 441);
+    for (size_t n = 0; n < 441; ++n) {
+      const double x = out[0][n];
+      const double want = shape == 0 ? x : std::expm1(shape * x) / std::expm1(shape);
+      ASSERT_NEAR(out[1][n], want, 1e-5) << "x " << x;
+    }
+  }
+}
+
 TEST(StdEnv, SmoothAndSlideFollowTheirRecursions) {
   const auto out = render_std(
       "(def x (+ 2 (gt (phasor 60) 0.5))) (def r (smooth x 0.002)) (def s (slide x 20 70))",
@@ -96,6 +134,17 @@ TEST(StdEnv, GradientsMatchFiniteDifferences) {
       "(param up @default 10.5 @min 1 @max 100) (param down @default 30.5 @min 1 @max 100)"
       "(def r (slide (gt (phasor 200) 0.5) up down))",
       300);
+  test::expect_gradients_match(
+      gate +
+          "(param a @default 0.001 @min 0.0001 @max 1) (param d @default 0.002 @min 0.0001 @max 1)"
+          "(param s @default 0.4 @min 0 @max 1) (param rel @default 0.002 @min 0.0001 @max 1)"
+          "(def r (adsr-exp gate a d s rel))",
+      400);
+  test::expect_gradients_match(
+      gate +
+          "(param shape @default -3 @min -8 @max 8) (param a @default 0.002 @min 0.0001 @max 1)"
+          "(def r (curve (ar gate a 0.003) shape))",
+      400);
 }
 
 }  // namespace
