@@ -1,10 +1,18 @@
 """The workloads written in JAX: the time-varying biquad as an associative scan over 2x2
 companion matrices (the parallel-in-time way), the voice's recurrences as jax.lax.scan.
-Same math as torch_defs.py and dgen (common.py says what is shared)."""
+Same math as torch_defs.py and dgen (common.py says what is shared).
+
+float64 is on, for the phasors' phase alone (accumulated in float64, as dgen and
+torch_defs do: a float32 running sum of 55/48000 drifts by 0.003 cycles in 0.3 s, which
+moves the saw's edges); every other array is made float32 explicitly, so the rest
+computes in float32 like dgen."""
 import math
 
 import jax
-import jax.numpy as jnp
+
+jax.config.update("jax_enable_x64", True)
+
+import jax.numpy as jnp  # noqa: E402
 
 from common import SR, spectral_windows
 
@@ -48,7 +56,7 @@ def mrstft(a, b, frames, sizes, eps=1e-3):
         if windows == 0:
             continue
         i = jnp.arange(n)
-        w = 0.5 * (1 - jnp.cos(2 * math.pi * i / n))
+        w = (0.5 * (1 - jnp.cos(2 * math.pi * i / n))).astype(a.dtype)
         T = (a.shape[-1] - 1) // hop + 1
         index = jnp.arange(T)[:, None] * hop + i[None, :]
 
@@ -69,11 +77,10 @@ def mrstft(a, b, frames, sizes, eps=1e-3):
 
 
 def phasor(freq):
-    # float64 is off in JAX by default; the phase accumulates in float32 here (a peer's
-    # usual choice), within float32 rounding of dgen's float64 phase over 1 s.
-    inc = freq / SR
+    """Phase before the increment, accumulated in float64 (docs/LANGUAGE.md). freq (B, N)."""
+    inc = freq.astype(jnp.float64) / SR
     acc = jnp.cumsum(inc, 1) - inc
-    phase = acc - jnp.floor(acc)
+    phase = (acc - jnp.floor(acc)).astype(jnp.float32)
     return jnp.where(phase >= 1, 0.0, phase)
 
 
@@ -115,7 +122,8 @@ def envelopes(p, gate):
         return (nxt, in_attack * (nxt < 1), on), nxt
 
     zero = jnp.zeros_like(sustain)
-    _, levels = jax.lax.scan(step, (zero, zero, jnp.zeros(())), (gate > 0.5).astype(jnp.float32))
+    _, levels = jax.lax.scan(step, (zero, zero, jnp.zeros((), jnp.float32)),
+                             (gate > 0.5).astype(jnp.float32))
     return levels  # (n, 2, B)
 
 

@@ -45,14 +45,18 @@ int main(int argc, char** argv) {
     const std::string arg = argv[i];
     const bool has_value = i + 1 < argc;
     if (arg == "--quick") {
-      biquad_lanes = {4}, mrstft_lanes = 4, voice_lanes = 2, frames = 8192, voice_frames = 4096, s.reps = 1;
+      biquad_lanes = {4}, mrstft_lanes = 4, voice_lanes = 2, frames = 8192, voice_frames = 4096,
+      s.reps = 1;
     } else if (!has_value) {
       return usage("unknown option or missing value: " + arg);
     } else if (arg == "--backend") {
       s.backend_name = argv[++i];
-      if (s.backend_name == "cuda") s.backend = dgen::Backend::Cuda;
-      else if (s.backend_name == "c") s.backend = dgen::Backend::C;
-      else return usage("--backend is cuda or c, got " + s.backend_name);
+      if (s.backend_name == "cuda")
+        s.backend = dgen::Backend::Cuda;
+      else if (s.backend_name == "c")
+        s.backend = dgen::Backend::C;
+      else
+        return usage("--backend is cuda or c, got " + s.backend_name);
     } else if (arg == "--workloads") {
       workloads = argv[++i];
     } else if (arg == "--biquad-lanes") {
@@ -76,7 +80,9 @@ int main(int argc, char** argv) {
     dump_references(s, dump_dir, voice_frames);
     return 0;
   }
-  auto wanted = [&](const char* name) { return ("," + workloads + ",").find(std::string(",") + name + ",") != std::string::npos; };
+  auto wanted = [&](const char* name) {
+    return ("," + workloads + ",").find(std::string(",") + name + ",") != std::string::npos;
+  };
   if (wanted("biquad"))
     for (int lanes : biquad_lanes) tv_biquad(s, lanes, frames);
   if (wanted("mrstft")) mrstft(s, mrstft_lanes, frames);

@@ -37,7 +37,7 @@ def timed(fn, warmup=2, reps=5):
 def tv_biquad(lanes, n):
     chunk = min(lanes, BIQUAD_CHUNK)
     key = jax.random.PRNGKey(lanes)
-    x = jax.random.uniform(key, (chunk, n), minval=-0.5, maxval=0.5)
+    x = jax.random.uniform(key, (chunk, n), minval=-0.5, maxval=0.5, dtype=jnp.float32)
     cut, q = (jnp.asarray(v) for v in common.biquad_lane_controls(lanes))
     sweep = jnp.asarray(common.biquad_sweep(n))
     target = jnp.asarray(common.biquad_target(n))
@@ -57,8 +57,8 @@ def tv_biquad(lanes, n):
 
 def mrstft_step(lanes, n):
     key = jax.random.PRNGKey(1)
-    a = jax.random.normal(key, (lanes, n))
-    b = jax.random.normal(jax.random.PRNGKey(2), (1, n))
+    a = jax.random.normal(key, (lanes, n), jnp.float32)
+    b = jax.random.normal(jax.random.PRNGKey(2), (1, n), jnp.float32)
     step = jax.jit(jax.value_and_grad(lambda a, b: J.mrstft(a, b, n, common.MRSTFT_SIZES)))
     rec.emit(workload="mrstft", impl="jnp.fft.rfft", mode="fwdbwd", B=lanes, N=n,
              ms=timed(lambda: step(a, b), 2, 5))

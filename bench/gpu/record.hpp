@@ -44,7 +44,8 @@ Timing median_of(F&& run, int warmup, int reps) {
 class Record {
  public:
   Record(const std::string& backend, const std::string& workload) {
-    text_ = "{\"side\": \"dgen\", \"backend\": \"" + backend + "\", \"workload\": \"" + workload + "\"";
+    text_ =
+        "{\"side\": \"dgen\", \"backend\": \"" + backend + "\", \"workload\": \"" + workload + "\"";
   }
   Record& field(const std::string& key, double value) {
     char buf[64];

@@ -41,10 +41,15 @@ if [ -x "$bench" ]; then
   (cd "$here" && "$py" check_peers.py "$out/ref" "$results" --out "$results" \
     --torch-frames "$([ ${#quick[@]} -gt 0 ] && echo 256 || echo 4800)") 2>>"$log"
 fi
-echo "-- PyTorch"
-(cd "$here" && PYTHONUNBUFFERED=1 "$py" peers_torch.py --out "$results" "${quick[@]}") 2>>"$log"
-echo "-- JAX"
-(cd "$here" && PYTHONUNBUFFERED=1 "$py" peers_jax.py --out "$results" "${quick[@]}") 2>>"$log"
+# A peer's script that dies (a missing package, a crash) leaves a record saying so.
+peer() {
+  echo "-- $1"
+  (cd "$here" && PYTHONUNBUFFERED=1 "$py" "$2" --out "$results" "${quick[@]}") 2>>"$log" ||
+    echo "{\"side\": \"$1\", \"workload\": \"all\", \"error\": \"$2 exited with $? ($(tail -1 "$log" | tr -d '\"\\'))\"}" |
+    tee -a "$results"
+}
+peer torch peers_torch.py
+peer jax peers_jax.py
 if [ -x "$bench" ]; then
   echo "-- dgen, Backend::Cuda"
   "$bench" --backend cuda "${quick[@]}" | tee -a "$results"

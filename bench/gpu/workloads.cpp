@@ -106,7 +106,10 @@ void tv_biquad(const Settings& s, int lanes, int64_t frames) {
   const std::vector<float> x = uniform_noise(frames, 7), target = sine(frames, 220, 0.3);
   const std::vector<InputChannel> inputs{{1, x}, {2, target}};
   auto record = [&](const char* mode) {
-    return Record(s.backend_name, "tv_biquad").field("mode", mode).field("B", lanes).field("N", double(frames));
+    return Record(s.backend_name, "tv_biquad")
+        .field("mode", mode)
+        .field("B", lanes)
+        .field("N", double(frames));
   };
   guarded(s, "tv_biquad", [&] {
     TvBiquadGraph g;
@@ -114,7 +117,9 @@ void tv_biquad(const Settings& s, int lanes, int64_t frames) {
     g.q.set_per_lane(lane_spread(lanes, 0.707, 2.0));
     {
       Program program({g.output()}, options(s, lanes));
-      record("fwd").timing(median_of([&] { program.run(frames, inputs); }, s.warmup, s.reps)).print();
+      record("fwd")
+          .timing(median_of([&] { program.run(frames, inputs); }, s.warmup, s.reps))
+          .print();
     }
     GradProgram grad(mse(g.output(), in(2)), options(s, lanes), {.input_grads = true});
     record("fwdbwd").timing(median_of([&] { grad.run(frames, inputs); }, s.warmup, s.reps)).print();
