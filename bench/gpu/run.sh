@@ -10,12 +10,14 @@
 #   BENCH_OUT=DIR   where results.jsonl and the logs go (default BUILD_DIR/gpu-bench)
 #   PYTHON=python3  the interpreter with torch, torchaudio and JAX
 #   QUICK=1         tiny sizes, to try the scripts anywhere (CPU too) in seconds
+#   STEP_TIMEOUT=S  the longest one step (a peer's script, a dgen run) may take (default 300)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 here="$root/bench/gpu"
 build=$(mkdir -p "${1:-$root/build-gpu}" && cd "${1:-$root/build-gpu}" && pwd)
 out=$(mkdir -p "${BENCH_OUT:-$build/gpu-bench}" && cd "${BENCH_OUT:-$build/gpu-bench}" && pwd)
 py=${PYTHON:-python3}
+limit=${STEP_TIMEOUT:-300}
 quick=()
 [ "${QUICK:-0}" = 1 ] && quick=(--quick)
 results="$out/results.jsonl"
@@ -44,7 +46,7 @@ fi
 # A peer's script that dies (a missing package, a crash) leaves a record saying so.
 peer() {
   echo "-- $1"
-  (cd "$here" && PYTHONUNBUFFERED=1 "$py" "$2" --out "$results" "${quick[@]}") 2>>"$log" ||
+  (cd "$here" && PYTHONUNBUFFERED=1 timeout "$limit" "$py" "$2" --out "$results" "${quick[@]}") 2>>"$log" ||
     echo "{\"side\": \"$1\", \"workload\": \"all\", \"error\": \"$2 exited with $? ($(tail -1 "$log" | tr -d '\"\\'))\"}" |
     tee -a "$results"
 }
@@ -52,12 +54,12 @@ peer torch peers_torch.py
 peer jax peers_jax.py
 if [ -x "$bench" ]; then
   echo "-- dgen, Backend::Cuda"
-  "$bench" --backend cuda "${quick[@]}" | tee -a "$results"
+  timeout "$limit" "$bench" --backend cuda "${quick[@]}" | tee -a "$results"
   echo "-- dgen, Backend::C on one core (the training step in 16 lanes, scaled to 256)"
   if [ ${#quick[@]} -gt 0 ]; then
     "$bench" --backend c --workloads voice "${quick[@]}" | tee -a "$results"
   else
-    "$bench" --backend c --workloads voice --voice-lanes 16 --scale-to 256 --reps 3 | tee -a "$results"
+    timeout "$limit" "$bench" --backend c --workloads voice --voice-lanes 16 --scale-to 256 --reps 3 | tee -a "$results"
   fi
 fi
 "$py" "$here/summarize.py" "$results"
