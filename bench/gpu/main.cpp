@@ -20,10 +20,15 @@
 namespace {
 using namespace dgen_gpu_bench;
 
-std::vector<int> int_list(const std::string& text) {
+// "64,1024" -> {64, 1024}; an item that is not a whole number >= 1 gives {}.
+std::vector<int> lane_list(const std::string& text) {
   std::vector<int> out;
   std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) out.push_back(std::stoi(item));
+  for (std::string item; std::getline(in, item, ',');) {
+    const int value = std::atoi(item.c_str());
+    if (value < 1 || std::to_string(value) != item) return {};
+    out.push_back(value);
+  }
   return out;
 }
 
@@ -45,7 +50,11 @@ int main(int argc, char** argv) {
     const std::string arg = argv[i];
     const bool has_value = i + 1 < argc;
     if (arg == "--quick") {
-      biquad_lanes = {4}, mrstft_lanes = 4, voice_lanes = 2, frames = 8192, voice_frames = 4096,
+      biquad_lanes = {4};
+      mrstft_lanes = 4;
+      voice_lanes = 2;
+      frames = 8192;
+      voice_frames = 4096;
       s.reps = 1;
     } else if (!has_value) {
       return usage("unknown option or missing value: " + arg);
@@ -60,7 +69,7 @@ int main(int argc, char** argv) {
     } else if (arg == "--workloads") {
       workloads = argv[++i];
     } else if (arg == "--biquad-lanes") {
-      biquad_lanes = int_list(argv[++i]);
+      biquad_lanes = lane_list(argv[++i]);
     } else if (arg == "--voice-lanes") {
       voice_lanes = std::atoi(argv[++i]);
     } else if (arg == "--scale-to") {
@@ -75,7 +84,8 @@ int main(int argc, char** argv) {
       return usage("unknown option " + arg);
     }
   }
-  if (s.reps < 1 || voice_lanes < 1) return usage("--reps and --voice-lanes must be >= 1");
+  if (s.reps < 1 || voice_lanes < 1 || biquad_lanes.empty())
+    return usage("--reps, --voice-lanes and each of --biquad-lanes must be whole numbers >= 1");
   if (!dump_dir.empty()) {
     dump_references(s, dump_dir, voice_frames);
     return 0;
@@ -83,6 +93,8 @@ int main(int argc, char** argv) {
   auto wanted = [&](const char* name) {
     return ("," + workloads + ",").find(std::string(",") + name + ",") != std::string::npos;
   };
+  if (!wanted("biquad") && !wanted("mrstft") && !wanted("voice"))
+    return usage("--workloads names none of biquad, mrstft, voice: " + workloads);
   if (wanted("biquad"))
     for (int lanes : biquad_lanes) tv_biquad(s, lanes, frames);
   if (wanted("mrstft")) mrstft(s, mrstft_lanes, frames);

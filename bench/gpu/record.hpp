@@ -58,7 +58,10 @@ class Record {
     return *this;
   }
   Record& timing(const Timing& t) { return field("ms", t.wall_ms).field("cpu_ms", t.cpu_ms); }
-  void print() const { std::printf("%s}\n", text_.c_str()), std::fflush(stdout); }
+  void print() const {
+    std::printf("%s}\n", text_.c_str());
+    std::fflush(stdout);  // lines interleave in order with the other steps' output in run.sh
+  }
 
  private:
   static std::string escaped(const std::string& s) {
