@@ -1,7 +1,7 @@
 """Checks that the peers compute what dgen computes, on references dgen's C backend wrote
 (`dgen_gpu_bench --dump DIR`, which prints the voice's mrstft loss as a JSON line):
 
-  python3 bench/gpu/check_peers.py DIR DUMP.jsonl [--out FILE.jsonl] [--torch-frames 4800]
+  python3 bench/gpu/check_peers.py DIR DUMP.jsonl [--torch-frames 4800]
 
 One JSON line per comparison, rel_err = ‖peer − dgen‖ / ‖dgen‖: the voice of
 torch_defs.py (over its first --torch-frames frames: its per-sample loop is slow) and of

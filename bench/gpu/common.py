@@ -95,22 +95,14 @@ def median_ms(fn, sync, warmup=2, reps=5):
 
 
 class Recorder:
-    """JSON lines, one a figure, to stdout and to the file named by --out."""
+    """JSON lines on stdout, one a figure (run.sh collects them)."""
 
     def __init__(self, side):
         self.side = side
-        self.path = None
-        if "--out" in sys.argv:
-            self.path = sys.argv[sys.argv.index("--out") + 1]
         self.quick = "--quick" in sys.argv
 
     def emit(self, **record):
-        record = {"side": self.side, **record}
-        line = json.dumps(record)
-        print(line, flush=True)
-        if self.path:
-            with open(self.path, "a") as f:
-                f.write(line + "\n")
+        print(json.dumps({"side": self.side, **record}), flush=True)
 
     def guard(self, workload, fn):
         """Runs one sub-benchmark; a failure (out of memory, a missing package) becomes a

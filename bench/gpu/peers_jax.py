@@ -1,6 +1,6 @@
 """JAX's side of the GPU benchmarks (docs/PERFORMANCE.md, "GPU (H200) side by side").
 
-  python3 bench/gpu/peers_jax.py [--out FILE.jsonl] [--quick]
+  python3 bench/gpu/peers_jax.py [--quick]
 
 Figures, one JSON line each: the time-varying biquad (coefficients recomputed every
 sample) as an associative scan, forward and gradient with respect to the input, the

@@ -1,6 +1,6 @@
 """PyTorch's side of the GPU benchmarks (docs/PERFORMANCE.md, "GPU (H200) side by side").
 
-  python3 bench/gpu/peers_torch.py [--out FILE.jsonl] [--quick]
+  python3 bench/gpu/peers_torch.py [--quick]
 
 Figures, one JSON line each: the device copy bandwidth (the bound of a memory-bound
 kernel); torchaudio's lfilter biquad forward and forward+backward (time-invariant

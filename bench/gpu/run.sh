@@ -22,11 +22,31 @@ quick=()
 [ "${QUICK:-0}" = 1 ] && quick=(--quick)
 results="$out/results.jsonl"
 log="$out/run.log"
+steps="$out/steps.txt"
 : >"$results"
 : >"$log"
+: >"$steps"
 export DGEN_CACHE_DIR="${DGEN_CACHE_DIR:-$build/dgen-cache}"
 
+# step NAME COMMAND...: runs COMMAND in bench/gpu for at most $limit seconds, its JSON lines
+# (stdout) into results.jsonl and its stderr into the log; a command that fails leaves a
+# record saying so, and the next step runs all the same. Each step's time goes to steps.txt.
+step() {
+  local name=$1 start=$SECONDS
+  shift
+  echo "-- $name"
+  (cd "$here" && PYTHONUNBUFFERED=1 timeout "$limit" "$@") 2>>"$log" | tee -a "$results"
+  local rc=${PIPESTATUS[0]}
+  if [ "$rc" -ne 0 ]; then
+    local why
+    why=$(tail -1 "$log" | tr -d '"\\' | cut -c1-200)
+    echo "{\"side\": \"$name\", \"workload\": \"all\", \"error\": \"exited with $rc ($why)\"}" | tee -a "$results"
+  fi
+  echo "$name $((SECONDS - start))" >>"$steps"
+}
+
 echo "-- building dgen_gpu_bench in $build"
+start=$SECONDS
 if [ ! -f "$build/CMakeCache.txt" ]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DDGEN_BUILD_TESTS=OFF \
     -DDGEN_BUILD_TOOLS=OFF -DDGEN_BUILD_BENCH=OFF -DDGEN_BUILD_EXAMPLES=OFF \
@@ -35,31 +55,23 @@ fi
 bench="$build/bench/gpu/dgen_gpu_bench"
 cmake --build "$build" --target dgen_gpu_bench -j "$(nproc)" >>"$log" 2>&1 ||
   echo "dgen_gpu_bench did not build (no CUDA toolkit? log: $log); the peers still run"
+echo "build $((SECONDS - start))" >>"$steps"
 
 if [ -x "$bench" ]; then
-  echo "-- checking the peers against dgen's C backend"
   mkdir -p "$out/ref"
-  "$bench" --dump "$out/ref" "${quick[@]}" | tee -a "$results"
-  (cd "$here" && "$py" check_peers.py "$out/ref" "$results" --out "$results" \
-    --torch-frames "$([ ${#quick[@]} -gt 0 ] && echo 256 || echo 4800)") 2>>"$log"
+  step dump "$bench" --dump "$out/ref" "${quick[@]}"
+  step check "$py" check_peers.py "$out/ref" "$results" \
+    --torch-frames "$([ ${#quick[@]} -gt 0 ] && echo 256 || echo 4800)"
 fi
-# A peer's script that dies (a missing package, a crash) leaves a record saying so.
-peer() {
-  echo "-- $1"
-  (cd "$here" && PYTHONUNBUFFERED=1 timeout "$limit" "$py" "$2" --out "$results" "${quick[@]}") 2>>"$log" ||
-    echo "{\"side\": \"$1\", \"workload\": \"all\", \"error\": \"$2 exited with $? ($(tail -1 "$log" | tr -d '\"\\'))\"}" |
-    tee -a "$results"
-}
-peer torch peers_torch.py
-peer jax peers_jax.py
+step torch "$py" peers_torch.py "${quick[@]}"
+step jax "$py" peers_jax.py "${quick[@]}"
 if [ -x "$bench" ]; then
-  echo "-- dgen, Backend::Cuda"
-  timeout "$limit" "$bench" --backend cuda "${quick[@]}" | tee -a "$results"
-  echo "-- dgen, Backend::C on one core (the training step in 16 lanes, scaled to 256)"
+  step dgen-cuda "$bench" --backend cuda "${quick[@]}"
+  # dgen's one-core time of the training step: 16 lanes, scaled to 256 (docs/PERFORMANCE.md).
   if [ ${#quick[@]} -gt 0 ]; then
-    "$bench" --backend c --workloads voice "${quick[@]}" | tee -a "$results"
+    step dgen-c "$bench" --backend c --workloads voice "${quick[@]}"
   else
-    timeout "$limit" "$bench" --backend c --workloads voice --voice-lanes 16 --scale-to 256 --reps 3 | tee -a "$results"
+    step dgen-c "$bench" --backend c --workloads voice --voice-lanes 16 --scale-to 256 --reps 3
   fi
 fi
-"$py" "$here/summarize.py" "$results"
+"$py" "$here/summarize.py" "$results" "$steps"

@@ -1,12 +1,14 @@
 """The short table bench/gpu/run.sh prints last: every figure of one run, dgen beside the
-peers, as ratios of times measured in that run, against the targets of issue 9 item 4.
+peers, as ratios of times measured in that run, then issue 9 item 4's targets as limits
+computed from the same run's figures, met or missed.
 
-  python3 bench/gpu/summarize.py RESULTS.jsonl
+  python3 bench/gpu/summarize.py RESULTS.jsonl [STEPS.txt]
 """
 import json
 import sys
 
 records = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
+N = 65536
 
 
 def find(side, workload, backend=None, **match):
@@ -18,48 +20,57 @@ def find(side, workload, backend=None, **match):
     return None
 
 
-def error(side, workload, backend=None):
-    for r in records:
-        if r.get("side") == side and r.get("workload") == workload and "error" in r and \
-                (backend is None or r.get("backend") == backend):
-            return r["error"]
-    return None
+def fmt(value, extrapolated=False):
+    return (f"{value:.0f}" if value >= 1000 else f"{value:.4g}") + ("*" if extrapolated else "")
 
 
 def ms(r):
-    return f"{r['ms']:.4g}" + ("*" if r.get("extrapolated") else "") if r else "-"
+    return fmt(r["ms"], bool(r.get("extrapolated"))) if r else "-"
 
 
 def ratio(peer, dgen):
     return f"{peer['ms'] / dgen['ms']:.2f}x" if peer and dgen else "-"
 
 
-rows = []
 copy = find("torch", "copy")
-bandwidth = copy["GBps"] if copy else None  # GB/s, bytes read + written
+# The least traffic of dgen's biquad at B lanes: the shared input read once, every lane's
+# output written once, at the measured copy rate (bytes read + written per second).
+bound = {B: (4 * B * N + 4 * N) / copy["GBps"] / 1e6 for B in (64, 1024, 16384)} if copy else {}
+rows = []
 for mode in ("fwd", "fwdbwd"):
     for B in (64, 1024, 16384):
-        d = find("dgen", "tv_biquad", "cuda", mode=mode, B=B)
-        t = find("torch", "tv_biquad", mode=mode, B=B)
-        j = find("jax", "tv_biquad", mode=mode, B=B)
-        note = ""
-        if mode == "fwd" and bandwidth:
-            # dgen's workload at the least traffic: the shared input read once, every
-            # lane's output written once.
-            bound = (4 * B * 65536 + 4 * 65536) / bandwidth / 1e6
-            note = f"bandwidth bound {bound:.3g} ms" + (f", dgen {d['ms'] / bound:.2f}x of it" if d else "")
-        if mode == "fwdbwd" and B == 1024:
-            note = "target: dgen <= 0.5x JAX"
-        rows.append((f"tv biquad {mode} {B}x65536", ms(d), ms(t), ms(j), ratio(t, d), ratio(j, d), note))
-d, t, j = find("dgen", "mrstft", "cuda"), find("torch", "mrstft"), find("jax", "mrstft")
-rows.append(("mrstft fwd+bwd 64x65536", ms(d), ms(t), ms(j), ratio(t, d), ratio(j, d), "target: dgen <= 0.5x torch"))
-d, t, j = find("dgen", "voice_step", "cuda"), find("torch", "voice_step"), find("jax", "voice_step")
+        d, t, j = (find(side, "tv_biquad", "cuda" if side == "dgen" else None, mode=mode, B=B)
+                   for side in ("dgen", "torch", "jax"))
+        note = f"bandwidth bound {bound[B]:.3g} ms" if mode == "fwd" and B in bound else ""
+        rows.append((f"tv biquad {mode} {B}x{N}", ms(d), ms(t), ms(j), ratio(t, d), ratio(j, d), note))
+mr = {side: find(side, "mrstft", "cuda" if side == "dgen" else None) for side in ("dgen", "torch", "jax")}
+rows.append((f"mrstft fwd+bwd 64x{N}", ms(mr["dgen"]), ms(mr["torch"]), ms(mr["jax"]),
+             ratio(mr["torch"], mr["dgen"]), ratio(mr["jax"], mr["dgen"]), ""))
+voice = {side: find(side, "voice_step", "cuda" if side == "dgen" else None) for side in ("dgen", "torch", "jax")}
 cpu = find("dgen", "voice_step", "c")
 # dgen's C backend runs on one core: its CPU time is the figure (wall time on a quiet machine).
-cpu_note = (f"dgen C, one core: {cpu['cpu_ms']:.4g} ms CPU" + ("*" if cpu.get("extrapolated") else "")
-            + (f" = {cpu['cpu_ms'] / d['ms']:.0f}x dgen cuda" if d else "")) if cpu else ""
-rows.append(("voice train step 256x48000", ms(d), ms(t), ms(j), ratio(t, d), ratio(j, d),
-             "targets: >= 10x the faster peer, >= 100x dgen's CPU; " + cpu_note))
+rows.append(("voice train step 256x48000", ms(voice["dgen"]), ms(voice["torch"]), ms(voice["jax"]),
+             ratio(voice["torch"], voice["dgen"]), ratio(voice["jax"], voice["dgen"]),
+             f"dgen C, one core: {fmt(cpu['cpu_ms'], bool(cpu.get('extrapolated')))} ms CPU" if cpu else ""))
+
+
+def limit(fraction, r, key="ms"):
+    return fraction * r[key] if r else None
+
+
+peer_steps = [r for r in (voice["torch"], voice["jax"]) if r]
+faster_peer = min(peer_steps, key=lambda r: r["ms"]) if peer_steps else None
+
+
+targets = [
+    ("tv biquad fwd+bwd 1024 lanes <= 0.5x JAX", find("dgen", "tv_biquad", "cuda", mode="fwdbwd", B=1024),
+     limit(0.5, find("jax", "tv_biquad", mode="fwdbwd", B=1024))),
+    ("tv biquad fwd 16384 lanes <= 2x bandwidth bound", find("dgen", "tv_biquad", "cuda", mode="fwd", B=16384),
+     2 * bound[16384] if bound else None),
+    ("mrstft fwd+bwd <= 0.5x torch.stft", mr["dgen"], limit(0.5, mr["torch"])),
+    ("voice step >= 10x the faster peer", voice["dgen"], limit(0.1, faster_peer)),
+    ("voice step >= 100x dgen C on one core", voice["dgen"], limit(0.01, cpu, "cpu_ms")),
+]
 
 print("== gpu bench summary (ms, median; * = extrapolated, see the JSON lines) ==")
 if copy:
@@ -68,9 +79,13 @@ header = ("workload", "dgen cuda", "torch", "jax", "torch/dgen", "jax/dgen", "no
 widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(6)]
 for r in [header] + rows:
     print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)) + "  " + r[6])
-cuda_error = error("dgen", "tv_biquad", "cuda") or error("dgen", "voice_step", "cuda")
-if cuda_error:
-    print(f"dgen cuda: pending ({cuda_error})")
+for name, dgen, most in targets:
+    verdict = "no peer figure" if most is None else "dgen pending" if not dgen else \
+        ("met" if dgen["ms"] <= most else "missed") + f" (dgen {fmt(dgen['ms'])} ms)"
+    print(f"target: {name}" + (f": <= {fmt(most)} ms" if most is not None else "") + f": {verdict}")
+cuda_errors = {r["error"] for r in records if r.get("side") == "dgen" and r.get("backend") == "cuda" and "error" in r}
+for e in sorted(cuda_errors):
+    print(f"dgen cuda: pending ({e})")
 checks = [r for r in records if r.get("workload") == "check"]
 bad = [r["what"] for r in checks if not r.get("ok")]
 print(f"peer checks against dgen's C backend: {len(checks) - len(bad)} of {len(checks)} within tolerance"
@@ -78,3 +93,5 @@ print(f"peer checks against dgen's C backend: {len(checks) - len(bad)} of {len(c
 for r in records:
     if "error" in r and not (r.get("side") == "dgen" and r.get("backend") == "cuda"):
         print(f"error: {r.get('side')} {r.get('workload')}: {r['error']}")
+if len(sys.argv) > 2:
+    print("steps (s): " + open(sys.argv[2]).read().strip().replace("\n", ", "))
