@@ -7,8 +7,8 @@ sample) as an associative scan, forward and gradient with respect to the input, 
 cutoff and q; dgen's mrstft loss, forward+backward; a training step of
 examples/subtractive.lisp with its recurrences in jax.lax.scan (whole second, no
 extrapolation). Lanes beyond BIQUAD_CHUNK are run in chunks of that many, one after
-another (the scan's 2x2 matrices of 16384 x 65536 samples and their gradient do not fit
-in the GPU's memory at once); the record says so.
+another (the scan's 2x2 matrices alone are 17 GB at 16384 x 65536, before the scan's and
+the gradient's intermediates); the record says how many.
 """
 import os
 
