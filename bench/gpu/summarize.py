@@ -11,10 +11,12 @@ records = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{"
 N = 65536
 
 
-def find(side, workload, backend=None, **match):
+def find(side, workload, **match):
+    """The figure of `side` (dgen: its CUDA backend unless `backend` says otherwise)."""
+    if side == "dgen":
+        match.setdefault("backend", "cuda")
     for r in records:
         if r.get("side") == side and r.get("workload") == workload and "ms" in r and \
-                (backend is None or r.get("backend") == backend) and \
                 all(r.get(k) == v for k, v in match.items()):
             return r
     return None
@@ -39,15 +41,14 @@ bound = {B: (4 * B * N + 4 * N) / copy["GBps"] / 1e6 for B in (64, 1024, 16384)}
 rows = []
 for mode in ("fwd", "fwdbwd"):
     for B in (64, 1024, 16384):
-        d, t, j = (find(side, "tv_biquad", "cuda" if side == "dgen" else None, mode=mode, B=B)
-                   for side in ("dgen", "torch", "jax"))
+        d, t, j = (find(side, "tv_biquad", mode=mode, B=B) for side in ("dgen", "torch", "jax"))
         note = f"bandwidth bound {bound[B]:.3g} ms" if mode == "fwd" and B in bound else ""
         rows.append((f"tv biquad {mode} {B}x{N}", ms(d), ms(t), ms(j), ratio(t, d), ratio(j, d), note))
-mr = {side: find(side, "mrstft", "cuda" if side == "dgen" else None) for side in ("dgen", "torch", "jax")}
+mr = {side: find(side, "mrstft") for side in ("dgen", "torch", "jax")}
 rows.append((f"mrstft fwd+bwd 64x{N}", ms(mr["dgen"]), ms(mr["torch"]), ms(mr["jax"]),
              ratio(mr["torch"], mr["dgen"]), ratio(mr["jax"], mr["dgen"]), ""))
-voice = {side: find(side, "voice_step", "cuda" if side == "dgen" else None) for side in ("dgen", "torch", "jax")}
-cpu = find("dgen", "voice_step", "c")
+voice = {side: find(side, "voice_step") for side in ("dgen", "torch", "jax")}
+cpu = find("dgen", "voice_step", backend="c")
 # dgen's C backend runs on one core: its CPU time is the figure (wall time on a quiet machine).
 rows.append(("voice train step 256x48000", ms(voice["dgen"]), ms(voice["torch"]), ms(voice["jax"]),
              ratio(voice["torch"], voice["dgen"]), ratio(voice["jax"], voice["dgen"]),
@@ -63,9 +64,9 @@ faster_peer = min(peer_steps, key=lambda r: r["ms"]) if peer_steps else None
 
 
 targets = [
-    ("tv biquad fwd+bwd 1024 lanes <= 0.5x JAX", find("dgen", "tv_biquad", "cuda", mode="fwdbwd", B=1024),
+    ("tv biquad fwd+bwd 1024 lanes <= 0.5x JAX", find("dgen", "tv_biquad", mode="fwdbwd", B=1024),
      limit(0.5, find("jax", "tv_biquad", mode="fwdbwd", B=1024))),
-    ("tv biquad fwd 16384 lanes <= 2x bandwidth bound", find("dgen", "tv_biquad", "cuda", mode="fwd", B=16384),
+    ("tv biquad fwd 16384 lanes <= 2x bandwidth bound", find("dgen", "tv_biquad", mode="fwd", B=16384),
      2 * bound[16384] if bound else None),
     ("mrstft fwd+bwd <= 0.5x torch.stft", mr["dgen"], limit(0.5, mr["torch"])),
     ("voice step >= 10x the faster peer", voice["dgen"], limit(0.1, faster_peer)),
@@ -83,15 +84,19 @@ for name, dgen, most in targets:
     verdict = "no peer figure" if most is None else "dgen pending" if not dgen else \
         ("met" if dgen["ms"] <= most else "missed") + f" (dgen {fmt(dgen['ms'])} ms)"
     print(f"target: {name}" + (f": <= {fmt(most)} ms" if most is not None else "") + f": {verdict}")
-cuda_errors = {r["error"] for r in records if r.get("side") == "dgen" and r.get("backend") == "cuda" and "error" in r}
-for e in sorted(cuda_errors):
+
+def is_dgen_cuda(r):
+    return r.get("side") == "dgen" and r.get("backend") == "cuda"
+
+
+for e in sorted({r["error"] for r in records if is_dgen_cuda(r) and "error" in r}):
     print(f"dgen cuda: pending ({e})")
 checks = [r for r in records if r.get("workload") == "check"]
 bad = [r["what"] for r in checks if not r.get("ok")]
 print(f"peer checks against dgen's C backend: {len(checks) - len(bad)} of {len(checks)} within tolerance"
       + (f"; off: {', '.join(bad)}" if bad else ""))
 for r in records:
-    if "error" in r and not (r.get("side") == "dgen" and r.get("backend") == "cuda"):
+    if "error" in r and not is_dgen_cuda(r):
         print(f"error: {r.get('side')} {r.get('workload')}: {r['error']}")
 if len(sys.argv) > 2:
     print("steps (s): " + open(sys.argv[2]).read().strip().replace("\n", ", "))
