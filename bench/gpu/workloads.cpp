@@ -80,13 +80,13 @@ struct Voice {
   Value audio() const { return patch.outputs.at(0); }
   // Every trainable param one value per lane at its default, the cutoff spread over the
   // lanes (common.voice_params).
-  void spread_over(int lanes) const {
+  void spread_over(int lanes) {
     for (const auto& info : patch.params)
       if (info.param.data()->trainable)
         Param(info.param).set_per_lane(std::vector<float>(size_t(lanes), info.default_value));
     param("cutoff").set_per_lane(lane_spread(lanes, 180.0, 400.0));
   }
-  std::vector<float> render(double cutoff, int64_t frames) const {
+  std::vector<float> render(double cutoff, int64_t frames) {
     param("cutoff").set(float(cutoff));
     Program program({audio()}, {.sample_rate = kRate, .backend = Backend::C});
     program.run(frames);
