@@ -31,5 +31,5 @@ if [ ! -t 2 ]; then
   echo "listen:        $job/ab.wav (the target, then the fit)"
   echo "report:        $job/report.html"
 fi
-echo "fitted params: $(cat "$job/params.json")"
+echo "params.json:   $(cat "$job/params.json")"
 echo "events:        $events"

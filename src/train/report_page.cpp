@@ -165,8 +165,8 @@ function drawWaveforms(canvas, w) {
     w.final.forEach((p, i) => { const xx = xs(i, w.final.length); if (i) g.lineTo(xx, y(p[k])); else g.moveTo(xx, y(p[k])); });
     g.stroke();
   }
-  g.textAlign = "right"; g.fillStyle = "#777"; g.fillText("target (grey)", L + W - 80, T + 10);
-  g.fillStyle = "#2563eb"; g.fillText("fit (blue)", L + W, T + 10);
+  g.textAlign = "right"; g.fillStyle = "#777"; g.fillText("target (grey)", L + W - 80, 12);
+  g.fillStyle = "#2563eb"; g.fillText("fit (blue)", L + W, 12);
 }
 
 // The colour scale of a spectrogram, from its floor to its top in dB.
