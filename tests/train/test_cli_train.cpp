@@ -55,6 +55,21 @@ TEST(CliGrad, MseLossAndGradientMatchTheClosedForm) {
   EXPECT_NEAR(Json::parse(s.out)["loss"].get<double>(), loss2, 1e-4 * loss2);
 }
 
+// --normalize peak scales the 0.5-peak target to 1 before the loss compares it.
+TEST(CliGrad, NormalizePeakScalesTheTarget) {
+  TempDir dir;
+  dir.write("amp.lisp", kAmp);
+  write_target(dir, "target.wav", 44100, 4096);
+  const CommandResult r =
+      run_dgen("grad amp.lisp --target target.wav --loss mse --normalize peak", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  double power = 0;
+  for (float s : sine(1.0, 44100, 4096)) power += double(s) * s;
+  const double want = (0.1 - 1.0) * (0.1 - 1.0) * power;  // the peak of 4096 frames is ~1
+  EXPECT_NEAR(Json::parse(r.out)["loss"].get<double>(), want, 1e-3 * want);
+  EXPECT_EQ(run_dgen("grad amp.lisp --target target.wav --normalize rms", dir).exit_code, 2);
+}
+
 TEST(CliGrad, RunsAtTheTargetsRateAndResamplesOnlyWhenAsked) {
   TempDir dir;
   dir.write("amp.lisp", kAmp);
