@@ -103,7 +103,8 @@ class Patch:
              inputs=None, params=None, backend="auto") -> Gradient:
         """The loss between output `channel` and `target` (1-D, cut or zero-padded to
         `frames`, default its length) and its gradient for every param and input sample,
-        as `dgen grad` computes it (loss: mse | l1 | mrstft | spectral:N[:HOP])."""
+        as `dgen grad` computes it (loss: as `dgen grad --loss`, e.g. mrstft or
+        mrstft+0.1*loudness)."""
         if target is None:
             raise ValueError("grad needs a target: a 1-D array of samples")
         target = np.asarray(target, dtype=np.float32)

@@ -111,9 +111,11 @@ py::tuple loss_grad(PatchRef patch, const std::string& loss, const FloatArray& t
     throw std::invalid_argument("the patch has no out channel " + std::to_string(channel));
   if (target.ndim() != 1 || target.shape(0) != frames)
     throw std::invalid_argument("target must be a 1-D array of `frames` samples");
+  train::LossSpec spec = train::parse_loss_spec(loss);
+  spec.sample_rate = sample_rate;
   const train::TargetLoss l = train::loss_against_target(
-      train::parse_loss_spec(loss), p.outputs[k],
-      std::span<const float>(target.data(), size_t(frames)), input_channels(inputs));
+      spec, p.outputs[k], std::span<const float>(target.data(), size_t(frames)),
+      input_channels(inputs));
   set_params(p, params, 1);
   zero_grads(p);
   GradProgram program(l.loss, one_lane(sample_rate, backend), with_input_grads());

@@ -6,6 +6,7 @@
 
 #include "lisp/builtins.hpp"
 #include "lisp/evaluator.hpp"
+#include "lisp/param_names.hpp"
 
 namespace dgen::lisp {
 
@@ -13,20 +14,6 @@ namespace {
 
 const std::set<std::string> kRoles = {"attack", "decay", "sustain", "release"};
 const std::set<std::string> kModModes = {"additive", "multiplicative", "semitone"};
-
-// The @group of a top-level param form, read without evaluating it.
-std::string group_of(const SExpr& form) {
-  for (size_t i = 2; i + 1 < form.items.size(); ++i)
-    if (form.items[i].kind == SExpr::Kind::Attribute && form.items[i].text == "group" &&
-        (form.items[i + 1].kind == SExpr::Kind::Symbol ||
-         form.items[i + 1].kind == SExpr::Kind::String))
-      return form.items[i + 1].text;
-  return "";
-}
-
-std::string qualified(const std::string& group, const std::string& name) {
-  return group.empty() ? name : group + "." + name;
-}
 
 // Runs one of the rules every Param obeys (include/dgen/param.hpp), so a patch and the
 // C++ API refuse the same params with the same words; the patch's error points at `at`.

@@ -5,13 +5,12 @@
 
 #include "dgen/error.hpp"
 #include "dgen/ops.hpp"
-#include "ir/node.hpp"
+#include "ops/loss_parts.hpp"
 
 namespace dgen {
 namespace {
 
-// Added to a squared magnitude's floor: a silent window must not turn a gradient into NaN.
-constexpr double kTinyPower = 1e-18;
+using namespace loss_parts;
 
 bool is_power_of_two(int64_t n) { return n > 0 && (n & (n - 1)) == 0; }
 
@@ -21,27 +20,6 @@ Value abs_pow(const Value& d, double p) {
   if (p == 1) return abs(d);
   if (p == 2) return d * d;
   return pow(abs(d), p);
-}
-
-// The Hann-windowed last n samples of x at hop rate: their power spectrum |X_k|², k = 0..N/2,
-// and their energy Σ (w_i x_i)², which by Parseval is the mean of |X_k|² over all N bins.
-struct WindowSpectrum {
-  Value power, energy;
-};
-WindowSpectrum window_spectrum(const Value& x, int64_t n, int64_t hop) {
-  const Value windowed = buffer(x, n, hop) * hann(n);
-  const auto [re, im] = fft(windowed);
-  const std::vector<std::pair<int64_t, int64_t>> bins{{0, n / 2 + 1}};
-  const Value re_half = shrink(re, bins), im_half = shrink(im, bins);
-  return {re_half * re_half + im_half * im_half, sum(windowed * windowed)};
-}
-
-// The sum of some terms (0 when there are none), without a leading `0 +` node.
-Value sum_of(const std::vector<Value>& terms) {
-  if (terms.empty()) return 0.0;
-  Value total = terms[0];
-  for (size_t i = 1; i < terms.size(); ++i) total = total + terms[i];
-  return total;
 }
 
 }  // namespace
@@ -71,18 +49,13 @@ Value spectral_loss(const Value& a, const Value& b, SpectralOptions o) {
   // there is no kink where a real bin (DC, Nyquist) or a quiet one passes through 0
   // (docs/TRAINING.md "Losses").
   const WindowSpectrum sa = window_spectrum(a, o.n, o.hop), sb = window_spectrum(b, o.n, o.hop);
-  History energy_sum({}, {}, o.hop), windows_so_far({}, {}, o.hop);
-  const Value total = energy_sum.read() + sa.energy + sb.energy,
-              count = windows_so_far.read() + 1.0;
-  energy_sum.write(total);
-  windows_so_far.write(count);
-  const Value floor_power = o.eps * o.eps * total / count + kTinyPower;
+  const Value floor_power = relative_floor(sa.energy + sb.energy, o.eps, o.hop);
   const Value ma = sqrt(sa.power + floor_power), mb = sqrt(sb.power + floor_power);
   std::vector<Value> terms;
   if (o.lin_weight != 0) terms.push_back(o.lin_weight * sum(abs_pow(ma - mb, o.p)));
   if (o.log_weight != 0) terms.push_back(o.log_weight * sum(abs_pow(log(ma) - log(mb), o.p)));
   // Carried on the hop frames whose window is full (t >= n - 1), 0 on every other frame.
-  return sum_of(terms) * make("hop_pulse", {}, {{o.hop, o.n - 1}, {}});
+  return sum_of(terms) * full_window_gate(o.n, o.hop);
 }
 
 Value mrstft_loss(const Value& a, const Value& b, MrstftOptions o) {

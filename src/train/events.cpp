@@ -8,11 +8,14 @@
 namespace dgen::train {
 
 void EventWriter::write(const std::string& kind, const Json& fields) {
+  if (bar_ && kind == "epoch") return;
   Json event = Json::object();
   event["event"] = kind;
   for (const auto& [key, value] : fields.items()) event[key] = value;
+  if (bar_) bar_->clear();
   out_ << dump_json(event) << '\n';
   out_.flush();
+  if (bar_) bar_->restore();
 }
 
 std::string dump_json(const Json& json, int indent) {
@@ -27,23 +30,48 @@ double json_number(float value) {
   return std::strtod(text, nullptr);
 }
 
+std::string ProgressBar::line(int done, int total, double best_loss, double elapsed,
+                              double first_seconds) {
+  constexpr int kWidth = 30;
+  const int filled = int(double(kWidth) * done / total);
+  char text[200];
+  int n = std::snprintf(text, sizeof text, "[%-*.*s] %d/%d  best loss %.6g  %.1f s", kWidth, filled,
+                        "##############################", done, total, best_loss, elapsed);
+  // The steps after the first take about as long as those so far did.
+  if (done > 1 && done < total) {
+    const double per_step = (elapsed - first_seconds) / double(done - 1);
+    std::snprintf(text + n, sizeof text - size_t(n), ", at most %.0f s left",
+                  std::ceil(per_step * double(total - done)));
+  }
+  return text;
+}
+
 void ProgressBar::update(int done, double best_loss) {
   if (!enabled_ || total_ <= 0) return;
-  constexpr int kWidth = 30;
-  const int filled = int(double(kWidth) * done / total_);
-  char line[160];
-  std::snprintf(line, sizeof line, "\r[%-*.*s] %d/%d  best loss %.6g", kWidth, filled,
-                "##############################", done, total_, best_loss);
-  out_ << line;
+  const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+  if (first_seconds_ < 0) first_seconds_ = elapsed;
+  last_ = line(done, total_, best_loss, elapsed, first_seconds_);
+  out_ << "\r\033[K" << last_;
   out_.flush();
   drawn_ = true;
 }
 
+void ProgressBar::clear() {
+  if (enabled_ && drawn_) out_ << "\r\033[K";
+  out_.flush();
+}
+
+void ProgressBar::restore() {
+  if (!enabled_ || !drawn_) return;
+  out_ << last_;
+  out_.flush();
+}
+
 void ProgressBar::note(const std::string& text) {
   if (!enabled_) return;
-  if (drawn_) out_ << "\r\033[K";  // clear the bar; the next update draws it again
+  clear();
   out_ << text;
-  out_.flush();
+  restore();
 }
 
 void ProgressBar::finish() {

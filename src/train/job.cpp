@@ -9,6 +9,7 @@
 
 #include "dgen/error.hpp"
 #include "runtime/backends.hpp"
+#include "train/job_audio.hpp"
 #include "train/params_json.hpp"
 #include "train/report.hpp"
 #include "train/wav_bytes.hpp"
@@ -154,7 +155,8 @@ Json result_json(const TrainResult& result, const TrainProblem& problem, const T
           {"seconds", result.seconds},
           {"params", params},
           {"frozen", frozen_json(job.frozen)},
-          {"cannot_learn", cannot_learn_json(result.cannot_learn)}};
+          {"cannot_learn", cannot_learn_json(result.cannot_learn)},
+          {"command", job.command}};
 }
 
 std::string plan_text(const TrainPlan& plan, const JobSpec& job) {
@@ -172,6 +174,8 @@ std::string plan_text(const TrainPlan& plan, const JobSpec& job) {
 
 std::string summary_text(const TrainResult& result, const Json& summary, const JobSpec& job) {
   const fs::path dir(job.dir);
+  const std::string fitted =
+      job.fitted_patch ? "fitted patch:  " + (dir / "fitted.lisp").string() + "\n" : "";
   char line[256];
   std::snprintf(line, sizeof line, "loss %.6g -> %.6g (%.1f%% %s) after %d epoch%s%s in %.1f s\n",
                 result.initial_loss, result.final_loss,
@@ -179,7 +183,8 @@ std::string summary_text(const TrainResult& result, const Json& summary, const J
                 result.final_loss <= result.initial_loss ? "lower" : "higher", result.epochs_run,
                 result.epochs_run == 1 ? "" : "s",
                 result.stopped_early ? " (stopped: no more progress)" : "", result.seconds);
-  return std::string(line) + "fitted params: " + (dir / "params.json").string() +
+  return std::string(line) + fitted + "fitted params: " + (dir / "params.json").string() +
+         "\nlisten:        " + (dir / "ab.wav").string() + " (the target, then the fit)" +
          "\nreport:        " + (dir / "report.html").string() + "\n";
 }
 
@@ -192,6 +197,9 @@ TrainResult run_job(const TrainProblem& problem, const TrainConfig& config, cons
   const std::string params_path = (dir / "params.json").string();
 
   std::vector<TrainedParam> trained;
+  std::vector<ReportMark> marks;
+  double last_lr = 0;
+  const double sr = config.render.sample_rate;
   TrainCallbacks callbacks;
   callbacks.on_start = [&](const TrainPlan& plan) {
     trained = plan.params;
@@ -206,32 +214,41 @@ TrainResult run_job(const TrainProblem& problem, const TrainConfig& config, cons
       events.write("skip", fields);
     }
     events.write("epoch", epoch_json(e, trained, config.lanes));
+    if (e.epoch == config.schedule.warmup + 1) marks.push_back({e.epoch, "full step"});
+    if (e.epoch > 1 && e.lr < last_lr) marks.push_back({e.epoch, "step halved"});
+    last_lr = e.lr;
     if (job.checkpoint_every > 0 && e.epoch % job.checkpoint_every == 0) {
       write_params_file(params_path, trained, e.best_values);
-      events.write("checkpoint",
-                   {{"epoch", e.epoch}, {"path", params_path}, {"best_loss", e.best_loss}});
+      const std::string preview = write_preview(dir, e.epoch, e.audio(), sr);
+      events.write("checkpoint", {{"epoch", e.epoch},
+                                  {"path", params_path},
+                                  {"best_loss", e.best_loss},
+                                  {"preview", preview}});
     }
   };
   TrainResult result = train(problem, config, callbacks);
   bar.finish();
-  if (result.stopped_early)
+  if (result.stopped_early) {
     events.write("stop", {{"epoch", result.epochs_run},
                           {"reason", "the best loss stopped improving"},
                           {"best_loss", result.final_loss}});
+    marks.push_back({result.epochs_run, "stopped"});
+  }
 
   std::vector<std::vector<float>> final_values;
   for (const TrainedParam& t : result.params) final_values.push_back(t.to);
   write_params_file(params_path, result.params, final_values);
-  const double sr = config.render.sample_rate;
-  write_file_atomically((dir / "seed.wav").string(),
-                        wav_bytes(result.seed_audio, sr, WavFormat::Float32));
-  write_file_atomically((dir / "final.wav").string(),
-                        wav_bytes(result.final_audio, sr, WavFormat::Float32));
-  const Json summary = result_json(result, problem, config, job);
+  write_audio_files(dir, problem.target, result.seed_audio, result.final_audio, sr);
+  Json summary = result_json(result, problem, config, job);
+  if (job.fitted_patch) {
+    write_file_atomically((dir / "fitted.lisp").string(), job.fitted_patch());
+    summary["fitted_patch"] = (dir / "fitted.lisp").string();
+  }
   write_file_atomically((dir / "result.json").string(), dump_json(summary, 2) + "\n");
   ReportInput report{fs::path(job.patch).filename().string(),
                      summary,
                      result.loss_curve,
+                     marks,
                      sr,
                      problem.target,
                      result.seed_audio,

@@ -1,11 +1,15 @@
 // A training job (SPEC §7 `dgen train`): runs the loop, reports NDJSON events and a
 // progress bar, and fills the job directory:
 //   params.json  best params so far (at every checkpoint), then the final ones
-//   seed.wav     the output at the seed params     final.wav  at the final params
+//   fitted.lisp  the patch with the final values as its defaults (when the caller can write it)
+//   target.wav   the target as compared     seed.wav  the output at the seed params
+//   final.wav    at the final params        ab.wav    the target, a pause, then final.wav
+//   previews/epoch-N.wav  the output at every checkpoint
 //   result.json  initial/final loss, improvement, per-param from/to, seconds, ...
-//   report.html  loss curve, spectrograms, players (train/report.hpp)
+//   report.html  loss curve, waveforms, spectrograms, players (train/report.hpp)
 // Every file is written under a temporary name and renamed, so none is ever partial.
 #pragma once
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +33,10 @@ struct JobSpec {
   std::string patch, target;        // names for the report and result.json
   int checkpoint_every = 10;        // epochs between params.json checkpoints
   std::vector<FrozenParam> frozen;  // for the plan, the terminal and result.json
+  std::string command;  // the command line that reproduces the run (result.json, the report)
+  // The text of fitted.lisp, called once training is done (the trained params then hold
+  // their final values); no fitted.lisp when empty.
+  std::function<std::string()> fitted_patch;
 };
 
 // Runs the job; `bar` may be disabled. Errors propagate as exceptions after nothing

@@ -1,5 +1,7 @@
 #include "train/report.hpp"
 
+#include <algorithm>
+
 #include "train/report_page.hpp"
 #include "train/spectrogram.hpp"
 #include "train/wav_bytes.hpp"
@@ -55,11 +57,33 @@ void replace_once(std::string& text, std::string_view placeholder, const std::st
 
 }  // namespace
 
+Json waveform_json(std::span<const float> audio, int columns) {
+  Json out = Json::array();
+  const auto n = int64_t(audio.size());
+  for (int c = 0; c < columns && n > 0; ++c) {
+    const int64_t begin = n * c / columns, end = std::max(begin + 1, n * (c + 1) / columns);
+    float lo = audio[size_t(begin)], hi = lo;
+    for (int64_t t = begin; t < end && t < n; ++t) {
+      lo = std::min(lo, audio[size_t(t)]);
+      hi = std::max(hi, audio[size_t(t)]);
+    }
+    out.push_back({json_number(lo), json_number(hi)});
+  }
+  return out;
+}
+
 std::string report_html(const ReportInput& input) {
+  constexpr int kWaveformColumns = 900;
   Json data = Json::object();
   data["title"] = input.title;
   data["result"] = input.result;
   data["loss"] = input.loss_curve;
+  Json marks = Json::array();
+  for (const ReportMark& m : input.marks) marks.push_back({{"epoch", m.epoch}, {"label", m.label}});
+  data["marks"] = marks;
+  data["waveforms"] = Json{{"target", waveform_json(input.target, kWaveformColumns)},
+                           {"final", waveform_json(input.final_audio, kWaveformColumns)},
+                           {"seconds", double(input.target.size()) / input.sample_rate}};
   data["spectrograms"] = Json{{"target", spectrogram_json(input.target, input.sample_rate)},
                               {"seed", spectrogram_json(input.seed, input.sample_rate)},
                               {"final", spectrogram_json(input.final_audio, input.sample_rate)}};

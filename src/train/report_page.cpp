@@ -21,6 +21,7 @@ const char* const kReportPage = R"PAGE(<!DOCTYPE html>
   .specs { display: grid; grid-template-columns: 1fr; gap: 14px; }
   .spec h3, .player h3 { font-size: 14px; margin: 0 0 4px; }
   .players { display: flex; gap: 18px; flex-wrap: wrap; }
+  pre { background: #fff; border: 1px solid #ddd; padding: 8px 10px; white-space: pre-wrap; word-break: break-all; }
 </style>
 </head>
 <body>
@@ -29,10 +30,14 @@ const char* const kReportPage = R"PAGE(<!DOCTYPE html>
 <div><span class="big" id="improvement"></span> <span id="improvement-label">lower loss than the seed</span></div>
 <h2>Summary</h2>
 <table id="summary"></table>
+<h2>Reproduce</h2>
+<pre id="command"></pre>
 <h2>Params</h2>
 <table id="params"></table>
 <h2>Loss</h2>
 <canvas id="loss" width="940" height="260"></canvas>
+<h2>Waveforms</h2>
+<canvas id="waveform" width="940" height="200"></canvas>
 <h2>Listen</h2>
 <div class="players">@AUDIO@</div>
 <h2>Spectrograms</h2>
@@ -63,6 +68,8 @@ for (const [label, key] of [["initial loss", "initial_loss"], ["final loss", "fi
   const row = summary.insertRow(); cell(row, "th", label); cell(row, "td", fmt(R[key]));
 }
 
+document.getElementById("command").textContent = R.command ? R.command : "(not recorded)";
+
 const params = document.getElementById("params");
 const head = params.insertRow();
 for (const h of ["param", "from", "to", "min", "max", "scale"]) cell(head, "th", h);
@@ -71,8 +78,8 @@ for (const [name, p] of Object.entries(R.params)) {
   for (const v of [name, p.from, p.to, p.min, p.max, p.scale]) cell(row, "td", fmt(v));
 }
 
-function drawLoss(canvas, losses) {
-  const g = canvas.getContext("2d"), W = canvas.width, H = canvas.height, L = 64, B = 30, T = 12, Rm = 12;
+function drawLoss(canvas, losses, marks) {
+  const g = canvas.getContext("2d"), W = canvas.width, H = canvas.height, L = 78, B = 30, T = 12, Rm = 12;
   g.fillStyle = "#fff"; g.fillRect(0, 0, W, H);
   const finite = losses.filter(Number.isFinite);
   if (finite.length === 0) { g.fillStyle = "#666"; g.fillText("no loss values", L, H / 2); return; }
@@ -90,6 +97,16 @@ function drawLoss(canvas, losses) {
   }
   g.textAlign = "center";
   g.fillText("epoch", (L + W) / 2, H - 6);
+  g.save(); g.translate(11, (T + H - B) / 2); g.rotate(-Math.PI / 2);
+  g.fillText(logScale ? "loss (log scale)" : "loss", 0, 0); g.restore();
+  // Stages: the loss of epoch e is point e - 1 of the curve.
+  g.setLineDash([4, 4]); g.strokeStyle = "#b45309"; g.fillStyle = "#b45309"; g.textAlign = "left";
+  marks.forEach((m, k) => {
+    const xx = x(Math.min(m.epoch - 1, losses.length - 1));
+    g.beginPath(); g.moveTo(xx, T); g.lineTo(xx, H - B); g.stroke();
+    g.fillText(m.label, xx + 3, T + 10 + 12 * (k % 3));
+  });
+  g.setLineDash([]); g.fillStyle = "#555"; g.textAlign = "center";
   for (let k = 0; k <= 4; ++k) { const i = Math.round((losses.length - 1) * k / 4); g.fillText(String(i), x(i), H - B + 14); }
   g.strokeStyle = "#2563eb"; g.lineWidth = 2; g.beginPath();
   let started = false;
@@ -113,7 +130,7 @@ function drawSpectrogram(canvas, s) {
     }
   const off = document.createElement("canvas"); off.width = s.columns; off.height = s.rows;
   off.getContext("2d").putImageData(img, 0, 0);
-  const g = canvas.getContext("2d"), L = 48, B = 22, W = canvas.width - L, H = canvas.height - B;
+  const g = canvas.getContext("2d"), L = 48, B = 22, W = canvas.width - L - 64, H = canvas.height - B;
   g.fillStyle = "#fff"; g.fillRect(0, 0, canvas.width, canvas.height);
   g.imageSmoothingEnabled = false;
   g.drawImage(off, L, 0, W, H);
@@ -125,6 +142,44 @@ function drawSpectrogram(canvas, s) {
   }
   g.textAlign = "center";
   for (let k = 0; k <= 4; ++k) g.fillText((s.seconds * k / 4).toFixed(2) + " s", L + W * k / 4 - (k === 4 ? 18 : 0), H + 15);
+  drawColourBar(g, s, L + W + 8, 6, H - 12);
+}
+
+// The target as a grey band, the fit as a blue outline over it, on one amplitude scale.
+function drawWaveforms(canvas, w) {
+  const g = canvas.getContext("2d"), L = 48, B = 22, T = 18, W = canvas.width - L - 12, H = canvas.height - B - T;
+  g.fillStyle = "#fff"; g.fillRect(0, 0, canvas.width, canvas.height);
+  let peak = 1e-9;
+  for (const s of [w.target, w.final]) for (const [lo, hi] of s) peak = Math.max(peak, Math.abs(lo), Math.abs(hi));
+  const y = v => T + H * (0.5 - 0.5 * v / peak);
+  const xs = (i, n) => L + W * i / Math.max(n - 1, 1);
+  g.fillStyle = "#555"; g.font = "11px sans-serif"; g.textAlign = "right";
+  for (const v of [-peak, 0, peak]) g.fillText(fmt(v), L - 4, y(v) + 4);
+  g.textAlign = "center";
+  for (let k = 0; k <= 4; ++k) g.fillText((w.seconds * k / 4).toFixed(2) + " s", L + W * k / 4, T + H + 16);
+  g.fillStyle = "rgba(120,120,120,0.55)";
+  w.target.forEach(([lo, hi], i) => g.fillRect(xs(i, w.target.length), y(hi), 1.2, Math.max(1, y(lo) - y(hi))));
+  g.strokeStyle = "rgba(37,99,235,0.9)"; g.lineWidth = 1;
+  for (const k of [1, 0]) {
+    g.beginPath();
+    w.final.forEach((p, i) => { const xx = xs(i, w.final.length); if (i) g.lineTo(xx, y(p[k])); else g.moveTo(xx, y(p[k])); });
+    g.stroke();
+  }
+  g.textAlign = "right"; g.fillStyle = "#777"; g.fillText("target (grey)", L + W - 80, 12);
+  g.fillStyle = "#2563eb"; g.fillText("fit (blue)", L + W, 12);
+}
+
+// The colour scale of a spectrogram, from its floor to its top in dB.
+function drawColourBar(g, s, x0, y0, h) {
+  for (let yy = 0; yy < h; ++yy) {
+    const rgb = colour(1 - yy / (h - 1));
+    g.fillStyle = "rgb(" + rgb.join(",") + ")"; g.fillRect(x0, y0 + yy, 12, 1);
+  }
+  g.fillStyle = "#555"; g.textAlign = "left";
+  for (let k = 0; k <= 4; ++k) {
+    const db = s.top_db - (s.top_db - s.floor_db) * k / 4;
+    g.fillText(db.toFixed(0) + " dB", x0 + 16, y0 + (h - 1) * k / 4 + 4);
+  }
 }
 
 const specs = document.getElementById("specs");
@@ -135,7 +190,8 @@ for (const [name, s] of Object.entries(D.spectrograms)) {
   specs.appendChild(box);
   drawSpectrogram(canvas, s);
 }
-drawLoss(document.getElementById("loss"), D.loss);
+drawLoss(document.getElementById("loss"), D.loss, D.marks || []);
+drawWaveforms(document.getElementById("waveform"), D.waveforms);
 document.body.dataset.drawn = "yes";
 </script>
 </body>

@@ -173,6 +173,7 @@ class Loop {
     }
     report.lane = lowest_lane(report.lane_losses);
     report.values = lane_values(report.lane);
+    report.audio = [this, lane = report.lane] { return lane_audio(lane); };
     report.best_loss = best_loss_;
     report.best_values = best_values_;
     result_.loss_curve.push_back(report.lane_losses[size_t(report.lane)]);

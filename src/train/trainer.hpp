@@ -71,6 +71,9 @@ struct EpochReport {
   double best_loss = 0;                         // the lowest loss so far, any lane, any epoch
   std::vector<std::vector<float>> best_values;  // where it was reached, per trained param
   std::vector<SkippedStep> skipped;
+  // The output of `lane` at `values`, valid during the on_epoch callback (the job's
+  // preview renders).
+  std::function<std::vector<float>()> audio;
 };
 
 struct TrainResult {

@@ -15,6 +15,10 @@ Reads a JSON document from the file named by argv[1]:
          {"kind": "spectral", "n": N, "hop": H}
          {"kind": "mrstft", "sizes": [N, ...]}
          (spectral and mrstft also take lin_weight, log_weight, p, eps_rel)
+         {"kind": "logmel", "n": N, "hop": H, "bands": B, "eps_rel": E}
+           the mean over full windows and non-empty mel bands of |log M_a - log M_b|
+         {"kind": "loudness", "n": N, "hop": H, "eps_rel": E}
+           the mean over full windows of |10 log10 (E_a + floor) - 10 log10 (E_b + floor)|
 
 and prints {"results": [{"loss": L, "grads": {NAME: dL/dparam}}, ...]} on stdout.
 
@@ -102,7 +106,49 @@ def spectral(a, b, n, hop, spec):
     return total, wa.shape[0]
 
 
-def loss_of(a, b, spec):
+def level_floor(pa, pb, full, eps_rel):
+    """eps_rel^2 times the mean energy of the pairs of windows so far, at the full windows
+    (by Parseval, the energy of a window is the mean of its power spectrum over N bins)."""
+    energy = (pa**2).sum(1) + (pb**2).sum(1)
+    level = (torch.cumsum(energy, 0) / torch.arange(1, len(energy) + 1))[full]
+    return eps_rel**2 * level + TINY_POWER
+
+
+def mel_matrix(n, sample_rate, bands):
+    """Triangular bands, equally spaced on the HTK mel scale from 0 to sample_rate / 2,
+    evaluated at the bin frequencies; bands without a bin are dropped."""
+    top = 2595 * np.log10(1 + (sample_rate / 2) / 700)
+    edges = 700 * (10 ** (np.linspace(0, top, bands + 2) / 2595) - 1)
+    f = np.arange(n // 2 + 1) * sample_rate / n
+    lo, mid, hi = edges[:-2, None], edges[1:-1, None], edges[2:, None]
+    rising, falling = (f - lo) / (mid - lo), (hi - f) / (hi - mid)
+    m = np.clip(np.minimum(rising, falling), 0, None)
+    return torch.tensor(m[m.sum(1) > 0], dtype=torch.float64)
+
+
+def logmel(a, b, spec, sample_rate):
+    n, hop = spec["n"], spec["hop"]
+    (pa, full), (pb, _) = all_windows(a, n, hop), all_windows(b, n, hop)
+    if not full.any():
+        return a.sum() * 0
+    floor = level_floor(pa, pb, full, spec["eps_rel"]).unsqueeze(1)
+    m = mel_matrix(n, sample_rate, spec["bands"])
+    ma = (power(pa[full]) + floor) @ m.T
+    mb = (power(pb[full]) + floor) @ m.T
+    return (torch.log(ma) - torch.log(mb)).abs().sum() / (ma.shape[0] * ma.shape[1])
+
+
+def loudness(a, b, spec):
+    n, hop = spec["n"], spec["hop"]
+    (pa, full), (pb, _) = all_windows(a, n, hop), all_windows(b, n, hop)
+    if not full.any():
+        return a.sum() * 0
+    floor = level_floor(pa, pb, full, spec["eps_rel"])
+    ea, eb = (pa[full] ** 2).sum(1) + floor, (pb[full] ** 2).sum(1) + floor
+    return (10 * torch.log10(ea) - 10 * torch.log10(eb)).abs().mean()
+
+
+def loss_of(a, b, spec, sample_rate):
     kind = spec["kind"]
     if kind == "mse":
         return ((a - b) ** 2).sum()
@@ -117,6 +163,10 @@ def loss_of(a, b, spec):
             if windows:
                 total = total + value / ((n // 2 + 1) * windows)
         return total
+    if kind == "logmel":
+        return logmel(a, b, spec, sample_rate)
+    if kind == "loudness":
+        return loudness(a, b, spec)
     raise ValueError("unknown loss " + kind)
 
 
@@ -127,7 +177,7 @@ def evaluate(case, signals):
     params = {k: float(v) for k, v in case["params"].items()}
     y = torch.tensor(run(params), dtype=torch.float64, requires_grad=True)
     target = torch.tensor(signals[case["target"]], dtype=torch.float64)
-    loss = loss_of(y, target, case["loss"])
+    loss = loss_of(y, target, case["loss"], sr)
     loss.backward()
     dl_dy = y.grad.numpy()
     grads = {}

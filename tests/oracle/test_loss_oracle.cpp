@@ -21,6 +21,7 @@
 #include "cli/cli_support.hpp"
 #include "dgen/dgen.hpp"
 #include "dgen/grad.hpp"
+#include "dgen/perceptual_losses.hpp"
 #include "support.hpp"
 
 namespace dgen {
@@ -50,20 +51,24 @@ std::optional<std::string> torch_python() {
 
 // A loss as dgen builds it and as the oracle's JSON names it.
 struct LossCase {
-  std::string kind;  // mse, l1, spectral, mrstft
+  std::string kind;  // mse, l1, spectral, mrstft, logmel, loudness
   int64_t n = 0, hop = 0;
-  std::string label() const {
-    return kind == "spectral" ? "spectral:" + std::to_string(n) + ":" + std::to_string(hop) : kind;
-  }
+  static constexpr int64_t kBands = 40;  // logmel's
   Value build(const Value& a, const Value& b, int64_t frames) const {
     if (kind == "mse") return mse(a, b);
     if (kind == "l1") return l1(a, b);
     if (kind == "spectral") return spectral_loss(a, b, {.n = n, .hop = hop});
+    if (kind == "logmel")
+      return logmel_loss(
+          a, b,
+          {.n = n, .hop = hop, .bands = kBands, .sample_rate = kSampleRate, .frames = frames});
+    if (kind == "loudness") return loudness_loss(a, b, {.n = n, .hop = hop, .frames = frames});
     return mrstft_loss(a, b, {.frames = frames});
   }
   json spec() const {
     json s{{"kind", kind}, {"eps_rel", SpectralOptions{}.eps}};
-    if (kind == "spectral") s["n"] = n, s["hop"] = hop;
+    if (kind == "spectral" || kind == "logmel" || kind == "loudness") s["n"] = n, s["hop"] = hop;
+    if (kind == "logmel") s["bands"] = kBands;
     if (kind == "mrstft") s["sizes"] = MrstftOptions{}.sizes;
     return s;
   }
@@ -264,6 +269,37 @@ TEST(LossOracle, NoiseThroughLowpass) {
                                      {"spectral", 2048, 2048},
                                      {"spectral", 4096, 1024}};
   compare_with_oracle(*python, patch, target, losses, {{1000.0f, 0.6f}, {5000.0f, 1.2f}});
+}
+
+// The log-mel and loudness-envelope losses (docs/TRAINING.md "Losses") at hops 1, 2, a
+// non-divisor of the size, size / 4 and the size: a sine's frequency (log-mel only: two
+// full-scale sines have the same loudness, where |L_a - L_b| has its kink), and a low-pass
+// of a saw (cutoff and resonance).
+TEST(LossOracle, LogMelAndLoudness) {
+  REQUIRE_ORACLE(python);
+  const int64_t frames = 8192;
+  const std::vector<LossCase> logmel{{"logmel", 128, 1},
+                                     {"logmel", 512, 2},
+                                     {"logmel", 1024, 100},
+                                     {"logmel", 2048, 512},
+                                     {"logmel", 1024, 1024}};
+  compare_with_oracle(*python, sine_patch(380.0, frames), sine(440, frames), logmel,
+                      {{0.0f}, {0.25f}});
+  std::vector<LossCase> losses = logmel;
+  losses.insert(losses.end(), {{"loudness", 128, 1},
+                               {"loudness", 256, 2},
+                               {"loudness", 1024, 300},
+                               {"loudness", 2048, 512},
+                               {"loudness", 512, 512}});
+  std::vector<float> saw;
+  for (int64_t t = 0; t < frames; ++t) {
+    const double cycles = 110.0 * double(t) / kSampleRate;
+    saw.push_back(float(2 * (cycles - std::floor(cycles)) - 1));
+  }
+  const std::vector<float> target =
+      rendered(biquad(in(2), 1500.0, 2.0, 1.0, 0), frames, {{2, saw}});
+  compare_with_oracle(*python, lowpass_patch(saw), target, losses,
+                      {{800.0f, 0.7f}, {2500.0f, 4.0f}});
 }
 
 // The interpreter (float64 throughout) against the oracle, on the losses whose

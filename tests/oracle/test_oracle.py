@@ -36,6 +36,8 @@ LOSSES = [
     {"kind": "spectral", "n": 64, "hop": 1, "eps_rel": 1e-3},
     {"kind": "spectral", "n": 128, "hop": 48, "eps_rel": 1e-2, "p": 2},
     {"kind": "mrstft", "sizes": [256, 64], "eps_rel": 1e-3},
+    {"kind": "logmel", "n": 128, "hop": 3, "bands": 20, "eps_rel": 1e-3},
+    {"kind": "loudness", "n": 64, "hop": 16, "eps_rel": 1e-3},
 ]
 
 
@@ -52,6 +54,19 @@ def test_a_spectral_loss_of_a_signal_with_itself_is_zero():
 
     x = torch.tensor(signals()["target"])
     assert float(loss_oracle.spectral(x, x, 64, 5, LOSSES[2])[0]) == 0.0
+
+
+# A signal scaled by g: every window's energy and every mel band's is g^2 times the
+# original's, so (with a negligible floor) the means are |20 log10 g| dB and |2 ln g|.
+def test_logmel_and_loudness_of_a_scaled_signal():
+    import torch
+
+    x = torch.tensor(signals()["target"])
+    for g in (0.5, 3.0):
+        loud = loss_oracle.loudness(g * x, x, {"n": 64, "hop": 16, "eps_rel": 1e-9})
+        mel = loss_oracle.logmel(g * x, x, {"n": 128, "hop": 32, "bands": 20, "eps_rel": 1e-9}, SR)
+        assert float(loud) == pytest.approx(abs(20 * math.log10(g)), rel=1e-9)
+        assert float(mel) == pytest.approx(abs(2 * math.log(g)), rel=1e-9)
 
 
 # A window that ends at the last frame counts; none fits in a run shorter than the size.

@@ -55,6 +55,25 @@ TEST(CliGrad, MseLossAndGradientMatchTheClosedForm) {
   EXPECT_NEAR(Json::parse(s.out)["loss"].get<double>(), loss2, 1e-4 * loss2);
 }
 
+// --normalize peak scales the 0.5-peak target to 1 before the loss compares it.
+TEST(CliGrad, NormalizePeakScalesTheTarget) {
+  TempDir dir;
+  dir.write("amp.lisp", kAmp);
+  write_target(dir, "target.wav", 44100, 4096);
+  const CommandResult r =
+      run_dgen("grad amp.lisp --target target.wav --loss mse --normalize peak", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<float> target = sine(0.5, 44100, 4096), unit = sine(1.0, 44100, 4096);
+  double peak = 0, want = 0;
+  for (float s : target) peak = std::max(peak, double(std::fabs(s)));
+  for (size_t t = 0; t < unit.size(); ++t) {
+    const double d = 0.1 * unit[t] - target[t] / peak;
+    want += d * d;
+  }
+  EXPECT_NEAR(Json::parse(r.out)["loss"].get<double>(), want, 1e-4 * want);
+  EXPECT_EQ(run_dgen("grad amp.lisp --target target.wav --normalize rms", dir).exit_code, 2);
+}
+
 TEST(CliGrad, RunsAtTheTargetsRateAndResamplesOnlyWhenAsked) {
   TempDir dir;
   dir.write("amp.lisp", kAmp);
@@ -110,9 +129,15 @@ TEST(CliTrain, WritesTheJobAndItsParamsRenderTheFit) {
   EXPECT_EQ(kinds.front(), "plan");
   EXPECT_EQ(kinds.back(), "result");
   EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "checkpoint"), epochs / 20);
-  EXPECT_EQ(list_dir(dir / "job"),
-            (std::vector<std::string>{"final.wav", "params.json", "report.html", "result.json",
-                                      "seed.wav"}));
+  EXPECT_EQ(
+      list_dir(dir / "job"),
+      (std::vector<std::string>{"ab.wav", "final.wav", "fitted.lisp", "params.json", "previews",
+                                "report.html", "result.json", "seed.wav", "target.wav"}));
+  EXPECT_EQ(result["command"],
+            std::string(DGEN_BINARY_DIR) +
+                "/dgen train amp.lisp --target target.wav --job-dir job --loss mse --epochs 60 "
+                "--checkpoint-every 20");
+  EXPECT_EQ(result["fitted_patch"], "job/fitted.lisp");
   const float amp = result["params"]["amp"]["to"];
   EXPECT_NEAR(amp, 0.5, 0.01);
   EXPECT_GT(result["improvement_percent"].get<double>(), 99.0);
@@ -130,6 +155,82 @@ TEST(CliTrain, WritesTheJobAndItsParamsRenderTheFit) {
       dir);
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(Json::parse(lines(again.out)[1])["params"]["amp"].get<float>(), amp);
+}
+
+// fitted.lisp is a patch that renders the fitted sound by itself: final.wav, sample for
+// sample, with the held params (--set) written in too.
+TEST(CliTrain, TheFittedPatchRendersTheFinalSound) {
+  TempDir dir;
+  dir.write("tone.lisp",
+            "; a tone\n"
+            "(param amp @default 0.1 @min 0 @max 1)  ; its level\n"
+            "(param freq @default 430 @min 400 @max 480 @unit Hz)\n"
+            "(param bright @min 0 @max 1)\n"
+            "(out (* amp (+ (sin (* twopi (phasor freq))) (* bright 0.1 (sin (* 2 twopi (phasor "
+            "freq)))))) 1)\n");
+  write_target(dir, "target.wav", 44100, 4096);
+  const CommandResult r = run_dgen(
+      "train tone.lisp --target target.wav --job-dir job --epochs 30 --set bright=0.25", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string fitted = read_file(dir / "job/fitted.lisp");
+  EXPECT_NE(fitted.find("; a tone\n(param amp @default "), std::string::npos) << fitted;
+  EXPECT_NE(fitted.find("(param bright @default 0.25 @min 0 @max 1)"), std::string::npos) << fitted;
+  const CommandResult render = run_dgen("render job/fitted.lisp -o fit.wav --frames 4096", dir);
+  ASSERT_EQ(render.exit_code, 0) << render.err;
+  const Wav fit = read_float_wav(read_file(dir / "fit.wav"));
+  const Wav final_wav = read_float_wav(read_file(dir / "job/final.wav"));
+  ASSERT_EQ(fit.channels.at(0).size(), final_wav.channels.at(0).size());
+  for (size_t t = 0; t < fit.channels[0].size(); ++t)
+    ASSERT_NEAR(fit.channels[0][t], final_wav.channels[0][t], 1e-6) << t;
+  // ab.wav: the target, half a second of silence, the fit.
+  const Wav ab = read_float_wav(read_file(dir / "job/ab.wav"));
+  const Wav target = read_float_wav(read_file(dir / "job/target.wav"));
+  ASSERT_EQ(ab.channels[0].size(), 4096u + 22050u + 4096u);
+  EXPECT_EQ(std::vector<float>(ab.channels[0].begin(), ab.channels[0].begin() + 4096),
+            target.channels[0]);
+  EXPECT_EQ(std::vector<float>(ab.channels[0].end() - 4096, ab.channels[0].end()),
+            final_wav.channels[0]);
+}
+
+// --in CH=pitch feeds the patch the fundamental of the target: a sine that follows it
+// matches the target from the first epoch.
+TEST(CliTrain, PitchAndGateInputsComeFromTheTarget) {
+  TempDir dir;
+  dir.write("follow.lisp",
+            "(param amp @default 0.5 @min 0 @max 1)\n"
+            "(out (* amp (in 2) (sin (* twopi (phasor (in 1))))) 1)\n");
+  write_target(dir, "target.wav", 44100, 8192);  // 440 Hz
+  const CommandResult r =
+      run_dgen("grad follow.lisp --target target.wav --loss mrstft --in 1=pitch --in 2=gate", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const CommandResult off =
+      run_dgen("grad follow.lisp --target target.wav --loss mrstft --in 1=430 --in 2=gate", dir);
+  ASSERT_EQ(off.exit_code, 0) << off.err;
+  // 440 Hz from the analysis is far closer than 430 Hz by hand.
+  EXPECT_LT(Json::parse(r.out)["loss"].get<double>(),
+            0.2 * Json::parse(off.out)["loss"].get<double>());
+  const CommandResult bad = run_dgen("grad follow.lisp --target target.wav --in 3=pitch", dir);
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("--in 3=pitch: the patch has no input channel 3"), std::string::npos)
+      << bad.err;
+}
+
+TEST(CliAnalyze, PrintsTheFundamentalAndTheNotes) {
+  TempDir dir;
+  std::vector<float> x(22050, 0.0f);
+  const std::vector<float> tone = sine(0.5, 44100, 8820);
+  std::copy(tone.begin(), tone.end(), x.begin() + 4410);  // 0.1 - 0.3 s
+  dir.write("t.wav", train::wav_bytes(x, 44100, train::WavFormat::Float32));
+  const CommandResult r = run_dgen("analyze t.wav", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("f0: 440.00 Hz (A4 +0 cents)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 note:\n  0.100 - 0.300 s"), std::string::npos) << r.out;
+  const CommandResult j = run_dgen("analyze t.wav --json", dir);
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  const Json a = Json::parse(j.out);
+  EXPECT_NEAR(a["f0"].get<double>(), 440, 0.3);
+  EXPECT_NEAR(a["notes"][0]["on"].get<double>(), 4410, 3);
+  EXPECT_EQ(run_dgen("analyze missing.wav", dir).exit_code, 1);
 }
 
 // Three bounded params of which the target only depends on amp and freq: tempo is held

@@ -71,5 +71,31 @@ TEST(ProgressBar, RedrawsOneLineInPlace) {
   EXPECT_NE(text.find("[##############################] 4/4  best loss 0.25"), std::string::npos);
 }
 
+// Elapsed time, and the rest predicted from the steps after the first (which compiled).
+TEST(ProgressBar, ShowsElapsedTimeAndAtMostTheTimeLeft) {
+  EXPECT_EQ(ProgressBar::line(1, 100, 2.5, 3.0, 3.0),
+            "[                              ] 1/100  best loss 2.5  3.0 s");
+  // 10 steps after the first in 2 s: 0.2 s each, 90 left.
+  EXPECT_EQ(ProgressBar::line(11, 100, 0.125, 5.0, 3.0),
+            "[###                           ] 11/100  best loss 0.125  5.0 s, at most 18 s left");
+  EXPECT_EQ(ProgressBar::line(100, 100, 0.125, 9.0, 3.0),
+            "[##############################] 100/100  best loss 0.125  9.0 s");
+}
+
+// Events on the bar's terminal: off its line, and no epoch events (the bar shows those).
+TEST(ProgressBar, EventsOnItsTerminalAreWrittenOffItsLine) {
+  std::ostringstream terminal;
+  ProgressBar bar(terminal, /*enabled=*/true, 10);
+  EventWriter events(terminal);
+  events.share_terminal_with(bar);
+  bar.update(1, 2.0);
+  events.write("epoch", {{"epoch", 1}});
+  events.write("checkpoint", {{"epoch", 1}});
+  const std::string text = terminal.str();
+  EXPECT_EQ(text.find("\"epoch\",\"epoch\""), std::string::npos) << text;
+  const size_t at = text.find("\r\033[K{\"event\":\"checkpoint\",\"epoch\":1}\n[");
+  EXPECT_NE(at, std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace dgen::train

@@ -111,8 +111,10 @@ TEST_F(TrainJob, ResultJsonHasTheSummary) {
 TEST_F(TrainJob, WritesParamsWavsAndReport) {
   run(/*epochs=*/20, /*checkpoint_every=*/10);
   EXPECT_EQ(test::list_dir(job.dir),
-            (std::vector<std::string>{"final.wav", "params.json", "report.html", "result.json",
-                                      "seed.wav"}));
+            (std::vector<std::string>{"ab.wav", "final.wav", "params.json", "previews",
+                                      "report.html", "result.json", "seed.wav", "target.wav"}));
+  EXPECT_EQ(test::list_dir(job.dir + "/previews"),
+            (std::vector<std::string>{"epoch-0010.wav", "epoch-0020.wav"}));
   const Json params = Json::parse(test::read_file(job.dir + "/params.json"));
   EXPECT_EQ(params, (Json{{"params", {{"amp", json_number(amp.value())}}}}));
   const test::Wav seed = test::read_float_wav(test::read_file(job.dir + "/seed.wav"));
@@ -126,6 +128,43 @@ TEST_F(TrainJob, WritesParamsWavsAndReport) {
   const std::string report = test::read_file(job.dir + "/report.html");
   EXPECT_NE(report.find("\"improvement_percent\""), std::string::npos);
   EXPECT_EQ(report.find("@DATA@"), std::string::npos);
+}
+
+// A checkpoint's preview is the output at the params of that epoch's event.
+TEST_F(TrainJob, PreviewsAreTheOutputAtTheirCheckpoint) {
+  run(/*epochs=*/20, /*checkpoint_every=*/10);
+  const Json& epoch10 = events.at(10);
+  ASSERT_EQ(epoch10["event"], "epoch");
+  ASSERT_EQ(epoch10["epoch"], 10);
+  const Json& checkpoint = events.at(11);
+  ASSERT_EQ(checkpoint["event"], "checkpoint");
+  EXPECT_EQ(checkpoint["preview"], job.dir + "/previews/epoch-0010.wav");
+  const test::Wav preview = test::read_float_wav(test::read_file(checkpoint["preview"]));
+  const std::vector<float> want = sine(epoch10["params"]["amp"].get<double>(), 2048);
+  ASSERT_EQ(preview.channels.at(0).size(), want.size());
+  for (size_t t = 0; t < want.size(); ++t) ASSERT_NEAR(preview.channels[0][t], want[t], 1e-5);
+  const test::Wav target = test::read_float_wav(test::read_file(job.dir + "/target.wav"));
+  EXPECT_EQ(target.channels.at(0), problem.target);
+}
+
+// The report has what a person needs: the command, the stages, waveforms, a dB scale.
+TEST_F(TrainJob, ReportHasTheCommandStagesWaveformsAndColourBar) {
+  job.command = "dgen train amp.lisp --target 'my target.wav'";
+  config.schedule.warmup = 3;
+  run(/*epochs=*/8, /*checkpoint_every=*/0);
+  const std::string report = test::read_file(job.dir + "/report.html");
+  EXPECT_NE(report.find("\"command\":\"dgen train amp.lisp --target 'my target.wav'\""),
+            std::string::npos);
+  EXPECT_NE(report.find("{\"epoch\":4,\"label\":\"full step\"}"), std::string::npos);
+  EXPECT_NE(report.find("\"waveforms\":{\"target\":[["), std::string::npos);
+  EXPECT_NE(report.find("loss (log scale)"), std::string::npos);
+  EXPECT_NE(report.find("drawColourBar(g, s"), std::string::npos);
+}
+
+TEST(Report, WaveformIsTheMinAndMaxOfEachStretch) {
+  const std::vector<float> x{0.0f, 1.0f, -2.0f, 3.0f, 0.5f, 0.25f};
+  EXPECT_EQ(waveform_json(x, 3), (Json{{0.0, 1.0}, {-2.0, 3.0}, {0.25, 0.5}}));
+  EXPECT_EQ(waveform_json(x, 6)[3], (Json{3.0, 3.0}));
 }
 
 TEST_F(TrainJob, AFailedJobLeavesNoFiles) {

@@ -8,6 +8,7 @@
 
 #include "command.hpp"
 #include "dgen/error.hpp"
+#include "fitted_patch.hpp"
 #include "output_dir.hpp"
 #include "target_options.hpp"
 #include "train/job.hpp"
@@ -35,9 +36,13 @@ int train_job(TrainArgs& args, train::EventWriter& events) {
                                     std::move(selected.trained)};
   args.config.render.sample_rate = run.stream.sample_rate;
   args.config.render.backend = parse_backend(args.backend);
-  const train::JobSpec job{args.job_dir, args.patch, args.target.path, args.checkpoint_every,
-                           std::move(selected.frozen)};
-  train::ProgressBar bar(std::cerr, ::isatty(STDERR_FILENO) == 1, args.config.epochs);
+  train::JobSpec job{args.job_dir, args.patch, args.target.path, args.checkpoint_every,
+                     std::move(selected.frozen)};
+  job.command = shell_command_line();
+  job.fitted_patch = [&] { return fitted_patch_text(args.patch, patch, job.command); };
+  const bool terminal = ::isatty(STDERR_FILENO) == 1;
+  train::ProgressBar bar(std::cerr, terminal, args.config.epochs);
+  if (terminal && ::isatty(STDOUT_FILENO) == 1) events.share_terminal_with(bar);
   const OutputDir created(args.job_dir);  // removed again if training fails before writing
   train::run_job(problem, args.config, job, events, bar);
   return kExitOk;

@@ -26,6 +26,10 @@ class UsageError : public std::runtime_error {
 
 using Action = std::function<int()>;
 
+// The command line dgen was started with, each argument quoted for a POSIX shell where it
+// needs it (what a job records so it can be run again).
+std::string shell_command_line();
+
 struct Command {
   std::string name, summary;
   // Declares the command's arguments on `app` and returns what runs once they are
@@ -39,5 +43,6 @@ Command info_command();
 Command grad_command();
 Command train_command();
 Command ops_command();
+Command analyze_command();
 
 }  // namespace dgen::cli

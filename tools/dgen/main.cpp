@@ -11,10 +11,26 @@
 namespace dgen::cli {
 namespace {
 
+std::vector<std::string>& arguments() {
+  static std::vector<std::string> args;
+  return args;
+}
+
+// 'it''s' for a shell: plain words stay as they are.
+std::string shell_quoted(const std::string& word) {
+  const bool plain = !word.empty() && word.find_first_not_of(
+                                          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                          "0123456789_-+=/.,:@%") == std::string::npos;
+  if (plain) return word;
+  std::string out = "'";
+  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 std::vector<Command> all_commands() {
   return {
-      render_command(), compile_command(), info_command(), grad_command(), train_command(),
-      ops_command(),
+      render_command(), compile_command(), info_command(),    grad_command(),
+      train_command(),  ops_command(),     analyze_command(),
   };
 }
 
@@ -38,6 +54,7 @@ int run_reporting_errors(const std::string& command, const Action& action) {
 }
 
 int main(int argc, char** argv) {
+  arguments().assign(argv, argv + argc);
   CLI::App app{"dgen: render, compile and inspect differentiable audio patches", "dgen"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "dgen " DGEN_VERSION, "Print the version and exit");
@@ -61,6 +78,13 @@ int main(int argc, char** argv) {
 }
 
 }  // namespace
+
+std::string shell_command_line() {
+  std::string out;
+  for (const std::string& word : arguments()) out += (out.empty() ? "" : " ") + shell_quoted(word);
+  return out;
+}
+
 }  // namespace dgen::cli
 
 int main(int argc, char** argv) { return dgen::cli::main(argc, argv); }

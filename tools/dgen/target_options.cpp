@@ -1,10 +1,13 @@
 #include "target_options.hpp"
 
+#include <charconv>
 #include <iostream>
 
+#include "command.hpp"
 #include "dgen/error.hpp"
 #include "io/audio_file.hpp"
 #include "train/resample.hpp"
+#include "train/target_analysis.hpp"
 
 namespace dgen::cli {
 
@@ -13,7 +16,9 @@ void add_target_options(CLI::App& app, TargetOptions& options) {
       ->type_name("T.wav")
       ->required();
   app.add_option("--loss", options.loss,
-                 "mse | l1 | mrstft (multi-resolution STFT) | spectral:N[:HOP] (one STFT size)")
+                 "mse | l1 | mrstft[:low|:short] (multi-resolution STFT) | spectral:N[:HOP] (one "
+                 "STFT size) | logmel[:N[:HOP]] | loudness[:N[:HOP]], or a weighted sum such as "
+                 "mrstft+0.1*loudness")
       ->default_str("mrstft")
       ->check(CLI::Validator(
           [](std::string& text) -> std::string {
@@ -25,6 +30,10 @@ void add_target_options(CLI::App& app, TargetOptions& options) {
             }
           },
           ""));
+  app.add_option("--normalize", options.normalize,
+                 "Scale the target: peak (to a peak of 1) or loudness (to -20 dBFS RMS in its "
+                 "notes)")
+      ->check(CLI::IsMember({"peak", "loudness"}));
   app.add_flag("--resample", options.resample,
                "Resample a target whose rate differs from the run's (otherwise an error)");
 }
@@ -40,6 +49,44 @@ Value channel_one(const lisp::Patch& patch) {
     return patch.outputs[k];
   }
   throw Error("the patch has no out on channel 1 to compare with the target");
+}
+
+// The `--in CH=NAME` whose NAME is a feature of the target (pitch, gate, velocity,
+// loudness), taken out of `inputs`: they are not files.
+std::vector<std::pair<int, std::string>> take_feature_inputs(std::vector<std::string>& inputs) {
+  std::vector<std::pair<int, std::string>> features;
+  std::vector<std::string> rest;
+  for (const std::string& spec : inputs) {
+    const size_t eq = spec.find('=');
+    const std::string name = eq == std::string::npos ? "" : spec.substr(eq + 1);
+    int channel = 0;
+    const char* end = spec.data() + eq;
+    const auto [ptr, ec] = std::from_chars(spec.data(), end, channel);
+    if (!train::is_feature_name(name) || ec != std::errc() || ptr != end || channel < 1) {
+      rest.push_back(spec);
+      continue;
+    }
+    features.emplace_back(channel, name);
+  }
+  inputs = std::move(rest);
+  return features;
+}
+
+// Feeds each feature's channel from the analysis of the target.
+void add_feature_inputs(const std::vector<std::pair<int, std::string>>& features,
+                        const std::vector<float>& target, const lisp::Patch& patch,
+                        Stream& stream) {
+  if (features.empty()) return;
+  const train::TargetAnalysis analysis = train::analyze_target(target, stream.sample_rate);
+  for (const auto& [channel, name] : features) {
+    const std::string spec = "--in " + std::to_string(channel) + "=" + name;
+    if (stream.inputs.count(channel))
+      throw UsageError("--in: channel " + std::to_string(channel) + " given twice");
+    bool used = false;
+    for (const auto& port : patch.input_ports) used |= port.channel == channel;
+    if (!used) throw Error(spec + ": the patch has no input channel " + std::to_string(channel));
+    stream.inputs[channel].samples = train::feature_signal(analysis, name);
+  }
 }
 
 }  // namespace
@@ -58,12 +105,16 @@ TargetRun resolve_target_run(const TargetOptions& target, StreamOptions& stream,
   }
   stream.default_sample_rate = rate;
   stream.default_frames = int64_t(audio.samples.size());
+  const auto features = take_feature_inputs(stream.inputs);
   run.stream = resolve_stream(stream, patch);
   run.target = std::move(audio.samples);
   run.target.resize(size_t(run.stream.frames), 0.0f);
   if (run.stream.frames == 0) throw Error("the run is empty: the target has no samples");
-  const std::string warning =
-      train::check_loss_fits(run.loss, run.stream.frames, run.stream.sample_rate);
+  if (!target.normalize.empty())
+    train::normalize_target(run.target, run.stream.sample_rate, target.normalize);
+  add_feature_inputs(features, run.target, patch, run.stream);
+  run.loss.sample_rate = run.stream.sample_rate;
+  const std::string warning = train::check_loss_fits(run.loss, run.stream.frames);
   if (!warning.empty()) std::cerr << "dgen: warning: " << warning << "\n";
   return run;
 }

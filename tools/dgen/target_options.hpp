@@ -15,6 +15,7 @@ namespace dgen::cli {
 struct TargetOptions {
   std::string path;
   std::string loss = "mrstft";
+  std::string normalize;  // "", "peak" or "loudness"
   bool resample = false;
 };
 void add_target_options(CLI::App& app, TargetOptions& options);
@@ -30,7 +31,9 @@ struct TargetRun {
 // a target at another rate is an error unless --resample. The length is --frames or
 // --seconds, else the target's; the target is cut or padded with zeros to it. A loss
 // that compares no window of that length is an error; mrstft sizes longer than it are
-// left out with a warning on stderr.
+// left out with a warning on stderr. `--normalize` scales the target; `--in CH=pitch`
+// (gate, velocity, loudness) feeds channel CH from the analysis of the (normalised)
+// target (train/target_analysis.hpp).
 TargetRun resolve_target_run(const TargetOptions& target, StreamOptions& stream,
                              const lisp::Patch& patch);
 
