@@ -101,6 +101,27 @@ TEST_F(Lv2Instrument, VoicesSumAndTheOldestIsStolen) {
     EXPECT_NEAR(amplitude_at(out, key_hz(key), 26400, 48000), 0.2, 0.01) << key;
 }
 
+// examples/subtractive.lisp as an 8-voice instrument, its sequencer off: silent until a
+// note, then a saw-and-pulse tone whose strongest partial is the key's frequency, which
+// dies away after the note-off (its release is 80 ms).
+TEST_F(Lv2Instrument, TheSubtractiveExamplePlaysNotes) {
+  compile_lv2(DGEN_SOURCE_DIR "/examples/subtractive.lisp", dir_ / "subtractive.lv2", dir_);
+  Lv2Host host(dir_ / "subtractive.lv2", "urn:dgen:subtractive", kRate);
+  host.set("demo", 0.0f);
+  const auto out = host.render(48000, 128, {on(4800, 45), off(28800, 45)})[0];
+  for (size_t t = 0; t < 4800; ++t) ASSERT_EQ(out[t], 0.0f) << "frame " << t;
+  double strongest_hz = 0, strongest = 0;
+  for (int k = 1; k <= 8; ++k) {  // half-multiples of 110 Hz: the partials and between them
+    const double a = amplitude_at(out, 55.0 * k, 9600, 28800);
+    if (a > strongest) strongest = a, strongest_hz = 55.0 * k;
+  }
+  EXPECT_EQ(strongest_hz, 110.0);
+  EXPECT_GT(strongest, 0.01);
+  double tail = 0;
+  for (size_t t = 38400; t < out.size(); ++t) tail = std::max(tail, double(std::fabs(out[t])));
+  EXPECT_LT(tail, 1e-3 * strongest);
+}
+
 TEST_F(Lv2Instrument, TheHostsBlockSizeDoesNotChangeTheOutput) {
   auto a = load(sine_instrument(2), "a");
   auto b = load(sine_instrument(2), "b");

@@ -103,6 +103,14 @@ TEST(Lv2Preset, APresetOfAnUnknownParamIsAnError) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("gian"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir / "tone.lv2"));
+  dir.write("q.json", "{\"params\": {\"gain\": 0.5}}");
+  const CommandResult so = run_dgen("compile tone.lisp -o plug --preset x=q.json", dir);
+  EXPECT_EQ(so.exit_code, 2);
+  EXPECT_NE(so.err.find("--preset and --uri are for --format lv2"), std::string::npos) << so.err;
+  const CommandResult malformed =
+      run_dgen("compile tone.lisp --format lv2 -o t.lv2 --preset q.json", dir);
+  EXPECT_EQ(malformed.exit_code, 2);
+  EXPECT_NE(malformed.err.find("expected NAME=FILE.json"), std::string::npos) << malformed.err;
 }
 
 }  // namespace
