@@ -13,10 +13,7 @@
 // items_per_second is frames per second of CPU time, best of five repetitions.
 #include <benchmark/benchmark.h>
 #include <dlfcn.h>
-#include <lv2/atom/atom.h>
-#include <lv2/atom/util.h>
 #include <lv2/core/lv2.h>
-#include <lv2/midi/midi.h>
 #include <lv2/urid/urid.h>
 
 #include <cstdlib>
@@ -38,6 +35,7 @@
 #include "lisp/patch.hpp"
 #include "lisp/plugin_spec.hpp"
 #include "patches.hpp"
+#include "plugin/lv2_midi.hpp"
 #include "schedule/schedule.hpp"
 
 namespace {
@@ -157,7 +155,7 @@ void plugin(benchmark::State& state, const std::string& name) {
   state.SetItemsProcessed(state.iterations() * block);
 }
 
-// An LV2 host's side of one instance: the URID map, the port buffers, the MIDI sequence.
+// An LV2 host's side of one instance: the URID map and the port buffers.
 struct Lv2Rig {
   std::map<std::string, uint32_t> ids;
   LV2_URID_Map map{&ids, [](LV2_URID_Map_Handle h, const char* uri) {
@@ -166,24 +164,7 @@ struct Lv2Rig {
                    }};
   std::vector<float> controls;
   std::vector<std::vector<float>> out;
-  std::vector<uint64_t> midi = std::vector<uint64_t>(512, 0);  // 8-byte aligned
-
-  // A MIDI sequence of note-ons at frame 0 (none when `keys` is empty).
-  void notes(const std::vector<uint8_t>& keys) {
-    auto* seq = reinterpret_cast<LV2_Atom_Sequence*>(midi.data());
-    seq->atom.type = map.map(map.handle, LV2_ATOM__Sequence);
-    seq->atom.size = sizeof(LV2_Atom_Sequence_Body);
-    for (uint8_t key : keys) {
-      auto* ev =
-          reinterpret_cast<LV2_Atom_Event*>(reinterpret_cast<char*>(&seq->body) + seq->atom.size);
-      ev->time.frames = 0;
-      ev->body.type = map.map(map.handle, LV2_MIDI__MidiEvent);
-      ev->body.size = 3;
-      const uint8_t msg[3] = {0x90, key, 100};
-      std::memcpy(ev + 1, msg, 3);
-      seq->atom.size += uint32_t(lv2_atom_pad_size(sizeof(LV2_Atom_Event) + 3));
-    }
-  }
+  dgen::test::MidiSequence midi{map};
 };
 
 void lv2(benchmark::State& state, const std::string& name) {
@@ -216,10 +197,10 @@ void lv2(benchmark::State& state, const std::string& name) {
     }
   }
   d->activate(h);
-  rig.notes(w.voices > 1 ? std::vector<uint8_t>{48, 52, 55, 59, 60, 64, 67, 71}
-                         : std::vector<uint8_t>{});
+  if (w.voices > 1)
+    for (uint8_t key : {48, 52, 55, 59, 60, 64, 67, 71}) rig.midi.add(0, 0x90, key, 100);
   d->run(h, block);
-  rig.notes({});
+  rig.midi.clear();
   for (auto _ : state) {
     d->run(h, block);
     benchmark::DoNotOptimize(rig.out[0].data());

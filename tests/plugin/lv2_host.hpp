@@ -4,17 +4,17 @@
 // notes on its Atom input.
 #pragma once
 #include <lilv/lilv.h>
-#include <lv2/atom/atom.h>
-#include <lv2/atom/util.h>
-#include <lv2/midi/midi.h>
 #include <lv2/urid/urid.h>
 
 #include <cstdint>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "plugin/lv2_midi.hpp"
 
 namespace dgen::test {
 
@@ -111,31 +111,20 @@ class Lv2Host {
       } else if (lilv_port_is_a(plugin_, port, audio)) {
         (is_input ? inputs_ : outputs_).push_back(i);
       } else if (lilv_port_is_a(plugin_, port, atom)) {
-        midi_.assign(4096, 0);
-        lilv_instance_connect_port(instance_, i, midi_.data());
+        midi_ = std::make_unique<MidiSequence>(map_);
+        lilv_instance_connect_port(instance_, i, midi_->data());
       }
     }
     for (LilvNode* node : {audio, control, atom, input}) lilv_node_free(node);
   }
 
-  // The Atom sequence of the notes in [at, at + n), at frames relative to the block.
+  // The notes in [at, at + n), at frames relative to the block.
   void fill_midi(int64_t at, uint32_t n, const std::vector<MidiNote>& notes) {
-    if (midi_.empty()) return;
-    auto* seq = reinterpret_cast<LV2_Atom_Sequence*>(midi_.data());
-    seq->atom.type = map_.map(this, LV2_ATOM__Sequence);
-    seq->atom.size = sizeof(LV2_Atom_Sequence_Body);
-    seq->body.unit = seq->body.pad = 0;
-    for (const MidiNote& note : notes) {
-      if (note.frame < at || note.frame >= at + n) continue;
-      auto* ev =
-          reinterpret_cast<LV2_Atom_Event*>(reinterpret_cast<char*>(&seq->body) + seq->atom.size);
-      ev->time.frames = note.frame - at;
-      ev->body.type = map_.map(this, LV2_MIDI__MidiEvent);
-      ev->body.size = 3;
-      const uint8_t msg[3] = {note.status, note.key, note.velocity};
-      std::memcpy(ev + 1, msg, 3);
-      seq->atom.size += uint32_t(lv2_atom_pad_size(sizeof(LV2_Atom_Event) + 3));
-    }
+    if (!midi_) return;
+    midi_->clear();
+    for (const MidiNote& note : notes)
+      if (note.frame >= at && note.frame < at + n)
+        midi_->add(note.frame - at, note.status, note.key, note.velocity);
   }
 
   LilvWorld* world_ = nullptr;
@@ -147,7 +136,7 @@ class Lv2Host {
   std::vector<float> control_values_, silence_;
   std::map<std::string, uint32_t> controls_;
   std::vector<uint32_t> inputs_, outputs_;
-  std::vector<uint64_t> midi_;  // 8-byte aligned
+  std::unique_ptr<MidiSequence> midi_;
   int latency_index_ = -1;
 };
 
