@@ -55,7 +55,7 @@ Datum Evaluator::out_form(const SExpr& form, Env& env) {
   Call call = make_call(form, env);
   call.expect_attributes({"name", "modulator", "latency"});
   if (call.size() != 2)
-    fail(form.pos, "out expects (out expr channel [@name n] [@latency frames])");
+    fail(form.pos, "out expects (out expr channel [@name n])");
   const Value signal = call.value(0);
   if (!signal.shape().empty())
     fail(call.arg_pos(0), "out: an output must be a scalar signal, got " + describe(Datum(signal)) +
