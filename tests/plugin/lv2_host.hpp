@@ -73,13 +73,12 @@ class Lv2Host {
   std::vector<std::vector<float>> render(int64_t frames, uint32_t block,
                                          const std::vector<MidiNote>& notes = {}) {
     std::vector<std::vector<float>> out(outputs_.size(), std::vector<float>(size_t(frames)));
+    silence_.assign(block, 0.0f);  // every audio input
     for (int64_t at = 0; at < frames; at += block) {
       const uint32_t n = uint32_t(std::min<int64_t>(block, frames - at));
       fill_midi(at, n, notes);
-      for (size_t k = 0; k < inputs_.size(); ++k) {
-        silence_.assign(n, 0.0f);
+      for (size_t k = 0; k < inputs_.size(); ++k)
         lilv_instance_connect_port(instance_, inputs_[k], silence_.data());
-      }
       for (size_t k = 0; k < outputs_.size(); ++k)
         lilv_instance_connect_port(instance_, outputs_[k], out[k].data() + at);
       lilv_instance_run(instance_, n);
