@@ -8,7 +8,7 @@ JOBS ?= $(shell nproc)
 DEBIAN_PACKAGES := cmake ninja-build g++ clang libgtest-dev libgmock-dev libbenchmark-dev \
   libsndfile1-dev nlohmann-json3-dev libcli11-dev libfmt-dev pkg-config libclang-rt-14-dev chromium \
   pybind11-dev python3-dev python3-numpy python3-pytest python3-setuptools python3-wheel \
-  python3-pip python3-torch
+  python3-pip python3-torch lv2-dev liblilv-dev lilv-utils sordi
 export DGEN_CACHE_DIR ?= $(CURDIR)/$(BUILD)/dgen-cache
 
 .PHONY: setup build demo test test-fast test-asan clean

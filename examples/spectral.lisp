@@ -41,4 +41,4 @@
 (def windowed (* (buffer source N HOP) (hann N)))
 (def (re im) (fft windowed))
 (def filtered (ifft (* re mask) (* im mask)))
-(out (* 0.5 gain (overlap-add filtered HOP)) 1 @name audio)
+(out (* 0.5 gain (overlap-add filtered HOP)) 1 @name audio @latency 1023)  ; hosts compensate the lag

@@ -8,6 +8,11 @@
 ;
 ;   dgen render examples/subtractive.lisp -o bass.wav --seconds 4
 ;   dgen render examples/subtractive.lisp --set demo=0 --set pitch=110 --in 1=gate.wav -o played.wav
+;
+; As an LV2 instrument (docs/PLUGIN.md), MIDI notes hold `key` (the gate), set `pitch`
+; and `velocity` of one of 8 voices; set its demo control to 0 to play it alone:
+;
+;   dgen compile examples/subtractive.lisp --format lv2 -o ~/.lv2/subtractive.lv2
 
 ; The polyBLEP oscillators, the ladder, the state-variable highpass and the envelopes
 ; come from the standard library (docs/STDLIB.md).
@@ -15,7 +20,9 @@
 
 ; ---- controls ----------------------------------------------------------------
 
-(param pitch @default 55 @min 20 @max 2000 @unit Hz)
+(param pitch @note pitch @default 55 @min 20 @max 2000 @unit Hz)
+(param key @note gate @voices 8 @default 0 @min 0 @max 1 @trainable false)
+(param velocity @note velocity @default 1 @min 0 @max 1 @trainable false)
 (param demo @default 1 @min 0 @max 1 @trainable false)  ; a switch, not a sound param
 (param tempo @default 4 @min 0.5 @max 16 @unit Hz @trainable false)  ; sequencer steps per second
 
@@ -45,7 +52,7 @@
 (def clock (phasor tempo))
 (def step (floor (* 8 (phasor (/ tempo 8)))))
 (def semitones (selector (+ step 1) 0 0 12 0 3 0 7 -2))
-(def gate (max (in 1 @name gate) (* demo (lt clock 0.55))))
+(def gate (max (in 1 @name gate) key (* demo (lt clock 0.55))))
 (def freq (* pitch (pow 2 (/ (* demo semitones) 12))))
 
 (def osc (+ (* saw-level (saw freq)) (* pulse-level (pulse (* freq 1.003) pulse-width))))
@@ -56,4 +63,4 @@
 
 (def filtered (ladder osc (+ cutoff (* env-amount filter-env)) resonance drive))
 (def hp (svf-hp filtered hp-cutoff 0.707))
-(out (* gain amp-env hp) 1 @name audio)
+(out (* gain velocity amp-env hp) 1 @name audio)

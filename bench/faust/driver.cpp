@@ -1,6 +1,8 @@
 // Times one Faust-generated DSP class (mydsp.h, found on the include path) with the same
 // harness as bench_forward: 48 kHz, blocks of 512 frames, one channel, one thread, best
 // of five repetitions. side_by_side.py builds it once per program and Faust mode.
+// -DDRIVER_BLOCK=N times blocks of N frames instead (N <= 512), as bench_plugin drives
+// the plugins (docs/PERFORMANCE.md, "Plugins against the C++ API").
 //
 // `driver --dump=FILE` instead writes the first 16 blocks of output to FILE.
 #include <faust/dsp/dsp.h>
@@ -15,7 +17,12 @@
 
 namespace {
 
+#ifdef DRIVER_BLOCK
+constexpr int kBlock = DRIVER_BLOCK;
+static_assert(kBlock <= dgen_bench::kBlock, "the input is one harness block");
+#else
 using dgen_bench::kBlock;
+#endif
 
 // A DSP instance with its input and output blocks.
 struct Rig {

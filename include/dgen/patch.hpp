@@ -29,28 +29,33 @@ class PatchError : public Error {
 };
 
 struct ParamInfo {
-  Param param;            // name, shape, value, min, max, unit, group, env, role live in its data
+  Param param;  // name, shape, value, min, max, unit, group, env, role live in its data
   float default_value = 0;
-  bool mod = false;       // @mod true
+  bool mod = false;        // @mod true
   std::string mod_mode{};  // additive | multiplicative | semitone
   // A modulation depth param the loader generates for each modulator input of a
   // `@mod true` param: `modulates` names that param, `modulator_slot` the input's slot.
   std::string modulates{};
   int modulator_slot = 0;
+  // @note gate|pitch|velocity: an instrument's MIDI notes drive it, per voice
+  // (docs/PLUGIN.md, "Instruments"); "" for a plain param.
+  std::string note{};
 };
 
 struct PortInfo {
   int channel = 1;  // 1-based
   std::string name;
-  int modulator = 0;  // @modulator slot (a modulation source), 0 when none
+  int modulator = 0;    // @modulator slot (a modulation source), 0 when none
+  int64_t latency = 0;  // out's @latency: frames this output lags the inputs
 };
 
 struct Patch {
   std::string file;
-  std::vector<Value> outputs;      // the out() nodes, ordered by channel
+  std::vector<Value> outputs;          // the out() nodes, ordered by channel
   std::vector<PortInfo> output_ports;  // same order as outputs
   std::vector<PortInfo> input_ports;   // every (in ch) used, ordered by channel
   std::vector<ParamInfo> params;       // in declaration order
+  int voices = 0;  // @voices of its @note params: an instrument's polyphony (0: none given)
 };
 
 // The patch in the file at `path`, or in `text` (`file_name` names it in messages, and

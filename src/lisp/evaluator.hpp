@@ -96,6 +96,7 @@ class Evaluator {
   std::string param_identity(Call& call, const std::string& short_name);
   Datum declare_param(Call& call, ParamInfo info, const std::string& short_name);
   void check_envelope(Call& call, const ParamData& data);
+  void read_note(Call& call, ParamInfo& info);
   // ---- inputs and outputs (forms_io.cpp)
   Datum in_form(const SExpr& form, Env& env);
   Datum out_form(const SExpr& form, Env& env);

@@ -9,6 +9,7 @@ namespace dgen::lisp {
 
 namespace {
 constexpr int64_t kMaxModulatorSlot = 64;
+constexpr int64_t kMaxLatencyFrames = int64_t(1) << 24;  // LV2 reports it as a float
 }  // namespace
 
 Datum Evaluator::in_form(const SExpr& form, Env& env) {
@@ -52,15 +53,17 @@ Datum Evaluator::in_form(const SExpr& form, Env& env) {
 Datum Evaluator::out_form(const SExpr& form, Env& env) {
   require_patch_scope(form);
   Call call = make_call(form, env);
-  call.expect_attributes({"name", "modulator"});
-  if (call.size() != 2) fail(form.pos, "out expects (out expr channel [@name n])");
+  call.expect_attributes({"name", "modulator", "latency"});
+  if (call.size() != 2)
+    fail(form.pos, "out expects (out expr channel [@name n])");
   const Value signal = call.value(0);
   if (!signal.shape().empty())
     fail(call.arg_pos(0), "out: an output must be a scalar signal, got " + describe(Datum(signal)) +
                               " (reduce it first, e.g. with sum or peek)");
   const int channel = int(call.integer(1, 1, kMaxChannel));
   PortInfo port{channel, call.attr_word("name", ""),
-                int(call.attr_integer("modulator", 0, 1, kMaxModulatorSlot))};
+                int(call.attr_integer("modulator", 0, 1, kMaxModulatorSlot)),
+                call.attr_integer("latency", 0, 0, kMaxLatencyFrames)};
   const Value node = [&] {
     try {
       return out(signal, channel);

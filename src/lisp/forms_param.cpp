@@ -1,6 +1,6 @@
 // Params: (param name @default v @min lo @max hi @unit u @group g @env e @role r @mod true
-// @mod-mode m @trainable false), (tensor-param name @shape … @data …|@file …), and (mod name), the
-// modulated value of a `@mod true` param.
+// @mod-mode m @trainable false @note gate|pitch|velocity @voices N), (tensor-param name @shape …
+// @data …|@file …), and (mod name), the modulated value of a `@mod true` param.
 #include <cmath>
 #include <set>
 
@@ -14,6 +14,8 @@ namespace {
 
 const std::set<std::string> kRoles = {"attack", "decay", "sustain", "release"};
 const std::set<std::string> kModModes = {"additive", "multiplicative", "semitone"};
+const std::set<std::string> kNoteRoles = {"gate", "pitch", "velocity"};
+constexpr int64_t kMaxVoices = 64;
 
 // Runs one of the rules every Param obeys (include/dgen/param.hpp), so a patch and the
 // C++ API refuse the same params with the same words; the patch's error points at `at`.
@@ -84,11 +86,34 @@ void Evaluator::check_envelope(Call& call, const ParamData& data) {
   holder = data.name;
 }
 
+// @note gate|pitch|velocity and @voices N (docs/PLUGIN.md, "Instruments"): one param per
+// role, and every @voices of a patch the same.
+void Evaluator::read_note(Call& call, ParamInfo& info) {
+  if (call.has("voices") && !call.has("note"))
+    call.fail_at(call.attr_pos("voices"), "param: @voices goes with @note");
+  if (!call.has("note")) return;
+  info.note = call.attr_word("note", "");
+  if (!kNoteRoles.count(info.note))
+    call.fail_at(call.attr_pos("note"),
+                 "param: @note must be gate, pitch or velocity, got " + info.note);
+  for (const ParamInfo& other : patch_.params)
+    if (other.note == info.note)
+      call.fail_at(call.attr_pos("note"),
+                   "param: '" + other.param.name() + "' is already the note's " + info.note);
+  if (!call.has("voices")) return;
+  const int voices = int(call.attr_integer("voices", 0, 1, kMaxVoices));
+  if (patch_.voices && patch_.voices != voices)
+    call.fail_at(call.attr_pos("voices"), "param: @voices " + std::to_string(voices) +
+                                              " disagrees with an earlier @voices " +
+                                              std::to_string(patch_.voices));
+  patch_.voices = voices;
+}
+
 Datum Evaluator::param_form(const SExpr& form, Env& env) {
   require_patch_scope(form);
   Call call = make_call(form, env);
-  call.expect_attributes(
-      {"default", "min", "max", "unit", "group", "env", "role", "mod", "mod-mode", "trainable"});
+  call.expect_attributes({"default", "min", "max", "unit", "group", "env", "role", "mod",
+                          "mod-mode", "trainable", "note", "voices"});
   if (call.size() != 1)
     fail(form.pos, "param expects (param name @default v [@min lo] [@max hi] …)");
   const std::string name = symbol_name(call.raw(0), "param: the param name");
@@ -125,6 +150,7 @@ Datum Evaluator::param_form(const SExpr& form, Env& env) {
   data.env = call.attr_word("env", "");
   data.role = call.attr_word("role", "");
   check_envelope(call, data);
+  read_note(call, info);
   return declare_param(call, std::move(info), name);
 }
 

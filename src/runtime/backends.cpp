@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "backend/c/c_executor.hpp"
+#include "backend/c/plugin_source.hpp"
 #include "backend/c/render_c.hpp"
 #include "backend/interp/interpreter.hpp"
 #include "dgen/error.hpp"
@@ -39,9 +40,9 @@ BackendStatus always() { return {true, ""}; }
 // Interp last: `auto` takes the first available backend that runs programs. CUDA runs
 // none yet, so `auto` never picks it (docs/CLI.md, "Backends").
 const std::vector<BackendDef> kBackends = {
-    {Backend::C, "c", true, true, c_status, render_c, c_program},
-    {Backend::Cuda, "cuda", false, false, cuda_status, nullptr, nullptr},
-    {Backend::Interp, "interp", true, false, always, nullptr, interpreter},
+    {Backend::C, "c", true, plugin_source, compile_plugin, c_status, render_c, c_program},
+    {Backend::Cuda, "cuda", false, nullptr, nullptr, cuda_status, nullptr, nullptr},
+    {Backend::Interp, "interp", true, nullptr, nullptr, always, nullptr, interpreter},
 };
 
 }  // namespace
@@ -98,6 +99,17 @@ Backend resolve_backend(Backend asked) {
     throw Error("the " + std::string(d.name) +
                 " backend does not run programs yet (render, grad and train run on c or interp)");
   return asked;
+}
+
+const BackendDef& plugin_backend() {
+  std::string reasons;
+  for (const BackendDef& d : kBackends) {
+    if (!d.plugin_source) continue;
+    const BackendStatus status = backend_status(d.id);
+    if (status.available) return d;
+    reasons += (reasons.empty() ? "" : "; ") + status.reason;
+  }
+  throw Error("no backend can build a plugin here: " + reasons);
 }
 
 std::vector<Backend> runnable_backends() {

@@ -8,12 +8,15 @@
 #include <string_view>
 #include <vector>
 
+#include "backend/c/plugin_source.hpp"
 #include "dgen/program.hpp"
 #include "lir/lir.hpp"
 #include "runtime/executor.hpp"
 #include "schedule/schedule.hpp"
 
 namespace dgen {
+
+struct PluginSpec;  // backend/c/plugin_source.hpp
 
 struct BackendStatus {
   bool available = false;
@@ -25,7 +28,10 @@ struct BackendDef {
   const char* name;  // as --backend spells it
   // What it can do. `runs` covers render, grad and train (a GradProgram is two programs).
   bool runs = false;
-  bool plugin_source = false;  // dgen compile writes plugins in its language
+  // dgen compile's plugins in its language (docs/PLUGIN.md): their source, and its build
+  // into a shared library; nullptr when the backend writes none.
+  std::string (*plugin_source)(const Schedule&, const PluginSpec&) = nullptr;
+  void (*build_plugin)(const std::string& source_path, const std::string& library_path) = nullptr;
   // Whether it can work here: its compiler, driver or GPU found (not whether it runs
   // programs yet: see `runs`).
   BackendStatus (*status)() = nullptr;
@@ -52,6 +58,10 @@ void check_available(Backend b);
 // is available (never CUDA yet), warning on stderr when that is the interpreter. Throws
 // dgen::Error with one line when the asked backend is unavailable or runs no programs.
 Backend resolve_backend(Backend asked);
+
+// The first backend that writes plugins and is available here; throws dgen::Error with
+// one line when there is none.
+const BackendDef& plugin_backend();
 
 // The backends that run programs here (for the tests), in registry order.
 std::vector<Backend> runnable_backends();

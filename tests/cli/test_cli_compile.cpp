@@ -20,6 +20,24 @@ constexpr const char* kSynth =
     "(out (* gain (sin (* twopi (phasor freq)))) 1 @name left)\n"
     "(out (biquad (in 1 @name side) (* bank 1000) 0.7 1 0) 2 @name right)\n";
 
+// An instrument's note params and an output's latency are in the manifest (PLUGIN.md).
+TEST(CliCompile, ManifestNamesNoteRolesAndLatency) {
+  TempDir dir;
+  dir.write("voice.lisp",
+            "(param key @note gate @default 0 @min 0 @max 1)\n"
+            "(param freq @note pitch @default 440 @min 20 @max 20000)\n"
+            "(param level @default 0.5)\n"
+            "(out (* level key (sin (* twopi (phasor freq)))) 1 @latency 64)\n");
+  const CommandResult r = run_dgen("compile voice.lisp -o plug", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json m = nlohmann::json::parse(read_file(dir / "plug/voice.json"));
+  EXPECT_EQ(m["latency"], 64);
+  ASSERT_EQ(m["params"].size(), 3u);
+  EXPECT_EQ(m["params"][0]["note"], "gate");
+  EXPECT_EQ(m["params"][1]["note"], "pitch");
+  EXPECT_EQ(m["params"][2]["note"], "");
+}
+
 TEST(CliCompile, WritesPluginManifestAndSource) {
   TempDir dir;
   dir.write("synth.lisp", kSynth);

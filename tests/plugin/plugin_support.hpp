@@ -35,12 +35,12 @@ struct Plugin {
   }
 };
 
-// The plugin of `outs` (out() values), params in `spec` order.
-inline std::unique_ptr<Plugin> build_plugin(const std::vector<Value>& outs,
-                                            const PluginSpec& spec) {
+// The plugin of `outs` (out() values), params in `spec` order, rendering `lanes` lanes.
+inline std::unique_ptr<Plugin> build_plugin(const std::vector<Value>& outs, const PluginSpec& spec,
+                                            int lanes = 1) {
   std::vector<NodeRef> nodes;
   for (const Value& v : outs) nodes.push_back(v.node());
-  const Schedule schedule = make_schedule(nodes, 1);
+  const Schedule schedule = make_schedule(nodes, lanes);
   auto p = std::make_unique<Plugin>();
   p->source = plugin_source(schedule, spec);
   p->outputs = outs.size();

@@ -243,11 +243,31 @@ TEST(PluginAbi, ReadmeFilterAboveNyquistStaysStable) {
   for (float v : got) ASSERT_LE(std::fabs(v), 10.0f);
 }
 
+// With several lanes (an LV2 instrument's voices) each output is the sum of its lanes.
+TEST(PluginAbi, LanesAreSummedIntoEachOutput) {
+  const Param freq = freq_param(300);
+  const std::vector<Value> outs = busy_patch(freq);
+  auto one = build_plugin(outs, {{freq.data()}, {1}, 44100});
+  auto three = build_plugin(outs, {{freq.data()}, {1}, 44100}, 3);
+  EXPECT_GT(three->state_size(), one->state_size());
+  const std::vector<float> input = ramp_input(1500);
+  for (const int64_t block : std::vector<int64_t>{1, 64, 700}) {
+    SCOPED_TRACE("block " + std::to_string(block));
+    Instance a(*one), b(*three);
+    a.set(0, 523.25f);
+    b.set(0, 523.25f);  // every lane
+    const auto want = a.render(1500, block, {input});
+    const auto got = b.render(1500, block, {input});
+    for (size_t k = 0; k < outs.size(); ++k)
+      for (size_t t = 0; t < want[k].size(); ++t)
+        // Lanes may round a libm call differently (vectorised across lanes or frames).
+        ASSERT_NEAR(got[k][t], 3.0f * want[k][t], 1e-5) << "output " << k << " frame " << t;
+  }
+}
+
 TEST(PluginAbi, RejectsWhatAPluginCannotCarry) {
   const Schedule tensor_out = make_schedule({out(phasor(tensor({2}, {100, 200})), 1).node()}, 1);
   EXPECT_THROW(plugin_source(tensor_out, {}), Error);
-  const Schedule lanes = make_schedule({out(phasor(100.0), 1).node()}, 4);
-  EXPECT_THROW(plugin_source(lanes, {}), Error);
   const Param table("table", {3}, {1, 2, 3});
   const Schedule uses_tensor = make_schedule({out(sum(Value(table)) * phasor(1.0), 1).node()}, 1);
   EXPECT_THROW(plugin_source(uses_tensor, {{table.data()}, {}, 44100}), Error);

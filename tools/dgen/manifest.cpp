@@ -48,7 +48,8 @@ nlohmann::ordered_json plugin_manifest(const lisp::Patch& patch, const PluginSpe
                       {"env", p.env},
                       {"role", p.role},
                       {"mod", info.mod},
-                      {"modulates", info.modulates}});
+                      {"modulates", info.modulates},
+                      {"note", info.note}});
   }
   // Tensor params cannot be set through the ABI; they keep the values compiled in.
   auto fixed = nlohmann::ordered_json::array();
@@ -61,6 +62,7 @@ nlohmann::ordered_json plugin_manifest(const lisp::Patch& patch, const PluginSpe
           {"sample_rate", whole_or_real(spec.sample_rate)},
           {"state_size", state_size},
           {"output_ceiling", spec.output_ceiling},
+          {"latency", spec.latency},
           {"params", params},
           {"tensor_params", fixed},
           {"inputs", ports(patch.input_ports)},

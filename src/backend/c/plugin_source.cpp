@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "backend/c/compiler.hpp"
+#include "backend/c/lv2_source.hpp"
 #include "backend/c/render_c.hpp"
 #include "dgen/error.hpp"
 #include "ir/node.hpp"
@@ -21,6 +22,9 @@ constexpr int64_t kFlagsBytes = 64;  // the plugin's own words after the arena
 constexpr uint32_t kNoSlot = 0xffffffffu;
 
 int64_t round_up(int64_t v, int64_t to) { return (v + to - 1) / to * to; }
+
+// Where the lane blocks start (after the arena and the plugin's words).
+int64_t lane_blocks_offset(const Schedule& s) { return round_up(s.arena_bytes, 64) + kFlagsBytes; }
 
 // A C array definition. C has no empty arrays, so an empty list gets one unused
 // element (its count macro says 0).
@@ -86,8 +90,6 @@ std::vector<std::string> param_offsets(const Schedule& s, const PluginSpec& spec
 }
 
 void check_plugin_shape(const Schedule& s) {
-  if (s.lanes != 1)
-    throw Error("plugin: a plugin renders one voice (lanes = 1), got " + std::to_string(s.lanes));
   for (int i : s.graph.output_index) {
     const Node& out = *s.graph.nodes[i];
     if (!out.shape.empty())
@@ -162,22 +164,70 @@ static int dgen_is_sane(float x) {
   return (bits & 0x7fffffffu) <= DGEN_CEILING_BITS;
 }
 
+/* The param's value clamped to its range; 0 when it is not finite or unknown. */
+static int dgen_clamped(uint32_t index, float *value) {
+  if (index >= DGEN_NUM_PARAMS || !dgen_is_finite(*value)) return 0;
+  if (*value < dgen_param_min[index]) *value = dgen_param_min[index];
+  if (*value > dgen_param_max[index]) *value = dgen_param_max[index];
+  return dgen_param_offset[index] != DGEN_NO_SLOT;
+}
+
+/* A scalar param holds one copy per lane (the arena is [element][lane]). */
+static float *dgen_param_lane(void *state, uint32_t index, uint32_t lane) {
+  return (float *)((char *)state + dgen_param_offset[index]) + lane;
+}
+
 void dgen_set_param_v1(void *state, uint32_t index, float value) {
-  if (!state || index >= DGEN_NUM_PARAMS || !dgen_is_finite(value)) return;
-  if (value < dgen_param_min[index]) value = dgen_param_min[index];
-  if (value > dgen_param_max[index]) value = dgen_param_max[index];
-  if (dgen_param_offset[index] != DGEN_NO_SLOT)
-    memcpy((char *)state + dgen_param_offset[index], &value, sizeof value);
+  if (!state || !dgen_clamped(index, &value)) return;
+  for (uint32_t l = 0; l < DGEN_LANES; ++l) memcpy(dgen_param_lane(state, index, l), &value, sizeof value);
 }
 
 /* A fresh state that keeps the params the host has set. */
 static void dgen_reset_keeping_params(char *arena) {
-  float saved[DGEN_NUM_PARAMS + 1];
+  float saved[(DGEN_NUM_PARAMS + 1) * DGEN_LANES];
   for (size_t i = 0; i < DGEN_NUM_PARAMS; ++i)
-    if (dgen_param_offset[i] != DGEN_NO_SLOT) memcpy(&saved[i], arena + dgen_param_offset[i], sizeof(float));
+    if (dgen_param_offset[i] != DGEN_NO_SLOT)
+      memcpy(&saved[i * DGEN_LANES], dgen_param_lane(arena, i, 0), DGEN_LANES * sizeof(float));
   dgen_load_image(arena);
   for (size_t i = 0; i < DGEN_NUM_PARAMS; ++i)
-    if (dgen_param_offset[i] != DGEN_NO_SLOT) memcpy(arena + dgen_param_offset[i], &saved[i], sizeof(float));
+    if (dgen_param_offset[i] != DGEN_NO_SLOT)
+      memcpy(dgen_param_lane(arena, i, 0), &saved[i * DGEN_LANES], DGEN_LANES * sizeof(float));
+}
+
+/* The first frame of `n` with a sample out of bounds on any output, or n. The common
+   case, every sample in bounds, is one pass per output that vectorises (the largest
+   magnitude as bits); only a chunk that fails it is searched frame by frame. */
+static uint32_t dgen_first_out_of_bounds(float *const *out, uint32_t n) {
+  uint32_t worst = 0;
+  for (size_t k = 0; k < DGEN_NUM_OUTPUTS; ++k)
+    for (uint32_t i = 0; i < n; ++i) {
+      uint32_t bits;
+      memcpy(&bits, &out[k][i], sizeof bits);
+      bits &= 0x7fffffffu;
+      worst = bits > worst ? bits : worst;
+    }
+  if (worst <= DGEN_CEILING_BITS) return n;
+  for (uint32_t i = 0; i < n; ++i)
+    for (size_t k = 0; k < DGEN_NUM_OUTPUTS; ++k)
+      if (!dgen_is_sane(out[k][i])) return i;
+  return n;
+}
+
+/* With several lanes the program writes [frame][lane] into the state's lane blocks;
+   the host gets their sum. */
+static float *dgen_lane_block(void *state, size_t k) {
+  return (float *)((char *)state + DGEN_LANE_BLOCKS_OFFSET) + k * DGEN_CHECK_FRAMES * DGEN_LANES;
+}
+
+static void dgen_sum_lanes(void *state, float *const *host, uint32_t n) {
+  for (size_t k = 0; k < DGEN_NUM_OUTPUTS; ++k) {
+    const float *lanes = dgen_lane_block(state, k);
+    for (uint32_t i = 0; i < n; ++i) {
+      float sum = 0.0f;
+      for (uint32_t l = 0; l < DGEN_LANES; ++l) sum += lanes[i * DGEN_LANES + l];
+      host[k][i] = sum;
+    }
+  }
 }
 
 void dgen_process_v1(const float *const *inputs, float *const *outputs, uint32_t frames,
@@ -189,6 +239,7 @@ void dgen_process_v1(const float *const *inputs, float *const *outputs, uint32_t
                         ? (double)ctx->sample_rate : DGEN_SAMPLE_RATE;
   const float *in[DGEN_RUN_INPUTS + 1] = {0};
   float *out[DGEN_NUM_OUTPUTS + 1] = {0};
+  float *host[DGEN_NUM_OUTPUTS + 1] = {0};
   uint32_t done = 0;
   while (done < frames) {
     /* Chunks end on multiples of DGEN_CHECK_FRAMES since the last reset, so checks
@@ -198,16 +249,19 @@ void dgen_process_v1(const float *const *inputs, float *const *outputs, uint32_t
     if (n > frames - done) n = frames - done;
     for (size_t k = 0; k < DGEN_NUM_INPUTS; ++k)
       in[dgen_input_channel[k] - 1] = inputs && inputs[k] ? inputs[k] + done : 0;
-    for (size_t k = 0; k < DGEN_NUM_OUTPUTS; ++k) out[k] = outputs[k] + done;
+    for (size_t k = 0; k < DGEN_NUM_OUTPUTS; ++k) {
+      host[k] = outputs[k] + done;
+      out[k] = DGEN_LANES > 1 ? dgen_lane_block(state, k) : host[k];
+    }
     dgen_run(arena, in, out, n, sr);
+    if (DGEN_LANES > 1) dgen_sum_lanes(state, host, n);
     /* From the first frame with a sample out of bounds, silence until the reset: the
        runaway's samples still below the ceiling are no better. Frame by frame, so the
        output does not depend on the host's block size. */
-    for (uint32_t i = 0; i < n; ++i) {
-      for (size_t k = 0; k < DGEN_NUM_OUTPUTS; ++k)
-        if (!dgen_is_sane(out[k][i])) *poisoned = 1;
-      if (*poisoned)
-        for (size_t k = 0; k < DGEN_NUM_OUTPUTS; ++k) out[k][i] = 0.0f;
+    const uint32_t bad = *poisoned ? 0 : dgen_first_out_of_bounds(host, n);
+    if (bad < n) {
+      *poisoned = 1;
+      for (size_t k = 0; k < DGEN_NUM_OUTPUTS; ++k) memset(host[k] + bad, 0, (n - bad) * sizeof(float));
     }
     done += n;
     if (*poisoned && (t + n) % DGEN_CHECK_FRAMES == 0) {
@@ -221,7 +275,11 @@ void dgen_process_v1(const float *const *inputs, float *const *outputs, uint32_t
 }  // namespace
 
 int64_t plugin_state_size(const Schedule& schedule) {
-  return round_up(schedule.arena_bytes, 64) + kFlagsBytes;
+  const int64_t lane_blocks = schedule.lanes > 1
+                                  ? int64_t(schedule.graph.output_index.size()) *
+                                        kPluginCheckFrames * schedule.lanes * int64_t(sizeof(float))
+                                  : 0;
+  return lane_blocks_offset(schedule) + lane_blocks;
 }
 
 std::string plugin_source(const Schedule& s, const PluginSpec& spec) {
@@ -254,6 +312,8 @@ std::string plugin_source(const Schedule& s, const PluginSpec& spec) {
   define("DGEN_STATE_BYTES", std::to_string(plugin_state_size(s)));
   define("DGEN_COUNTER_OFFSET", std::to_string(s.buffers[s.frame_counter].offset));
   define("DGEN_CHECK_FRAMES", std::to_string(kPluginCheckFrames));
+  define("DGEN_LANES", std::to_string(s.lanes) + "u");
+  define("DGEN_LANE_BLOCKS_OFFSET", std::to_string(lane_blocks_offset(s)));
   define("DGEN_SAMPLE_RATE", std::to_string(spec.sample_rate));
   define("DGEN_NUM_PARAMS", std::to_string(spec.params.size()));
   define("DGEN_NUM_INPUTS", std::to_string(spec.input_channels.size()));
@@ -269,7 +329,10 @@ std::string plugin_source(const Schedule& s, const PluginSpec& spec) {
   src += c_array("float dgen_param_min", mins);
   src += c_array("float dgen_param_max", maxs);
   src += c_array("int dgen_input_channel", channels);
-  return src + kAbiFunctions;
+  src += kAbiFunctions;
+  if (spec.format == PluginFormat::lv2)
+    src += lv2_functions(spec, s.graph.output_index.size(), uint32_t(s.lanes));
+  return src;
 }
 
 void compile_plugin(const std::string& c_path, const std::string& so_path) {
