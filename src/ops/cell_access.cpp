@@ -20,35 +20,28 @@ Rate frame_rate(const std::vector<Rate>&, const Attrs&) { return Rate::frame(); 
 
 Table cell_table(const Node& n, const char* op) { return table_of(op, cell_of(n).shape, 1); }
 
-// cell_peek(index, channel): peek's bilinear read (clamped) of the cell's state.
-void register_cell_peek() {
+// An op on a cell's state, which it declares like history_read and history_write.
+OpDef cell_op(const char* name, int inputs) {
   OpDef op;
-  op.name = "cell_peek";
-  op.min_inputs = op.max_inputs = 2;
+  op.name = name;
+  op.min_inputs = op.max_inputs = inputs;
   op.stateful = true;
   op.rate = frame_rate;
   op.state = cell_state;
   op.init_state = cell_init;
+  return op;
+}
+
+// cell_peek(index, channel): peek's bilinear read (clamped) of the cell's state.
+void register_cell_peek() {
+  OpDef op = cell_op("cell_peek", 2);
   op.shape = [](const std::vector<Shape>& in, const Attrs&) {
     return broadcast_shapes(in, "cell_peek");
   };
-  op.eval = [](EvalCtx& c) {
-    const Table tb = cell_table(c.node, "peek");
-    const double* cell = c.state[0];
-    for (int64_t e = 0; e < c.node.size(); ++e)
-      c.out[e] = read_bilinear([cell](int64_t i) { return cell[i]; }, tb,
-                               c.in[0][broadcast_index(c.node.shape, c.node.inputs[0]->shape, e)],
-                               c.in[1][broadcast_index(c.node.shape, c.node.inputs[1]->shape, e)]);
-  };
+  op.eval = [](EvalCtx& c) { eval_reads(c, c.state[0], cell_table(c.node, "peek"), 0); };
   op.emit = [](EmitCtx& c) {
-    const Table tb = cell_table(c.node, "peek");
-    const std::string index =
-        c.in(0, broadcast_index_expr(c.node.shape, c.node.inputs[0]->shape, "e"));
-    const std::string channel =
-        c.in(1, broadcast_index_expr(c.node.shape, c.node.inputs[1]->shape, "e"));
-    emit_loop(c, c.node.size(), "e",
-              c_read_bilinear([&](const std::string& i) { return c.state(0, i); }, tb, index,
-                              channel, c.out("e")));
+    emit_reads(
+        c, [&](const std::string& i) { return c.state(0, i); }, cell_table(c.node, "peek"), 0);
   };
   register_op(std::move(op));
 }
@@ -65,13 +58,7 @@ int64_t poke_row(double index, int64_t rows) {
 // cell_poke(index, value, channel) -> value: stores value at row poke_row(index), column
 // channel (floor, clamped), of the cell.
 void register_cell_poke() {
-  OpDef op;
-  op.name = "cell_poke";
-  op.min_inputs = op.max_inputs = 3;
-  op.stateful = true;
-  op.rate = frame_rate;
-  op.state = cell_state;
-  op.init_state = cell_init;
+  OpDef op = cell_op("cell_poke", 3);
   op.shape = [](const std::vector<Shape>& in, const Attrs&) {
     for (const Shape& s : in)
       if (!s.empty())

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "dgen/error.hpp"
+#include "ops/broadcast.hpp"
 #include "ops/emit_util.hpp"
 
 namespace dgen {
@@ -63,6 +64,24 @@ std::string c_read_bilinear(const std::function<std::string(const std::string&)>
     row1 = c_mix(element("r_1", "k_0"), element("r_1", "k_1"), "k_f");
   }
   return body + out + " = " + c_mix(row0, row1, "r_f") + ";";
+}
+
+void eval_reads(EvalCtx& c, const double* table, Table tb, int first) {
+  const Shape& index = c.node.inputs[size_t(first)]->shape;
+  const Shape& channel = c.node.inputs[size_t(first) + 1]->shape;
+  for (int64_t e = 0; e < c.node.size(); ++e)
+    c.out[e] = read_bilinear([table](int64_t i) { return table[i]; }, tb,
+                             c.in[size_t(first)][broadcast_index(c.node.shape, index, e)],
+                             c.in[size_t(first) + 1][broadcast_index(c.node.shape, channel, e)]);
+}
+
+void emit_reads(EmitCtx& c, const std::function<std::string(const std::string&)>& at, Table tb,
+                int first) {
+  const std::string index =
+      c.in(first, broadcast_index_expr(c.node.shape, c.node.inputs[size_t(first)]->shape, "e"));
+  const std::string channel = c.in(
+      first + 1, broadcast_index_expr(c.node.shape, c.node.inputs[size_t(first) + 1]->shape, "e"));
+  emit_loop(c, c.node.size(), "e", c_read_bilinear(at, tb, index, channel, c.out("e")));
 }
 
 }  // namespace dgen

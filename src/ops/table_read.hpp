@@ -8,6 +8,7 @@
 #include <string>
 
 #include "dgen/shape.hpp"
+#include "ir/op_table.hpp"
 
 namespace dgen {
 
@@ -43,5 +44,12 @@ double read_bilinear(const std::function<double(int64_t)>& at, Table tb, double 
 std::string c_read_bilinear(const std::function<std::string(const std::string&)>& at, Table tb,
                             const std::string& index, const std::string& channel,
                             const std::string& out);
+
+// A node's bilinear reads, one per element of its shape: inputs `first` and first + 1 are
+// the positions (index, channel), broadcast to the node's shape; `table` / `at` is the
+// table (an input or the node's state).
+void eval_reads(EvalCtx& c, const double* table, Table tb, int first);
+void emit_reads(EmitCtx& c, const std::function<std::string(const std::string&)>& at, Table tb,
+                int first);
 
 }  // namespace dgen

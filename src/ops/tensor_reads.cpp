@@ -90,22 +90,12 @@ void register_peek() {
     return broadcast_shapes({in[1], in[2]}, "peek");
   };
   op.eval = [](EvalCtx& c) {
-    const Table tb = table_of("peek", c.node.inputs[0]->shape, 1);
-    const double* t = c.in[0];
-    for (int64_t e = 0; e < c.node.size(); ++e)
-      c.out[e] = read_bilinear([t](int64_t i) { return t[i]; }, tb,
-                               c.in[1][broadcast_index(c.node.shape, c.node.inputs[1]->shape, e)],
-                               c.in[2][broadcast_index(c.node.shape, c.node.inputs[2]->shape, e)]);
+    eval_reads(c, c.in[0], table_of("peek", c.node.inputs[0]->shape, 1), 1);
   };
   op.emit = [](EmitCtx& c) {
-    const Table tb = table_of("peek", c.node.inputs[0]->shape, 1);
-    const std::string index =
-        c.in(1, broadcast_index_expr(c.node.shape, c.node.inputs[1]->shape, "e"));
-    const std::string channel =
-        c.in(2, broadcast_index_expr(c.node.shape, c.node.inputs[2]->shape, "e"));
-    emit_loop(c, c.node.size(), "e",
-              c_read_bilinear([&](const std::string& i) { return c.in(0, i); }, tb, index, channel,
-                              c.out("e")));
+    emit_reads(
+        c, [&](const std::string& i) { return c.in(0, i); },
+        table_of("peek", c.node.inputs[0]->shape, 1), 1);
   };
   op.adjoint = peek_adjoint;
   register_op(std::move(op));
