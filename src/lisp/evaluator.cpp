@@ -60,6 +60,7 @@ const std::map<std::string, Evaluator::SpecialForm, std::less<>>& Evaluator::spe
       {"mod", &Evaluator::mod_form},
       {"in", &Evaluator::in_form},
       {"out", &Evaluator::out_form},
+      {"max-samplerate", &Evaluator::max_samplerate_form},
   };
   return forms;
 }
