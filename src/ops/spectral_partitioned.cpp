@@ -10,10 +10,13 @@
 // where ring[now - k] is the spectrum of k evaluations ago (zeros before the first).
 #include <string>
 
+#include "autodiff/adjoint.hpp"
 #include "dgen/error.hpp"
+#include "dgen/ops.hpp"
 #include "ir/op_table.hpp"
 #include "ops/emit_util.hpp"
 #include "ops/spectral_ops.hpp"
+#include "ops/spectrum_util.hpp"
 
 namespace dgen {
 namespace {
@@ -87,6 +90,23 @@ void register_partitioned_spectral_mac() {
     c.line("for (int64_t b_ = 0; b_ < " + bins + "; ++b_) { " + c.out("b_") + " = ar_[b_]; " +
            c.out(bins + " + b_") + " = ai_[b_]; }");
     c.line(c.state(1, "0") + " = (double)(now_ + 1 == " + kk + " ? 0 : now_ + 1); }");
+  };
+  // Y_t = Σ_k X_{t-k} H_k, so the adjoint of X_t is Σ_k G_{t+k} conj(H_k): the same MAC
+  // with conjugated partitions, run by the backward program, whose evaluations go back in
+  // time, so that "k evaluations ago" there is k hops later here. The partitions' own
+  // gradient (a correlation of the gradients with every past input spectrum) is not
+  // built: asking for it is an error.
+  op.adjoint = [](AdjointCtx& c) {
+    if (!c.has_grad()) return;
+    if (c.needs(2) || c.needs(3))
+      throw Error(
+          "partitioned_spectral_mac: no gradient to the impulse response's partitions "
+          "(only to the input signal)");
+    const Value g = c.grad();
+    const Value back = make("partitioned_spectral_mac",
+                            {complex_part(g, 0), complex_part(g, 1), c.in(2), -c.in(3)});
+    for (int k = 0; k < 2; ++k)
+      if (c.needs(k)) c.add(k, complex_part(back, k));
   };
   register_op(std::move(op));
 }
