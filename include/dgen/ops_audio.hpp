@@ -79,7 +79,7 @@ std::pair<Value, Value> partitioned_spectral_mac(const Value& re, const Value& i
 // x convolved with ir ([L]): every `block` frames the last 2·block samples of x are
 // transformed, multiplied with every partition's spectrum against the input spectra of
 // the blocks before, and transformed back; y[t] = Σ_j ir[j] · x[t - (block - 1) - j]
-// (latency block - 1 frames). block a power of two. Differentiable in x, not in ir.
+// (latency block - 1 frames). block a power of two. Differentiable in x and in ir.
 Value partitioned_convolve(const Value& x, const Value& ir, int64_t block);
 
 }  // namespace dgen
