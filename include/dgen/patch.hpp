@@ -56,6 +56,10 @@ struct Patch {
   std::vector<PortInfo> input_ports;   // every (in ch) used, ordered by channel
   std::vector<ParamInfo> params;       // in declaration order
   int voices = 0;  // @voices of its @note params: an instrument's polyphony (0: none given)
+  // The highest sample rate the patch's sizes are planned for, when some size depends on
+  // the rate ((* 2 samplerate), `max-samplerate`); 0 when none does (docs/LANGUAGE.md,
+  // "Sizes in seconds").
+  double max_sample_rate = 0;
 };
 
 // The patch in the file at `path`, or in `text` (`file_name` names it in messages, and

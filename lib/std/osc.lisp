@@ -45,6 +45,10 @@
   (+ (- (* 2 (triangle phase)) 1)
      (* 8 dt (- (polyblamp phase dt) (polyblamp (wrap (+ phase 0.5) 0 1) dt)))))
 
+; Wavetable: one period of `table` (a 1-D tensor, e.g. (wavetable @file "saw.wav") or a
+; wavetable-param) at freq Hz, linear between samples and from the last back to the first.
+(defmacro wavetable-osc (table freq) (sample table (phasor freq) @mode wrap))
+
 ; A first-order shelf, x + lp1(x, pole): its zero is an octave above its pole.
 (defmacro pink-shelf (x pole) (+ x (lp1 x pole)))
 ; Pinking: six shelves with poles at 10·4^i Hz, so the power falls 3 dB per octave (within

@@ -2,6 +2,7 @@
 // delays, the biquad and the compressor.
 #include <optional>
 
+#include "dgen/ops_audio.hpp"
 #include "lisp/builtins.hpp"
 #include "lisp/limits.hpp"
 
@@ -34,13 +35,27 @@ Datum accum_builtin(Call& c) {
                c.size() > 2 ? c.value(2) : Value(0.0), c.size() > 3 ? c.value(3) : Value(1.0));
 }
 
+// (noise [seed] [@size n] [@hop h]): n values per frame, or per hop (held between).
 Datum noise_builtin(Call& c) {
   constexpr int64_t kMaxSeed = 0xFFFFFFFF;
   if (c.size() == 1 && c.has("seed"))
     c.fail_at(c.attr_pos("seed"), "noise: seed is given both as argument 1 and as @seed");
   const int64_t seed =
       c.size() == 1 ? c.integer(0, 0, kMaxSeed) : c.attr_integer("seed", 1, 0, kMaxSeed);
-  return noise(static_cast<uint32_t>(seed));
+  const int64_t size = c.attr_integer("size", 0, 1, kMaxElements);
+  const Value values = noise_tensor(size, static_cast<uint32_t>(seed));
+  if (!c.has("hop")) return values;
+  return hop_hold(values, c.attr_integer("hop", 1, 1, kMaxElements));
+}
+
+// (seq values phase) or (seq values @trigger t).
+Datum seq_builtin(Call& c) {
+  if (c.has("trigger")) {
+    if (c.size() > 1) c.fail_at(c.attr_pos("trigger"), "seq: give a phase or @trigger, not both");
+    return seq_trigger(c.value(0), *c.attr_value("trigger"));
+  }
+  if (c.size() < 2) c.fail("seq needs a phase (argument 2) or @trigger");
+  return seq(c.value(0), c.value(1));
 }
 
 // The delay line must hold the longest delay: a constant delay longer than the default
@@ -109,7 +124,11 @@ void add_signal_builtins(Builtins& t) {
       "(latch value trigger)");
   t.add(
       "click", [](Call&) -> Datum { return click(); }, 0, 0, "(click)");
-  t.add("noise", noise_builtin, 0, 1, "(noise [seed])", {"seed"});
+  t.add("noise", noise_builtin, 0, 1, "(noise [seed] [@size n] [@hop h])", {"seed", "size", "hop"});
+  t.add(
+      "ramp2trig", [](Call& c) -> Datum { return ramp2trig(c.value(0)); }, 1, 1,
+      "(ramp2trig ramp)");
+  t.add("seq", seq_builtin, 1, 2, "(seq values phase) or (seq values @trigger t)", {"trigger"});
   t.add("delay", delay_builtin, 2, 3, "(delay x frames [@max-delay n])", {"max-delay"});
   t.add("biquad", biquad_builtin, 1, 5,
         "(biquad x cutoff q gain mode) or (biquad x @cutoff f @q q @gain g @mode m)",

@@ -2,6 +2,7 @@
 // fills zeros, ones, full, randn, iota.
 #include <filesystem>
 
+#include "lisp/audio_data.hpp"
 #include "lisp/builtins.hpp"
 #include "lisp/limits.hpp"
 
@@ -12,6 +13,27 @@ std::string resolve_path(const Call& c, const std::string& path) {
   const std::filesystem::path p(path);
   if (p.is_absolute() || c.context().base_dir.empty()) return path;
   return (std::filesystem::path(c.context().base_dir) / p).string();
+}
+
+// @resample R: the rate in Hz an audio file is resampled to (none: its own rate).
+std::optional<double> resample_rate(Call& c) {
+  if (!c.has("resample")) return std::nullopt;
+  constexpr double kMaxRate = 768000;
+  const double rate = c.attr_number("resample", 0);
+  if (!(rate >= 1 && rate <= kMaxRate))
+    c.fail_at(c.attr_pos("resample"), c.op() + ": @resample must be a sample rate in Hz (1 to " +
+                                          format_number(kMaxRate) + "), got " +
+                                          format_number(rate));
+  return rate;
+}
+
+// The file of @file (or @default-file): an audio file or JSON.
+TensorData file_contents(Call& c, const char* name, AudioLayout layout) {
+  const std::string path = resolve_path(c, c.attr_word(name, ""));
+  if (is_audio_path(path)) return tensor_from_audio_file(path, layout, resample_rate(c));
+  if (c.has("resample"))
+    c.fail_at(c.attr_pos("resample"), c.op() + ": @resample applies to audio files, not JSON");
+  return tensor_from_json_file(path);
 }
 
 // Which of the ways to give contents this form uses (at most one).
@@ -32,12 +54,24 @@ std::optional<TensorData> given_contents(Call& c, size_t positional) {
         if (d.is_number()) return TensorData{{}, {float(d.number())}};
         return tensor_from_list(d);
       }
-    const char* name = c.has("file") ? "file" : "default-file";
-    return tensor_from_json_file(resolve_path(c, c.attr_word(name, "")));
+    return file_contents(c, c.has("file") ? "file" : "default-file", AudioLayout::FrameRows);
   } catch (const Error& e) {
     const Pos at = positional < c.size() ? c.arg_pos(positional) : c.attr_pos(sources[0].substr(1));
     c.fail_at(at, c.op() + ": " + e.what());
   }
+}
+
+// (audio-tensor @file F [@resample R]): one row per channel, [channels, frames].
+Datum audio_tensor_builtin(Call& c) {
+  if (!c.has("file")) c.fail(c.op() + " needs @file \"name.wav\"");
+  TensorData data;
+  try {
+    data = file_contents(c, "file", AudioLayout::ChannelRows);
+  } catch (const Error& e) {
+    c.fail_at(c.attr_pos("file"), c.op() + ": " + e.what());
+  }
+  c.charge_elements(int64_t(data.values.size()));
+  return tensor(data.shape, std::move(data.values));
 }
 
 Shape dims_from_args(Call& c, size_t first, size_t end) {
@@ -103,8 +137,11 @@ void add_tensor_builtins(Builtins& t) {
   t.add("tensor", tensor_builtin, 0, 1,
         "(tensor @shape [d …] @data [v …]) or (tensor @shape [d …] @file \"x.json\") or "
         "(tensor [[…] …])",
-        {"shape", "data", "file"});
+        {"shape", "data", "file", "resample"});
   t.alias("wavetable", "tensor");
+  t.add("audio-tensor", audio_tensor_builtin, 0, 0, "(audio-tensor @file \"x.wav\" [@resample hz])",
+        {"file", "resample"});
+  t.alias("ir", "audio-tensor");
   t.add(
       "zeros", [](Call& c) { return fill(c, dims_from_args(c, 0, c.size()), 0.0); }, 1, SIZE_MAX,
       "(zeros [d …])");

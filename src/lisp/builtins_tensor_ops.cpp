@@ -1,6 +1,7 @@
 // Tensor operators (SPEC §2.4): views, reductions, linear algebra and reads. Their
 // settings (@shape, @axes, @ranges, @padding, @repeats, @axis) may also be given as a
 // second positional argument: (reshape x [4 2]) = (reshape x @shape [4 2]).
+#include "dgen/ops_audio.hpp"
 #include "lisp/builtins.hpp"
 #include "lisp/limits.hpp"
 
@@ -97,6 +98,44 @@ Datum conv(Call& c) {
 Value sum_all(const Value& x) { return sum(x); }
 Value mean_all(const Value& x) { return mean(x); }
 
+// @mode clamp (the default) or wrap.
+bool wraps(Call& c) {
+  const std::string mode = c.attr_word("mode", "clamp");
+  if (mode != "clamp" && mode != "wrap")
+    c.fail_at(c.attr_pos("mode"), c.op() + ": @mode must be clamp or wrap, got '" + mode + "'");
+  return mode == "wrap";
+}
+
+Value channel_arg(Call& c, size_t i) { return c.size() > i ? c.value(i) : Value(0.0); }
+
+// A history cell as argument i, or nullptr when it is something else.
+const HistoryCell* cell_arg(Call& c, size_t i) { return c.arg(i).get<HistoryCell>(); }
+
+// (peek t index [channel]) reads a tensor, or a history cell in place (written by poke).
+Datum peek_builtin(Call& c) {
+  if (const HistoryCell* cell = cell_arg(c, 0)) {
+    if (wraps(c))
+      c.fail_at(c.attr_pos("mode"), "peek: a history cell is read with @mode clamp only");
+    return cell_peek(cell->cell, c.value(1), channel_arg(c, 2));
+  }
+  return (wraps(c) ? peek_wrap : peek)(c.value(0), c.value(1), channel_arg(c, 2));
+}
+
+Datum sample_builtin(Call& c) {
+  return (wraps(c) ? sample_wrap : sample)(c.value(0), c.value(1), channel_arg(c, 2));
+}
+
+// (poke cell index value [channel]): writes into a history cell (docs/LANGUAGE.md, poke).
+Datum poke_builtin(Call& c) {
+  const HistoryCell* cell = cell_arg(c, 0);
+  if (!cell)
+    c.fail_at(c.arg_pos(0),
+              "poke: argument 1 must be a history cell (make-history name @shape "
+              "[n]), got " +
+                  describe(c.arg(0)));
+  return cell_poke(cell->cell, c.value(1), c.value(2), channel_arg(c, 3));
+}
+
 }  // namespace
 
 void add_tensor_op_builtins(Builtins& t) {
@@ -124,18 +163,17 @@ void add_tensor_op_builtins(Builtins& t) {
       "(matmul a b)");
   t.add("conv1d", conv<conv1d>, 2, 2, "(conv1d x kernel [@padding same|valid])", {"padding"});
   t.add("conv2d", conv<conv2d>, 2, 2, "(conv2d x kernel [@padding same|valid])", {"padding"});
+  t.add("peek", peek_builtin, 2, 3, "(peek tensor-or-history index [channel] [@mode clamp|wrap])",
+        {"mode"});
+  t.add("sample", sample_builtin, 2, 3, "(sample tensor phase [channel] [@mode clamp|wrap])",
+        {"mode"});
   t.add(
-      "peek",
+      "windows",
       [](Call& c) -> Datum {
-        return peek(c.value(0), c.value(1), c.size() > 2 ? c.value(2) : Value(0.0));
+        return windows(c.value(0), c.integer(1, 1, kMaxElements), c.integer(2, 1, kMaxElements));
       },
-      2, 3, "(peek tensor index [channel])");
-  t.add(
-      "sample",
-      [](Call& c) -> Datum {
-        return sample(c.value(0), c.value(1), c.size() > 2 ? c.value(2) : Value(0.0));
-      },
-      2, 3, "(sample tensor phase [channel])");
+      3, 3, "(windows x kh kw)");
+  t.add("poke", poke_builtin, 3, 4, "(poke history index value [channel])");
   t.add(
       "peek-row", [](Call& c) -> Datum { return peek_row(c.value(0), c.value(1)); }, 2, 2,
       "(peek-row tensor row)");

@@ -6,6 +6,7 @@
 
 #include "lisp/limits.hpp"
 #include "lisp/patch.hpp"
+#include "lisp/rate_fold.hpp"
 #include "lisp/tensor_data.hpp"
 
 namespace dgen::lisp {
@@ -158,11 +159,29 @@ double Call::as_number(const Datum& d, Pos at, const std::string& what) const {
 
 int64_t Call::as_integer(const Datum& d, Pos at, const std::string& what, int64_t lo,
                          int64_t hi) const {
+  if (d.is_value()) return rate_size(d.value(), at, what, lo, hi);
   const double x = as_number(d, at, what);
   const std::string range = " in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
   if (!(x == std::floor(x) && x >= double(lo) && x <= double(hi)))
     fail_at(at, what + " must be an integer" + range + ", got " + format_number(x));
   return static_cast<int64_t>(x);
+}
+
+// A size that is an expression of the sample rate, at the patch's maximum rate, rounded
+// up (docs/LANGUAGE.md, "Sizes in seconds").
+int64_t Call::rate_size(const Value& v, Pos at, const std::string& what, int64_t lo,
+                        int64_t hi) const {
+  const std::optional<double> x = fold_at_rate(v, context_.max_sample_rate);
+  if (!x)
+    fail_at(at, what + " must be a number known when the patch loads, got " + describe(Datum(v)) +
+                    " (a size may also be an expression of samplerate and numbers)");
+  const double size = std::ceil(*x - 1e-9 * std::fabs(*x));
+  if (!(size >= double(lo) && size <= double(hi)))
+    fail_at(at, what + " must be in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                    "], got " + format_number(*x) + " at the maximum sample rate " +
+                    format_number(context_.max_sample_rate) + " Hz");
+  if (!context_.first_rate_size) context_.first_rate_size = at;
+  return static_cast<int64_t>(size);
 }
 
 std::vector<int64_t> Call::as_integers(const Datum& d, Pos at, const std::string& what) const {
@@ -181,7 +200,7 @@ Shape Call::as_shape(const Datum& d, Pos at, const std::string& what) const {
   if (const List* list = d.get<List>()) {
     for (const Datum& item : list->items)
       shape.push_back(as_integer(item, at, what + " dimension", 1, kMaxElements));
-  } else if (d.is_number()) {
+  } else if (d.is_numeric()) {
     shape.push_back(as_integer(d, at, what, 1, kMaxElements));
   } else {
     fail_at(at, what + " must be a shape like [4 2], got " + describe(d));

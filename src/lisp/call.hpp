@@ -21,6 +21,10 @@ struct LoadContext {
   std::string file;
   std::string base_dir;  // where relative @file paths start
   int64_t literal_elements = 0;
+  // Sizes written as expressions of `samplerate` are evaluated at this rate, the most a
+  // patch renders at (docs/LANGUAGE.md, "Sizes in seconds"); `(max-samplerate r)` sets it.
+  double max_sample_rate = 96000;
+  std::optional<Pos> first_rate_size = {};  // where a size first depended on the rate
 };
 
 class Call {
@@ -69,6 +73,7 @@ class Call {
   int64_t as_integer(const Datum& d, Pos at, const std::string& what, int64_t lo, int64_t hi) const;
   std::vector<int64_t> as_integers(const Datum& d, Pos at, const std::string& what) const;
   Shape as_shape(const Datum& d, Pos at, const std::string& what) const;
+  int64_t rate_size(const Value& v, Pos at, const std::string& what, int64_t lo, int64_t hi) const;
 
   // Counts literal elements against the patch's budget (fails when exceeded).
   void charge_elements(int64_t n) const;

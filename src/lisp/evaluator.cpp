@@ -56,9 +56,11 @@ const std::map<std::string, Evaluator::SpecialForm, std::less<>>& Evaluator::spe
       {"write-tensor-history", &Evaluator::write_history_form},
       {"param", &Evaluator::param_form},
       {"tensor-param", &Evaluator::tensor_param_form},
+      {"wavetable-param", &Evaluator::tensor_param_form},  // the predecessor's name
       {"mod", &Evaluator::mod_form},
       {"in", &Evaluator::in_form},
       {"out", &Evaluator::out_form},
+      {"max-samplerate", &Evaluator::max_samplerate_form},
   };
   return forms;
 }

@@ -100,6 +100,7 @@ class Evaluator {
   // ---- inputs and outputs (forms_io.cpp)
   Datum in_form(const SExpr& form, Env& env);
   Datum out_form(const SExpr& form, Env& env);
+  Datum max_samplerate_form(const SExpr& form, Env& env);
 
   LoadContext& context_;  // its file and base_dir are those of the code being evaluated
   Env global_;

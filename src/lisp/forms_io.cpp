@@ -87,6 +87,26 @@ Datum Evaluator::out_form(const SExpr& form, Env& env) {
   return {};
 }
 
+// (max-samplerate hz): the highest rate the patch renders at; sizes written with samplerate
+// are planned for it (docs/LANGUAGE.md, "Sizes in seconds").
+Datum Evaluator::max_samplerate_form(const SExpr& form, Env& env) {
+  require_patch_scope(form);
+  Call call = make_call(form, env);
+  if (call.size() != 1) fail(form.pos, "max-samplerate expects (max-samplerate hz)");
+  call.expect_attributes({});
+  if (patch_.max_sample_rate > 0) fail(form.pos, "max-samplerate is declared twice");
+  if (context_.first_rate_size)
+    fail(form.pos, "max-samplerate must come before the first size that uses samplerate (at " +
+                       to_string(*context_.first_rate_size) + ")");
+  constexpr double kLowest = 1000, kHighest = 768000;
+  const double rate = call.number(0);
+  if (!(rate >= kLowest && rate <= kHighest))
+    fail(call.arg_pos(0),
+         "max-samplerate: the rate must be in [1000, 768000] Hz, got " + format_number(rate));
+  context_.max_sample_rate = patch_.max_sample_rate = rate;
+  return {};
+}
+
 Patch Evaluator::finish() {
   if (outputs_.empty()) fail({1, 1}, "the patch has no output: add one, e.g. (out signal 1)");
   std::sort(outputs_.begin(), outputs_.end(),
@@ -97,6 +117,7 @@ Patch Evaluator::finish() {
     patch.output_ports.push_back(o.port);
   }
   for (const auto& [channel, port] : inputs_) patch.input_ports.push_back(port.first);
+  if (context_.first_rate_size) patch.max_sample_rate = context_.max_sample_rate;
   return patch;
 }
 

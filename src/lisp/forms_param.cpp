@@ -43,7 +43,9 @@ void Evaluator::scan_params(const std::vector<SExpr>& forms) {
     if (form.kind != SExpr::Kind::List || form.items.size() < 2 ||
         form.items[1].kind != SExpr::Kind::Symbol)
       continue;
-    if (!form.items[0].is_symbol("param") && !form.items[0].is_symbol("tensor-param")) continue;
+    if (!form.items[0].is_symbol("param") && !form.items[0].is_symbol("tensor-param") &&
+        !form.items[0].is_symbol("wavetable-param"))
+      continue;
     const std::string& name = form.items[1].text;
     const std::string identity = qualified(group_of(form), name);
     declared_params_[name].push_back({identity, form.pos});
@@ -159,8 +161,8 @@ Datum Evaluator::param_form(const SExpr& form, Env& env) {
 Datum Evaluator::tensor_param_form(const SExpr& form, Env& env) {
   require_patch_scope(form);
   Call call = make_call(form, env);
-  call.expect_attributes({"name", "shape", "data", "file", "default-file", "min", "max", "unit",
-                          "group", "trainable"});
+  call.expect_attributes({"name", "shape", "data", "file", "default-file", "resample", "min", "max",
+                          "unit", "group", "trainable"});
   if (call.size() > 1 || (call.size() == 1) == call.has("name"))
     fail(form.pos,
          "tensor-param expects (tensor-param name @shape [d …] [@data …|@file \"x.json\"])");

@@ -5,7 +5,7 @@
 #include <numbers>
 
 #include "dgen/error.hpp"
-#include "dgen/ops.hpp"
+#include "dgen/ops_audio.hpp"
 #include "ir/format_number.hpp"
 #include "ir/node.hpp"
 #include "ir/op_table.hpp"
@@ -18,6 +18,10 @@ Value accum(const Value& inc, const Value& reset, const Value& lo, const Value& 
   return make("accum", {inc, reset, lo, hi});
 }
 Value noise(uint32_t seed) { return make("noise", {}, {{int64_t(seed)}, {}}); }
+Value noise_tensor(int64_t n, uint32_t seed) {
+  if (n == 0) return noise(seed);
+  return make("noise", {}, {{int64_t(seed), n}, {}});
+}
 
 namespace {
 

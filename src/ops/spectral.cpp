@@ -7,6 +7,7 @@ namespace dgen {
 void register_spectral_ops() {
   register_window_ops();
   register_fft_ops();
+  register_partitioned_ops();
 }
 
 }  // namespace dgen

@@ -23,6 +23,7 @@
 #include "ops/broadcast.hpp"
 #include "ops/emit_util.hpp"
 #include "ops/spectral_ops.hpp"
+#include "ops/spectrum_util.hpp"
 
 namespace dgen {
 namespace {
@@ -49,14 +50,6 @@ FftShape fft_shape(const Node& node) {
 }
 
 double sign_of(const Node& node) { return node.attrs.ints[0] ? 1.0 : -1.0; }
-
-// Part k ([...]) of a stacked complex value ([2, ...]).
-Value part(const Value& stacked, int64_t k) {
-  const Shape& s = stacked.shape();
-  std::vector<std::pair<int64_t, int64_t>> ranges{{k, k + 1}};
-  for (size_t d = 1; d < s.size(); ++d) ranges.push_back({0, s[d]});
-  return reshape(shrink(stacked, std::move(ranges)), Shape(s.begin() + 1, s.end()));
-}
 
 void register_fft_complex() {
   OpDef op;
@@ -176,10 +169,11 @@ void register_fft_complex() {
     if (!c.has_grad()) return;
     const bool inverse = c.node.attrs.ints[0] != 0;
     const Value g = c.grad();
-    const Value back = make("fft_complex", {part(g, 0), part(g, 1)}, {{inverse ? 0 : 1}, {}});
+    const Value back =
+        make("fft_complex", {complex_part(g, 0), complex_part(g, 1)}, {{inverse ? 0 : 1}, {}});
     const double n = double(c.node.shape.back()), scale = inverse ? 1.0 / n : n;
     for (int k = 0; k < 2; ++k)
-      if (c.needs(k)) c.add(k, part(back, k) * scale);
+      if (c.needs(k)) c.add(k, complex_part(back, k) * scale);
   };
   register_op(std::move(op));
 }

@@ -4,7 +4,8 @@
 
 namespace dgen {
 
-void register_window_ops();  // buffer, overlap_add, hop_hold, hop_pulse (spectral_windows.cpp)
-void register_fft_ops();     // fft_complex (spectral_fft.cpp)
+void register_window_ops();       // buffer, overlap_add, hop_hold, hop_pulse (spectral_windows.cpp)
+void register_fft_ops();          // fft_complex (spectral_fft.cpp)
+void register_partitioned_ops();  // partitioned_spectral_mac (spectral_partitioned.cpp)
 
 }  // namespace dgen

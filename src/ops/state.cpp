@@ -10,6 +10,7 @@
 #include "dgen/ops.hpp"
 #include "ir/op_table.hpp"
 #include "ops/broadcast.hpp"
+#include "ops/cell_state.hpp"
 #include "ops/delay_time.hpp"
 #include "ops/emit_util.hpp"
 
@@ -18,21 +19,8 @@ namespace {
 
 Rate frame_rate(const std::vector<Rate>&, const Attrs&) { return Rate::frame(); }
 
-const Cell& cell_of(const Node& n) {
-  const Cell* c = n.state_cell();
-  if (!c) throw Error(n.op->name + ": history cell no longer exists");
-  return *c;
-}
-
 // History cells: attrs.ints[0] = hop. The cell's state is one value per element.
 void register_history() {
-  auto cell_state = [](const Node& n) {
-    return std::vector<StateVar>{{"cell", numel(cell_of(n).shape), false}};
-  };
-  auto cell_init = [](const Node& n, int64_t, std::span<double* const> s) {
-    const Cell& c = cell_of(n);
-    for (int64_t e = 0; e < numel(c.shape); ++e) s[0][e] = c.init.empty() ? 0.0 : c.init[e];
-  };
   auto cell_rate = [](const std::vector<Rate>&, const Attrs& a) {
     return Rate::every(a.ints.at(0));
   };
@@ -232,8 +220,9 @@ void register_ramps() {
   register_op(accum);
 }
 
-// noise(seed): xorshift32, uniform in [-1, 1). attrs.ints[0] = seed; the seed is mixed
-// with the instance number so two noise nodes of one patch differ.
+// noise(): attrs.ints = {seed[, n]}. xorshift32 per element, uniform in [-1, 1); a
+// scalar, or [n] independent streams. The seed is mixed with the instance number (so two
+// noise nodes of one patch differ) and the element.
 void register_noise() {
   OpDef noise;
   noise.name = "noise";
@@ -241,29 +230,38 @@ void register_noise() {
   noise.zero_derivative = true;
   noise.rate = frame_rate;
   noise.shape = [](const std::vector<Shape>&, const Attrs& a) {
-    if (a.ints.size() != 1) throw Error("noise: expected a seed");
-    return Shape{};
+    if (a.ints.empty() || a.ints.size() > 2) throw Error("noise: expected a seed and a size");
+    if (a.ints.size() == 1) return Shape{};
+    if (a.ints[1] < 1) throw Error("noise: size must be >= 1, got " + std::to_string(a.ints[1]));
+    return Shape{a.ints[1]};
   };
-  noise.state = [](const Node&) { return std::vector<StateVar>{{"s", 1, true}}; };
+  noise.state = [](const Node& n) { return std::vector<StateVar>{{"s", n.size(), true}}; };
   noise.init_state = [](const Node& n, int64_t instance, std::span<double* const> s) {
-    uint32_t x = static_cast<uint32_t>(n.attrs.ints[0]) * 2654435761u ^
-                 static_cast<uint32_t>(instance + 1) * 40503u;
-    s[0][0] = x == 0 ? 1.0 : double(x);
+    for (int64_t e = 0; e < n.size(); ++e) {
+      const uint32_t x = static_cast<uint32_t>(n.attrs.ints[0]) * 2654435761u ^
+                         static_cast<uint32_t>(instance + 1) * 40503u ^
+                         static_cast<uint32_t>(e) * 2246822519u;
+      s[0][e] = x == 0 ? 1.0 : double(x);
+    }
   };
   noise.eval = [](EvalCtx& c) {
-    uint32_t s = static_cast<uint32_t>(c.state[0][0]);
-    if (s == 0) s = 1;
-    s ^= s << 13;
-    s ^= s >> 17;
-    s ^= s << 5;
-    c.state[0][0] = s;
-    c.out[0] = 2.0 * s / 4294967296.0 - 1.0;
+    for (int64_t e = 0; e < c.node.size(); ++e) {
+      uint32_t s = static_cast<uint32_t>(c.state[0][e]);
+      if (s == 0) s = 1;
+      s ^= s << 13;
+      s ^= s >> 17;
+      s ^= s << 5;
+      c.state[0][e] = s;
+      c.out[e] = 2.0 * s / 4294967296.0 - 1.0;
+    }
   };
   noise.emit = [](EmitCtx& c) {
-    const std::string st = c.state(0, "0");
-    c.line("{ uint32_t s_ = (uint32_t)" + st +
-           "; if (s_ == 0u) s_ = 1u; s_ ^= s_ << 13; s_ ^= s_ >> 17; s_ ^= s_ << 5; " + st +
-           " = (double)s_; " + c.out("0") + " = (float)(2.0 * (double)s_ / 4294967296.0 - 1.0); }");
+    const std::string st = c.state(0, "e");
+    emit_loop(c, c.node.size(), "e",
+              "uint32_t s_ = (uint32_t)" + st +
+                  "; if (s_ == 0u) s_ = 1u; s_ ^= s_ << 13; s_ ^= s_ >> 17; s_ ^= s_ << 5; " + st +
+                  " = (double)s_; " + c.out("e") +
+                  " = (float)(2.0 * (double)s_ / 4294967296.0 - 1.0);");
   };
   register_op(noise);
 }
@@ -329,6 +327,7 @@ void register_delay() {
 
 void register_state_ops() {
   register_history();
+  register_cell_access_ops();
   register_ramps();
   register_noise();
   register_delay();

@@ -10,59 +10,11 @@
 #include "ir/op_table.hpp"
 #include "ops/broadcast.hpp"
 #include "ops/emit_util.hpp"
+#include "ops/table_read.hpp"
 #include "ops/tensor_ops.hpp"
 
 namespace dgen {
 namespace {
-
-// Where position x falls along an axis of n entries: clamped to [0, n - 1] (NaN reads
-// entry 0), entries i0 and i1 = min(i0 + 1, n - 1) around it and the weight of i1.
-struct Lerp {
-  int64_t i0 = 0, i1 = 0;
-  double frac = 0;
-};
-
-Lerp lerp_at(double x, int64_t n) {
-  const double top = double(n - 1);
-  x = x > 0 ? x : 0;
-  x = x < top ? x : top;
-  const int64_t i0 = static_cast<int64_t>(std::floor(x));
-  return {i0, i0 + 1 < n ? i0 + 1 : n - 1, x - double(i0)};
-}
-
-double mix(double a, double b, double w) { return a + w * (b - a); }
-
-// C for the clamp of lerp_at: declares float P_x and int64 P_0 (the entry at or below).
-std::string clamp_decl(const std::string& p, const std::string& x, int64_t n) {
-  const std::string v = p + "_x", top = c_float(double(n - 1));
-  return "float " + v + " = " + x + "; " + v + " = " + v + " > 0.0f ? " + v + " : 0.0f; " + v +
-         " = " + v + " < " + top + " ? " + v + " : " + top + "; const int64_t " + p +
-         "_0 = (int64_t)floorf(" + v + "); ";
-}
-
-// C for all of lerp_at: clamp_decl plus int64 P_1 and the float weight P_f.
-std::string lerp_decl(const std::string& p, const std::string& x, int64_t n) {
-  return clamp_decl(p, x, n) + "const int64_t " + p + "_1 = " + p + "_0 + 1 < " + str(n) + " ? " +
-         p + "_0 + 1 : " + str(n - 1) + "; const float " + p + "_f = " + p + "_x - (float)" + p +
-         "_0; ";
-}
-
-std::string c_mix(const std::string& a, const std::string& b, const std::string& w) {
-  return "(" + a + ") + " + w + " * ((" + b + ") - (" + a + "))";
-}
-
-// The table of peek / peek_row seen as [rows, columns] (a 1-D table has one column).
-struct Table {
-  int64_t rows = 1, cols = 1;
-};
-
-Table table_of(const std::string& op, const Shape& t, size_t min_rank) {
-  if (t.size() < min_rank || t.size() > 2)
-    throw Error(op + ": the table must be " +
-                (min_rank == 1 ? "1-D [rows] or 2-D [rows, columns]" : "2-D [rows, columns]") +
-                ", got " + to_string(t));
-  return {t[0], t.size() == 2 ? t[1] : 1};
-}
 
 // ---- adjoints: reads scatter-add their adjoint back into the table (scatter_add); a
 // position's adjoint is the slope of the interpolation, 0 where it is clamped --------------
@@ -138,36 +90,12 @@ void register_peek() {
     return broadcast_shapes({in[1], in[2]}, "peek");
   };
   op.eval = [](EvalCtx& c) {
-    const Table tb = table_of("peek", c.node.inputs[0]->shape, 1);
-    const double* t = c.in[0];
-    for (int64_t e = 0; e < c.node.size(); ++e) {
-      const Lerp r =
-          lerp_at(c.in[1][broadcast_index(c.node.shape, c.node.inputs[1]->shape, e)], tb.rows);
-      const Lerp k =
-          lerp_at(c.in[2][broadcast_index(c.node.shape, c.node.inputs[2]->shape, e)], tb.cols);
-      auto row = [&](int64_t i) {
-        return mix(t[i * tb.cols + k.i0], t[i * tb.cols + k.i1], k.frac);
-      };
-      c.out[e] = mix(row(r.i0), row(r.i1), r.frac);
-    }
+    eval_reads(c, c.in[0], table_of("peek", c.node.inputs[0]->shape, 1), 1);
   };
   op.emit = [](EmitCtx& c) {
-    const Table tb = table_of("peek", c.node.inputs[0]->shape, 1);
-    const std::string index =
-        c.in(1, broadcast_index_expr(c.node.shape, c.node.inputs[1]->shape, "e"));
-    const std::string channel =
-        c.in(2, broadcast_index_expr(c.node.shape, c.node.inputs[2]->shape, "e"));
-    std::string body = lerp_decl("r", index, tb.rows);
-    auto at = [&](const std::string& row, const std::string& col) {
-      return c.in(0, row + " * " + str(tb.cols) + " + " + col);
-    };
-    std::string row0 = at("r_0", "0"), row1 = at("r_1", "0");
-    if (tb.cols > 1) {  // a 1-D table has a single column: no column interpolation
-      body += lerp_decl("k", channel, tb.cols);
-      row0 = c_mix(at("r_0", "k_0"), at("r_0", "k_1"), "k_f");
-      row1 = c_mix(at("r_1", "k_0"), at("r_1", "k_1"), "k_f");
-    }
-    emit_loop(c, c.node.size(), "e", body + c.out("e") + " = " + c_mix(row0, row1, "r_f") + ";");
+    emit_reads(
+        c, [&](const std::string& i) { return c.in(0, i); },
+        table_of("peek", c.node.inputs[0]->shape, 1), 1);
   };
   op.adjoint = peek_adjoint;
   register_op(std::move(op));
@@ -191,7 +119,7 @@ void register_peek_row() {
     const int64_t cols = c.node.size();
     const Lerp r = lerp_at(c.in[1][0], c.node.inputs[0]->shape[0]);
     for (int64_t j = 0; j < cols; ++j)
-      c.out[j] = mix(c.in[0][r.i0 * cols + j], c.in[0][r.i1 * cols + j], r.frac);
+      c.out[j] = lerp_mix(c.in[0][r.i0 * cols + j], c.in[0][r.i1 * cols + j], r.frac);
   };
   op.emit = [](EmitCtx& c) {
     const int64_t cols = c.node.size();

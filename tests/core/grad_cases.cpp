@@ -5,6 +5,7 @@
 #include <numbers>
 
 #include "core/op_cases.hpp"
+#include "dgen/ops_audio.hpp"
 
 namespace dgen::test {
 namespace {
@@ -74,6 +75,13 @@ Value table_read_loss() {
   return mse(gather(table, index) + peek(reshape(table, {8, 1}), index), sig_a());
 }
 
+// Partitioned convolution of a param-scaled input with a param impulse response: the MAC's
+// adjoints to its input (a MAC backwards in time) and to its partitions.
+Value partitioned_convolve_loss() {
+  Param drive("drive", 0.8f), ir("ir", {6}, {0.5f, -0.3f, 0.2f, 0.7f, -0.1f, 0.4f});
+  return mse(partitioned_convolve(drive * sig_a(), ir, 2), sig_b());
+}
+
 }  // namespace
 
 std::vector<GradCase> gradient_cases() {
@@ -85,7 +93,8 @@ std::vector<GradCase> gradient_cases() {
           {"biquad", biquad_loss},
           {"lanes", lanes_loss, 3},
           {"windows", windows_loss},
-          {"table reads", table_read_loss}};
+          {"table reads", table_read_loss},
+          {"partitioned convolution", partitioned_convolve_loss}};
 }
 
 }  // namespace dgen::test

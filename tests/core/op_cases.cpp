@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numbers>
 
+#include "dgen/ops_audio.hpp"
+
 namespace dgen::test {
 namespace {
 
@@ -149,6 +151,10 @@ std::vector<OpCase> spectral_cases() {
                      return std::vector{spectral_loss(
                          sig_a() + 0.3 * noise(1), sig_b() + 0.3 * noise(2), {.n = 64, .hop = 16})};
                    }});
+  cases.push_back({"partitioned_spectral_mac", [] {
+                     return std::vector{partitioned_convolve(
+                         sig_a() + 0.3 * sig_b(), tensor({5}, {1, -0.5f, 0.25f, 0.8f, -0.3f}), 2)};
+                   }});
   cases.push_back({"mrstft_loss", [] {
                      return std::vector{mrstft_loss(sig_a() + 0.3 * noise(1),
                                                     sig_b() + 0.3 * noise(2), {.sizes = {64, 32}})};
@@ -197,6 +203,13 @@ std::vector<OpCase> tensor_cases() {
       {"gather", [] {
          return std::vector{gather(tensor({5}, {1, 2, 3, 4, 5}), floor(6.0 * sig_b()) - 1.0)};
        }});
+  cases.push_back({"cell_peek cell_poke", [] {
+                     History buf({16, 2});
+                     const Value head = accum(1.0, 0.0, 0.0, 1e9);
+                     cell_poke(buf, head * 1.5, sig_a(), 0.0);
+                     cell_poke(buf, head, sig_b(), 1.0);
+                     return std::vector{cell_peek(buf, head * 0.75 + 0.5, 0.5 + 0.5 * sig_a())};
+                   }});
   cases.push_back({"to_signal", [] {
                      return std::vector{to_signal(tensor({5}, {1, -2, 3, -4, 5})) * sig_a()};
                    }});

@@ -141,5 +141,18 @@ TEST(StdOsc, PinkingFilterMatchesItsShelves) {
   EXPECT_LT(peak, 2.0);
 }
 
+// A 4-sample table at sr/8 Hz: two frames per sample, so every other frame lies halfway,
+// the last halfway point between sample 3 and sample 0 again.
+TEST(StdOsc, WavetableInterpolatesAroundThePeriod) {
+  const auto out = render_std("(def r (wavetable-osc [0 1 0.5 -1] 5512.5))", {"r"}, 10)[0];
+  EXPECT_EQ(out, (std::vector<float>{0, 0.5f, 1, 0.75f, 0.5f, -0.25f, -1, -0.5f, 0, 0.5f}));
+  // A trainable table (wavetable-param) has gradients. (The read is piecewise linear in
+  // the frequency, so central differences of the frequency straddle its kinks.)
+  test::expect_gradients_match(
+      "(wavetable-param wt @shape [5] @data [0.1 0.7 -0.3 -0.8 0.2] @min -1 @max 1)"
+      "(def r (wavetable-osc wt 3001))",
+      64);
+}
+
 }  // namespace
 }  // namespace dgen::lisp

@@ -11,6 +11,7 @@
 #include "command.hpp"
 #include "dgen/error.hpp"
 #include "io/audio_file.hpp"
+#include "ir/format_number.hpp"
 #include "runtime/backends.hpp"
 
 namespace dgen::cli {
@@ -259,6 +260,12 @@ Stream resolve_stream(const StreamOptions& o, const lisp::Patch& patch) {
     longest = std::max(longest, int64_t(s.audio.samples.size()));
   }
 
+  // Sizes written with samplerate were planned for the patch's maximum rate
+  // (docs/LANGUAGE.md, "Sizes in seconds"): a faster run would outgrow its buffers.
+  if (patch.max_sample_rate > 0 && stream.sample_rate > patch.max_sample_rate)
+    throw Error("the patch plans its buffers for at most " + format_number(patch.max_sample_rate) +
+                " Hz and this run is at " + std::to_string(stream.sample_rate) +
+                " Hz: raise (max-samplerate …) in the patch or render at a lower rate");
   const bool tail = o.tail_option && o.tail_option->count();
   if (tail && longest < 0)
     throw UsageError("--tail goes on after the longest --in file, and no --in names a file");
