@@ -19,8 +19,10 @@
 namespace dgen::test {
 namespace {
 
-// Starts `dgen args...` in `dir` with stdout and stderr to /dev/null.
-pid_t spawn_dgen(const std::vector<std::string>& args, const TempDir& dir) {
+// Starts `dgen args...` in `dir` with stdout and stderr to /dev/null, with `env`'s
+// variables set.
+pid_t spawn_dgen(const std::vector<std::string>& args, const TempDir& dir,
+                 const std::vector<std::pair<std::string, std::string>>& env = {}) {
   const std::string program = DGEN_BINARY_DIR "/dgen";
   std::vector<char*> argv{const_cast<char*>(program.c_str())};
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -31,6 +33,7 @@ pid_t spawn_dgen(const std::vector<std::string>& args, const TempDir& dir) {
     if (chdir(dir.path.c_str()) != 0 || null < 0) _exit(127);
     dup2(null, 1);
     dup2(null, 2);
+    for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
     execv(program.c_str(), argv.data());
     _exit(127);
   }
@@ -87,11 +90,13 @@ TEST(CliRenderProcess, InterruptRemovesTheTemporaryFile) {
 
 TEST(CliRenderProcess, InterruptedCompileRemovesTheDirectoriesItCreated) {
   TempDir dir;
-  // Enough phasors that the C compiler runs for a while after the directory appears.
-  std::string sum = "(out (* 0.001 (+";
-  for (int k = 0; k < 300; ++k) sum += " (phasor " + std::to_string(100 + k) + ")";
-  dir.write("many.lisp", sum + ")) 1)\n");
-  const pid_t pid = spawn_dgen({"compile", "many.lisp", "-o", "out/plugin"}, dir);
+  // A C compiler that never finishes (it answers --version, which dgen asks first), so the
+  // interrupt always lands during the compile, however fast the real compiler would be.
+  const std::string cc = dir.write(
+      "slow-cc", "#!/bin/sh\n[ \"$1\" = --version ] && exec echo slow-cc\nexec sleep 30\n");
+  std::filesystem::permissions(cc, std::filesystem::perms::owner_all);
+  dir.write("one.lisp", "(out (phasor 100) 1)\n");
+  const pid_t pid = spawn_dgen({"compile", "one.lisp", "-o", "out/plugin"}, dir, {{"DGEN_CC", cc}});
   bool created = false;
   for (int i = 0; i < 6000 && !created; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -102,7 +107,7 @@ TEST(CliRenderProcess, InterruptedCompileRemovesTheDirectoriesItCreated) {
   waitpid(pid, &status, 0);
   ASSERT_TRUE(created) << "no output directory appeared";
   EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) << status;
-  EXPECT_EQ(dir.list(), std::vector<std::string>{"many.lisp"});
+  EXPECT_EQ(dir.list(), (std::vector<std::string>{"one.lisp", "slow-cc"}));
 }
 
 TEST(CliRenderProcess, ProgressOnATerminal) {
