@@ -146,6 +146,16 @@ TEST_P(Stacking, BankInsideAFeedbackLoop) {
   expect_as_unstacked(sum);
 }
 
+// Biquads of noise (a noise node each, whose seed depends on its place in the graph):
+// the filters' coefficient math, their cells and their inputs stack, and each noise
+// keeps its own stream.
+TEST_P(Stacking, BiquadBankOfNoiseRendersAsUnstacked) {
+  Value sum = 0.0;
+  for (int k = 0; k < kBank; ++k) sum = sum + biquad(noise(), 200.0 + 50.0 * k, 0.7, 1.0, 0);
+  EXPECT_NE(summary(sum).find("1 add chains summed"), std::string::npos) << stack_dump(sum);
+  expect_as_unstacked(sum);
+}
+
 // Runs of any length with preserved state give what one run gives.
 TEST_P(Stacking, StreamsLikeOneRun) {
   const Value bank = one_pole_bank() + phase_bank();
