@@ -11,7 +11,7 @@
 #include "manifest.hpp"
 #include "output_dir.hpp"
 #include "run_options.hpp"
-#include "schedule/schedule.hpp"
+#include "runtime/pipeline.hpp"
 
 namespace dgen::cli {
 namespace fs = std::filesystem;
@@ -41,7 +41,8 @@ int compile(const CompileArgs& args) {
   check_scalar_outputs(patch);
   std::vector<NodeRef> outputs;
   for (const Value& v : patch.outputs) outputs.push_back(v.node());
-  const Schedule schedule = make_schedule(outputs, 1);
+  pipeline::Trace trace{"plugin"};
+  const Schedule schedule = pipeline::schedule(outputs, 1, trace);
   PluginSpec spec = lisp::plugin_spec(patch, args.sample_rate);
   spec.output_ceiling = args.output_ceiling;
   const std::string source = plugin_source(schedule, spec);
