@@ -224,7 +224,10 @@ class Rewriter {
         if (done_[k] != refs_[k]) out.rebuilt.emplace_back(refs_[k], done_[k]);
       }
     }
-    for (int o : g_.output_index) out.outputs.push_back(done_[size_t(o)]);
+    for (int o : g_.output_index) {
+      out.outputs.push_back(operand(o));  // an output that was stacked: its element
+      if (group_of_[size_t(o)] >= 0) out.rebuilt.emplace_back(refs_[size_t(o)], out.outputs.back());
+    }
     return out;
   }
 

@@ -193,6 +193,40 @@ TEST(StackingGrads, MatchFiniteDifferences) {
   EXPECT_EQ(r.entries.size(), size_t(2 * kBank));
 }
 
+// A GradProgram that also renders one phasor of a stacked bank (an output that is an
+// element of a stacked node) gives the unstacked program's loss, gradients and output.
+TEST(StackingGrads, GradProgramShowsAnElementOfAStackedBank) {
+  std::vector<Param> freqs;
+  std::vector<Value> phasors;
+  Value sum = 0.0;
+  for (int k = 0; k < kBank; ++k) {
+    freqs.emplace_back("f" + std::to_string(k), float(frequency(k)));
+    phasors.push_back(phasor(freqs.back()));
+    sum = sum + sin(phasors.back() * 6.283185307179586);
+  }
+  const Value loss = mse(sum, noise(5));
+  auto run = [&](bool stacked, Backend backend) {
+    std::optional<test::ScopedEnv> off;
+    if (!stacked) off.emplace("DGEN_STACK", "0");
+    for (Param& f : freqs) f.zero_grad();
+    GradProgram p(loss, {.backend = backend}, {}, {phasors[3]});
+    std::vector<double> got{p.run(64)};
+    for (const Param& f : freqs) got.push_back(f.grad()[0]);
+    for (float x : p.output(0)) got.push_back(x);
+    return got;
+  };
+  const std::vector<double> ref = run(false, Backend::Interp);
+  for (const test::BackendParam& b : test::present_backends()) {
+    SCOPED_TRACE(b.name);
+    const std::vector<double> got = run(true, b.backend);
+    ASSERT_EQ(got.size(), ref.size());
+    for (size_t i = 0; i < ref.size(); ++i)
+      EXPECT_NEAR(got[i], ref[i], 1e-4 * (1 + std::fabs(ref[i]))) << "value " << i;
+  }
+  const std::vector<double> shown = run(true, Backend::Interp);
+  EXPECT_NEAR(shown.back(), std::fmod(63 * frequency(3) / 44100, 1.0), 1e-5);
+}
+
 Value summed_phasors(int n) {
   Value sum = phasor(100.0);
   for (int k = 1; k < n; ++k) sum = sum + phasor(100.0 + 0.37 * k);
