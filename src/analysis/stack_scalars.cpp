@@ -170,6 +170,16 @@ std::vector<Group> find_groups(const Graph& g, const std::vector<int>& cls, int6
   return groups;
 }
 
+// True when two nodes are one value: the same node, or nodes built alike without
+// operands, state (a tape read has its own) or data from the runtime (each phasor's
+// adjoint makes a samplerate() of its own).
+bool same_value(const Node& a, const Node& b) {
+  if (&a == &b) return true;
+  return a.op == b.op && a.inputs.empty() && b.inputs.empty() && a.attrs == b.attrs &&
+         !a.op->stateful && !a.op->state && a.op->source == Source::Computed && !a.cell &&
+         !a.param && !a.data;
+}
+
 bool is_add(const Node& n) { return n.op->name == "add" && n.shape.empty(); }
 
 // A term of a reduced add chain: elements of a group (summed) or one other node.
@@ -389,7 +399,9 @@ class Rewriter {
       for (int j : operands) positions.push_back(pos_[size_t(j)]);
       return in_order(h, positions);
     }
-    if (std::all_of(operands.begin(), operands.end(), [&](int j) { return j == operands[0]; }))
+    if (std::all_of(operands.begin(), operands.end(), [&](int j) {
+          return same_value(*g_.nodes[size_t(j)], *g_.nodes[size_t(operands[0])]);
+        }))
       return Value(done_[size_t(operands[0])]);
     std::vector<Value> values;
     std::vector<float> constants;
