@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numbers>
 
+#include "ir/node.hpp"
+
 namespace dgen::test {
 namespace {
 
@@ -196,6 +198,11 @@ std::vector<OpCase> tensor_cases() {
   cases.push_back(
       {"gather", [] {
          return std::vector{gather(tensor({5}, {1, 2, 3, 4, 5}), floor(6.0 * sig_b()) - 1.0)};
+       }});
+  // stack gathers scalars into a tensor (the stacking pass builds it; no API function).
+  cases.push_back(
+      {"stack", [] {
+         return std::vector{make("stack", {sig_a(), 2.0 * sig_b(), phasor(330.0)}) * sig_a()};
        }});
   cases.push_back({"to_signal", [] {
                      return std::vector{to_signal(tensor({5}, {1, -2, 3, -4, 5})) * sig_a()};
