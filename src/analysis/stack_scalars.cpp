@@ -193,8 +193,7 @@ class Rewriter {
  public:
   Rewriter(const Graph& g, int64_t min_group) : g_(g), min_group_(min_group) {
     const size_t n = g.nodes.size();
-    ok_ = stackable_nodes(g);
-    groups_ = find_groups(g, structural_classes(g, ok_), min_group, group_of_, pos_);
+    groups_ = find_groups(g, structural_classes(g, stackable_nodes(g)), min_group, group_of_, pos_);
     refs_.resize(n);
     auto note = [&](const NodeRef& r) {
       auto it = g.index.find(r.get());
@@ -458,7 +457,7 @@ class Rewriter {
 
   const Graph& g_;
   int64_t min_group_;
-  std::vector<bool> ok_, interior_;
+  std::vector<bool> interior_;
   std::vector<Group> groups_;
   std::vector<int> group_of_, pos_;
   std::vector<NodeRef> refs_, done_, element_, stacked_;
