@@ -13,10 +13,10 @@
 // other consumers read elements back with `gather`. The code the C compiler sees then
 // grows with the number of distinct subgraphs, not with the number of copies.
 //
-// Members of a group never depend on each other within a frame: structurally equal nodes
-// lie at the same depth of the frame's value DAG (history reads are its sources), and a
-// node's inputs lie strictly deeper than it. Programs without a group of `min_group`
-// nodes are returned unchanged.
+// Members of a group never depend on each other within a frame: they have the same depth
+// in the frame's value DAG (history reads are its sources; the depth is part of what is
+// compared), and a node lies strictly deeper than anything it reads. Programs without a
+// group of `min_group` nodes are returned unchanged.
 #pragma once
 #include <cstdint>
 #include <utility>
