@@ -130,6 +130,27 @@ TEST_P(Stacking, MixedBankStacksOnlyWhatMatches) {
   expect_as_unstacked(sum);
 }
 
+// Phasors in series (each one's frequency read from a table at the last one's phase, the
+// read being no stackable op) depend on each other within a frame: alike as they look,
+// they must not stack. So with filters in series.
+TEST_P(Stacking, NodesInSeriesDoNotStack) {
+  const Value table = tensor({4}, {100, 200, 300, 400});
+  Value p = phasor(peek(table, 0.5));
+  Value chain = p;
+  for (int k = 1; k < kBank; ++k) chain = chain + (p = phasor(peek(table, 3.0 * p)));
+  EXPECT_EQ(summary(chain), "nothing to stack");
+  expect_as_unstacked(chain);
+
+  Value x = noise(2);
+  for (int k = 0; k < kBank; ++k) {
+    History y;
+    const Value prev = y.read();
+    x = y.write(prev + 0.3 * (x - prev));
+  }
+  EXPECT_EQ(summary(x), "nothing to stack");
+  expect_as_unstacked(x);
+}
+
 // The bank's sum feeds back into every filter through one cell.
 TEST_P(Stacking, BankInsideAFeedbackLoop) {
   History fb;
