@@ -26,9 +26,12 @@ struct Graph {
     std::vector<int> reads, writes;
   };
   std::vector<CellNodes> cells;
-  std::vector<int> cell_of;  // node -> index into cells, or -1
-  std::vector<int> scc;      // strongly connected component over all three edge kinds
+  std::vector<int> cell_of;       // node -> index into cells, or -1
+  std::vector<int> scc;           // strongly connected component over all three edge kinds
   std::vector<int> output_index;  // node index of each output
+  // The graph a rewrite (src/analysis/stack_scalars.hpp) started from, kept alive: `index`
+  // also maps each of its nodes that the rewrite rebuilt to the replacement's index.
+  std::vector<NodeRef> rewritten_from;
 };
 
 Graph build_graph(const std::vector<NodeRef>& outputs);

@@ -105,6 +105,10 @@ struct OpDef {
   // contiguously across lanes ([element][lane] layout), and vectorise across lanes, where
   // a lane loop around the whole op would stride through memory L floats at a time.
   bool lane_loops = false;
+  // True for ops that act on each element of a tensor alone (broadcasting their inputs)
+  // with state per element: scalar nodes of such an op may be stacked into one tensor
+  // node (src/analysis/stack_scalars.hpp).
+  bool stackable = false;
 };
 
 const OpDef& op_def(std::string_view name);  // throws dgen::Error for an unknown op

@@ -162,6 +162,7 @@ void register_row(const Row& row) {
   op.name = row.name;
   op.cheap = calls_no_function(row.c_expr);
   op.lane_loops = true;
+  op.stackable = true;
   op.min_inputs = op.max_inputs = row.arity;
   op.zero_derivative = row.zero_derivative;
   op.shape = [name = std::string(row.name)](const std::vector<Shape>& in, const Attrs&) {

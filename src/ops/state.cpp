@@ -28,6 +28,7 @@ void register_history() {
   OpDef read;
   read.name = "history_read";
   read.stateful = true;
+  read.stackable = true;
   read.rate = cell_rate;
   read.state = cell_state;
   read.init_state = cell_init;
@@ -149,6 +150,7 @@ void register_ramps() {
   phasor.name = "phasor";
   phasor.min_inputs = phasor.max_inputs = 2;
   phasor.stateful = true;
+  phasor.stackable = true;
   phasor.rate = frame_rate;
   phasor.shape = [](const std::vector<Shape>& in, const Attrs&) {
     return broadcast_shapes(in, "phasor");
@@ -180,6 +182,7 @@ void register_ramps() {
   accum.name = "accum";
   accum.min_inputs = accum.max_inputs = 4;
   accum.stateful = true;
+  accum.stackable = true;
   accum.rate = frame_rate;
   accum.shape = [](const std::vector<Shape>& in, const Attrs&) {
     return broadcast_shapes(in, "accum");

@@ -11,6 +11,7 @@ void register_tensor_ops() {
   register_tensor_reduce_ops();
   register_tensor_linear_ops();
   register_tensor_read_ops();
+  register_tensor_stack_op();
 }
 
 int64_t normalize_axis(int64_t axis, const Shape& shape, const std::string& op) {

@@ -13,6 +13,7 @@ void register_tensor_view_ops();    // reshape transpose shrink pad expand repea
 void register_tensor_reduce_ops();  // sum/mean/max over all or one axis, cumsum (tensor_reduce.cpp)
 void register_tensor_linear_ops();  // matmul conv1d conv2d (tensor_linear.cpp)
 void register_tensor_read_ops();    // peek peek_row gather to_signal (tensor_reads.cpp)
+void register_tensor_stack_op();    // stack (tensor_stack.cpp)
 
 // `axis` in [-rank, rank) made non-negative; throws dgen::Error naming the op and shape.
 int64_t normalize_axis(int64_t axis, const Shape& shape, const std::string& op);

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "analysis/graph.hpp"
+#include "analysis/stack_scalars.hpp"
 #include "dgen/error.hpp"
 #include "runtime/backends.hpp"
 #include "schedule/memory_plan.hpp"
@@ -53,10 +54,47 @@ Graph analyse(const std::vector<NodeRef>& outputs, Trace& trace) {
   return g;
 }
 
+// DGEN_STACK=0 turns stacking off (to compare a program with and without it; its dump
+// is then empty).
+bool stacking_enabled() {
+  const char* env = std::getenv("DGEN_STACK");
+  return !env || std::string_view(env) != "0";
+}
+
+// Many isomorphic scalar subgraphs become tensor nodes (src/analysis/stack_scalars.hpp);
+// the graph is analysed again when that changed it.
+Graph stack(Graph g, Trace& trace) {
+  if (!stacking_enabled()) return g;
+  const Stacking s = stack_scalars(g);
+  if (!s.changed()) {
+    after(Stage::Stack, trace, [] { return std::string("nothing to stack\n"); });
+    return g;
+  }
+  Graph stacked = build_graph(s.outputs);
+  // Nodes that stacking kept or rebuilt keep their instance numbers (a noise node's seed),
+  // so a program renders the same stacked or not.
+  for (size_t i = 0; i < stacked.nodes.size(); ++i)
+    if (auto it = g.index.find(stacked.nodes[i]); it != g.index.end())
+      stacked.instance[i] = g.instance[size_t(it->second)];
+  for (const auto& [old, replacement] : s.rebuilt) {
+    auto it = stacked.index.find(replacement.get());
+    if (it == stacked.index.end()) continue;
+    stacked.instance[size_t(it->second)] = g.instance[size_t(g.index.at(old.get()))];
+    stacked.index.emplace(old.get(), it->second);
+  }
+  stacked.rewritten_from = g.outputs;
+  after(Stage::Stack, trace, [&] {
+    return std::to_string(s.stacked) + " scalar nodes in " + std::to_string(s.groups) +
+           " tensor nodes, " + std::to_string(s.reductions) + " add chains summed:\n" +
+           describe(stacked);
+  });
+  return stacked;
+}
+
 }  // namespace
 
 const std::vector<std::string>& stage_names() {
-  static const std::vector<std::string> names = {"graph", "schedule", "lir", "source"};
+  static const std::vector<std::string> names = {"graph", "stack", "schedule", "lir", "source"};
   return names;
 }
 
@@ -67,7 +105,7 @@ std::optional<Stage> stage_named(std::string_view name) {
 }
 
 Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace) {
-  Schedule s = schedule_graph(analyse(outputs, trace), lanes);
+  Schedule s = schedule_graph(stack(analyse(outputs, trace), trace), lanes);
   plan_memory(s);
   after(Stage::Schedule, trace, [&] { return s.describe(); });
   return s;
@@ -90,7 +128,8 @@ std::unique_ptr<Executor> compile(const Schedule& s, Backend backend, const std:
 std::string dump(Stage stage, const std::vector<NodeRef>& outputs, int lanes, Backend backend) {
   Trace trace{"program", stage};
   const Schedule s = schedule(outputs, lanes, trace);
-  if (stage == Stage::Graph || stage == Stage::Schedule) return trace.captured;
+  if (stage == Stage::Graph || stage == Stage::Stack || stage == Stage::Schedule)
+    return trace.captured;
   check_available(backend);
   const BackendDef& def = backend_def(backend);
   if (!def.render)

@@ -5,6 +5,8 @@
 //   2. autodiff      a loss becomes forward and reverse-time backward outputs
 //                    (src/autodiff/transform.hpp; GradProgram runs it before stage 3)
 //   3. analysis      reachable nodes, topological order, SCCs (src/analysis)  dump: graph
+//      stacking      many isomorphic scalar subgraphs become tensor nodes,
+//                    analysed again (src/analysis/stack_scalars.hpp)           dump: stack
 //   4. schedule      regions and storage (src/schedule/schedule.cpp)
 //   5. memory plan   the arena (src/schedule/memory_plan.cpp)                dump: schedule
 //   6. lower/render  loop IR and source, on backends that generate code     dumps: lir, source
@@ -25,7 +27,7 @@
 
 namespace dgen::pipeline {
 
-enum class Stage { Graph, Schedule, Lir, Source };
+enum class Stage { Graph, Stack, Schedule, Lir, Source };
 const std::vector<std::string>& stage_names();  // in pipeline order
 std::optional<Stage> stage_named(std::string_view name);
 

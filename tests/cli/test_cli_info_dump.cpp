@@ -37,7 +37,7 @@ TEST(CliInfoDump, UnknownStageIsAUsageErrorListingTheStages) {
   dir.write("f.lisp", kFilter);
   const CommandResult r = run_dgen("info --dump ast f.lisp", dir);
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("{graph,schedule,lir,source}"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("{graph,stack,schedule,lir,source}"), std::string::npos) << r.err;
 }
 
 TEST(CliInfoDump, ABackendWithoutSourceIsAnError) {

@@ -5,6 +5,7 @@
 #include <numbers>
 
 #include "dgen/ops_audio.hpp"
+#include "ir/node.hpp"
 
 namespace dgen::test {
 namespace {
@@ -210,6 +211,11 @@ std::vector<OpCase> tensor_cases() {
                      cell_poke(buf, head, sig_b(), 1.0);
                      return std::vector{cell_peek(buf, head * 0.75 + 0.5, 0.5 + 0.5 * sig_a())};
                    }});
+  // stack gathers scalars into a tensor (the stacking pass builds it; no API function).
+  cases.push_back(
+      {"stack", [] {
+         return std::vector{make("stack", {sig_a(), 2.0 * sig_b(), phasor(330.0)}) * sig_a()};
+       }});
   cases.push_back({"to_signal", [] {
                      return std::vector{to_signal(tensor({5}, {1, -2, 3, -4, 5})) * sig_a()};
                    }});

@@ -16,7 +16,7 @@
 #include "dgen/dgen.hpp"
 #include "dgen/plugin.h"
 #include "ir/node.hpp"
-#include "schedule/schedule.hpp"
+#include "runtime/pipeline.hpp"
 
 namespace dgen::test {
 
@@ -35,12 +35,14 @@ struct Plugin {
   }
 };
 
-// The plugin of `outs` (out() values), params in `spec` order, rendering `lanes` lanes.
+// The plugin of `outs` (out() values), params in `spec` order, rendering `lanes` lanes,
+// scheduled as `dgen compile` schedules it.
 inline std::unique_ptr<Plugin> build_plugin(const std::vector<Value>& outs, const PluginSpec& spec,
                                             int lanes = 1) {
   std::vector<NodeRef> nodes;
   for (const Value& v : outs) nodes.push_back(v.node());
-  const Schedule schedule = make_schedule(nodes, lanes);
+  pipeline::Trace trace{"plugin"};
+  const Schedule schedule = pipeline::schedule(nodes, lanes, trace);
   auto p = std::make_unique<Plugin>();
   p->source = plugin_source(schedule, spec);
   p->outputs = outs.size();

@@ -128,6 +128,34 @@ TEST(PluginAbi, SetParamChangesTheOutputAndClampsToItsRange) {
   expect_sine(ignored.render(500, 500)[0], 440);
 }
 
+// A bank of 40 oscillators is stacked into one tensor phasor (src/analysis/
+// stack_scalars.hpp); each frequency param stays settable on its own.
+TEST(PluginAbi, ParamsOfAStackedBankAreSetOneByOne) {
+  std::vector<Param> freqs;
+  PluginSpec spec{{}, {}, 44100};
+  Value sum = 0.0;
+  for (int k = 0; k < 40; ++k) {
+    freqs.emplace_back("f" + std::to_string(k), float(100 + 10 * k), ParamOptions{0, 20000});
+    spec.params.push_back(freqs.back().data());
+    sum = sum + sin(phasor(freqs.back()) * kTwoPi);
+  }
+  auto plugin = build_plugin({out(sum, 1)}, spec);
+  size_t sines = 0;  // one in the stacked loop, not one per oscillator
+  for (size_t at = 0; (at = plugin->source.find("sinf(", at)) != std::string::npos; ++at) ++sines;
+  EXPECT_LE(sines, 2u) << plugin->source;
+  Instance changed(*plugin);
+  changed.set(7, 1000);
+  const std::vector<float> got = changed.render(300, 64)[0];
+  for (size_t t = 0; t < got.size(); ++t) {
+    double want = 0;
+    for (int k = 0; k < 40; ++k) {
+      const double hz = k == 7 ? 1000 : 100 + 10 * k;
+      want += std::sin(kTwoPi * std::fmod(hz * double(t) / 44100, 1.0));
+    }
+    ASSERT_NEAR(got[t], want, 40 * 2e-4) << "frame " << t;
+  }
+}
+
 TEST(PluginAbi, StateInitRestartsTheStream) {
   const Param freq = freq_param();
   const std::vector<Value> outs = busy_patch(freq);

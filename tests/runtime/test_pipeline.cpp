@@ -27,7 +27,7 @@ std::vector<std::string> lines_matching(const std::string& text, const std::stri
 
 TEST(Pipeline, StagesAreNamedInOrder) {
   EXPECT_EQ(pipeline::stage_names(),
-            (std::vector<std::string>{"graph", "schedule", "lir", "source"}));
+            (std::vector<std::string>{"graph", "stack", "schedule", "lir", "source"}));
   for (size_t k = 0; k < pipeline::stage_names().size(); ++k)
     EXPECT_EQ(pipeline::stage_named(pipeline::stage_names()[k]), Stage(k));
   EXPECT_FALSE(pipeline::stage_named("ast"));
@@ -113,8 +113,9 @@ TEST(Pipeline, UnknownDgenDebugStageIsAnErrorListingTheStages) {
     Program({phasor(100.0)}, {.backend = Backend::Interp});
     FAIL() << "no error";
   } catch (const Error& e) {
-    EXPECT_STREQ(e.what(),
-                 "DGEN_DEBUG: unknown stage 'shedule' (stages: graph, schedule, lir, source)");
+    EXPECT_STREQ(
+        e.what(),
+        "DGEN_DEBUG: unknown stage 'shedule' (stages: graph, stack, schedule, lir, source)");
   }
 }
 

@@ -14,7 +14,7 @@
 #include "output_dir.hpp"
 #include "run_options.hpp"
 #include "runtime/backends.hpp"
-#include "schedule/schedule.hpp"
+#include "runtime/pipeline.hpp"
 
 namespace dgen::cli {
 namespace fs = std::filesystem;
@@ -82,7 +82,8 @@ int compile(const CompileArgs& args) {
   // An LV2 instrument's voices are lanes; the C ABI plugin renders one voice.
   const int lanes =
       lv2 && lisp::is_instrument(patch) ? (patch.voices ? patch.voices : kDefaultVoices) : 1;
-  const Schedule schedule = make_schedule(outputs, lanes);
+  pipeline::Trace trace{"plugin"};
+  const Schedule schedule = pipeline::schedule(outputs, lanes, trace);
   PluginSpec spec = lisp::plugin_spec(patch, args.sample_rate);
   spec.output_ceiling = args.output_ceiling;
   PluginFiles files;
