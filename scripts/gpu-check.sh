@@ -16,7 +16,7 @@ log="$build/gpu-check.log"
 : >"$log"
 jobs=$(nproc)
 # The parameterised suites name their CUDA instances ".../Cuda_case" or ".../Cuda".
-filter='*Cuda*:GradProgram*'
+filter='*Cuda*:GradProgram*:Backends.*'
 
 fail() {
   echo "== gpu-check summary =="

@@ -39,6 +39,9 @@ struct BackendDef {
   double (*host_bytes)(const Schedule&) = nullptr;
   // Whether `auto` may choose it.
   bool automatic = true;
+  // Frames per block of its generated code (Schedule::block): each region runs its frame
+  // loop over a block before the next region starts.
+  int64_t block_frames = 256;
 };
 
 // Every backend, in the order `auto` prefers them.

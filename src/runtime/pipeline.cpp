@@ -67,8 +67,9 @@ std::optional<Stage> stage_named(std::string_view name) {
   return std::nullopt;
 }
 
-Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace) {
+Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace, int64_t block) {
   Schedule s = schedule_graph(analyse(outputs, trace), lanes);
+  s.block = block;
   plan_memory(s);
   after(Stage::Schedule, trace, [&] { return s.describe(); });
   return s;
@@ -90,7 +91,8 @@ std::unique_ptr<Executor> compile(const Schedule& s, Backend backend, const std:
 
 std::string dump(Stage stage, const std::vector<NodeRef>& outputs, int lanes, Backend backend) {
   Trace trace{"program", stage};
-  const Schedule s = schedule(outputs, lanes, trace);
+  const Schedule s = schedule(outputs, lanes, trace,
+                              backend == Backend::Auto ? 256 : backend_def(backend).block_frames);
   if (stage == Stage::Graph || stage == Stage::Schedule) return trace.captured;
   // Rendering needs no compiler or GPU (CUDA source is printed where there is none), only
   // a backend built with its renderer.

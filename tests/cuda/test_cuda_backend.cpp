@@ -4,6 +4,9 @@
 // test_grad_program) run on CUDA too wherever a GPU is present.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
+
 #include "core/op_cases.hpp"
 #include "dgen/grad.hpp"
 #include "lisp/lisp_support.hpp"
@@ -26,6 +29,8 @@ TEST_P(CudaLanes, EveryOpCaseAgreesWithInterpreter) {
   const std::vector<float> x = test::case_input();
   const std::vector<InputChannel> inputs = {{1, x}, {3, x}};
   for (const test::OpCase& c : test::forward_cases()) {
+    // A case of its own lane count (per-lane params) runs at it in test_differential.
+    if (c.lanes != 1) continue;
     SCOPED_TRACE(c.name);
     const std::vector<Value> values = c.build();
     const auto ref = test::render(values, test::kCaseFrames, Backend::Interp, lanes, 44100, inputs);
@@ -71,6 +76,37 @@ TEST(CudaBackend, GradientOfABiquadAtSevenLanesMatchesInterpreter) {
   ASSERT_EQ(got.second.size(), ref.second.size());
   for (size_t k = 0; k < ref.second.size(); ++k)
     EXPECT_NEAR(got.second[k], ref.second[k], 1e-3 * (1 + std::abs(ref.second[k])));
+}
+
+// The subtractive voice of examples/ at 256 lanes × 1 s, on the GPU and on the C backend:
+// the same samples (within float rounding), and both times printed for the gpu-check
+// summary (not asserted: timing is not a test).
+TEST(CudaBackend, SubtractiveVoiceAt256LanesMatchesCAndIsTimed) {
+  SKIP_WITHOUT_GPU();
+  const lisp::Patch patch =
+      lisp::load_patch_file(std::string(DGEN_SOURCE_DIR) + "/examples/subtractive.lisp");
+  constexpr int64_t kFrames = 48000;
+  constexpr int kVoices = 256;
+  const std::vector<float> gate(kFrames, 1.0f);
+  auto timed = [&](Backend backend, double* ms) {
+    RenderOptions o;
+    o.backend = backend;
+    o.lanes = kVoices;
+    o.sample_rate = 48000;
+    Program program(patch.outputs, o);
+    program.run(kFrames, {{1, gate}});  // the first run loads the code and warms up
+    const auto start = std::chrono::steady_clock::now();
+    program.run(kFrames, {{1, gate}});
+    *ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return std::vector<float>(program.output(0).begin(), program.output(0).end());
+  };
+  double cuda_ms = 0, c_ms = 0;
+  const std::vector<float> got = timed(Backend::Cuda, &cuda_ms);
+  const std::vector<float> ref = timed(Backend::C, &c_ms);
+  test::expect_close_to_reference(got, ref, 1e-3);
+  std::printf("[  TIMING  ] subtractive voice, %d lanes x %lld frames: cuda %.1f ms, c %.1f ms\n",
+              kVoices, (long long)kFrames, cuda_ms, c_ms);
 }
 
 }  // namespace
