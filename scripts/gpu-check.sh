@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The GPU machine's check (docs/ARCHITECTURE.md, src/backend/cuda): builds dgen with CUDA
 # there (cmake + ninja, no network: the library and the tests only, which need no
-# libsndfile, CLI11 or nlohmann_json), runs the CUDA tests and prints a short summary last.
-# A CudaDevice test skipped there (no usable GPU) fails the check.
+# libsndfile, CLI11 or nlohmann_json), runs the CUDA tests (the CUDA layer, the printer,
+# and every backend-parameterised suite on the cuda backend against the interpreter: ops,
+# random graphs, streaming, gradients), then the GPU benchmarks when bench/gpu/run.sh
+# exists, and prints a short summary last. A CudaDevice test skipped there (no usable GPU)
+# fails the check.
 #
 # Usage: scripts/gpu-check.sh [BUILD_DIR]   (default build-gpu)
 # GTEST_SOURCE=DIR builds GoogleTest from that source tree first, for machines without it.
@@ -12,7 +15,8 @@ build=$(mkdir -p "${1:-$root/build-gpu}" && cd "${1:-$root/build-gpu}" && pwd)
 log="$build/gpu-check.log"
 : >"$log"
 jobs=$(nproc)
-filter='CudaAvailability*:NvrtcCompile*:CudaDevice*'
+# The parameterised suites name their CUDA instances ".../Cuda_case" or ".../Cuda".
+filter='*Cuda*:GradProgram*:Backends.*'
 
 fail() {
   echo "== gpu-check summary =="
@@ -48,6 +52,16 @@ echo "-- running $filter"
 DGEN_CACHE_DIR="$build/dgen-cache" "$build/tests/dgen_tests" --gtest_filter="$filter" 2>&1 | tee -a "$log"
 tests_rc=${PIPESTATUS[0]}
 
+# ---- GPU benchmarks (bench/gpu/run.sh, when present: it prints its own summary lines,
+# prefixed "bench:", which are repeated in the summary below) ----
+bench_rc=0
+if [ -x "$root/bench/gpu/run.sh" ]; then
+  echo "-- running bench/gpu/run.sh"
+  "$root/bench/gpu/run.sh" "$build" 2>&1 | tee -a "$log"
+  bench_rc=${PIPESTATUS[0]}
+fi
+# ---- end of the GPU benchmarks ----
+
 passed=$(grep -o '^\[  PASSED  \] [0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
 skipped=$(grep -o '^\[  SKIPPED \] [0-9]* test' "$log" | grep -o '[0-9]*' | head -1 || true)
 failed=$(grep -o '^\[  FAILED  \] [0-9]* test' "$log" | grep -o '[0-9]*' | head -1 || true)
@@ -55,8 +69,13 @@ echo "== gpu-check summary =="
 echo "GPU: ${gpu:-none found}; nvcc: ${nvcc_version:-none}; build: ${build_s} s with $jobs jobs"
 echo "tests ($filter): ${passed:-0} passed, ${skipped:-0} skipped, ${failed:-0} failed"
 grep '^\[  TIMING  \]' "$log" | sed 's/^\[  TIMING  \] /timing: /'
+grep '^bench:' "$log" || true
 if [ "$tests_rc" -ne 0 ] || [ -n "$failed" ]; then
   echo "FAILED: tests failed"
+  exit 1
+fi
+if [ "$bench_rc" -ne 0 ]; then
+  echo "FAILED: bench/gpu/run.sh failed"
   exit 1
 fi
 if grep -q '^\[  SKIPPED \] CudaDevice\.' "$log"; then

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "dgen/error.hpp"
+#include "lower/layout.hpp"
 
 namespace dgen {
 
@@ -30,7 +31,8 @@ void write_params(const Schedule& s, char* arena) {
     const int64_t m = node.size();
     float* dst = reinterpret_cast<float*>(arena + s.buffers[s.slot[i]].offset);
     for (int64_t e = 0; e < m; ++e)
-      for (int64_t l = 0; l < L; ++l) dst[e * L + l] = p.value[p.per_lane ? l * m + e : e];
+      for (int64_t l = 0; l < L; ++l)
+        dst[layout::index(e, l, L)] = p.value[p.per_lane ? l * m + e : e];
   }
 }
 
@@ -66,7 +68,7 @@ void init_arena(const Schedule& s, char* arena) {
     if (node.op->source == Source::Literal) {
       float* dst = reinterpret_cast<float*>(arena + s.buffers[s.slot[i]].offset);
       for (int64_t e = 0; e < node.size(); ++e)
-        for (int64_t l = 0; l < L; ++l) dst[e * L + l] = (*node.data)[e];
+        for (int64_t l = 0; l < L; ++l) dst[layout::index(e, l, L)] = (*node.data)[e];
     }
     const auto& vars = s.state_vars[i];
     if (vars.empty() || done[s.state[i][0]] || !node.op->init_state) continue;
@@ -81,9 +83,9 @@ void init_arena(const Schedule& s, char* arena) {
         char* base = arena + s.buffers[s.state[i][v]].offset;
         for (int64_t e = 0; e < vars[v].count; ++e) {
           if (vars[v].f64)
-            reinterpret_cast<double*>(base)[e * L + l] = fresh[v][e];
+            reinterpret_cast<double*>(base)[layout::index(e, l, L)] = fresh[v][e];
           else
-            reinterpret_cast<float*>(base)[e * L + l] = float(fresh[v][e]);
+            reinterpret_cast<float*>(base)[layout::index(e, l, L)] = float(fresh[v][e]);
         }
       }
     }

@@ -7,8 +7,11 @@
 #include "backend/c/render_c.hpp"
 #include "backend/interp/interpreter.hpp"
 #include "dgen/error.hpp"
+#include "runtime/memory_budget.hpp"
 #ifdef DGEN_HAVE_CUDA
 #include "backend/cuda/cuda_api.hpp"
+#include "backend/cuda/cuda_executor.hpp"
+#include "backend/cuda/render_cuda.hpp"
 #endif
 
 namespace dgen {
@@ -37,12 +40,30 @@ BackendStatus cuda_status() {
 
 BackendStatus always() { return {true, ""}; }
 
-// Interp last: `auto` takes the first available backend that runs programs. CUDA runs
-// none yet, so `auto` never picks it (docs/CLI.md, "Backends").
+#ifdef DGEN_HAVE_CUDA
+std::unique_ptr<Executor> cuda_program(const Schedule& s, const std::string& source) {
+  return make_cuda_executor(s, source);
+}
+constexpr auto kCudaRender = render_cuda;
+constexpr auto kCudaExecutor = cuda_program;
+#else
+constexpr std::string (*kCudaRender)(const Schedule&, lir::Block*) = nullptr;
+constexpr std::unique_ptr<Executor> (*kCudaExecutor)(const Schedule&, const std::string&) = nullptr;
+#endif
+
+// Interp last: `auto` takes the first available backend that runs programs, and skips
+// CUDA: a GPU gains only on work large enough, which `auto` does not judge yet
+// (docs/CLI.md, "Backends").
 const std::vector<BackendDef> kBackends = {
-    {Backend::C, "c", true, plugin_source, compile_plugin, c_status, render_c, c_program},
-    {Backend::Cuda, "cuda", false, nullptr, nullptr, cuda_status, nullptr, nullptr},
-    {Backend::Interp, "interp", true, nullptr, nullptr, always, nullptr, interpreter},
+    {Backend::C, "c", true, plugin_source, compile_plugin, c_status, render_c, c_program,
+     arena_host_bytes},
+    // CUDA keeps a host copy of the arena (its initial state and params). It runs a
+    // block's regions in each thread one after the other; larger blocks mean fewer loads
+    // and stores of a serial region's state per run.
+    {Backend::Cuda, "cuda", true, nullptr, nullptr, cuda_status, kCudaRender, kCudaExecutor,
+     arena_host_bytes, false, 1024},
+    {Backend::Interp, "interp", true, nullptr, nullptr, always, nullptr, interpreter,
+     interpreter_bytes},
 };
 
 }  // namespace
@@ -72,6 +93,10 @@ std::vector<std::string> backend_choices() {
 
 BackendStatus backend_status(Backend b) { return backend_def(b).status(); }
 
+double executor_bytes(const Schedule& s, Backend backend) {
+  return backend_def(backend).host_bytes(s);
+}
+
 void check_available(Backend b) {
   const BackendStatus status = backend_status(b);
   if (!status.available)
@@ -82,7 +107,7 @@ Backend resolve_backend(Backend asked) {
   if (asked == Backend::Auto) {
     std::string passed;  // why the backends before the chosen one were not taken
     for (const BackendDef& d : kBackends) {
-      if (!d.runs) continue;
+      if (!d.runs || !d.automatic) continue;
       const BackendStatus status = backend_status(d.id);
       if (!status.available) {
         passed += (passed.empty() ? "" : "; ") + status.reason;

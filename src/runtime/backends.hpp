@@ -40,6 +40,14 @@ struct BackendDef {
   std::string (*render)(const Schedule&, lir::Block* lir) = nullptr;
   // An executor of a schedule, given the source `render` made ("" when none).
   std::unique_ptr<Executor> (*executor)(const Schedule&, const std::string& source) = nullptr;
+  // Host memory an executor of a schedule allocates (checked against the memory limit,
+  // docs/CLI.md "Memory limit").
+  double (*host_bytes)(const Schedule&) = nullptr;
+  // Whether `auto` may choose it.
+  bool automatic = true;
+  // Frames per block of its generated code (Schedule::block): each region runs its frame
+  // loop over a block before the next region starts.
+  int64_t block_frames = 256;
 };
 
 // Every backend, in the order `auto` prefers them.
@@ -51,12 +59,15 @@ std::optional<Backend> backend_named(std::string_view name);
 std::vector<std::string> backend_choices();
 
 BackendStatus backend_status(Backend b);  // backend_def(b).status()
+// Host memory an executor of `schedule` on `backend` (not Auto) allocates.
+double executor_bytes(const Schedule& schedule, Backend backend);
 // Throws dgen::Error("the NAME backend is not available: REASON") unless it is.
 void check_available(Backend b);
 
 // The backend a program runs on: `auto` takes the first backend that runs programs and
-// is available (never CUDA yet), warning on stderr when that is the interpreter. Throws
-// dgen::Error with one line when the asked backend is unavailable or runs no programs.
+// is available (never CUDA: docs/CLI.md "Backends"), warning on stderr when that is the
+// interpreter. Throws dgen::Error with one line when the asked backend is unavailable or runs no
+// programs.
 Backend resolve_backend(Backend asked);
 
 // The first backend that writes plugins and is available here; throws dgen::Error with

@@ -84,12 +84,13 @@ struct GradProgram::Impl {
     c->first_shown = outs.size();
     outs.insert(outs.end(), shown.begin(), shown.end());
     pipeline::Trace forward{"forward program"}, backward{"backward program"};
-    c->fwd = std::make_unique<Schedule>(pipeline::schedule(outs, options.lanes, forward));
+    const int64_t block = backend_def(backend).block_frames;
+    c->fwd = std::make_unique<Schedule>(pipeline::schedule(outs, options.lanes, forward, block));
     const Graph& fg = c->fwd->graph;
     c->loss_node = fg.index.at(c->d.loss_sum.get());
     if (!c->d.grads.empty() || !c->d.input_grads.empty()) {
       c->bwd = std::make_unique<Schedule>(
-          pipeline::schedule(c->d.backward_outputs(), options.lanes, backward));
+          pipeline::schedule(c->d.backward_outputs(), options.lanes, backward, block));
       c->bwd->reverse = true;
       for (const auto& g : c->d.grads) c->grad_nodes.push_back(c->bwd->graph.index.at(g.sum.get()));
       for (const auto& t : c->d.tapes) {

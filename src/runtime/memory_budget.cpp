@@ -99,8 +99,9 @@ void check_memory(const std::string& task, const std::vector<MemoryUse>& uses) {
               limit.source + "; set " + kLimitVariable + " to change it)");
 }
 
-double executor_bytes(const Schedule& s, Backend backend) {
-  if (backend == Backend::C) return std::ceil(double(s.arena_bytes) / 64) * 64;
+double arena_host_bytes(const Schedule& s) { return std::ceil(double(s.arena_bytes) / 64) * 64; }
+
+double interpreter_bytes(const Schedule& s) {
   // The interpreter keeps a vector of doubles per node and per state variable, per lane.
   constexpr double kVectorBytes = 24;
   double per_lane = 0;

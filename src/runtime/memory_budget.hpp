@@ -34,9 +34,10 @@ MemoryLimit memory_limit();
 // memory limit of 2 GiB (...)" when the uses add up to more than memory_limit().
 void check_memory(const std::string& task, const std::vector<MemoryUse>& uses);
 
-// What an executor of `schedule` on `backend` (C or Interp) allocates: the C backend's
-// arena, the interpreter's per-lane values and state.
-double executor_bytes(const Schedule& schedule, Backend backend);
+// What executors allocate on the host (the backend registry says which is whose): an
+// arena (the C backend's; CUDA's host copy), the interpreter's per-lane values and state.
+double arena_host_bytes(const Schedule& schedule);
+double interpreter_bytes(const Schedule& schedule);
 
 // 64-byte aligned memory for an arena; throws dgen::Error naming the size instead of
 // returning null. Release with std::free.

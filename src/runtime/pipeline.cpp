@@ -7,6 +7,7 @@
 #include "analysis/graph.hpp"
 #include "analysis/stack_scalars.hpp"
 #include "dgen/error.hpp"
+#include "lir/printer.hpp"
 #include "runtime/backends.hpp"
 #include "schedule/memory_plan.hpp"
 
@@ -104,8 +105,9 @@ std::optional<Stage> stage_named(std::string_view name) {
   return std::nullopt;
 }
 
-Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace) {
+Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace, int64_t block) {
   Schedule s = schedule_graph(stack(analyse(outputs, trace), trace), lanes);
+  s.block = block;
   plan_memory(s);
   after(Stage::Schedule, trace, [&] { return s.describe(); });
   return s;
@@ -127,11 +129,14 @@ std::unique_ptr<Executor> compile(const Schedule& s, Backend backend, const std:
 
 std::string dump(Stage stage, const std::vector<NodeRef>& outputs, int lanes, Backend backend) {
   Trace trace{"program", stage};
-  const Schedule s = schedule(outputs, lanes, trace);
+  const Schedule s = schedule(outputs, lanes, trace,
+                              backend == Backend::Auto ? 256 : backend_def(backend).block_frames);
   if (stage == Stage::Graph || stage == Stage::Stack || stage == Stage::Schedule)
     return trace.captured;
-  check_available(backend);
+  // Rendering needs no compiler or GPU (CUDA source is printed where there is none), only
+  // a backend built with its renderer.
   const BackendDef& def = backend_def(backend);
+  if (!def.render) check_available(backend);
   if (!def.render)
     throw Error("the " + std::string(def.name) + " backend generates no " +
                 stage_names()[size_t(stage)] + " (choose another with --backend)");

@@ -39,8 +39,10 @@ struct Trace {
   std::string captured = {};
 };
 
-// Stages 3 to 5: the scheduled, memory-planned program of `outputs`.
-Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace);
+// Stages 3 to 5: the scheduled, memory-planned program of `outputs`, in blocks of
+// `block` frames (the backend's BackendDef::block_frames).
+Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace,
+                  int64_t block = 256);
 
 // Stage 6 on `backend` (not Auto): the source ("" on a backend that generates none).
 std::string lower(const Schedule& s, Backend backend, Trace& trace);

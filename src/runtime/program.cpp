@@ -54,7 +54,8 @@ Program::Program(std::vector<Value> outputs, RenderOptions options)
   check_out_channels(nodes);
   const Backend backend = resolve_backend(options.backend);
   pipeline::Trace trace;
-  impl_->schedule = pipeline::schedule(nodes, options.lanes, trace);
+  impl_->schedule =
+      pipeline::schedule(nodes, options.lanes, trace, backend_def(backend).block_frames);
   check_param_names(impl_->schedule.graph.nodes);
   impl_->used = backend;
   check_memory("the program", {{"state", executor_bytes(impl_->schedule, backend)}});

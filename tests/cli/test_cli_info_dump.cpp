@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "cli/cli_support.hpp"
+#include "runtime/backends.hpp"
 
 namespace dgen::test {
 namespace {
@@ -43,13 +44,26 @@ TEST(CliInfoDump, UnknownStageIsAUsageErrorListingTheStages) {
 TEST(CliInfoDump, ABackendWithoutSourceIsAnError) {
   TempDir dir;
   dir.write("f.lisp", kFilter);
-  for (const char* backend : {"interp", "cuda"}) {
-    const CommandResult r =
-        run_dgen(std::string("info --dump source --backend ") + backend + " f.lisp", dir);
-    EXPECT_EQ(r.exit_code, 1) << backend;
+  const CommandResult r = run_dgen("info --dump source --backend interp f.lisp", dir);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(lines(r.err).size(), 1u) << r.err;
+  EXPECT_NE(r.err.find("the interp backend"), std::string::npos) << r.err;
+}
+
+// CUDA source is printed without a GPU where dgen was built with the toolkit; a dgen
+// built without it says so in one line.
+TEST(CliInfoDump, CudaSourceNeedsNoGpu) {
+  TempDir dir;
+  dir.write("f.lisp", kFilter);
+  const CommandResult r = run_dgen("info --dump source --backend cuda f.lisp", dir);
+  if (!backend_def(Backend::Cuda).render) {
+    EXPECT_EQ(r.exit_code, 1);
     EXPECT_EQ(lines(r.err).size(), 1u) << r.err;
-    EXPECT_NE(r.err.find(std::string("the ") + backend + " backend"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("the cuda backend is not available"), std::string::npos) << r.err;
+    return;
   }
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("extern \"C\" __global__ void dgen_run("), std::string::npos) << r.out;
 }
 
 }  // namespace

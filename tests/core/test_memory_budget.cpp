@@ -8,6 +8,7 @@
 #include "dgen/dgen.hpp"
 #include "dgen/grad.hpp"
 #include "ir/node.hpp"
+#include "runtime/backends.hpp"
 #include "runtime/memory_budget.hpp"
 #include "schedule/schedule.hpp"
 #include "scoped_env.hpp"

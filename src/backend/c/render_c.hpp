@@ -1,4 +1,5 @@
-// Renders a schedule as C: an entry point
+// Renders a schedule as C: the shared lowering (lower/lower.hpp) printed in C syntax, an
+// entry point
 //   void dgen_run(char *arena, const float *const *in, float *const *out,
 //                 int64_t frames, double sr);
 // that computes the static region, then the frame regions block by block, each region
@@ -9,14 +10,12 @@
 #include <string>
 
 #include "lir/lir.hpp"
+#include "lower/lower.hpp"
 #include "schedule/schedule.hpp"
 
 namespace dgen {
 
-// Highest 1-based input channel the program reads (the `in` array has that many entries).
-int max_input_channel(const Schedule& s);
-
-// The C source of a schedule; its loop IR (the body of dgen_run) into `lir` when given.
+// The C source of a schedule; its loop IR into `lir` when given.
 std::string render_c(const Schedule& s, lir::Block* lir = nullptr);
 
 }  // namespace dgen

@@ -42,6 +42,11 @@ void Device::make_current() const {
   check(driver().cuCtxSetCurrent(context_), "cannot use the CUDA context");
 }
 
+void Device::synchronize() const {
+  make_current();
+  check(driver().cuCtxSynchronize(), "CUDA kernel failed");
+}
+
 DeviceBuffer::DeviceBuffer(size_t bytes) : bytes_(bytes) {
   Device::get().make_current();
   const CUresult r = driver().cuMemAlloc(&pointer_, bytes);
@@ -64,20 +69,37 @@ DeviceBuffer& DeviceBuffer::operator=(DeviceBuffer&& other) noexcept {
   return *this;
 }
 
-void DeviceBuffer::upload(const void* host, size_t bytes) {
-  if (bytes > bytes_)
-    throw Error("cannot copy " + describe_bytes(bytes) + " into a GPU buffer of " +
-                describe_bytes(bytes_));
-  Device::get().make_current();
-  check(driver().cuMemcpyHtoD(pointer_, host, bytes), "cannot copy to the GPU");
+namespace {
+
+void check_range(size_t offset, size_t bytes, size_t size, const char* what) {
+  if (offset > size || bytes > size - offset)
+    throw Error(std::string("cannot copy ") + describe_bytes(bytes) + " " + what +
+                " a GPU buffer of " + describe_bytes(size) + " at offset " +
+                std::to_string(offset));
 }
 
-void DeviceBuffer::download(void* host, size_t bytes) const {
-  if (bytes > bytes_)
-    throw Error("cannot copy " + describe_bytes(bytes) + " out of a GPU buffer of " +
-                describe_bytes(bytes_));
+}  // namespace
+
+void DeviceBuffer::upload(const void* host, size_t bytes, size_t offset) {
+  check_range(offset, bytes, bytes_, "into");
   Device::get().make_current();
-  check(driver().cuMemcpyDtoH(host, pointer_, bytes), "cannot copy from the GPU");
+  check(driver().cuMemcpyHtoD(pointer_ + offset, host, bytes), "cannot copy to the GPU");
+  Device::get().synchronize();
+}
+
+void DeviceBuffer::download(void* host, size_t bytes, size_t offset) const {
+  check_range(offset, bytes, bytes_, "out of");
+  Device::get().make_current();
+  check(driver().cuMemcpyDtoH(host, pointer_ + offset, bytes), "cannot copy from the GPU");
+}
+
+void DeviceBuffer::copy(const DeviceBuffer& from, size_t from_offset, size_t offset, size_t bytes) {
+  check_range(from_offset, bytes, from.bytes_, "out of");
+  check_range(offset, bytes, bytes_, "into");
+  Device::get().make_current();
+  check(driver().cuMemcpyDtoD(pointer_ + offset, from.pointer_ + from_offset, bytes),
+        "cannot copy on the GPU");
+  Device::get().synchronize();
 }
 
 Stream::Stream() {

@@ -18,6 +18,8 @@ class Device {
   static const Device& get();
   // Makes the primary context current on the calling thread.
   void make_current() const;
+  // Waits for all work on the GPU; a failed kernel is a dgen::Error.
+  void synchronize() const;
   int major = 0, minor = 0;  // compute capability
   // The architecture NVRTC compiles for, e.g. "sm_90".
   std::string arch() const { return "sm_" + std::to_string(major * 10 + minor); }
@@ -41,9 +43,12 @@ class DeviceBuffer {
 
   CUdeviceptr pointer() const { return pointer_; }
   size_t bytes() const { return bytes_; }
-  // Copies `bytes` from the host to the start of the buffer, or back (synchronous).
-  void upload(const void* host, size_t bytes);
-  void download(void* host, size_t bytes) const;
+  // Copies `bytes` from the host to the buffer at `offset`, or back. They return when the
+  // copy is done (Device::synchronize first where a kernel may still use the buffer).
+  void upload(const void* host, size_t bytes, size_t offset = 0);
+  void download(void* host, size_t bytes, size_t offset = 0) const;
+  // Copies `bytes` of `from` at `from_offset` to this buffer at `offset`, on the GPU.
+  void copy(const DeviceBuffer& from, size_t from_offset, size_t offset, size_t bytes);
 
  private:
   CUdeviceptr pointer_ = 0;

@@ -1,0 +1,162 @@
+#include "backend/cuda/cuda_executor.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include "backend/cuda/cuda_device.hpp"
+#include "backend/cuda/nvrtc_compile.hpp"
+#include "ir/op_table.hpp"
+#include "lower/lower.hpp"
+#include "runtime/arena.hpp"
+
+namespace dgen {
+namespace {
+
+// Threads per CUDA block: one lane each (render_cuda.hpp).
+constexpr unsigned kThreadsPerBlock = 128;
+
+// A device buffer that grows to the largest size asked of it (inputs, outputs, pointer
+// arrays), so streaming in blocks allocates once.
+struct GrowingBuffer {
+  std::unique_ptr<cuda::DeviceBuffer> buffer;
+  CUdeviceptr at_least(size_t bytes) {
+    if (!buffer || buffer->bytes() < bytes)
+      buffer = std::make_unique<cuda::DeviceBuffer>(std::max<size_t>(bytes, 1));
+    return buffer->pointer();
+  }
+};
+
+class CudaExecutor final : public Executor {
+ public:
+  CudaExecutor(const Schedule& s, const std::string& source)
+      : s_(s),
+        module_(*cuda::compile_cubin(source, cuda::Device::get().arch())),
+        run_(module_.function("dgen_run")),
+        finish_(module_.function("dgen_finish")),
+        arena_(size_t(std::max<int64_t>(s.arena_bytes, 1))),
+        host_(size_t(std::max<int64_t>(s.arena_bytes, 1))),
+        inputs_(size_t(max_input_channel(s))),
+        outputs_(s.graph.output_index.size()) {
+    reset();
+  }
+
+  void reset() override {
+    init_arena(s_, host_.data());
+    arena_.upload(host_.data(), size_t(s_.arena_bytes));
+  }
+
+  void run(const RunIO& io) override {
+    upload_params();
+    std::vector<CUdeviceptr> in(inputs_.size(), 0), out(outputs_.size(), 0);
+    // Inputs shorter than the run are padded with zeros; a missing one reads silence.
+    for (size_t k = 0; k < in.size() && k < io.inputs.size(); ++k) {
+      if (io.inputs[k].empty()) continue;
+      std::vector<float> padded(size_t(io.frames), 0.0f);
+      std::copy_n(io.inputs[k].begin(), std::min<size_t>(io.inputs[k].size(), padded.size()),
+                  padded.begin());
+      in[k] = inputs_[k].at_least(padded.size() * sizeof(float));
+      inputs_[k].buffer->upload(padded.data(), padded.size() * sizeof(float));
+    }
+    for (size_t k = 0; k < out.size(); ++k)
+      out[k] = outputs_[k].at_least(output_bytes(k, io.frames));
+    CUdeviceptr in_ptr = in_table_.at_least(in.size() * sizeof(CUdeviceptr));
+    CUdeviceptr out_ptr = out_table_.at_least(out.size() * sizeof(CUdeviceptr));
+    if (!in.empty()) in_table_.buffer->upload(in.data(), in.size() * sizeof(CUdeviceptr));
+    if (!out.empty()) out_table_.buffer->upload(out.data(), out.size() * sizeof(CUdeviceptr));
+    CUdeviceptr arena = arena_.pointer();
+    int64_t frames = io.frames;
+    double sr = io.sample_rate;
+    void* run_args[] = {&arena, &in_ptr, &out_ptr, &frames, &sr};
+    const unsigned threads = std::min<unsigned>(kThreadsPerBlock, unsigned(s_.lanes));
+    cuda::launch(run_, {unsigned((s_.lanes + threads - 1) / threads)}, {threads}, run_args,
+                 stream_);
+    void* finish_args[] = {&arena, &frames};
+    cuda::launch(finish_, {1}, {1}, finish_args, stream_);
+    stream_.synchronize();
+    for (size_t k = 0; k < out.size(); ++k)
+      if (io.outputs[k]) outputs_[k].buffer->download(io.outputs[k], output_bytes(k, io.frames));
+  }
+
+  std::vector<double> read_state(int node, int var) const override {
+    const StateBuffer b = state_buffer(node, var);
+    std::vector<double> out(size_t(b.count));
+    if (b.f64) {
+      arena_.download(out.data(), b.bytes(), b.offset);
+    } else {
+      std::vector<float> f(size_t(b.count));
+      arena_.download(f.data(), b.bytes(), b.offset);
+      std::copy(f.begin(), f.end(), out.begin());
+    }
+    return out;
+  }
+
+  void write_state(int node, int var, std::span<const double> values) override {
+    const StateBuffer b = state_buffer(node, var);
+    if (b.f64) return arena_.upload(values.data(), b.bytes(), b.offset);
+    std::vector<float> f(values.begin(), values.begin() + b.count);
+    arena_.upload(f.data(), b.bytes(), b.offset);
+  }
+
+  // Tapes move from the forward program to the backward one on the GPU.
+  void copy_state(int node, int var, const Executor& from, int from_node, int from_var) override {
+    const auto* c = dynamic_cast<const CudaExecutor*>(&from);
+    const StateBuffer to = state_buffer(node, var);
+    if (!c) return Executor::copy_state(node, var, from, from_node, from_var);
+    const StateBuffer src = c->state_buffer(from_node, from_var);
+    if (src.count != to.count || src.f64 != to.f64)
+      return Executor::copy_state(node, var, from, from_node, from_var);
+    arena_.copy(c->arena_, src.offset, to.offset, to.bytes());
+  }
+
+  void seek(int64_t frame) override {
+    arena_.upload(&frame, sizeof frame, size_t(s_.buffers[s_.frame_counter].offset));
+  }
+
+ private:
+  // A state variable's place in the arena: count = elements × lanes.
+  struct StateBuffer {
+    size_t offset;
+    int64_t count;
+    bool f64;
+    size_t bytes() const { return size_t(count) * (f64 ? sizeof(double) : sizeof(float)); }
+  };
+  StateBuffer state_buffer(int node, int var) const {
+    const StateVar& v = s_.state_vars[node][var];
+    return {size_t(s_.buffers[s_.state[node][var]].offset), v.count * s_.lanes, v.f64};
+  }
+
+  size_t output_bytes(size_t k, int64_t frames) const {
+    const Graph& g = s_.graph;
+    return size_t(frames * g.nodes[g.output_index[k]]->size() * s_.lanes) * sizeof(float);
+  }
+
+  // The params' slots, written on the host and copied to the GPU: the rest of the arena
+  // is the program's state, which lives on the GPU.
+  void upload_params() {
+    write_params(s_, host_.data());
+    const Graph& g = s_.graph;
+    for (size_t i = 0; i < g.nodes.size(); ++i) {
+      if (g.nodes[i]->op->source != Source::Param) continue;
+      const Buffer& b = s_.buffers[s_.slot[i]];
+      const size_t bytes = size_t(g.nodes[i]->size() * s_.lanes) * sizeof(float);
+      arena_.upload(host_.data() + b.offset, bytes, size_t(b.offset));
+    }
+  }
+
+  const Schedule& s_;
+  cuda::Module module_;
+  CUfunction run_, finish_;
+  cuda::DeviceBuffer arena_;
+  std::vector<char> host_;  // the arena's initial state and params, before upload
+  cuda::Stream stream_;
+  std::vector<GrowingBuffer> inputs_, outputs_;
+  GrowingBuffer in_table_, out_table_;
+};
+
+}  // namespace
+
+std::unique_ptr<Executor> make_cuda_executor(const Schedule& schedule, const std::string& source) {
+  return std::make_unique<CudaExecutor>(schedule, source);
+}
+
+}  // namespace dgen

@@ -1,0 +1,18 @@
+// Runs a schedule on the GPU through generated CUDA (render_cuda + NVRTC): the arena lives
+// in device memory (initialised on the host and uploaded), params are uploaded before each
+// run, inputs and outputs copied per run, state read, written and copied on the device.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "runtime/executor.hpp"
+#include "schedule/schedule.hpp"
+
+namespace dgen {
+
+// Compiles `source` (render_cuda of `schedule`) for this machine's GPU and runs it. Throws
+// dgen::Error when there is no GPU, the code fails to compile, or memory runs out (naming
+// the size).
+std::unique_ptr<Executor> make_cuda_executor(const Schedule& schedule, const std::string& source);
+
+}  // namespace dgen

@@ -1,0 +1,355 @@
+#include "lower/lower.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "ir/op_table.hpp"
+#include "lower/layout.hpp"
+#include "ops/emit_util.hpp"
+
+namespace dgen {
+namespace {
+
+// The parameters of every function of the program (the entry point's frame count is a
+// block's `nb`, its frame counter `T0`, its first frame in the run `b0`).
+constexpr const char* kFunctionParams =
+    "char *arena, const float *const *in, float *const *out, int64_t T0, int64_t b0, int64_t nb, "
+    "double sr";
+
+class Lowering {
+ public:
+  Lowering(const Schedule& s, const LowerTarget& target) : s_(s), g_(s.graph), target_(target) {
+    outputs_of_.resize(g_.nodes.size(), -1);
+    for (size_t k = 0; k < g_.output_index.size(); ++k)
+      if (outputs_of_[g_.output_index[k]] < 0) outputs_of_[g_.output_index[k]] = int(k);
+    is_f64_.assign(s_.buffers.size(), false);
+    for (size_t i = 0; i < g_.nodes.size(); ++i)
+      for (size_t v = 0; v < s_.state[i].size(); ++v)
+        is_f64_[s_.state[i][v]] = s_.state_vars[i][v].f64;
+  }
+
+  lir::Block lower() {
+    lir::Block fn;
+    fn.push_back(
+        lir::line("int64_t *const tcount = (int64_t *)(arena + " + counter_offset() + ");"));
+    // Static region: once per run, in functions of at most kMaxRegionNodes nodes.
+    std::vector<int> statics;
+    for (int i : s_.regions[0].nodes)
+      if (!inlined(i)) statics.push_back(i);
+    for (size_t from = 0; from < statics.size(); from += kMaxRegionNodes) {
+      const std::vector<int> part(
+          statics.begin() + from,
+          statics.begin() + std::min(statics.size(), from + kMaxRegionNodes));
+      const std::string name = "dgen_static_" + std::to_string(from / kMaxRegionNodes);
+      function(name, emit_nodes(part, 0, "T0", "0"));
+      fn.push_back(lir::call(name, "arena, in, out, *tcount, 0, 0, sr"));
+    }
+    lir::Block blocks;
+    // A reverse schedule visits the blocks, and the frames in each, from the last: its
+    // block loop's variable is the end of the block.
+    if (s_.reverse) {
+      blocks.push_back(lir::line("const int64_t nb = e0 < BLK ? e0 : BLK, b0 = e0 - nb;"));
+      blocks.push_back(lir::line("const int64_t T0 = *tcount - frames + b0;"));
+    } else {
+      blocks.push_back(lir::line("const int64_t nb = frames - b0 < BLK ? frames - b0 : BLK;"));
+      blocks.push_back(lir::line("const int64_t T0 = *tcount + b0;"));
+    }
+    for (size_t r = 1; r < s_.regions.size(); ++r) {
+      const std::string name = "dgen_region_" + std::to_string(r);
+      function(name, {emit_region(int(r))});
+      blocks.push_back(lir::call(name, "arena, in, out, T0, b0, nb, sr"));
+    }
+    fn.push_back(lir::for_({.iter = lir::Iter::Block,
+                            .var = s_.reverse ? "e0" : "b0",
+                            .from = "0",
+                            .to = "frames",
+                            .step = "BLK",
+                            .reverse = s_.reverse},
+                           std::move(blocks)));
+    fn.push_back(lir::once({lir::line("*(int64_t *)(arena + " + counter_offset() + ") " +
+                                      (s_.reverse ? "-" : "+") + "= frames;")}));
+    lir::Stmt run = lir::function(
+        "dgen_run",
+        "char *arena, const float *const *in, float *const *out, int64_t frames, double sr",
+        std::move(fn));
+    run.entry = true;
+    functions_.push_back(std::move(run));
+    return std::move(functions_);
+  }
+
+ private:
+  std::string counter_offset() const { return str(s_.buffers[s_.frame_counter].offset); }
+
+  // A per-lane local's value for the lane `l` in scope (see LowerTarget).
+  std::string lane_local(const std::string& name) const {
+    return target_.lane_loops ? name + "[l]" : name;
+  }
+
+  // A region (or a part of the static region) as a function of its own (see
+  // split_functions). It declares only the pointers and hoisted constants its body used,
+  // so the source grows linearly with the graph (docs/ARCHITECTURE.md).
+  void function(const std::string& name, lir::Block body) {
+    lir::Block fn;
+    fn.push_back(
+        lir::line("(void)arena; (void)in; (void)out; (void)T0; (void)b0; (void)nb; (void)sr;"));
+    // Host pointers are loaded once per call: loads of `in[k]` inside a frame loop would
+    // stop the compiler from vectorising it (stores might alias the pointer arrays).
+    // Input channel k is read from Ik_b[i], i the frame in the block (a static block of
+    // silence where the host gives none).
+    for (int ch : used_inputs_)
+      fn.push_back(lir::line("const float *const I" + std::to_string(ch) + "_b = in[" +
+                             std::to_string(ch - 1) + "] ? in[" + std::to_string(ch - 1) +
+                             "] + b0 : dgen_silence;"));
+    for (int k : used_outputs_)
+      fn.push_back(
+          lir::line("float *const O" + std::to_string(k) + " = out[" + std::to_string(k) + "];"));
+    for (int b : used_buffers_) {
+      const char* type = is_f64_[b] ? "double" : "float";
+      fn.push_back(lir::line(
+          std::string(type) + " *const " + (s_.buffers[b].persistent ? "restrict " : "") + "B" +
+          std::to_string(b) + " = (" + type + " *)(arena + " + str(s_.buffers[b].offset) + ");"));
+    }
+    // Static scalars that frame regions read are copied into locals once per call, so
+    // the compiler sees loop invariants (not loads it must mask inside branches).
+    for (int i : used_hoisted_)
+      fn.push_back(lir::declare(
+          {"float", "C" + std::to_string(i), true, "B" + std::to_string(s_.slot[i]) + "[l]"}));
+    for (auto& st : body) fn.push_back(std::move(st));
+    used_inputs_.clear(), used_outputs_.clear(), used_buffers_.clear(), used_hoisted_.clear();
+    functions_.push_back(lir::function(name, kFunctionParams, std::move(fn)));
+  }
+
+  // A buffer's pointer, declared by the function that uses it.
+  std::string buf(int b) {
+    used_buffers_.insert(b);
+    return "B" + std::to_string(b);
+  }
+
+  // A scalar constant is written into the code where it is read, never stored: the C
+  // compiler folds it (a phasor's reset of 0, a gain of 1), and a patch of thousands of
+  // constants needs no stores, pointers or hoisted copies for them.
+  bool inlined(int i) const { return g_.nodes[i]->op->name == "const"; }
+
+  // A static scalar read outside the static region.
+  bool hoisted(int i) const {
+    if (!g_.nodes[i]->rate.is_static() || g_.nodes[i]->size() != 1) return false;
+    for (int u : g_.users[i])
+      if (s_.region_of[u] != 0) return true;
+    return false;
+  }
+
+  std::string val(int i, const std::string& flat, int region) {
+    const int64_t m = g_.nodes[i]->size();
+    if (inlined(i)) return c_float(g_.nodes[i]->attrs.reals[0]);
+    if (region != 0 && hoisted(i)) {
+      used_buffers_.insert(s_.slot[i]);
+      used_hoisted_.insert(i);
+      return lane_local("C" + std::to_string(i));
+    }
+    switch (s_.storage[i]) {
+      case Storage::Local:
+        return lane_local("v" + std::to_string(i));
+      case Storage::Block:
+        if (!(g_.nodes[i]->rate.is_hop() && region == s_.region_of[i]))
+          return buf(s_.block_buf[i]) + "[" +
+                 layout::index(row(i) + " * " + str(m) + " + (" + flat + ")") + "]";
+        [[fallthrough]];
+      case Storage::Slot:
+        return buf(s_.slot[i]) + "[" + layout::index(flat) + "]";
+    }
+    return "";
+  }
+
+  // The block row a crossing value is read from at frame i (t = T0 + i). A hop value has
+  // one row per hop: row 0 holds the value from before the block (or the one computed on
+  // T0 when T0 is a hop frame), row k the one computed on the k-th hop frame after.
+  std::string row(int i) const {
+    const Node& node = *g_.nodes[i];
+    if (!node.rate.is_hop()) return "i";
+    const std::string h = str(node.rate.hop);
+    return "((T0 + i) / " + h + " - T0 / " + h + ")";
+  }
+
+  // Copies a crossing hop value from its slot into its block row (one lane).
+  lir::Stmt copy_to_row(int i, const std::string& row_expr) {
+    const std::string m = str(g_.nodes[i]->size());
+    return lir::for_(
+        {.iter = lir::Iter::Element, .var = "e", .from = "0", .to = m},
+        {lir::line(buf(s_.block_buf[i]) + "[" + layout::index(row_expr + " * " + m + " + e") +
+                   "] = " + buf(s_.slot[i]) + "[" + layout::index("e") + "];")});
+  }
+
+  // State: scalar state of a serial region is kept in locals for the block.
+  std::string state(int i, int var, const std::string& idx) {
+    const int b = s_.state[i][var];
+    if (local_state_.count(b)) return lane_local("S" + std::to_string(b));
+    return buf(b) + "[" + layout::index(idx) + "]";
+  }
+
+  lir::Block emit_node(int i, int region, const std::string& t, const std::string& rf) {
+    const Node& node = *g_.nodes[i];
+    lir::Block body;
+    int counter = 0;
+    const std::string hop =
+        node.rate.is_hop() ? "(" + t + " % " + str(node.rate.hop) + " == 0)" : "1";
+    EmitCtx c{node};
+    bool host_io = false;  // the node reads or writes host buffers
+    c.in = [&](int k, const std::string& flat) { return val(g_.inputs[i][k], flat, region); };
+    c.out = [&](const std::string& flat) { return val(i, flat, region); };
+    c.state = [&](int var, const std::string& idx) { return state(i, var, idx); };
+    c.t = t;
+    c.run_frame = rf;
+    c.sr = "sr";
+    c.hop_frame = hop;
+    c.input = [&](int ch) {
+      used_inputs_.insert(ch);
+      host_io = true;
+      return "I" + std::to_string(ch) + "_b[i]";
+    };
+    c.output = [&](const std::string& flat) {
+      used_outputs_.insert(outputs_of_[i]);
+      host_io = true;
+      return "O" + std::to_string(outputs_of_[i]) + "[" +
+             layout::index(rf + " * " + str(node.size()) + " + (" + flat + ")") + "]";
+    };
+    c.fresh = [&](const std::string& prefix) {
+      return prefix + std::to_string(i) + "_" + std::to_string(counter++);
+    };
+    c.line = [&](const std::string& text) { body.push_back(lir::line(text)); };
+    c.lanes = owns_lanes(i);
+    node.op->emit(c);
+    // The node's code for one lane (or for all, when it owns its lane loops), under its
+    // guards: a padded frame loop's extra frames skip host I/O, a hop node its off frames.
+    lir::Stmt code =
+        lir::scope("/* " + node.op->name + "#" + std::to_string(i) + " */", std::move(body));
+    if (node.rate.is_hop() && node.op->exec == Exec::AtRate)
+      code = lir::if_(hop, {std::move(code)});
+    if (padded_ && host_io) code = lir::if_("i < nb", {std::move(code)});
+    lir::Block out;
+    out.push_back(std::move(code));
+    // A hop value that crosses regions is held in its slot and copied to its block row on
+    // its hop frames, so later regions see the zero-order hold.
+    if (node.rate.is_hop() && s_.storage[i] == Storage::Block) {
+      lir::Stmt copy = copy_to_row(i, row(i));
+      out.push_back(lir::if_(hop, {c.lanes ? lir::lane_loop({std::move(copy)}) : std::move(copy)}));
+    }
+    return out;
+  }
+
+  // A vectorised frame loop that ends in a scalar remainder computes the remainder's math
+  // calls (sinf, expf...) with the scalar libm and the rest with libmvec, which rounds
+  // differently; which frames fall in the remainder depends on the block size, so streaming
+  // would change the output. A frame-parallel loop therefore runs a multiple of kPadFrames
+  // frames (a multiple of every vector width), which leaves no remainder: the frames past nb
+  // compute into block rows nobody reads, and host I/O skips them. (Not in a region with
+  // state, such as the tapes of a gradient program: guarding their frame-indexed stores
+  // would stop the loop vectorising, and a program replays a tape segment in the same
+  // blocks.)
+  static constexpr int64_t kPadFrames = 16;
+  bool padded(const Region& region) const {
+    if (region.kind != RegionKind::Parallel || s_.block % kPadFrames != 0) return false;
+    for (int i : region.nodes)
+      if (!g_.nodes[i]->rate.is_frame() || s_.storage[i] == Storage::Slot || g_.nodes[i]->op->state)
+        return false;
+    return true;
+  }
+
+  // True for a node that loops over lanes itself (OpDef::lane_loops), innermost.
+  bool owns_lanes(int i) const {
+    return target_.lane_loops && g_.nodes[i]->op->lane_loops && g_.nodes[i]->size() > 1;
+  }
+
+  // The code of some nodes of a region for one frame: one lane loop around every run of
+  // consecutive nodes (the compiler vectorises it across lanes as a whole; one loop per
+  // node would be unrolled first); a node that owns its lane loops stands alone.
+  lir::Block emit_nodes(const std::vector<int>& nodes, int region, const std::string& t,
+                        const std::string& rf) {
+    lir::Block out, lanes;
+    auto close = [&] {
+      if (lanes.empty()) return;
+      out.push_back(lir::lane_loop(std::move(lanes)));
+      lanes.clear();
+    };
+    for (int i : nodes) {
+      if (owns_lanes(i)) close();
+      for (auto& st : emit_node(i, region, t, rf))
+        (owns_lanes(i) ? out : lanes).push_back(std::move(st));
+    }
+    close();
+    return out;
+  }
+
+  lir::Stmt emit_region(int r) {
+    const Region& region = s_.regions[r];
+    local_state_.clear();
+    lir::Block pre, post, frame;
+    if (region.kind == RegionKind::Serial) {
+      for (int i : region.nodes)
+        for (size_t v = 0; v < s_.state[i].size(); ++v) {
+          const int b = s_.state[i][v];
+          if (s_.state_vars[i][v].count != 1 || local_state_.count(b)) continue;
+          local_state_.insert({b, true});
+          const std::string name = "S" + std::to_string(b);
+          pre.push_back(
+              lir::declare({is_f64_[b] ? "double" : "float", name, true, buf(b) + "[l]"}));
+          post.push_back(lir::lane_loop({lir::line(buf(b) + "[l] = " + lane_local(name) + ";")}));
+        }
+    }
+    for (int i : region.nodes)
+      if (g_.nodes[i]->rate.is_hop() && s_.storage[i] == Storage::Block)
+        pre.push_back(lir::lane_loop({copy_to_row(i, "0")}));
+    padded_ = padded(region);
+    frame.push_back(
+        lir::line("const int64_t t = T0 + i; const int64_t rf = b0 + i; (void)t; (void)rf;"));
+    for (int i : region.nodes)
+      if (s_.storage[i] == Storage::Local)
+        frame.push_back(lir::declare({"float", "v" + std::to_string(i), true, padded_ ? "0" : ""}));
+    for (auto& st : emit_nodes(region.nodes, r, "t", "rf")) frame.push_back(std::move(st));
+    lir::Block all = std::move(pre);
+    // Frames of a parallel region are independent unless a frame tensor is overwritten
+    // in a slot every frame; then the loop must stay in order.
+    bool independent = region.kind == RegionKind::Parallel;
+    for (int i : region.nodes) independent = independent && s_.storage[i] != Storage::Slot;
+    const std::string n =
+        padded_ ? "((nb + " + str(kPadFrames - 1) + ") & ~(int64_t)" + str(kPadFrames - 1) + ")"
+                : "nb";
+    all.push_back(lir::for_({.iter = lir::Iter::Frame,
+                             .var = "i",
+                             .from = "0",
+                             .to = n,
+                             .reverse = s_.reverse,
+                             .independent = independent},
+                            std::move(frame)));
+    padded_ = false;
+    for (auto& p : post) all.push_back(std::move(p));
+    const char* kind = region.kind == RegionKind::Serial ? "frame-serial" : "frame-parallel";
+    return lir::scope("/* region " + std::to_string(r) + ": " + kind + " */", std::move(all));
+  }
+
+  const Schedule& s_;
+  const Graph& g_;
+  const LowerTarget target_;
+  std::vector<int> outputs_of_;
+  std::vector<bool> is_f64_;
+  std::map<int, bool> local_state_;
+  // What the function being lowered uses (see function()).
+  std::set<int> used_inputs_, used_outputs_, used_buffers_, used_hoisted_;
+  lir::Block functions_;  // the functions lowered so far
+  bool padded_ = false;   // the region being emitted runs padded frame loops (padded())
+};
+
+}  // namespace
+
+int max_input_channel(const Schedule& s) {
+  int m = 0;
+  for (const Node* n : s.graph.nodes)
+    if (n->op->name == "in") m = std::max<int>(m, int(n->attrs.ints[0]));
+  return m;
+}
+
+lir::Block lower(const Schedule& s, const LowerTarget& target) {
+  return Lowering(s, target).lower();
+}
+
+}  // namespace dgen

@@ -1,0 +1,36 @@
+// The lowering shared by every backend that generates code: a schedule becomes loop IR
+// (lir/lir.hpp), one Function per part of the static region and per frame region, then the
+// entry point
+//   dgen_run(char *arena, const float *const *in, float *const *out, int64_t frames, double sr)
+// that computes the static region, then the frame regions block by block. A backend
+// prints it (backend/c/render_c.cpp, backend/cuda/render_cuda.cpp). All state lives in
+// the arena (no static mutable data); lanes are the innermost dimension of every buffer
+// (lower/layout.hpp).
+#pragma once
+#include "lir/lir.hpp"
+#include "schedule/schedule.hpp"
+
+namespace dgen {
+
+// How a backend runs lanes, which the leaves' spelling depends on.
+struct LowerTarget {
+  // True (C): lanes are loops in the code; a per-lane local is an array `x[L]` read as
+  // `x[l]`, and an op with OpDef::lane_loops writes its own lane loops innermost. False
+  // (CUDA): each lane is a thread; the lane loops the lowering makes are the thread's
+  // lane `l`, a per-lane local is a scalar and ops write no lane loops.
+  bool lane_loops = true;
+};
+
+// Highest 1-based input channel the program reads (the `in` array has that many entries).
+int max_input_channel(const Schedule& s);
+
+// Programs of more than this many nodes keep their functions apart (never inlined): the
+// C compiler spends time superlinear in a function's size (docs/ARCHITECTURE.md).
+constexpr size_t kOneFunctionUpTo = 1024;
+inline bool split_functions(const Schedule& s) { return s.graph.nodes.size() > kOneFunctionUpTo; }
+
+// The loop IR of a schedule: the static and region Functions, then the entry point
+// `dgen_run` (a Function with Stmt::entry set).
+lir::Block lower(const Schedule& s, const LowerTarget& target);
+
+}  // namespace dgen

@@ -1,0 +1,45 @@
+// The programs the CUDA tests compile: the schedules of a forward graph, and of the forward
+// and reverse-time backward programs of a loss, as GradProgram builds them.
+#pragma once
+#include <memory>
+#include <vector>
+
+#include "autodiff/transform.hpp"
+#include "dgen/dgen.hpp"
+#include "runtime/pipeline.hpp"
+
+namespace dgen::test {
+
+inline std::vector<NodeRef> as_out_nodes(const std::vector<Value>& values) {
+  std::vector<NodeRef> nodes;
+  for (const Value& v : values)
+    nodes.push_back(v.node()->op->name == "out" ? v.node() : make("out", {v}, {{0}, {}}).node());
+  return nodes;
+}
+
+inline Schedule forward_schedule(const std::vector<Value>& values, int lanes) {
+  pipeline::Trace trace;
+  return pipeline::schedule(as_out_nodes(values), lanes, trace);
+}
+
+// The forward program of a loss and, when it has params, its backward program; the
+// schedules' graphs point into `d`, which owns their nodes.
+struct GradientSchedules {
+  Differentiated d;
+  std::vector<Schedule> schedules;
+};
+
+inline std::unique_ptr<GradientSchedules> gradient_schedules(const Value& loss, int lanes,
+                                                             int64_t tape_frames) {
+  auto out = std::make_unique<GradientSchedules>();
+  out->d = differentiate(loss, tape_frames);
+  pipeline::Trace trace;
+  out->schedules.push_back(pipeline::schedule(out->d.forward_outputs(), lanes, trace));
+  if (!out->d.grads.empty()) {
+    out->schedules.push_back(pipeline::schedule(out->d.backward_outputs(), lanes, trace));
+    out->schedules.back().reverse = true;
+  }
+  return out;
+}
+
+}  // namespace dgen::test
