@@ -37,9 +37,22 @@ if [ -n "${GTEST_SOURCE:-}" ]; then
   prefix_path="$build/googletest-install"
 fi
 
+# GPU_DEPS=DIR: the dependencies scripts/gpu-deps.sh packed (libsndfile, pkg-config's
+# file for it, CLI11, nlohmann-json), for a machine without Debian's packages; with them
+# the dgen command line is built too and checked on the cuda backend.
+tools=OFF
+if [ -n "${GPU_DEPS:-}" ]; then
+  deps=$(cd "$GPU_DEPS" && pwd)
+  prefix_path="${prefix_path:+$prefix_path;}$deps"
+  export PKG_CONFIG_PATH="$deps/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+  export LD_LIBRARY_PATH="$deps/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  [ -x "$deps/bin/pkg-config" ] && export PKG_CONFIG="$deps/bin/pkg-config"
+  tools=ON
+fi
+
 echo "-- configuring dgen in $build"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix_path" \
-  -DDGEN_BUILD_TOOLS=OFF -DDGEN_BUILD_BENCH=OFF -DDGEN_BUILD_EXAMPLES=OFF >>"$log" 2>&1 ||
+  -DDGEN_BUILD_TOOLS=$tools -DDGEN_BUILD_BENCH=OFF -DDGEN_BUILD_EXAMPLES=OFF -DDGEN_BUILD_PYTHON=OFF >>"$log" 2>&1 ||
   fail "cmake could not configure dgen"
 grep -q "dgen: CUDA layer built" "$log" || fail "CMake did not find the CUDA toolkit"
 
@@ -51,6 +64,19 @@ build_s=$(($(date +%s) - start))
 echo "-- running $filter"
 DGEN_CACHE_DIR="$build/dgen-cache" "$build/tests/dgen_tests" --gtest_filter="$filter" 2>&1 | tee -a "$log"
 tests_rc=${PIPESTATUS[0]}
+
+# ---- the command line on cuda (scripts/gpu-cli-check.sh), when it was built ----
+cli_rc=0
+if [ "$tools" = ON ]; then
+  echo "-- building dgen and checking the command line on cuda"
+  if cmake --build "$build" --target dgen_cli -j "$jobs" >>"$log" 2>&1; then
+    DGEN_CACHE_DIR="$build/dgen-cache" "$root/scripts/gpu-cli-check.sh" "$build/dgen" "$build/cli-check" 2>&1 | tee -a "$log"
+    cli_rc=${PIPESTATUS[0]}
+  else
+    echo "cli: the dgen program did not build" | tee -a "$log"
+    cli_rc=1
+  fi
+fi
 
 # ---- GPU benchmarks (bench/gpu/run.sh, when present: it prints its own summary lines,
 # prefixed "bench:", which are repeated in the summary below) ----
@@ -69,9 +95,14 @@ echo "== gpu-check summary =="
 echo "GPU: ${gpu:-none found}; nvcc: ${nvcc_version:-none}; build: ${build_s} s with $jobs jobs"
 echo "tests ($filter): ${passed:-0} passed, ${skipped:-0} skipped, ${failed:-0} failed"
 grep '^\[  TIMING  \]' "$log" | sed 's/^\[  TIMING  \] /timing: /'
+grep '^cli: [0-9]' "$log" || true
 grep '^bench:' "$log" || true
 if [ "$tests_rc" -ne 0 ] || [ -n "$failed" ]; then
   echo "FAILED: tests failed"
+  exit 1
+fi
+if [ "$cli_rc" -ne 0 ]; then
+  echo "FAILED: the command line on cuda (see the cli: lines above)"
   exit 1
 fi
 if [ "$bench_rc" -ne 0 ]; then

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The command line on the cuda backend (docs/CLI.md), for scripts/gpu-check.sh: every
+# example patch rendered, differentiated and trained with `--backend cuda`, each render
+# and gradient compared with the c backend's. Prints one line per patch and a last line
+# "cli: N of M patches agree".
+#
+# Usage: scripts/gpu-cli-check.sh DGEN WORKDIR   (DGEN: the dgen program)
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+dgen=$1
+work=$(mkdir -p "$2" && cd "$2" && pwd)
+py=${PYTHON:-python3}
+frames=24000
+ok=0
+total=0
+# Largest difference of two raw float32 files relative to the first one's peak.
+compare_f32='import sys, numpy as np
+a, b = (np.fromfile(p, dtype="<f4") for p in sys.argv[1:3])
+if a.shape != b.shape or not np.isfinite(b).all(): print("inf"); sys.exit()
+print(float(np.max(np.abs(a - b)) / max(1e-9, float(np.max(np.abs(a))))))'
+# Largest relative difference of the numbers two `dgen grad` printouts hold, in order.
+compare_grad='import re, sys
+num = lambda p: [float(x) for x in re.findall(r"[-+]?\d+\.?\d*(?:[eE][-+]?\d+)?", open(p).read())]
+a, b = num(sys.argv[1]), num(sys.argv[2])
+if len(a) != len(b) or not a: print("inf"); sys.exit()
+print(max(abs(x - y) / max(1e-6, abs(x), abs(y)) for x, y in zip(a, b)))'
+for patch in "$root"/examples/*.lisp; do
+  name=$(basename "$patch" .lisp)
+  total=$((total + 1))
+  inputs=()
+  grep -q "(in 1" "$patch" && inputs=(--in "1=$root/data/909kick.wav")
+  run() { (cd "$root/examples" && "$dgen" "$@") >>"$work/$name.log" 2>&1; }
+  status=ok
+  run render "$patch" --backend c --frames $frames --format f32 -o "$work/$name.c.f32" "${inputs[@]}" &&
+    run render "$patch" --backend cuda --frames $frames --format f32 -o "$work/$name.cuda.f32" "${inputs[@]}" ||
+    status="render failed"
+  render_err=$([ "$status" = ok ] && $py -c "$compare_f32" "$work/$name.c.f32" "$work/$name.cuda.f32" || echo inf)
+  # The target: a recording (a patch's own render would make every gradient ~0).
+  target=$root/data/909kick.wav
+  if [ "$status" = ok ]; then
+    (cd "$root/examples" && "$dgen" grad "$patch" --target "$target" --backend c "${inputs[@]}") >"$work/$name.grad.c" 2>>"$work/$name.log" &&
+      (cd "$root/examples" && "$dgen" grad "$patch" --target "$target" --backend cuda "${inputs[@]}") >"$work/$name.grad.cuda" 2>>"$work/$name.log" ||
+      status="grad failed"
+  fi
+  grad_err=$([ "$status" = ok ] && $py -c "$compare_grad" "$work/$name.grad.c" "$work/$name.grad.cuda" || echo inf)
+  if [ "$status" = ok ]; then
+    run train "$patch" --target "$target" --backend cuda --epochs 3 --job-dir "$work/$name.job" "${inputs[@]}" ||
+      status="train failed"
+  fi
+  if [ "$status" = ok ] && $py -c "import sys; sys.exit(not (float('$render_err') < 1e-3 and float('$grad_err') < 1e-2))"; then
+    ok=$((ok + 1))
+  elif [ "$status" = ok ]; then
+    status="differs"
+  fi
+  echo "cli: $name: $status (render rel. error $render_err, gradient rel. error $grad_err)"
+done
+echo "cli: $ok of $total patches agree"
+[ "$ok" -eq "$total" ]
