@@ -136,13 +136,23 @@ std::vector<Point> design_points(const std::vector<SearchDimension>& dims, int c
   return points;
 }
 
-// CMA-ES's cost of a point outside [0, 1]: the loss where it is clamped to, plus a
+// CMA-ES runs of the search at most (one per distinct good design point).
+constexpr int kRestarts = 4;
+
+// A point moved into the search boxes (CMA-ES searches where the design did: a basin
+// far outside it is not the one the seed suggests).
+Point into_boxes(Point p, const std::vector<std::pair<double, double>>& boxes) {
+  for (size_t k = 0; k < p.size(); ++k) p[k] = std::clamp(p[k], boxes[k].first, boxes[k].second);
+  return p;
+}
+
+// CMA-ES's cost of a point outside the boxes: the loss where it was moved to, plus a
 // penalty growing with the distance, so the distribution is pulled back inside.
-std::vector<double> bounded_costs(const std::vector<Point>& points, std::vector<double> losses,
-                                  double scale) {
-  for (size_t p = 0; p < points.size(); ++p) {
+std::vector<double> bounded_costs(const std::vector<Point>& asked, const std::vector<Point>& inside,
+                                  std::vector<double> losses, double scale) {
+  for (size_t p = 0; p < asked.size(); ++p) {
     double outside = 0;
-    for (double u : points[p]) outside += std::pow(u - std::clamp(u, 0.0, 1.0), 2);
+    for (size_t k = 0; k < asked[p].size(); ++k) outside += std::pow(asked[p][k] - inside[p][k], 2);
     losses[p] += outside * scale;
   }
   return losses;
@@ -192,25 +202,29 @@ SearchResult search(const Value& loss, const Value& output, int64_t frames,
   }
 
   if (options.method == "cmaes") {
+    // Restarts from the design's best distinct points: a run that converged in a local
+    // minimum (its step below 1e-3) hands the rest of the budget to the next.
     SearchResult design_best;
-    evaluator.best_distinct(1, 0, design_best);
-    Point mean = design_best.points.empty() ? points[0] : design_best.points[0];
+    evaluator.best_distinct(kRestarts, 0.1, design_best);
+    std::vector<std::pair<double, double>> boxes;
     std::vector<double> stds;
     for (const SearchDimension& d : dims) {
-      const auto [lo, hi] = design_box(d, options.radius);
-      stds.push_back((hi - lo) / 4);
+      boxes.push_back(design_box(d, options.radius));
+      stds.push_back((boxes.back().second - boxes.back().first) / 4);
     }
-    Cmaes cmaes(mean, stds, lanes, options.seed);
-    while (evaluator.evaluations() + lanes <= options.budget && !out_of_time() &&
-           cmaes.step() > 1e-4) {
-      const std::vector<Point>& asked = cmaes.ask();
-      std::vector<Point> inside;
-      for (const Point& p : asked) inside.push_back(LaneEvaluator::clamped(p));
-      const std::vector<double> losses = evaluator.evaluate(inside);
-      const double scale =
-          std::isfinite(evaluator.best()) ? std::fabs(evaluator.best()) + 1e-12 : 1;
-      cmaes.tell(bounded_costs(asked, losses, 100 * scale));
-      report("cmaes", cmaes.step());
+    for (size_t run = 0; run < design_best.points.size(); ++run) {
+      Cmaes cmaes(design_best.points[run], stds, lanes, options.seed + uint32_t(run));
+      while (evaluator.evaluations() + lanes <= options.budget && !out_of_time() &&
+             cmaes.step() > 1e-3) {
+        const std::vector<Point>& asked = cmaes.ask();
+        std::vector<Point> inside;
+        for (const Point& p : asked) inside.push_back(into_boxes(p, boxes));
+        const std::vector<double> losses = evaluator.evaluate(inside);
+        const double scale =
+            std::isfinite(evaluator.best()) ? std::fabs(evaluator.best()) + 1e-12 : 1;
+        cmaes.tell(bounded_costs(asked, inside, losses, 100 * scale));
+        report("cmaes", cmaes.step());
+      }
     }
   }
 

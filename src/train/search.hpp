@@ -27,7 +27,7 @@ struct SearchOptions {
   // none | halton | cmaes | auto (cmaes when every trained param is scalar, else none)
   std::string method = "auto";
   int lanes = 64;      // candidates rendered per forward run
-  int budget = 1024;   // candidate evaluations at most
+  int budget = 4096;   // candidate evaluations at most
   double seconds = 0;  // wall-time limit of the search (0: none)
   // Half-width of the design box around the seed, in unit coordinates (0.5: every
   // param's whole range).

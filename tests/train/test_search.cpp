@@ -114,6 +114,7 @@ TrainConfig with_search(const std::string& method) {
   c.epochs = 200;
   c.render.backend = Backend::C;
   c.search.method = method;
+  c.search.budget = 1024;  // two params: plenty
   return c;
 }
 

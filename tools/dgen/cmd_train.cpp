@@ -72,7 +72,7 @@ void add_search_options(CLI::App& app, train::SearchOptions& search) {
       ->default_str("auto");
   app.add_option("--search-budget", search.budget, "Candidates the search renders at most")
       ->check(at_least(1, true))
-      ->default_str("1024");
+      ->default_str("4096");
   app.add_option("--search-seconds", search.seconds,
                  "Wall-time limit of the search in seconds (0: none)")
       ->check(at_least(0, true))
