@@ -105,7 +105,13 @@ TEST(CliTrain, WritesTheJobAndItsParamsRenderTheFit) {
   const int epochs = result["epochs_run"];
   EXPECT_GE(epochs, 40);                         // it may stop early once the fit is exact
   const bool stopped = result["stopped_early"];  // then a stop event before the result
-  ASSERT_EQ(kinds.size(), 1u + size_t(epochs) + size_t(epochs / 20) + stopped + 1u);
+  // The search (docs/TRAINING.md, "Global search"): one event per forward run of 64
+  // candidates, then one with where the gradient stage starts.
+  const auto searches = size_t(std::count(kinds.begin(), kinds.end(), "search"));
+  EXPECT_EQ(searches, result["search_evaluations"].get<size_t>() / 64 + 1);
+  EXPECT_EQ(kinds.at(1), "search");
+  EXPECT_EQ(kinds.at(searches + 1), "epoch");
+  ASSERT_EQ(kinds.size(), 1u + searches + size_t(epochs) + size_t(epochs / 20) + stopped + 1u);
   EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "epoch"), epochs);
   EXPECT_EQ(kinds.front(), "plan");
   EXPECT_EQ(kinds.back(), "result");
