@@ -66,7 +66,8 @@ INSTANTIATE_TEST_SUITE_P(ExamplePatches, Recovery,
                                            RecoveryCase{"membrane.lisp", 11025},
                                            RecoveryCase{"sine.lisp", 11025},
                                            RecoveryCase{"spectral.lisp", 11025},
-                                           RecoveryCase{"train_kick.lisp", 11025}));
+                                           RecoveryCase{"train_kick.lisp", 11025},
+                                           RecoveryCase{"wavetable.lisp", 11025}));
 
 // Not recovered yet by the defaults (docs/TRAINING.md, "Recovering hidden params"), run
 // with --gtest_also_run_disabled_tests:
