@@ -129,10 +129,10 @@ TEST(CliTrain, WritesTheJobAndItsParamsRenderTheFit) {
   const Wav fit = read_float_wav(read_file(dir / "fit.wav"));
   const std::vector<float> want = sine(amp, 44100, 4096);
   for (size_t t = 0; t < want.size(); ++t) ASSERT_NEAR(fit.channels[0][t], want[t], 1e-5) << t;
-  // --seed-params starts from it: the first epoch is measured there.
+  // --seed-params starts from it: without the search, the first epoch is measured there.
   const CommandResult again = run_dgen(
-      "train amp.lisp --target target.wav --job-dir job2 --loss mse --epochs 1 --seed-params "
-      "job/params.json",
+      "train amp.lisp --target target.wav --job-dir job2 --loss mse --epochs 1 --search none "
+      "--seed-params job/params.json",
       dir);
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(Json::parse(lines(again.out)[1])["params"]["amp"].get<float>(), amp);
