@@ -62,7 +62,8 @@ def one_point(dgen, patch, seconds, point, work):
     seed_wav = os.path.join(tmp, "seed.wav")
     run([dgen, "render", patch, "--seconds", str(seconds), "-o", seed_wav] + inputs_for(patch))
     plan = events(run([dgen, "train", patch, "--target", seed_wav, "--job-dir",
-                       os.path.join(tmp, "plan"), "--epochs", "0"] + inputs_for(patch)))[0]
+                       os.path.join(tmp, "plan"), "--epochs", "0", "--search", "none"]
+                       + inputs_for(patch)))[0]
     hidden = {}
     for p in plan["params"]:
         u = unit(p, p["seed"]) + rng.uniform(-0.2, 0.2)

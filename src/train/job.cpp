@@ -55,6 +55,30 @@ Json frozen_json(const std::vector<FrozenParam>& params) {
   return list;
 }
 
+// The search's settings: {"method", "budget", "seconds", "radius", "lanes", "keep"}.
+Json search_json(const std::string& method, const SearchOptions& options) {
+  return {{"method", method},         {"budget", options.budget}, {"seconds", options.seconds},
+          {"radius", options.radius}, {"lanes", options.lanes},   {"keep", options.keep}};
+}
+
+// Where the gradient stage starts: the search's best points with their losses.
+Json search_done_json(const SearchResult& found, const std::vector<TrainedParam>& params) {
+  Json starts = Json::array();
+  for (size_t i = 0; i < found.points.size(); ++i) {
+    Json values = Json::object();
+    for (size_t k = 0; k < params.size(); ++k)
+      values[params[k].param.name()] =
+          json_number(float(params[k].coordinate.from_unit(found.points[i][k])));
+    starts.push_back({{"loss", found.losses[i]}, {"params", values}});
+  }
+  return {{"stage", "done"},
+          {"evaluations", found.evaluations},
+          {"seconds", found.seconds},
+          {"seed_loss", found.seed_loss},
+          {"best_loss", found.losses.empty() ? found.seed_loss : found.losses[0]},
+          {"starts", starts}};
+}
+
 Json plan_json(const TrainPlan& plan, const TrainProblem& problem, const TrainConfig& config,
                const JobSpec& job) {
   Json list = Json::array();
@@ -77,6 +101,7 @@ Json plan_json(const TrainPlan& plan, const TrainProblem& problem, const TrainCo
           {"epochs", config.epochs},
           {"lanes", config.lanes},
           {"seed", config.seed},
+          {"search", search_json(plan.search, config.search)},
           {"backend", backend_name(plan.backend)},
           {"params", list},
           {"frozen", frozen_json(job.frozen)},
@@ -143,6 +168,8 @@ Json result_json(const TrainResult& result, const TrainProblem& problem, const T
           {"epochs_run", result.epochs_run},
           {"stopped_early", result.stopped_early},
           {"lanes", config.lanes},
+          {"search", result.search},
+          {"search_evaluations", result.found.evaluations},
           {"lr", config.schedule.lr},
           {"seed", config.seed},
           {"sample_rate", config.render.sample_rate},
@@ -170,6 +197,17 @@ std::string plan_text(const TrainPlan& plan, const JobSpec& job) {
   for (const UnlearnableParam& u : plan.cannot_learn)
     text += "  cannot learn: " + u.param.name() + " (" + u.reason + ")\n";
   return text;
+}
+
+std::string search_text(const SearchResult& found) {
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "search: %d candidates in %.1f s, best loss %.6g (seed %.6g); gradient stage "
+                "from the best %zu\n",
+                found.evaluations, found.seconds,
+                found.losses.empty() ? found.seed_loss : found.losses[0], found.seed_loss,
+                found.points.size());
+  return line;
 }
 
 std::string summary_text(const TrainResult& result, const Json& summary, const JobSpec& job) {
@@ -205,6 +243,16 @@ TrainResult run_job(const TrainProblem& problem, const TrainConfig& config, cons
     trained = plan.params;
     events.write("plan", plan_json(plan, problem, config, job));
     bar.note(plan_text(plan, job));
+  };
+  callbacks.on_search = [&](const SearchProgress& p) {
+    events.write("search", {{"stage", p.stage},
+                            {"evaluations", p.evaluations},
+                            {"best_loss", p.best_loss},
+                            {"step", p.step}});
+  };
+  callbacks.on_search_done = [&](const SearchResult& found) {
+    events.write("search", search_done_json(found, trained));
+    bar.note(search_text(found));
   };
   callbacks.on_epoch = [&](const EpochReport& e) {
     bar.update(e.epoch, e.best_loss);

@@ -51,6 +51,7 @@ Json result_json(const TrainResult& result, const TrainProblem& problem, const T
 // What the terminal shows before the first epoch: which params are trained, frozen, or
 // cannot learn (and why); and after the last: the improvement and where the files are.
 std::string plan_text(const TrainPlan& plan, const JobSpec& job);
+std::string search_text(const SearchResult& found);
 std::string summary_text(const TrainResult& result, const Json& summary, const JobSpec& job);
 
 // Writes `bytes` to `path` through a temporary file in the same directory and a rename.

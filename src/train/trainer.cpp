@@ -44,25 +44,17 @@ std::unique_ptr<Optimizer> make_optimizer(const std::string& name, std::vector<P
 class Loop {
  public:
   Loop(const TrainProblem& problem, const TrainConfig& config)
-      : problem_(problem), config_(config), lanes_(config.lanes), result_() {
+      : problem_(problem), config_(config), result_() {
     if (problem.target.empty()) throw Error("the target is empty");
     if (config.epochs < 0) throw Error("epochs must be >= 0");
-    if (lanes_ < 1) throw Error("lanes must be >= 1");
+    if (config.lanes < 1) throw Error("lanes must be >= 1");
+    check_search_method(config.search.method);
     TargetLoss target =
         loss_against_target(problem.loss, problem.output, problem.target, problem.inputs);
-    result_.params = describe_params(learnable(target.loss), lanes_);
-    std::mt19937 rng(config.seed);
-    std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
-    for (TrainedParam& t : result_.params) {
-      std::vector<float> u;
-      for (float v : t.from) u.push_back(float(t.coordinate.to_unit(v)));
-      Param unit(t.param.name(), t.param.data()->shape, u, {.min = 0.0f, .max = 1.0f});
-      if (lanes_ > 1) {
-        for (int l = 1; l < lanes_; ++l) u.push_back(uniform(rng));
-        unit.set_per_lane(u);
-      }
-      units_.push_back(unit);
-    }
+    const std::vector<Param> learning = learnable(target.loss);
+    result_.search = resolve_search(learning);
+    lanes_ = result_.search == "none" ? config.lanes : std::max(config.lanes, config.search.keep);
+    result_.params = describe_params(learning, lanes_);
     for (const TrainedParam& t : result_.params)
       best_values_.push_back(t.from);  // until a finite loss
     step_scale_.assign(size_t(lanes_), 1.0);
@@ -70,19 +62,21 @@ class Loop {
     lane_best_.assign(size_t(lanes_), {std::numeric_limits<double>::infinity(), {}});
 
     inputs_ = std::move(target.inputs);
-    const Value loss = target.loss;
+    loss_ = target.loss;
     RenderOptions render = config.render;
     render.lanes = lanes_;
     // The loss signal and the output are rendered too: per-lane losses and the audio.
-    program_ = std::make_unique<GradProgram>(loss, render, GradOptions{},
-                                             std::vector<Value>{loss, problem.output});
+    program_ = std::make_unique<GradProgram>(loss_, render, GradOptions{},
+                                             std::vector<Value>{loss_, problem.output});
     result_.backend = program_->backend();
   }
 
   TrainResult run(const TrainCallbacks& callbacks) {
     const auto start = std::chrono::steady_clock::now();
     if (callbacks.on_start)
-      callbacks.on_start({result_.params, result_.cannot_learn, result_.backend});
+      callbacks.on_start({result_.params, result_.cannot_learn, result_.backend, result_.search});
+    make_units(result_.search == "none" ? std::vector<std::vector<double>>{}
+                                        : run_search(callbacks));
     StepSchedule schedule(config_.schedule);
     const std::unique_ptr<Optimizer> optimizer =
         make_optimizer(config_.optimizer, units_, config_.schedule.lr);
@@ -116,6 +110,53 @@ class Loop {
 
  private:
   int64_t frames() const { return int64_t(problem_.target.size()); }
+
+  // auto searches when every trained param is scalar (lanes need scalar params).
+  std::string resolve_search(const std::vector<Param>& params) const {
+    const std::string& method = config_.search.method;
+    if (method != "auto") return method;
+    const bool scalar = std::all_of(params.begin(), params.end(),
+                                    [](const Param& p) { return p.data()->shape.empty(); });
+    return scalar ? "cmaes" : "none";
+  }
+
+  // The search stage: the best points it found, in unit coordinates, best first. The
+  // seed's loss and audio come from it (its first candidate is the seed).
+  std::vector<std::vector<double>> run_search(const TrainCallbacks& callbacks) {
+    std::vector<SearchDimension> dims;
+    for (const TrainedParam& t : result_.params)
+      dims.push_back({t.param, t.coordinate, t.from[0], t.coordinate.to_unit(t.from[0])});
+    SearchOptions options = config_.search;
+    options.method = result_.search;
+    result_.found = search(loss_, problem_.output, frames(), inputs_, dims, options, config_.render,
+                           callbacks.on_search);
+    result_.initial_loss = result_.found.seed_loss;
+    result_.seed_audio = result_.found.seed_audio;
+    if (callbacks.on_search_done) callbacks.on_search_done(result_.found);
+    return result_.found.points;
+  }
+
+  // The optimiser's shadow params in unit coordinates: lane l starts at starts[l] where
+  // given (the search's best points), else lane 0 at the seed and the others at random
+  // points.
+  void make_units(const std::vector<std::vector<double>>& starts) {
+    std::mt19937 rng(config_.seed);
+    std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
+    at_seed_ = starts.empty();
+    for (size_t k = 0; k < result_.params.size(); ++k) {
+      const TrainedParam& t = result_.params[k];
+      std::vector<float> u;
+      for (float v : t.from) u.push_back(float(t.coordinate.to_unit(v)));
+      if (!starts.empty()) u[0] = float(starts[0][k]);
+      Param unit(t.param.name(), t.param.data()->shape, u, {.min = 0.0f, .max = 1.0f});
+      if (lanes_ > 1) {
+        for (size_t l = 1; l < size_t(lanes_); ++l)
+          u.push_back(l < starts.size() ? float(starts[l][k]) : uniform(rng));
+        unit.set_per_lane(u);
+      }
+      units_.push_back(unit);
+    }
+  }
 
   // The params of the problem the loss has a gradient for; the others go to
   // result_.cannot_learn with the reason.
@@ -160,7 +201,7 @@ class Loop {
     for (int64_t t = 0; t < frames(); ++t)
       for (int l = 0; l < lanes_; ++l)
         report.lane_losses[size_t(l)] += loss[size_t(t * lanes_ + l)];
-    if (result_.loss_curve.empty()) {  // lane 0 of the first run is the seed
+    if (at_seed_ && result_.loss_curve.empty()) {  // lane 0 of the first run is the seed
       result_.initial_loss = report.lane_losses[0];
       result_.seed_audio = lane_audio(0);
     }
@@ -303,8 +344,9 @@ class Loop {
 
   const TrainProblem& problem_;
   const TrainConfig& config_;
-  const int lanes_;
+  int lanes_ = 1;
   TrainResult result_;
+  Value loss_ = 0.0;  // the loss against the target (set by the constructor)
   std::vector<Param> units_;
   std::vector<InputChannel> inputs_;
   std::unique_ptr<GradProgram> program_;

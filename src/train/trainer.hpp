@@ -15,6 +15,7 @@
 #include "train/coords.hpp"
 #include "train/loss_spec.hpp"
 #include "train/schedule.hpp"
+#include "train/search.hpp"
 
 namespace dgen::train {
 
@@ -37,6 +38,9 @@ struct TrainConfig {
   ScheduleOptions schedule;
   int lanes = 1;
   uint32_t seed = 1;  // of the random restarts in lanes 1..B-1
+  // The global search before the gradient stage (train/search.hpp); when it runs, the
+  // gradient stage has max(lanes, search.keep) lanes, started at the best points found.
+  SearchOptions search;
   RenderOptions render;
 };
 
@@ -78,6 +82,8 @@ struct EpochReport {
 
 struct TrainResult {
   std::vector<TrainedParam> params;
+  std::string search = "none";  // the search that ran (auto resolved)
+  SearchResult found;           // its result, when one ran
   std::vector<UnlearnableParam> cannot_learn;
   int epochs_run = 0;          // epochs (steps) taken: fewer than asked when stopped early
   bool stopped_early = false;  // the loss stopped improving (docs/TRAINING.md)
@@ -95,11 +101,15 @@ struct TrainPlan {
   const std::vector<TrainedParam>& params;
   const std::vector<UnlearnableParam>& cannot_learn;
   Backend backend;
+  const std::string& search;  // the search that will run (auto resolved)
 };
 
 struct TrainCallbacks {
-  std::function<void(const TrainPlan&)> on_start;    // before the first epoch
-  std::function<void(const EpochReport&)> on_epoch;  // after each epoch's step
+  std::function<void(const TrainPlan&)> on_start;        // before the first epoch
+  std::function<void(const EpochReport&)> on_epoch;      // after each epoch's step
+  std::function<void(const SearchProgress&)> on_search;  // after each forward run of the search
+  // After the search: where the gradient stage starts.
+  std::function<void(const SearchResult&)> on_search_done;
 };
 
 // Runs the loop. On return every trained param holds its best values (shared by all

@@ -124,7 +124,13 @@ TEST(CliTrain, WritesTheJobAndItsParamsRenderTheFit) {
   const int epochs = result["epochs_run"];
   EXPECT_GE(epochs, 40);                         // it may stop early once the fit is exact
   const bool stopped = result["stopped_early"];  // then a stop event before the result
-  ASSERT_EQ(kinds.size(), 1u + size_t(epochs) + size_t(epochs / 20) + stopped + 1u);
+  // The search (docs/TRAINING.md, "Global search"): one event per forward run of 64
+  // candidates, then one with where the gradient stage starts.
+  const auto searches = size_t(std::count(kinds.begin(), kinds.end(), "search"));
+  EXPECT_EQ(searches, result["search_evaluations"].get<size_t>() / 64 + 1);
+  EXPECT_EQ(kinds.at(1), "search");
+  EXPECT_EQ(kinds.at(searches + 1), "epoch");
+  ASSERT_EQ(kinds.size(), 1u + searches + size_t(epochs) + size_t(epochs / 20) + stopped + 1u);
   EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "epoch"), epochs);
   EXPECT_EQ(kinds.front(), "plan");
   EXPECT_EQ(kinds.back(), "result");
@@ -148,10 +154,10 @@ TEST(CliTrain, WritesTheJobAndItsParamsRenderTheFit) {
   const Wav fit = read_float_wav(read_file(dir / "fit.wav"));
   const std::vector<float> want = sine(amp, 44100, 4096);
   for (size_t t = 0; t < want.size(); ++t) ASSERT_NEAR(fit.channels[0][t], want[t], 1e-5) << t;
-  // --seed-params starts from it: the first epoch is measured there.
+  // --seed-params starts from it: without the search, the first epoch is measured there.
   const CommandResult again = run_dgen(
-      "train amp.lisp --target target.wav --job-dir job2 --loss mse --epochs 1 --seed-params "
-      "job/params.json",
+      "train amp.lisp --target target.wav --job-dir job2 --loss mse --epochs 1 --search none "
+      "--seed-params job/params.json",
       dir);
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(Json::parse(lines(again.out)[1])["params"]["amp"].get<float>(), amp);

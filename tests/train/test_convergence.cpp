@@ -21,6 +21,7 @@ TrainConfig adam(int epochs, double lr) {
   c.epochs = epochs;
   c.schedule.lr = lr;
   c.render.backend = Backend::C;
+  c.search.method = "none";  // the gradient loop alone (tests/train/test_search.cpp: the search)
   return c;
 }
 

@@ -3,7 +3,8 @@
 // param's range (unit coordinate) around its defaults, then `train` with nothing but the
 // target — default loss, optimizer, step sizes and epochs — must land within 5 % of the
 // range of every hidden value. One point per patch and short renders keep this fast;
-// bench/fit/recover.py runs the full 10-point benchmark.
+// bench/fit/recover.py runs the full 10-point benchmark. The patches the defaults do not
+// recover yet are instantiated DISABLED_ below, with the reason measured.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -25,7 +26,7 @@ std::ostream& operator<<(std::ostream& out, const RecoveryCase& c) { return out 
 
 class Recovery : public ::testing::TestWithParam<RecoveryCase> {};
 
-TEST_P(Recovery, DISABLED_DefaultsRecoverHiddenValuesWithinFivePercent) {
+TEST_P(Recovery, DefaultsRecoverHiddenValuesWithinFivePercent) {
   const RecoveryCase& c = GetParam();
   lisp::Patch patch = lisp::load_patch_file(std::string(DGEN_SOURCE_DIR) + "/examples/" + c.patch);
   std::mt19937 rng(7);
@@ -58,16 +59,28 @@ TEST_P(Recovery, DISABLED_DefaultsRecoverHiddenValuesWithinFivePercent) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    ExamplePatches, Recovery,
-    ::testing::Values(RecoveryCase{"additive.lisp", 11025},
-                      RecoveryCase{"allpass-reverb.lisp", 11025},
-                      RecoveryCase{"feedback-delay.lisp", 11025}, RecoveryCase{"fm.lisp", 11025},
-                      RecoveryCase{"karplus.lisp", 11025}, RecoveryCase{"kick909.lisp", 11025},
-                      RecoveryCase{"membrane.lisp", 11025}, RecoveryCase{"sine.lisp", 11025},
-                      RecoveryCase{"spectral.lisp", 11025}, RecoveryCase{"subtractive.lisp", 11025},
-                      RecoveryCase{"train_kick.lisp", 11025},
-                      RecoveryCase{"wavetable.lisp", 11025}));
+INSTANTIATE_TEST_SUITE_P(ExamplePatches, Recovery,
+                         ::testing::Values(RecoveryCase{"additive.lisp", 11025},
+                                           RecoveryCase{"allpass-reverb.lisp", 11025},
+                                           RecoveryCase{"karplus.lisp", 11025},
+                                           RecoveryCase{"membrane.lisp", 11025},
+                                           RecoveryCase{"sine.lisp", 11025},
+                                           RecoveryCase{"spectral.lisp", 11025},
+                                           RecoveryCase{"train_kick.lisp", 11025},
+                                           RecoveryCase{"wavetable.lisp", 11025}));
+
+// Not recovered yet by the defaults (docs/TRAINING.md, "Recovering hidden params"), run
+// with --gtest_also_run_disabled_tests:
+// - feedback-delay: the default delay (0.375 s) is longer than the 0.25 s render, so
+//   feedback, tone and the wobble never reach the output;
+// - fm: the carrier lands at 104 Hz for 133 Hz (the modulator's frequency is right);
+// - kick909: click-level 0.49 for 0.42 (a 1 ms click weighs little in mrstft);
+// - subtractive: filter.release 0.22 for 0.32 (the release barely starts in 0.25 s).
+INSTANTIATE_TEST_SUITE_P(DISABLED_NotYetRecovered, Recovery,
+                         ::testing::Values(RecoveryCase{"feedback-delay.lisp", 11025},
+                                           RecoveryCase{"fm.lisp", 11025},
+                                           RecoveryCase{"kick909.lisp", 11025},
+                                           RecoveryCase{"subtractive.lisp", 11025}));
 
 }  // namespace
 }  // namespace dgen::train

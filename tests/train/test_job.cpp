@@ -59,6 +59,7 @@ class TrainJob : public ::testing::Test {
 };
 
 TEST_F(TrainJob, EventsArePlanEpochsCheckpointsResult) {
+  config.search.method = "none";  // the search's events: below
   run(/*epochs=*/5, /*checkpoint_every=*/2);
   // plan, 5 epochs with checkpoints after epochs 2 and 4, result.
   std::vector<std::string> kinds;
@@ -82,6 +83,28 @@ TEST_F(TrainJob, EventsArePlanEpochsCheckpointsResult) {
   EXPECT_EQ(events[3]["path"], job.dir + "/params.json");
   EXPECT_EQ(events.back()["report"], job.dir + "/report.html");
   EXPECT_EQ(err.str(), "");  // no progress bar when stderr is not a terminal
+}
+
+TEST_F(TrainJob, SearchEventsComeBetweenThePlanAndTheFirstEpoch) {
+  config.search.budget = 256;  // a design of 64 (a quarter, at least one run), then CMA-ES
+  run(/*epochs=*/1, /*checkpoint_every=*/0);
+  std::vector<std::string> kinds;
+  for (const Json& e : events) kinds.push_back(e["event"]);
+  EXPECT_EQ(kinds, (std::vector<std::string>{"plan", "search", "search", "search", "search",
+                                             "search", "epoch", "result"}));
+  EXPECT_EQ(events[0]["search"]["method"], "cmaes");
+  EXPECT_EQ(events[1]["stage"], "design");
+  EXPECT_EQ(events[1]["evaluations"], 64);
+  EXPECT_EQ(events[2]["stage"], "cmaes");
+  const Json& done = events[5];
+  EXPECT_EQ(done["stage"], "done");
+  EXPECT_EQ(done["evaluations"], 256);
+  EXPECT_DOUBLE_EQ(done["seed_loss"].get<double>(), result.initial_loss);
+  ASSERT_GE(done["starts"].size(), 1u);
+  EXPECT_NEAR(done["starts"][0]["params"]["amp"].get<double>(), 0.5, 0.01);
+  EXPECT_LT(done["starts"][0]["loss"].get<double>(), 1e-3 * result.initial_loss);
+  EXPECT_EQ(events.back()["search"], "cmaes");
+  EXPECT_EQ(events.back()["search_evaluations"], 256);
 }
 
 TEST_F(TrainJob, ResultJsonHasTheSummary) {

@@ -43,6 +43,7 @@ TrainConfig config(int epochs, int lanes = 1) {
   c.schedule.lr = 0.05;
   c.lanes = lanes;
   c.render.backend = Backend::C;
+  c.search.method = "none";  // the gradient loop alone (tests/train/test_search.cpp: the search)
   return c;
 }
 

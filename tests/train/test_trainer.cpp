@@ -33,6 +33,7 @@ TrainConfig config(int epochs, double lr = 0.05, int lanes = 1) {
   c.schedule.lr = lr;
   c.lanes = lanes;
   c.render.backend = Backend::C;
+  c.search.method = "none";  // the gradient loop alone (tests/train/test_search.cpp: the search)
   return c;
 }
 

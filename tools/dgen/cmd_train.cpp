@@ -69,6 +69,26 @@ void add_selection_options(CLI::App& app, TrainSelection& selection) {
                  "Hold a param at a value while training, e.g. --set tempo=120");
 }
 
+void add_search_options(CLI::App& app, train::SearchOptions& search) {
+  app.add_option("--search", search.method,
+                 "Global search before the gradient stage: none | halton | cmaes | auto (cmaes "
+                 "when every trained param is scalar)")
+      ->check(CLI::IsMember({"none", "halton", "cmaes", "auto"}))
+      ->default_str("auto");
+  app.add_option("--search-budget", search.budget, "Candidates the search renders at most")
+      ->check(at_least(1, true))
+      ->default_str("4096");
+  app.add_option("--search-seconds", search.seconds,
+                 "Wall-time limit of the search in seconds (0: none)")
+      ->check(at_least(0, true))
+      ->default_str("0");
+  app.add_option("--search-radius", search.radius,
+                 "Half-width of the search box around the seed in each param's [0, 1] "
+                 "coordinate (@search true params: the whole range)")
+      ->check(at_least(0, false))
+      ->default_str("0.25");
+}
+
 }  // namespace
 
 Command train_command() {
@@ -102,8 +122,10 @@ Command train_command() {
                            "best is kept")
                 ->check(at_least(1, true))
                 ->default_str("1");
-            app.add_option("--seed", args->config.seed, "Seed of the random restarts")
+            app.add_option("--seed", args->config.seed,
+                           "Seed of the random restarts and of the search")
                 ->default_str("1");
+            add_search_options(app, args->config.search);
             app.add_option("--checkpoint-every", args->checkpoint_every,
                            "Epochs between params.json checkpoints (0: only at the end)")
                 ->check(at_least(0, true))

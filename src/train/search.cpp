@@ -1,0 +1,241 @@
+#include "train/search.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "dgen/error.hpp"
+#include "train/cmaes.hpp"
+#include "train/halton.hpp"
+
+namespace dgen::train {
+
+void check_search_method(const std::string& method) {
+  if (method != "none" && method != "halton" && method != "cmaes" && method != "auto")
+    throw Error("unknown search '" + method + "' (none, halton, cmaes or auto)");
+}
+
+namespace {
+
+using Point = std::vector<double>;
+using Clock = std::chrono::steady_clock;
+
+// Candidates rendered as lanes of one forward program; remembers every point evaluated.
+class LaneEvaluator {
+ public:
+  LaneEvaluator(const Value& loss, const Value& output, int64_t frames,
+                const std::vector<InputChannel>& inputs, const std::vector<SearchDimension>& dims,
+                int lanes, const RenderOptions& render)
+      : frames_(frames), inputs_(inputs), dims_(dims), lanes_(lanes) {
+    RenderOptions options = render;
+    options.lanes = lanes;
+    for (const SearchDimension& d : dims)
+      if (!d.param.data()->shape.empty())
+        throw Error("param '" + d.param.name() + "' is a tensor; the search needs scalar params");
+    program_ = std::make_unique<Program>(std::vector<Value>{loss, output}, options);
+  }
+
+  // The losses of up to `lanes` points (unit coordinates, clamped into [0, 1]); with
+  // `first_is_seed`, lane 0 renders the seed values exactly (not their round trip
+  // through the unit coordinate).
+  std::vector<double> evaluate(const std::vector<Point>& points, bool first_is_seed = false) {
+    for (size_t k = 0; k < dims_.size(); ++k) {
+      std::vector<float> values(size_t(lanes_), dims_[k].seed_value);
+      for (size_t l = first_is_seed ? 1 : 0; l < points.size(); ++l)
+        values[l] = float(dims_[k].coordinate.from_unit(points[l][k]));
+      Param p = dims_[k].param;
+      p.set_per_lane(values);
+    }
+    program_->run(frames_, inputs_);
+    const std::span<const float> loss = program_->output(0);
+    std::vector<double> sums(size_t(lanes_), 0.0);
+    for (int64_t t = 0; t < frames_; ++t)
+      for (size_t l = 0; l < size_t(lanes_); ++l) sums[l] += loss[size_t(t) * size_t(lanes_) + l];
+    sums.resize(points.size());
+    for (size_t l = 0; l < points.size(); ++l) {
+      seen_.push_back({std::isfinite(sums[l]) ? sums[l] : std::numeric_limits<double>::infinity(),
+                       clamped(points[l])});
+      if (seen_.back().first < best_) best_ = seen_.back().first;
+    }
+    return sums;
+  }
+
+  // The output of lane `lane` in the last run.
+  std::vector<float> audio(int lane) const {
+    const std::span<const float> out = program_->output(1);
+    std::vector<float> audio(static_cast<size_t>(frames_));
+    for (int64_t t = 0; t < frames_; ++t) audio[size_t(t)] = out[size_t(t * lanes_ + lane)];
+    return audio;
+  }
+
+  // The `keep` best points seen that differ from every better one kept by more than
+  // `apart` in some coordinate, best first.
+  void best_distinct(int keep, double apart, SearchResult& result) const {
+    std::vector<size_t> order(seen_.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return seen_[a].first < seen_[b].first; });
+    for (size_t i : order) {
+      if (int(result.points.size()) == keep || !std::isfinite(seen_[i].first)) break;
+      const Point& p = seen_[i].second;
+      const bool distinct =
+          std::all_of(result.points.begin(), result.points.end(), [&](const Point& q) {
+            double d = 0;
+            for (size_t k = 0; k < p.size(); ++k) d = std::max(d, std::fabs(p[k] - q[k]));
+            return d > apart;
+          });
+      if (!distinct) continue;
+      result.points.push_back(p);
+      result.losses.push_back(seen_[i].first);
+    }
+  }
+
+  static Point clamped(Point p) {
+    for (double& u : p) u = std::clamp(u, 0.0, 1.0);
+    return p;
+  }
+
+  int evaluations() const { return int(seen_.size()); }
+  double best() const { return best_; }
+  int lanes() const { return lanes_; }
+
+ private:
+  int64_t frames_;
+  const std::vector<InputChannel>& inputs_;
+  const std::vector<SearchDimension>& dims_;
+  int lanes_;
+  std::unique_ptr<Program> program_;
+  std::vector<std::pair<double, Point>> seen_;
+  double best_ = std::numeric_limits<double>::infinity();
+};
+
+// The design box of one dimension: ±radius around the seed, shifted inside [0, 1] so that
+// it keeps its width.
+std::pair<double, double> design_box(const SearchDimension& d, double radius) {
+  if (radius >= 0.5) return {0.0, 1.0};
+  const double lo = std::clamp(d.seed - radius, 0.0, 1.0 - 2 * radius);
+  return {lo, lo + 2 * radius};
+}
+
+// The Halton design mapped into the boxes, the seed first.
+std::vector<Point> design_points(const std::vector<SearchDimension>& dims, int count,
+                                 const SearchOptions& options) {
+  std::vector<Point> points;
+  Point seed;
+  for (const SearchDimension& d : dims) seed.push_back(d.seed);
+  points.push_back(seed);
+  for (Point p : halton_design(count - 1, int(dims.size()), options.seed)) {
+    for (size_t k = 0; k < dims.size(); ++k) {
+      const auto [lo, hi] = design_box(dims[k], options.radius);
+      p[k] = lo + p[k] * (hi - lo);
+    }
+    points.push_back(std::move(p));
+  }
+  return points;
+}
+
+// CMA-ES runs of the search at most (one per distinct good design point).
+constexpr int kRestarts = 4;
+
+// A point moved into the search boxes (CMA-ES searches where the design did: a basin
+// far outside it is not the one the seed suggests).
+Point into_boxes(Point p, const std::vector<std::pair<double, double>>& boxes) {
+  for (size_t k = 0; k < p.size(); ++k) p[k] = std::clamp(p[k], boxes[k].first, boxes[k].second);
+  return p;
+}
+
+// CMA-ES's cost of a point outside the boxes: the loss where it was moved to, plus a
+// penalty growing with the distance, so the distribution is pulled back inside.
+std::vector<double> bounded_costs(const std::vector<Point>& asked, const std::vector<Point>& inside,
+                                  std::vector<double> losses, double scale) {
+  for (size_t p = 0; p < asked.size(); ++p) {
+    double outside = 0;
+    for (size_t k = 0; k < asked[p].size(); ++k) outside += std::pow(asked[p][k] - inside[p][k], 2);
+    losses[p] += outside * scale;
+  }
+  return losses;
+}
+
+}  // namespace
+
+SearchResult search(const Value& loss, const Value& output, int64_t frames,
+                    const std::vector<InputChannel>& inputs,
+                    const std::vector<SearchDimension>& dims, const SearchOptions& options,
+                    const RenderOptions& render,
+                    const std::function<void(const SearchProgress&)>& on_progress) {
+  if (options.method != "halton" && options.method != "cmaes")
+    throw Error("search: the method must be halton or cmaes, got '" + options.method + "'");
+  if (dims.empty()) throw Error("the search needs at least one param");
+  if (options.lanes < 2 || options.budget < 1 || options.keep < 1 || !(options.radius > 0))
+    throw Error("the search needs lanes >= 2, a budget >= 1, keep >= 1 and a radius > 0");
+  const auto start = Clock::now();
+  const auto out_of_time = [&] {
+    return options.seconds > 0 &&
+           std::chrono::duration<double>(Clock::now() - start).count() >= options.seconds;
+  };
+  const int lanes = std::min(options.lanes, std::max(2, options.budget));
+  LaneEvaluator evaluator(loss, output, frames, inputs, dims, lanes, render);
+  SearchResult result;
+  const auto report = [&](const char* stage, double step) {
+    if (on_progress) on_progress({stage, evaluator.evaluations(), evaluator.best(), step});
+  };
+
+  // The design: the whole budget for `halton`, a quarter of it (at least one run) before
+  // CMA-ES.
+  const int design = options.method == "halton"
+                         ? options.budget
+                         : std::max(lanes, (options.budget / 4) / lanes * lanes);
+  const std::vector<Point> points = design_points(dims, std::max(1, design), options);
+  for (size_t first = 0; first < points.size() && !(first > 0 && out_of_time());
+       first += size_t(lanes)) {
+    const std::vector<Point> batch(
+        points.begin() + long(first),
+        points.begin() + long(std::min(points.size(), first + size_t(lanes))));
+    const std::vector<double> losses = evaluator.evaluate(batch, first == 0);
+    if (first == 0) {
+      result.seed_loss = losses[0];
+      result.seed_audio = evaluator.audio(0);
+    }
+    report("design", 0);
+  }
+
+  if (options.method == "cmaes") {
+    // Restarts from the design's best distinct points: a run that converged in a local
+    // minimum (its step below 1e-3) hands the rest of the budget to the next.
+    SearchResult design_best;
+    evaluator.best_distinct(kRestarts, 0.1, design_best);
+    std::vector<std::pair<double, double>> boxes;
+    std::vector<double> stds;
+    for (const SearchDimension& d : dims) {
+      boxes.push_back(design_box(d, options.radius));
+      stds.push_back((boxes.back().second - boxes.back().first) / 4);
+    }
+    for (size_t run = 0; run < design_best.points.size(); ++run) {
+      Cmaes cmaes(design_best.points[run], stds, lanes, options.seed + uint32_t(run));
+      while (evaluator.evaluations() + lanes <= options.budget && !out_of_time() &&
+             cmaes.step() > 1e-3) {
+        const std::vector<Point>& asked = cmaes.ask();
+        std::vector<Point> inside;
+        for (const Point& p : asked) inside.push_back(into_boxes(p, boxes));
+        const std::vector<double> losses = evaluator.evaluate(inside);
+        const double scale =
+            std::isfinite(evaluator.best()) ? std::fabs(evaluator.best()) + 1e-12 : 1;
+        cmaes.tell(bounded_costs(asked, inside, losses, 100 * scale));
+        report("cmaes", cmaes.step());
+      }
+    }
+  }
+
+  evaluator.best_distinct(options.keep, 0.02, result);
+  for (const SearchDimension& d : dims) {
+    Param p = d.param;
+    p.set(d.seed_value);
+  }
+  result.evaluations = evaluator.evaluations();
+  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return result;
+}
+
+}  // namespace dgen::train

@@ -1,0 +1,77 @@
+// The global search stage of `dgen train` (docs/TRAINING.md, "Global search"): before
+// the gradient stage, many candidate params are rendered at once as the lanes of one
+// forward program (compiled once), and the best few become the gradient stage's lanes.
+//
+// Why: a spectral loss has many local minima in a pitch (octaves, harmonics), a delay
+// time or an FM ratio, and gradient descent from one seed settles in the nearest. A
+// forward run of L lanes costs little more than one lane (the lanes are the innermost,
+// vectorised loop), so thousands of candidates cost about as much as a few gradient
+// steps.
+//
+// The search works in the params' unit coordinates (train/coords.hpp): a quasi-random
+// Halton design over a box around the seed (±radius, kept inside [0, 1]), then CMA-ES started at
+// the design's best point, then the `keep` best distinct points seen.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "dgen/program.hpp"
+#include "dgen/value.hpp"
+#include "train/coords.hpp"
+
+namespace dgen::train {
+
+struct SearchOptions {
+  // none | halton | cmaes | auto (cmaes when every trained param is scalar, else none)
+  std::string method = "auto";
+  int lanes = 64;      // candidates rendered per forward run
+  int budget = 4096;   // candidate evaluations at most
+  double seconds = 0;  // wall-time limit of the search (0: none)
+  // Half-width of the design box around the seed, in unit coordinates (0.5: every
+  // param's whole range).
+  double radius = 0.25;
+  int keep = 4;       // points handed to the gradient stage
+  uint32_t seed = 1;  // of the design's random shift and CMA-ES's samples
+};
+
+// Checks a method name (none, halton, cmaes, auto); throws dgen::Error otherwise.
+void check_search_method(const std::string& method);
+
+// One scalar param the search moves.
+struct SearchDimension {
+  Param param;
+  UnitCoordinate coordinate;
+  float seed_value = 0;  // the param's value at the seed
+  double seed = 0;       // its unit coordinate
+};
+
+// After every forward run: what has been evaluated so far.
+struct SearchProgress {
+  std::string stage;  // "design" or "cmaes"
+  int evaluations = 0;
+  double best_loss = 0;
+  double step = 0;  // CMA-ES's current step size (the largest std in unit coordinates)
+};
+
+struct SearchResult {
+  // The best distinct points (unit coordinates, one per dimension), best first, and
+  // their losses; at most options.keep.
+  std::vector<std::vector<double>> points;
+  std::vector<double> losses;
+  double seed_loss = 0;           // the seed (always the design's first candidate)
+  std::vector<float> seed_audio;  // the output at the seed
+  int evaluations = 0;
+  double seconds = 0;
+};
+
+// Searches for low values of Σₜ loss[t] over `frames` frames. The params of `dims` must be
+// scalar; they are left at their seed values afterwards.
+SearchResult search(const Value& loss, const Value& output, int64_t frames,
+                    const std::vector<InputChannel>& inputs,
+                    const std::vector<SearchDimension>& dims, const SearchOptions& options,
+                    const RenderOptions& render,
+                    const std::function<void(const SearchProgress&)>& on_progress = {});
+
+}  // namespace dgen::train
