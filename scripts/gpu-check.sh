@@ -9,6 +9,7 @@
 #
 # Usage: scripts/gpu-check.sh [BUILD_DIR]   (default build-gpu)
 # GTEST_SOURCE=DIR builds GoogleTest from that source tree first, for machines without it.
+# GPU_BENCH=0 skips the benchmarks (a second call on the same build runs them).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(mkdir -p "${1:-$root/build-gpu}" && cd "${1:-$root/build-gpu}" && pwd)
@@ -81,7 +82,7 @@ fi
 # ---- GPU benchmarks (bench/gpu/run.sh, when present: it prints its own summary lines,
 # prefixed "bench:", which are repeated in the summary below) ----
 bench_rc=0
-if [ -x "$root/bench/gpu/run.sh" ]; then
+if [ "${GPU_BENCH:-1}" = 1 ] && [ -x "$root/bench/gpu/run.sh" ]; then
   echo "-- running bench/gpu/run.sh"
   "$root/bench/gpu/run.sh" "$build" 2>&1 | tee -a "$log"
   bench_rc=${PIPESTATUS[0]}

@@ -130,9 +130,11 @@ TEST(Schedule, CheapScalarMathJoinsTheSerialLoop) {
   EXPECT_EQ(s.regions[1].kind, RegionKind::Parallel);
   EXPECT_EQ(s.regions[2].kind, RegionKind::Serial);
   for (const char* op : {"history_write", "add", "out"})
-    for (int i : nodes_of_op(s, op))
-      if (!s.graph.nodes[size_t(i)]->rate.is_static())  // not the coefficient math
+    for (int i : nodes_of_op(s, op)) {
+      if (!s.graph.nodes[size_t(i)]->rate.is_static()) {  // not the coefficient math
         EXPECT_EQ(s.region_of[size_t(i)], 2) << op << "#" << i;
+      }
+    }
   // Math with calls stays out of serial loops: sin of an LFO runs in a parallel region.
   const Schedule lfo = schedule_of({sin(kTwoPi * phasor(3.0)) + 1.0});
   for (int i : nodes_of_op(lfo, "sin")) EXPECT_EQ(kind_of(lfo, i), RegionKind::Parallel);

@@ -112,10 +112,14 @@ TEST(TrainNonFinite, JobWritesSkipEventsAndOnlyFiniteParams) {
   for (const std::string& line : test::lines(out.str())) {
     const Json e = Json::parse(line);
     // An epoch's loss may be NaN (written as null); params and the best loss never are.
-    if (e.contains("params") && e["params"].is_object())
-      for (const auto& [name, value] : e["params"].items())  // the result's: {"to": ...}
+    if (e.contains("params") && e["params"].is_object()) {
+      for (const auto& [name, value] : e["params"].items()) {  // the result's: {"to": ...}
         EXPECT_TRUE(value.is_object() ? value["to"].is_number() : value.is_number()) << line;
-    if (e.contains("best_loss")) EXPECT_TRUE(e["best_loss"].is_number()) << line;
+      }
+    }
+    if (e.contains("best_loss")) {
+      EXPECT_TRUE(e["best_loss"].is_number()) << line;
+    }
     if (e["event"] != "skip") continue;
     ++skips;
     EXPECT_GT(e["epoch"].get<int>(), 0);

@@ -36,9 +36,13 @@ int train_job(TrainArgs& args, train::EventWriter& events) {
                                     std::move(selected.trained)};
   args.config.render.sample_rate = run.stream.sample_rate;
   args.config.render.backend = parse_backend(args.backend);
-  train::JobSpec job{args.job_dir, args.patch, args.target.path, args.checkpoint_every,
-                     std::move(selected.frozen)};
-  job.command = shell_command_line();
+  train::JobSpec job{args.job_dir,
+                     args.patch,
+                     args.target.path,
+                     args.checkpoint_every,
+                     std::move(selected.frozen),
+                     shell_command_line(),
+                     {}};
   job.fitted_patch = [&] { return fitted_patch_text(args.patch, patch, job.command); };
   const bool terminal = ::isatty(STDERR_FILENO) == 1;
   train::ProgressBar bar(std::cerr, terminal, args.config.epochs);
