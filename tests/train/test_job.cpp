@@ -155,6 +155,7 @@ TEST_F(TrainJob, WritesParamsWavsAndReport) {
 
 // A checkpoint's preview is the output at the params of that epoch's event.
 TEST_F(TrainJob, PreviewsAreTheOutputAtTheirCheckpoint) {
+  config.search.method = "none";  // events: plan, then epochs and checkpoints
   run(/*epochs=*/20, /*checkpoint_every=*/10);
   const Json& epoch10 = events.at(10);
   ASSERT_EQ(epoch10["event"], "epoch");
