@@ -15,6 +15,9 @@ import time
 import numpy as np
 
 SR = 48000.0
+# The envelopes' decay and release reach 1% of their distance in their time: ln 100 per
+# time constant (lib/std/env.lisp's exp-rate).
+LN100 = math.log(100)
 N_BIQUAD = 65536
 BIQUAD_LANES = (64, 1024, 16384)
 N_MRSTFT = 65536

@@ -14,7 +14,7 @@ jax.config.update("jax_enable_x64", True)
 
 import jax.numpy as jnp  # noqa: E402
 
-from common import SR, spectral_windows
+from common import LN100, SR, spectral_windows
 
 
 def cookbook_lowpass(cutoff, q):
@@ -108,8 +108,8 @@ def envelopes(p, gate):
     def both(role):
         return jnp.stack([p["amp_" + role], p["filter_" + role]])
     attack_step = 1 / jnp.maximum(both("attack") * SR, 1)
-    decay_coef = 1 - jnp.exp(-4.6 / jnp.maximum(both("decay") * SR, 1))
-    release_coef = 1 - jnp.exp(-4.6 / jnp.maximum(both("release") * SR, 1))
+    decay_coef = 1 - jnp.exp(-LN100 / jnp.maximum(both("decay") * SR, 1))
+    release_coef = 1 - jnp.exp(-LN100 / jnp.maximum(both("release") * SR, 1))
     sustain = both("sustain")
 
     def step(carry, on):
@@ -123,7 +123,7 @@ def envelopes(p, gate):
 
     zero = jnp.zeros_like(sustain)
     _, levels = jax.lax.scan(step, (zero, zero, jnp.zeros((), jnp.float32)),
-                             (gate > 0.5).astype(jnp.float32))
+                             (gate > 0).astype(jnp.float32))
     return levels  # (n, 2, B)
 
 

@@ -6,7 +6,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from common import SR, spectral_windows
+from common import LN100, SR, spectral_windows
 
 
 def cookbook_lowpass(cutoff, q):
@@ -88,13 +88,13 @@ def envelopes(p, gate, n):
     def both(role):
         return torch.stack([p["amp_" + role], p["filter_" + role]])
     attack_step = 1 / torch.clamp_min(both("attack") * SR, 1)
-    decay_coef = 1 - torch.exp(-4.6 / torch.clamp_min(both("decay") * SR, 1))
-    release_coef = 1 - torch.exp(-4.6 / torch.clamp_min(both("release") * SR, 1))
+    decay_coef = 1 - torch.exp(-LN100 / torch.clamp_min(both("decay") * SR, 1))
+    release_coef = 1 - torch.exp(-LN100 / torch.clamp_min(both("release") * SR, 1))
     sustain = both("sustain")
     level = torch.zeros_like(sustain)
     attacking = torch.zeros_like(sustain)
     was_on = torch.zeros((), device=gate.device)
-    on_all = (gate > 0.5).float()
+    on_all = (gate > 0).float()
     levels = []
     for i in range(n):
         on = on_all[i]
