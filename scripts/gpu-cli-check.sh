@@ -7,7 +7,7 @@
 # Usage: scripts/gpu-cli-check.sh DGEN WORKDIR   (DGEN: the dgen program)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-dgen=$1
+dgen=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")  # absolute: it runs in examples/
 work=$(mkdir -p "$2" && cd "$2" && pwd)
 py=${PYTHON:-python3}
 frames=24000
@@ -24,12 +24,13 @@ num = lambda p: [float(x) for x in re.findall(r"[-+]?\d+\.?\d*(?:[eE][-+]?\d+)?"
 a, b = num(sys.argv[1]), num(sys.argv[2])
 if len(a) != len(b) or not a: print("inf"); sys.exit()
 print(max(abs(x - y) / max(1e-6, abs(x), abs(y)) for x, y in zip(a, b)))'
+# run ARGS...: dgen in examples/ (patches find their data there), its output in $name's log.
+run() { (cd "$root/examples" && "$dgen" "$@") >>"$work/$name.log" 2>&1; }
 for patch in "$root"/examples/*.lisp; do
   name=$(basename "$patch" .lisp)
   total=$((total + 1))
   inputs=()
   grep -q "(in 1" "$patch" && inputs=(--in "1=$root/data/909kick.wav")
-  run() { (cd "$root/examples" && "$dgen" "$@") >>"$work/$name.log" 2>&1; }
   status=ok
   run render "$patch" --backend c --frames $frames --format f32 -o "$work/$name.c.f32" "${inputs[@]}" &&
     run render "$patch" --backend cuda --frames $frames --format f32 -o "$work/$name.cuda.f32" "${inputs[@]}" ||
