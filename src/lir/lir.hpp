@@ -36,6 +36,7 @@ struct Loop {
   std::string step = "1";                       // reverse, from `to` - 1 down to `from`)
   bool reverse = false;
   bool independent = false;  // no iteration reads what another writes
+  bool unroll = false;       // a short loop of constant trip count, to unroll fully (CUDA)
 };
 
 struct Decl {

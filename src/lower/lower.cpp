@@ -151,6 +151,10 @@ class Lowering {
       case Storage::Local:
         return lane_local("v" + std::to_string(i));
       case Storage::Block:
+        if (prefetching_ && m == 1 && s_.region_of[i] != region && !g_.nodes[i]->rate.is_hop()) {
+          prefetched_.insert(i);
+          return "P" + std::to_string(i) + "[j]";
+        }
         if (!(g_.nodes[i]->rate.is_hop() && region == s_.region_of[i]))
           return buf(s_.block_buf[i]) + "[" +
                  layout::index(row(i) + " * " + str(m) + " + (" + flat + ")") + "]";
@@ -205,6 +209,10 @@ class Lowering {
     c.input = [&](int ch) {
       used_inputs_.insert(ch);
       host_io = true;
+      if (prefetching_) {
+        prefetched_inputs_.insert(ch);
+        return "PI" + std::to_string(ch) + "[j]";
+      }
       return "I" + std::to_string(ch) + "_b[i]";
     };
     c.output = [&](const std::string& flat) {
@@ -280,6 +288,70 @@ class Lowering {
     return out;
   }
 
+  // A frame's code of a region. A frame-serial region of a target that prefetches reads
+  // other regions' scalar block values and host inputs from registers filled ahead
+  // (prefetched_frame_loop), unless it reads so many that the registers would spill.
+  // The frames of a chunk are unrolled, so only a short straight-line frame (a scalar
+  // recurrence: filters, oscillators, envelopes) prefetches; a frame with loops of its own
+  // (hop work, FFTs, rings) would be copied P times and its compile time with it.
+  static constexpr size_t kMaxPrefetched = 32;
+  static constexpr size_t kMaxUnrolledFrame = 4096;  // characters of a frame's code
+  static bool straight_line(const lir::Block& b, size_t& size) {
+    for (const lir::Stmt& st : b) {
+      size += st.text.size() + st.decl.name.size();
+      // A lane loop is the thread's own lane on a target without lane loops.
+      const bool loop = st.kind == lir::Kind::For && st.loop.iter != lir::Iter::Lane;
+      if (loop || st.text.find("for (") != std::string::npos ||
+          !straight_line(st.body, size))
+        return false;
+    }
+    return size <= kMaxUnrolledFrame;
+  }
+  lir::Block emit_frame(const Region& region, int r) {
+    prefetched_.clear(), prefetched_inputs_.clear();
+    prefetching_ = target_.prefetch_frames > 0 && region.kind == RegionKind::Serial;
+    lir::Block body = emit_nodes(region.nodes, r, "t", "rf");
+    prefetching_ = false;
+    size_t size = 0;
+    if (prefetched_.size() + prefetched_inputs_.size() <= kMaxPrefetched &&
+        straight_line(body, size))
+      return body;
+    prefetched_.clear(), prefetched_inputs_.clear();
+    return emit_nodes(region.nodes, r, "t", "rf");
+  }
+
+  // The frame loop of a prefetching serial region: chunks of P frames; each chunk loads
+  // the values its frames read into arrays P<node>[P] (PI<ch>[P] for host inputs), then runs
+  // its frames in order (`j` the frame's place in the chunk; in reverse time the chunks and
+  // their frames go from the block's end). Both inner loops are unrolled, so the arrays are
+  // registers and the loads of a chunk are in flight together.
+  lir::Stmt prefetched_frame_loop(lir::Block frame) {
+    const std::string p = str(target_.prefetch_frames);
+    const std::string at = s_.reverse ? "nb - 1 - (i0 + j)" : "i0 + j";
+    lir::Block chunk, loads;
+    loads.push_back(lir::line("const int64_t i = " + at + ";"));
+    lir::Block load_frame;
+    for (int i : prefetched_) {
+      chunk.push_back(lir::declare({"float", "P" + std::to_string(i) + "[" + p + "]", false, ""}));
+      load_frame.push_back(lir::line("P" + std::to_string(i) + "[j] = " + val(i, "0", 0) + ";"));
+    }
+    for (int ch : prefetched_inputs_) {
+      chunk.push_back(lir::declare({"float", "PI" + std::to_string(ch) + "[" + p + "]", false, ""}));
+      load_frame.push_back(
+          lir::line("PI" + std::to_string(ch) + "[j] = I" + std::to_string(ch) + "_b[i];"));
+    }
+    loads.push_back(lir::if_("i0 + j < nb", std::move(load_frame)));
+    const lir::Loop in_chunk = {
+        .iter = lir::Iter::Frame, .type = "int", .var = "j", .from = "0", .to = p, .unroll = true};
+    chunk.push_back(lir::for_(in_chunk, std::move(loads)));
+    lir::Block run = {lir::line("const int64_t i = " + at + ";")};
+    run.push_back(lir::if_("i0 + j < nb", std::move(frame)));
+    chunk.push_back(lir::for_(in_chunk, std::move(run)));
+    return lir::for_(
+        {.iter = lir::Iter::Frame, .var = "i0", .from = "0", .to = "nb", .step = p},
+        std::move(chunk));
+  }
+
   lir::Stmt emit_region(int r) {
     const Region& region = s_.regions[r];
     local_state_.clear();
@@ -305,7 +377,8 @@ class Lowering {
     for (int i : region.nodes)
       if (s_.storage[i] == Storage::Local)
         frame.push_back(lir::declare({"float", "v" + std::to_string(i), true, padded_ ? "0" : ""}));
-    for (auto& st : emit_nodes(region.nodes, r, "t", "rf")) frame.push_back(std::move(st));
+    lir::Block body = emit_frame(region, r);
+    for (auto& st : body) frame.push_back(std::move(st));
     lir::Block all = std::move(pre);
     // Frames of a parallel region are independent unless a frame tensor is overwritten
     // in a slot every frame; then the loop must stay in order.
@@ -314,13 +387,16 @@ class Lowering {
     const std::string n =
         padded_ ? "((nb + " + str(kPadFrames - 1) + ") & ~(int64_t)" + str(kPadFrames - 1) + ")"
                 : "nb";
-    all.push_back(lir::for_({.iter = lir::Iter::Frame,
-                             .var = "i",
-                             .from = "0",
-                             .to = n,
-                             .reverse = s_.reverse,
-                             .independent = independent},
-                            std::move(frame)));
+    if (prefetched_.empty() && prefetched_inputs_.empty())
+      all.push_back(lir::for_({.iter = lir::Iter::Frame,
+                               .var = "i",
+                               .from = "0",
+                               .to = n,
+                               .reverse = s_.reverse,
+                               .independent = independent},
+                              std::move(frame)));
+    else
+      all.push_back(prefetched_frame_loop(std::move(frame)));
     padded_ = false;
     for (auto& p : post) all.push_back(std::move(p));
     const char* kind = region.kind == RegionKind::Serial ? "frame-serial" : "frame-parallel";
@@ -337,6 +413,10 @@ class Lowering {
   std::set<int> used_inputs_, used_outputs_, used_buffers_, used_hoisted_;
   lir::Block functions_;  // the functions lowered so far
   bool padded_ = false;   // the region being emitted runs padded frame loops (padded())
+  // The serial region being emitted reads block values and inputs from prefetch arrays,
+  // and which it has read so far (emit_frame).
+  bool prefetching_ = false;
+  std::set<int> prefetched_, prefetched_inputs_;
 };
 
 }  // namespace

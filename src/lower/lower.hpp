@@ -19,6 +19,11 @@ struct LowerTarget {
   // (CUDA): each lane is a thread; the lane loops the lowering makes are the thread's
   // lane `l`, a per-lane local is a scalar and ops write no lane loops.
   bool lane_loops = true;
+  // More than 0 (CUDA): a frame-serial region loads what it reads from other regions'
+  // block buffers and from the host's inputs for this many frames ahead into registers
+  // before computing them, so a thread's loads overlap instead of waiting one by one
+  // behind its recurrence (docs/ARCHITECTURE.md, "The CUDA backend").
+  int prefetch_frames = 0;
 };
 
 // Highest 1-based input channel the program reads (the `in` array has that many entries).

@@ -63,7 +63,7 @@ TEST(CliInfoDump, CudaSourceNeedsNoGpu) {
     return;
   }
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("extern \"C\" __global__ void dgen_run("), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("extern \"C\" __global__ void dgen_finish("), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 // IR with lanes as threads.
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include "backend/cuda/nvrtc_compile.hpp"
 #include "backend/cuda/render_cuda.hpp"
 #include "core/op_cases.hpp"
@@ -35,16 +37,57 @@ bool have_nvrtc() {
   }
 }
 
-TEST(RenderCuda, LanesAreThreadsAndTheFrameCounterMovesOnce) {
+// The phasor's recurrence runs a thread per lane over the block's frames; the sine of its
+// output has independent frames and runs a grid over frames × lanes. The host launches
+// both per block, and dgen_finish moves the frame counter once.
+TEST(RenderCuda, LanesAreThreadsAndIndependentFramesAGrid) {
   const std::vector<Value> values = {sin(phasor(Value(440.0)) * 6.283185307179586)};
-  const std::string source = render_cuda(test::forward_schedule(values, 256));
-  EXPECT_NE(source.find("extern \"C\" __global__ void dgen_run("), std::string::npos) << source;
+  const Schedule s = test::forward_schedule(values, 256);
+  const std::string source = render_cuda(s);
+  const CudaLaunchPlan plan = cuda_launch_plan(s);
+  EXPECT_FALSE(plan.reverse);
+  EXPECT_EQ(plan.block, s.block);
+  int serial = 0, parallel = 0;
+  for (const CudaKernel& k : plan.per_block) {
+    EXPECT_NE(source.find("extern \"C\" __global__ void " + k.name + "("), std::string::npos)
+        << k.name << "\n" << source;
+    ++(k.frames_parallel ? parallel : serial);
+  }
+  EXPECT_EQ(serial, 1) << source;
+  EXPECT_EQ(parallel, 1) << source;
   EXPECT_NE(source.find("const int l = blockIdx.x * blockDim.x + threadIdx.x;"), std::string::npos);
+  EXPECT_NE(source.find("const int l = (int)(g % L);"), std::string::npos) << source;
   EXPECT_NE(source.find("extern \"C\" __global__ void dgen_finish("), std::string::npos);
   EXPECT_NE(source.find("+= frames;"), std::string::npos);
   // No loop over lanes, and no per-lane arrays: each thread is one lane.
   EXPECT_EQ(source.find("for (int l = 0"), std::string::npos) << source;
   EXPECT_EQ(source.find("[L]"), std::string::npos) << source;
+}
+
+// The kernel of a source that contains `code`: from its head to the next kernel's.
+std::string kernel_containing(const std::string& source, const std::string& code) {
+  const size_t at = source.find(code);
+  if (at == std::string::npos) return "";
+  const size_t head = source.rfind("__global__", at);
+  return source.substr(head, source.find("__global__", at) - head);
+}
+
+// A filter over the host's input loads 16 frames of what it reads into registers before
+// running them (two unrolled loops); a frame with loops of its own (an FFT of a hop region
+// fed by the filter) is not copied 16 times.
+TEST(RenderCuda, OnlyStraightLineRecurrencesPrefetchFrames) {
+  const Value filtered = biquad(in(1), Value(1000.0), Value(0.7), Value(1.0), 0);
+  const std::string plain = render_cuda(test::forward_schedule({filtered}, 4));
+  const std::string filter = kernel_containing(plain, "history_write");
+  EXPECT_TRUE(std::regex_search(filter, std::regex(R"(float P\d+\[16\];)"))) << filter;
+  EXPECT_TRUE(std::regex_search(filter, std::regex(R"(P\d+\[j\] = B\d+\[)"))) << filter;
+  EXPECT_NE(filter.find("#pragma unroll"), std::string::npos) << filter;
+  const Value frames = buffer(filtered * filtered, 64, 16);
+  const Value spectral = sum(fft(frames * hann(64)).first);
+  const std::string with_fft = render_cuda(test::forward_schedule({spectral}, 4));
+  const std::string fft_kernel = kernel_containing(with_fft, "h_ <<= 1");
+  ASSERT_FALSE(fft_kernel.empty()) << with_fft;
+  EXPECT_EQ(fft_kernel.find("#pragma unroll"), std::string::npos) << fft_kernel;
 }
 
 TEST(RenderCuda, EveryOpCaseCompilesWithNvrtc) {

@@ -5,6 +5,7 @@
 
 #include "backend/cuda/cuda_device.hpp"
 #include "backend/cuda/nvrtc_compile.hpp"
+#include "backend/cuda/render_cuda.hpp"
 #include "ir/op_table.hpp"
 #include "lower/lower.hpp"
 #include "runtime/arena.hpp"
@@ -12,8 +13,10 @@
 namespace dgen {
 namespace {
 
-// Threads per CUDA block: one lane each (render_cuda.hpp).
-constexpr unsigned kThreadsPerBlock = 128;
+// Threads per CUDA block of a kernel over lanes, and of one over frames × lanes
+// (render_cuda.hpp). Few threads per block spread a small lane count over more SMs.
+constexpr unsigned kLaneThreads = 64;
+constexpr unsigned kGridThreads = 256;
 
 // A device buffer that grows to the largest size asked of it (inputs, outputs, pointer
 // arrays), so streaming in blocks allocates once.
@@ -31,12 +34,14 @@ class CudaExecutor final : public Executor {
   CudaExecutor(const Schedule& s, const std::string& source)
       : s_(s),
         module_(*cuda::compile_cubin(source, cuda::Device::get().arch())),
-        run_(module_.function("dgen_run")),
+        plan_(cuda_launch_plan(s)),
         finish_(module_.function("dgen_finish")),
         arena_(size_t(std::max<int64_t>(s.arena_bytes, 1))),
         host_(size_t(std::max<int64_t>(s.arena_bytes, 1))),
         inputs_(size_t(max_input_channel(s))),
         outputs_(s.graph.output_index.size()) {
+    for (const CudaKernel& k : plan_.once) once_.push_back(module_.function(k.name));
+    for (const CudaKernel& k : plan_.per_block) per_block_.push_back(module_.function(k.name));
     reset();
   }
 
@@ -63,15 +68,7 @@ class CudaExecutor final : public Executor {
     CUdeviceptr out_ptr = out_table_.at_least(out.size() * sizeof(CUdeviceptr));
     if (!in.empty()) in_table_.buffer->upload(in.data(), in.size() * sizeof(CUdeviceptr));
     if (!out.empty()) out_table_.buffer->upload(out.data(), out.size() * sizeof(CUdeviceptr));
-    CUdeviceptr arena = arena_.pointer();
-    int64_t frames = io.frames;
-    double sr = io.sample_rate;
-    void* run_args[] = {&arena, &in_ptr, &out_ptr, &frames, &sr};
-    const unsigned threads = std::min<unsigned>(kThreadsPerBlock, unsigned(s_.lanes));
-    cuda::launch(run_, {unsigned((s_.lanes + threads - 1) / threads)}, {threads}, run_args,
-                 stream_);
-    void* finish_args[] = {&arena, &frames};
-    cuda::launch(finish_, {1}, {1}, finish_args, stream_);
+    launch_all(in_ptr, out_ptr, io.frames, io.sample_rate);
     stream_.synchronize();
     for (size_t k = 0; k < out.size(); ++k)
       if (io.outputs[k]) outputs_[k].buffer->download(io.outputs[k], output_bytes(k, io.frames));
@@ -113,6 +110,35 @@ class CudaExecutor final : public Executor {
   }
 
  private:
+  // The block loop of the lowering's entry point, on the host: the static kernels, then per
+  // block each region's kernel, then dgen_finish, on one stream without waiting between.
+  void launch_all(CUdeviceptr in, CUdeviceptr out, int64_t frames, double sr) {
+    CUdeviceptr arena = arena_.pointer();
+    int64_t b0 = 0, nb = 0;
+    void* args[] = {&arena, &in, &out, &b0, &nb, &frames, &sr};
+    const unsigned lanes = unsigned(s_.lanes);
+    const unsigned lane_threads = std::min(kLaneThreads, lanes);
+    const cuda::Dim3 lane_grid{(lanes + lane_threads - 1) / lane_threads};
+    for (CUfunction f : once_) cuda::launch(f, lane_grid, {lane_threads}, args, stream_);
+    const int64_t blk = plan_.block;
+    for (int64_t done = 0; done < frames; done += nb) {
+      nb = std::min(blk, frames - done);
+      b0 = plan_.reverse ? frames - done - nb : done;
+      // Frame-parallel kernels cover the block's frames rounded up to the lowering's
+      // padding (a multiple of 16); each thread checks its frame against the loop's end.
+      const int64_t threads = ((nb + 15) / 16 * 16) * int64_t(lanes);
+      const cuda::Dim3 frame_grid{unsigned((threads + kGridThreads - 1) / kGridThreads)};
+      for (size_t k = 0; k < per_block_.size(); ++k) {
+        if (plan_.per_block[k].frames_parallel)
+          cuda::launch(per_block_[k], frame_grid, {kGridThreads}, args, stream_);
+        else
+          cuda::launch(per_block_[k], lane_grid, {lane_threads}, args, stream_);
+      }
+    }
+    void* finish_args[] = {&arena, &frames};
+    cuda::launch(finish_, {1}, {1}, finish_args, stream_);
+  }
+
   // A state variable's place in the arena: count = elements × lanes.
   struct StateBuffer {
     size_t offset;
@@ -145,7 +171,9 @@ class CudaExecutor final : public Executor {
 
   const Schedule& s_;
   cuda::Module module_;
-  CUfunction run_, finish_;
+  const CudaLaunchPlan plan_;
+  std::vector<CUfunction> once_, per_block_;  // the plan's kernels, in its order
+  CUfunction finish_;
   cuda::DeviceBuffer arena_;
   std::vector<char> host_;  // the arena's initial state and params, before upload
   cuda::Stream stream_;

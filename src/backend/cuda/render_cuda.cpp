@@ -17,53 +17,106 @@ constexpr const char* kPrelude =
     "#define INFINITY __int_as_float(0x7f800000)\n"
     "#define NAN __int_as_float(0x7fffffff)\n";
 
-// The lowering's loop IR as CUDA: a lane loop is the thread's own lane `l`, a per-lane
-// local a scalar of the thread, a function a device function that takes `l`.
-class CudaPrinter final : public lir::Printer {
- public:
-  std::string finish;  // the bodies of the Once statements, for dgen_finish
+constexpr const char* kKernelParams =
+    "char *arena, const float *const *in, float *const *out, int64_t b0, int64_t nb, "
+    "int64_t frames, double sr";
 
- private:
+// The loop IR as CUDA: a lane loop is the thread's own lane `l`, a per-lane local a scalar
+// of the thread, every function a kernel.
+class CudaPrinter final : public lir::Printer {
   std::string loop(const lir::Stmt& s, int indent) override {
     if (s.loop.iter == lir::Iter::Lane) return braces("", s.body, indent);
-    return Printer::loop(s, indent);
+    return (s.loop.unroll ? pad(indent) + "#pragma unroll\n" : "") + Printer::loop(s, indent);
   }
   std::string declare(const lir::Decl& d, int indent) override {
     if (!d.per_lane) return Printer::declare(d, indent);
     return pad(indent) + d.type + " " + d.name + (d.init.empty() ? "" : " = " + d.init) + ";\n";
   }
   std::string function_head(const lir::Stmt& s) override {
-    if (s.entry) return "extern \"C\" __global__ void " + s.text + "(" + s.args + ")";
-    return "static __device__ void " + s.text + "(" + s.args + ", const int l)";
-  }
-  std::string call(const lir::Stmt& s, int indent) override {
-    return pad(indent) + s.text + "(" + s.args + ", l);\n";
-  }
-  std::string once(const lir::Stmt& s, int) override {
-    finish += print(s.body, 1);
-    return "";
+    return "extern \"C\" __global__ void " + s.text + "(" + s.args + ")";
   }
 };
+
+// The frame loop of a region function when it is all the region does and its frames are
+// independent (no state, no hop copy before the loop, no slot shared by the frames): such a
+// region can run every frame of the block at once.
+lir::Stmt* independent_frame_loop(lir::Stmt& fn) {
+  if (fn.body.empty() || fn.body.back().kind != lir::Kind::Scope) return nullptr;
+  lir::Stmt& region = fn.body.back();
+  if (region.body.size() != 1) return nullptr;
+  lir::Stmt& loop = region.body.front();
+  const bool ok = loop.kind == lir::Kind::For && loop.loop.iter == lir::Iter::Frame &&
+                  loop.loop.independent;
+  return ok ? &loop : nullptr;
+}
+
+struct Kernels {
+  lir::Block functions;  // kernels, dgen_finish last
+  CudaLaunchPlan plan;
+};
+
+// Maps the lowering's functions onto kernels and its entry point's block loop onto the
+// host's launch plan.
+Kernels map_to_kernels(const Schedule& s) {
+  Kernels k;
+  k.functions = lower(s, {.lane_loops = false, .prefetch_frames = 16});
+  lir::Stmt entry = std::move(k.functions.back());
+  k.functions.pop_back();
+  k.plan.reverse = s.reverse;
+  k.plan.block = s.block;
+  lir::Block finish;
+  for (lir::Stmt& st : entry.body) {
+    if (st.kind == lir::Kind::Call) k.plan.once.push_back({st.text});
+    if (st.kind == lir::Kind::Once) finish = std::move(st.body);
+    if (st.kind == lir::Kind::For && st.loop.iter == lir::Iter::Block)
+      for (const lir::Stmt& call : st.body)
+        if (call.kind == lir::Kind::Call) k.plan.per_block.push_back({call.text});
+  }
+  const std::string tcount = "(const int64_t *)(arena + " +
+                             std::to_string(s.buffers[s.frame_counter].offset) + ")";
+  for (lir::Stmt& fn : k.functions) {
+    CudaKernel* per_block = nullptr;
+    for (CudaKernel& kernel : k.plan.per_block)
+      if (kernel.name == fn.text) per_block = &kernel;
+    // T0 as the lowering's block loop computes it; the static region runs at the counter.
+    const std::string t0 = !per_block   ? "*tcount"
+                           : s.reverse  ? "*tcount - frames + b0"
+                                        : "*tcount + b0";
+    lir::Block head = {lir::line("const int64_t *const tcount = " + tcount + ";"),
+                       lir::line("const int64_t T0 = " + t0 + "; (void)frames;")};
+    lir::Stmt* loop = per_block ? independent_frame_loop(fn) : nullptr;
+    if (loop) {
+      per_block->frames_parallel = true;
+      head.push_back(lir::line("const int64_t g = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;"));
+      head.push_back(lir::line("const int l = (int)(g % L);"));
+      lir::Block body = {lir::line("const int64_t " + loop->loop.var + " = g / L;")};
+      for (lir::Stmt& st : loop->body) body.push_back(std::move(st));
+      *loop = lir::if_("g / L < " + loop->loop.to, std::move(body));
+    } else {
+      head.push_back(lir::line("const int l = blockIdx.x * blockDim.x + threadIdx.x;"));
+      head.push_back(lir::line("if (l >= L) return;"));
+    }
+    fn.body.insert(fn.body.begin(), head.begin(), head.end());
+    fn.args = kKernelParams;
+  }
+  k.functions.push_back(lir::function("dgen_finish", "char *arena, int64_t frames", std::move(finish)));
+  return k;
+}
 
 }  // namespace
 
 std::string render_cuda(const Schedule& s, lir::Block* lir) {
-  lir::Block program = lower(s, {.lane_loops = false});
-  // The entry point starts with the thread's lane.
-  lir::Block& run = program.back().body;
-  run.insert(run.begin(), lir::line("const int l = blockIdx.x * blockDim.x + threadIdx.x;"));
-  run.insert(run.begin() + 1, lir::line("if (l >= L) return;"));
+  Kernels k = map_to_kernels(s);
   std::string src = "/* generated by dgen: " + std::to_string(s.graph.nodes.size()) + " nodes, " +
                     std::to_string(s.regions.size()) + " regions, " +
                     std::to_string(s.arena_bytes) + " arena bytes */\n" + kPrelude + "#define L " +
                     std::to_string(s.lanes) + "\n#define BLK " + std::to_string(s.block) + "\n";
   if (max_input_channel(s) > 0) src += "static __device__ float dgen_silence[BLK];\n";
-  CudaPrinter printer;
-  src += printer.print(program);
-  src += "extern \"C\" __global__ void dgen_finish(char *arena, int64_t frames) {\n" +
-         printer.finish + "}\n";
-  if (lir) *lir = std::move(program);
+  src += CudaPrinter().print(k.functions);
+  if (lir) *lir = std::move(k.functions);
   return src;
 }
+
+CudaLaunchPlan cuda_launch_plan(const Schedule& s) { return map_to_kernels(s).plan; }
 
 }  // namespace dgen

@@ -1,21 +1,40 @@
-// Renders a schedule as CUDA C++: the loop IR of the shared lowering (lower/lower.hpp)
-// with one thread per lane. Kernels (extern "C"):
-//   dgen_run(char *arena, const float *const *in, float *const *out, int64_t frames, double sr)
-//     launched over at least L threads: thread l runs lane l through the static region and
-//     every block of frames, region by region, frames serial within the thread (lanes are
-//     independent, and the [element][lane] layout makes a warp's loads adjacent);
-//   dgen_finish(char *arena, int64_t frames)
-//     one thread, after dgen_run: the work done once per run (the frame counter), which
-//     no lane may do while others still read it.
+// Renders a schedule as CUDA C++ from the loop IR of the shared lowering (lower/lower.hpp),
+// and says how to launch it. Every function the lowering makes becomes a kernel (extern "C")
+//   NAME(char *arena, const float *const *in, float *const *out, int64_t b0, int64_t nb,
+//        int64_t frames, double sr)
+// that finds its frame counter T0 in the arena as the lowering's block loop does. The host
+// runs the block loop (CudaLaunchPlan): the static kernels once, then per block of frames
+// each region's kernel in order on one stream, then dgen_finish(arena, frames) in one
+// thread (the frame counter, which no thread may advance while others read it). A region
+// kernel runs one of two ways (docs/ARCHITECTURE.md, "The CUDA backend"):
+//   - lanes: thread l runs lane l over the block's frames in order (regions with state,
+//     hop copies, or frames that share a slot);
+//   - frames × lanes: a frame-parallel region whose frames are independent runs thread
+//     g on frame g / L of lane g % L, so a warp reads adjacent lanes (or, at one lane,
+//     adjacent frames) of every [frame][lane] buffer.
 // `in` and `out` are device arrays of device pointers, laid out as the C backend's.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "lir/lir.hpp"
 #include "schedule/schedule.hpp"
 
 namespace dgen {
 
+struct CudaKernel {
+  std::string name;
+  bool frames_parallel = false;  // a grid over frames × lanes; else one thread per lane
+};
+
+struct CudaLaunchPlan {
+  std::vector<CudaKernel> once;       // the static region's kernels, once per run
+  std::vector<CudaKernel> per_block;  // the frame regions' kernels, per block in order
+  bool reverse = false;               // blocks from the last (a backward program)
+  int64_t block = 0;                  // frames per block
+};
+
 std::string render_cuda(const Schedule& s, lir::Block* lir = nullptr);
+CudaLaunchPlan cuda_launch_plan(const Schedule& s);
 
 }  // namespace dgen
