@@ -88,8 +88,8 @@ TEST(ExamplePiano, HigherPartialsDecayFasterByTheirTimeConstants) {
 // d loss / d param for the spectral loss `dgen train --loss spectral:2048` minimises
 // against a target rendered at other values, against central differences of the loss.
 // The envelope and tone params: the loss is smooth in them at a 0.1 % step. (In a pitch
-// or B it wiggles at that scale, and a hammer param moves a float32 loss too little for
-// a clean difference: measured, those differences wander by 5-200 % with the step.)
+// or B it wiggles at that scale, and the hammer's params move it so little that float32
+// rounding shows: measured, their differences wander by 5-200 % as the step changes.)
 TEST(ExamplePiano, LossGradientMatchesFiniteDifferences) {
   const int64_t frames = 8192;
   Piano piano;
