@@ -24,7 +24,7 @@ import numpy as np
 FITS = [
     ("909kick.wav", "examples/train_kick.lisp", ["--loss", "spectral:4096"]),
     ("808kicklong.wav", "examples/train_kick.lisp", ["--loss", "spectral:4096"]),
-    ("piano-note.wav", "examples/fm.lisp", []),
+    ("piano-note.wav", "examples/piano.lisp", ["--loss", "spectral:2048"]),
 ]
 
 

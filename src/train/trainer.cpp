@@ -128,6 +128,7 @@ class Loop {
       dims.push_back({t.param, t.coordinate, t.from[0], t.coordinate.to_unit(t.from[0])});
     SearchOptions options = config_.search;
     options.method = result_.search;
+    options.seed = config_.seed;
     result_.found = search(loss_, problem_.output, frames(), inputs_, dims, options, config_.render,
                            callbacks.on_search);
     result_.initial_loss = result_.found.seed_loss;

@@ -37,7 +37,9 @@ struct TrainConfig {
   // its halving on plateaus. Every step is also clipped to the current lr per coordinate.
   ScheduleOptions schedule;
   int lanes = 1;
-  uint32_t seed = 1;  // of the random restarts in lanes 1..B-1
+  // The run's one seed: of the random restarts in lanes 1..B-1 and of the search (it
+  // replaces search.seed, so that `dgen train --seed` moves both).
+  uint32_t seed = 1;
   // The global search before the gradient stage (train/search.hpp); when it runs, the
   // gradient stage has max(lanes, search.keep) lanes, started at the best points found.
   SearchOptions search;

@@ -169,6 +169,27 @@ TEST(Search, TheSeedLossIsTheLossAtTheSeed) {
     ASSERT_NEAR(searched.seed_audio[t], plain.seed_audio[t], 1e-5) << t;
 }
 
+// docs/TRAINING.md, "Global search": auto is the default, and it runs CMA-ES when every
+// trained param is a scalar; one tensor param among them turns the search off.
+TEST(Search, AutoIsTheDefaultAndSearchesWhenEveryParamIsAScalar) {
+  EXPECT_EQ(TrainConfig{}.search.method, "auto");
+  Octave o;
+  TrainConfig c;
+  c.render.backend = Backend::C;
+  c.epochs = 0;
+  c.search.budget = 256;
+  const TrainResult r = train(o.problem(), c);
+  EXPECT_EQ(r.search, "cmaes");
+  EXPECT_GT(r.found.evaluations, 64);  // more than the design's first forward run
+  EXPECT_LE(r.found.evaluations, 256);
+  EXPECT_LT(r.found.losses.at(0), r.found.seed_loss);
+  Param table("table", {4}, {0.1f, 0.2f, 0.3f, 0.4f}, {.min = 0.0f, .max = 1.0f});
+  TrainProblem mixed = o.problem();
+  mixed.output = mixed.output + sum(table);
+  mixed.params.push_back(table);
+  EXPECT_EQ(train(mixed, c).search, "none");
+}
+
 TEST(Search, AutoSkipsTensorParams) {
   Param table("table", {4}, {0.1f, 0.2f, 0.3f, 0.4f}, {.min = 0.0f, .max = 1.0f});
   const std::vector<float> target(256, 0.25f);
