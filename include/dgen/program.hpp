@@ -13,7 +13,7 @@
 namespace dgen {
 
 // Where a program runs (docs/CLI.md, "Backends"): Auto picks C when a compiler is found,
-// else the interpreter. Cuda is recognised but runs no programs yet (an Error says so).
+// else the interpreter; Cuda runs on an NVIDIA GPU (an Error says what is missing without one).
 enum class Backend { Auto, C, Interp, Cuda };
 
 struct RenderOptions {

@@ -216,6 +216,9 @@ class Lowering {
       return "I" + std::to_string(ch) + "_b[i]";
     };
     c.output = [&](const std::string& flat) {
+      // An out() the program was not given as an output (a loss over a patch's outs) is
+      // only its value: the write goes to the node itself.
+      if (outputs_of_[i] < 0) return c.out(flat);
       used_outputs_.insert(outputs_of_[i]);
       host_io = true;
       return "O" + std::to_string(outputs_of_[i]) + "[" +

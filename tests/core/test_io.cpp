@@ -33,6 +33,22 @@ TEST(Io, OutputsAreFoundByChannel) {
   }
 }
 
+// A value computed from an out() that is not itself given to the program (a loss over a
+// patch's outputs) reads the out's signal; only the values given are outputs.
+TEST(Io, AValueReadingAnOutThatIsNotAnOutputReadsItsSignal) {
+  const std::vector<float> x = {1, 2, 3};
+  for (Backend b : kBackends) {
+    SCOPED_TRACE(name(b));
+    RenderOptions o;
+    o.backend = b;
+    const Value voice = out(in(1) * 2.0, 1);
+    Program p({voice * voice + 1.0}, o);
+    p.run(3, {{1, x}});
+    ASSERT_EQ(p.output_count(), 1u);
+    EXPECT_EQ(as_vector(p.output(0)), (std::vector<float>{5, 17, 37}));
+  }
+}
+
 // An input that is missing reads zeros; one shorter than the run is padded with zeros.
 TEST(Io, MissingAndShortInputsReadZeros) {
   const std::vector<float> short_input = {5, 6};
