@@ -51,17 +51,14 @@ constexpr std::string (*kCudaRender)(const Schedule&, lir::Block*) = nullptr;
 constexpr std::unique_ptr<Executor> (*kCudaExecutor)(const Schedule&, const std::string&) = nullptr;
 #endif
 
-// Interp last: `auto` takes the first available backend that runs programs, and skips
-// CUDA: a GPU gains only on work large enough, which `auto` does not judge yet
-// (docs/CLI.md, "Backends").
+// CUDA first, for wide programs where a GPU is found; then C; the interpreter last.
 const std::vector<BackendDef> kBackends = {
+    // CUDA keeps a host copy of the arena (its initial state and params). The host launches
+    // each region's kernel per block: large blocks mean few launches.
+    {Backend::Cuda, "cuda", true, nullptr, nullptr, cuda_status, kCudaRender, kCudaExecutor,
+     arena_host_bytes, kCudaAutoLanes, 1024},
     {Backend::C, "c", true, plugin_source, compile_plugin, c_status, render_c, c_program,
      arena_host_bytes},
-    // CUDA keeps a host copy of the arena (its initial state and params). It runs a
-    // block's regions in each thread one after the other; larger blocks mean fewer loads
-    // and stores of a serial region's state per run.
-    {Backend::Cuda, "cuda", true, nullptr, nullptr, cuda_status, kCudaRender, kCudaExecutor,
-     arena_host_bytes, false, 1024},
     {Backend::Interp, "interp", true, nullptr, nullptr, always, nullptr, interpreter,
      interpreter_bytes},
 };
@@ -103,14 +100,15 @@ void check_available(Backend b) {
     throw Error("the " + backend_name(b) + " backend is not available: " + status.reason);
 }
 
-Backend resolve_backend(Backend asked) {
+Backend resolve_backend(Backend asked, int lanes) {
   if (asked == Backend::Auto) {
     std::string passed;  // why the backends before the chosen one were not taken
     for (const BackendDef& d : kBackends) {
-      if (!d.runs || !d.automatic) continue;
+      if (!d.runs || d.auto_min_lanes == 0 || lanes < d.auto_min_lanes) continue;
       const BackendStatus status = backend_status(d.id);
       if (!status.available) {
-        passed += (passed.empty() ? "" : "; ") + status.reason;
+        // A missing GPU is no reason to warn: the CPU is what `auto` expects.
+        if (d.auto_min_lanes <= 1) passed += (passed.empty() ? "" : "; ") + status.reason;
         continue;
       }
       if (d.id == Backend::Interp && !passed.empty())

@@ -18,6 +18,11 @@ namespace dgen {
 
 struct PluginSpec;  // backend/c/plugin_source.hpp
 
+// The fewest lanes for which `auto` runs a program on the GPU (where one is found): below
+// it a lane's frames, serial in one thread, leave the GPU mostly idle and the CPU is as
+// fast (docs/CLI.md, "Backends", and docs/PERFORMANCE.md, "CUDA and the CPU").
+constexpr int kCudaAutoLanes = 64;
+
 struct BackendStatus {
   bool available = false;
   std::string reason;  // why not, in one line; empty when available
@@ -43,8 +48,9 @@ struct BackendDef {
   // Host memory an executor of a schedule allocates (checked against the memory limit,
   // docs/CLI.md "Memory limit").
   double (*host_bytes)(const Schedule&) = nullptr;
-  // Whether `auto` may choose it.
-  bool automatic = true;
+  // `auto` may choose it for programs of at least this many lanes (0: never). A GPU gains
+  // only on work wide enough to fill it (docs/CLI.md, "Backends").
+  int auto_min_lanes = 1;
   // Frames per block of its generated code (Schedule::block): each region runs its frame
   // loop over a block before the next region starts.
   int64_t block_frames = 256;
@@ -64,11 +70,12 @@ double executor_bytes(const Schedule& schedule, Backend backend);
 // Throws dgen::Error("the NAME backend is not available: REASON") unless it is.
 void check_available(Backend b);
 
-// The backend a program runs on: `auto` takes the first backend that runs programs and
-// is available (never CUDA: docs/CLI.md "Backends"), warning on stderr when that is the
-// interpreter. Throws dgen::Error with one line when the asked backend is unavailable or runs no
+// The backend a program of `lanes` lanes runs on: `auto` takes the first backend that
+// runs programs, is available and takes that many lanes (CUDA from kCudaAutoLanes, where
+// a GPU is found; docs/CLI.md "Backends"), warning on stderr when that is the interpreter.
+// Throws dgen::Error with one line when the asked backend is unavailable or runs no
 // programs.
-Backend resolve_backend(Backend asked);
+Backend resolve_backend(Backend asked, int lanes = 1);
 
 // The first backend that writes plugins and is available here; throws dgen::Error with
 // one line when there is none.

@@ -279,7 +279,7 @@ GradProgram::GradProgram(const Value& loss, RenderOptions options, GradOptions g
     if (it == p.shown.end()) p.shown.push_back(node);
   }
   p.rendered.resize(p.shown.size());
-  p.backend = resolve_backend(options.backend);
+  p.backend = resolve_backend(options.backend, options.lanes);
 }
 
 GradProgram::~GradProgram() = default;

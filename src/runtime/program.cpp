@@ -52,7 +52,7 @@ Program::Program(std::vector<Value> outputs, RenderOptions options)
   impl_->options = options;
   const std::vector<NodeRef> nodes = as_outputs(outputs);
   check_out_channels(nodes);
-  const Backend backend = resolve_backend(options.backend);
+  const Backend backend = resolve_backend(options.backend, options.lanes);
   pipeline::Trace trace;
   impl_->schedule =
       pipeline::schedule(nodes, options.lanes, trace, backend_def(backend).block_frames);

@@ -21,7 +21,7 @@ std::string error_of(F f) {
 }
 
 TEST(Backends, EveryBackendIsNamedAsTheCommandLineSpellsIt) {
-  EXPECT_EQ(backend_choices(), (std::vector<std::string>{"auto", "c", "cuda", "interp"}));
+  EXPECT_EQ(backend_choices(), (std::vector<std::string>{"auto", "cuda", "c", "interp"}));
   for (const BackendDef& d : all_backends()) {
     EXPECT_EQ(backend_named(d.name), d.id);
     EXPECT_EQ(backend_name(d.id), d.name);
@@ -37,7 +37,8 @@ TEST(Backends, CapabilitiesSayWhatEachDoes) {
   EXPECT_TRUE(backend_def(Backend::Interp).runs);
   EXPECT_FALSE(backend_def(Backend::Interp).render);
   EXPECT_TRUE(backend_def(Backend::Cuda).runs);
-  EXPECT_FALSE(backend_def(Backend::Cuda).automatic);
+  EXPECT_EQ(backend_def(Backend::Cuda).auto_min_lanes, kCudaAutoLanes);
+  EXPECT_EQ(backend_def(Backend::C).auto_min_lanes, 1);
   EXPECT_TRUE(backend_status(Backend::Interp).available);
 }
 
@@ -59,10 +60,17 @@ TEST(Backends, CudaIsAOneLineErrorSayingWhy) {
   }
 }
 
-TEST(Backends, AutoPicksCWhenACompilerIsFoundAndNeverCuda) {
+// `auto` takes C for narrow programs, and CUDA for wide ones where a GPU is found, without
+// a word on stderr where none is.
+TEST(Backends, AutoPicksCudaForWideProgramsWhereAGpuIsFoundElseC) {
+  const bool gpu = backend_status(Backend::Cuda).available;
+  testing::internal::CaptureStderr();
   EXPECT_EQ(resolve_backend(Backend::Auto), Backend::C);
+  EXPECT_EQ(resolve_backend(Backend::Auto, kCudaAutoLanes - 1), Backend::C);
+  EXPECT_EQ(resolve_backend(Backend::Auto, kCudaAutoLanes), gpu ? Backend::Cuda : Backend::C);
+  EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
   std::vector<Backend> expected = {Backend::C, Backend::Interp};
-  if (backend_status(Backend::Cuda).available) expected.insert(expected.begin() + 1, Backend::Cuda);
+  if (gpu) expected.insert(expected.begin(), Backend::Cuda);
   EXPECT_EQ(runnable_backends(), expected);
 }
 

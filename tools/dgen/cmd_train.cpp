@@ -35,7 +35,7 @@ int train_job(TrainArgs& args, train::EventWriter& events) {
   const train::TrainProblem problem{run.output, run.target, run.stream.channels(), run.loss,
                                     std::move(selected.trained)};
   args.config.render.sample_rate = run.stream.sample_rate;
-  args.config.render.backend = parse_backend(args.backend);
+  args.config.render.backend = parse_backend(args.backend, args.config.lanes);
   train::JobSpec job{args.job_dir,
                      args.patch,
                      args.target.path,

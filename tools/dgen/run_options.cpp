@@ -298,14 +298,18 @@ void add_backend_option(CLI::App& app, std::string& backend) {
   std::string names;
   for (const std::string& name : backend_choices()) names += (names.empty() ? "" : ", ") + name;
   app.add_option("--backend", backend,
-                 "Where to run: " + names + " (auto: C if a compiler is found, else interp)")
+                 "Where to run: " + names +
+                     " (auto: cuda for wide work where a GPU is found, else c if a compiler is found, "
+                     "else interp)")
       ->check(CLI::IsMember(backend_choices()))
       ->default_str("auto");
 }
 
-// The backend a command runs on, resolved: an unavailable one is an error (exit 1) naming
-// why, before any work (docs/CLI.md, "Backends").
-Backend parse_backend(const std::string& name) { return resolve_backend(*backend_named(name)); }
+// The backend a command of `lanes` lanes runs on, resolved: an unavailable one is an error
+// (exit 1) naming why, before any work (docs/CLI.md, "Backends").
+Backend parse_backend(const std::string& name, int lanes) {
+  return resolve_backend(*backend_named(name), lanes);
+}
 
 void check_scalar_outputs(const lisp::Patch& patch) {
   for (size_t k = 0; k < patch.outputs.size(); ++k)

@@ -79,7 +79,7 @@ Stream resolve_stream(const StreamOptions& options, const lisp::Patch& patch);
 void add_backend_option(CLI::App& app, std::string& backend);
 // The named backend, resolved (runtime/backends.hpp); throws dgen::Error with one line
 // when it cannot run here.
-Backend parse_backend(const std::string& name);
+Backend parse_backend(const std::string& name, int lanes = 1);
 
 // A number check with a readable message (CLI11's range checks print huge bounds).
 CLI::Validator at_least(double min, bool inclusive);
