@@ -26,6 +26,7 @@ import math
 import os
 import random
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -77,6 +78,32 @@ def seconds_for(name, override):
     return override if override else PATCHES.get(name, {}).get("seconds", DEFAULT_SECONDS)
 
 
+def first_channel(path):
+    """Rewrites a WAV of `dgen render` (float or integer PCM) as its channel 1 alone:
+    training fits the patch's channel 1, and a target file would be mixed to mono (a
+    stereo reverb's mix is not a sound the patch's channel 1 can make)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    chunks, pos = {}, 12
+    while pos + 8 <= len(data):
+        size = struct.unpack("<I", data[pos + 4:pos + 8])[0]
+        chunks[data[pos:pos + 4]] = data[pos + 8:pos + 8 + size]
+        pos += 8 + size + (size & 1)
+    tag, channels, rate = struct.unpack("<HHI", chunks[b"fmt "][:8])
+    bits = struct.unpack("<H", chunks[b"fmt "][14:16])[0]
+    if channels == 1:
+        return
+    if tag == 0xFFFE:  # WAVE_FORMAT_EXTENSIBLE: the format is the subformat's first word
+        tag = struct.unpack("<H", chunks[b"fmt "][24:26])[0]
+    width, samples = bits // 8, chunks[b"data"]
+    mono = b"".join(samples[i:i + width] for i in range(0, len(samples), channels * width))
+    fmt = struct.pack("<HHIIHH", tag, 1, rate, rate * width, width, bits)
+    with open(path, "wb") as f:
+        f.write(b"RIFF" + struct.pack("<I", 4 + 8 + len(fmt) + 8 + len(mono)) + b"WAVE")
+        f.write(b"fmt " + struct.pack("<I", len(fmt)) + fmt)
+        f.write(b"data" + struct.pack("<I", len(mono)) + mono)
+
+
 def sets(values):
     return [a for n, v in values.items() for a in ("--set", f"{n}={v!r}")]
 
@@ -114,6 +141,7 @@ def one_point(dgen, patch, seconds, point, work):
     target = os.path.join(tmp, "target.wav")
     run([dgen, "render", patch, "--seconds", str(seconds), "-o", target] + sets(hidden)
         + inputs_for(name))
+    first_channel(target)
     out = events(run([dgen, "train", patch, "--target", target, "--job-dir",
                       os.path.join(tmp, "job")] + inputs_for(name)))
     result = out[-1]
