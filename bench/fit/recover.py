@@ -222,7 +222,7 @@ def main():
     ap.add_argument("--json", help="per-point results, kept and resumed")
     ap.add_argument("--stop-after", type=float, default=0,
                     help="start no new point after this many seconds (0: no limit)")
-    args = ap.parse_args()
+    args = ap.parse_intermixed_args()  # patches may follow options (recover_all.sh)
     start = time.monotonic()
     patches = args.patches or sorted(glob.glob("examples/*.lisp"))
     results = {}
