@@ -191,9 +191,8 @@ SearchResult search(const Value& loss, const Value& output, int64_t frames,
 
   // The design: the whole budget for `halton`, a quarter of it (at least one run) before
   // CMA-ES.
-  const int design = options.method == "halton"
-                         ? budget
-                         : std::max(lanes, (budget / 4) / lanes * lanes);
+  const int design =
+      options.method == "halton" ? budget : std::max(lanes, (budget / 4) / lanes * lanes);
   const std::vector<Point> points = design_points(dims, std::max(1, design), options);
   for (size_t first = 0; first < points.size() && !(first > 0 && out_of_time());
        first += size_t(lanes)) {
@@ -221,8 +220,7 @@ SearchResult search(const Value& loss, const Value& output, int64_t frames,
     }
     for (size_t run = 0; run < design_best.points.size(); ++run) {
       Cmaes cmaes(design_best.points[run], stds, lanes, options.seed + uint32_t(run));
-      while (evaluator.evaluations() + lanes <= budget && !out_of_time() &&
-             cmaes.step() > 1e-3) {
+      while (evaluator.evaluations() + lanes <= budget && !out_of_time() && cmaes.step() > 1e-3) {
         const std::vector<Point>& asked = cmaes.ask();
         std::vector<Point> inside;
         for (const Point& p : asked) inside.push_back(into_boxes(p, boxes));

@@ -108,7 +108,7 @@ TEST_F(TrainJob, SearchEventsComeBetweenThePlanAndTheFirstEpoch) {
 }
 
 TEST_F(TrainJob, ThePlanShowsTheSearchBudgetChosenForTheParamCount) {
-  config.search.budget = 0;  // the default: 4096 for one param (search_budget)
+  config.search.budget = 0;     // the default: 4096 for one param (search_budget)
   config.search.seconds = 0.5;  // the budget shown is the point, not the search
   run(/*epochs=*/0, /*checkpoint_every=*/0);
   EXPECT_EQ(events[0]["search"]["budget"], 4096);
