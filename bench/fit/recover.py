@@ -191,7 +191,7 @@ def summarize(points, wanted):
 
 def line(name, s):
     worst = max(s["worst_error"], key=s["worst_error"].get) if s["worst_error"] else "-"
-    text = (f"{name:22s} {s['recovered']:2d}/{s['points']:<2d} recovered; worst "
+    text = (f"{name:24s} {s['recovered']:2d}/{s['points']:<2d} recovered; worst "
             f"{s['worst_error'].get(worst, 0):.3f} ({worst})")
     if s["missing"]:
         text += f"; {s['missing']} point(s) not run yet"
@@ -261,7 +261,7 @@ def main():
             if remaining[name] == 0:
                 print(line(name, summarize(results[name], args.points)), flush=True)
     shutil.rmtree(work, ignore_errors=True)
-    print(f"\n{'patch':22s} recovered (within {TOLERANCE:.0%} of range; unseen params not counted)")
+    print(f"\n{'patch':24s} recovered (within {TOLERANCE:.0%} of range; unseen params not counted)")
     for patch in patches:
         name = os.path.basename(patch)
         print(line(name, summarize(results[name], args.points)))
