@@ -239,6 +239,7 @@ def main():
             if points.get(str(k), {}).get("seconds") != seconds:
                 todo[(name, k)] = (patch, seconds)
     remaining = {name: sum(1 for (n, _) in todo if n == name) for name in results}
+
     def timed(*a):
         if args.stop_after and time.monotonic() - start > args.stop_after:
             return None  # out of time: left for the next run
