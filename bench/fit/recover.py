@@ -5,11 +5,18 @@ params").
 For every example patch: render a target from the patch with hidden values drawn uniformly
 within +-20% of each trained param's range (in its unit coordinate) around the seed, train
 with nothing but --target (default settings), and count a point as recovered when every
-trained param that can learn lands within 5% of its range of the hidden value.
+trained param the loss sees lands within 5% of its range of the hidden value. A param is
+unseen when moving it 5% of its range from the hidden values raises the loss by less than
+1% of the rise of the most sensitive param: the sound does not tell its value, so it is
+reported, not counted as a failure.
 
-    bench/fit/recover.py BUILD/dgen [--points 10] [--seconds 0.5] [--jobs N] [patch.lisp ...]
+    bench/fit/recover.py BUILD/dgen [--points 10] [--seconds S] [--jobs N]
+                         [--json FILE] [patch.lisp ...]
 
-Prints one line per patch and a JSON summary on the last line.
+Prints one line per patch as it completes and a table last. With --json, every point's
+result is kept in FILE as it completes, and points already there (same render length)
+are not run again: an interrupted run resumes. --stop-after S starts no new point after
+S seconds (those running finish), for callers with a time limit.
 """
 import argparse
 import concurrent.futures
@@ -18,12 +25,24 @@ import json
 import math
 import os
 import random
+import shutil
+import struct
 import subprocess
 import sys
 import tempfile
+import time
 
-# Processor patches read audio on input channel 1; they are fed this while training.
-INPUTS = {"compressor.lisp": "1=data/909kick.wav"}
+# Render lengths (seconds) and host inputs of the patches the defaults do not suit: a
+# processor needs something to process, and a patch must sound long enough for every
+# param to reach the output (feedback-delay's echo comes after up to 0.67 s).
+PATCHES = {
+    "compressor.lisp": {"inputs": ["1=data/909kick.wav"]},
+    "looper.lisp": {"inputs": ["1=data/909kick.wav"]},
+    "feedback-delay.lisp": {"seconds": 1.5},
+}
+DEFAULT_SECONDS = 0.5
+TOLERANCE = 0.05  # of each param's range
+UNSEEN = 0.01  # of the most sensitive param's loss rise
 
 
 def unit(p, value):
@@ -51,35 +70,145 @@ def run(cmd):
     return done.stdout
 
 
-def inputs_for(patch):
-    name = os.path.basename(patch)
-    return ["--in", INPUTS[name]] if name in INPUTS else []
+def inputs_for(name):
+    return [a for i in PATCHES.get(name, {}).get("inputs", []) for a in ("--in", i)]
+
+
+def seconds_for(name, override):
+    return override if override else PATCHES.get(name, {}).get("seconds", DEFAULT_SECONDS)
+
+
+def first_channel(path):
+    """Rewrites a WAV of `dgen render` (float or integer PCM) as its channel 1 alone:
+    training fits the patch's channel 1, and a target file would be mixed to mono (a
+    stereo reverb's mix is not a sound the patch's channel 1 can make)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    chunks, pos = {}, 12
+    while pos + 8 <= len(data):
+        size = struct.unpack("<I", data[pos + 4:pos + 8])[0]
+        chunks[data[pos:pos + 4]] = data[pos + 8:pos + 8 + size]
+        pos += 8 + size + (size & 1)
+    tag, channels, rate = struct.unpack("<HHI", chunks[b"fmt "][:8])
+    bits = struct.unpack("<H", chunks[b"fmt "][14:16])[0]
+    if channels == 1:
+        return
+    if tag == 0xFFFE:  # WAVE_FORMAT_EXTENSIBLE: the format is the subformat's first word
+        tag = struct.unpack("<H", chunks[b"fmt "][24:26])[0]
+    width, samples = bits // 8, chunks[b"data"]
+    mono = b"".join(samples[i:i + width] for i in range(0, len(samples), channels * width))
+    fmt = struct.pack("<HHIIHH", tag, 1, rate, rate * width, width, bits)
+    with open(path, "wb") as f:
+        f.write(b"RIFF" + struct.pack("<I", 4 + 8 + len(fmt) + 8 + len(mono)) + b"WAVE")
+        f.write(b"fmt " + struct.pack("<I", len(fmt)) + fmt)
+        f.write(b"data" + struct.pack("<I", len(mono)) + mono)
+
+
+def sets(values):
+    return [a for n, v in values.items() for a in ("--set", f"{n}={v!r}")]
+
+
+def loss_rises(dgen, patch, target, params, hidden):
+    """The loss rise of moving each param 5% of its range from the hidden values (the
+    larger of the two directions inside the range), by `dgen grad`'s loss."""
+    def loss(values):
+        return json.loads(run([dgen, "grad", patch, "--target", target] + sets(values)
+                              + inputs_for(os.path.basename(patch))))["loss"]
+
+    base = loss(hidden)
+    rises = {}
+    for p in params:
+        u = unit(p, hidden[p["name"]])
+        moved = [loss({**hidden, p["name"]: from_unit(p, v)})
+                 for v in (max(0.0, u - TOLERANCE), min(1.0, u + TOLERANCE))]
+        rises[p["name"]] = max(moved) - base
+    return rises
 
 
 def one_point(dgen, patch, seconds, point, work):
-    rng = random.Random(1000 * point + sum(map(ord, os.path.basename(patch))))
+    name = os.path.basename(patch)
+    rng = random.Random(1000 * point + sum(map(ord, name)))
     tmp = tempfile.mkdtemp(dir=work)
     seed_wav = os.path.join(tmp, "seed.wav")
-    run([dgen, "render", patch, "--seconds", str(seconds), "-o", seed_wav] + inputs_for(patch))
+    run([dgen, "render", patch, "--seconds", str(seconds), "-o", seed_wav] + inputs_for(name))
     plan = events(run([dgen, "train", patch, "--target", seed_wav, "--job-dir",
                        os.path.join(tmp, "plan"), "--epochs", "0", "--search", "none"]
-                       + inputs_for(patch)))[0]
+                      + inputs_for(name)))[0]
     hidden = {}
     for p in plan["params"]:
         u = unit(p, p["seed"]) + rng.uniform(-0.2, 0.2)
         hidden[p["name"]] = from_unit(p, u)
     target = os.path.join(tmp, "target.wav")
-    sets = [a for n, v in hidden.items() for a in ("--set", f"{n}={v!r}")]
-    run([dgen, "render", patch, "--seconds", str(seconds), "-o", target] + sets + inputs_for(patch))
+    run([dgen, "render", patch, "--seconds", str(seconds), "-o", target] + sets(hidden)
+        + inputs_for(name))
+    first_channel(target)
     out = events(run([dgen, "train", patch, "--target", target, "--job-dir",
-                      os.path.join(tmp, "job")] + inputs_for(patch)))
+                      os.path.join(tmp, "job")] + inputs_for(name)))
     result = out[-1]
-    learn = [p for p in plan["params"] if p["name"] not in {c["name"] for c in plan["cannot_learn"]}]
+    cannot = {c["name"] for c in plan["cannot_learn"]}
+    learn = [p for p in plan["params"] if p["name"] not in cannot]
     errors = {p["name"]: abs(unit(p, result["params"][p["name"]]["to"]) - unit(p, hidden[p["name"]]))
               for p in learn}
-    return {"errors": errors, "improvement": result["improvement_percent"],
-            "epochs": result["epochs_run"], "seconds": result["seconds"],
-            "cannot_learn": [c["name"] for c in plan["cannot_learn"]]}
+    done = {"seconds": seconds, "errors": errors, "improvement": result["improvement_percent"],
+            "epochs": result["epochs_run"], "train_seconds": result["seconds"],
+            "cannot_learn": sorted(cannot)}
+    # The loss's sensitivity only decides a point that missed somewhere.
+    if max(errors.values(), default=0) > TOLERANCE:
+        done["rises"] = loss_rises(dgen, patch, target, learn, hidden)
+    return done
+
+
+def unseen(point):
+    rises = point.get("rises", {})
+    most = max(rises.values(), default=0)
+    return sorted(n for n, r in rises.items() if r < UNSEEN * most)
+
+
+def recovered(point):
+    hidden_from_loss = set(unseen(point))
+    return all(e <= TOLERANCE for n, e in point["errors"].items() if n not in hidden_from_loss)
+
+
+def summarize(points, wanted):
+    """A patch's line: points recovered, the worst error of a param the loss sees, and
+    the params found unseen (with how many points)."""
+    ok = [points[k] for k in map(str, range(wanted)) if k in points and "errors" in points[k]]
+    worst, unseen_count = {}, {}
+    for p in ok:
+        hide = unseen(p)
+        for n in hide:
+            unseen_count[n] = unseen_count.get(n, 0) + 1
+        for n, e in p["errors"].items():
+            if n not in hide:
+                worst[n] = max(worst.get(n, 0), e)
+    failed = [points[k]["error"] for k in map(str, range(wanted))
+              if k in points and "error" in points[k]]
+    return {"recovered": sum(map(recovered, ok)), "points": len(ok) + len(failed),
+            "worst_error": {n: round(e, 4) for n, e in worst.items()},
+            "unseen": unseen_count, "cannot_learn": ok[0]["cannot_learn"] if ok else [],
+            "failed": failed[:1], "missing": wanted - len(ok) - len(failed)}
+
+
+def line(name, s):
+    worst = max(s["worst_error"], key=s["worst_error"].get) if s["worst_error"] else "-"
+    text = (f"{name:24s} {s['recovered']:2d}/{s['points']:<2d} recovered; worst "
+            f"{s['worst_error'].get(worst, 0):.3f} ({worst})")
+    if s["missing"]:
+        text += f"; {s['missing']} point(s) not run yet"
+    if s["unseen"]:
+        text += "; unseen: " + ", ".join(f"{n} {c}x" for n, c in sorted(s["unseen"].items()))
+    if s["failed"]:
+        text += "; error: " + s["failed"][0]
+    return text
+
+
+def save(path, results):
+    if not path:
+        return
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(results, f, indent=1, sort_keys=True)
+    os.replace(tmp, path)
 
 
 def main():
@@ -87,38 +216,56 @@ def main():
     ap.add_argument("dgen")
     ap.add_argument("patches", nargs="*")
     ap.add_argument("--points", type=int, default=10)
-    ap.add_argument("--seconds", type=float, default=0.5)
+    ap.add_argument("--seconds", type=float, default=0,
+                    help="render length of every patch (default: 0.5 s or the patch's own)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count())
-    ap.add_argument("--tolerance", type=float, default=0.05)
-    args = ap.parse_args()
+    ap.add_argument("--json", help="per-point results, kept and resumed")
+    ap.add_argument("--stop-after", type=float, default=0,
+                    help="start no new point after this many seconds (0: no limit)")
+    args = ap.parse_intermixed_args()  # patches may follow options (recover_all.sh)
+    start = time.monotonic()
     patches = args.patches or sorted(glob.glob("examples/*.lisp"))
+    results = {}
+    if args.json and os.path.exists(args.json):
+        with open(args.json) as f:
+            results = json.load(f)
     work = tempfile.mkdtemp(prefix="dgen-fit-")
-    summary = {}
-    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        futures = {(patch, k): pool.submit(one_point, args.dgen, patch, args.seconds, k, work)
-                   for patch in patches for k in range(args.points)}
-        for patch in patches:
-            points = []
-            for k in range(args.points):
-                try:
-                    points.append(futures[(patch, k)].result())
-                except RuntimeError as e:
-                    points.append({"error": str(e).strip().splitlines()[-1]})
-            ok = [p for p in points if "errors" in p]
-            recovered = sum(1 for p in ok if max(p["errors"].values(), default=0) <= args.tolerance)
-            worst = {}
-            for p in ok:
-                for n, e in p["errors"].items():
-                    worst[n] = max(worst.get(n, 0), e)
-            name = os.path.basename(patch)
-            summary[name] = {"recovered": recovered, "points": args.points,
-                             "worst_error": {n: round(e, 4) for n, e in worst.items()},
-                             "cannot_learn": ok[0]["cannot_learn"] if ok else [],
-                             "failed": [p["error"] for p in points if "error" in p][:1]}
-            worst_name = max(worst, key=worst.get) if worst else "-"
-            print(f"{name:22s} {recovered:2d}/{args.points} recovered; worst "
-                  f"{worst.get(worst_name, 0):.3f} ({worst_name})", flush=True)
-    print(json.dumps(summary))
+    todo = {}  # (name, point) -> (patch, seconds): not run yet at this length, or failed
+    for patch in patches:
+        name = os.path.basename(patch)
+        seconds = seconds_for(name, args.seconds)
+        points = results.setdefault(name, {})
+        for k in range(args.points):
+            if points.get(str(k), {}).get("seconds") != seconds:
+                todo[(name, k)] = (patch, seconds)
+    remaining = {name: sum(1 for (n, _) in todo if n == name) for name in results}
+
+    def timed(*a):
+        if args.stop_after and time.monotonic() - start > args.stop_after:
+            return None  # out of time: left for the next run
+        return one_point(*a)
+
+    with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
+        futures = {pool.submit(timed, args.dgen, patch, seconds, k, work): (name, k)
+                   for (name, k), (patch, seconds) in todo.items()}
+        for future in concurrent.futures.as_completed(futures):
+            name, k = futures[future]
+            try:
+                done = future.result()
+            except RuntimeError as e:  # kept without a length, so a later run retries it
+                done = {"error": str(e).strip().splitlines()[-1]}
+            if done is None:
+                continue
+            results[name][str(k)] = done
+            save(args.json, results)
+            remaining[name] -= 1
+            if remaining[name] == 0:
+                print(line(name, summarize(results[name], args.points)), flush=True)
+    shutil.rmtree(work, ignore_errors=True)
+    print(f"\n{'patch':24s} recovered (within {TOLERANCE:.0%} of range; unseen params not counted)")
+    for patch in patches:
+        name = os.path.basename(patch)
+        print(line(name, summarize(results[name], args.points)))
 
 
 if __name__ == "__main__":

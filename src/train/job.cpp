@@ -55,10 +55,12 @@ Json frozen_json(const std::vector<FrozenParam>& params) {
   return list;
 }
 
-// The search's settings: {"method", "budget", "seconds", "radius", "lanes", "keep"}.
-Json search_json(const std::string& method, const SearchOptions& options) {
-  return {{"method", method},         {"budget", options.budget}, {"seconds", options.seconds},
-          {"radius", options.radius}, {"lanes", options.lanes},   {"keep", options.keep}};
+// The search's settings: {"method", "budget", "seconds", "radius", "lanes", "keep"}, the
+// budget as chosen for `params` params.
+Json search_json(const std::string& method, const SearchOptions& options, size_t params) {
+  return {{"method", method},           {"budget", search_budget(options.budget, params)},
+          {"seconds", options.seconds}, {"radius", options.radius},
+          {"lanes", options.lanes},     {"keep", options.keep}};
 }
 
 // Where the gradient stage starts: the search's best points with their losses.
@@ -101,7 +103,7 @@ Json plan_json(const TrainPlan& plan, const TrainProblem& problem, const TrainCo
           {"epochs", config.epochs},
           {"lanes", config.lanes},
           {"seed", config.seed},
-          {"search", search_json(plan.search, config.search)},
+          {"search", search_json(plan.search, config.search, plan.params.size())},
           {"backend", backend_name(plan.backend)},
           {"params", list},
           {"frozen", frozen_json(job.frozen)},
@@ -186,7 +188,7 @@ Json result_json(const TrainResult& result, const TrainProblem& problem, const T
           {"command", job.command}};
 }
 
-std::string plan_text(const TrainPlan& plan, const JobSpec& job) {
+std::string plan_text(const TrainPlan& plan, const JobSpec& job, const SearchOptions& search) {
   std::string text = "training " + std::to_string(plan.params.size()) + " param" +
                      (plan.params.size() == 1 ? "" : "s") + ":";
   for (const TrainedParam& t : plan.params) text += " " + t.param.name();
@@ -196,6 +198,9 @@ std::string plan_text(const TrainPlan& plan, const JobSpec& job) {
             " (" + f.reason + ")\n";
   for (const UnlearnableParam& u : plan.cannot_learn)
     text += "  cannot learn: " + u.param.name() + " (" + u.reason + ")\n";
+  if (plan.search != "none")
+    text += "  search: " + plan.search + ", up to " +
+            std::to_string(search_budget(search.budget, plan.params.size())) + " candidates\n";
   return text;
 }
 
@@ -242,7 +247,7 @@ TrainResult run_job(const TrainProblem& problem, const TrainConfig& config, cons
   callbacks.on_start = [&](const TrainPlan& plan) {
     trained = plan.params;
     events.write("plan", plan_json(plan, problem, config, job));
-    bar.note(plan_text(plan, job));
+    bar.note(plan_text(plan, job, config.search));
   };
   callbacks.on_search = [&](const SearchProgress& p) {
     events.write("search", {{"stage", p.stage},

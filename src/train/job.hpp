@@ -49,8 +49,9 @@ Json result_json(const TrainResult& result, const TrainProblem& problem, const T
                  const JobSpec& job);
 
 // What the terminal shows before the first epoch: which params are trained, frozen, or
-// cannot learn (and why); and after the last: the improvement and where the files are.
-std::string plan_text(const TrainPlan& plan, const JobSpec& job);
+// cannot learn (and why), and the search's budget; and after the last: the improvement
+// and where the files are.
+std::string plan_text(const TrainPlan& plan, const JobSpec& job, const SearchOptions& search);
 std::string search_text(const SearchResult& found);
 std::string summary_text(const TrainResult& result, const Json& summary, const JobSpec& job);
 

@@ -17,6 +17,12 @@ void check_search_method(const std::string& method) {
     throw Error("unknown search '" + method + "' (none, halton, cmaes or auto)");
 }
 
+int search_budget(int requested, size_t params) {
+  if (requested > 0) return requested;
+  const int n = int(params);
+  return std::max(std::min(4096 * n, 16384), 1024 * n);
+}
+
 namespace {
 
 using Point = std::vector<double>;
@@ -168,14 +174,15 @@ SearchResult search(const Value& loss, const Value& output, int64_t frames,
   if (options.method != "halton" && options.method != "cmaes")
     throw Error("search: the method must be halton or cmaes, got '" + options.method + "'");
   if (dims.empty()) throw Error("the search needs at least one param");
-  if (options.lanes < 2 || options.budget < 1 || options.keep < 1 || !(options.radius > 0))
-    throw Error("the search needs lanes >= 2, a budget >= 1, keep >= 1 and a radius > 0");
+  if (options.lanes < 2 || options.budget < 0 || options.keep < 1 || !(options.radius > 0))
+    throw Error("the search needs lanes >= 2, a budget >= 0, keep >= 1 and a radius > 0");
+  const int budget = search_budget(options.budget, dims.size());
   const auto start = Clock::now();
   const auto out_of_time = [&] {
     return options.seconds > 0 &&
            std::chrono::duration<double>(Clock::now() - start).count() >= options.seconds;
   };
-  const int lanes = std::min(options.lanes, std::max(2, options.budget));
+  const int lanes = std::min(options.lanes, std::max(2, budget));
   LaneEvaluator evaluator(loss, output, frames, inputs, dims, lanes, render);
   SearchResult result;
   const auto report = [&](const char* stage, double step) {
@@ -184,9 +191,8 @@ SearchResult search(const Value& loss, const Value& output, int64_t frames,
 
   // The design: the whole budget for `halton`, a quarter of it (at least one run) before
   // CMA-ES.
-  const int design = options.method == "halton"
-                         ? options.budget
-                         : std::max(lanes, (options.budget / 4) / lanes * lanes);
+  const int design =
+      options.method == "halton" ? budget : std::max(lanes, (budget / 4) / lanes * lanes);
   const std::vector<Point> points = design_points(dims, std::max(1, design), options);
   for (size_t first = 0; first < points.size() && !(first > 0 && out_of_time());
        first += size_t(lanes)) {
@@ -214,8 +220,7 @@ SearchResult search(const Value& loss, const Value& output, int64_t frames,
     }
     for (size_t run = 0; run < design_best.points.size(); ++run) {
       Cmaes cmaes(design_best.points[run], stds, lanes, options.seed + uint32_t(run));
-      while (evaluator.evaluations() + lanes <= options.budget && !out_of_time() &&
-             cmaes.step() > 1e-3) {
+      while (evaluator.evaluations() + lanes <= budget && !out_of_time() && cmaes.step() > 1e-3) {
         const std::vector<Point>& asked = cmaes.ask();
         std::vector<Point> inside;
         for (const Point& p : asked) inside.push_back(into_boxes(p, boxes));

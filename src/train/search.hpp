@@ -27,7 +27,7 @@ struct SearchOptions {
   // none | halton | cmaes | auto (cmaes when every trained param is scalar, else none)
   std::string method = "auto";
   int lanes = 64;      // candidates rendered per forward run
-  int budget = 4096;   // candidate evaluations at most
+  int budget = 0;      // candidate evaluations at most (0: search_budget's default)
   double seconds = 0;  // wall-time limit of the search (0: none)
   // Half-width of the design box around the seed, in unit coordinates (0.5: every
   // param's whole range).
@@ -38,6 +38,12 @@ struct SearchOptions {
 
 // Checks a method name (none, halton, cmaes, auto); throws dgen::Error otherwise.
 void check_search_method(const std::string& method);
+
+// The evaluations a search of `params` params may spend: `requested` when > 0, else 4096
+// per param up to 16384, but never under 1024 per param (docs/TRAINING.md, "Global
+// search": a box of more dimensions needs more candidates to find the basin, and the cap
+// keeps a many-param patch's search about as long as its gradient stage).
+int search_budget(int requested, size_t params);
 
 // One scalar param the search moves.
 struct SearchDimension {

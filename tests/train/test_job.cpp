@@ -107,6 +107,16 @@ TEST_F(TrainJob, SearchEventsComeBetweenThePlanAndTheFirstEpoch) {
   EXPECT_EQ(events.back()["search_evaluations"], 256);
 }
 
+TEST_F(TrainJob, ThePlanShowsTheSearchBudgetChosenForTheParamCount) {
+  config.search.budget = 0;     // the default: 4096 for one param (search_budget)
+  config.search.seconds = 0.5;  // the budget shown is the point, not the search
+  run(/*epochs=*/0, /*checkpoint_every=*/0);
+  EXPECT_EQ(events[0]["search"]["budget"], 4096);
+  const TrainPlan plan{result.params, result.cannot_learn, result.backend, result.search};
+  EXPECT_NE(plan_text(plan, job, config.search).find("  search: cmaes, up to 4096 candidates\n"),
+            std::string::npos);
+}
+
 TEST_F(TrainJob, ResultJsonHasTheSummary) {
   run(/*epochs=*/30, /*checkpoint_every=*/10);
   const Json r = Json::parse(test::read_file(job.dir + "/result.json"));

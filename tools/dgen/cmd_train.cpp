@@ -79,9 +79,11 @@ void add_search_options(CLI::App& app, train::SearchOptions& search) {
                  "when every trained param is scalar)")
       ->check(CLI::IsMember({"none", "halton", "cmaes", "auto"}))
       ->default_str("auto");
-  app.add_option("--search-budget", search.budget, "Candidates the search renders at most")
-      ->check(at_least(1, true))
-      ->default_str("4096");
+  app.add_option("--search-budget", search.budget,
+                 "Candidates the search renders at most (0: 4096 per trained param, at "
+                 "most 16384 but at least 1024 per param)")
+      ->check(at_least(0, true))
+      ->default_str("0");
   app.add_option("--search-seconds", search.seconds,
                  "Wall-time limit of the search in seconds (0: none)")
       ->check(at_least(0, true))
