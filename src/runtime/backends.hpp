@@ -18,10 +18,11 @@ namespace dgen {
 
 struct PluginSpec;  // backend/c/plugin_source.hpp
 
-// The fewest lanes for which `auto` runs a program on the GPU (where one is found): below
-// it a lane's frames, serial in one thread, leave the GPU mostly idle and the CPU is as
-// fast (docs/CLI.md, "Backends", and docs/PERFORMANCE.md, "CUDA and the CPU").
-constexpr int kCudaAutoLanes = 64;
+// The fewest lanes for which `auto` runs a program on the GPU (where one is found). Below
+// it the CPU is as fast: lanes are the GPU's threads, and in 2026-12-03's measurements
+// the time-varying biquad's gradient on the H200 matched one CPU core's only at 1024
+// lanes (docs/CLI.md, "Backends"; docs/PERFORMANCE.md, "CUDA: regions as kernels").
+constexpr int kCudaAutoLanes = 1024;
 
 struct BackendStatus {
   bool available = false;
