@@ -51,9 +51,9 @@ class Program {
   void set_param(const std::string& name, float value);
   std::vector<Param> params() const;  // every param the graph reads
 
-  Backend backend() const;              // the backend actually used
-  const std::string& source() const;    // generated C ("" for the interpreter)
-  std::string describe() const;         // the schedule: regions, rates, buffers
+  Backend backend() const;            // the backend actually used
+  const std::string& source() const;  // generated C ("" for the interpreter)
+  std::string describe() const;       // the schedule: regions, rates, buffers
   const RenderOptions& options() const;
 
  private:

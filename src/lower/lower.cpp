@@ -304,8 +304,7 @@ class Lowering {
       size += st.text.size() + st.decl.name.size();
       // A lane loop is the thread's own lane on a target without lane loops.
       const bool loop = st.kind == lir::Kind::For && st.loop.iter != lir::Iter::Lane;
-      if (loop || st.text.find("for (") != std::string::npos ||
-          !straight_line(st.body, size))
+      if (loop || st.text.find("for (") != std::string::npos || !straight_line(st.body, size))
         return false;
     }
     return size <= kMaxUnrolledFrame;
@@ -339,7 +338,8 @@ class Lowering {
       load_frame.push_back(lir::line("P" + std::to_string(i) + "[j] = " + val(i, "0", 0) + ";"));
     }
     for (int ch : prefetched_inputs_) {
-      chunk.push_back(lir::declare({"float", "PI" + std::to_string(ch) + "[" + p + "]", false, ""}));
+      chunk.push_back(
+          lir::declare({"float", "PI" + std::to_string(ch) + "[" + p + "]", false, ""}));
       load_frame.push_back(
           lir::line("PI" + std::to_string(ch) + "[j] = I" + std::to_string(ch) + "_b[i];"));
     }
@@ -350,9 +350,8 @@ class Lowering {
     lir::Block run = {lir::line("const int64_t i = " + at + ";")};
     run.push_back(lir::if_("i0 + j < nb", std::move(frame)));
     chunk.push_back(lir::for_(in_chunk, std::move(run)));
-    return lir::for_(
-        {.iter = lir::Iter::Frame, .var = "i0", .from = "0", .to = "nb", .step = p},
-        std::move(chunk));
+    return lir::for_({.iter = lir::Iter::Frame, .var = "i0", .from = "0", .to = "nb", .step = p},
+                     std::move(chunk));
   }
 
   lir::Stmt emit_region(int r) {

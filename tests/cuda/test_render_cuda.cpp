@@ -50,7 +50,8 @@ TEST(RenderCuda, LanesAreThreadsAndIndependentFramesAGrid) {
   int serial = 0, parallel = 0;
   for (const CudaKernel& k : plan.per_block) {
     EXPECT_NE(source.find("extern \"C\" __global__ void " + k.name + "("), std::string::npos)
-        << k.name << "\n" << source;
+        << k.name << "\n"
+        << source;
     ++(k.frames_parallel ? parallel : serial);
   }
   EXPECT_EQ(serial, 1) << source;

@@ -96,8 +96,8 @@ TEST(ExamplePiano, LossGradientMatchesFiniteDifferences) {
   piano.set("decay", 0.7).set("inharmonicity", 0.0006).set("rolloff", 1.4);
   const std::vector<float> target = piano.render(frames, Backend::C);
   for (ParamInfo& info : piano.patch.params) info.param.set(info.default_value);
-  const train::TargetLoss loss = train::loss_against_target(
-      train::parse_loss_spec("spectral:2048"), piano.patch.outputs.at(0), target, {});
+  const train::TargetLoss loss = train::loss_against_target(train::parse_loss_spec("spectral:2048"),
+                                                            piano.patch.outputs.at(0), target, {});
   RenderOptions options;
   options.backend = Backend::C;
   GradProgram program(loss.loss, options);

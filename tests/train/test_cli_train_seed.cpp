@@ -18,10 +18,9 @@ using train::Json;
 
 // The `starts` of the search's `done` event: where the gradient stage would start.
 Json search_starts(const std::string& seed, const TempDir& dir) {
-  const CommandResult r = run_dgen(
-      "train tone.lisp --target target.wav --job-dir job-" + seed +
-          " --loss mse --epochs 0 --search-budget 128 --seed " + seed,
-      dir);
+  const CommandResult r = run_dgen("train tone.lisp --target target.wav --job-dir job-" + seed +
+                                       " --loss mse --epochs 0 --search-budget 128 --seed " + seed,
+                                   dir);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   for (const std::string& line : lines(r.out)) {
     const Json e = Json::parse(line);

@@ -108,19 +108,15 @@ TEST_P(Recovery, DefaultsRecoverHiddenValuesWithinFivePercent) {
 
 // 0.2 s renders; subtractive.lisp needs 0.25 s for its filter's release to be heard (the
 // gate opens for 0.14 s), membrane.lisp's 16 x 16 grid per sample makes 0.1 s enough.
-INSTANTIATE_TEST_SUITE_P(ExamplePatches, Recovery,
-                         ::testing::Values(RecoveryCase{"additive.lisp", 8820},
-                                           RecoveryCase{"allpass-reverb.lisp", 8820},
-                                           RecoveryCase{"fm.lisp", 8820},
-                                           RecoveryCase{"karplus.lisp", 8820},
-                                           RecoveryCase{"kick909.lisp", 8820},
-                                           RecoveryCase{"membrane.lisp", 4410},
-                                           RecoveryCase{"pitch-shift.lisp", 8820},
-                                           RecoveryCase{"sine.lisp", 8820},
-                                           RecoveryCase{"spectral.lisp", 8820},
-                                           RecoveryCase{"subtractive.lisp", 11025},
-                                           RecoveryCase{"train_kick.lisp", 8820},
-                                           RecoveryCase{"wavetable.lisp", 8820}));
+INSTANTIATE_TEST_SUITE_P(
+    ExamplePatches, Recovery,
+    ::testing::Values(RecoveryCase{"additive.lisp", 8820},
+                      RecoveryCase{"allpass-reverb.lisp", 8820}, RecoveryCase{"fm.lisp", 8820},
+                      RecoveryCase{"karplus.lisp", 8820}, RecoveryCase{"kick909.lisp", 8820},
+                      RecoveryCase{"membrane.lisp", 4410}, RecoveryCase{"pitch-shift.lisp", 8820},
+                      RecoveryCase{"sine.lisp", 8820}, RecoveryCase{"spectral.lisp", 8820},
+                      RecoveryCase{"subtractive.lisp", 11025},
+                      RecoveryCase{"train_kick.lisp", 8820}, RecoveryCase{"wavetable.lisp", 8820}));
 
 // Not recovered yet by the defaults (docs/TRAINING.md, "Recovering hidden params"), run
 // with --gtest_also_run_disabled_tests: feedback-delay, on a 1 s render (its delay, up

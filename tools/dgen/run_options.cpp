@@ -297,10 +297,11 @@ Stream resolve_stream(const StreamOptions& o, const lisp::Patch& patch) {
 void add_backend_option(CLI::App& app, std::string& backend) {
   std::string names;
   for (const std::string& name : backend_choices()) names += (names.empty() ? "" : ", ") + name;
-  app.add_option("--backend", backend,
-                 "Where to run: " + names +
-                     " (auto: cuda for wide work where a GPU is found, else c if a compiler is found, "
-                     "else interp)")
+  app.add_option(
+         "--backend", backend,
+         "Where to run: " + names +
+             " (auto: cuda for wide work where a GPU is found, else c if a compiler is found, "
+             "else interp)")
       ->check(CLI::IsMember(backend_choices()))
       ->default_str("auto");
 }

@@ -45,8 +45,8 @@ lir::Stmt* independent_frame_loop(lir::Stmt& fn) {
   lir::Stmt& region = fn.body.back();
   if (region.body.size() != 1) return nullptr;
   lir::Stmt& loop = region.body.front();
-  const bool ok = loop.kind == lir::Kind::For && loop.loop.iter == lir::Iter::Frame &&
-                  loop.loop.independent;
+  const bool ok =
+      loop.kind == lir::Kind::For && loop.loop.iter == lir::Iter::Frame && loop.loop.independent;
   return ok ? &loop : nullptr;
 }
 
@@ -72,22 +72,23 @@ Kernels map_to_kernels(const Schedule& s) {
       for (const lir::Stmt& call : st.body)
         if (call.kind == lir::Kind::Call) k.plan.per_block.push_back({call.text});
   }
-  const std::string tcount = "(const int64_t *)(arena + " +
-                             std::to_string(s.buffers[s.frame_counter].offset) + ")";
+  const std::string tcount =
+      "(const int64_t *)(arena + " + std::to_string(s.buffers[s.frame_counter].offset) + ")";
   for (lir::Stmt& fn : k.functions) {
     CudaKernel* per_block = nullptr;
     for (CudaKernel& kernel : k.plan.per_block)
       if (kernel.name == fn.text) per_block = &kernel;
     // T0 as the lowering's block loop computes it; the static region runs at the counter.
-    const std::string t0 = !per_block   ? "*tcount"
-                           : s.reverse  ? "*tcount - frames + b0"
-                                        : "*tcount + b0";
+    const std::string t0 = !per_block  ? "*tcount"
+                           : s.reverse ? "*tcount - frames + b0"
+                                       : "*tcount + b0";
     lir::Block head = {lir::line("const int64_t *const tcount = " + tcount + ";"),
                        lir::line("const int64_t T0 = " + t0 + "; (void)frames;")};
     lir::Stmt* loop = per_block ? independent_frame_loop(fn) : nullptr;
     if (loop) {
       per_block->frames_parallel = true;
-      head.push_back(lir::line("const int64_t g = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;"));
+      head.push_back(
+          lir::line("const int64_t g = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;"));
       head.push_back(lir::line("const int l = (int)(g % L);"));
       lir::Block body = {lir::line("const int64_t " + loop->loop.var + " = g / L;")};
       for (lir::Stmt& st : loop->body) body.push_back(std::move(st));
@@ -99,7 +100,8 @@ Kernels map_to_kernels(const Schedule& s) {
     fn.body.insert(fn.body.begin(), head.begin(), head.end());
     fn.args = kKernelParams;
   }
-  k.functions.push_back(lir::function("dgen_finish", "char *arena, int64_t frames", std::move(finish)));
+  k.functions.push_back(
+      lir::function("dgen_finish", "char *arena, int64_t frames", std::move(finish)));
   return k;
 }
 
