@@ -104,7 +104,8 @@ Backend resolve_backend(Backend asked, int lanes) {
   if (asked == Backend::Auto) {
     std::string passed;  // why the backends before the chosen one were not taken
     for (const BackendDef& d : kBackends) {
-      if (!d.runs || d.auto_min_lanes == 0 || lanes < d.auto_min_lanes) continue;
+      if (!d.runs || d.auto_min_lanes == 0 || (d.auto_min_lanes > 1 && lanes < d.auto_min_lanes))
+        continue;
       const BackendStatus status = backend_status(d.id);
       if (!status.available) {
         // A missing GPU is no reason to warn: the CPU is what `auto` expects.
