@@ -65,11 +65,10 @@ void* compile_and_load(const std::string& source) {
   return handle;
 }
 
-class CudaOnCpu final : public Executor {
+class CpuKernels final : public CudaOnCpu {
  public:
-  CudaOnCpu(const Schedule& s, bool reverse_frame_threads)
+  explicit CpuKernels(const Schedule& s)
       : s_(s),
-        reverse_(reverse_frame_threads),
         plan_(cuda_launch_plan(s)),
         handle_(compile_and_load(kCpuPrelude + render_cuda(s))),
         arena_(size_t(std::max<int64_t>(s.arena_bytes, 1))),
@@ -81,7 +80,9 @@ class CudaOnCpu final : public Executor {
       per_block_.push_back(reinterpret_cast<Kernel>(symbol(k.name)));
     reset();
   }
-  ~CudaOnCpu() override { dlclose(handle_); }
+  ~CpuKernels() override { dlclose(handle_); }
+
+  void reverse_frame_threads(bool backwards) override { reverse_ = backwards; }
 
   void reset() override { init_arena(s_, arena_.data()); }
 
@@ -176,7 +177,7 @@ class CudaOnCpu final : public Executor {
   }
 
   const Schedule& s_;
-  const bool reverse_;
+  bool reverse_ = false;
   const CudaLaunchPlan plan_;
   void* handle_;
   std::vector<char> arena_;
@@ -188,8 +189,8 @@ class CudaOnCpu final : public Executor {
 
 }  // namespace
 
-std::unique_ptr<Executor> make_cuda_on_cpu(const Schedule& schedule, bool reverse_frame_threads) {
-  return std::make_unique<CudaOnCpu>(schedule, reverse_frame_threads);
+std::unique_ptr<CudaOnCpu> make_cuda_on_cpu(const Schedule& schedule) {
+  return std::make_unique<CpuKernels>(schedule);
 }
 
 }  // namespace dgen::test

@@ -3,9 +3,10 @@
 // T0 and b0 per block, frames × lanes grids) without a GPU. Test-only.
 //
 // Running every thread of a grid serially is a valid schedule for a kernel whose threads
-// are independent. With `reverse_frame_threads` the frames × lanes kernels run their
+// are independent. With `reverse_frame_threads(true)` the frames × lanes kernels run their
 // threads from the last to the first: if some frame of such a kernel depended on another,
-// the two orders would give different outputs.
+// the two orders would give different outputs (each thread's arithmetic is the same in
+// both, so independent frames give the same bits).
 #pragma once
 #include <memory>
 
@@ -14,6 +15,12 @@
 
 namespace dgen::test {
 
-std::unique_ptr<Executor> make_cuda_on_cpu(const Schedule& schedule, bool reverse_frame_threads);
+class CudaOnCpu : public Executor {
+ public:
+  virtual void reverse_frame_threads(bool backwards) = 0;  // from the next run
+};
+
+// Compiles render_cuda(schedule) with the system C++ compiler and loads it.
+std::unique_ptr<CudaOnCpu> make_cuda_on_cpu(const Schedule& schedule);
 
 }  // namespace dgen::test
