@@ -89,5 +89,52 @@ TEST(CudaOnCpu, ExamplePatchesMatchC) {
   }
 }
 
+// The gradient sums a backward program leaves in its state, one vector per param.
+std::vector<std::vector<double>> gradient_sums(const Executor& e, const test::GradientSchedules& p) {
+  std::vector<std::vector<double>> sums;
+  for (const Differentiated::Grad& g : p.d.grads)
+    sums.push_back(e.read_state(p.schedules[1].graph.index.at(g.sum.get()), 0));
+  return sums;
+}
+
+// Each gradient case's backward program (reverse time, blocks from the last) on the C
+// backend and emulated, from the tapes of one forward run on C, as GradProgram runs it.
+TEST(CudaOnCpu, BackwardProgramsMatchC) {
+  for (const test::GradCase& c : test::gradient_cases()) {
+    if (c.lanes != 1) continue;
+    SCOPED_TRACE(c.name);
+    const auto p = test::gradient_schedules(c.loss(), 1, test::kCaseFrames);
+    if (p->schedules.size() < 2) continue;
+    const Schedule &fwd = p->schedules[0], &bwd = p->schedules[1];
+    const std::unique_ptr<Executor> forward = make_c_executor(fwd, render_c(fwd));
+    run(*forward, fwd, test::kCaseFrames, {});
+    auto backward = [&](Executor& e) {
+      e.reset();
+      e.seek(test::kCaseFrames);
+      for (const Differentiated::Tape& t : p->d.tapes) {
+        const auto read = bwd.graph.index.find(t.read.get());
+        if (read != bwd.graph.index.end())
+          e.copy_state(read->second, 0, *forward, fwd.graph.index.at(t.write.get()), 0);
+      }
+      run(e, bwd, test::kCaseFrames, {});
+      return gradient_sums(e, *p);
+    };
+    const std::unique_ptr<Executor> c_backward = make_c_executor(bwd, render_c(bwd));
+    const std::vector<std::vector<double>> ref = backward(*c_backward);
+    const std::unique_ptr<test::CudaOnCpu> cuda = test::make_cuda_on_cpu(bwd);
+    const std::vector<std::vector<double>> got = backward(*cuda);
+    ASSERT_EQ(got.size(), ref.size());
+    for (size_t k = 0; k < ref.size(); ++k) {
+      ASSERT_EQ(got[k].size(), ref[k].size());
+      double peak = 0;
+      for (double g : ref[k]) peak = std::max(peak, std::fabs(g));
+      for (size_t e = 0; e < ref[k].size(); ++e)
+        EXPECT_NEAR(got[k][e], ref[k][e], 1e-5 * (1 + peak)) << "param " << k << " element " << e;
+    }
+    cuda->reverse_frame_threads(true);
+    EXPECT_EQ(backward(*cuda), got) << "frame threads backwards";
+  }
+}
+
 }  // namespace
 }  // namespace dgen
