@@ -5,6 +5,9 @@
 // independent. Needs no GPU.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "backend/c/c_executor.hpp"
 #include "backend/c/render_c.hpp"
 #include "core/op_cases.hpp"
