@@ -17,9 +17,9 @@ inline std::vector<NodeRef> as_out_nodes(const std::vector<Value>& values) {
   return nodes;
 }
 
-inline Schedule forward_schedule(const std::vector<Value>& values, int lanes) {
+inline Schedule forward_schedule(const std::vector<Value>& values, int lanes, int64_t block = 256) {
   pipeline::Trace trace;
-  return pipeline::schedule(as_out_nodes(values), lanes, trace);
+  return pipeline::schedule(as_out_nodes(values), lanes, trace, block);
 }
 
 // The forward program of a loss and, when it has params, its backward program; the

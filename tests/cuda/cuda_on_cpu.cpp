@@ -1,0 +1,196 @@
+#include "cuda/cuda_on_cpu.hpp"
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <vector>
+
+#include "backend/cuda/render_cuda.hpp"
+#include "cli/temp_dir.hpp"
+#include "lower/lower.hpp"
+#include "runtime/arena.hpp"
+
+namespace dgen::test {
+namespace {
+
+// What nvcc provides and the generated source takes for granted, for a C++ compiler. The
+// source typedefs int64_t and friends itself: the macros keep its names apart from the
+// C library's. The grid's coordinates are globals the host sets before each thread.
+constexpr const char* kCpuPrelude = R"(#include <math.h>
+#include <string.h>
+#define int64_t dgen_int64_t
+#define uint64_t dgen_uint64_t
+#define int32_t dgen_int32_t
+#define uint32_t dgen_uint32_t
+#define __global__
+#define __device__
+#define __restrict__ __restrict
+struct dgen_dim3 { unsigned x; };
+static dgen_dim3 blockIdx, blockDim, threadIdx;
+static inline float __int_as_float(int i) { float f; memcpy(&f, &i, sizeof f); return f; }
+extern "C" void dgen_emu_thread(unsigned block, unsigned threads, unsigned thread) {
+  blockIdx.x = block; blockDim.x = threads; threadIdx.x = thread;
+}
+)";
+
+using Kernel = void (*)(char*, const float* const*, float* const*, long long, long long, long long,
+                        double);
+using Finish = void (*)(char*, long long);
+using SetThread = void (*)(unsigned, unsigned, unsigned);
+
+// The launch shapes of cuda_executor.cpp.
+constexpr unsigned kLaneThreads = 64;
+constexpr unsigned kGridThreads = 256;
+
+// Compiles `source` into a shared object in a temporary directory and loads it.
+void* compile_and_load(const std::string& source) {
+  const TempDir dir;
+  const std::string cpp = dir.write("kernels.cpp", source), so = dir / "kernels.so",
+                    log = dir / "log";
+  const std::string cmd = "c++ -O1 -shared -fPIC -w -o '" + so + "' '" + cpp + "' > '" + log +
+                          "' 2>&1";
+  if (std::system(cmd.c_str()) != 0) {
+    std::ifstream f(log);
+    std::stringstream text;
+    text << f.rdbuf();
+    throw std::runtime_error("the CUDA source failed to compile for the CPU:\n" + text.str());
+  }
+  // The object stays mapped after its file is removed with the directory.
+  void* handle = dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle) throw std::runtime_error(std::string("cannot load the kernels: ") + dlerror());
+  return handle;
+}
+
+class CpuKernels final : public CudaOnCpu {
+ public:
+  explicit CpuKernels(const Schedule& s)
+      : s_(s),
+        plan_(cuda_launch_plan(s)),
+        handle_(compile_and_load(kCpuPrelude + render_cuda(s))),
+        arena_(size_t(std::max<int64_t>(s.arena_bytes, 1))),
+        inputs_(size_t(max_input_channel(s))) {
+    set_thread_ = reinterpret_cast<SetThread>(symbol("dgen_emu_thread"));
+    finish_ = reinterpret_cast<Finish>(symbol("dgen_finish"));
+    for (const CudaKernel& k : plan_.once) once_.push_back(reinterpret_cast<Kernel>(symbol(k.name)));
+    for (const CudaKernel& k : plan_.per_block)
+      per_block_.push_back(reinterpret_cast<Kernel>(symbol(k.name)));
+    reset();
+  }
+  ~CpuKernels() override { dlclose(handle_); }
+
+  void reverse_frame_threads(bool backwards) override { reverse_ = backwards; }
+
+  void reset() override { init_arena(s_, arena_.data()); }
+
+  // The CUDA executor's run: inputs padded to the run's length, pointer tables as the C
+  // backend's, params written into the arena before the kernels.
+  void run(const RunIO& io) override {
+    write_params(s_, arena_.data());
+    std::vector<const float*> in(inputs_.size(), nullptr);
+    for (size_t k = 0; k < in.size() && k < io.inputs.size(); ++k) {
+      if (io.inputs[k].empty()) continue;
+      inputs_[k].assign(size_t(io.frames), 0.0f);
+      std::copy_n(io.inputs[k].begin(), std::min<size_t>(io.inputs[k].size(), inputs_[k].size()),
+                  inputs_[k].begin());
+      in[k] = inputs_[k].data();
+    }
+    launch_all(in.data(), io.outputs.data(), io.frames, io.sample_rate);
+  }
+
+  std::vector<double> read_state(int node, int var) const override {
+    const auto [at, count, f64] = state_buffer(node, var);
+    std::vector<double> out(static_cast<size_t>(count));
+    for (int64_t k = 0; k < count; ++k)
+      out[size_t(k)] = f64 ? reinterpret_cast<const double*>(at)[k]
+                           : reinterpret_cast<const float*>(at)[k];
+    return out;
+  }
+
+  void write_state(int node, int var, std::span<const double> values) override {
+    const auto [at, count, f64] = state_buffer(node, var);
+    for (int64_t k = 0; k < count; ++k) {
+      if (f64)
+        reinterpret_cast<double*>(at)[k] = values[size_t(k)];
+      else
+        reinterpret_cast<float*>(at)[k] = float(values[size_t(k)]);
+    }
+  }
+
+  void seek(int64_t frame) override {
+    *reinterpret_cast<int64_t*>(arena_.data() + s_.buffers[s_.frame_counter].offset) = frame;
+  }
+
+ private:
+  void* symbol(const std::string& name) const {
+    void* p = dlsym(handle_, name.c_str());
+    if (!p) throw std::runtime_error("the kernels have no " + name);
+    return p;
+  }
+
+  // Every thread of a grid of `blocks` × `threads`, in order or from the last.
+  void launch(Kernel k, unsigned blocks, unsigned threads, bool backwards, const float* const* in,
+              float* const* out, int64_t b0, int64_t nb, int64_t frames, double sr) {
+    const int64_t total = int64_t(blocks) * threads;
+    for (int64_t i = 0; i < total; ++i) {
+      const int64_t g = backwards ? total - 1 - i : i;
+      set_thread_(unsigned(g / threads), threads, unsigned(g % threads));
+      k(arena_.data(), in, out, b0, nb, frames, sr);
+    }
+  }
+
+  // launch_all of cuda_executor.cpp, on the CPU.
+  void launch_all(const float* const* in, float* const* out, int64_t frames, double sr) {
+    const unsigned lanes = unsigned(s_.lanes);
+    const unsigned lane_threads = std::min(kLaneThreads, lanes);
+    const unsigned lane_grid = (lanes + lane_threads - 1) / lane_threads;
+    for (Kernel k : once_) launch(k, lane_grid, lane_threads, false, in, out, 0, 0, frames, sr);
+    int64_t nb = 0;
+    for (int64_t done = 0; done < frames; done += nb) {
+      nb = std::min(plan_.block, frames - done);
+      const int64_t b0 = plan_.reverse ? frames - done - nb : done;
+      const int64_t threads = ((nb + 15) / 16 * 16) * int64_t(lanes);
+      const unsigned frame_grid = unsigned((threads + kGridThreads - 1) / kGridThreads);
+      for (size_t k = 0; k < per_block_.size(); ++k) {
+        if (plan_.per_block[k].frames_parallel)
+          launch(per_block_[k], frame_grid, kGridThreads, reverse_, in, out, b0, nb, frames, sr);
+        else
+          launch(per_block_[k], lane_grid, lane_threads, false, in, out, b0, nb, frames, sr);
+      }
+    }
+    set_thread_(0, 1, 0);
+    finish_(arena_.data(), frames);
+  }
+
+  struct StateBuffer {
+    char* at;
+    int64_t count;
+    bool f64;
+  };
+  StateBuffer state_buffer(int node, int var) const {
+    const StateVar& v = s_.state_vars[size_t(node)][size_t(var)];
+    char* at = const_cast<char*>(arena_.data()) + s_.buffers[s_.state[node][var]].offset;
+    return {at, v.count * s_.lanes, v.f64};
+  }
+
+  const Schedule& s_;
+  bool reverse_ = false;
+  const CudaLaunchPlan plan_;
+  void* handle_;
+  std::vector<char> arena_;
+  std::vector<std::vector<float>> inputs_;
+  SetThread set_thread_ = nullptr;
+  Finish finish_ = nullptr;
+  std::vector<Kernel> once_, per_block_;
+};
+
+}  // namespace
+
+std::unique_ptr<CudaOnCpu> make_cuda_on_cpu(const Schedule& schedule) {
+  return std::make_unique<CpuKernels>(schedule);
+}
+
+}  // namespace dgen::test
