@@ -52,11 +52,14 @@ TEST(CudaBackend, ExamplePatchesAgreeWithInterpreter) {
     const lisp::Patch patch = lisp::load_patch_file(path);
     const auto ref = lisp::test::render_patch(patch, 2000, Backend::Interp, {{1, gate}});
     const auto got = lisp::test::render_patch(patch, 2000, Backend::Cuda, {{1, gate}});
-    // The membrane's 2-D grid sums many float terms per frame; the phase vocoder wraps
-    // phases near ±π, where float sin/atan2 (CUDA's own, not libm's) and the interpreter's
-    // doubles may round to opposite sides.
-    const double tolerance =
-        path.ends_with("membrane.lisp") || path.ends_with("pitch-shift.lisp") ? 1e-3 : 1e-4;
+    // The membrane's 2-D grid sums many float terms per frame. The phase vocoder wraps
+    // phases near ±π and amplifies last-bit differences after its first window: the same
+    // CUDA source run on the CPU (CudaOnCpu.ExamplePatchesMatchC) is bit-identical to the C
+    // backend for 256 frames, then drifts to 0.0025 by frame 1671 and 0.0064 by 1929, as
+    // CUDA's own sinf/atan2f do on the GPU (0.0025 at frame 1664).
+    const double tolerance = path.ends_with("pitch-shift.lisp") ? 1e-2
+                             : path.ends_with("membrane.lisp")  ? 1e-3
+                                                                : 1e-4;
     for (size_t i = 0; i < ref.size(); ++i)
       test::expect_close_to_reference(got[i], ref[i], tolerance);
   }
