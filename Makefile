@@ -40,11 +40,13 @@ test: build
 test-fast: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# The sanitizer configuration: ASan + UBSan over the whole test suite.
+# The sanitizer configuration: ASan + UBSan over the whole test suite but the hidden-param
+# recovery of every example (minutes of search per patch, through code the trainer's and
+# the search's own tests already cover under the sanitizers).
 test-asan: setup
 	cmake -S . -B $(SAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDGEN_SANITIZE=ON -DDGEN_BUILD_BENCH=OFF
 	cmake --build $(SAN_BUILD) -j $(JOBS)
-	cd $(SAN_BUILD) && DGEN_CACHE_DIR=$(CURDIR)/$(SAN_BUILD)/dgen-cache ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS)
+	cd $(SAN_BUILD) && DGEN_CACHE_DIR=$(CURDIR)/$(SAN_BUILD)/dgen-cache ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS) -E 'ExamplePatches/Recovery\.'
 
 # The patch-loader fuzzer for 60 s, seeded with the examples (needs clang; skipped without).
 # Leak checks are off: feedback loops are reclaimed in batches (src/ir/cell_collector.hpp),
