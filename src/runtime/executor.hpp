@@ -1,6 +1,7 @@
 // The interface both backends implement: a compiled schedule that owns its state and
 // renders frames. Outputs are [frame][element][lane] floats per output of the schedule.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -13,6 +14,17 @@ struct RunIO {
   int64_t frames = 0;
   double sample_rate = 44100;
 };
+
+// A host input for a run of `frames` frames: the input itself when it is long enough,
+// else a copy in `storage` padded with zeros (inputs shorter than the run read silence
+// after their end).
+inline std::span<const float> padded_input(std::span<const float> input, int64_t frames,
+                                           std::vector<float>& storage) {
+  if (int64_t(input.size()) >= frames) return input.first(size_t(frames));
+  storage.assign(size_t(frames), 0.0f);
+  std::copy(input.begin(), input.end(), storage.begin());
+  return storage;
+}
 
 class Executor {
  public:

@@ -51,8 +51,8 @@ void* compile_and_load(const std::string& source) {
   const TempDir dir;
   const std::string cpp = dir.write("kernels.cpp", source), so = dir / "kernels.so",
                     log = dir / "log";
-  const std::string cmd = "c++ -O1 -shared -fPIC -w -o '" + so + "' '" + cpp + "' > '" + log +
-                          "' 2>&1";
+  const std::string cmd =
+      "c++ -O1 -shared -fPIC -w -o '" + so + "' '" + cpp + "' > '" + log + "' 2>&1";
   if (std::system(cmd.c_str()) != 0) {
     std::ifstream f(log);
     std::stringstream text;
@@ -75,7 +75,8 @@ class CpuKernels final : public CudaOnCpu {
         inputs_(size_t(max_input_channel(s))) {
     set_thread_ = reinterpret_cast<SetThread>(symbol("dgen_emu_thread"));
     finish_ = reinterpret_cast<Finish>(symbol("dgen_finish"));
-    for (const CudaKernel& k : plan_.once) once_.push_back(reinterpret_cast<Kernel>(symbol(k.name)));
+    for (const CudaKernel& k : plan_.once)
+      once_.push_back(reinterpret_cast<Kernel>(symbol(k.name)));
     for (const CudaKernel& k : plan_.per_block)
       per_block_.push_back(reinterpret_cast<Kernel>(symbol(k.name)));
     reset();
@@ -91,13 +92,8 @@ class CpuKernels final : public CudaOnCpu {
   void run(const RunIO& io) override {
     write_params(s_, arena_.data());
     std::vector<const float*> in(inputs_.size(), nullptr);
-    for (size_t k = 0; k < in.size() && k < io.inputs.size(); ++k) {
-      if (io.inputs[k].empty()) continue;
-      inputs_[k].assign(size_t(io.frames), 0.0f);
-      std::copy_n(io.inputs[k].begin(), std::min<size_t>(io.inputs[k].size(), inputs_[k].size()),
-                  inputs_[k].begin());
-      in[k] = inputs_[k].data();
-    }
+    for (size_t k = 0; k < in.size() && k < io.inputs.size(); ++k)
+      if (!io.inputs[k].empty()) in[k] = padded_input(io.inputs[k], io.frames, inputs_[k]).data();
     launch_all(in.data(), io.outputs.data(), io.frames, io.sample_rate);
   }
 
@@ -105,8 +101,8 @@ class CpuKernels final : public CudaOnCpu {
     const auto [at, count, f64] = state_buffer(node, var);
     std::vector<double> out(static_cast<size_t>(count));
     for (int64_t k = 0; k < count; ++k)
-      out[size_t(k)] = f64 ? reinterpret_cast<const double*>(at)[k]
-                           : reinterpret_cast<const float*>(at)[k];
+      out[size_t(k)] =
+          f64 ? reinterpret_cast<const double*>(at)[k] : reinterpret_cast<const float*>(at)[k];
     return out;
   }
 

@@ -23,18 +23,9 @@ class CExecutor final : public Executor {
 
   void run(const RunIO& io) override {
     write_params(s_, arena_.get());
-    // Inputs shorter than the run are padded with zeros.
     std::vector<const float*> in(inputs_.size(), nullptr);
-    for (size_t k = 0; k < in.size() && k < io.inputs.size(); ++k) {
-      if (io.inputs[k].empty()) continue;
-      if (int64_t(io.inputs[k].size()) >= io.frames) {
-        in[k] = io.inputs[k].data();
-      } else {
-        inputs_[k].assign(size_t(io.frames), 0.0f);
-        std::copy(io.inputs[k].begin(), io.inputs[k].end(), inputs_[k].begin());
-        in[k] = inputs_[k].data();
-      }
-    }
+    for (size_t k = 0; k < in.size() && k < io.inputs.size(); ++k)
+      if (!io.inputs[k].empty()) in[k] = padded_input(io.inputs[k], io.frames, inputs_[k]).data();
     lib_->run(arena_.get(), in.data(), io.outputs.data(), io.frames, io.sample_rate);
   }
 

@@ -54,13 +54,12 @@ class CudaExecutor final : public Executor {
     upload_params();
     std::vector<CUdeviceptr> in(inputs_.size(), 0), out(outputs_.size(), 0);
     // Inputs shorter than the run are padded with zeros; a missing one reads silence.
+    std::vector<float> storage;
     for (size_t k = 0; k < in.size() && k < io.inputs.size(); ++k) {
       if (io.inputs[k].empty()) continue;
-      std::vector<float> padded(size_t(io.frames), 0.0f);
-      std::copy_n(io.inputs[k].begin(), std::min<size_t>(io.inputs[k].size(), padded.size()),
-                  padded.begin());
-      in[k] = inputs_[k].at_least(padded.size() * sizeof(float));
-      inputs_[k].buffer->upload(padded.data(), padded.size() * sizeof(float));
+      const std::span<const float> padded = padded_input(io.inputs[k], io.frames, storage);
+      in[k] = inputs_[k].at_least(padded.size_bytes());
+      inputs_[k].buffer->upload(padded.data(), padded.size_bytes());
     }
     for (size_t k = 0; k < out.size(); ++k)
       out[k] = outputs_[k].at_least(output_bytes(k, io.frames));
