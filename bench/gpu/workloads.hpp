@@ -17,7 +17,8 @@ struct Settings {
 
 // A lowpass biquad whose cutoff is modulated every sample (lane l: its base cutoff times
 // 1 + 0.5 sin(2π·3 Hz·t)), on white noise from the host: forward, and forward + backward
-// of the squared error against a 220 Hz tone with respect to the input, cutoff and q.
+// of the squared error against a 220 Hz tone with respect to the input, cutoff and q. On
+// the GPU also the forward with its output left in GPU memory (mode fwd_on_device).
 void tv_biquad(const Settings& s, int lanes, int64_t frames);
 
 // The mrstft loss (sizes 2048 … 64, hop n/4) of a host signal scaled by a per-lane gain

@@ -25,10 +25,12 @@ namespace dgen {
 struct GradOptions {
   // Frames per checkpoint segment (rounded up to a multiple of every hop in the
   // program); 0 = automatic: the longest segment whose tape fits in tape_budget_bytes.
-  // A tape that stays in cache is faster than one long segment: re-running a segment's
-  // forward costs less than streaming a large tape through memory twice.
   int64_t checkpoint = 0;
-  int64_t tape_budget_bytes = int64_t(4) << 20;
+  // 0 = the backend's: 4 MiB on the CPU (a tape that stays in cache is faster than one
+  // long segment: re-running a segment's forward costs less than streaming a large tape
+  // through memory twice); on a GPU 1/16 of its memory up to 4 GiB (each segment costs
+  // kernel launches and checkpoint copies).
+  int64_t tape_budget_bytes = 0;
   // Also differentiate with respect to the host inputs: GradProgram::input_grad(channel)
   // after a run (what a caller needs to pass gradients on to whatever made the inputs).
   bool input_grads = false;

@@ -21,6 +21,9 @@ struct RenderOptions {
   Backend backend = Backend::Auto;
   int lanes = 1;
   bool preserve_state = false;  // continue from the state the last run left
+  // Cuda only: run() leaves the outputs in GPU memory (Program::device_output) and copies
+  // nothing back, for work that goes on on the GPU; output() and channel() then throw.
+  bool outputs_on_device = false;
 };
 
 // Audio for `in(channel)`: frames samples shared by every lane.
@@ -45,6 +48,9 @@ class Program {
   // Output of the i-th value given to the constructor, as [frame][element][lane].
   std::span<const float> output(size_t index) const;
   size_t output_count() const;
+  // With RenderOptions::outputs_on_device, where the last run left output `index` in GPU
+  // memory (a CUdeviceptr, [frame][element][lane] floats), valid until the next run.
+  uint64_t device_output(size_t index) const;
   // Output by 1-based channel of an out() node.
   std::span<const float> channel(int channel) const;
 

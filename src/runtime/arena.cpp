@@ -36,32 +36,38 @@ void write_params(const Schedule& s, char* arena) {
   }
 }
 
-namespace {
-
-// Zeros the arena but for scratch state (StateVar::scratch).
-void clear_arena(const Schedule& s, char* arena) {
-  std::vector<std::pair<int64_t, int64_t>> keep;  // [offset, end) of scratch buffers
+std::vector<ArenaRange> fresh_ranges(const Schedule& s, bool persistent) {
+  std::vector<bool> scratch(s.buffers.size(), false);
   for (size_t i = 0; i < s.state_vars.size(); ++i)
     for (size_t v = 0; v < s.state_vars[i].size(); ++v)
-      if (s.state_vars[i][v].scratch) {
-        const Buffer& b = s.buffers[s.state[i][v]];
-        keep.push_back({b.offset, b.offset + b.bytes});
-      }
-  std::sort(keep.begin(), keep.end());
-  int64_t from = 0;
-  for (auto [begin, end] : keep) {
-    if (begin > from) std::memset(arena + from, 0, size_t(begin - from));
-    from = std::max(from, end);
+      if (s.state_vars[i][v].scratch) scratch[size_t(s.state[i][v])] = true;
+  std::vector<ArenaRange> ranges;
+  for (size_t b = 0; b < s.buffers.size(); ++b)
+    if (!scratch[b] && s.buffers[b].persistent == persistent)
+      ranges.push_back({s.buffers[b].offset, s.buffers[b].bytes});
+  std::sort(ranges.begin(), ranges.end(),
+            [](const ArenaRange& a, const ArenaRange& b) { return a.offset < b.offset; });
+  // Transient buffers share offsets; buffers are aligned, so adjacent ones leave gaps of
+  // padding that may as well be zeroed with them.
+  constexpr int64_t kPadding = 64;
+  std::vector<ArenaRange> merged;
+  for (const ArenaRange& r : ranges) {
+    if (!merged.empty() && r.offset <= merged.back().offset + merged.back().bytes + kPadding)
+      merged.back().bytes = std::max(merged.back().bytes, r.offset + r.bytes - merged.back().offset);
+    else
+      merged.push_back(r);
   }
-  if (s.arena_bytes > from) std::memset(arena + from, 0, size_t(s.arena_bytes - from));
+  return merged;
 }
 
-}  // namespace
-
-void init_arena(const Schedule& s, char* arena) {
+void init_arena(const Schedule& s, char* arena, bool persistent_only) {
   const Graph& g = s.graph;
   const int64_t L = s.lanes;
-  clear_arena(s, arena);
+  for (bool persistent : {true, false}) {
+    if (!persistent && persistent_only) continue;
+    for (const ArenaRange& r : fresh_ranges(s, persistent))
+      std::memset(arena + r.offset, 0, size_t(r.bytes));
+  }
   std::vector<bool> done(s.buffers.size(), false);
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const Node& node = *g.nodes[i];

@@ -2,13 +2,25 @@
 // current param values into it before a run. Shared by every compiled backend and by
 // the plugin ABI (which gets the same layout).
 #pragma once
+#include <vector>
+
 #include "schedule/schedule.hpp"
 
 namespace dgen {
 
-// Zeros (but for scratch state), then literals, initial state (op init_state) and params,
-// every lane.
-void init_arena(const Schedule& s, char* arena);
+// A byte range of an arena.
+struct ArenaRange {
+  int64_t offset = 0, bytes = 0;
+};
+// The ranges a fresh state zeros, merged where adjacent: the persistent buffers but for
+// scratch state (StateVar::scratch, written before it is read), or the transient ones.
+// Literals, initial state and params lie in the persistent ones.
+std::vector<ArenaRange> fresh_ranges(const Schedule& s, bool persistent);
+
+// Zeros fresh_ranges (the transient ones too unless `persistent_only`: a backend that zeros
+// those itself never touches their host pages), then literals, initial state (op
+// init_state) and params, every lane.
+void init_arena(const Schedule& s, char* arena, bool persistent_only = false);
 // Writes every param's current value (shared or per lane) into its slot.
 void write_params(const Schedule& s, char* arena);
 // Throws dgen::Error when a param holds the wrong number of values (one per element, or

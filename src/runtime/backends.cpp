@@ -1,5 +1,7 @@
 #include "runtime/backends.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <cstdio>
 
 #include "backend/c/c_executor.hpp"
@@ -10,6 +12,7 @@
 #include "runtime/memory_budget.hpp"
 #ifdef DGEN_HAVE_CUDA
 #include "backend/cuda/cuda_api.hpp"
+#include "backend/cuda/cuda_device.hpp"
 #include "backend/cuda/cuda_executor.hpp"
 #include "backend/cuda/render_cuda.hpp"
 #endif
@@ -40,27 +43,39 @@ BackendStatus cuda_status() {
 
 BackendStatus always() { return {true, ""}; }
 
+// On the CPU a segment's tape that stays in cache is faster than a long one: re-running a
+// segment's forward costs less than streaming a large tape through memory twice.
+int64_t cache_sized_tape() { return int64_t(4) << 20; }
+
 #ifdef DGEN_HAVE_CUDA
 std::unique_ptr<Executor> cuda_program(const Schedule& s, const std::string& source) {
   return make_cuda_executor(s, source);
 }
+// On a GPU every segment costs launches and checkpoint copies: a tape of 1/16 of its memory,
+// up to 4 GiB (one segment for the 1024-lane biquad of docs/PERFORMANCE.md).
+int64_t gpu_sized_tape() {
+  return int64_t(std::min<size_t>(size_t(4) << 30, cuda::Device::get().total_memory / 16));
+}
 constexpr auto kCudaRender = render_cuda;
 constexpr auto kCudaExecutor = cuda_program;
+constexpr auto kCudaTape = gpu_sized_tape;
 #else
 constexpr std::string (*kCudaRender)(const Schedule&, lir::Block*) = nullptr;
 constexpr std::unique_ptr<Executor> (*kCudaExecutor)(const Schedule&, const std::string&) = nullptr;
+constexpr auto kCudaTape = cache_sized_tape;
 #endif
 
 // CUDA first, for wide programs where a GPU is found; then C; the interpreter last.
 const std::vector<BackendDef> kBackends = {
-    // CUDA keeps a host copy of the arena (its initial state and params). The host launches
-    // each region's kernel per block: large blocks mean few launches.
+    // CUDA keeps a host copy of the arena's persistent part (its initial state and params).
+    // The host launches each region's kernel per block: blocks of about 4M frames × lanes
+    // (16 MiB per scalar value crossing regions) mean few launches.
     {Backend::Cuda, "cuda", true, nullptr, nullptr, cuda_status, kCudaRender, kCudaExecutor,
-     arena_host_bytes, kCudaAutoLanes, 1024},
+     persistent_host_bytes, kCudaAutoLanes, 1024, int64_t(1) << 22, kCudaTape},
     {Backend::C, "c", true, plugin_source, compile_plugin, c_status, render_c, c_program,
-     arena_host_bytes},
+     arena_host_bytes, 1, 256, 0, cache_sized_tape},
     {Backend::Interp, "interp", true, nullptr, nullptr, always, nullptr, interpreter,
-     interpreter_bytes},
+     interpreter_bytes, 1, 256, 0, cache_sized_tape},
 };
 
 }  // namespace
@@ -86,6 +101,15 @@ std::vector<std::string> backend_choices() {
   std::vector<std::string> names = {"auto"};
   for (const BackendDef& d : kBackends) names.push_back(d.name);
   return names;
+}
+
+int64_t block_frames_for(Backend backend, int lanes) {
+  const BackendDef& d = backend_def(backend);
+  if (d.block_samples == 0) return d.block_frames;
+  // A power of two, so blocks stay multiples of every power-of-two hop.
+  constexpr int64_t kMostFrames = int64_t(1) << 16;
+  const int64_t wide = int64_t(std::bit_floor(uint64_t(d.block_samples / std::max(lanes, 1))));
+  return std::clamp(wide, d.block_frames, kMostFrames);
 }
 
 BackendStatus backend_status(Backend b) { return backend_def(b).status(); }

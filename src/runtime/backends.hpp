@@ -53,9 +53,17 @@ struct BackendDef {
   // only on work wide enough to fill it (docs/CLI.md, "Backends").
   int auto_min_lanes = 1;
   // Frames per block of its generated code (Schedule::block): each region runs its frame
-  // loop over a block before the next region starts.
+  // loop over a block before the next region starts. With block_samples, a block holds
+  // about that many frames × lanes, and at least block_frames frames (block_frames_for).
   int64_t block_frames = 256;
+  int64_t block_samples = 0;
+  // The default tape of a gradient's segment (GradOptions::tape_budget_bytes = 0), bytes.
+  int64_t (*tape_budget)() = nullptr;
 };
+
+// Frames per block of `backend`'s code for a program of `lanes` lanes: the GPU launches
+// its kernels once per block and region, so wide blocks there; a CPU block stays in cache.
+int64_t block_frames_for(Backend backend, int lanes);
 
 // Every backend, in the order `auto` prefers them.
 const std::vector<BackendDef>& all_backends();

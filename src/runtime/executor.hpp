@@ -10,9 +10,15 @@ namespace dgen {
 
 struct RunIO {
   std::vector<std::span<const float>> inputs;  // by channel - 1; empty span = silence
-  std::vector<float*> outputs;                 // by output index
+  std::vector<float*> outputs;                 // by output index; nullptr = not wanted here
   int64_t frames = 0;
   double sample_rate = 44100;
+  // When > 0, every output is wanted summed over its lanes, [frame][element] with
+  // `output_elements[k]` elements, `summed_lanes` being the program's lanes: all a caller
+  // needs of a value every lane shares (an input's gradient), and a GPU then copies lanes
+  // times less back.
+  int64_t summed_lanes = 0;
+  std::vector<int64_t> output_elements;
 };
 
 // A host input for a run of `frames` frames: the input itself when it is long enough,
@@ -29,8 +35,31 @@ inline std::span<const float> padded_input(std::span<const float> input, int64_t
 class Executor {
  public:
   virtual ~Executor() = default;
-  virtual void reset() = 0;               // fresh state: zeros, initial values, literals
-  virtual void run(const RunIO& io) = 0;  // continues from the current state
+  virtual void reset() = 0;  // fresh state: zeros, initial values, literals
+  // Renders io.frames frames, continuing from the current state. Lane sums a backend does
+  // not do itself are summed here from every lane's output.
+  void run(const RunIO& io) {
+    if (io.summed_lanes == 0 || sums_lanes()) return render(io);
+    RunIO wide = io;
+    wide.summed_lanes = 0;
+    std::vector<std::vector<float>> lanes(io.outputs.size());
+    const auto L = size_t(io.summed_lanes);
+    for (size_t k = 0; k < io.outputs.size(); ++k) {
+      if (!io.outputs[k]) continue;
+      lanes[k].resize(size_t(io.frames * io.output_elements[k]) * L);
+      wide.outputs[k] = lanes[k].data();
+    }
+    render(wide);
+    for (size_t k = 0; k < io.outputs.size(); ++k)
+      for (size_t row = 0; row < lanes[k].size() / L; ++row) {
+        float sum = 0;
+        for (size_t l = 0; l < L; ++l) sum += lanes[k][row * L + l];
+        io.outputs[k][row] = sum;
+      }
+  }
+  // Where the last run left output k in GPU memory (a CUdeviceptr), or 0 when the backend
+  // renders into host memory.
+  virtual uint64_t device_output(size_t /*k*/) const { return 0; }
   // Host access to the state of graph node `node` (its StateVar `var`, every lane, as
   // [element][lane] doubles), and to the frame counter the next run starts from. The
   // gradient runtime moves tapes, gradient sums and checkpoints through these.
@@ -43,6 +72,12 @@ class Executor {
     write_state(node, var, from.read_state(from_node, from_var));
   }
   virtual void seek(int64_t frame) = 0;
+
+ protected:
+  // run's work: outputs as [frame][element][lane], or summed over lanes when io asks and
+  // sums_lanes() says the backend does that itself.
+  virtual void render(const RunIO& io) = 0;
+  virtual bool sums_lanes() const { return false; }
 };
 
 }  // namespace dgen

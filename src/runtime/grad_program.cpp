@@ -53,7 +53,8 @@ struct GradProgram::Impl {
   std::vector<NodeRef> shown;       // out() nodes of the loss graph, then the extra outputs
   std::vector<size_t> extra_shown;  // position in `shown` of each extra output
   std::vector<std::vector<float>> rendered;
-  std::vector<std::vector<float>> input_adjoints;  // per Differentiated::input_grads, [frame][lane]
+  // Per Differentiated::input_grads, [frame], summed over the lanes (which share inputs).
+  std::vector<std::vector<float>> input_adjoints;
   std::unique_ptr<Compiled> compiled;
   int64_t segment = 0;
   size_t rendered_frames = 0;  // of the last run
@@ -69,8 +70,9 @@ struct GradProgram::Impl {
     const int64_t whole_run = round_up(int64_t(std::bit_ceil(uint64_t(n))), hop_lcm);
     if (grad_options.checkpoint > 0)
       return std::min(round_up(grad_options.checkpoint, hop_lcm), whole_run);
-    const auto fits =
-        int64_t(double(grad_options.tape_budget_bytes) / per_frame) / hop_lcm * hop_lcm;
+    const int64_t budget = grad_options.tape_budget_bytes > 0 ? grad_options.tape_budget_bytes
+                                                              : backend_def(backend).tape_budget();
+    const auto fits = int64_t(double(budget) / per_frame) / hop_lcm * hop_lcm;
     return std::min(std::max(fits, hop_lcm), whole_run);
   }
 
@@ -84,7 +86,7 @@ struct GradProgram::Impl {
     c->first_shown = outs.size();
     outs.insert(outs.end(), shown.begin(), shown.end());
     pipeline::Trace forward{"forward program"}, backward{"backward program"};
-    const int64_t block = backend_def(backend).block_frames;
+    const int64_t block = block_frames_for(backend, options.lanes);
     c->fwd = std::make_unique<Schedule>(pipeline::schedule(outs, options.lanes, forward, block));
     const Graph& fg = c->fwd->graph;
     c->loss_node = fg.index.at(c->d.loss_sum.get());
@@ -182,8 +184,9 @@ struct GradProgram::Impl {
     io.frames = n;
     io.sample_rate = options.sample_rate;
     io.outputs.assign(compiled->d.grads.size(), nullptr);
-    for (std::vector<float>& adjoint : input_adjoints)
-      io.outputs.push_back(adjoint.data() + start * options.lanes);
+    for (std::vector<float>& adjoint : input_adjoints) io.outputs.push_back(adjoint.data() + start);
+    io.summed_lanes = options.lanes;
+    io.output_elements.assign(io.outputs.size(), 1);
     compiled->be->run(io);
   }
 
@@ -233,8 +236,7 @@ struct GradProgram::Impl {
     // Backward: every segment from the last, re-running its forward to fill the tape.
     c.be->reset();
     c.be->seek(static_loss ? 0 : frames);
-    input_adjoints.assign(c.d.input_grads.size(),
-                          std::vector<float>(size_t(frames * options.lanes)));
+    input_adjoints.assign(c.d.input_grads.size(), std::vector<float>(size_t(frames)));
     for (int64_t j = count - 1; j >= 0; --j) {
       if (j + 1 < count) {
         restore(checkpoints[size_t(j)], j * segment);
@@ -254,6 +256,7 @@ GradProgram::GradProgram(const Value& loss, RenderOptions options, GradOptions g
   check_sample_rate(options.sample_rate);
   if (options.lanes < 1) throw Error("lanes must be >= 1, got " + std::to_string(options.lanes));
   if (grad_options.checkpoint < 0) throw Error("checkpoint interval must be >= 0");
+  if (grad_options.tape_budget_bytes < 0) throw Error("tape budget must be >= 0 bytes");
   Impl& p = *impl_;
   // Differentiating once up front reports ops without gradients now and tells how much
   // tape a frame needs, which sets the segment length.
@@ -307,15 +310,8 @@ std::vector<float> GradProgram::input_grad(int channel) const {
   if (!impl_->grad_options.input_grads)
     throw Error("input gradients were not asked for (GradOptions::input_grads)");
   const Compiled* c = impl_->compiled.get();
-  const int64_t lanes = impl_->options.lanes;
-  for (size_t k = 0; c && k < impl_->input_adjoints.size(); ++k) {
-    if (c->d.input_grads[k].channel != channel) continue;
-    const std::vector<float>& adjoint = impl_->input_adjoints.at(k);
-    std::vector<float> sum(adjoint.size() / size_t(lanes), 0.0f);
-    for (size_t t = 0; t < sum.size(); ++t)
-      for (int64_t l = 0; l < lanes; ++l) sum[t] += adjoint[t * size_t(lanes) + size_t(l)];
-    return sum;
-  }
+  for (size_t k = 0; c && k < impl_->input_adjoints.size(); ++k)
+    if (c->d.input_grads[k].channel == channel) return impl_->input_adjoints[k];
   return std::vector<float>(impl_->rendered_frames, 0.0f);
 }
 

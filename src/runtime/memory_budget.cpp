@@ -12,6 +12,7 @@
 #include "dgen/error.hpp"
 #include "ir/node.hpp"
 #include "ir/op_table.hpp"
+#include "runtime/arena.hpp"
 
 namespace dgen {
 namespace {
@@ -100,6 +101,12 @@ void check_memory(const std::string& task, const std::vector<MemoryUse>& uses) {
 }
 
 double arena_host_bytes(const Schedule& s) { return std::ceil(double(s.arena_bytes) / 64) * 64; }
+
+double persistent_host_bytes(const Schedule& s) {
+  double bytes = 0;
+  for (const ArenaRange& r : fresh_ranges(s, true)) bytes += double(r.bytes);
+  return bytes;
+}
 
 double interpreter_bytes(const Schedule& s) {
   // The interpreter keeps a vector of doubles per node and per state variable, per lane.

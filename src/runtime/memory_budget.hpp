@@ -37,6 +37,9 @@ void check_memory(const std::string& task, const std::vector<MemoryUse>& uses);
 // What executors allocate on the host (the backend registry says which is whose): an
 // arena (the C backend's; CUDA's host copy), the interpreter's per-lane values and state.
 double arena_host_bytes(const Schedule& schedule);
+// The part of the arena a fresh state sets on the host (arena.hpp, fresh_ranges): CUDA's
+// host copy, whose other pages are never touched.
+double persistent_host_bytes(const Schedule& schedule);
 double interpreter_bytes(const Schedule& schedule);
 
 // 64-byte aligned memory for an arena; throws dgen::Error naming the size instead of

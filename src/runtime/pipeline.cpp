@@ -130,7 +130,7 @@ std::unique_ptr<Executor> compile(const Schedule& s, Backend backend, const std:
 std::string dump(Stage stage, const std::vector<NodeRef>& outputs, int lanes, Backend backend) {
   Trace trace{"program", stage};
   const Schedule s = schedule(outputs, lanes, trace,
-                              backend == Backend::Auto ? 256 : backend_def(backend).block_frames);
+                              backend == Backend::Auto ? 256 : block_frames_for(backend, lanes));
   if (stage == Stage::Graph || stage == Stage::Stack || stage == Stage::Schedule)
     return trace.captured;
   // Rendering needs no compiler or GPU (CUDA source is printed where there is none), only

@@ -55,9 +55,12 @@ Program::Program(std::vector<Value> outputs, RenderOptions options)
   const Backend backend = resolve_backend(options.backend, options.lanes);
   pipeline::Trace trace;
   impl_->schedule =
-      pipeline::schedule(nodes, options.lanes, trace, backend_def(backend).block_frames);
+      pipeline::schedule(nodes, options.lanes, trace, block_frames_for(backend, options.lanes));
   check_param_names(impl_->schedule.graph.nodes);
   impl_->used = backend;
+  if (options.outputs_on_device && backend != Backend::Cuda)
+    throw Error("outputs on the device need the cuda backend (this program runs on " +
+                backend_name(backend) + ")");
   check_memory("the program", {{"state", executor_bytes(impl_->schedule, backend)}});
   impl_->source = pipeline::lower(impl_->schedule, backend, trace);
   impl_->executor = pipeline::compile(impl_->schedule, backend, impl_->source);
@@ -82,6 +85,10 @@ void Program::run(int64_t frames, const std::vector<InputChannel>& inputs) {
     io.inputs[size_t(in.channel - 1)] = in.samples;
   }
   const Graph& g = p.schedule.graph;
+  if (p.options.outputs_on_device) {
+    io.outputs.assign(p.outputs.size(), nullptr);
+    return p.executor->run(io);
+  }
   p.check_output_memory(frames);
   for (size_t k = 0; k < p.outputs.size(); ++k) {
     p.outputs[k].assign(size_t(frames * g.nodes[g.output_index[k]]->size() * p.options.lanes),
@@ -96,10 +103,31 @@ void Program::reset() {
   impl_->fresh = true;
 }
 
-std::span<const float> Program::output(size_t index) const { return impl_->outputs.at(index); }
+namespace {
+
+void check_on_host(const RenderOptions& options) {
+  if (options.outputs_on_device)
+    throw Error("this program leaves its outputs on the GPU (outputs_on_device): read them with "
+                "device_output()");
+}
+
+}  // namespace
+
+std::span<const float> Program::output(size_t index) const {
+  check_on_host(impl_->options);
+  return impl_->outputs.at(index);
+}
+
+uint64_t Program::device_output(size_t index) const {
+  if (index >= impl_->outputs.size())
+    throw Error("the program has " + std::to_string(impl_->outputs.size()) + " outputs, not " +
+                std::to_string(index + 1));
+  return impl_->executor->device_output(index);
+}
 size_t Program::output_count() const { return impl_->outputs.size(); }
 
 std::span<const float> Program::channel(int channel) const {
+  check_on_host(impl_->options);
   const Graph& g = impl_->schedule.graph;
   for (size_t k = 0; k < g.output_index.size(); ++k)
     if (g.nodes[g.output_index[k]]->attrs.ints[0] == channel) return impl_->outputs[k];

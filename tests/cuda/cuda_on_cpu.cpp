@@ -89,7 +89,7 @@ class CpuKernels final : public CudaOnCpu {
 
   // The CUDA executor's run: inputs padded to the run's length, pointer tables as the C
   // backend's, params written into the arena before the kernels.
-  void run(const RunIO& io) override {
+  void render(const RunIO& io) override {
     write_params(s_, arena_.data());
     std::vector<const float*> in(inputs_.size(), nullptr);
     for (size_t k = 0; k < in.size() && k < io.inputs.size(); ++k)

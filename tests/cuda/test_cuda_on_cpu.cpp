@@ -85,7 +85,8 @@ TEST(CudaOnCpu, ExamplePatchesMatchC) {
     // C backend itself strays 0.015 from the interpreter's doubles. The backwards run
     // still checks the mapping bit for bit.
     const double rel = path.ends_with("pitch-shift.lisp") ? 1e-2 : 1e-5;
-    // In blocks as the CUDA backend runs them: 2000 frames are a whole block and a part.
+    // In CUDA's narrowest blocks (those of its widest programs): 2000 frames are a whole
+    // block and a part.
     const int64_t block = backend_def(Backend::Cuda).block_frames;
     expect_cuda_on_cpu_matches_c(test::forward_schedule(patch.outputs, 1, block), 2000, {{1, gate}},
                                  rel);

@@ -90,5 +90,28 @@ TEST(Backends, WithoutACompilerAutoWarnsWhyAndUsesTheInterpreter) {
             "the c backend is not available: " + c.reason);
 }
 
+// A GPU launches each region's kernel once per block: blocks of about 4M frames × lanes
+// there (a power of two from 1024 to 65536 frames); the CPU's stay in cache.
+TEST(Backends, GpuBlocksHoldAbout4MFramesTimesLanesCpuBlocks256Frames) {
+  EXPECT_EQ(block_frames_for(Backend::C, 1), 256);
+  EXPECT_EQ(block_frames_for(Backend::C, 4096), 256);
+  EXPECT_EQ(block_frames_for(Backend::Interp, 64), 256);
+  EXPECT_EQ(block_frames_for(Backend::Cuda, 1), 65536);
+  EXPECT_EQ(block_frames_for(Backend::Cuda, 256), 16384);
+  EXPECT_EQ(block_frames_for(Backend::Cuda, 1000), 4096);
+  EXPECT_EQ(block_frames_for(Backend::Cuda, 16384), 1024);
+  EXPECT_EQ(block_frames_for(Backend::Cuda, 1 << 20), 1024);
+}
+
+TEST(Backends, OutputsOnTheDeviceNeedTheCudaBackend) {
+  RenderOptions o{.backend = Backend::C, .outputs_on_device = true};
+  try {
+    Program p({sin(phasor(440.0))}, o);
+    FAIL() << "a C program accepted outputs on the device";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "outputs on the device need the cuda backend (this program runs on c)");
+  }
+}
+
 }  // namespace
 }  // namespace dgen

@@ -21,7 +21,7 @@ class CExecutor final : public Executor {
 
   void reset() override { init_arena(s_, arena_.get()); }
 
-  void run(const RunIO& io) override {
+  void render(const RunIO& io) override {
     write_params(s_, arena_.get());
     std::vector<const float*> in(inputs_.size(), nullptr);
     for (size_t k = 0; k < in.size() && k < io.inputs.size(); ++k)

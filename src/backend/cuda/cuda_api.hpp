@@ -19,7 +19,7 @@ namespace dgen::cuda {
       X(cuCtxSetCurrent) X(cuModuleLoadData) X(cuModuleUnload) X(cuModuleGetFunction)     \
           X(cuLaunchKernel) X(cuMemAlloc) X(cuMemFree) X(cuMemcpyHtoD) X(cuMemcpyDtoH)    \
               X(cuMemcpyDtoD) X(cuStreamCreate) X(cuStreamDestroy) X(cuStreamSynchronize) \
-                  X(cuCtxSynchronize)
+                  X(cuCtxSynchronize) X(cuDeviceTotalMem) X(cuMemsetD8Async)
 
 #define DGEN_NVRTC_FUNCTIONS(X)                                                                 \
   X(nvrtcVersion)                                                                               \

@@ -28,6 +28,7 @@ Device::Device() {
         "cannot read the GPU's compute capability");
   check(api.cuDeviceGetAttribute(&minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device_),
         "cannot read the GPU's compute capability");
+  check(api.cuDeviceTotalMem(&total_memory, device_), "cannot read the GPU's memory size");
   check(api.cuDevicePrimaryCtxRetain(&context_, device_), "cannot create a CUDA context");
 }
 
@@ -100,6 +101,13 @@ void DeviceBuffer::copy(const DeviceBuffer& from, size_t from_offset, size_t off
   check(driver().cuMemcpyDtoD(pointer_ + offset, from.pointer_ + from_offset, bytes),
         "cannot copy on the GPU");
   Device::get().synchronize();
+}
+
+void DeviceBuffer::zero(size_t offset, size_t bytes, const Stream& stream) {
+  check_range(offset, bytes, bytes_, "into");
+  Device::get().make_current();
+  check(driver().cuMemsetD8Async(pointer_ + offset, 0, bytes, stream.handle()),
+        "cannot clear GPU memory");
 }
 
 Stream::Stream() {

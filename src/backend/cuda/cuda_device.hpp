@@ -21,6 +21,7 @@ class Device {
   // Waits for all work on the GPU; a failed kernel is a dgen::Error.
   void synchronize() const;
   int major = 0, minor = 0;  // compute capability
+  size_t total_memory = 0;   // bytes
   // The architecture NVRTC compiles for, e.g. "sm_90".
   std::string arch() const { return "sm_" + std::to_string(major * 10 + minor); }
 
@@ -49,6 +50,8 @@ class DeviceBuffer {
   void download(void* host, size_t bytes, size_t offset = 0) const;
   // Copies `bytes` of `from` at `from_offset` to this buffer at `offset`, on the GPU.
   void copy(const DeviceBuffer& from, size_t from_offset, size_t offset, size_t bytes);
+  // Zeros `bytes` at `offset`, in order on `stream`.
+  void zero(size_t offset, size_t bytes, const class Stream& stream);
 
  private:
   CUdeviceptr pointer_ = 0;

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "backend/cuda/cuda_device.hpp"
+#include "backend/cuda/launch_profile.hpp"
 #include "backend/cuda/nvrtc_compile.hpp"
 #include "backend/cuda/render_cuda.hpp"
 #include "ir/op_table.hpp"
@@ -29,6 +30,33 @@ struct GrowingBuffer {
   }
 };
 
+// Sums [row][lane] floats over lanes into [row], one warp per row in a fixed order (the
+// same run gives the same sums bit for bit). Compiled once per process.
+constexpr const char* kLaneSumSource = R"(
+extern "C" __global__ void dgen_sum_lanes(const float *src, float *dst, long long rows, int lanes) {
+  const long long row = ((long long)blockIdx.x * blockDim.x + threadIdx.x) / 32;
+  const int w = threadIdx.x % 32;
+  if (row >= rows) return;
+  float s = 0.0f;
+  for (int l = w; l < lanes; l += 32) s += src[row * lanes + l];
+  for (int o = 16; o > 0; o /= 2) s += __shfl_down_sync(0xffffffffu, s, o);
+  if (w == 0) dst[row] = s;
+}
+)";
+
+CUfunction lane_sum_kernel() {
+  // Never unloaded, like the device's context.
+  static const cuda::Module* module =
+      new cuda::Module(*cuda::compile_cubin(kLaneSumSource, cuda::Device::get().arch()));
+  static const CUfunction kernel = module->function("dgen_sum_lanes");
+  return kernel;
+}
+
+std::string describe(const Schedule& s) {
+  return std::string(s.reverse ? "a reverse-time" : "a") + " program of " +
+         std::to_string(s.graph.nodes.size()) + " nodes x " + std::to_string(s.lanes) + " lanes";
+}
+
 class CudaExecutor final : public Executor {
  public:
   CudaExecutor(const Schedule& s, const std::string& source)
@@ -37,30 +65,49 @@ class CudaExecutor final : public Executor {
         plan_(cuda_launch_plan(s)),
         finish_(module_.function("dgen_finish")),
         arena_(size_t(std::max<int64_t>(s.arena_bytes, 1))),
-        host_(size_t(std::max<int64_t>(s.arena_bytes, 1))),
+        // Only the persistent part is ever written on the host (reset): the other pages of
+        // this copy (tapes, values crossing regions) stay untouched.
+        host_(std::make_unique_for_overwrite<char[]>(size_t(std::max<int64_t>(s.arena_bytes, 1)))),
+        persistent_(fresh_ranges(s, true)),
+        transient_(fresh_ranges(s, false)),
         inputs_(size_t(max_input_channel(s))),
-        outputs_(s.graph.output_index.size()) {
+        outputs_(s.graph.output_index.size()),
+        sums_(s.graph.output_index.size()),
+        profile_(describe(s)) {
     for (const CudaKernel& k : plan_.once) once_.push_back(module_.function(k.name));
     for (const CudaKernel& k : plan_.per_block) per_block_.push_back(module_.function(k.name));
     reset();
   }
 
+  // The persistent buffers are written on the host and uploaded; the transient ones (and
+  // nothing else) zeroed on the GPU. Scratch state is written before it is read.
   void reset() override {
-    init_arena(s_, host_.data());
-    arena_.upload(host_.data(), size_t(s_.arena_bytes));
+    init_arena(s_, host_.get(), /*persistent_only=*/true);
+    profile_.time("reset", stream_, [&] {
+      for (const ArenaRange& r : transient_) arena_.zero(size_t(r.offset), size_t(r.bytes), stream_);
+      stream_.synchronize();
+      for (const ArenaRange& r : persistent_)
+        arena_.upload(host_.get() + r.offset, size_t(r.bytes), size_t(r.offset));
+    });
   }
 
-  void run(const RunIO& io) override {
+  uint64_t device_output(size_t k) const override {
+    return outputs_.at(k).buffer ? outputs_[k].buffer->pointer() : 0;
+  }
+
+  void render(const RunIO& io) override {
     upload_params();
     std::vector<CUdeviceptr> in(inputs_.size(), 0), out(outputs_.size(), 0);
     // Inputs shorter than the run are padded with zeros; a missing one reads silence.
     std::vector<float> storage;
-    for (size_t k = 0; k < in.size() && k < io.inputs.size(); ++k) {
-      if (io.inputs[k].empty()) continue;
-      const std::span<const float> padded = padded_input(io.inputs[k], io.frames, storage);
-      in[k] = inputs_[k].at_least(padded.size_bytes());
-      inputs_[k].buffer->upload(padded.data(), padded.size_bytes());
-    }
+    profile_.time("upload inputs", stream_, [&] {
+      for (size_t k = 0; k < in.size() && k < io.inputs.size(); ++k) {
+        if (io.inputs[k].empty()) continue;
+        const std::span<const float> padded = padded_input(io.inputs[k], io.frames, storage);
+        in[k] = inputs_[k].at_least(padded.size_bytes());
+        inputs_[k].buffer->upload(padded.data(), padded.size_bytes());
+      }
+    });
     for (size_t k = 0; k < out.size(); ++k)
       out[k] = outputs_[k].at_least(output_bytes(k, io.frames));
     CUdeviceptr in_ptr = in_table_.at_least(in.size() * sizeof(CUdeviceptr));
@@ -68,9 +115,12 @@ class CudaExecutor final : public Executor {
     if (!in.empty()) in_table_.buffer->upload(in.data(), in.size() * sizeof(CUdeviceptr));
     if (!out.empty()) out_table_.buffer->upload(out.data(), out.size() * sizeof(CUdeviceptr));
     launch_all(in_ptr, out_ptr, io.frames, io.sample_rate);
-    stream_.synchronize();
-    for (size_t k = 0; k < out.size(); ++k)
-      if (io.outputs[k]) outputs_[k].buffer->download(io.outputs[k], output_bytes(k, io.frames));
+    profile_.time("copy outputs back", stream_, [&] {
+      if (io.summed_lanes > 0) return download_lane_sums(io);
+      stream_.synchronize();
+      for (size_t k = 0; k < out.size(); ++k)
+        if (io.outputs[k]) outputs_[k].buffer->download(io.outputs[k], output_bytes(k, io.frames));
+    });
   }
 
   std::vector<double> read_state(int node, int var) const override {
@@ -118,7 +168,9 @@ class CudaExecutor final : public Executor {
     const unsigned lanes = unsigned(s_.lanes);
     const unsigned lane_threads = std::min(kLaneThreads, lanes);
     const cuda::Dim3 lane_grid{(lanes + lane_threads - 1) / lane_threads};
-    for (CUfunction f : once_) cuda::launch(f, lane_grid, {lane_threads}, args, stream_);
+    for (size_t k = 0; k < once_.size(); ++k)
+      profile_.time(plan_.once[k].name, stream_,
+                    [&] { cuda::launch(once_[k], lane_grid, {lane_threads}, args, stream_); });
     const int64_t blk = plan_.block;
     for (int64_t done = 0; done < frames; done += nb) {
       nb = std::min(blk, frames - done);
@@ -127,12 +179,13 @@ class CudaExecutor final : public Executor {
       // padding (a multiple of 16); each thread checks its frame against the loop's end.
       const int64_t threads = ((nb + 15) / 16 * 16) * int64_t(lanes);
       const cuda::Dim3 frame_grid{unsigned((threads + kGridThreads - 1) / kGridThreads)};
-      for (size_t k = 0; k < per_block_.size(); ++k) {
-        if (plan_.per_block[k].frames_parallel)
-          cuda::launch(per_block_[k], frame_grid, {kGridThreads}, args, stream_);
-        else
-          cuda::launch(per_block_[k], lane_grid, {lane_threads}, args, stream_);
-      }
+      for (size_t k = 0; k < per_block_.size(); ++k)
+        profile_.time(plan_.per_block[k].name, stream_, [&] {
+          if (plan_.per_block[k].frames_parallel)
+            cuda::launch(per_block_[k], frame_grid, {kGridThreads}, args, stream_);
+          else
+            cuda::launch(per_block_[k], lane_grid, {lane_threads}, args, stream_);
+        });
     }
     void* finish_args[] = {&arena, &frames};
     cuda::launch(finish_, {1}, {1}, finish_args, stream_);
@@ -150,6 +203,29 @@ class CudaExecutor final : public Executor {
     return {size_t(s_.buffers[s_.state[node][var]].offset), v.count * s_.lanes, v.f64};
   }
 
+  // Sums each wanted output over its lanes on the GPU and copies the sums back.
+  void download_lane_sums(const RunIO& io) {
+    for (size_t k = 0; k < outputs_.size(); ++k) {
+      if (!io.outputs[k]) continue;
+      const int64_t rows = io.frames * io.output_elements[k];
+      CUdeviceptr src = outputs_[k].buffer->pointer();
+      CUdeviceptr dst = sums_[k].at_least(size_t(rows) * sizeof(float));
+      int lanes = s_.lanes;
+      long long n = rows;
+      void* args[] = {&src, &dst, &n, &lanes};
+      constexpr unsigned kThreads = 256;  // 8 rows per CUDA block
+      const auto blocks = unsigned((rows * 32 + kThreads - 1) / kThreads);
+      if (rows > 0) cuda::launch(lane_sum_kernel(), {blocks}, {kThreads}, args, stream_);
+    }
+    stream_.synchronize();
+    for (size_t k = 0; k < outputs_.size(); ++k)
+      if (io.outputs[k])
+        sums_[k].buffer->download(io.outputs[k],
+                                  size_t(io.frames * io.output_elements[k]) * sizeof(float));
+  }
+
+  bool sums_lanes() const override { return true; }
+
   size_t output_bytes(size_t k, int64_t frames) const {
     const Graph& g = s_.graph;
     return size_t(frames * g.nodes[g.output_index[k]]->size() * s_.lanes) * sizeof(float);
@@ -158,13 +234,13 @@ class CudaExecutor final : public Executor {
   // The params' slots, written on the host and copied to the GPU: the rest of the arena
   // is the program's state, which lives on the GPU.
   void upload_params() {
-    write_params(s_, host_.data());
+    write_params(s_, host_.get());
     const Graph& g = s_.graph;
     for (size_t i = 0; i < g.nodes.size(); ++i) {
       if (g.nodes[i]->op->source != Source::Param) continue;
       const Buffer& b = s_.buffers[s_.slot[i]];
       const size_t bytes = size_t(g.nodes[i]->size() * s_.lanes) * sizeof(float);
-      arena_.upload(host_.data() + b.offset, bytes, size_t(b.offset));
+      arena_.upload(host_.get() + b.offset, bytes, size_t(b.offset));
     }
   }
 
@@ -174,10 +250,12 @@ class CudaExecutor final : public Executor {
   std::vector<CUfunction> once_, per_block_;  // the plan's kernels, in its order
   CUfunction finish_;
   cuda::DeviceBuffer arena_;
-  std::vector<char> host_;  // the arena's initial state and params, before upload
+  std::unique_ptr<char[]> host_;  // the arena's initial state and params, before upload
+  const std::vector<ArenaRange> persistent_, transient_;
   cuda::Stream stream_;
-  std::vector<GrowingBuffer> inputs_, outputs_;
+  std::vector<GrowingBuffer> inputs_, outputs_, sums_;
   GrowingBuffer in_table_, out_table_;
+  cuda::LaunchProfile profile_;
 };
 
 }  // namespace

@@ -42,7 +42,7 @@ class Interpreter final : public Executor {
       }
   }
 
-  void run(const RunIO& io) override {
+  void render(const RunIO& io) override {
     check_param_sizes(g_, lanes_);
     const int n = int(g_.nodes.size());
     // Frame f of this run is frame t0 + f since reset; a reverse run visits f backwards.
