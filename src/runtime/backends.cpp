@@ -56,26 +56,35 @@ std::unique_ptr<Executor> cuda_program(const Schedule& s, const std::string& sou
 int64_t gpu_sized_tape() {
   return int64_t(std::min<size_t>(size_t(4) << 30, cuda::Device::get().total_memory / 16));
 }
+// Values crossing regions in 1/64 of its memory, up to 1 GiB (also where there is no GPU:
+// the source `dgen info` prints): at 1024 lanes the biquad's gradient runs blocks of 8192
+// frames.
+int64_t gpu_sized_blocks() {
+  constexpr size_t kMost = size_t(1) << 30;
+  if (!cuda::cuda_availability().ok) return int64_t(kMost);
+  return int64_t(std::min(kMost, cuda::Device::get().total_memory / 64));
+}
 constexpr auto kCudaRender = render_cuda;
 constexpr auto kCudaExecutor = cuda_program;
 constexpr auto kCudaTape = gpu_sized_tape;
+constexpr auto kCudaBlocks = gpu_sized_blocks;
 #else
 constexpr std::string (*kCudaRender)(const Schedule&, lir::Block*) = nullptr;
 constexpr std::unique_ptr<Executor> (*kCudaExecutor)(const Schedule&, const std::string&) = nullptr;
 constexpr auto kCudaTape = cache_sized_tape;
+constexpr int64_t (*kCudaBlocks)() = nullptr;
 #endif
 
 // CUDA first, for wide programs where a GPU is found; then C; the interpreter last.
 const std::vector<BackendDef> kBackends = {
     // CUDA keeps a host copy of the arena's persistent part (its initial state and params).
-    // The host launches each region's kernel per block: blocks of about 4M frames × lanes
-    // (16 MiB per scalar value crossing regions) mean few launches.
+    // The host launches each region's kernel per block: wide blocks mean few launches.
     {Backend::Cuda, "cuda", true, nullptr, nullptr, cuda_status, kCudaRender, kCudaExecutor,
-     persistent_host_bytes, kCudaAutoLanes, 1024, int64_t(1) << 22, kCudaTape},
+     persistent_host_bytes, kCudaAutoLanes, 1024, kCudaBlocks, kCudaTape},
     {Backend::C, "c", true, plugin_source, compile_plugin, c_status, render_c, c_program,
-     arena_host_bytes, 1, 256, 0, cache_sized_tape},
+     arena_host_bytes, 1, 256, nullptr, cache_sized_tape},
     {Backend::Interp, "interp", true, nullptr, nullptr, always, nullptr, interpreter,
-     interpreter_bytes, 1, 256, 0, cache_sized_tape},
+     interpreter_bytes, 1, 256, nullptr, cache_sized_tape},
 };
 
 }  // namespace
@@ -103,13 +112,12 @@ std::vector<std::string> backend_choices() {
   return names;
 }
 
-int64_t block_frames_for(Backend backend, int lanes) {
-  const BackendDef& d = backend_def(backend);
-  if (d.block_samples == 0) return d.block_frames;
+int64_t wide_block_frames(int64_t least, double bytes_per_frame, int64_t budget) {
   // A power of two, so blocks stay multiples of every power-of-two hop.
   constexpr int64_t kMostFrames = int64_t(1) << 16;
-  const int64_t wide = int64_t(std::bit_floor(uint64_t(d.block_samples / std::max(lanes, 1))));
-  return std::clamp(wide, d.block_frames, kMostFrames);
+  const double fits = double(budget) / std::max(bytes_per_frame, 1.0);
+  if (fits >= double(kMostFrames)) return kMostFrames;
+  return std::clamp(int64_t(std::bit_floor(uint64_t(std::max(fits, 1.0)))), least, kMostFrames);
 }
 
 BackendStatus backend_status(Backend b) { return backend_def(b).status(); }

@@ -53,17 +53,19 @@ struct BackendDef {
   // only on work wide enough to fill it (docs/CLI.md, "Backends").
   int auto_min_lanes = 1;
   // Frames per block of its generated code (Schedule::block): each region runs its frame
-  // loop over a block before the next region starts. With block_samples, a block holds
-  // about that many frames × lanes, and at least block_frames frames (block_frames_for).
+  // loop over a block before the next region starts. With block_bytes, blocks are as long
+  // as keeps the values crossing regions within that many bytes (wide_block_frames), and
+  // at least block_frames.
   int64_t block_frames = 256;
-  int64_t block_samples = 0;
+  int64_t (*block_bytes)() = nullptr;
   // The default tape of a gradient's segment (GradOptions::tape_budget_bytes = 0), bytes.
   int64_t (*tape_budget)() = nullptr;
 };
 
-// Frames per block of `backend`'s code for a program of `lanes` lanes: the GPU launches
-// its kernels once per block and region, so wide blocks there; a CPU block stays in cache.
-int64_t block_frames_for(Backend backend, int lanes);
+// Frames per block of a program whose values crossing regions take `bytes_per_frame` (all
+// lanes) within `budget` bytes: a power of two from `least` to 65536 frames. The GPU
+// launches its kernels once per block and region, so its blocks are wide.
+int64_t wide_block_frames(int64_t least, double bytes_per_frame, int64_t budget);
 
 // Every backend, in the order `auto` prefers them.
 const std::vector<BackendDef>& all_backends();

@@ -86,13 +86,12 @@ struct GradProgram::Impl {
     c->first_shown = outs.size();
     outs.insert(outs.end(), shown.begin(), shown.end());
     pipeline::Trace forward{"forward program"}, backward{"backward program"};
-    const int64_t block = block_frames_for(backend, options.lanes);
-    c->fwd = std::make_unique<Schedule>(pipeline::schedule(outs, options.lanes, forward, block));
+    c->fwd = std::make_unique<Schedule>(pipeline::schedule(outs, options.lanes, forward, backend));
     const Graph& fg = c->fwd->graph;
     c->loss_node = fg.index.at(c->d.loss_sum.get());
     if (!c->d.grads.empty() || !c->d.input_grads.empty()) {
       c->bwd = std::make_unique<Schedule>(
-          pipeline::schedule(c->d.backward_outputs(), options.lanes, backward, block));
+          pipeline::schedule(c->d.backward_outputs(), options.lanes, backward, backend));
       c->bwd->reverse = true;
       for (const auto& g : c->d.grads) c->grad_nodes.push_back(c->bwd->graph.index.at(g.sum.get()));
       for (const auto& t : c->d.tapes) {

@@ -113,6 +113,27 @@ Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace, 
   return s;
 }
 
+Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace, Backend backend) {
+  const BackendDef& def = backend_def(backend);
+  if (!def.block_bytes) return schedule(outputs, lanes, trace, def.block_frames);
+  Schedule s = schedule_graph(stack(analyse(outputs, trace), trace), lanes);
+  // Planned once at the narrowest block to learn what a frame of crossing values takes
+  // (block buffers grow with the block), then again at the chosen width.
+  s.block = def.block_frames;
+  plan_memory(s);
+  double transient = 0;
+  for (const Buffer& b : s.buffers) transient += b.persistent ? 0.0 : double(b.bytes);
+  const int64_t block =
+      wide_block_frames(def.block_frames, transient / double(s.block), def.block_bytes());
+  if (block != s.block) {
+    s.block = block;
+    s.buffers.clear();
+    plan_memory(s);
+  }
+  after(Stage::Schedule, trace, [&] { return s.describe(); });
+  return s;
+}
+
 std::string lower(const Schedule& s, Backend backend, Trace& trace) {
   const BackendDef& def = backend_def(backend);
   if (!def.render) return "";
@@ -129,8 +150,8 @@ std::unique_ptr<Executor> compile(const Schedule& s, Backend backend, const std:
 
 std::string dump(Stage stage, const std::vector<NodeRef>& outputs, int lanes, Backend backend) {
   Trace trace{"program", stage};
-  const Schedule s = schedule(outputs, lanes, trace,
-                              backend == Backend::Auto ? 256 : block_frames_for(backend, lanes));
+  const Schedule s = backend == Backend::Auto ? schedule(outputs, lanes, trace, int64_t(256))
+                                              : schedule(outputs, lanes, trace, backend);
   if (stage == Stage::Graph || stage == Stage::Stack || stage == Stage::Schedule)
     return trace.captured;
   // Rendering needs no compiler or GPU (CUDA source is printed where there is none), only

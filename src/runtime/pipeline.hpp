@@ -44,6 +44,10 @@ struct Trace {
 Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace,
                   int64_t block = 256);
 
+// Stages 3 to 5 for `backend` (not Auto): in blocks of its block_frames, or, on a backend
+// that sizes blocks by memory (BackendDef::block_bytes), of wide_block_frames.
+Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace, Backend backend);
+
 // Stage 6 on `backend` (not Auto): the source ("" on a backend that generates none).
 std::string lower(const Schedule& s, Backend backend, Trace& trace);
 

@@ -55,7 +55,7 @@ Program::Program(std::vector<Value> outputs, RenderOptions options)
   const Backend backend = resolve_backend(options.backend, options.lanes);
   pipeline::Trace trace;
   impl_->schedule =
-      pipeline::schedule(nodes, options.lanes, trace, block_frames_for(backend, options.lanes));
+      pipeline::schedule(nodes, options.lanes, trace, backend);
   check_param_names(impl_->schedule.graph.nodes);
   impl_->used = backend;
   if (options.outputs_on_device && backend != Backend::Cuda)

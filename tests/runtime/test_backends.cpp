@@ -90,17 +90,20 @@ TEST(Backends, WithoutACompilerAutoWarnsWhyAndUsesTheInterpreter) {
             "the c backend is not available: " + c.reason);
 }
 
-// A GPU launches each region's kernel once per block: blocks of about 4M frames × lanes
-// there (a power of two from 1024 to 65536 frames); the CPU's stay in cache.
-TEST(Backends, GpuBlocksHoldAbout4MFramesTimesLanesCpuBlocks256Frames) {
-  EXPECT_EQ(block_frames_for(Backend::C, 1), 256);
-  EXPECT_EQ(block_frames_for(Backend::C, 4096), 256);
-  EXPECT_EQ(block_frames_for(Backend::Interp, 64), 256);
-  EXPECT_EQ(block_frames_for(Backend::Cuda, 1), 65536);
-  EXPECT_EQ(block_frames_for(Backend::Cuda, 256), 16384);
-  EXPECT_EQ(block_frames_for(Backend::Cuda, 1000), 4096);
-  EXPECT_EQ(block_frames_for(Backend::Cuda, 16384), 1024);
-  EXPECT_EQ(block_frames_for(Backend::Cuda, 1 << 20), 1024);
+// A GPU launches each region's kernel once per block: blocks as wide as keep the values
+// crossing regions within its budget (a power of two up to 65536 frames); the CPU's stay
+// in cache.
+TEST(Backends, GpuBlocksAreAsWideAsTheirCrossingValuesFitCpuBlocks256Frames) {
+  EXPECT_EQ(backend_def(Backend::C).block_frames, 256);
+  EXPECT_EQ(backend_def(Backend::C).block_bytes, nullptr);
+  EXPECT_EQ(backend_def(Backend::Interp).block_bytes, nullptr);
+  const int64_t GiB = int64_t(1) << 30;
+  EXPECT_EQ(wide_block_frames(1024, 4.0, GiB), 65536);               // one scalar, one lane
+  EXPECT_EQ(wide_block_frames(1024, 106e3, GiB), 8192);              // the biquad's gradient
+  EXPECT_EQ(wide_block_frames(1024, 4.0 * 16384 * 3, GiB), 4096);    // 3 scalars × 16384 lanes
+  EXPECT_EQ(wide_block_frames(1024, 4.0 * 1024 * 30, GiB), 8192);    // 30 scalars × 1024 lanes
+  EXPECT_EQ(wide_block_frames(1024, 1e9, GiB), 1024);                // never below the least
+  EXPECT_EQ(wide_block_frames(1024, 0.0, GiB), 65536);
 }
 
 TEST(Backends, OutputsOnTheDeviceNeedTheCudaBackend) {
