@@ -108,8 +108,12 @@ class CudaExecutor final : public Executor {
         inputs_[k].buffer->upload(padded.data(), padded.size_bytes());
       }
     });
+    // Only out() nodes write their output; the others (a gradient's tapes and sums, kept as
+    // outputs so they are computed) would cost frames × elements × lanes of GPU memory.
+    const Graph& g = s_.graph;
     for (size_t k = 0; k < out.size(); ++k)
-      out[k] = outputs_[k].at_least(output_bytes(k, io.frames));
+      if (g.nodes[g.output_index[k]]->op->name == "out")
+        out[k] = outputs_[k].at_least(output_bytes(k, io.frames));
     CUdeviceptr in_ptr = in_table_.at_least(in.size() * sizeof(CUdeviceptr));
     CUdeviceptr out_ptr = out_table_.at_least(out.size() * sizeof(CUdeviceptr));
     if (!in.empty()) in_table_.buffer->upload(in.data(), in.size() * sizeof(CUdeviceptr));
@@ -119,7 +123,8 @@ class CudaExecutor final : public Executor {
       if (io.summed_lanes > 0) return download_lane_sums(io);
       stream_.synchronize();
       for (size_t k = 0; k < out.size(); ++k)
-        if (io.outputs[k]) outputs_[k].buffer->download(io.outputs[k], output_bytes(k, io.frames));
+        if (io.outputs[k] && out[k])
+          outputs_[k].buffer->download(io.outputs[k], output_bytes(k, io.frames));
     });
   }
 
@@ -206,7 +211,7 @@ class CudaExecutor final : public Executor {
   // Sums each wanted output over its lanes on the GPU and copies the sums back.
   void download_lane_sums(const RunIO& io) {
     for (size_t k = 0; k < outputs_.size(); ++k) {
-      if (!io.outputs[k]) continue;
+      if (!io.outputs[k] || !outputs_[k].buffer) continue;
       const int64_t rows = io.frames * io.output_elements[k];
       CUdeviceptr src = outputs_[k].buffer->pointer();
       CUdeviceptr dst = sums_[k].at_least(size_t(rows) * sizeof(float));
@@ -219,7 +224,7 @@ class CudaExecutor final : public Executor {
     }
     stream_.synchronize();
     for (size_t k = 0; k < outputs_.size(); ++k)
-      if (io.outputs[k])
+      if (io.outputs[k] && sums_[k].buffer)
         sums_[k].buffer->download(io.outputs[k],
                                   size_t(io.frames * io.output_elements[k]) * sizeof(float));
   }
