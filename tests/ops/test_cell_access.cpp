@@ -32,6 +32,24 @@ TEST(CellPoke, AReadInTheSameFrameSeesThePreviousValue) {
   EXPECT_EQ(got, (std::vector<float>{9, 1, 2, 3}));
 }
 
+// Two pokes of one frame on one row: the one written last wins, on every backend, whether
+// their values are constants or signals (the order is the cell's, not the graph search's).
+TEST(CellPoke, ThePokeWrittenLastWins) {
+  for (bool constants : {true, false}) {
+    SCOPED_TRACE(constants ? "constants" : "signals");
+    History buf({4});
+    const Value t = frame_count();
+    cell_poke(buf, 1.0, constants ? Value(1.0) : t + 1.0);
+    cell_poke(buf, 1.0, constants ? Value(2.0) : t + 2.0);
+    const Value r = cell_peek(buf, 1.0);
+    for (Backend b : runnable_backends()) {
+      SCOPED_TRACE(backend_name(b));
+      const auto got = test::render1(r, 3, b);
+      EXPECT_EQ(got, constants ? (std::vector<float>{0, 2, 2}) : (std::vector<float>{0, 2, 3}));
+    }
+  }
+}
+
 TEST(CellPoke, TheIndexWrapsAndTheReadInterpolates) {
   History buf({4});
   const Value t = frame_count();
