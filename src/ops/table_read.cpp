@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "dgen/error.hpp"
+#include "dgen/ops.hpp"
 #include "ops/broadcast.hpp"
 #include "ops/emit_util.hpp"
 
@@ -14,6 +15,12 @@ Lerp lerp_at(double x, int64_t n) {
   x = x < top ? x : top;
   const int64_t i0 = static_cast<int64_t>(std::floor(x));
   return {i0, i0 + 1 < n ? i0 + 1 : n - 1, x - double(i0)};
+}
+
+LerpValues lerp_values(const Value& x, int64_t n) {
+  const double top = double(n - 1);
+  const Value clamped = min(max(x, 0.0), top), i0 = floor(clamped);
+  return {i0, min(i0 + 1.0, top), clamped - i0, gte(x, 0.0) * lt(x, top)};
 }
 
 std::string clamp_decl(const std::string& p, const std::string& x, int64_t n) {

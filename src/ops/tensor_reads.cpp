@@ -19,17 +19,6 @@ namespace {
 // ---- adjoints: reads scatter-add their adjoint back into the table (scatter_add); a
 // position's adjoint is the slope of the interpolation, 0 where it is clamped --------------
 
-// lerp_at as graph values: the entries around position x along n, the weight of the upper
-// one, and 1 where x is inside [0, n - 1) (not clamped).
-struct LerpValues {
-  Value i0, i1, frac, inside;
-};
-LerpValues lerp_values(const Value& x, int64_t n) {
-  const double top = double(n - 1);
-  const Value clamped = min(max(x, 0.0), top), i0 = floor(clamped);
-  return {i0, min(i0 + 1.0, top), clamped - i0, gte(x, 0.0) * lt(x, top)};
-}
-
 Value scatter(const Value& v, const Value& index, const Shape& shape) {
   return make("scatter_add", {v, index}, {shape, {}});
 }

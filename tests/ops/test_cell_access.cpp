@@ -1,6 +1,7 @@
 // poke and in-place peek on history cells (docs/LANGUAGE.md, poke): a recorder's contents
 // against the samples written, the same-frame rule (reads see the previous frame), the
-// index wrap, the C backend against the interpreter, and the gradient error.
+// index wrap, the order of a frame's pokes and the C backend against the interpreter.
+// Their gradients: tests/autodiff/test_buffer_grads.cpp.
 #include "dgen/ops_audio.hpp"
 #include "ops/tensor_testing.hpp"
 
@@ -85,14 +86,6 @@ TEST(CellPoke, CompiledMatchesTheInterpreter) {
   const Value whole = sum(buf.read());
   test::expect_backends_agree({r, whole}, 300, 1);
   test::expect_backends_agree({r, whole}, 300, 3);
-}
-
-TEST(CellPoke, NoGradientThroughAPoke) {
-  Param g("g", 0.5f, {.min = 0.0f, .max = 1.0f});
-  History buf({8});
-  cell_poke(buf, frame_count(), Value(g) * phasor(1000.0));
-  expect_error([&] { backward(cell_peek(buf, 2.0), 8, {.backend = Backend::Interp}); },
-               "no gradient for op 'cell_poke'");
 }
 
 TEST(CellPoke, CellsMustBeOneOrTwoDimensionalOfHopOne) {
