@@ -34,7 +34,8 @@ OpDef cell_op(const char* name, int min_inputs, int max_inputs) {
   return op;
 }
 
-Value write_cell(const std::shared_ptr<Cell>& cell, std::string_view op, std::vector<Value> inputs) {
+Value write_cell(const std::shared_ptr<Cell>& cell, std::string_view op,
+                 std::vector<Value> inputs) {
   Value w = make(op, std::move(inputs), {}, {.written_cell = cell});
   cell->writes.push_back(w.node());
   return w;
@@ -107,15 +108,15 @@ void register_cell_peek() {
 // cell's later reads gave the element it stored, which the take of the frame's pokes
 // (cell_take) hands it. Positions are floored: they have none.
 void cell_poke_adjoint(AdjointCtx& c) {
-  const Value taken = c.buffer_take([](const std::shared_ptr<Cell>& adjoint,
-                                       const std::vector<AdjointCtx>& pokes) {
-    std::vector<Value> positions;
-    for (const AdjointCtx& p : pokes) {
-      positions.push_back(p.in(0));
-      positions.push_back(p.in(2));
-    }
-    return make("cell_take", std::move(positions), {}, {.cell = adjoint});
-  });
+  const Value taken =
+      c.buffer_take([](const std::shared_ptr<Cell>& adjoint, const std::vector<AdjointCtx>& pokes) {
+        std::vector<Value> positions;
+        for (const AdjointCtx& p : pokes) {
+          positions.push_back(p.in(0));
+          positions.push_back(p.in(2));
+        }
+        return make("cell_take", std::move(positions), {}, {.cell = adjoint});
+      });
   if (c.needs(1)) c.add(1, c.has_grad() ? taken + c.grad() : taken);
 }
 

@@ -57,7 +57,9 @@ void register_cell_scatter() {
   op.eval = [](EvalCtx& c) {
     const Table tb = adjoint_table(c.node);
     for (int64_t e = 0; e < c.node.size(); ++e) {
-      auto at = [&](int i) { return c.in[size_t(i)][broadcast_index(c.node.shape, c.node.inputs[size_t(i)]->shape, e)]; };
+      auto at = [&](int i) {
+        return c.in[size_t(i)][broadcast_index(c.node.shape, c.node.inputs[size_t(i)]->shape, e)];
+      };
       const double g = at(0);
       const Lerp r = lerp_at(at(1), tb.rows), k = lerp_at(at(2), tb.cols);
       double* row0 = c.state[0] + r.i0 * tb.cols;
@@ -101,9 +103,9 @@ void register_cell_add() {
     for (int64_t e = 0; e < c.node.size(); ++e) c.state[0][e] += c.out[e] = c.in[0][e];
   };
   op.emit = [](EmitCtx& c) {
-    emit_loop(c, c.node.size(), "e",
-              c.out("e") + " = " + c.in(0, "e") + "; " + c.state(0, "e") + " += " + c.out("e") +
-                  ";");
+    emit_loop(
+        c, c.node.size(), "e",
+        c.out("e") + " = " + c.in(0, "e") + "; " + c.state(0, "e") + " += " + c.out("e") + ";");
   };
   register_op(std::move(op));
 }

@@ -39,8 +39,7 @@ class Recovery : public ::testing::TestWithParam<RecoveryCase> {};
 // range). One run of 2n + 1 lanes: lane 0 at the hidden values, then each param down
 // and up.
 std::vector<double> loss_rises(const Value& output, const std::vector<float>& target,
-                               const std::vector<Param>& params,
-                               const std::vector<double>& hidden,
+                               const std::vector<Param>& params, const std::vector<double>& hidden,
                                const std::vector<InputChannel>& inputs) {
   const TargetLoss loss = loss_against_target(LossSpec{}, output, target, inputs);
   const size_t n = params.size(), lanes = 2 * n + 1;
