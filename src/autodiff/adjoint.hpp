@@ -65,8 +65,8 @@ struct AdjointCtx {
   using BuildTake = std::function<Value(const std::shared_ptr<Cell>& adjoint,
                                         const std::vector<AdjointCtx>& writes)>;
   Value buffer_take(const BuildTake& build) const;
-  // The backward cell of a read's buffer; nullptr when no write took from it (none carries
-  // an adjoint, so nothing a read added would reach a param).
+  // The backward cell of a read's buffer; nullptr when no write took from it: none carries
+  // an adjoint, or the cell is written whole (a read then uses add_to_cell).
   std::shared_ptr<Cell> buffer_adjoint() const;
 };
 

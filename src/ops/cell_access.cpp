@@ -65,16 +65,21 @@ namespace {
 
 Table cell_table(const Node& n, const char* op) { return table_of(op, cell_of(n).shape, 1); }
 
-// The adjoint of a read: added into the backward cell at the rows and columns it read
-// (when the buffer's writes carry an adjoint at all), and to each position the slope of
-// the interpolation along it (0 where the position is clamped), from reads of the forward
-// cell at the entries around it, which the forward program tapes.
+// The adjoint of a read: added at the rows and columns it read into the backward cell of
+// a buffer (when its pokes carry an adjoint at all), or, on a cell that write-history
+// writes whole, into its reads' adjoint (a tensor of the cell's shape per frame); and to
+// each position the slope of the interpolation along it (0 where the position is
+// clamped), from reads of the forward cell at the entries around it, which the forward
+// program tapes.
 void cell_peek_adjoint(AdjointCtx& c) {
   if (!c.has_grad()) return;
   const Table tb = cell_table(c.node, "peek");
   const Value g = c.grad();
   if (const std::shared_ptr<Cell> adjoint = c.buffer_adjoint())
     write_cell(adjoint, "cell_scatter", {g, c.in(0), c.in(1)});
+  else
+    c.add_to_cell(scatter_reads(g, lerp_values(c.in(0), tb.rows), lerp_values(c.in(1), tb.cols),
+                                cell_of(c.node).shape));
   auto read = [&](const Value& index, const Value& channel) {
     return make("cell_peek", {index, channel}, {}, {.cell = c.node.cell});
   };

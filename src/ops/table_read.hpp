@@ -29,6 +29,10 @@ struct LerpValues {
   Value i0, i1, frac, inside;
 };
 LerpValues lerp_values(const Value& x, int64_t n);
+// The adjoint of bilinear reads of a table of `shape` at rows r and columns k: each
+// read's adjoint g added into a tensor of `shape` at the entries it mixed, with its
+// weights (scatter_add).
+Value scatter_reads(const Value& g, const LerpValues& r, const LerpValues& k, const Shape& shape);
 
 // C for the clamp of lerp_at: declares float P_x and int64 P_0 (the entry at or below).
 std::string clamp_decl(const std::string& p, const std::string& x, int64_t n);

@@ -132,6 +132,19 @@ TEST(BufferGrads, AnOverwrittenPokeGetsNoGradient) {
   EXPECT_NE(b.grad()[0], 0.0);
 }
 
+// peek on a cell that write-history writes whole every frame (a table computed per frame):
+// the read's adjoint reaches the write through the cell's whole adjoint.
+TEST(BufferGrads, PeekOfACellWrittenWholeMatchesFiniteDifferences) {
+  Param w("w", Shape{6}, {0.5f, -0.3f, 0.8f, 0.1f, -0.6f, 0.4f}), decay("decay", 0.7f);
+  History table({6});
+  table.write(decay * table.read() + w * input());
+  const Value read = cell_peek(table, 2.5 + 2.4 * sin(kTwoPi * phasor(700.0)));
+  GradCheckOptions o;
+  o.frames = 80;
+  o.grad.checkpoint = 9;
+  expect_matches_finite_differences(mse(read, 0.2 * noise(2)), {w, decay}, o);
+}
+
 // A buffer that write-history also writes (the whole cell at once) has no gradient rule:
 // an error, not a wrong gradient.
 TEST(BufferGrads, APokedCellThatWriteHistoryWritesIsAnError) {
