@@ -98,7 +98,7 @@ Graph build_graph(const std::vector<NodeRef>& outputs) {
   std::unordered_map<const Node*, int> dfs_pos;
   for (size_t i = 0; i < found.size(); ++i) dfs_pos[found[i]] = int(i);
 
-  // Cells and their ordering edges (every read before every write).
+  // Cells, with their reads and writes.
   std::unordered_map<const Cell*, int> cell_ids;
   std::vector<std::vector<const Node*>> cell_reads, cell_writes;
   std::vector<const Cell*> cells;
@@ -113,10 +113,20 @@ Graph build_graph(const std::vector<NodeRef>& outputs) {
     }
     (n->cell ? cell_reads : cell_writes)[it->second].push_back(n);
   }
-  std::unordered_map<const Node*, std::vector<const Node*>> after;  // ordering edges
-  for (size_t c = 0; c < cells.size(); ++c)
+  // Ordering edges: every read before every write, and the writes in the order they were
+  // made (docs/LANGUAGE.md, poke: several pokes of one frame run in that order, and the
+  // adjoint of a poke must know which of them a later read sees).
+  std::unordered_map<const Node*, std::vector<const Node*>> after;
+  for (size_t c = 0; c < cells.size(); ++c) {
     for (const Node* r : cell_reads[c])
       for (const Node* w : cell_writes[c]) after[r].push_back(w);
+    const Node* previous = nullptr;
+    for (const NodeRef& w : cells[c]->writes) {
+      if (!dfs_pos.count(w.get())) continue;
+      if (previous) after[previous].push_back(w.get());
+      previous = w.get();
+    }
+  }
 
   // Kahn's algorithm, ties broken by DFS position so the order is deterministic.
   std::unordered_map<const Node*, int> pending;

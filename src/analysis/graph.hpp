@@ -1,8 +1,8 @@
 // The graph a compilation sees: every node reachable from the outputs (plus the writes
 // of every history cell read), in a deterministic topological order, with the three
 // kinds of edge kept apart (DESIGN §3.3): value edges (inputs), ordering edges (a cell's
-// reads run before its writes in a frame) and state edges (a write at t feeds the reads
-// at t + 1).
+// reads run before its writes in a frame, its writes in the order they were made) and
+// state edges (a write at t feeds the reads at t + 1).
 #pragma once
 #include <map>
 #include <string>

@@ -14,7 +14,10 @@
 // value held for h frames is the sum over those frames; a hop node contributes to a
 // frame-rate input on its hop frames only).
 #pragma once
+#include <functional>
+#include <memory>
 #include <optional>
+#include <vector>
 
 #include "dgen/value.hpp"
 #include "ir/node.hpp"
@@ -52,6 +55,19 @@ struct AdjointCtx {
   // contribution of a read to it.
   std::optional<Value> cell_next() const;
   void add_to_cell(const Value& contribution) const;
+
+  // Buffers: cells that ops access element by element (cell_peek, cell_poke). The adjoint
+  // of a buffer's contents is the state of a backward cell of its shape, which the rules
+  // of its writes take from and those of its reads add to, in place. The writes' rules
+  // share one node that takes from it: the first of them visited (the rule of the last
+  // write to run) has `build` make it from that cell and the contexts of every write of
+  // the buffer, in the order they run, with one element per write; each rule gets its own.
+  using BuildTake = std::function<Value(const std::shared_ptr<Cell>& adjoint,
+                                        const std::vector<AdjointCtx>& writes)>;
+  Value buffer_take(const BuildTake& build) const;
+  // The backward cell of a read's buffer; nullptr when no write took from it: none carries
+  // an adjoint, or the cell is written whole (a read then uses add_to_cell).
+  std::shared_ptr<Cell> buffer_adjoint() const;
 };
 
 }  // namespace dgen

@@ -11,6 +11,7 @@
 #include "dgen/error.hpp"
 #include "dgen/ops.hpp"
 #include "ir/op_table.hpp"
+#include "ops/cell_state.hpp"
 
 namespace dgen {
 
@@ -34,8 +35,15 @@ class AdjointBuilder {
         loss.shape().empty() ? Value(1.0) : make("sum_to", {Value(1.0)}, {loss.shape(), {}});
     if (active_[root]) accumulate(root, seed, static_loss_ ? Rate::constant() : Rate::frame());
     for (int i = int(g_.nodes.size()) - 1; i >= 0; --i) visit(i);
-    for (size_t c = 0; c < g_.cells.size(); ++c)
-      if (cells_[c] && cell_adj_[c]) cells_[c]->write(*cell_adj_[c]);
+    // The reads' adjoints: a whole cell's is what its backward cell holds, a buffer's is
+    // added to what its backward cell holds.
+    for (size_t c = 0; c < g_.cells.size(); ++c) {
+      if (!cell_adj_[c]) continue;
+      if (buffers_[c])
+        write_cell(buffers_[c]->adjoint, "cell_add", {*cell_adj_[c]});
+      else if (cells_[c])
+        cells_[c]->write(*cell_adj_[c]);
+    }
     for (size_t i = 0; i < g_.nodes.size(); ++i)
       if (g_.nodes[i]->param && adj_[i])
         d.grads.push_back({g_.nodes[i]->param,
@@ -130,9 +138,27 @@ class AdjointBuilder {
   std::optional<Value> cell_next(int write) {
     const int c = g_.cell_of[write];
     const auto& cn = g_.cells[c];
-    if (write != *std::max_element(cn.writes.begin(), cn.writes.end())) return std::nullopt;
+    if (write != writes_of(c, *g_.nodes[write]->op).back()) return std::nullopt;
     if (!cells_[c]) cells_[c] = History(cn.cell->shape, {}, cn.cell->hop);
     return cells_[c]->read();
+  }
+
+  Value buffer_take(int write, const AdjointCtx::BuildTake& build) {
+    const int c = g_.cell_of[write];
+    const std::vector<int> writes = writes_of(c, *g_.nodes[write]->op);
+    if (!buffers_[c]) {
+      std::vector<AdjointCtx> contexts;
+      for (int w : writes) contexts.push_back({*g_.nodes[w], w, *this});
+      const std::shared_ptr<Cell> adjoint = History(g_.cells[c].cell->shape).read().node()->cell;
+      buffers_[c] = Buffer{adjoint, build(adjoint, contexts)};
+    }
+    const auto k = std::find(writes.begin(), writes.end(), write) - writes.begin();
+    return make("gather", {buffers_[c]->take, Value(double(k))});
+  }
+
+  std::shared_ptr<Cell> buffer_adjoint(int read) const {
+    const auto& b = buffers_[g_.cell_of[read]];
+    return b ? b->adjoint : nullptr;
   }
 
   void add_to_cell(int read, const Value& v) {
@@ -142,6 +168,19 @@ class AdjointBuilder {
 
  private:
   static int64_t tape_hop(const Node& x) { return x.rate.is_hop() ? x.rate.hop : 1; }
+
+  // The writes of cell c in the order they run, all of `op`: there is no rule for a cell
+  // written both whole (history_write) and element by element (cell_poke).
+  std::vector<int> writes_of(int c, const OpDef& op) const {
+    std::vector<int> writes = g_.cells[c].writes;
+    std::sort(writes.begin(), writes.end());
+    for (int w : writes)
+      if (g_.nodes[w]->op != &op)
+        throw Error("no gradient through history cell '" + g_.cells[c].cell->name +
+                    "': it is written by both '" + op.name + "' and '" + g_.nodes[w]->op->name +
+                    "'");
+    return writes;
+  }
 
   // A cheap pure function of its inputs (its rate follows theirs: not in or out) with at
   // most one input that changes over time.
@@ -271,6 +310,7 @@ class AdjointBuilder {
     adj_.resize(n);
     cells_.resize(g_.cells.size());
     cell_adj_.resize(g_.cells.size());
+    buffers_.resize(g_.cells.size());
   }
 
   Graph g_;
@@ -286,6 +326,11 @@ class AdjointBuilder {
   std::map<std::pair<const Node*, bool>, Value> recomputed_;  // same key: rebuilt values
   std::vector<std::optional<History>> cells_;                 // backward cell of each forward cell
   std::vector<std::optional<Value>> cell_adj_;                // the reads' adjoints, per cell
+  struct Buffer {
+    std::shared_ptr<Cell> adjoint;  // the backward cell
+    Value take;                     // the writes' take from it
+  };
+  std::vector<std::optional<Buffer>> buffers_;  // per cell, when its writes take from one
 };
 
 // ---- AdjointCtx ------------------------------------------------------------------------
@@ -305,6 +350,10 @@ void AdjointCtx::add(int input, const Value& v, std::optional<Rate> timing) cons
 }
 std::optional<Value> AdjointCtx::cell_next() const { return builder.cell_next(index); }
 void AdjointCtx::add_to_cell(const Value& v) const { builder.add_to_cell(index, v); }
+Value AdjointCtx::buffer_take(const BuildTake& build) const {
+  return builder.buffer_take(index, build);
+}
+std::shared_ptr<Cell> AdjointCtx::buffer_adjoint() const { return builder.buffer_adjoint(index); }
 
 // ---- Differentiated --------------------------------------------------------------------
 

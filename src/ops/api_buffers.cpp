@@ -5,6 +5,7 @@
 #include "dgen/error.hpp"
 #include "dgen/ops_audio.hpp"
 #include "ir/node.hpp"
+#include "ops/cell_state.hpp"
 
 namespace dgen {
 namespace {
@@ -43,10 +44,7 @@ Value cell_peek(const History& cell, const Value& index, const Value& channel) {
 }
 
 Value cell_poke(const History& cell, const Value& index, const Value& value, const Value& channel) {
-  const std::shared_ptr<Cell> c = cell_behind(cell, "poke");
-  Value w = make("cell_poke", {index, value, channel}, {}, {.written_cell = c});
-  c->writes.push_back(w.node());
-  return w;
+  return write_cell(cell_behind(cell, "poke"), "cell_poke", {index, value, channel});
 }
 
 Value peek_wrap(const Value& t, const Value& index, const Value& channel) {

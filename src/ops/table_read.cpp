@@ -1,8 +1,10 @@
 #include "ops/table_read.hpp"
 
 #include <cmath>
+#include <optional>
 
 #include "dgen/error.hpp"
+#include "dgen/ops.hpp"
 #include "ops/broadcast.hpp"
 #include "ops/emit_util.hpp"
 
@@ -14,6 +16,27 @@ Lerp lerp_at(double x, int64_t n) {
   x = x < top ? x : top;
   const int64_t i0 = static_cast<int64_t>(std::floor(x));
   return {i0, i0 + 1 < n ? i0 + 1 : n - 1, x - double(i0)};
+}
+
+LerpValues lerp_values(const Value& x, int64_t n) {
+  const double top = double(n - 1);
+  const Value clamped = min(max(x, 0.0), top), i0 = floor(clamped);
+  return {i0, min(i0 + 1.0, top), clamped - i0, gte(x, 0.0) * lt(x, top)};
+}
+
+Value scatter_reads(const Value& g, const LerpValues& r, const LerpValues& k, const Shape& shape) {
+  const Table tb = table_of("peek", shape, 1);
+  const Value rows[2][2] = {{r.i0, 1.0 - r.frac}, {r.i1, r.frac}};
+  const Value cols[2][2] = {{k.i0, 1.0 - k.frac}, {k.i1, k.frac}};
+  std::optional<Value> sum;
+  for (const auto& [row, row_w] : rows)
+    for (int kc = 0; kc < (tb.cols > 1 ? 2 : 1); ++kc) {
+      const Value w = tb.cols > 1 ? row_w * cols[kc][1] : row_w;
+      const Value part =
+          make("scatter_add", {g * w, row * double(tb.cols) + cols[kc][0]}, {shape, {}});
+      sum = sum ? *sum + part : part;
+    }
+  return *sum;
 }
 
 std::string clamp_decl(const std::string& p, const std::string& x, int64_t n) {

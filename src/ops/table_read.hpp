@@ -8,6 +8,7 @@
 #include <string>
 
 #include "dgen/shape.hpp"
+#include "dgen/value.hpp"
 #include "ir/op_table.hpp"
 
 namespace dgen {
@@ -20,6 +21,18 @@ struct Lerp {
 };
 Lerp lerp_at(double x, int64_t n);
 inline double lerp_mix(double a, double b, double w) { return a + w * (b - a); }
+
+// lerp_at as graph values (for adjoint rules): the entries around position x along n, the
+// weight of the upper one, and 1 where x is inside [0, n - 1) (not clamped), where the read
+// has a slope.
+struct LerpValues {
+  Value i0, i1, frac, inside;
+};
+LerpValues lerp_values(const Value& x, int64_t n);
+// The adjoint of bilinear reads of a table of `shape` at rows r and columns k: each
+// read's adjoint g added into a tensor of `shape` at the entries it mixed, with its
+// weights (scatter_add).
+Value scatter_reads(const Value& g, const LerpValues& r, const LerpValues& k, const Shape& shape);
 
 // C for the clamp of lerp_at: declares float P_x and int64 P_0 (the entry at or below).
 std::string clamp_decl(const std::string& p, const std::string& x, int64_t n);

@@ -2,7 +2,6 @@
 // gather, to_signal. Positions are clamped to the tensor and turned into int64 indices
 // with floor; interpolation weights are the fractional parts.
 #include <cmath>
-#include <optional>
 
 #include "autodiff/adjoint.hpp"
 #include "dgen/error.hpp"
@@ -18,17 +17,6 @@ namespace {
 
 // ---- adjoints: reads scatter-add their adjoint back into the table (scatter_add); a
 // position's adjoint is the slope of the interpolation, 0 where it is clamped --------------
-
-// lerp_at as graph values: the entries around position x along n, the weight of the upper
-// one, and 1 where x is inside [0, n - 1) (not clamped).
-struct LerpValues {
-  Value i0, i1, frac, inside;
-};
-LerpValues lerp_values(const Value& x, int64_t n) {
-  const double top = double(n - 1);
-  const Value clamped = min(max(x, 0.0), top), i0 = floor(clamped);
-  return {i0, min(i0 + 1.0, top), clamped - i0, gte(x, 0.0) * lt(x, top)};
-}
 
 Value scatter(const Value& v, const Value& index, const Shape& shape) {
   return make("scatter_add", {v, index}, {shape, {}});
@@ -47,18 +35,7 @@ void peek_adjoint(AdjointCtx& c) {
   const Table tb = table_of("peek", shape, 1);
   const Value g = c.grad(), t = c.in(0), index = c.in(1), channel = c.in(2);
   const LerpValues r = lerp_values(index, tb.rows), k = lerp_values(channel, tb.cols);
-  if (c.needs(0)) {
-    const Value rows[2][2] = {{r.i0, 1.0 - r.frac}, {r.i1, r.frac}};
-    const Value cols[2][2] = {{k.i0, 1.0 - k.frac}, {k.i1, k.frac}};
-    std::optional<Value> dt;
-    for (const auto& [row, row_w] : rows)
-      for (int kc = 0; kc < (tb.cols > 1 ? 2 : 1); ++kc) {
-        const Value w = tb.cols > 1 ? row_w * cols[kc][1] : row_w;
-        const Value part = scatter(g * w, row * double(tb.cols) + cols[kc][0], shape);
-        dt = dt ? *dt + part : part;
-      }
-    c.add(0, *dt);
-  }
+  if (c.needs(0)) c.add(0, scatter_reads(g, r, k, shape));
   if (c.needs(1)) c.add(1, g * (peek(t, r.i1, channel) - peek(t, r.i0, channel)) * r.inside);
   if (c.needs(2) && tb.cols > 1)
     c.add(2, g * (peek(t, index, k.i1) - peek(t, index, k.i0)) * k.inside);

@@ -1,7 +1,7 @@
 // The gradient cases of the differential suite: losses through every kind of adjoint rule
 // (elementwise with broadcasting, history feedback, tensor cells with hop, phasor, accum,
-// delay with a modulated time, biquad, lanes, windows and FFTs), whose param gradients
-// must agree between the C backend and the interpreter.
+// delay with a modulated time, biquad, lanes, windows and FFTs, buffers), whose param
+// gradients must agree between the C backend and the interpreter.
 #include <numbers>
 
 #include "core/op_cases.hpp"
@@ -75,6 +75,20 @@ Value table_read_loss() {
   return mse(gather(table, index) + peek(reshape(table, {8, 1}), index), sig_a());
 }
 
+// A looper on a two-channel buffer (poke, and peek at a param-driven position) whose whole
+// contents are also read: the take of the pokes, the reads' scatter and the whole read's
+// add (src/ops/cell_adjoint.cpp).
+Value buffer_loss() {
+  Param feedback("feedback", 0.6f), gain("gain", 0.9f), offset("offset", 2.3f);
+  History buf({12, 2});
+  const Value head = accum(1.0, 0.0, 0.0, 12.0);
+  const Value played = cell_peek(buf, head, 0.3);
+  cell_poke(buf, head, gain * sig_a() + feedback * played, 0.0);
+  cell_poke(buf, head * 5.0, feedback * sig_b(), 1.0);
+  const Value late = cell_peek(buf, head + offset, sig_pos());
+  return mse(played + late, sig_b()) + 0.01 * sum(buf.read() * buf.read());
+}
+
 // Partitioned convolution of a param-scaled input with a param impulse response: the MAC's
 // adjoints to its input (a MAC backwards in time) and to its partitions.
 Value partitioned_convolve_loss() {
@@ -94,6 +108,7 @@ std::vector<GradCase> gradient_cases() {
           {"lanes", lanes_loss, 3},
           {"windows", windows_loss},
           {"table reads", table_read_loss},
+          {"buffer", buffer_loss},
           {"partitioned convolution", partitioned_convolve_loss}};
 }
 

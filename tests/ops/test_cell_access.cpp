@@ -1,6 +1,7 @@
 // poke and in-place peek on history cells (docs/LANGUAGE.md, poke): a recorder's contents
 // against the samples written, the same-frame rule (reads see the previous frame), the
-// index wrap, the C backend against the interpreter, and the gradient error.
+// index wrap, the order of a frame's pokes and the C backend against the interpreter.
+// Their gradients: tests/autodiff/test_buffer_grads.cpp.
 #include "dgen/ops_audio.hpp"
 #include "ops/tensor_testing.hpp"
 
@@ -30,6 +31,24 @@ TEST(CellPoke, AReadInTheSameFrameSeesThePreviousValue) {
   cell_poke(buf, 0.0, frame_count() + 1.0);  // writes 1, 2, 3, ... into row 0
   const auto got = test::render1(cell_peek(buf, 0.0), 4);
   EXPECT_EQ(got, (std::vector<float>{9, 1, 2, 3}));
+}
+
+// Two pokes of one frame on one row: the one written last wins, on every backend, whether
+// their values are constants or signals (the order is the cell's, not the graph search's).
+TEST(CellPoke, ThePokeWrittenLastWins) {
+  for (bool constants : {true, false}) {
+    SCOPED_TRACE(constants ? "constants" : "signals");
+    History buf({4});
+    const Value t = frame_count();
+    cell_poke(buf, 1.0, constants ? Value(1.0) : t + 1.0);
+    cell_poke(buf, 1.0, constants ? Value(2.0) : t + 2.0);
+    const Value r = cell_peek(buf, 1.0);
+    for (Backend b : runnable_backends()) {
+      SCOPED_TRACE(backend_name(b));
+      const auto got = test::render1(r, 3, b);
+      EXPECT_EQ(got, constants ? (std::vector<float>{0, 2, 2}) : (std::vector<float>{0, 2, 3}));
+    }
+  }
 }
 
 TEST(CellPoke, TheIndexWrapsAndTheReadInterpolates) {
@@ -67,14 +86,6 @@ TEST(CellPoke, CompiledMatchesTheInterpreter) {
   const Value whole = sum(buf.read());
   test::expect_backends_agree({r, whole}, 300, 1);
   test::expect_backends_agree({r, whole}, 300, 3);
-}
-
-TEST(CellPoke, NoGradientThroughAPoke) {
-  Param g("g", 0.5f, {.min = 0.0f, .max = 1.0f});
-  History buf({8});
-  cell_poke(buf, frame_count(), Value(g) * phasor(1000.0));
-  expect_error([&] { backward(cell_peek(buf, 2.0), 8, {.backend = Backend::Interp}); },
-               "no gradient for op 'cell_poke'");
 }
 
 TEST(CellPoke, CellsMustBeOneOrTwoDimensionalOfHopOne) {

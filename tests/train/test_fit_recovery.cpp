@@ -5,8 +5,9 @@
 // range of every hidden value the loss sees (an unseen param, whose 5 % move raises the
 // loss by less than 1 % of the most sensitive param's rise, cannot be recovered from the
 // sound and is only reported). One point per patch and short renders (0.1 to 0.25 s)
-// keep this fast; bench/fit/recover.py runs the full 10-point benchmark. The patches the
-// defaults do not recover yet are instantiated DISABLED_ below, with the reason measured.
+// keep this fast; bench/fit/recover.py runs the full 10-point benchmark. A processor gets
+// an input on channel 1 (a file of data/). The patches the defaults do not recover yet
+// are instantiated DISABLED_ below, with the reason measured.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include <random>
 
 #include "dgen/dgen.hpp"
+#include "io/audio_file.hpp"
 #include "lisp/patch.hpp"
 #include "train/coords.hpp"
 #include "train/loss_spec.hpp"
@@ -25,6 +27,7 @@ namespace {
 struct RecoveryCase {
   const char* patch;
   int64_t frames;
+  const char* input = nullptr;  // in data/, played on channel 1
 };
 
 std::ostream& operator<<(std::ostream& out, const RecoveryCase& c) { return out << c.patch; }
@@ -36,9 +39,9 @@ class Recovery : public ::testing::TestWithParam<RecoveryCase> {};
 // range). One run of 2n + 1 lanes: lane 0 at the hidden values, then each param down
 // and up.
 std::vector<double> loss_rises(const Value& output, const std::vector<float>& target,
-                               const std::vector<Param>& params,
-                               const std::vector<double>& hidden) {
-  const TargetLoss loss = loss_against_target(LossSpec{}, output, target, {});
+                               const std::vector<Param>& params, const std::vector<double>& hidden,
+                               const std::vector<InputChannel>& inputs) {
+  const TargetLoss loss = loss_against_target(LossSpec{}, output, target, inputs);
   const size_t n = params.size(), lanes = 2 * n + 1;
   for (size_t k = 0; k < n; ++k) {
     const ParamData& d = *params[k].data();
@@ -80,19 +83,26 @@ TEST_P(Recovery, DefaultsRecoverHiddenValuesWithinFivePercent) {
     info.param.set(float(u.from_unit(hidden.back())));
     trained.push_back(info.param);
   }
+  std::vector<float> input;
+  std::vector<InputChannel> inputs;
+  if (c.input) {
+    input = io::read_mono(std::string(DGEN_SOURCE_DIR) + "/data/" + c.input).samples;
+    inputs.push_back({1, input});
+  }
   RenderOptions render;
   render.backend = Backend::C;
   Program program({patch.outputs.at(0)}, render);
-  program.run(c.frames);
+  program.run(c.frames, inputs);
   const std::vector<float> target(program.output(0).begin(), program.output(0).end());
 
-  const std::vector<double> rises = loss_rises(patch.outputs.at(0), target, trained, hidden);
+  const std::vector<double> rises =
+      loss_rises(patch.outputs.at(0), target, trained, hidden, inputs);
   const double most = *std::max_element(rises.begin(), rises.end());
   ASSERT_GT(most, 0);  // the loss sees some param
   for (lisp::ParamInfo& info : patch.params) info.param.set(info.default_value);
   TrainConfig config;  // the defaults of `dgen train`
   config.render.backend = Backend::C;
-  train({patch.outputs.at(0), target, {}, LossSpec{}, trained}, config);
+  train({patch.outputs.at(0), target, inputs, LossSpec{}, trained}, config);
   for (size_t k = 0; k < trained.size(); ++k) {
     const ParamData& d = *trained[k].data();
     const UnitCoordinate u = UnitCoordinate::for_range(*d.min, *d.max);
@@ -108,6 +118,9 @@ TEST_P(Recovery, DefaultsRecoverHiddenValuesWithinFivePercent) {
 
 // 0.2 s renders; subtractive.lisp needs 0.25 s for its filter's release to be heard (the
 // gate opens for 0.14 s), membrane.lisp's 16 x 16 grid per sample makes 0.1 s enough.
+// looper.lisp needs 1.1 s: its loop is 0.5 s long, and the feedback is heard from the
+// third pass on (the first records the kick, the second plays it and writes it back
+// scaled by feedback).
 INSTANTIATE_TEST_SUITE_P(
     ExamplePatches, Recovery,
     ::testing::Values(RecoveryCase{"additive.lisp", 8820},
@@ -116,7 +129,8 @@ INSTANTIATE_TEST_SUITE_P(
                       RecoveryCase{"membrane.lisp", 4410}, RecoveryCase{"pitch-shift.lisp", 8820},
                       RecoveryCase{"sine.lisp", 8820}, RecoveryCase{"spectral.lisp", 8820},
                       RecoveryCase{"subtractive.lisp", 11025},
-                      RecoveryCase{"train_kick.lisp", 8820}, RecoveryCase{"wavetable.lisp", 8820}));
+                      RecoveryCase{"train_kick.lisp", 8820}, RecoveryCase{"wavetable.lisp", 8820},
+                      RecoveryCase{"looper.lisp", 48510, "909kick.wav"}));
 
 // Not recovered yet by the defaults (docs/TRAINING.md, "Recovering hidden params"), run
 // with --gtest_also_run_disabled_tests: feedback-delay, on a 1 s render (its delay, up
