@@ -40,7 +40,7 @@ struct SearchOptions {
 void check_search_method(const std::string& method);
 
 // The evaluations a search of `params` params may spend: `requested` when > 0, else 4096
-// per param up to 16384, but never under 1024 per param (docs/TRAINING.md, "Global
+// per param up to 16384, but never under 2048 per param (docs/TRAINING.md, "Global
 // search": a box of more dimensions needs more candidates to find the basin, and the cap
 // keeps a many-param patch's search about as long as its gradient stage).
 int search_budget(int requested, size_t params);
