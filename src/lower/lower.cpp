@@ -110,8 +110,8 @@ class Lowering {
     // ahead of the stores before them (on a GPU, one memory latency per frame, not several).
     for (int b : used_buffers_) {
       const char* type = is_f64_[b] ? "double" : "float";
-      fn.push_back(lir::line(std::string(type) + " *const restrict B" + std::to_string(b) +
-                             " = (" + type + " *)(arena + " + str(s_.buffers[b].offset) + ");"));
+      fn.push_back(lir::line(std::string(type) + " *const restrict B" + std::to_string(b) + " = (" +
+                             type + " *)(arena + " + str(s_.buffers[b].offset) + ");"));
     }
     // Static scalars that frame regions read are copied into locals once per call, so
     // the compiler sees loop invariants (not loads it must mask inside branches).

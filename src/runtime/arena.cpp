@@ -53,7 +53,8 @@ std::vector<ArenaRange> fresh_ranges(const Schedule& s, bool persistent) {
   std::vector<ArenaRange> merged;
   for (const ArenaRange& r : ranges) {
     if (!merged.empty() && r.offset <= merged.back().offset + merged.back().bytes + kPadding)
-      merged.back().bytes = std::max(merged.back().bytes, r.offset + r.bytes - merged.back().offset);
+      merged.back().bytes =
+          std::max(merged.back().bytes, r.offset + r.bytes - merged.back().offset);
     else
       merged.push_back(r);
   }

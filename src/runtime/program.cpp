@@ -54,8 +54,7 @@ Program::Program(std::vector<Value> outputs, RenderOptions options)
   check_out_channels(nodes);
   const Backend backend = resolve_backend(options.backend, options.lanes);
   pipeline::Trace trace;
-  impl_->schedule =
-      pipeline::schedule(nodes, options.lanes, trace, backend);
+  impl_->schedule = pipeline::schedule(nodes, options.lanes, trace, backend);
   check_param_names(impl_->schedule.graph.nodes);
   impl_->used = backend;
   if (options.outputs_on_device && backend != Backend::Cuda)
@@ -107,8 +106,9 @@ namespace {
 
 void check_on_host(const RenderOptions& options) {
   if (options.outputs_on_device)
-    throw Error("this program leaves its outputs on the GPU (outputs_on_device): read them with "
-                "device_output()");
+    throw Error(
+        "this program leaves its outputs on the GPU (outputs_on_device): read them with "
+        "device_output()");
 }
 
 }  // namespace

@@ -94,7 +94,8 @@ TEST(CudaOnCpu, ExamplePatchesMatchC) {
 }
 
 // The gradient sums a backward program leaves in its state, one vector per param.
-std::vector<std::vector<double>> gradient_sums(const Executor& e, const test::GradientSchedules& p) {
+std::vector<std::vector<double>> gradient_sums(const Executor& e,
+                                               const test::GradientSchedules& p) {
   std::vector<std::vector<double>> sums;
   for (const Differentiated::Grad& g : p.d.grads)
     sums.push_back(e.read_state(p.schedules[1].graph.index.at(g.sum.get()), 0));

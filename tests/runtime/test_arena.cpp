@@ -53,9 +53,11 @@ TEST(FreshRanges, PersistentOnTheHostThenTransientZerosIsAFreshArena) {
     for (const ArenaRange& p : fresh_ranges(s, true)) {
       for (const ArenaRange& t : fresh_ranges(s, false))
         EXPECT_TRUE(p.offset + p.bytes <= t.offset || t.offset + t.bytes <= p.offset);
-      EXPECT_EQ(std::count(scratch.begin() + p.offset, scratch.begin() + p.offset + p.bytes, true), 0);
+      EXPECT_EQ(std::count(scratch.begin() + p.offset, scratch.begin() + p.offset + p.bytes, true),
+                0);
     }
-    if (&s == &programs->schedules.front()) EXPECT_GT(scratch_count, 0) << "the forward keeps tapes";
+    if (&s == &programs->schedules.front())
+      EXPECT_GT(scratch_count, 0) << "the forward keeps tapes";
   }
 }
 

@@ -98,11 +98,11 @@ TEST(Backends, GpuBlocksAreAsWideAsTheirCrossingValuesFitCpuBlocks256Frames) {
   EXPECT_EQ(backend_def(Backend::C).block_bytes, nullptr);
   EXPECT_EQ(backend_def(Backend::Interp).block_bytes, nullptr);
   const int64_t GiB = int64_t(1) << 30;
-  EXPECT_EQ(wide_block_frames(1024, 4.0, GiB), 65536);               // one scalar, one lane
-  EXPECT_EQ(wide_block_frames(1024, 106e3, GiB), 8192);              // the biquad's gradient
-  EXPECT_EQ(wide_block_frames(1024, 4.0 * 16384 * 3, GiB), 4096);    // 3 scalars × 16384 lanes
-  EXPECT_EQ(wide_block_frames(1024, 4.0 * 1024 * 30, GiB), 8192);    // 30 scalars × 1024 lanes
-  EXPECT_EQ(wide_block_frames(1024, 1e9, GiB), 1024);                // never below the least
+  EXPECT_EQ(wide_block_frames(1024, 4.0, GiB), 65536);             // one scalar, one lane
+  EXPECT_EQ(wide_block_frames(1024, 106e3, GiB), 8192);            // the biquad's gradient
+  EXPECT_EQ(wide_block_frames(1024, 4.0 * 16384 * 3, GiB), 4096);  // 3 scalars × 16384 lanes
+  EXPECT_EQ(wide_block_frames(1024, 4.0 * 1024 * 30, GiB), 8192);  // 30 scalars × 1024 lanes
+  EXPECT_EQ(wide_block_frames(1024, 1e9, GiB), 1024);              // never below the least
   EXPECT_EQ(wide_block_frames(1024, 0.0, GiB), 65536);
 }
 

@@ -125,8 +125,8 @@ TEST_P(Recovery, DefaultsRecoverHiddenValuesWithinFivePercent) {
     const UnitCoordinate u = UnitCoordinate::for_range(*d.min, *d.max);
     const double error = std::fabs(found[k] - hidden[k]);
     if (rises.per_param[k] < 0.01 * most) {
-      std::cout << d.name << ": unseen (a 5 % move raises the loss by "
-                << rises.per_param[k] / most << " of the most sensitive param's rise)\n";
+      std::cout << d.name << ": unseen (a 5 % move raises the loss by " << rises.per_param[k] / most
+                << " of the most sensitive param's rise)\n";
       continue;
     }
     if (same_sound && error > 0.05) {

@@ -84,7 +84,8 @@ class CudaExecutor final : public Executor {
   void reset() override {
     init_arena(s_, host_.get(), /*persistent_only=*/true);
     profile_.time("reset", stream_, [&] {
-      for (const ArenaRange& r : transient_) arena_.zero(size_t(r.offset), size_t(r.bytes), stream_);
+      for (const ArenaRange& r : transient_)
+        arena_.zero(size_t(r.offset), size_t(r.bytes), stream_);
       stream_.synchronize();
       for (const ArenaRange& r : persistent_)
         arena_.upload(host_.get() + r.offset, size_t(r.bytes), size_t(r.offset));

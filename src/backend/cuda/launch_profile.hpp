@@ -34,8 +34,8 @@ class LaunchProfile {
     stream.synchronize();
     Row& row = rows_[name];
     ++row.calls;
-    row.ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                  .count();
+    row.ms +=
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   }
 
  private:

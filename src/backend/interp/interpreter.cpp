@@ -19,7 +19,8 @@ class Interpreter final : public Executor {
       owner_[i] = c >= 0 ? (cell_owner[c] < 0 ? cell_owner[c] = i : cell_owner[c]) : i;
     }
     outputs_of_.resize(n);
-    for (size_t k = 0; k < g_.output_index.size(); ++k) outputs_of_[g_.output_index[k]].push_back(int(k));
+    for (size_t k = 0; k < g_.output_index.size(); ++k)
+      outputs_of_[g_.output_index[k]].push_back(int(k));
     reset();
   }
 
@@ -62,7 +63,8 @@ class Interpreter final : public Executor {
         c.hop_frame = !node.rate.is_hop() || (t0 + f) % node.rate.hop == 0;
         c.input = [&](int ch) {
           const size_t k = size_t(ch - 1);
-          return k < io.inputs.size() && f < int64_t(io.inputs[k].size()) ? double(io.inputs[k][f]) : 0.0;
+          return k < io.inputs.size() && f < int64_t(io.inputs[k].size()) ? double(io.inputs[k][f])
+                                                                          : 0.0;
         };
         c.output = [&](const double* v) {
           const int64_t m = node.size();
@@ -78,7 +80,8 @@ class Interpreter final : public Executor {
         for (int i = 0; i < n; ++i) {
           const Node& node = *g_.nodes[i];
           if (node.rate.is_static()) continue;
-          if (node.rate.is_hop() && node.op->exec == Exec::AtRate && (t0 + f) % node.rate.hop != 0) continue;
+          if (node.rate.is_hop() && node.op->exec == Exec::AtRate && (t0 + f) % node.rate.hop != 0)
+            continue;
           eval(i);
         }
       }
@@ -110,8 +113,8 @@ class Interpreter final : public Executor {
   int64_t t_ = 0;
   std::vector<int> owner_;  // node whose state this node uses (cells share one)
   std::vector<std::vector<int>> outputs_of_;
-  std::vector<std::vector<std::vector<double>>> values_;               // [lane][node][element]
-  std::vector<std::vector<std::vector<std::vector<double>>>> state_;   // [lane][node][var][element]
+  std::vector<std::vector<std::vector<double>>> values_;              // [lane][node][element]
+  std::vector<std::vector<std::vector<std::vector<double>>>> state_;  // [lane][node][var][element]
 };
 
 }  // namespace
