@@ -21,7 +21,7 @@ jobs=$(nproc)
 # The parameterised suites name their CUDA instances ".../Cuda_case" or ".../Cuda". The
 # printer's NVRTC tests (RenderCuda) and the command line's dumps (CliInfoDump) need no GPU: CI
 # runs them.
-filter=${GPU_TEST_FILTER:-'*Cuda*:GradProgram*:Backends.*:-RenderCuda.*:CliInfoDump.*'}
+filter=${GPU_TEST_FILTER:-'*Cuda*:GradProgram*:InputGrads.*:Backends.*:-RenderCuda.*:CliInfoDump.*'}
 
 fail() {
   echo "== gpu-check summary =="

@@ -6,6 +6,7 @@
 
 #include "dgen/grad.hpp"
 #include "dgen/ops.hpp"
+#include "runtime/backends.hpp"
 #include "support.hpp"
 
 namespace dgen {
@@ -43,6 +44,32 @@ TEST(InputGrads, GainMatchesClosedForm) {
         EXPECT_NEAR(dx[size_t(t)], lanes * 2 * 1.5 * 1.5 * x[size_t(t)], 1e-5) << t;
       // A channel the loss does not read has a zero gradient.
       EXPECT_EQ(program.input_grad(2), std::vector<float>(kFrames, 0.0f));
+    }
+}
+
+// Lanes share the input, so its gradient is the sum of theirs: with a gain g_l per lane,
+// Σ_l 2 g_l² x[t]. 70 lanes: the GPU sums them a warp per frame (more lanes than a warp,
+// and a part warp).
+TEST(InputGrads, LanesAreSummedOnEveryBackend) {
+  const std::vector<float> x = ramp_input();
+  for (Backend b : runnable_backends())
+    for (int lanes : {3, 70}) {
+      SCOPED_TRACE(backend_name(b) + " lanes " + std::to_string(lanes));
+      Param g("g", 1.0f);
+      std::vector<float> gains(static_cast<size_t>(lanes), 0.0f);
+      double sum_sq = 0;
+      for (int l = 0; l < lanes; ++l) {
+        gains[size_t(l)] = float(0.5 + 0.02 * l);
+        sum_sq += double(gains[size_t(l)]) * double(gains[size_t(l)]);
+      }
+      g.set_per_lane(gains);
+      const Value y = g * in(1);
+      GradProgram program(y * y, RenderOptions{.backend = b, .lanes = lanes}, with_inputs(48));
+      program.run(kFrames, {{1, x}});
+      const std::vector<float> dx = program.input_grad(1);
+      ASSERT_EQ(dx.size(), size_t(kFrames));
+      for (int64_t t = 0; t < kFrames; ++t)
+        EXPECT_NEAR(dx[size_t(t)], 2 * sum_sq * x[size_t(t)], 1e-4) << t;
     }
 }
 
