@@ -105,30 +105,38 @@ std::optional<Stage> stage_named(std::string_view name) {
   return std::nullopt;
 }
 
-Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace, int64_t block) {
+namespace {
+
+// Stages 3 to 5 without the dump.
+Schedule planned(const std::vector<NodeRef>& outputs, int lanes, Trace& trace, int64_t block) {
   Schedule s = schedule_graph(stack(analyse(outputs, trace), trace), lanes);
   s.block = block;
   plan_memory(s);
+  return s;
+}
+
+}  // namespace
+
+Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace, int64_t block) {
+  Schedule s = planned(outputs, lanes, trace, block);
   after(Stage::Schedule, trace, [&] { return s.describe(); });
   return s;
 }
 
 Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace, Backend backend) {
   const BackendDef& def = backend_def(backend);
-  if (!def.block_bytes) return schedule(outputs, lanes, trace, def.block_frames);
-  Schedule s = schedule_graph(stack(analyse(outputs, trace), trace), lanes);
-  // Planned once at the narrowest block to learn what a frame of crossing values takes
-  // (block buffers grow with the block), then again at the chosen width.
-  s.block = def.block_frames;
-  plan_memory(s);
-  double transient = 0;
-  for (const Buffer& b : s.buffers) transient += b.persistent ? 0.0 : double(b.bytes);
-  const int64_t block =
-      wide_block_frames(def.block_frames, transient / double(s.block), def.block_bytes());
-  if (block != s.block) {
-    s.block = block;
-    s.buffers.clear();
-    plan_memory(s);
+  Schedule s = planned(outputs, lanes, trace, def.block_frames);
+  if (def.block_bytes) {
+    // Planned at the narrowest block to learn what a frame of crossing values takes (block
+    // buffers grow with the block), then again at the chosen width.
+    double transient = 0;
+    for (const Buffer& b : s.buffers) transient += b.persistent ? 0.0 : double(b.bytes);
+    const int64_t block =
+        wide_block_frames(def.block_frames, transient / double(s.block), def.block_bytes());
+    if (block != s.block) {
+      s.block = block;
+      plan_memory(s);
+    }
   }
   after(Stage::Schedule, trace, [&] { return s.describe(); });
   return s;

@@ -53,13 +53,13 @@ Program::Program(std::vector<Value> outputs, RenderOptions options)
   const std::vector<NodeRef> nodes = as_outputs(outputs);
   check_out_channels(nodes);
   const Backend backend = resolve_backend(options.backend, options.lanes);
+  if (options.outputs_on_device && backend != Backend::Cuda)
+    throw Error("outputs on the device need the cuda backend (this program runs on " +
+                backend_name(backend) + ")");
   pipeline::Trace trace;
   impl_->schedule = pipeline::schedule(nodes, options.lanes, trace, backend);
   check_param_names(impl_->schedule.graph.nodes);
   impl_->used = backend;
-  if (options.outputs_on_device && backend != Backend::Cuda)
-    throw Error("outputs on the device need the cuda backend (this program runs on " +
-                backend_name(backend) + ")");
   check_memory("the program", {{"state", executor_bytes(impl_->schedule, backend)}});
   impl_->source = pipeline::lower(impl_->schedule, backend, trace);
   impl_->executor = pipeline::compile(impl_->schedule, backend, impl_->source);

@@ -23,6 +23,7 @@ void plan_memory(Schedule& s) {
   const Graph& g = s.graph;
   const int n = int(g.nodes.size());
   const int64_t L = s.lanes;
+  s.buffers.clear();  // a schedule may be planned again at another block width
   auto add = [&](std::string what, int64_t bytes, bool persistent, int first = 0, int last = 0) {
     s.buffers.push_back({std::move(what), 0, std::max<int64_t>(bytes, 1), persistent, first, last});
     return int(s.buffers.size()) - 1;
@@ -45,7 +46,8 @@ void plan_memory(Schedule& s) {
       // A frame value keeps one row per frame of the block; a hop value one row per hop
       // (plus the value held from before the block): see hop_row in render_c.cpp.
       const int64_t rows = node.rate.is_hop() ? s.block / node.rate.hop + 2 : s.block;
-      s.block_buf[i] = add(name + " block", node.size() * L * rows * 4, false, s.region_of[i], last);
+      s.block_buf[i] =
+          add(name + " block", node.size() * L * rows * 4, false, s.region_of[i], last);
     }
     if (node.op->state) s.state_vars[i] = node.op->state(node);
     const int cell = g.cell_of[i];
@@ -72,7 +74,8 @@ void plan_memory(Schedule& s) {
     if (b.persistent) continue;
     std::vector<std::pair<int64_t, int64_t>> busy;
     for (int p : placed)
-      if (lifetimes_meet(b, s.buffers[p])) busy.push_back({s.buffers[p].offset, s.buffers[p].offset + align(s.buffers[p].bytes)});
+      if (lifetimes_meet(b, s.buffers[p]))
+        busy.push_back({s.buffers[p].offset, s.buffers[p].offset + align(s.buffers[p].bytes)});
     std::sort(busy.begin(), busy.end());
     int64_t at = transient_base;
     for (auto [lo, hi] : busy) {
