@@ -59,6 +59,9 @@ struct EmitCtx {
   // True when the renderer left the lane loop to the emission (OpDef::lane_loops): every
   // statement that uses `l` goes inside a lane loop of its own (emit_util's lane_loop).
   bool lanes = false;
+  // True where a per-op table on the stack is cheap (C: the FFT's twiddles). On a GPU a
+  // thread's stack is local memory, reserved for every thread that may be resident.
+  bool stack_tables = true;
 };
 
 // How an op is evaluated over time.

@@ -158,7 +158,10 @@ class Lowering {
           prefetched_.insert(i);
           return "P" + std::to_string(i) + "[j]";
         }
-        if (!(g_.nodes[i]->rate.is_hop() && region == s_.region_of[i]))
+        // A hop value is read from its row, except in its own region, where it is the
+        // slot's (the value of the hop frame being computed), unless each window of that
+        // region computes its own row.
+        if (!(g_.nodes[i]->rate.is_hop() && region == s_.region_of[i]) || in_windows(i))
           return buf(s_.block_buf[i]) + "[" +
                  layout::index(row(i) + " * " + str(m) + " + (" + flat + ")") + "]";
         [[fallthrough]];
@@ -168,23 +171,34 @@ class Lowering {
     return "";
   }
 
-  // The block row a crossing value is read from at frame i (t = T0 + i). A hop value has
-  // one row per hop: row 0 holds the value from before the block (or the one computed on
-  // T0 when T0 is a hop frame), row k the one computed on the k-th hop frame after.
-  std::string row(int i) const {
+  bool in_windows(int i) const { return s_.regions[s_.region_of[i]].windows; }
+
+  // The block row a crossing value is read from at frame `frame` of the block (t = T0 +
+  // frame). A hop value has one row per hop: row 0 holds the value from before the block
+  // (or the one computed on T0 when T0 is a hop frame), row k the one computed on the
+  // k-th hop frame after.
+  std::string row(int i, const std::string& frame = "i") const {
     const Node& node = *g_.nodes[i];
-    if (!node.rate.is_hop()) return "i";
+    if (!node.rate.is_hop()) return frame;
     const std::string h = str(node.rate.hop);
-    return "((T0 + i) / " + h + " - T0 / " + h + ")";
+    return "((T0 + " + frame + ") / " + h + " - T0 / " + h + ")";
   }
 
-  // Copies a crossing hop value from its slot into its block row (one lane).
-  lir::Stmt copy_to_row(int i, const std::string& row_expr) {
+  // Copies a crossing hop value between its slot and a block row (one lane): into the row,
+  // or (`into_row` false) from the row into the slot.
+  lir::Stmt copy_row(int i, const std::string& row_expr, bool into_row = true) {
     const std::string m = str(g_.nodes[i]->size());
-    return lir::for_(
-        {.iter = lir::Iter::Element, .var = "e", .from = "0", .to = m},
-        {lir::line(buf(s_.block_buf[i]) + "[" + layout::index(row_expr + " * " + m + " + e") +
-                   "] = " + buf(s_.slot[i]) + "[" + layout::index("e") + "];")});
+    const std::string at_row =
+        buf(s_.block_buf[i]) + "[" + layout::index(row_expr + " * " + m + " + e") + "]";
+    const std::string at_slot = buf(s_.slot[i]) + "[" + layout::index("e") + "]";
+    return lir::for_({.iter = lir::Iter::Element, .var = "e", .from = "0", .to = m},
+                     {lir::line(into_row ? at_row + " = " + at_slot + ";"
+                                         : at_slot + " = " + at_row + ";")});
+  }
+
+  bool read_by_other_regions(int i) const {
+    return std::any_of(g_.users[i].begin(), g_.users[i].end(),
+                       [&](int u) { return s_.region_of[u] != s_.region_of[i]; });
   }
 
   // State: scalar state of a serial region is kept in locals for the block.
@@ -232,6 +246,7 @@ class Lowering {
     };
     c.line = [&](const std::string& text) { body.push_back(lir::line(text)); };
     c.lanes = owns_lanes(i);
+    c.stack_tables = target_.stack_tables;
     node.op->emit(c);
     // The node's code for one lane (or for all, when it owns its lane loops), under its
     // guards: a padded frame loop's extra frames skip host I/O, a hop node its off frames.
@@ -244,8 +259,8 @@ class Lowering {
     out.push_back(std::move(code));
     // A hop value that crosses regions is held in its slot and copied to its block row on
     // its hop frames, so later regions see the zero-order hold.
-    if (node.rate.is_hop() && s_.storage[i] == Storage::Block) {
-      lir::Stmt copy = copy_to_row(i, row(i));
+    if (node.rate.is_hop() && s_.storage[i] == Storage::Block && !in_windows(i)) {
+      lir::Stmt copy = copy_row(i, row(i));
       out.push_back(lir::if_(hop, {c.lanes ? lir::lane_loop({std::move(copy)}) : std::move(copy)}));
     }
     return out;
@@ -316,7 +331,8 @@ class Lowering {
   }
   lir::Block emit_frame(const Region& region, int r) {
     prefetched_.clear(), prefetched_inputs_.clear();
-    prefetching_ = target_.prefetch_frames > 0 && region.kind == RegionKind::Serial;
+    prefetching_ =
+        target_.prefetch_frames > 0 && region.kind == RegionKind::Serial && !region.windows;
     lir::Block body = emit_nodes(region.nodes, r, "t", "rf");
     prefetching_ = false;
     size_t size = 0;
@@ -359,9 +375,47 @@ class Lowering {
                      std::move(chunk));
   }
 
+  // A region of windows (Region::windows): one iteration per hop frame of the block, each
+  // independent of the others, its nodes writing their rows. A value other regions read
+  // starts from the one held from before the block (row 0, which the window on T0
+  // overwrites when T0 is a hop frame) and leaves the last window's in its slot, held for
+  // the next block, as the frame-by-frame loop does.
+  lir::Stmt emit_windows(int r) {
+    const Region& region = s_.regions[r];
+    const std::string h = str(region.hop);
+    // The block's first hop frame, and how many there are.
+    const std::string first = "((T0 + " + h + " - 1) / " + h + " * " + h + " - T0)";
+    const std::string count =
+        "((T0 + nb - 1) / " + h + " - (T0 + " + h + " - 1) / " + h + " + 1)";
+    lir::Block frame = {lir::line("const int64_t i = " + first + " + k * " + h +
+                                  "; const int64_t t = T0 + i; const int64_t rf = b0 + i; "
+                                  "(void)t; (void)rf;")};
+    for (auto& st : emit_nodes(region.nodes, r, "t", "rf")) frame.push_back(std::move(st));
+    lir::Block all, held_in, held_out;
+    const std::string last = s_.reverse ? first : first + " + (" + count + " - 1) * " + h;
+    for (int i : region.nodes)
+      if (read_by_other_regions(i)) {
+        held_in.push_back(copy_row(i, "0"));
+        held_out.push_back(copy_row(i, row(i, last), false));
+      }
+    if (!held_in.empty()) all.push_back(lir::lane_loop(std::move(held_in)));
+    all.push_back(lir::for_({.iter = lir::Iter::Frame,
+                             .var = "k",
+                             .from = "0",
+                             .to = count,
+                             .reverse = s_.reverse,
+                             .independent = true},
+                            std::move(frame)));
+    if (!held_out.empty())
+      all.push_back(lir::if_(count + " > 0", {lir::lane_loop(std::move(held_out))}));
+    return lir::scope("/* region " + std::to_string(r) + ": windows of hop " + h + " */",
+                      std::move(all));
+  }
+
   lir::Stmt emit_region(int r) {
     const Region& region = s_.regions[r];
     local_state_.clear();
+    if (region.windows) return emit_windows(r);
     lir::Block pre, post, frame;
     if (region.kind == RegionKind::Serial) {
       for (int i : region.nodes)
@@ -377,7 +431,7 @@ class Lowering {
     }
     for (int i : region.nodes)
       if (g_.nodes[i]->rate.is_hop() && s_.storage[i] == Storage::Block)
-        pre.push_back(lir::lane_loop({copy_to_row(i, "0")}));
+        pre.push_back(lir::lane_loop({copy_row(i, "0")}));
     padded_ = padded(region);
     frame.push_back(
         lir::line("const int64_t t = T0 + i; const int64_t rf = b0 + i; (void)t; (void)rf;"));

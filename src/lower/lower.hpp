@@ -24,6 +24,8 @@ struct LowerTarget {
   // before computing them, so a thread's loads overlap instead of waiting one by one
   // behind its recurrence (docs/ARCHITECTURE.md, "The CUDA backend").
   int prefetch_frames = 0;
+  // EmitCtx::stack_tables (false on a GPU).
+  bool stack_tables = true;
 };
 
 // Highest 1-based input channel the program reads (the `in` array has that many entries).

@@ -131,7 +131,7 @@ void register_fft_complex() {
     c.line("    const double a_ = " + c_literal(sign_of(c.node) * std::numbers::pi) +
            " / (double)h_, sr_ = cos(a_), si_ = sin(a_);");
     c.line("    double cr_ = 1.0, ci_ = 0.0;");
-    if (table >= kTableFrom) {
+    if (table >= kTableFrom && c.stack_tables) {
       c.line("    if (h_ >= " + str(kTableFrom) + " && h_ <= " + str(table) + ") {");
       c.line("      float twr_[" + str(table) + "], twi_[" + str(table) + "];");
       c.line("      for (int64_t k_ = 0; k_ < h_; ++k_) {");

@@ -80,7 +80,7 @@ const std::vector<BackendDef> kBackends = {
     // CUDA keeps a host copy of the arena's persistent part (its initial state and params).
     // The host launches each region's kernel per block: wide blocks mean few launches.
     {Backend::Cuda, "cuda", true, nullptr, nullptr, cuda_status, kCudaRender, kCudaExecutor,
-     persistent_host_bytes, kCudaAutoLanes, 1024, kCudaBlocks, kCudaTape},
+     persistent_host_bytes, kCudaAutoLanes, 1024, kCudaBlocks, kCudaTape, true},
     {Backend::C, "c", true, plugin_source, compile_plugin, c_status, render_c, c_program,
      arena_host_bytes, 1, 256, nullptr, cache_sized_tape},
     {Backend::Interp, "interp", true, nullptr, nullptr, always, nullptr, interpreter,

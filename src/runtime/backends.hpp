@@ -60,6 +60,9 @@ struct BackendDef {
   int64_t (*block_bytes)() = nullptr;
   // The default tape of a gradient's segment (GradOptions::tape_budget_bytes = 0), bytes.
   int64_t (*tape_budget)() = nullptr;
+  // Window work in regions of independent windows (Schedule::parallel_windows): a GPU
+  // runs a block's windows at once; a CPU runs them in turn, in the order of frames.
+  bool parallel_windows = false;
 };
 
 // Frames per block of a program whose values crossing regions take `bytes_per_frame` (all

@@ -108,8 +108,9 @@ std::optional<Stage> stage_named(std::string_view name) {
 namespace {
 
 // Stages 3 to 5 without the dump.
-Schedule planned(const std::vector<NodeRef>& outputs, int lanes, Trace& trace, int64_t block) {
-  Schedule s = schedule_graph(stack(analyse(outputs, trace), trace), lanes);
+Schedule planned(const std::vector<NodeRef>& outputs, int lanes, Trace& trace, int64_t block,
+                 bool parallel_windows) {
+  Schedule s = schedule_graph(stack(analyse(outputs, trace), trace), lanes, parallel_windows);
   s.block = block;
   plan_memory(s);
   return s;
@@ -117,15 +118,16 @@ Schedule planned(const std::vector<NodeRef>& outputs, int lanes, Trace& trace, i
 
 }  // namespace
 
-Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace, int64_t block) {
-  Schedule s = planned(outputs, lanes, trace, block);
+Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace, int64_t block,
+                  bool parallel_windows) {
+  Schedule s = planned(outputs, lanes, trace, block, parallel_windows);
   after(Stage::Schedule, trace, [&] { return s.describe(); });
   return s;
 }
 
 Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace, Backend backend) {
   const BackendDef& def = backend_def(backend);
-  Schedule s = planned(outputs, lanes, trace, def.block_frames);
+  Schedule s = planned(outputs, lanes, trace, def.block_frames, def.parallel_windows);
   if (def.block_bytes) {
     // Planned at the narrowest block to learn what a frame of crossing values takes (block
     // buffers grow with the block), then again at the chosen width.

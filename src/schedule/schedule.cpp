@@ -17,8 +17,26 @@ bool is_serial_node(const Node& n) {
 // What the region of an SCC is: frame-parallel, frame-serial (a recurrence, or state),
 // or window work (a hop node in no recurrence: a buffer, an FFT, spectral math). Window
 // work gets regions of its own, so it runs after the frame loops that feed it, all the
-// windows of a block together, instead of inside a recurrence's tight loop.
-enum SccKind { kParallel, kSerial, kWindow, kKinds };
+// windows of a block together, instead of inside a recurrence's tight loop. With
+// parallel windows, window work is only what runs on hop frames alone without state, and
+// a region of it holds one hop (kWindow + hop), so its windows are independent.
+enum SccKind { kParallel, kSerial, kWindow };
+
+bool independent_window_node(const Node& n) {
+  return n.rate.is_hop() && n.op->exec == Exec::AtRate && !n.op->stateful;
+}
+
+int scc_kind(const Schedule& s, const std::vector<int>& nodes) {
+  const Graph& g = s.graph;
+  const Node& first = *g.nodes[nodes[0]];
+  if (nodes.size() == 1 && first.rate.is_hop()) {
+    if (!s.parallel_windows) return kWindow;
+    if (independent_window_node(first)) return int(kWindow + first.rate.hop);
+  }
+  bool serial = nodes.size() > 1;
+  for (int i : nodes) serial = serial || is_serial_node(*g.nodes[i]);
+  return serial ? kSerial : kParallel;
+}
 
 // Splits the non-static nodes into regions: whole SCCs, greedily grouped so that
 // consecutive SCCs of the same kind share a region.
@@ -40,10 +58,7 @@ void make_regions(Schedule& s) {
   std::map<int, int> pending;
   std::map<int, std::set<int>> succ;
   for (auto& [c, nodes] : members) {
-    bool serial = nodes.size() > 1;
-    for (int i : nodes) serial = serial || is_serial_node(*g.nodes[i]);
-    const bool window = nodes.size() == 1 && g.nodes[nodes[0]]->rate.is_hop();
-    kind_of[c] = window ? kWindow : serial ? kSerial : kParallel;
+    kind_of[c] = scc_kind(s, nodes);
     pending[c];
   }
   for (auto& [c, nodes] : members)
@@ -53,7 +68,7 @@ void make_regions(Schedule& s) {
   // Ready SCCs by kind, ordered by their first node's topological position. A serial
   // region also takes ready parallel SCCs of cheap scalar nodes (the feed-forward sum of a
   // biquad, an out): a loop of their own would cost more than they do.
-  std::set<std::pair<int, int>> ready[kKinds];
+  std::map<int, std::set<std::pair<int, int>>> ready;
   auto fusable = [&](int c) {
     return kind_of[c] == kParallel && std::all_of(members[c].begin(), members[c].end(), [&](int i) {
              return g.nodes[i]->op->cheap && g.nodes[i]->size() == 1;
@@ -62,30 +77,31 @@ void make_regions(Schedule& s) {
   auto make_ready = [&](int c) { ready[kind_of[c]].insert({members[c].front(), c}); };
   for (auto& [c, p] : pending)
     if (p == 0) make_ready(c);
-  auto any_ready = [&] {
-    return std::any_of(std::begin(ready), std::end(ready), [](auto& r) { return !r.empty(); });
-  };
+  std::erase_if(ready, [](auto& e) { return e.second.empty(); });
   int kind = -1;
-  while (any_ready()) {
+  while (!ready.empty()) {
     const bool full = kind >= 0 && s.regions.back().nodes.size() >= kMaxRegionNodes;
     // The serial region goes on with a fusable parallel SCC when no serial one is ready.
-    auto fused = ready[kParallel].end();
-    if (kind == kSerial && !full && ready[kSerial].empty())
-      fused = std::find_if(ready[kParallel].begin(), ready[kParallel].end(),
-                           [&](auto& e) { return fusable(e.second); });
-    const bool fuse = fused != ready[kParallel].end();
-    if (!fuse && (kind < 0 || full || ready[kind].empty())) {
+    std::set<std::pair<int, int>>::iterator fused;
+    bool fuse = false;
+    if (kind == kSerial && !full && !ready.count(kSerial) && ready.count(kParallel)) {
+      auto& parallel = ready[kParallel];
+      fused = std::find_if(parallel.begin(), parallel.end(), [&](auto& e) { return fusable(e.second); });
+      fuse = fused != parallel.end();
+    }
+    if (!fuse && (kind < 0 || full || !ready.count(kind))) {
       // A new region, of the kind whose next SCC comes first in topological order.
       kind = -1;
-      for (int k = 0; k < kKinds; ++k)
-        if (!ready[k].empty() && (kind < 0 || ready[k].begin()->first < ready[kind].begin()->first))
-          kind = k;
+      for (auto& [k, r] : ready)
+        if (kind < 0 || r.begin()->first < ready[kind].begin()->first) kind = k;
       s.regions.push_back({kind == kParallel ? RegionKind::Parallel : RegionKind::Serial, 1, {}});
+      s.regions.back().windows = s.parallel_windows && kind > kWindow;
     }
     const int from = fuse ? int(kParallel) : kind;
     const auto next = fuse ? fused : ready[from].begin();
     const int c = next->second;
     ready[from].erase(next);
+    if (ready[from].empty()) ready.erase(from);
     for (int i : members[c]) {
       s.regions.back().nodes.push_back(i);
       s.region_of[i] = int(s.regions.size()) - 1;
@@ -112,7 +128,8 @@ void assign_storage(Schedule& s) {
     if (node.rate.is_static()) continue;
     bool crosses = false;
     for (int u : g.users[i]) crosses = crosses || s.region_of[u] != s.region_of[i];
-    if (crosses)
+    // Each window of a region of windows keeps its values in a row of its own.
+    if (crosses || s.regions[s.region_of[i]].windows)
       s.storage[i] = Storage::Block;
     else if (node.rate.is_frame() && node.size() == 1)
       s.storage[i] = Storage::Local;
@@ -121,10 +138,11 @@ void assign_storage(Schedule& s) {
 
 }  // namespace
 
-Schedule schedule_graph(Graph graph, int lanes) {
+Schedule schedule_graph(Graph graph, int lanes, bool parallel_windows) {
   if (lanes < 1) throw Error("lanes must be >= 1, got " + std::to_string(lanes));
   Schedule s;
   s.lanes = lanes;
+  s.parallel_windows = parallel_windows;
   s.graph = std::move(graph);
   make_regions(s);
   assign_storage(s);
@@ -144,6 +162,7 @@ std::string Schedule::describe() const {
     const Region& region = regions[r];
     std::string kind =
         region.hop > 1 ? "hop(" + std::to_string(region.hop) + ")" : kinds[int(region.kind)];
+    if (region.windows) kind += " windows";
     out += "region " + std::to_string(r) + ": " + kind + ", " +
            std::to_string(region.nodes.size()) + " nodes:";
     for (int i : region.nodes) out += " " + graph.nodes[i]->op->name + "#" + std::to_string(i);

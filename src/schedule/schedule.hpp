@@ -32,6 +32,11 @@ struct Region {
   RegionKind kind = RegionKind::Static;
   int64_t hop = 1;  // > 1 when every node in the region is hop(hop)
   std::vector<int> nodes;
+  // Independent windows (a schedule with parallel_windows): hop(hop) nodes without state
+  // that run only on hop frames, so each hop frame of a block (a window of a spectral
+  // loss: its FFT and spectral math) can run apart from the others. Every node keeps one
+  // value per hop frame of the block (a block buffer's rows), none a single slot.
+  bool windows = false;
 };
 
 // Where a node's value lives while the program runs.
@@ -56,6 +61,10 @@ struct Schedule {
   // processes frames t = T - 1 down to T - n, T being the frame counter, and leaves the
   // counter at T - n. Hop frames are still t ≡ 0 mod hop. Set before rendering.
   bool reverse = false;
+  // Window work in regions of independent windows (Region::windows): set by backends
+  // that run a block's windows at once (a GPU). The every-frame ops that fill windows
+  // (buffer's ring) then run in serial regions of their own.
+  bool parallel_windows = false;
   std::vector<Region> regions;          // regions[0] is the static region
   std::vector<int> region_of;           // node -> region
   std::vector<Storage> storage;         // node -> storage
@@ -72,7 +81,7 @@ struct Schedule {
 
 // Regions and storage of an analysed graph; its buffers are placed by plan_memory
 // (schedule/memory_plan.hpp).
-Schedule schedule_graph(Graph graph, int lanes);
+Schedule schedule_graph(Graph graph, int lanes, bool parallel_windows = false);
 // build_graph, schedule_graph and plan_memory in one call (runtime/pipeline.hpp runs the
 // same stages one by one, with their dumps).
 Schedule make_schedule(const std::vector<NodeRef>& outputs, int lanes);

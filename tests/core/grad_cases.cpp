@@ -1,7 +1,7 @@
 // The gradient cases of the differential suite: losses through every kind of adjoint rule
 // (elementwise with broadcasting, history feedback, tensor cells with hop, phasor, accum,
-// delay with a modulated time, biquad, lanes, windows and FFTs, buffers), whose param
-// gradients must agree between the C backend and the interpreter.
+// delay with a modulated time, biquad, lanes, windows and FFTs, spectral losses, buffers),
+// whose param gradients must agree between the C backend and the interpreter.
 #include <numbers>
 
 #include "core/op_cases.hpp"
@@ -67,6 +67,16 @@ Value windows_loss() {
   return mse(y + hop_hold(drive * sig_b(), 8), sig_b() - 0.5);
 }
 
+// The multi-resolution spectral loss (windows, FFTs, magnitudes, logs and the sums over
+// windows) of a param-shaped signal against another, at two sizes.
+Value spectral_loss_case() {
+  Param drive("drive", 0.8f), tone("tone", 0.3f);
+  MrstftOptions o;
+  o.sizes = {32, 16};
+  o.frames = kCaseFrames;
+  return mrstft_loss(drive * sig_a() + tone * sig_a() * sig_a(), sig_b(), o);
+}
+
 // A param table read at frame rate through gather and peek: their adjoints scatter-add
 // into the table.
 Value table_read_loss() {
@@ -107,6 +117,7 @@ std::vector<GradCase> gradient_cases() {
           {"biquad", biquad_loss},
           {"lanes", lanes_loss, 3},
           {"windows", windows_loss},
+          {"multi-resolution spectral loss", spectral_loss_case},
           {"table reads", table_read_loss},
           {"buffer", buffer_loss},
           {"partitioned convolution", partitioned_convolve_loss}};

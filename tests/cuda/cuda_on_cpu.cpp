@@ -148,10 +148,11 @@ class CpuKernels final : public CudaOnCpu {
     for (int64_t done = 0; done < frames; done += nb) {
       nb = std::min(plan_.block, frames - done);
       const int64_t b0 = plan_.reverse ? frames - done - nb : done;
-      const int64_t threads = ((nb + 15) / 16 * 16) * int64_t(lanes);
-      const unsigned frame_grid = unsigned((threads + kGridThreads - 1) / kGridThreads);
       for (size_t k = 0; k < per_block_.size(); ++k) {
-        if (plan_.per_block[k].frames_parallel)
+        const CudaKernel& kernel = plan_.per_block[k];
+        const int64_t threads = kernel_threads(kernel, nb, s_.lanes);
+        const unsigned frame_grid = unsigned((threads + kGridThreads - 1) / kGridThreads);
+        if (kernel.frames_parallel)
           launch(per_block_[k], frame_grid, kGridThreads, reverse_, in, out, b0, nb, frames, sr);
         else
           launch(per_block_[k], lane_grid, lane_threads, false, in, out, b0, nb, frames, sr);

@@ -10,6 +10,9 @@
 
 namespace dgen::test {
 
+// As the CUDA backend schedules them (BackendDef::parallel_windows).
+constexpr bool kParallelWindows = true;
+
 inline std::vector<NodeRef> as_out_nodes(const std::vector<Value>& values) {
   std::vector<NodeRef> nodes;
   for (const Value& v : values)
@@ -19,7 +22,7 @@ inline std::vector<NodeRef> as_out_nodes(const std::vector<Value>& values) {
 
 inline Schedule forward_schedule(const std::vector<Value>& values, int lanes, int64_t block = 256) {
   pipeline::Trace trace;
-  return pipeline::schedule(as_out_nodes(values), lanes, trace, block);
+  return pipeline::schedule(as_out_nodes(values), lanes, trace, block, kParallelWindows);
 }
 
 // The forward program of a loss and, when it has params, its backward program; the
@@ -34,9 +37,11 @@ inline std::unique_ptr<GradientSchedules> gradient_schedules(const Value& loss, 
   auto out = std::make_unique<GradientSchedules>();
   out->d = differentiate(loss, tape_frames);
   pipeline::Trace trace;
-  out->schedules.push_back(pipeline::schedule(out->d.forward_outputs(), lanes, trace));
+  out->schedules.push_back(
+      pipeline::schedule(out->d.forward_outputs(), lanes, trace, 256, kParallelWindows));
   if (!out->d.grads.empty()) {
-    out->schedules.push_back(pipeline::schedule(out->d.backward_outputs(), lanes, trace));
+    out->schedules.push_back(
+        pipeline::schedule(out->d.backward_outputs(), lanes, trace, 256, kParallelWindows));
     out->schedules.back().reverse = true;
   }
   return out;

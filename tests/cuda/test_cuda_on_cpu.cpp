@@ -10,6 +10,7 @@
 
 #include "backend/c/c_executor.hpp"
 #include "backend/c/render_c.hpp"
+#include "schedule/memory_plan.hpp"
 #include "core/op_cases.hpp"
 #include "cuda/cuda_on_cpu.hpp"
 #include "cuda/cuda_programs.hpp"
@@ -40,11 +41,28 @@ Outputs run(Executor& e, const Schedule& s, int64_t frames,
   return out;
 }
 
-// The schedule on the C backend and emulated: frame threads in order within `rel` of C,
-// and backwards the same bits as in order.
+// The same graph as the C backend schedules it: window work frame by frame, not in
+// regions of independent windows.
+Schedule frame_by_frame(const Schedule& s) {
+  Schedule f = schedule_graph(s.graph, s.lanes);
+  f.block = s.block;
+  f.reverse = s.reverse;
+  plan_memory(f);
+  return f;
+}
+
+bool has_windows(const Schedule& s) {
+  return std::any_of(s.regions.begin(), s.regions.end(), [](const Region& r) { return r.windows; });
+}
+
+std::unique_ptr<Executor> c_executor(const Schedule& s) { return make_c_executor(s, render_c(s)); }
+
+// The schedule emulated against the C backend's own schedule of its graph: frame threads in
+// order within `rel` of C, and backwards the same bits as in order.
 void expect_cuda_on_cpu_matches_c(const Schedule& s, int64_t frames,
                                   const std::vector<InputChannel>& inputs, double rel = 1e-5) {
-  const Outputs ref = run(*make_c_executor(s, render_c(s)), s, frames, inputs);
+  const Schedule c = frame_by_frame(s);
+  const Outputs ref = run(*c_executor(c), c, frames, inputs);
   const std::unique_ptr<test::CudaOnCpu> cuda = test::make_cuda_on_cpu(s);
   const Outputs got = run(*cuda, s, frames, inputs);
   ASSERT_EQ(got.size(), ref.size());
@@ -105,12 +123,14 @@ std::vector<std::vector<double>> gradient_sums(const Executor& e,
 // Each gradient case's backward program (reverse time, blocks from the last) on the C
 // backend and emulated, from the tapes of one forward run on C, as GradProgram runs it.
 TEST(CudaOnCpu, BackwardProgramsMatchC) {
+  int windowed = 0;  // backward programs with regions of windows
   for (const test::GradCase& c : test::gradient_cases()) {
     if (c.lanes != 1) continue;
     SCOPED_TRACE(c.name);
     const auto p = test::gradient_schedules(c.loss(), 1, test::kCaseFrames);
     if (p->schedules.size() < 2) continue;
     const Schedule &fwd = p->schedules[0], &bwd = p->schedules[1];
+    windowed += has_windows(bwd);
     const std::unique_ptr<Executor> forward = make_c_executor(fwd, render_c(fwd));
     run(*forward, fwd, test::kCaseFrames, {});
     auto backward = [&](Executor& e) {
@@ -124,8 +144,8 @@ TEST(CudaOnCpu, BackwardProgramsMatchC) {
       run(e, bwd, test::kCaseFrames, {});
       return gradient_sums(e, *p);
     };
-    const std::unique_ptr<Executor> c_backward = make_c_executor(bwd, render_c(bwd));
-    const std::vector<std::vector<double>> ref = backward(*c_backward);
+    const Schedule c_bwd = frame_by_frame(bwd);
+    const std::vector<std::vector<double>> ref = backward(*c_executor(c_bwd));
     const std::unique_ptr<test::CudaOnCpu> cuda = test::make_cuda_on_cpu(bwd);
     const std::vector<std::vector<double>> got = backward(*cuda);
     ASSERT_EQ(got.size(), ref.size());
@@ -139,6 +159,27 @@ TEST(CudaOnCpu, BackwardProgramsMatchC) {
     cuda->reverse_frame_threads(true);
     EXPECT_EQ(backward(*cuda), got) << "frame threads backwards";
   }
+  EXPECT_GE(windowed, 2);
+}
+
+// Windows of a spectral loss and of the multi-resolution loss in blocks narrower than a
+// hop, as wide as a few, and not a multiple of any: the values held across blocks, and
+// the first and last hop frames of a block, as the C backend's frame-by-frame loop.
+TEST(CudaOnCpu, WindowsInBlocksOfAnySizeMatchC) {
+  const std::vector<float> x = test::case_input();
+  const std::vector<InputChannel> inputs = {{1, x}, {3, x}};
+  int windowed = 0;
+  for (const test::OpCase& c : test::forward_cases()) {
+    const std::vector<Value> values = c.build();
+    if (!has_windows(test::forward_schedule(values, 3))) continue;
+    ++windowed;
+    for (int64_t block : {7, 100, 1024}) {
+      SCOPED_TRACE(c.name + " in blocks of " + std::to_string(block));
+      expect_cuda_on_cpu_matches_c(test::forward_schedule(values, 3, block), test::kCaseFrames,
+                                   inputs);
+    }
+  }
+  EXPECT_GE(windowed, 2);  // spectral_loss and mrstft_loss at least
 }
 
 }  // namespace

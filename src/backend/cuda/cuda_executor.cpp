@@ -181,16 +181,14 @@ class CudaExecutor final : public Executor {
     for (int64_t done = 0; done < frames; done += nb) {
       nb = std::min(blk, frames - done);
       b0 = plan_.reverse ? frames - done - nb : done;
-      // Frame-parallel kernels cover the block's frames rounded up to the lowering's
-      // padding (a multiple of 16); each thread checks its frame against the loop's end.
-      const int64_t threads = ((nb + 15) / 16 * 16) * int64_t(lanes);
-      const cuda::Dim3 frame_grid{unsigned((threads + kGridThreads - 1) / kGridThreads)};
       for (size_t k = 0; k < per_block_.size(); ++k)
         profile_.time(plan_.per_block[k].name, stream_, [&] {
-          if (plan_.per_block[k].frames_parallel)
-            cuda::launch(per_block_[k], frame_grid, {kGridThreads}, args, stream_);
-          else
-            cuda::launch(per_block_[k], lane_grid, {lane_threads}, args, stream_);
+          const CudaKernel& kernel = plan_.per_block[k];
+          if (!kernel.frames_parallel)
+            return cuda::launch(per_block_[k], lane_grid, {lane_threads}, args, stream_);
+          const int64_t threads = kernel_threads(kernel, nb, s_.lanes);
+          const cuda::Dim3 grid{unsigned((threads + kGridThreads - 1) / kGridThreads)};
+          cuda::launch(per_block_[k], grid, {kGridThreads}, args, stream_);
         });
     }
     void* finish_args[] = {&arena, &frames};

@@ -1,5 +1,7 @@
 #include "backend/cuda/render_cuda.hpp"
 
+#include <map>
+
 #include "lir/printer.hpp"
 #include "lower/lower.hpp"
 
@@ -37,17 +39,17 @@ class CudaPrinter final : public lir::Printer {
   }
 };
 
-// The frame loop of a region function when it is all the region does and its frames are
-// independent (no state, no hop copy before the loop, no slot shared by the frames): such a
-// region can run every frame of the block at once.
-lir::Stmt* independent_frame_loop(lir::Stmt& fn) {
-  if (fn.body.empty() || fn.body.back().kind != lir::Kind::Scope) return nullptr;
-  lir::Stmt& region = fn.body.back();
-  if (region.body.size() != 1) return nullptr;
-  lir::Stmt& loop = region.body.front();
-  const bool ok =
-      loop.kind == lir::Kind::For && loop.loop.iter == lir::Iter::Frame && loop.loop.independent;
-  return ok ? &loop : nullptr;
+// Where a region function's frame loop is, when its frames are independent (no state, no
+// slot shared by the frames): such a loop can run every frame (or window) of the block at
+// once; what the region does before and after it (a region of windows copies the values
+// it holds across blocks) runs one thread per lane, before and after.
+int independent_frame_loop(const lir::Stmt& region) {
+  for (size_t k = 0; k < region.body.size(); ++k) {
+    const lir::Stmt& st = region.body[k];
+    if (st.kind == lir::Kind::For && st.loop.iter == lir::Iter::Frame && st.loop.independent)
+      return int(k);
+  }
+  return -1;
 }
 
 struct Kernels {
@@ -55,60 +57,102 @@ struct Kernels {
   CudaLaunchPlan plan;
 };
 
-// Maps the lowering's functions onto kernels and its entry point's block loop onto the
-// host's launch plan.
-Kernels map_to_kernels(const Schedule& s) {
-  Kernels k;
-  k.functions = lower(s, {.lane_loops = false, .prefetch_frames = 16});
-  lir::Stmt entry = std::move(k.functions.back());
-  k.functions.pop_back();
-  k.plan.reverse = s.reverse;
-  k.plan.block = s.block;
-  lir::Block finish;
-  for (lir::Stmt& st : entry.body) {
-    if (st.kind == lir::Kind::Call) k.plan.once.push_back({st.text});
-    if (st.kind == lir::Kind::Once) finish = std::move(st.body);
-    if (st.kind == lir::Kind::For && st.loop.iter == lir::Iter::Block)
-      for (const lir::Stmt& call : st.body)
-        if (call.kind == lir::Kind::Call) k.plan.per_block.push_back({call.text});
+class KernelMapper {
+ public:
+  explicit KernelMapper(const Schedule& s) : s_(s) {}
+
+  // Maps the lowering's functions onto kernels and its entry point's block loop onto the
+  // host's launch plan.
+  Kernels map() {
+    lir::Block functions = lower(s_, {.lane_loops = false, .prefetch_frames = 16, .stack_tables = false});
+    lir::Stmt entry = std::move(functions.back());
+    functions.pop_back();
+    k_.plan.reverse = s_.reverse;
+    k_.plan.block = s_.block;
+    std::map<std::string, lir::Stmt> by_name;
+    for (lir::Stmt& fn : functions) by_name.emplace(fn.text, std::move(fn));
+    lir::Block finish;
+    for (lir::Stmt& st : entry.body) {
+      if (st.kind == lir::Kind::Call) once(std::move(by_name.at(st.text)));
+      if (st.kind == lir::Kind::Once) finish = std::move(st.body);
+      if (st.kind == lir::Kind::For && st.loop.iter == lir::Iter::Block)
+        for (const lir::Stmt& call : st.body)
+          if (call.kind == lir::Kind::Call) per_block(std::move(by_name.at(call.text)));
+    }
+    k_.functions.push_back(
+        lir::function("dgen_finish", "char *arena, int64_t frames", std::move(finish)));
+    return std::move(k_);
   }
-  const std::string tcount =
-      "(const int64_t *)(arena + " + std::to_string(s.buffers[s.frame_counter].offset) + ")";
-  for (lir::Stmt& fn : k.functions) {
-    CudaKernel* per_block = nullptr;
-    for (CudaKernel& kernel : k.plan.per_block)
-      if (kernel.name == fn.text) per_block = &kernel;
-    // T0 as the lowering's block loop computes it; the static region runs at the counter.
-    const std::string t0 = !per_block  ? "*tcount"
-                           : s.reverse ? "*tcount - frames + b0"
-                                       : "*tcount + b0";
+
+ private:
+  // The static region's parts run at the frame counter, once per run.
+  void once(lir::Stmt fn) {
+    k_.plan.once.push_back({fn.text});
+    kernel(std::move(fn), "*tcount", nullptr);
+  }
+
+  // A frame region's function: one kernel, or a grid with kernels before and after it.
+  void per_block(lir::Stmt fn) {
+    // T0 as the lowering's block loop computes it.
+    const std::string t0 = s_.reverse ? "*tcount - frames + b0" : "*tcount + b0";
+    lir::Stmt region = std::move(fn.body.back());
+    fn.body.pop_back();
+    const int at = independent_frame_loop(region);
+    if (at < 0) {
+      fn.body.push_back(std::move(region));
+      k_.plan.per_block.push_back({fn.text});
+      kernel(std::move(fn), t0, nullptr);
+      return;
+    }
+    const int64_t stride = s_.regions[size_t(std::stoi(fn.text.substr(kRegionPrefix.size())))].hop;
+    auto part = [&](const std::string& suffix, size_t from, size_t to, bool grid) {
+      if (from == to) return;
+      lir::Stmt k = fn;
+      k.text += suffix;
+      lir::Block body(std::make_move_iterator(region.body.begin() + long(from)),
+                      std::make_move_iterator(region.body.begin() + long(to)));
+      k.body.push_back(lir::scope(region.text, std::move(body)));
+      k_.plan.per_block.push_back({k.text, grid, grid ? stride : 1});
+      lir::Stmt* loop = grid ? &k.body.back().body.front() : nullptr;
+      kernel(std::move(k), t0, loop);
+    };
+    part("_before", 0, size_t(at), false);
+    part("", size_t(at), size_t(at) + 1, true);
+    part("_after", size_t(at) + 1, region.body.size(), false);
+  }
+
+  // A function as a kernel: its frame counter and thread coordinates first; `grid`, when
+  // given, is its frame loop, which becomes the thread's own frame (or window).
+  void kernel(lir::Stmt fn, const std::string& t0, lir::Stmt* grid) {
+    const std::string tcount =
+        "(const int64_t *)(arena + " + std::to_string(s_.buffers[s_.frame_counter].offset) + ")";
     lir::Block head = {lir::line("const int64_t *const tcount = " + tcount + ";"),
                        lir::line("const int64_t T0 = " + t0 + "; (void)frames;")};
-    lir::Stmt* loop = per_block ? independent_frame_loop(fn) : nullptr;
-    if (loop) {
-      per_block->frames_parallel = true;
+    if (grid) {
       head.push_back(
           lir::line("const int64_t g = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;"));
       head.push_back(lir::line("const int l = (int)(g % L);"));
-      lir::Block body = {lir::line("const int64_t " + loop->loop.var + " = g / L;")};
-      for (lir::Stmt& st : loop->body) body.push_back(std::move(st));
-      *loop = lir::if_("g / L < " + loop->loop.to, std::move(body));
+      lir::Block body = {lir::line("const int64_t " + grid->loop.var + " = g / L;")};
+      for (lir::Stmt& st : grid->body) body.push_back(std::move(st));
+      *grid = lir::if_("g / L < " + grid->loop.to, std::move(body));
     } else {
       head.push_back(lir::line("const int l = blockIdx.x * blockDim.x + threadIdx.x;"));
       head.push_back(lir::line("if (l >= L) return;"));
     }
     fn.body.insert(fn.body.begin(), head.begin(), head.end());
     fn.args = kKernelParams;
+    k_.functions.push_back(std::move(fn));
   }
-  k.functions.push_back(
-      lir::function("dgen_finish", "char *arena, int64_t frames", std::move(finish)));
-  return k;
-}
+
+  static inline const std::string kRegionPrefix = "dgen_region_";
+  const Schedule& s_;
+  Kernels k_;
+};
 
 }  // namespace
 
 std::string render_cuda(const Schedule& s, lir::Block* lir) {
-  Kernels k = map_to_kernels(s);
+  Kernels k = KernelMapper(s).map();
   std::string src = "/* generated by dgen: " + std::to_string(s.graph.nodes.size()) + " nodes, " +
                     std::to_string(s.regions.size()) + " regions, " +
                     std::to_string(s.arena_bytes) + " arena bytes */\n" + kPrelude + "#define L " +
@@ -119,6 +163,6 @@ std::string render_cuda(const Schedule& s, lir::Block* lir) {
   return src;
 }
 
-CudaLaunchPlan cuda_launch_plan(const Schedule& s) { return map_to_kernels(s).plan; }
+CudaLaunchPlan cuda_launch_plan(const Schedule& s) { return KernelMapper(s).map().plan; }
 
 }  // namespace dgen
