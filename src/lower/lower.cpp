@@ -184,16 +184,18 @@ class Lowering {
     return "((T0 + " + frame + ") / " + h + " - T0 / " + h + ")";
   }
 
-  // Copies a crossing hop value between its slot and a block row (one lane): into the row,
-  // or (`into_row` false) from the row into the slot.
-  lir::Stmt copy_row(int i, const std::string& row_expr, bool into_row = true) {
+  // Copies element e of a crossing hop value between its slot and a block row (one lane):
+  // into the row, or (`into_row` false) from the row into the slot.
+  std::string copy_row_element(int i, const std::string& row_expr, bool into_row) {
     const std::string m = str(g_.nodes[i]->size());
     const std::string at_row =
         buf(s_.block_buf[i]) + "[" + layout::index(row_expr + " * " + m + " + e") + "]";
     const std::string at_slot = buf(s_.slot[i]) + "[" + layout::index("e") + "]";
-    return lir::for_({.iter = lir::Iter::Element, .var = "e", .from = "0", .to = m},
-                     {lir::line(into_row ? at_row + " = " + at_slot + ";"
-                                         : at_slot + " = " + at_row + ";")});
+    return into_row ? at_row + " = " + at_slot + ";" : at_slot + " = " + at_row + ";";
+  }
+  lir::Stmt copy_row(int i, const std::string& row_expr) {
+    return lir::for_({.iter = lir::Iter::Element, .var = "e", .from = "0", .to = str(g_.nodes[i]->size())},
+                     {lir::line(copy_row_element(i, row_expr, true))});
   }
 
   bool read_by_other_regions(int i) const {
@@ -208,7 +210,15 @@ class Lowering {
     return buf(b) + "[" + layout::index(idx) + "]";
   }
 
-  lir::Block emit_node(int i, int region, const std::string& t, const std::string& rf) {
+  // A node's value at frame `frame` of the block, for EmitCtx::in_frame.
+  std::string at_frame(int i, const std::string& frame, int region) {
+    if (s_.storage[i] != Storage::Block) return val(i, "0", region);
+    return buf(s_.block_buf[i]) + "[" + layout::index(row(i, frame)) + "]";
+  }
+
+  // The emission of node i (its op's OpDef::emit, or `emit` when given) for one frame.
+  lir::Block emit_node(int i, int region, const std::string& t, const std::string& rf,
+                       const std::function<void(EmitCtx&)>* emit = nullptr) {
     const Node& node = *g_.nodes[i];
     lir::Block body;
     int counter = 0;
@@ -247,7 +257,13 @@ class Lowering {
     c.line = [&](const std::string& text) { body.push_back(lir::line(text)); };
     c.lanes = owns_lanes(i);
     c.stack_tables = target_.stack_tables;
-    node.op->emit(c);
+    c.in_frame = [&](int k, const std::string& frame) {
+      return at_frame(g_.inputs[i][k], frame, region);
+    };
+    c.block_t0 = "T0";
+    c.block_frames = "nb";
+    if (!emit && in_windows(i) && node.op->emit_window) emit = &node.op->emit_window;
+    (emit ? *emit : node.op->emit)(c);
     // The node's code for one lane (or for all, when it owns its lane loops), under its
     // guards: a padded frame loop's extra frames skip host I/O, a hop node its off frames.
     lir::Stmt code =
@@ -391,14 +407,36 @@ class Lowering {
                                   "; const int64_t t = T0 + i; const int64_t rf = b0 + i; "
                                   "(void)t; (void)rf;")};
     for (auto& st : emit_nodes(region.nodes, r, "t", "rf")) frame.push_back(std::move(st));
-    lir::Block all, held_in, held_out;
+    // The held values' copies: one loop over the elements of all of them, whose
+    // iterations are independent (a GPU runs them as a grid too).
+    lir::Block all, held_in, held_out, keep;
     const std::string last = s_.reverse ? first : first + " + (" + count + " - 1) * " + h;
+    int64_t elements = 0;
+    for (int i : region.nodes) {
+      const OpDef& op = *g_.nodes[i]->op;
+      if (!op.emit_window_keep) continue;
+      const int64_t n = op.window_keep(*g_.nodes[i]);
+      lir::Block code = emit_node(i, r, "t", "rf", &op.emit_window_keep);
+      if (n > 0) keep.push_back(lir::if_("e < " + str(n), std::move(code)));
+      elements = std::max(elements, n);
+    }
     for (int i : region.nodes)
       if (read_by_other_regions(i)) {
-        held_in.push_back(copy_row(i, "0"));
-        held_out.push_back(copy_row(i, row(i, last), false));
+        const std::string m = str(g_.nodes[i]->size());
+        held_in.push_back(lir::if_("e < " + m, {lir::line(copy_row_element(i, "0", true))}));
+        held_out.push_back(
+            lir::if_("e < " + m, {lir::line(copy_row_element(i, row(i, last), false))}));
+        elements = std::max(elements, g_.nodes[i]->size());
       }
-    if (!held_in.empty()) all.push_back(lir::lane_loop(std::move(held_in)));
+    auto over_elements = [&](lir::Block body) {
+      return lir::for_({.iter = lir::Iter::Element,
+                        .var = "e",
+                        .from = "0",
+                        .to = str(elements),
+                        .independent = true},
+                       {lir::lane_loop(std::move(body))});
+    };
+    if (!held_in.empty()) all.push_back(over_elements(std::move(held_in)));
     all.push_back(lir::for_({.iter = lir::Iter::Frame,
                              .var = "k",
                              .from = "0",
@@ -406,8 +444,9 @@ class Lowering {
                              .reverse = s_.reverse,
                              .independent = true},
                             std::move(frame)));
-    if (!held_out.empty())
-      all.push_back(lir::if_(count + " > 0", {lir::lane_loop(std::move(held_out))}));
+    lir::Block after = std::move(keep);
+    if (!held_out.empty()) after.push_back(lir::if_(count + " > 0", std::move(held_out)));
+    if (!after.empty()) all.push_back(over_elements(std::move(after)));
     return lir::scope("/* region " + std::to_string(r) + ": windows of hop " + h + " */",
                       std::move(all));
   }

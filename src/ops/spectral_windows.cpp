@@ -57,6 +57,26 @@ void register_buffer() {
                   c.out("e") + " = " + c.state(0, "k_") + ";");
     c.line("} }");
   };
+  // In a region of windows the window is read from x's frames in the block and, before
+  // it, from the ring, which keeps the block's last N - 1 frames after its windows: ring
+  // slot t mod N holds x[t] as above, for the frames later windows read.
+  op.emit_window = [](EmitCtx& c) {
+    const int64_t n = c.node.attrs.ints[0];
+    const std::string i = c.fresh("i");
+    c.line("{ const int64_t " + i + " = " + c.t + " - " + c.block_t0 + ";");
+    emit_loop(c, n, "e",
+              "const int64_t u_ = " + i + " - " + str(n - 1) + " + e; " + c.out("e") +
+                  " = u_ >= 0 ? " + c.in_frame(0, "u_") + " : " +
+                  c.state(0, "(" + c.block_t0 + " + u_ + " + str(n) + ") % " + str(n)) + ";");
+    c.line("}");
+  };
+  op.emit_window_keep = [](EmitCtx& c) {
+    const int64_t n = c.node.attrs.ints[0];
+    c.line("{ const int64_t u_ = " + c.block_frames + " - " + str(n - 1) + " + e;");
+    c.line("if (u_ >= 0) " + c.state(0, "(" + c.block_t0 + " + u_) % " + str(n)) + " = " +
+           c.in_frame(0, "u_") + "; }");
+  };
+  op.window_keep = [](const Node& node) { return node.attrs.ints[0] - 1; };
   // Each window element goes back to the frame it came from: a ring run in reverse time
   // that works every frame.
   op.adjoint = [](AdjointCtx& c) {

@@ -56,13 +56,14 @@ std::unique_ptr<Executor> cuda_program(const Schedule& s, const std::string& sou
 int64_t gpu_sized_tape() {
   return int64_t(std::min<size_t>(size_t(4) << 30, cuda::Device::get().total_memory / 16));
 }
-// Values crossing regions in 1/64 of its memory, up to 1 GiB (also where there is no GPU:
-// the source `dgen info` prints): at 1024 lanes the biquad's gradient runs blocks of 8192
-// frames.
+// Values crossing regions in 1/16 of its memory, up to 4 GiB (also where there is no GPU:
+// the source `dgen info` prints): at 1024 lanes the biquad's gradient runs blocks of 32768
+// frames. Window work needs wide blocks most: a block's windows × lanes are its threads
+// (64 lanes of 2048-point windows at hop 512: 128 threads per 1024 frames).
 int64_t gpu_sized_blocks() {
-  constexpr size_t kMost = size_t(1) << 30;
+  constexpr size_t kMost = size_t(4) << 30;
   if (!cuda::cuda_availability().ok) return int64_t(kMost);
-  return int64_t(std::min(kMost, cuda::Device::get().total_memory / 64));
+  return int64_t(std::min(kMost, cuda::Device::get().total_memory / 16));
 }
 constexpr auto kCudaRender = render_cuda;
 constexpr auto kCudaExecutor = cuda_program;

@@ -22,8 +22,12 @@ bool is_serial_node(const Node& n) {
 // a region of it holds one hop (kWindow + hop), so its windows are independent.
 enum SccKind { kParallel, kSerial, kWindow };
 
+// A hop node that runs on hop frames alone without state, or that fills its window from
+// a frame-rate (or static) input and says how to do so in a region of windows.
 bool independent_window_node(const Node& n) {
-  return n.rate.is_hop() && n.op->exec == Exec::AtRate && !n.op->stateful;
+  if (!n.rate.is_hop()) return false;
+  if (n.op->emit_window) return !n.inputs[0]->rate.is_hop();
+  return n.op->exec == Exec::AtRate && !n.op->stateful;
 }
 
 int scc_kind(const Schedule& s, const std::vector<int>& nodes) {
@@ -113,7 +117,8 @@ void make_regions(Schedule& s) {
     Region& region = s.regions[r];
     const Rate first = g.nodes[region.nodes.front()]->rate;
     const bool all_hop = std::all_of(region.nodes.begin(), region.nodes.end(), [&](int i) {
-      return g.nodes[i]->rate == first && g.nodes[i]->op->exec == Exec::AtRate;
+      return g.nodes[i]->rate == first &&
+             (g.nodes[i]->op->exec == Exec::AtRate || region.windows);
     });
     if (all_hop && first.is_hop()) region.hop = first.hop;
   }

@@ -39,17 +39,12 @@ class CudaPrinter final : public lir::Printer {
   }
 };
 
-// Where a region function's frame loop is, when its frames are independent (no state, no
-// slot shared by the frames): such a loop can run every frame (or window) of the block at
-// once; what the region does before and after it (a region of windows copies the values
-// it holds across blocks) runs one thread per lane, before and after.
-int independent_frame_loop(const lir::Stmt& region) {
-  for (size_t k = 0; k < region.body.size(); ++k) {
-    const lir::Stmt& st = region.body[k];
-    if (st.kind == lir::Kind::For && st.loop.iter == lir::Iter::Frame && st.loop.independent)
-      return int(k);
-  }
-  return -1;
+// A loop of a region whose iterations are independent (frames without state or a shared
+// slot, the windows of a region of windows, the elements of the values it holds across
+// blocks): a grid runs them all at once.
+bool grid_loop(const lir::Stmt& st) {
+  return st.kind == lir::Kind::For && st.loop.independent &&
+         (st.loop.iter == lir::Iter::Frame || st.loop.iter == lir::Iter::Element);
 }
 
 struct Kernels {
@@ -88,42 +83,43 @@ class KernelMapper {
   // The static region's parts run at the frame counter, once per run.
   void once(lir::Stmt fn) {
     k_.plan.once.push_back({fn.text});
-    kernel(std::move(fn), "*tcount", nullptr);
+    kernel_of(std::move(fn), "*tcount", false);
   }
 
-  // A frame region's function: one kernel, or a grid with kernels before and after it.
+  // A frame region's function: one kernel, or, when it has loops whose iterations are
+  // independent, a grid per such loop and a kernel of one thread per lane for what runs
+  // between them, in order.
   void per_block(lir::Stmt fn) {
     // T0 as the lowering's block loop computes it.
     const std::string t0 = s_.reverse ? "*tcount - frames + b0" : "*tcount + b0";
     lir::Stmt region = std::move(fn.body.back());
     fn.body.pop_back();
-    const int at = independent_frame_loop(region);
-    if (at < 0) {
-      fn.body.push_back(std::move(region));
-      k_.plan.per_block.push_back({fn.text});
-      kernel(std::move(fn), t0, nullptr);
-      return;
+    const Region& r = s_.regions[size_t(std::stoi(fn.text.substr(kRegionPrefix.size())))];
+    std::vector<lir::Block> parts;
+    for (lir::Stmt& st : region.body) {
+      if (parts.empty() || grid_loop(st) || grid_loop(parts.back().front())) parts.emplace_back();
+      parts.back().push_back(std::move(st));
     }
-    const int64_t stride = s_.regions[size_t(std::stoi(fn.text.substr(kRegionPrefix.size())))].hop;
-    auto part = [&](const std::string& suffix, size_t from, size_t to, bool grid) {
-      if (from == to) return;
+    for (size_t p = 0; p < parts.size(); ++p) {
       lir::Stmt k = fn;
-      k.text += suffix;
-      lir::Block body(std::make_move_iterator(region.body.begin() + long(from)),
-                      std::make_move_iterator(region.body.begin() + long(to)));
-      k.body.push_back(lir::scope(region.text, std::move(body)));
-      k_.plan.per_block.push_back({k.text, grid, grid ? stride : 1});
-      lir::Stmt* loop = grid ? &k.body.back().body.front() : nullptr;
-      kernel(std::move(k), t0, loop);
-    };
-    part("_before", 0, size_t(at), false);
-    part("", size_t(at), size_t(at) + 1, true);
-    part("_after", size_t(at) + 1, region.body.size(), false);
+      if (parts.size() > 1) k.text += "_" + std::to_string(p);
+      CudaKernel kernel{k.text};
+      const lir::Stmt& first = parts[p].front();
+      if (grid_loop(first)) {
+        kernel.frames_parallel = true;
+        if (first.loop.iter == lir::Iter::Element) kernel.rows = std::stoll(first.loop.to);
+        else kernel.stride = r.windows ? r.hop : 1;
+      }
+      k.body.push_back(lir::scope(region.text, std::move(parts[p])));
+      k_.plan.per_block.push_back(kernel);
+      kernel_of(std::move(k), t0, kernel.frames_parallel);
+    }
   }
 
-  // A function as a kernel: its frame counter and thread coordinates first; `grid`, when
-  // given, is its frame loop, which becomes the thread's own frame (or window).
-  void kernel(lir::Stmt fn, const std::string& t0, lir::Stmt* grid) {
+  // A function as a kernel: its frame counter and thread coordinates first; with `grid`,
+  // its region's loop (independent iterations) becomes the thread's own iteration.
+  void kernel_of(lir::Stmt fn, const std::string& t0, bool grid_kernel) {
+    lir::Stmt* grid = grid_kernel ? &fn.body.back().body.front() : nullptr;
     const std::string tcount =
         "(const int64_t *)(arena + " + std::to_string(s_.buffers[s_.frame_counter].offset) + ")";
     lir::Block head = {lir::line("const int64_t *const tcount = " + tcount + ";"),

@@ -12,8 +12,8 @@
 //   - frames × lanes: a frame-parallel region whose frames are independent runs thread
 //     g on frame g / L of lane g % L, so a warp reads adjacent lanes (or, at one lane,
 //     adjacent frames) of every [frame][lane] buffer; a region of windows likewise runs
-//     thread g on the (g / L)-th hop frame of the block, with kernels of one thread per
-//     lane before and after it for the values it holds across blocks.
+//     thread g on the (g / L)-th hop frame of the block, and grids over elements × lanes
+//     before and after it copy the values it holds across blocks.
 // `in` and `out` are device arrays of device pointers, laid out as the C backend's.
 #pragma once
 #include <string>
@@ -28,13 +28,16 @@ struct CudaKernel {
   std::string name;
   bool frames_parallel = false;  // a grid over frames × lanes; else one thread per lane
   int64_t stride = 1;            // frames per row of the grid (a region of windows: its hop)
+  int64_t rows = 0;              // > 0: the grid's rows whatever the block (elements)
 };
 
 // The threads of a kernel's launch on a block of `nb` frames: one per lane, or a grid's
 // rows × lanes, rows covering the block's frames rounded up to the lowering's padding (a
-// multiple of 16), or its hop frames. Each thread checks its row against the loop's end.
+// multiple of 16), or its hop frames, or a fixed count (elements). Each thread checks its
+// row against the loop's end.
 inline int64_t kernel_threads(const CudaKernel& k, int64_t nb, int lanes) {
   if (!k.frames_parallel) return lanes;
+  if (k.rows > 0) return k.rows * lanes;
   const int64_t rows = k.stride > 1 ? nb / k.stride + 1 : (nb + 15) / 16 * 16;
   return rows * lanes;
 }
