@@ -218,17 +218,24 @@ SearchResult search(const Value& loss, const Value& output, int64_t frames,
       boxes.push_back(design_box(d, options.radius));
       stds.push_back((boxes.back().second - boxes.back().first) / 4);
     }
+    double spread_loss = std::numeric_limits<double>::infinity();  // of result.spread's run
     for (size_t run = 0; run < design_best.points.size(); ++run) {
       Cmaes cmaes(design_best.points[run], stds, lanes, options.seed + uint32_t(run));
+      double run_best = std::numeric_limits<double>::infinity();
       while (evaluator.evaluations() + lanes <= budget && !out_of_time() && cmaes.step() > 1e-3) {
         const std::vector<Point>& asked = cmaes.ask();
         std::vector<Point> inside;
         for (const Point& p : asked) inside.push_back(into_boxes(p, boxes));
         const std::vector<double> losses = evaluator.evaluate(inside);
+        run_best = std::min(run_best, *std::min_element(losses.begin(), losses.end()));
         const double scale =
             std::isfinite(evaluator.best()) ? std::fabs(evaluator.best()) + 1e-12 : 1;
         cmaes.tell(bounded_costs(asked, inside, losses, 100 * scale));
         report("cmaes", cmaes.step());
+      }
+      if (run_best < spread_loss) {
+        spread_loss = run_best;
+        result.spread = cmaes.stds();
       }
     }
   }
