@@ -191,8 +191,8 @@ SearchResult search(const Value& loss, const Value& output, int64_t frames,
   const int lanes = std::min(options.lanes, std::max(2, budget));
   LaneEvaluator evaluator(loss, output, frames, inputs, dims, lanes, render);
   SearchResult result;
-  const auto report = [&](const char* stage, double step) {
-    if (on_progress) on_progress({stage, evaluator.evaluations(), evaluator.best(), step});
+  const auto report = [&](const char* stage, double step, int run) {
+    if (on_progress) on_progress({stage, evaluator.evaluations(), evaluator.best(), step, run});
   };
 
   // The design: the whole budget for `halton`, a quarter of it (at least one run) before
@@ -210,7 +210,7 @@ SearchResult search(const Value& loss, const Value& output, int64_t frames,
       result.seed_loss = losses[0];
       result.seed_audio = evaluator.audio(0);
     }
-    report("design", 0);
+    report("design", 0, 0);
   }
 
   if (options.method == "cmaes") {
@@ -226,12 +226,14 @@ SearchResult search(const Value& loss, const Value& output, int64_t frames,
       stds.push_back((boxes.back().second - boxes.back().first) / 4);
     }
     struct Run {
+      int rank;
       Cmaes cmaes;
       double best = std::numeric_limits<double>::infinity();  // its lowest loss
     };
     std::vector<Run> runs;
     for (size_t run = 0; run < design_best.points.size(); ++run)
-      runs.push_back({Cmaes(design_best.points[run], stds, lanes, options.seed + uint32_t(run))});
+      runs.push_back(
+          {int(run), Cmaes(design_best.points[run], stds, lanes, options.seed + uint32_t(run))});
     // Runs `run` until `limit` evaluations in all, its convergence or the time limit.
     const auto advance = [&](Run& run, int limit) {
       while (evaluator.evaluations() + lanes <= limit && !out_of_time() &&
@@ -244,7 +246,7 @@ SearchResult search(const Value& loss, const Value& output, int64_t frames,
         const double scale =
             std::isfinite(evaluator.best()) ? std::fabs(evaluator.best()) + 1e-12 : 1;
         run.cmaes.tell(bounded_costs(asked, inside, losses, 100 * scale));
-        report("cmaes", run.cmaes.step());
+        report("cmaes", run.cmaes.step(), run.rank);
       }
     };
     const int slice =

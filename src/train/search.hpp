@@ -59,6 +59,7 @@ struct SearchProgress {
   int evaluations = 0;
   double best_loss = 0;
   double step = 0;  // CMA-ES's current step size (the largest std in unit coordinates)
+  int run = 0;      // which CMA-ES run: its start's rank among the design's best points
 };
 
 struct SearchResult {
