@@ -13,7 +13,7 @@ loss at the found values exceeds the loss at the hidden values by less than that
 found values sound the same to the loss, so the params moved along a ridge of equal sound
 and are not identifiable at that point.
 
-    bench/fit/recover.py BUILD/dgen [--points 10] [--seconds S] [--jobs N]
+    bench/fit/recover.py BUILD/dgen [--points 10] [--only K] [--seconds S] [--jobs N]
                          [--json FILE] [patch.lisp ...]
 
 Prints one line per patch as it completes and a table last. With --json, every point's
@@ -256,6 +256,8 @@ def main():
     ap.add_argument("--json", help="per-point results, kept and resumed")
     ap.add_argument("--stop-after", type=float, default=0,
                     help="start no new point after this many seconds (0: no limit)")
+    ap.add_argument("--only", type=int, action="append",
+                    help="run only this point (repeatable): one miss again, without the rest")
     args = ap.parse_intermixed_args()  # patches may follow options (recover_all.sh)
     start = time.monotonic()
     patches = args.patches or sorted(glob.glob("examples/*.lisp"))
@@ -270,6 +272,8 @@ def main():
         seconds = seconds_for(name, args.seconds)
         points = results.setdefault(name, {})
         for k in range(args.points):
+            if args.only and k not in args.only:
+                continue
             if points.get(str(k), {}).get("seconds") != seconds:
                 todo[(name, k)] = (patch, seconds)
     remaining = {name: sum(1 for (n, _) in todo if n == name) for name in results}

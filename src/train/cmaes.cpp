@@ -109,10 +109,15 @@ void Cmaes::tell(const std::vector<double>& costs) {
   factor();
 }
 
+std::vector<double> Cmaes::stds() const {
+  std::vector<double> out;
+  for (size_t i = 0; i < size_t(n_); ++i) out.push_back(sigma_ * std::sqrt(c_[i][i]));
+  return out;
+}
+
 double Cmaes::step() const {
-  double largest = 0;
-  for (size_t i = 0; i < size_t(n_); ++i) largest = std::max(largest, c_[i][i]);
-  return sigma_ * std::sqrt(largest);
+  const std::vector<double> s = stds();
+  return *std::max_element(s.begin(), s.end());
 }
 
 }  // namespace dgen::train

@@ -22,7 +22,9 @@ class Cmaes {
   void tell(const std::vector<double>& costs);
 
   const std::vector<double>& mean() const { return mean_; }
-  // σ times the largest standard deviation of the sampling distribution.
+  // The sampling distribution's standard deviation along each coordinate (σ·√Cᵢᵢ).
+  std::vector<double> stds() const;
+  // The largest of stds().
   double step() const;
 
  private:

@@ -8,6 +8,15 @@
 
 namespace dgen::train {
 
+std::vector<double> step_scales(const std::vector<double>& spread, size_t params) {
+  std::vector<double> scales(params, 1.0);
+  if (spread.size() != params) return scales;
+  const double widest = *std::max_element(spread.begin(), spread.end());
+  if (!(widest > 0) || !std::isfinite(widest)) return scales;
+  for (size_t k = 0; k < params; ++k) scales[k] = std::max(spread[k] / widest, kMinStepScale);
+  return scales;
+}
+
 StepSchedule::StepSchedule(const ScheduleOptions& options)
     : options_(options), reference_(std::numeric_limits<double>::infinity()) {
   if (!(options.lr > 0)) throw Error("the learning rate must be > 0");

@@ -8,8 +8,23 @@
 // the run settle into a minimum it keeps circling, and a run that no longer improves
 // costs nothing more.
 #pragma once
+#include <cstddef>
+#include <vector>
 
 namespace dgen::train {
+
+// Each trained param's step relative to the schedule's (docs/TRAINING.md, "Step sizes per
+// param"): its spread (the search's CMA-ES standard deviation along it, train/search.hpp)
+// over the largest, at least kMinStepScale; all 1 without a spread (no search, or none of
+// CMA-ES's). Why: Adam moves every coordinate by about the step size whatever its
+// gradient, and a step that suits a soft param (a decay) throws a stiff one (a pitch) out
+// of the bottom of its basin, so the schedule halves the rate until the soft one hardly
+// moves; CMA-ES's distribution has learnt each basin's width, about 1/√(curvature).
+std::vector<double> step_scales(const std::vector<double>& spread, size_t params);
+
+// The smallest step scale: a param CMA-ES pinned down still moves (a thousandth of the
+// rate: 2·10⁻⁵ of its range at the default lr).
+inline constexpr double kMinStepScale = 1e-3;
 
 struct ScheduleOptions {
   double lr = 0.02;        // the full step size, in unit coordinates

@@ -144,6 +144,12 @@ std::vector<Point> design_points(const std::vector<SearchDimension>& dims, int c
 
 // CMA-ES runs of the search at most (one per distinct good design point).
 constexpr int kRestarts = 4;
+// The race: 1/kRaceShare of the budget left after the design, split evenly between the
+// runs, when that gives each at least kRaceGenerations generations (docs/TRAINING.md,
+// "Global search": a run that starts in a worse basin loses the race instead of taking
+// the whole budget).
+constexpr int kRaceShare = 4;
+constexpr int kRaceGenerations = 8;
 
 // A point moved into the search boxes (CMA-ES searches where the design did: a basin
 // far outside it is not the one the seed suggests).
@@ -185,8 +191,8 @@ SearchResult search(const Value& loss, const Value& output, int64_t frames,
   const int lanes = std::min(options.lanes, std::max(2, budget));
   LaneEvaluator evaluator(loss, output, frames, inputs, dims, lanes, render);
   SearchResult result;
-  const auto report = [&](const char* stage, double step) {
-    if (on_progress) on_progress({stage, evaluator.evaluations(), evaluator.best(), step});
+  const auto report = [&](const char* stage, double step, int run) {
+    if (on_progress) on_progress({stage, evaluator.evaluations(), evaluator.best(), step, run});
   };
 
   // The design: the whole budget for `halton`, a quarter of it (at least one run) before
@@ -204,12 +210,13 @@ SearchResult search(const Value& loss, const Value& output, int64_t frames,
       result.seed_loss = losses[0];
       result.seed_audio = evaluator.audio(0);
     }
-    report("design", 0);
+    report("design", 0, 0);
   }
 
   if (options.method == "cmaes") {
-    // Restarts from the design's best distinct points: a run that converged in a local
-    // minimum (its step below 1e-3) hands the rest of the budget to the next.
+    // A race of CMA-ES runs from the design's best distinct points: each runs a slice of
+    // the budget, then they go on best first, each until it converges in a minimum (its
+    // step below 1e-3) or the budget ends.
     SearchResult design_best;
     evaluator.best_distinct(kRestarts, 0.1, design_best);
     std::vector<std::pair<double, double>> boxes;
@@ -218,19 +225,42 @@ SearchResult search(const Value& loss, const Value& output, int64_t frames,
       boxes.push_back(design_box(d, options.radius));
       stds.push_back((boxes.back().second - boxes.back().first) / 4);
     }
-    for (size_t run = 0; run < design_best.points.size(); ++run) {
-      Cmaes cmaes(design_best.points[run], stds, lanes, options.seed + uint32_t(run));
-      while (evaluator.evaluations() + lanes <= budget && !out_of_time() && cmaes.step() > 1e-3) {
-        const std::vector<Point>& asked = cmaes.ask();
+    struct Run {
+      int rank;
+      Cmaes cmaes;
+      double best = std::numeric_limits<double>::infinity();  // its lowest loss
+    };
+    std::vector<Run> runs;
+    for (size_t run = 0; run < design_best.points.size(); ++run)
+      runs.push_back(
+          {int(run), Cmaes(design_best.points[run], stds, lanes, options.seed + uint32_t(run))});
+    // Runs `run` until `limit` evaluations in all, its convergence or the time limit.
+    const auto advance = [&](Run& run, int limit) {
+      while (evaluator.evaluations() + lanes <= limit && !out_of_time() &&
+             run.cmaes.step() > 1e-3) {
+        const std::vector<Point>& asked = run.cmaes.ask();
         std::vector<Point> inside;
         for (const Point& p : asked) inside.push_back(into_boxes(p, boxes));
         const std::vector<double> losses = evaluator.evaluate(inside);
+        run.best = std::min(run.best, *std::min_element(losses.begin(), losses.end()));
         const double scale =
             std::isfinite(evaluator.best()) ? std::fabs(evaluator.best()) + 1e-12 : 1;
-        cmaes.tell(bounded_costs(asked, inside, losses, 100 * scale));
-        report("cmaes", cmaes.step());
+        run.cmaes.tell(bounded_costs(asked, inside, losses, 100 * scale));
+        report("cmaes", run.cmaes.step(), run.rank);
       }
-    }
+    };
+    const int slice =
+        (budget - evaluator.evaluations()) / kRaceShare / int(runs.size()) / lanes * lanes;
+    if (runs.size() > 1 && slice >= kRaceGenerations * lanes)
+      for (Run& run : runs) advance(run, evaluator.evaluations() + slice);
+    std::vector<size_t> order(runs.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return runs[a].best < runs[b].best; });
+    for (size_t run : order) advance(runs[run], budget);
+    const auto lowest = std::min_element(
+        runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.best < b.best; });
+    if (lowest != runs.end() && std::isfinite(lowest->best)) result.spread = lowest->cmaes.stds();
   }
 
   evaluator.best_distinct(options.keep, 0.02, result);

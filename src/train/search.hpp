@@ -59,6 +59,7 @@ struct SearchProgress {
   int evaluations = 0;
   double best_loss = 0;
   double step = 0;  // CMA-ES's current step size (the largest std in unit coordinates)
+  int run = 0;      // which CMA-ES run: its start's rank among the design's best points
 };
 
 struct SearchResult {
@@ -66,6 +67,11 @@ struct SearchResult {
   // their losses; at most options.keep.
   std::vector<std::vector<double>> points;
   std::vector<double> losses;
+  // CMA-ES's standard deviation along each dimension (unit coordinates) at the end of the
+  // run that reached the lowest loss: the width of its basin along each param, which sets
+  // the gradient stage's step per param (docs/TRAINING.md, "Step sizes per param"). Empty
+  // when no CMA-ES run took a step (halton, or no budget left after the design).
+  std::vector<double> spread;
   double seed_loss = 0;           // the seed (always the design's first candidate)
   std::vector<float> seed_audio;  // the output at the seed
   int evaluations = 0;

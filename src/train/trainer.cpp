@@ -77,6 +77,8 @@ class Loop {
       callbacks.on_start({result_.params, result_.cannot_learn, result_.backend, result_.search});
     make_units(result_.search == "none" ? std::vector<std::vector<double>>{}
                                         : run_search(callbacks));
+    result_.step_scales = step_scales(
+        config_.steps_per_param ? result_.found.spread : std::vector<double>{}, units_.size());
     StepSchedule schedule(config_.schedule);
     const std::unique_ptr<Optimizer> optimizer =
         make_optimizer(config_.optimizer, units_, config_.schedule.lr);
@@ -271,11 +273,11 @@ class Loop {
   // The lane an element of a unit param belongs to (lanes > 1 trains scalar params only).
   int lane_of(size_t element) const { return lanes_ > 1 ? int(element) : 0; }
 
-  // The optimizer's step, scaled per lane and clipped to the step size in every
-  // coordinate (SGD's step follows the gradient's size, which a spectral loss can make
-  // huge). A skipped lane goes back to the point of its last finite loss and gradient (or
-  // stays, before it had one) and halves its step size, so it approaches the region that
-  // broke it in ever smaller steps instead of jumping in again.
+  // The optimizer's step, scaled per lane and per param (result_.step_scales) and clipped
+  // to the scaled step size in every coordinate (SGD's step follows the gradient's size,
+  // which a spectral loss can make huge). A skipped lane goes back to the point of its last finite
+  // loss and gradient (or stays, before it had one) and halves its step size, so it approaches the
+  // region that broke it in ever smaller steps instead of jumping in again.
   void step(Optimizer& optimizer, const std::vector<SkippedStep>& skipped) {
     std::vector<bool> skip(size_t(lanes_), false);
     for (const SkippedStep& s : skipped) {
@@ -291,10 +293,10 @@ class Loop {
       std::vector<float> u = units_[k].values();
       for (size_t i = 0; i < u.size(); ++i) {
         const auto l = size_t(lane_of(i));
-        const double limit = step_scale_[l] * optimizer.lr;
+        const double scale = step_scale_[l] * result_.step_scales[k];
+        const double limit = scale * optimizer.lr;
         if (!skip[l])
-          u[i] = float(before[k][i] +
-                       std::clamp(step_scale_[l] * (u[i] - before[k][i]), -limit, limit));
+          u[i] = float(before[k][i] + std::clamp(scale * (u[i] - before[k][i]), -limit, limit));
         else
           u[i] = last_finite_[l] ? (*last_finite_[l])[k][lanes_ > 1 ? 0 : i] : before[k][i];
       }

@@ -43,6 +43,9 @@ struct TrainConfig {
   // The global search before the gradient stage (train/search.hpp); when it runs, the
   // gradient stage has max(lanes, search.keep) lanes, started at the best points found.
   SearchOptions search;
+  // Whether each param's step follows the search's spread along it (train/schedule.hpp,
+  // step_scales); false: every unit coordinate steps alike.
+  bool steps_per_param = true;
   RenderOptions render;
 };
 
@@ -92,7 +95,8 @@ struct TrainResult {
   double initial_loss = 0;     // lane 0 at the seed
   double final_loss = 0;       // at the best params
   int best_lane = 0;
-  std::vector<double> loss_curve;  // the lowest lane loss of every epoch, then after the last step
+  std::vector<double> step_scales;  // per trained param, relative to the schedule's step
+  std::vector<double> loss_curve;   // the lowest lane loss of every epoch, then after the last step
   std::vector<float> seed_audio, final_audio;  // the output at the seed and at the best params
   double seconds = 0;
   Backend backend = Backend::Interp;

@@ -3,6 +3,7 @@
 // frequency out of the octave minimum that gradient descent stays in.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -157,6 +158,40 @@ TEST(Search, TheDefaultBudgetIs4096PerParamUpTo16384AndAtLeast2048PerParam) {
   c.epochs = 0;
   c.search.budget = 0;
   EXPECT_EQ(train(o.problem(), c).found.evaluations, 8192);
+}
+
+// docs/TRAINING.md, "Global search": when a quarter of what the design left gives each of
+// the 4 CMA-ES runs 8 generations or more, each runs its share first, in the order of the
+// design's points; then they go on best first. A loss that does not change (1 + 10⁻¹²·x is 1
+// in float) never lets a run converge, so the shares are exact.
+std::vector<int> cmaes_runs(int budget) {
+  Param x{"x", 0.5f, {.min = 0.0f, .max = 1.0f}}, y{"y", 0.5f, {.min = 0.0f, .max = 1.0f}};
+  const Value loss = 1.0 + 1e-12 * (x + y);
+  const UnitCoordinate unit = UnitCoordinate::for_range(0, 1);
+  SearchOptions options;
+  options.method = "cmaes";
+  options.budget = budget;
+  RenderOptions render;
+  render.backend = Backend::C;
+  std::vector<int> runs;
+  search(loss, loss, 16, {}, {{x, unit, 0.5f, 0.5}, {y, unit, 0.5f, 0.5}}, options, render,
+         [&](const SearchProgress& p) {
+           if (p.stage == "cmaes") runs.push_back(p.run);
+         });
+  return runs;
+}
+
+TEST(Search, TheCmaesRunsRaceForAShareBeforeTheBestGoesOn) {
+  // 16384 candidates: 4096 for the design, 3072 for the race (12 generations of 64 for
+  // each run), then the others in the race's order (all tie: the design's order), each
+  // until its step falls below 1e-3 (run 0's did after 76 more generations on 2026-12-03).
+  const std::vector<int> raced = cmaes_runs(16384);
+  ASSERT_EQ(raced.size(), size_t((16384 - 4096) / 64));
+  for (size_t g = 0; g < 48; ++g) EXPECT_EQ(raced[g], int(g / 12)) << g;
+  EXPECT_EQ(raced[48], 0);
+  EXPECT_TRUE(std::is_sorted(raced.begin() + 48, raced.end()));
+  // 1024: 768 left after the design, 3 generations a run: no race, run 0 takes them all.
+  EXPECT_EQ(cmaes_runs(1024), std::vector<int>(12, 0));
 }
 
 TEST(Search, IsDeterministicForASeed) {
