@@ -194,8 +194,9 @@ class Lowering {
     return into_row ? at_row + " = " + at_slot + ";" : at_slot + " = " + at_row + ";";
   }
   lir::Stmt copy_row(int i, const std::string& row_expr) {
-    return lir::for_({.iter = lir::Iter::Element, .var = "e", .from = "0", .to = str(g_.nodes[i]->size())},
-                     {lir::line(copy_row_element(i, row_expr, true))});
+    return lir::for_(
+        {.iter = lir::Iter::Element, .var = "e", .from = "0", .to = str(g_.nodes[i]->size())},
+        {lir::line(copy_row_element(i, row_expr, true))});
   }
 
   bool read_by_other_regions(int i) const {
@@ -401,8 +402,7 @@ class Lowering {
     const std::string h = str(region.hop);
     // The block's first hop frame, and how many there are.
     const std::string first = "((T0 + " + h + " - 1) / " + h + " * " + h + " - T0)";
-    const std::string count =
-        "((T0 + nb - 1) / " + h + " - (T0 + " + h + " - 1) / " + h + " + 1)";
+    const std::string count = "((T0 + nb - 1) / " + h + " - (T0 + " + h + " - 1) / " + h + " + 1)";
     lir::Block frame = {lir::line("const int64_t i = " + first + " + k * " + h +
                                   "; const int64_t t = T0 + i; const int64_t rf = b0 + i; "
                                   "(void)t; (void)rf;")};

@@ -42,8 +42,8 @@ struct Trace {
 // Stages 3 to 5: the scheduled, memory-planned program of `outputs`, in blocks of
 // `block` frames (the backend's BackendDef::block_frames), with regions of independent
 // windows when `parallel_windows` (BackendDef::parallel_windows).
-Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace,
-                  int64_t block = 256, bool parallel_windows = false);
+Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace, int64_t block = 256,
+                  bool parallel_windows = false);
 
 // Stages 3 to 5 for `backend` (not Auto): in blocks of its block_frames, or, on a backend
 // that sizes blocks by memory (BackendDef::block_bytes), of wide_block_frames.

@@ -90,7 +90,8 @@ void make_regions(Schedule& s) {
     bool fuse = false;
     if (kind == kSerial && !full && !ready.count(kSerial) && ready.count(kParallel)) {
       auto& parallel = ready[kParallel];
-      fused = std::find_if(parallel.begin(), parallel.end(), [&](auto& e) { return fusable(e.second); });
+      fused = std::find_if(parallel.begin(), parallel.end(),
+                           [&](auto& e) { return fusable(e.second); });
       fuse = fused != parallel.end();
     }
     if (!fuse && (kind < 0 || full || !ready.count(kind))) {
@@ -117,8 +118,7 @@ void make_regions(Schedule& s) {
     Region& region = s.regions[r];
     const Rate first = g.nodes[region.nodes.front()]->rate;
     const bool all_hop = std::all_of(region.nodes.begin(), region.nodes.end(), [&](int i) {
-      return g.nodes[i]->rate == first &&
-             (g.nodes[i]->op->exec == Exec::AtRate || region.windows);
+      return g.nodes[i]->rate == first && (g.nodes[i]->op->exec == Exec::AtRate || region.windows);
     });
     if (all_hop && first.is_hop()) region.hop = first.hop;
   }

@@ -65,12 +65,12 @@ struct Schedule {
   // that run a block's windows at once (a GPU). The every-frame ops that fill windows
   // (buffer's ring) then run in serial regions of their own.
   bool parallel_windows = false;
-  std::vector<Region> regions;          // regions[0] is the static region
-  std::vector<int> region_of;           // node -> region
-  std::vector<Storage> storage;         // node -> storage
-  std::vector<int> slot;                // node -> Slot buffer (also held value of a hop Block), or -1
-  std::vector<int> block_buf;           // node -> Block buffer, or -1
-  std::vector<std::vector<int>> state;  // node -> one buffer per StateVar (cells share)
+  std::vector<Region> regions;   // regions[0] is the static region
+  std::vector<int> region_of;    // node -> region
+  std::vector<Storage> storage;  // node -> storage
+  std::vector<int> slot;         // node -> Slot buffer (also held value of a hop Block), or -1
+  std::vector<int> block_buf;    // node -> Block buffer, or -1
+  std::vector<std::vector<int>> state;            // node -> one buffer per StateVar (cells share)
   std::vector<std::vector<StateVar>> state_vars;  // node -> its StateVars
   std::vector<Buffer> buffers;
   int frame_counter = -1;  // buffer holding the int64 frame counter

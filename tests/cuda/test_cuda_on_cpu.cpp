@@ -10,12 +10,12 @@
 
 #include "backend/c/c_executor.hpp"
 #include "backend/c/render_c.hpp"
-#include "schedule/memory_plan.hpp"
 #include "core/op_cases.hpp"
 #include "cuda/cuda_on_cpu.hpp"
 #include "cuda/cuda_programs.hpp"
 #include "lisp/lisp_support.hpp"
 #include "runtime/backends.hpp"
+#include "schedule/memory_plan.hpp"
 
 namespace dgen {
 namespace {

@@ -59,7 +59,8 @@ class KernelMapper {
   // Maps the lowering's functions onto kernels and its entry point's block loop onto the
   // host's launch plan.
   Kernels map() {
-    lir::Block functions = lower(s_, {.lane_loops = false, .prefetch_frames = 16, .stack_tables = false});
+    lir::Block functions =
+        lower(s_, {.lane_loops = false, .prefetch_frames = 16, .stack_tables = false});
     lir::Stmt entry = std::move(functions.back());
     functions.pop_back();
     k_.plan.reverse = s_.reverse;
@@ -107,8 +108,10 @@ class KernelMapper {
       const lir::Stmt& first = parts[p].front();
       if (grid_loop(first)) {
         kernel.frames_parallel = true;
-        if (first.loop.iter == lir::Iter::Element) kernel.rows = std::stoll(first.loop.to);
-        else kernel.stride = r.windows ? r.hop : 1;
+        if (first.loop.iter == lir::Iter::Element)
+          kernel.rows = std::stoll(first.loop.to);
+        else
+          kernel.stride = r.windows ? r.hop : 1;
       }
       k.body.push_back(lir::scope(region.text, std::move(parts[p])));
       k_.plan.per_block.push_back(kernel);
