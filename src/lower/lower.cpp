@@ -393,31 +393,30 @@ class Lowering {
   }
 
   // A region of windows (Region::windows): one iteration per hop frame of the block, each
-  // independent of the others, its nodes writing their rows. A value other regions read
-  // starts from the one held from before the block (row 0, which the window on T0
-  // overwrites when T0 is a hop frame) and leaves the last window's in its slot, held for
-  // the next block, as the frame-by-frame loop does.
+  // independent of the others (so in any order, also in reverse time), its nodes writing
+  // their rows. A value other regions read starts from the one held from before the block
+  // (row 0, which the window on T0 overwrites when T0 is a hop frame) and leaves the last
+  // window's in its slot, held for the next block, as the frame-by-frame loop does.
   lir::Stmt emit_windows(int r) {
     const Region& region = s_.regions[r];
     const std::string h = str(region.hop);
-    // The block's first hop frame, and how many there are.
     const std::string first = "((T0 + " + h + " - 1) / " + h + " * " + h + " - T0)";
-    const std::string count = "((T0 + nb - 1) / " + h + " - (T0 + " + h + " - 1) / " + h + " + 1)";
-    lir::Block frame = {lir::line("const int64_t i = " + first + " + k * " + h +
-                                  "; const int64_t t = T0 + i; const int64_t rf = b0 + i; "
-                                  "(void)t; (void)rf;")};
+    lir::Block frame = {
+        lir::line("const int64_t t = T0 + i; const int64_t rf = b0 + i; (void)t; (void)rf;")};
     for (auto& st : emit_nodes(region.nodes, r, "t", "rf")) frame.push_back(std::move(st));
-    // The held values' copies: one loop over the elements of all of them, whose
-    // iterations are independent (a GPU runs them as a grid too).
-    lir::Block all, held_in, held_out, keep;
-    const std::string last = s_.reverse ? first : first + " + (" + count + " - 1) * " + h;
+    // The held values' copies and what ops keep for the next blocks' windows: one loop
+    // over the elements of all of them, whose iterations are independent (a GPU runs them
+    // as a grid too).
+    lir::Block held_in, held_out, after;
+    const std::string last =
+        s_.reverse ? first : first + " + (nb - 1 - " + first + ") / " + h + " * " + h;
     int64_t elements = 0;
     for (int i : region.nodes) {
       const OpDef& op = *g_.nodes[i]->op;
       if (!op.emit_window_keep) continue;
       const int64_t n = op.window_keep(*g_.nodes[i]);
       lir::Block code = emit_node(i, r, "t", "rf", &op.emit_window_keep);
-      if (n > 0) keep.push_back(lir::if_("e < " + str(n), std::move(code)));
+      if (n > 0) after.push_back(lir::if_("e < " + str(n), std::move(code)));
       elements = std::max(elements, n);
     }
     for (int i : region.nodes)
@@ -436,16 +435,16 @@ class Lowering {
                         .independent = true},
                        {lir::lane_loop(std::move(body))});
     };
+    lir::Block all;
     if (!held_in.empty()) all.push_back(over_elements(std::move(held_in)));
-    all.push_back(lir::for_({.iter = lir::Iter::Frame,
-                             .var = "k",
-                             .from = "0",
-                             .to = count,
-                             .reverse = s_.reverse,
+    all.push_back(lir::for_({.iter = lir::Iter::Window,
+                             .var = "i",
+                             .from = first,
+                             .to = "nb",
+                             .step = h,
                              .independent = true},
                             std::move(frame)));
-    lir::Block after = std::move(keep);
-    if (!held_out.empty()) after.push_back(lir::if_(count + " > 0", std::move(held_out)));
+    if (!held_out.empty()) after.push_back(lir::if_(first + " < nb", std::move(held_out)));
     if (!after.empty()) all.push_back(over_elements(std::move(after)));
     return lir::scope("/* region " + std::to_string(r) + ": windows of hop " + h + " */",
                       std::move(all));

@@ -152,7 +152,7 @@ class CpuKernels final : public CudaOnCpu {
         const CudaKernel& kernel = plan_.per_block[k];
         const int64_t threads = kernel_threads(kernel, nb, s_.lanes);
         const unsigned frame_grid = unsigned((threads + kGridThreads - 1) / kGridThreads);
-        if (kernel.frames_parallel)
+        if (kernel.grid)
           launch(per_block_[k], frame_grid, kGridThreads, reverse_, in, out, b0, nb, frames, sr);
         else
           launch(per_block_[k], lane_grid, lane_threads, false, in, out, b0, nb, frames, sr);

@@ -52,7 +52,7 @@ TEST(RenderCuda, LanesAreThreadsAndIndependentFramesAGrid) {
     EXPECT_NE(source.find("extern \"C\" __global__ void " + k.name + "("), std::string::npos)
         << k.name << "\n"
         << source;
-    ++(k.frames_parallel ? parallel : serial);
+    ++(k.grid ? parallel : serial);
   }
   EXPECT_EQ(serial, 1) << source;
   EXPECT_EQ(parallel, 1) << source;

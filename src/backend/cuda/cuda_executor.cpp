@@ -184,7 +184,7 @@ class CudaExecutor final : public Executor {
       for (size_t k = 0; k < per_block_.size(); ++k)
         profile_.time(plan_.per_block[k].name, stream_, [&] {
           const CudaKernel& kernel = plan_.per_block[k];
-          if (!kernel.frames_parallel)
+          if (!kernel.grid)
             return cuda::launch(per_block_[k], lane_grid, {lane_threads}, args, stream_);
           const int64_t threads = kernel_threads(kernel, nb, s_.lanes);
           const cuda::Dim3 grid{unsigned((threads + kGridThreads - 1) / kGridThreads)};

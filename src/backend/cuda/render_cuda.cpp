@@ -43,8 +43,8 @@ class CudaPrinter final : public lir::Printer {
 // slot, the windows of a region of windows, the elements of the values it holds across
 // blocks): a grid runs them all at once.
 bool grid_loop(const lir::Stmt& st) {
-  return st.kind == lir::Kind::For && st.loop.independent &&
-         (st.loop.iter == lir::Iter::Frame || st.loop.iter == lir::Iter::Element);
+  return st.kind == lir::Kind::For && st.loop.independent && st.loop.iter != lir::Iter::Block &&
+         st.loop.iter != lir::Iter::Lane;
 }
 
 struct Kernels {
@@ -95,7 +95,6 @@ class KernelMapper {
     const std::string t0 = s_.reverse ? "*tcount - frames + b0" : "*tcount + b0";
     lir::Stmt region = std::move(fn.body.back());
     fn.body.pop_back();
-    const Region& r = s_.regions[size_t(std::stoi(fn.text.substr(kRegionPrefix.size())))];
     std::vector<lir::Block> parts;
     for (lir::Stmt& st : region.body) {
       if (parts.empty() || grid_loop(st) || grid_loop(parts.back().front())) parts.emplace_back();
@@ -107,15 +106,15 @@ class KernelMapper {
       CudaKernel kernel{k.text};
       const lir::Stmt& first = parts[p].front();
       if (grid_loop(first)) {
-        kernel.frames_parallel = true;
+        kernel.grid = true;
         if (first.loop.iter == lir::Iter::Element)
           kernel.rows = std::stoll(first.loop.to);
         else
-          kernel.stride = r.windows ? r.hop : 1;
+          kernel.stride = std::stoll(first.loop.step);
       }
       k.body.push_back(lir::scope(region.text, std::move(parts[p])));
       k_.plan.per_block.push_back(kernel);
-      kernel_of(std::move(k), t0, kernel.frames_parallel);
+      kernel_of(std::move(k), t0, kernel.grid);
     }
   }
 
@@ -131,9 +130,14 @@ class KernelMapper {
       head.push_back(
           lir::line("const int64_t g = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;"));
       head.push_back(lir::line("const int l = (int)(g % L);"));
-      lir::Block body = {lir::line("const int64_t " + grid->loop.var + " = g / L;")};
+      // Thread g's iteration of the loop: from + (g / L) * step.
+      const lir::Loop& loop = grid->loop;
+      const std::string at = loop.from == "0" && loop.step == "1"
+                                 ? "g / L"
+                                 : "(" + loop.from + " + g / L * " + loop.step + ")";
+      lir::Block body = {lir::line("const int64_t " + loop.var + " = " + at + ";")};
       for (lir::Stmt& st : grid->body) body.push_back(std::move(st));
-      *grid = lir::if_("g / L < " + grid->loop.to, std::move(body));
+      *grid = lir::if_(at + " < " + loop.to, std::move(body));
     } else {
       head.push_back(lir::line("const int l = blockIdx.x * blockDim.x + threadIdx.x;"));
       head.push_back(lir::line("if (l >= L) return;"));
@@ -143,7 +147,6 @@ class KernelMapper {
     k_.functions.push_back(std::move(fn));
   }
 
-  static inline const std::string kRegionPrefix = "dgen_region_";
   const Schedule& s_;
   Kernels k_;
 };

@@ -26,9 +26,10 @@ namespace dgen {
 
 struct CudaKernel {
   std::string name;
-  bool frames_parallel = false;  // a grid over frames × lanes; else one thread per lane
-  int64_t stride = 1;            // frames per row of the grid (a region of windows: its hop)
-  int64_t rows = 0;              // > 0: the grid's rows whatever the block (elements)
+  bool grid = false;   // a grid over a loop's iterations (frames, windows, elements) × lanes; else
+                       // one thread per lane
+  int64_t stride = 1;  // frames per row of the grid (a region of windows: its hop)
+  int64_t rows = 0;    // > 0: the grid's rows whatever the block (elements)
 };
 
 // The threads of a kernel's launch on a block of `nb` frames: one per lane, or a grid's
@@ -36,7 +37,7 @@ struct CudaKernel {
 // multiple of 16), or its hop frames, or a fixed count (elements). Each thread checks its
 // row against the loop's end.
 inline int64_t kernel_threads(const CudaKernel& k, int64_t nb, int lanes) {
-  if (!k.frames_parallel) return lanes;
+  if (!k.grid) return lanes;
   if (k.rows > 0) return k.rows * lanes;
   const int64_t rows = k.stride > 1 ? nb / k.stride + 1 : (nb + 15) / 16 * 16;
   return rows * lanes;
