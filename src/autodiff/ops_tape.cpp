@@ -29,6 +29,11 @@ void check_tape_attrs(const std::string& op, const Attrs& a, size_t min_ints) {
     throw Error(op + ": expected attributes {capacity >= 1, hop >= 1}");
 }
 
+// Element e of the tape's slot for the current frame (a C expression).
+std::string tape_element(const EmitCtx& c) {
+  return c.run_frame + " / " + str(c.node.attrs.ints[1]) + " * " + str(c.node.size()) + " + e";
+}
+
 // tape_write(x): attrs.ints = {capacity, hop}. Stores x into its slot; passes x on.
 void register_tape_write() {
   OpDef op;
@@ -46,13 +51,10 @@ void register_tape_write() {
     for (int64_t e = 0; e < m; ++e) c.out[e] = c.state[0][base + e] = c.in[0][e];
   };
   op.emit = [](EmitCtx& c) {
-    const int64_t m = c.node.size();
-    c.line("{ const int64_t s_ = " + c.run_frame + " / " + str(c.node.attrs.ints[1]) + " * " +
-           str(m) + ";");
-    emit_loop(
-        c, m, "e",
-        c.out("e") + " = " + c.in(0, "e") + "; " + c.state(0, "s_ + e") + " = " + c.out("e") + ";");
-    c.line("}");
+    const std::string at = tape_element(c);
+    emit_loop(c, c.node.size(), "e",
+              c.out("e") + " = " + c.in(0, "e") + "; " + c.state(0, at) + " = " + c.out("e") + ";",
+              /*independent=*/true);
   };
   register_op(std::move(op));
 }
@@ -80,11 +82,8 @@ void register_tape_read() {
     for (int64_t e = 0; e < m; ++e) c.out[e] = c.state[0][base + e];
   };
   op.emit = [](EmitCtx& c) {
-    const int64_t m = c.node.size();
-    c.line("{ const int64_t s_ = " + c.run_frame + " / " + str(c.node.attrs.ints[1]) + " * " +
-           str(m) + ";");
-    emit_loop(c, m, "e", c.out("e") + " = (float)" + c.state(0, "s_ + e") + ";");
-    c.line("}");
+    emit_loop(c, c.node.size(), "e", c.out("e") + " = (float)" + c.state(0, tape_element(c)) + ";",
+              /*independent=*/true);
   };
   register_op(std::move(op));
 }

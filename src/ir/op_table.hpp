@@ -67,6 +67,14 @@ struct EmitCtx {
   // True where a per-op table on the stack is cheap (C: the FFT's twiddles). On a GPU a
   // thread's stack is local memory, reserved for every thread that may be resident.
   bool stack_tables = true;
+  // In a region of windows on a GPU the threads of a CTA share one window of a lane
+  // (LowerTarget::cooperative_windows): `cooperative` asks the op to spread its element
+  // loops over them (thread kThreadFirst of every kThreadStride, emit_util.hpp), and the
+  // op counts in `spread` the statements it emitted so. The lowering runs an op that left
+  // any statement unspread on one thread per lane instead, and puts a barrier after every
+  // op.
+  bool cooperative = false;
+  int spread = 0;
 };
 
 // How an op is evaluated over time.

@@ -264,16 +264,29 @@ class Lowering {
     c.block_t0 = "T0";
     c.block_frames = "nb";
     if (!emit && in_windows(i) && node.op->emit_window) emit = &node.op->emit_window;
+    c.cooperative = cooperating_;
     (emit ? *emit : node.op->emit)(c);
+    // An op that left statements unspread over a window's threads runs on one per lane.
+    const bool one_thread = c.cooperative && size_t(c.spread) != body.size();
+    if (one_thread) {
+      body.clear();
+      counter = 0;
+      c.cooperative = false;
+      (emit ? *emit : node.op->emit)(c);
+    }
     // The node's code for one lane (or for all, when it owns its lane loops), under its
     // guards: a padded frame loop's extra frames skip host I/O, a hop node its off frames.
     lir::Stmt code =
         lir::scope("/* " + node.op->name + "#" + std::to_string(i) + " */", std::move(body));
+    if (one_thread) code = lir::if_(std::string(kThreadFirst) + " == 0", {std::move(code)});
     if (node.rate.is_hop() && node.op->exec == Exec::AtRate)
       code = lir::if_(hop, {std::move(code)});
     if (padded_ && host_io) code = lir::if_("i < nb", {std::move(code)});
     lir::Block out;
     out.push_back(std::move(code));
+    // What the op wrote is read by the window's other threads: every thread of the CTA
+    // reaches this barrier (the guards above are the window's, the same for all).
+    if (cooperating_) out.push_back(lir::line(kBarrier));
     // A hop value that crosses regions is held in its slot and copied to its block row on
     // its hop frames, so later regions see the zero-order hold.
     if (node.rate.is_hop() && s_.storage[i] == Storage::Block && !in_windows(i)) {
@@ -403,7 +416,9 @@ class Lowering {
     const std::string first = "((T0 + " + h + " - 1) / " + h + " * " + h + " - T0)";
     lir::Block frame = {
         lir::line("const int64_t t = T0 + i; const int64_t rf = b0 + i; (void)t; (void)rf;")};
+    cooperating_ = target_.cooperative_windows;
     for (auto& st : emit_nodes(region.nodes, r, "t", "rf")) frame.push_back(std::move(st));
+    cooperating_ = false;
     // The held values' copies and what ops keep for the next blocks' windows: one loop
     // over the elements of all of them, whose iterations are independent (a GPU runs them
     // as a grid too).
@@ -510,8 +525,9 @@ class Lowering {
   std::map<int, bool> local_state_;
   // What the function being lowered uses (see function()).
   std::set<int> used_inputs_, used_outputs_, used_buffers_, used_hoisted_;
-  lir::Block functions_;  // the functions lowered so far
-  bool padded_ = false;   // the region being emitted runs padded frame loops (padded())
+  lir::Block functions_;      // the functions lowered so far
+  bool padded_ = false;       // the region being emitted runs padded frame loops (padded())
+  bool cooperating_ = false;  // emitting a window's ops for the threads of a CTA
   // The serial region being emitted reads block values and inputs from prefetch arrays,
   // and which it has read so far (emit_frame).
   bool prefetching_ = false;

@@ -26,6 +26,10 @@ struct LowerTarget {
   int prefetch_frames = 0;
   // EmitCtx::stack_tables (false on a GPU).
   bool stack_tables = true;
+  // True (CUDA): a region of windows runs each window on the threads of a CTA, which
+  // share its ops' element loops (EmitCtx::cooperative); an op that cannot spread its
+  // code runs on one of them per lane, and a barrier follows every op.
+  bool cooperative_windows = false;
 };
 
 // Highest 1-based input channel the program reads (the `in` array has that many entries).

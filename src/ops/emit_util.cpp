@@ -44,12 +44,24 @@ std::string lane_loop(const EmitCtx& e, const std::string& body) {
 void emit_loop(EmitCtx& e, int64_t n, const std::string& var, const std::string& lane_body,
                bool independent) {
   const std::string body = lane_loop(e, lane_body);
+  if (e.cooperative && independent) {
+    ++e.spread;
+    e.line(n == 1 ? std::string("if (") + kThreadFirst + " == 0) { const int64_t " + var +
+                        " = 0; (void)" + var + "; " + body + " }"
+                  : spread_for(var, "0", str(n)) + " { " + body + " }");
+    return;
+  }
   if (n == 1) {
     e.line("{ const int64_t " + var + " = 0; (void)" + var + "; " + body + " }");
   } else {
     e.line(std::string(independent ? "_Pragma(\"GCC ivdep\") " : "") + "for (int64_t " + var +
            " = 0; " + var + " < " + str(n) + "; ++" + var + ") { " + body + " }");
   }
+}
+
+std::string spread_for(const std::string& var, const std::string& from, const std::string& to) {
+  return "for (int64_t " + var + " = " + from + " + " + kThreadFirst + "; " + var + " < " + to +
+         "; " + var + " += " + kThreadStride + ")";
 }
 
 int64_t int_attr(const Node& node, size_t i) {

@@ -22,8 +22,20 @@ std::string lane_loop(const EmitCtx& e, const std::string& body);
 // `independent`: no iteration reads what another writes (an elementwise op, whose output
 // buffer never overlaps its inputs'); the loop gets `GCC ivdep`, without which GCC will not
 // vectorise a loop that calls a math function through its SIMD declaration.
+// Where the emission is cooperative (EmitCtx::cooperative), an independent loop is spread
+// over the CTA's threads that share the window: thread kThreadFirst takes every
+// kThreadStride-th iteration.
 void emit_loop(EmitCtx& e, int64_t n, const std::string& var, const std::string& body,
                bool independent = false);
+
+// The names a cooperative kernel gives its thread's first element and the stride.
+inline constexpr const char* kThreadFirst = "dgen_e0";
+inline constexpr const char* kThreadStride = "dgen_es";
+// `for (int64_t VAR = FROM + kThreadFirst; VAR < TO; VAR += kThreadStride)`: a loop spread
+// over a CTA's threads.
+std::string spread_for(const std::string& var, const std::string& from, const std::string& to);
+// The CTA's barrier (a cooperative emission's statement between dependent loops).
+inline constexpr const char* kBarrier = "__syncthreads();";
 
 // Attribute accessors that report a missing attribute by op name.
 int64_t int_attr(const Node& node, size_t i);

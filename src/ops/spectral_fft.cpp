@@ -12,6 +12,7 @@
 // calls cos/sin once per stage and rotates the twiddle in double precision (a drift of
 // ~1e-13 after N/2 steps, far below float32), as trig calls would otherwise dominate.
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <numbers>
 #include <string>
@@ -107,6 +108,46 @@ void register_fft_complex() {
     auto input = [&](int k) {
       return c.in(k, broadcast_index_expr(s.batch, c.node.inputs[k]->shape, "o_ + k_"));
     };
+    const std::string butterfly =
+        lane_loop(c, "const float xr_ = " + re("q_") + " * wr_ - " + im("q_") +
+                         " * wi_, xi_ = " + re("q_") + " * wi_ + " + im("q_") + " * wr_; " +
+                         re("q_") + " = " + re("p_") + " - xr_; " + im("q_") + " = " + im("p_") +
+                         " - xi_; " + re("p_") + " += xr_; " + im("p_") + " += xi_;");
+    if (c.cooperative) {
+      // A CTA's threads share the transform: each takes every kThreadStride-th element of
+      // the bit-reversed copy and butterfly of a stage, a barrier between the stages; a
+      // thread computes its butterfly's twiddle itself (no recurrence to share).
+      auto line = [&](const std::string& text) {
+        c.line(text);
+        ++c.spread;
+      };
+      const int bits = std::countr_zero(uint64_t(s.n));
+      const std::string reversed =
+          bits == 0 ? "0" : "(int64_t)(__brev((unsigned)k_) >> " + str(32 - bits) + ")";
+      line("for (int64_t o_ = 0; o_ < " + half + "; o_ += " + n + ") {");
+      line("  " + spread_for("k_", "0", n) + " { const int64_t j_ = " + reversed + "; " +
+           re("o_ + j_") + " = " + input(0) + "; " + im("o_ + j_") + " = " + input(1) + "; }");
+      line(std::string("  ") + kBarrier);
+      line("  for (int64_t h_ = 1; h_ < " + n + "; h_ <<= 1) {");
+      line("    " + spread_for("b_", "0", str(s.n / 2)) + " {");
+      line(
+          "      const int64_t k_ = b_ & (h_ - 1), p_ = o_ + ((b_ - k_) << 1) + k_, q_ = p_ + h_;");
+      line("      double ws_, wc_; sincospi(" + c_literal(sign_of(c.node)) +
+           " * (double)k_ / (double)h_, &ws_, &wc_);");
+      line("      const float wr_ = (float)wc_, wi_ = (float)ws_;");
+      line("      " + butterfly);
+      line("    }");
+      line(std::string("    ") + kBarrier);
+      line("  }");
+      if (c.node.attrs.ints[0]) {
+        const std::string scale = c_float(1.0 / double(s.n));
+        line("  " + spread_for("k_", "o_", "o_ + " + n) + " { " + re("k_") + " *= " + scale + "; " +
+             im("k_") + " *= " + scale + "; }");
+        line(std::string("  ") + kBarrier);
+      }
+      line("}");
+      return;
+    }
     c.line("for (int64_t o_ = 0; o_ < " + half + "; o_ += " + n + ") {");
     c.line("  for (int64_t k_ = 0, j_ = 0; k_ < " + n + "; ++k_) {");
     c.line("    " + lane_loop(c, re("o_ + j_") + " = " + input(0) + "; " + im("o_ + j_") + " = " +
@@ -119,11 +160,6 @@ void register_fft_complex() {
     // block of a few butterflies would be all loop overhead); wider ones (N > 2 *
     // kTwiddleTable) rotate the twiddle as they go.
     const int64_t table = std::min<int64_t>(s.n / 2, kTwiddleTable);
-    const std::string butterfly =
-        lane_loop(c, "const float xr_ = " + re("q_") + " * wr_ - " + im("q_") +
-                         " * wi_, xi_ = " + re("q_") + " * wi_ + " + im("q_") + " * wr_; " +
-                         re("q_") + " = " + re("p_") + " - xr_; " + im("q_") + " = " + im("p_") +
-                         " - xi_; " + re("p_") + " += xr_; " + im("p_") + " += xi_;");
     // The next twiddle: (cr_, ci_) times e^{±iπ/h}, in double.
     const std::string rotate =
         "const double nr_ = cr_ * sr_ - ci_ * si_; ci_ = cr_ * si_ + ci_ * sr_; cr_ = nr_;";

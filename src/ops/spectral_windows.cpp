@@ -62,13 +62,11 @@ void register_buffer() {
   // slot t mod N holds x[t] as above, for the frames later windows read.
   op.emit_window = [](EmitCtx& c) {
     const int64_t n = c.node.attrs.ints[0];
-    const std::string i = c.fresh("i");
-    c.line("{ const int64_t " + i + " = " + c.t + " - " + c.block_t0 + ";");
     emit_loop(c, n, "e",
-              "const int64_t u_ = " + i + " - " + str(n - 1) + " + e; " + c.out("e") +
-                  " = u_ >= 0 ? " + c.in_frame(0, "u_") + " : " +
-                  c.state(0, "(" + c.block_t0 + " + u_ + " + str(n) + ") % " + str(n)) + ";");
-    c.line("}");
+              "const int64_t u_ = " + c.t + " - " + c.block_t0 + " - " + str(n - 1) + " + e; " +
+                  c.out("e") + " = u_ >= 0 ? " + c.in_frame(0, "u_") + " : " +
+                  c.state(0, "(" + c.block_t0 + " + u_ + " + str(n) + ") % " + str(n)) + ";",
+              /*independent=*/true);
   };
   op.emit_window_keep = [](EmitCtx& c) {
     const int64_t n = c.node.attrs.ints[0];

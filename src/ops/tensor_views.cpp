@@ -295,7 +295,7 @@ void register_view(const ViewRule& rule) {
         source_index_expr(axes_of(c.node.inputs[0]->shape, c.node.shape, c.node.attrs), "e");
     const std::string value =
         cond.empty() ? c.in(0, index) : "(" + cond + ") ? " + c.in(0, index) + " : 0.0f";
-    emit_loop(c, c.node.size(), "e", c.out("e") + " = " + value + ";");
+    emit_loop(c, c.node.size(), "e", c.out("e") + " = " + value + ";", /*independent=*/true);
   };
   register_op(std::move(op));
 }

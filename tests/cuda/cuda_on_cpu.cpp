@@ -3,10 +3,12 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <barrier>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "backend/cuda/render_cuda.hpp"
@@ -30,21 +32,38 @@ constexpr const char* kCpuPrelude = R"(#include <math.h>
 #define __device__
 #define __restrict__ __restrict
 struct dgen_dim3 { unsigned x; };
-static dgen_dim3 blockIdx, blockDim, threadIdx;
+static thread_local dgen_dim3 blockIdx, blockDim, threadIdx;
 static inline float __int_as_float(int i) { float f; memcpy(&f, &i, sizeof f); return f; }
+static inline unsigned __brev(unsigned x) {
+  unsigned r = 0;
+  for (int b = 0; b < 32; ++b) r |= ((x >> b) & 1u) << (31 - b);
+  return r;
+}
+static inline void sincospi(double x, double *s, double *c) {
+  *s = sin(3.14159265358979323846 * x); *c = cos(3.14159265358979323846 * x);
+}
+static void (*dgen_emu_sync)(void);
+#define __syncthreads() dgen_emu_sync()
 extern "C" void dgen_emu_thread(unsigned block, unsigned threads, unsigned thread) {
   blockIdx.x = block; blockDim.x = threads; threadIdx.x = thread;
 }
+extern "C" void dgen_emu_set_sync(void (*sync)(void)) { dgen_emu_sync = sync; }
 )";
+
+// The barrier of the CTA being emulated (one at a time).
+std::barrier<>* g_cta_barrier = nullptr;
+void cta_sync() { g_cta_barrier->arrive_and_wait(); }
 
 using Kernel = void (*)(char*, const float* const*, float* const*, long long, long long, long long,
                         double);
 using Finish = void (*)(char*, long long);
 using SetThread = void (*)(unsigned, unsigned, unsigned);
 
-// The launch shapes of cuda_executor.cpp.
+// The launch shapes of cuda_executor.cpp, and the CTAs of regions of windows emulated
+// (few threads: each is a thread of the host).
 constexpr unsigned kLaneThreads = 64;
 constexpr unsigned kGridThreads = 256;
+constexpr int kEmulatedWindowThreads = 8;
 
 // Compiles `source` into a shared object in a temporary directory and loads it.
 void* compile_and_load(const std::string& source) {
@@ -69,12 +88,13 @@ class CpuKernels final : public CudaOnCpu {
  public:
   explicit CpuKernels(const Schedule& s)
       : s_(s),
-        plan_(cuda_launch_plan(s)),
-        handle_(compile_and_load(kCpuPrelude + render_cuda(s))),
+        plan_(cuda_launch_plan(s, kEmulatedWindowThreads)),
+        handle_(compile_and_load(kCpuPrelude + render_cuda(s, nullptr, kEmulatedWindowThreads))),
         arena_(size_t(std::max<int64_t>(s.arena_bytes, 1))),
         inputs_(size_t(max_input_channel(s))) {
     set_thread_ = reinterpret_cast<SetThread>(symbol("dgen_emu_thread"));
     finish_ = reinterpret_cast<Finish>(symbol("dgen_finish"));
+    reinterpret_cast<void (*)(void (*)())>(symbol("dgen_emu_set_sync"))(cta_sync);
     for (const CudaKernel& k : plan_.once)
       once_.push_back(reinterpret_cast<Kernel>(symbol(k.name)));
     for (const CudaKernel& k : plan_.per_block)
@@ -138,6 +158,27 @@ class CpuKernels final : public CudaOnCpu {
     }
   }
 
+  // A grid of CTAs whose threads meet at barriers: the CTA's threads are threads of the
+  // host, which run the CTAs one after another (in order or from the last), meeting at a
+  // barrier between them as at every __syncthreads().
+  void launch_ctas(Kernel k, unsigned blocks, unsigned threads, bool backwards,
+                   const float* const* in, float* const* out, int64_t b0, int64_t nb,
+                   int64_t frames, double sr) {
+    std::barrier<> barrier(threads);
+    g_cta_barrier = &barrier;
+    std::vector<std::jthread> pool;
+    for (unsigned t = 0; t < threads; ++t)
+      pool.emplace_back([&, t] {
+        for (unsigned b = 0; b < blocks; ++b) {
+          set_thread_(backwards ? blocks - 1 - b : b, threads, t);
+          k(arena_.data(), in, out, b0, nb, frames, sr);
+          barrier.arrive_and_wait();
+        }
+      });
+    pool.clear();  // joins
+    g_cta_barrier = nullptr;
+  }
+
   // launch_all of cuda_executor.cpp, on the CPU.
   void launch_all(const float* const* in, float* const* out, int64_t frames, double sr) {
     const unsigned lanes = unsigned(s_.lanes);
@@ -152,7 +193,10 @@ class CpuKernels final : public CudaOnCpu {
         const CudaKernel& kernel = plan_.per_block[k];
         const int64_t threads = kernel_threads(kernel, nb, s_.lanes);
         const unsigned frame_grid = unsigned((threads + kGridThreads - 1) / kGridThreads);
-        if (kernel.grid)
+        if (kernel.cta > 0)
+          launch_ctas(per_block_[k], unsigned(threads / kernel.cta), unsigned(kernel.cta), reverse_,
+                      in, out, b0, nb, frames, sr);
+        else if (kernel.grid)
           launch(per_block_[k], frame_grid, kGridThreads, reverse_, in, out, b0, nb, frames, sr);
         else
           launch(per_block_[k], lane_grid, lane_threads, false, in, out, b0, nb, frames, sr);

@@ -3,10 +3,11 @@
 // T0 and b0 per block, frames × lanes grids) without a GPU. Test-only.
 //
 // Running every thread of a grid serially is a valid schedule for a kernel whose threads
-// are independent. With `reverse_frame_threads(true)` the frames × lanes kernels run their
-// threads from the last to the first: if some frame of such a kernel depended on another,
-// the two orders would give different outputs (each thread's arithmetic is the same in
-// both, so independent frames give the same bits).
+// are independent; the CTAs of a region of windows, whose threads share a window and meet
+// at barriers, run as a few host threads each (one CTA at a time). With
+// `reverse_frame_threads(true)` the frames × lanes kernels run their threads from the last to the
+// first: if some frame of such a kernel depended on another, the two orders would give different
+// outputs (each thread's arithmetic is the same in both, so independent frames give the same bits).
 #pragma once
 #include <memory>
 

@@ -164,7 +164,8 @@ TEST(CudaOnCpu, BackwardProgramsMatchC) {
 
 // Windows of a spectral loss and of the multi-resolution loss in blocks narrower than a
 // hop, as wide as a few, and not a multiple of any: the values held across blocks, and
-// the first and last hop frames of a block, as the C backend's frame-by-frame loop.
+// the first and last hop frames of a block, as the C backend's frame-by-frame loop, with
+// the window's threads sharing its ops.
 TEST(CudaOnCpu, WindowsInBlocksOfAnySizeMatchC) {
   const std::vector<float> x = test::case_input();
   const std::vector<InputChannel> inputs = {{1, x}, {3, x}};
@@ -173,11 +174,14 @@ TEST(CudaOnCpu, WindowsInBlocksOfAnySizeMatchC) {
     const std::vector<Value> values = c.build();
     if (!has_windows(test::forward_schedule(values, 3))) continue;
     ++windowed;
-    for (int64_t block : {7, 100, 1024}) {
-      SCOPED_TRACE(c.name + " in blocks of " + std::to_string(block));
-      expect_cuda_on_cpu_matches_c(test::forward_schedule(values, 3, block), test::kCaseFrames,
-                                   inputs);
-    }
+    // 3 lanes: CTAs of one lane per window; 4: of four lanes, two threads each.
+    for (int lanes : {3, 4})
+      for (int64_t block : {7, 100, 1024}) {
+        SCOPED_TRACE(c.name + " in blocks of " + std::to_string(block) + " at " +
+                     std::to_string(lanes) + " lanes");
+        expect_cuda_on_cpu_matches_c(test::forward_schedule(values, lanes, block),
+                                     test::kCaseFrames, inputs);
+      }
   }
   EXPECT_GE(windowed, 2);  // spectral_loss and mrstft_loss at least
 }

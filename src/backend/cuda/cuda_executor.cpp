@@ -187,8 +187,9 @@ class CudaExecutor final : public Executor {
           if (!kernel.grid)
             return cuda::launch(per_block_[k], lane_grid, {lane_threads}, args, stream_);
           const int64_t threads = kernel_threads(kernel, nb, s_.lanes);
-          const cuda::Dim3 grid{unsigned((threads + kGridThreads - 1) / kGridThreads)};
-          cuda::launch(per_block_[k], grid, {kGridThreads}, args, stream_);
+          const unsigned cta = kernel.cta > 0 ? unsigned(kernel.cta) : kGridThreads;
+          const cuda::Dim3 grid{unsigned((threads + cta - 1) / cta)};
+          cuda::launch(per_block_[k], grid, {cta}, args, stream_);
         });
     }
     void* finish_args[] = {&arena, &frames};

@@ -11,9 +11,11 @@
 //     hop copies, or frames that share a slot);
 //   - frames × lanes: a frame-parallel region whose frames are independent runs thread
 //     g on frame g / L of lane g % L, so a warp reads adjacent lanes (or, at one lane,
-//     adjacent frames) of every [frame][lane] buffer; a region of windows likewise runs
-//     thread g on the (g / L)-th hop frame of the block, and grids over elements × lanes
-//     before and after it copy the values it holds across blocks.
+//     adjacent frames) of every [frame][lane] buffer;
+//   - windows: a region of windows runs a CTA per hop frame of the block and tile of
+//     adjacent lanes, whose threads share the window's element loops and FFTs with a
+//     barrier after each op (LowerTarget::cooperative_windows); grids over elements ×
+//     lanes before and after it copy the values it holds across blocks.
 // `in` and `out` are device arrays of device pointers, laid out as the C backend's.
 #pragma once
 #include <string>
@@ -30,7 +32,13 @@ struct CudaKernel {
                        // one thread per lane
   int64_t stride = 1;  // frames per row of the grid (a region of windows: its hop)
   int64_t rows = 0;    // > 0: the grid's rows whatever the block (elements)
+  // > 0 (a region of windows): CTAs of `cta` threads, each running one window of `tile`
+  // lanes, its cta / tile threads per lane sharing the window's element loops.
+  int cta = 0, tile = 0;
 };
+
+// Threads of a CTA that share a window (CudaKernel::cta).
+inline constexpr int kWindowThreads = 256;
 
 // The threads of a kernel's launch on a block of `nb` frames: one per lane, or a grid's
 // rows × lanes, rows covering the block's frames rounded up to the lowering's padding (a
@@ -40,6 +48,7 @@ inline int64_t kernel_threads(const CudaKernel& k, int64_t nb, int lanes) {
   if (!k.grid) return lanes;
   if (k.rows > 0) return k.rows * lanes;
   const int64_t rows = k.stride > 1 ? nb / k.stride + 1 : (nb + 15) / 16 * 16;
+  if (k.cta > 0) return rows * (lanes / k.tile) * k.cta;
   return rows * lanes;
 }
 
@@ -50,7 +59,10 @@ struct CudaLaunchPlan {
   int64_t block = 0;                  // frames per block
 };
 
+// `window_threads`: CudaKernel::cta of the regions of windows (tests emulating the kernels on
+// the CPU use few).
 std::string render_cuda(const Schedule& s, lir::Block* lir = nullptr);
-CudaLaunchPlan cuda_launch_plan(const Schedule& s);
+std::string render_cuda(const Schedule& s, lir::Block* lir, int window_threads);
+CudaLaunchPlan cuda_launch_plan(const Schedule& s, int window_threads = kWindowThreads);
 
 }  // namespace dgen
