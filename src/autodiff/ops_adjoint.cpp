@@ -149,6 +149,17 @@ Shape window_attrs(const std::string& op, const Attrs& a) {
   return {a.ints[0]};
 }
 
+// Adds to acc_ what the windows of the block's hop frames s >= `from`, s <= f + N - 1, give
+// frame `f` (element f - s + N - 1 of each): buffer_adjoint gathered frame by frame.
+std::string gather_windows(const EmitCtx& c, const std::string& f, const std::string& from) {
+  const int64_t n = c.node.attrs.ints[0], hop = c.node.attrs.ints[1];
+  const std::string h = str(hop), last = str(n - 1);
+  return "for (int64_t s_ = (" + from + " + " + str(hop - 1) + ") / " + h + " * " + h +
+         "; s_ <= " + f + " + " + last + " && s_ < " + c.block_t0 + " + " + c.block_frames +
+         "; s_ += " + h + ") acc_ += (double)" +
+         c.in_frame(0, "s_ - " + c.block_t0, f + " - s_ + " + last) + ";";
+}
+
 // buffer_adjoint(g): the adjoint of buffer(x, N, hop), run in reverse time. On hop frames
 // t it scatters the window adjoint g ([N]) back to the frames its elements came from
 // (element i to frame t - N + 1 + i), kept in a ring of frames t - N + 1 .. t; every frame
@@ -186,6 +197,31 @@ void register_buffer_adjoint() {
     c.line("{ const int64_t p_ = " + c.t + " % " + str(n) + "; " + c.out("0") + " = (float)" +
            c.state(0, "p_") + "; " + c.state(0, "p_") + " = 0.0; }");
   };
+  // In a region of independent frames (a GPU): frame t gathers what the hop frames s of
+  // the block in t .. t + N - 1 give it from their windows' rows, and what later blocks'
+  // windows gave it from the ring. The ring then holds, as the frame-by-frame op's does
+  // when it reaches the block's first frame T0, the sums of frames T0 - N + 1 .. T0 - 1
+  // from the windows of T0 on (the slots of older frames and of T0 itself zero). Reverse
+  // time only (blocks from the last).
+  op.emit_window = [](EmitCtx& c) {
+    const int64_t n = c.node.attrs.ints[0];
+    c.line("{ double acc_ = " + c.t + " >= " + c.block_t0 + " + " + c.block_frames + " - " +
+           str(n - 1) + " ? " + c.state(0, c.t + " % " + str(n)) + " : 0.0;");
+    c.line("  " + gather_windows(c, c.t, c.t) + "");
+    c.line("  " + c.out("0") + " = (float)acc_; }");
+  };
+  op.emit_window_keep = [](EmitCtx& c) {
+    const int64_t n = c.node.attrs.ints[0];
+    const std::string b0 = c.block_t0, end = c.block_t0 + " + " + c.block_frames;
+    c.line("{ const int64_t f_ = " + b0 + " - " + str(n - 1) + " + e; double acc_ = 0.0;");
+    c.line("  if (f_ >= 0 && f_ < " + b0 + ") {");
+    c.line("    if (f_ >= " + end + " - " + str(n - 1) +
+           ") acc_ = " + c.state(0, "f_ % " + str(n)) + ";");
+    c.line("    " + gather_windows(c, "f_", b0));
+    c.line("  }");
+    c.line("  " + c.state(0, "(f_ % " + str(n) + " + " + str(n) + ") % " + str(n)) + " = acc_; }");
+  };
+  op.window_keep = [](const Node& node) { return node.attrs.ints[0]; };
   register_op(std::move(op));
 }
 

@@ -59,10 +59,11 @@ struct EmitCtx {
   // True when the renderer left the lane loop to the emission (OpDef::lane_loops): every
   // statement that uses `l` goes inside a lane loop of its own (emit_util's lane_loop).
   bool lanes = false;
-  // In a region of independent windows (an op with OpDef::emit_window): the input's value
-  // (a scalar) at frame `frame` of the block (t = T0 + frame; may be before the block,
-  // where the op keeps what it needs), and the block's first frame counter T0 and length.
-  std::function<std::string(int input, const std::string& frame)> in_frame = {};
+  // In a region of independent windows (an op with OpDef::emit_window): element `flat` of
+  // the input's value at frame `frame` of the block (t = T0 + frame; a hop value's, the one
+  // of its last hop frame), and the block's first frame counter T0 and length.
+  std::function<std::string(int input, const std::string& frame, const std::string& flat)>
+      in_frame = {};
   std::string block_t0 = {}, block_frames = {};
   // True where a per-op table on the stack is cheap (C: the FFT's twiddles). On a GPU a
   // thread's stack is local memory, reserved for every thread that may be resident.
@@ -103,11 +104,13 @@ struct OpDef {
   std::function<void(const Node&, int64_t instance, std::span<double* const> state)> init_state;
   std::function<void(EvalCtx&)> eval;
   std::function<void(EmitCtx&)> emit;
-  // An every-frame op that fills a window from a frame-rate input (buffer) may also run in
-  // regions of independent windows (Schedule::parallel_windows), if it says how:
-  // `emit_window` computes its value on a hop frame from its input's frames
-  // (EmitCtx::in_frame), and, after the block's windows, `emit_window_keep` keeps element
-  // `e` (0 <= e < window_keep(node)) of what the next blocks' windows read in its state.
+  // An every-frame op that fills a window from a frame-rate input (buffer), or a frame-rate
+  // op that sums windows back onto frames (buffer_adjoint), may also run in regions of
+  // independent windows or frames (Schedule::parallel_windows), if it says how:
+  // `emit_window` computes its value on a hop frame (or frame) from its input's block rows
+  // (EmitCtx::in_frame) and its state, and, after the block's windows, `emit_window_keep`
+  // keeps element `e` (0 <= e < window_keep(node)) of what the next blocks read in its
+  // state.
   std::function<void(EmitCtx&)> emit_window;
   std::function<void(EmitCtx&)> emit_window_keep;
   std::function<int64_t(const Node&)> window_keep;

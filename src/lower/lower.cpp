@@ -212,9 +212,11 @@ class Lowering {
   }
 
   // A node's value at frame `frame` of the block, for EmitCtx::in_frame.
-  std::string at_frame(int i, const std::string& frame, int region) {
-    if (s_.storage[i] != Storage::Block) return val(i, "0", region);
-    return buf(s_.block_buf[i]) + "[" + layout::index(row(i, frame)) + "]";
+  std::string at_frame(int i, const std::string& frame, const std::string& flat, int region) {
+    if (s_.storage[i] != Storage::Block) return val(i, flat, region);
+    return buf(s_.block_buf[i]) + "[" +
+           layout::index(row(i, frame) + " * " + str(g_.nodes[i]->size()) + " + (" + flat + ")") +
+           "]";
   }
 
   // The emission of node i (its op's OpDef::emit, or `emit` when given) for one frame.
@@ -258,8 +260,8 @@ class Lowering {
     c.line = [&](const std::string& text) { body.push_back(lir::line(text)); };
     c.lanes = owns_lanes(i);
     c.stack_tables = target_.stack_tables;
-    c.in_frame = [&](int k, const std::string& frame) {
-      return at_frame(g_.inputs[i][k], frame, region);
+    c.in_frame = [&](int k, const std::string& frame, const std::string& flat) {
+      return at_frame(g_.inputs[i][k], frame, flat, region);
     };
     c.block_t0 = "T0";
     c.block_frames = "nb";
@@ -416,7 +418,7 @@ class Lowering {
     const std::string first = "((T0 + " + h + " - 1) / " + h + " * " + h + " - T0)";
     lir::Block frame = {
         lir::line("const int64_t t = T0 + i; const int64_t rf = b0 + i; (void)t; (void)rf;")};
-    cooperating_ = target_.cooperative_windows;
+    cooperating_ = target_.cooperative_windows && region.hop > 1;
     for (auto& st : emit_nodes(region.nodes, r, "t", "rf")) frame.push_back(std::move(st));
     cooperating_ = false;
     // The held values' copies and what ops keep for the next blocks' windows: one loop
@@ -435,7 +437,7 @@ class Lowering {
       elements = std::max(elements, n);
     }
     for (int i : region.nodes)
-      if (read_by_other_regions(i)) {
+      if (read_by_other_regions(i) && g_.nodes[i]->rate.is_hop()) {
         const std::string m = str(g_.nodes[i]->size());
         held_in.push_back(lir::if_("e < " + m, {lir::line(copy_row_element(i, "0", true))}));
         held_out.push_back(
@@ -461,8 +463,8 @@ class Lowering {
                             std::move(frame)));
     if (!held_out.empty()) after.push_back(lir::if_(first + " < nb", std::move(held_out)));
     if (!after.empty()) all.push_back(over_elements(std::move(after)));
-    return lir::scope("/* region " + std::to_string(r) + ": windows of hop " + h + " */",
-                      std::move(all));
+    const std::string what = region.hop > 1 ? "windows of hop " + h : "frames from windows";
+    return lir::scope("/* region " + std::to_string(r) + ": " + what + " */", std::move(all));
   }
 
   lir::Stmt emit_region(int r) {

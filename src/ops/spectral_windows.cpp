@@ -64,7 +64,7 @@ void register_buffer() {
     const int64_t n = c.node.attrs.ints[0];
     emit_loop(c, n, "e",
               "const int64_t u_ = " + c.t + " - " + c.block_t0 + " - " + str(n - 1) + " + e; " +
-                  c.out("e") + " = u_ >= 0 ? " + c.in_frame(0, "u_") + " : " +
+                  c.out("e") + " = u_ >= 0 ? " + c.in_frame(0, "u_", "0") + " : " +
                   c.state(0, "(" + c.block_t0 + " + u_ + " + str(n) + ") % " + str(n)) + ";",
               /*independent=*/true);
   };
@@ -72,7 +72,7 @@ void register_buffer() {
     const int64_t n = c.node.attrs.ints[0];
     c.line("{ const int64_t u_ = " + c.block_frames + " - " + str(n - 1) + " + e;");
     c.line("if (u_ >= 0) " + c.state(0, "(" + c.block_t0 + " + u_) % " + str(n)) + " = " +
-           c.in_frame(0, "u_") + "; }");
+           c.in_frame(0, "u_", "0") + "; }");
   };
   op.window_keep = [](const Node& node) { return node.attrs.ints[0] - 1; };
   // Each window element goes back to the frame it came from: a ring run in reverse time

@@ -19,7 +19,8 @@ bool is_serial_node(const Node& n) {
 // work gets regions of its own, so it runs after the frame loops that feed it, all the
 // windows of a block together, instead of inside a recurrence's tight loop. With
 // parallel windows, window work is only what runs on hop frames alone without state, and
-// a region of it holds one hop (kWindow + hop), so its windows are independent.
+// a region of it holds one hop (kWindow + hop), so its windows are independent; frames
+// gathered from windows (kWindow + 1) are likewise independent.
 enum SccKind { kParallel, kSerial, kWindow };
 
 // A hop node that runs on hop frames alone without state, or that fills its window from
@@ -37,6 +38,11 @@ int scc_kind(const Schedule& s, const std::vector<int>& nodes) {
     if (!s.parallel_windows) return kWindow;
     if (independent_window_node(first)) return int(kWindow + first.rate.hop);
   }
+  // A frame-rate op that sums windows back onto frames and says how to do so frame by
+  // frame from their rows (buffer_adjoint): a region of independent frames (hop 1).
+  if (s.parallel_windows && nodes.size() == 1 && first.rate.is_frame() && first.op->emit_window &&
+      first.inputs[0]->rate.is_hop())
+    return kWindow + 1;
   bool serial = nodes.size() > 1;
   for (int i : nodes) serial = serial || is_serial_node(*g.nodes[i]);
   return serial ? kSerial : kParallel;

@@ -35,7 +35,8 @@ struct Region {
   // Independent windows (a schedule with parallel_windows): hop(hop) nodes without state
   // that run only on hop frames, so each hop frame of a block (a window of a spectral
   // loss: its FFT and spectral math) can run apart from the others. Every node keeps one
-  // value per hop frame of the block (a block buffer's rows), none a single slot.
+  // value per hop frame of the block (a block buffer's rows), none a single slot. With
+  // hop 1: frames summed from windows (buffer_adjoint, a gather from their rows).
   bool windows = false;
 };
 
@@ -62,8 +63,8 @@ struct Schedule {
   // counter at T - n. Hop frames are still t ≡ 0 mod hop. Set before rendering.
   bool reverse = false;
   // Window work in regions of independent windows (Region::windows): set by backends
-  // that run a block's windows at once (a GPU). The every-frame ops that fill windows
-  // (buffer's ring) then run in serial regions of their own.
+  // that run a block's windows at once (a GPU). Ops that fill windows from frames or sum
+  // them back onto frames join them where they say how (OpDef::emit_window).
   bool parallel_windows = false;
   std::vector<Region> regions;   // regions[0] is the static region
   std::vector<int> region_of;    // node -> region

@@ -33,15 +33,16 @@ struct GradientSchedules {
 };
 
 inline std::unique_ptr<GradientSchedules> gradient_schedules(const Value& loss, int lanes,
-                                                             int64_t tape_frames) {
+                                                             int64_t tape_frames,
+                                                             int64_t block = 256) {
   auto out = std::make_unique<GradientSchedules>();
   out->d = differentiate(loss, tape_frames);
   pipeline::Trace trace;
   out->schedules.push_back(
-      pipeline::schedule(out->d.forward_outputs(), lanes, trace, 256, kParallelWindows));
+      pipeline::schedule(out->d.forward_outputs(), lanes, trace, block, kParallelWindows));
   if (!out->d.grads.empty()) {
     out->schedules.push_back(
-        pipeline::schedule(out->d.backward_outputs(), lanes, trace, 256, kParallelWindows));
+        pipeline::schedule(out->d.backward_outputs(), lanes, trace, block, kParallelWindows));
     out->schedules.back().reverse = true;
   }
   return out;

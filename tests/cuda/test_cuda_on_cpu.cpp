@@ -120,46 +120,71 @@ std::vector<std::vector<double>> gradient_sums(const Executor& e,
   return sums;
 }
 
-// Each gradient case's backward program (reverse time, blocks from the last) on the C
-// backend and emulated, from the tapes of one forward run on C, as GradProgram runs it.
+// A gradient case's backward program (reverse time, blocks from the last) on the C
+// backend and emulated, from the tapes of one forward run on C, as GradProgram runs it, in
+// blocks of `block` frames. Returns the backward schedule's regions of windows and of
+// frames gathered from windows (false, false without a backward program).
+std::pair<bool, bool> expect_backward_matches_c(const test::GradCase& c, int64_t block) {
+  const auto p = test::gradient_schedules(c.loss(), 1, test::kCaseFrames, block);
+  if (p->schedules.size() < 2) return {false, false};
+  const Schedule &fwd = p->schedules[0], &bwd = p->schedules[1];
+  const std::unique_ptr<Executor> forward = make_c_executor(fwd, render_c(fwd));
+  run(*forward, fwd, test::kCaseFrames, {});
+  auto backward = [&](Executor& e) {
+    e.reset();
+    e.seek(test::kCaseFrames);
+    for (const Differentiated::Tape& t : p->d.tapes) {
+      const auto read = bwd.graph.index.find(t.read.get());
+      if (read != bwd.graph.index.end())
+        e.copy_state(read->second, 0, *forward, fwd.graph.index.at(t.write.get()), 0);
+    }
+    run(e, bwd, test::kCaseFrames, {});
+    return gradient_sums(e, *p);
+  };
+  const Schedule c_bwd = frame_by_frame(bwd);
+  const std::vector<std::vector<double>> ref = backward(*c_executor(c_bwd));
+  const std::unique_ptr<test::CudaOnCpu> cuda = test::make_cuda_on_cpu(bwd);
+  const std::vector<std::vector<double>> got = backward(*cuda);
+  EXPECT_EQ(got.size(), ref.size());
+  for (size_t k = 0; k < ref.size() && k < got.size(); ++k) {
+    EXPECT_EQ(got[k].size(), ref[k].size());
+    double peak = 0;
+    for (double g : ref[k]) peak = std::max(peak, std::fabs(g));
+    for (size_t e = 0; e < ref[k].size() && e < got[k].size(); ++e)
+      EXPECT_NEAR(got[k][e], ref[k][e], 1e-5 * (1 + peak)) << "param " << k << " element " << e;
+  }
+  cuda->reverse_frame_threads(true);
+  EXPECT_EQ(backward(*cuda), got) << "frame threads backwards";
+  const bool gathers = std::any_of(bwd.regions.begin(), bwd.regions.end(),
+                                   [](const Region& r) { return r.windows && r.hop == 1; });
+  return {has_windows(bwd), gathers};
+}
+
 TEST(CudaOnCpu, BackwardProgramsMatchC) {
   int windowed = 0;  // backward programs with regions of windows
   for (const test::GradCase& c : test::gradient_cases()) {
     if (c.lanes != 1) continue;
     SCOPED_TRACE(c.name);
-    const auto p = test::gradient_schedules(c.loss(), 1, test::kCaseFrames);
-    if (p->schedules.size() < 2) continue;
-    const Schedule &fwd = p->schedules[0], &bwd = p->schedules[1];
-    windowed += has_windows(bwd);
-    const std::unique_ptr<Executor> forward = make_c_executor(fwd, render_c(fwd));
-    run(*forward, fwd, test::kCaseFrames, {});
-    auto backward = [&](Executor& e) {
-      e.reset();
-      e.seek(test::kCaseFrames);
-      for (const Differentiated::Tape& t : p->d.tapes) {
-        const auto read = bwd.graph.index.find(t.read.get());
-        if (read != bwd.graph.index.end())
-          e.copy_state(read->second, 0, *forward, fwd.graph.index.at(t.write.get()), 0);
-      }
-      run(e, bwd, test::kCaseFrames, {});
-      return gradient_sums(e, *p);
-    };
-    const Schedule c_bwd = frame_by_frame(bwd);
-    const std::vector<std::vector<double>> ref = backward(*c_executor(c_bwd));
-    const std::unique_ptr<test::CudaOnCpu> cuda = test::make_cuda_on_cpu(bwd);
-    const std::vector<std::vector<double>> got = backward(*cuda);
-    ASSERT_EQ(got.size(), ref.size());
-    for (size_t k = 0; k < ref.size(); ++k) {
-      ASSERT_EQ(got[k].size(), ref[k].size());
-      double peak = 0;
-      for (double g : ref[k]) peak = std::max(peak, std::fabs(g));
-      for (size_t e = 0; e < ref[k].size(); ++e)
-        EXPECT_NEAR(got[k][e], ref[k][e], 1e-5 * (1 + peak)) << "param " << k << " element " << e;
-    }
-    cuda->reverse_frame_threads(true);
-    EXPECT_EQ(backward(*cuda), got) << "frame threads backwards";
+    windowed += expect_backward_matches_c(c, 256).first;
   }
   EXPECT_GE(windowed, 2);
+}
+
+// The backward programs with windows in blocks narrower than a window and than a hop: the
+// window adjoints summed back onto frames (buffer_adjoint gathered frame by frame) from
+// the block's windows and, through its ring, from the windows of the blocks after.
+TEST(CudaOnCpu, WindowedBackwardInBlocksOfAnySizeMatchC) {
+  int gathered = 0;
+  for (const test::GradCase& c : test::gradient_cases()) {
+    if (c.lanes != 1) continue;
+    for (int64_t block : {7, 100}) {
+      SCOPED_TRACE(c.name + " in blocks of " + std::to_string(block));
+      const auto [windowed, gathers] = expect_backward_matches_c(c, block);
+      if (!windowed) break;
+      gathered += gathers;
+    }
+  }
+  EXPECT_GE(gathered, 2);
 }
 
 // Windows of a spectral loss and of the multi-resolution loss in blocks narrower than a

@@ -116,7 +116,7 @@ class KernelMapper {
           kernel.rows = std::stoll(first.loop.to);
         else
           kernel.stride = std::stoll(first.loop.step);
-        if (first.loop.iter == lir::Iter::Window) {
+        if (first.loop.iter == lir::Iter::Window && kernel.stride > 1) {
           // A warp's threads take adjacent lanes (up to 32) of one element, so its loads
           // coalesce; the rest of the CTA shares the elements.
           kernel.tile = std::gcd(std::min(s_.lanes, 32), window_threads_);
