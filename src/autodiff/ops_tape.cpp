@@ -115,6 +115,14 @@ void register_frame_sum() {
   register_op(std::move(op));
 }
 
+// Adds element e of the input at the block's frames `from` .. `to` - 1 (those before the
+// block's end) to acc_.
+std::string sum_frames(const EmitCtx& c, const std::string& from, const std::string& to) {
+  return "for (int64_t f_ = " + from + "; f_ < " + to + " && f_ < " + c.block_t0 + " + " +
+         c.block_frames + "; ++f_) acc_ += (double)" + c.in_frame(0, "f_ - " + c.block_t0, "e") +
+         ";";
+}
+
 // hop_sum(x): attrs.ints = {hop}. The adjoint of a hop value held for `hop` frames: sums
 // x every frame and, on hop frames, emits the sum and starts again. Run in reverse time,
 // a hop frame closes the window of the frames held after it.
@@ -146,6 +154,27 @@ void register_hop_sum() {
               c.out("e") + " = (float)" + c.state(0, "e") + "; " + c.state(0, "e") + " = 0.0;");
     c.line("}");
   };
+  // In a region of independent windows (a GPU): hop frame t sums its frames t .. t + hop - 1
+  // from their block rows, and, when the next hop frame lies past the block, what the
+  // blocks after left in the sum. The sum then holds, as the frame-by-frame op's does at
+  // the block's first frame T0, the frames from T0 to the block's first hop frame (and
+  // what it held, when the block has none). Reverse time only (blocks from the last).
+  op.emit_window = [](EmitCtx& c) {
+    const std::string hop = str(c.node.attrs.ints[0]), end = c.block_t0 + " + " + c.block_frames;
+    emit_loop(c, c.node.size(), "e",
+              "double acc_ = " + c.t + " + " + hop + " > " + end + " ? " + c.state(0, "e") +
+                  " : 0.0; " + sum_frames(c, c.t, c.t + " + " + hop) + " " + c.out("e") +
+                  " = (float)acc_;",
+              /*independent=*/true);
+  };
+  op.emit_window_keep = [](EmitCtx& c) {
+    const std::string h = str(c.node.attrs.ints[0]), t0 = c.block_t0,
+                      end = c.block_t0 + " + " + c.block_frames;
+    c.line("{ const int64_t h_ = (" + t0 + " + " + h + " - 1) / " + h + " * " + h +
+           "; double acc_ = h_ >= " + end + " ? " + c.state(0, "e") + " : 0.0;");
+    c.line("  " + sum_frames(c, t0, "h_") + " " + c.state(0, "e") + " = acc_; }");
+  };
+  op.window_keep = [](const Node& node) { return node.size(); };
   register_op(std::move(op));
 }
 

@@ -179,7 +179,7 @@ class Lowering {
   // k-th hop frame after.
   std::string row(int i, const std::string& frame = "i") const {
     const Node& node = *g_.nodes[i];
-    if (!node.rate.is_hop()) return frame;
+    if (!node.rate.is_hop()) return "(" + frame + ")";
     const std::string h = str(node.rate.hop);
     return "((T0 + " + frame + ") / " + h + " - T0 / " + h + ")";
   }

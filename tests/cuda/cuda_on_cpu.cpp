@@ -3,9 +3,11 @@
 #include <dlfcn.h>
 
 #include <algorithm>
-#include <barrier>
+#include <condition_variable>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -50,8 +52,35 @@ extern "C" void dgen_emu_thread(unsigned block, unsigned threads, unsigned threa
 extern "C" void dgen_emu_set_sync(void (*sync)(void)) { dgen_emu_sync = sync; }
 )";
 
+// A CTA's barrier: the last of `count` threads to arrive starts the next phase. (A mutex
+// and a condition variable: libstdc++ 12's std::barrier was seen to hang here when the
+// machine was busy.)
+class CtaBarrier {
+ public:
+  explicit CtaBarrier(unsigned count) : count_(count) {}
+  void arrive_and_wait() {
+    std::unique_lock lock(mutex_);
+    const uint64_t phase = phase_;
+    if (++arrived_ == count_) {
+      arrived_ = 0;
+      ++phase_;
+      lock.unlock();
+      next_.notify_all();
+      return;
+    }
+    next_.wait(lock, [&] { return phase_ != phase; });
+  }
+
+ private:
+  const unsigned count_;
+  unsigned arrived_ = 0;
+  uint64_t phase_ = 0;
+  std::mutex mutex_;
+  std::condition_variable next_;
+};
+
 // The barrier of the CTA being emulated (one at a time).
-std::barrier<>* g_cta_barrier = nullptr;
+CtaBarrier* g_cta_barrier = nullptr;
 void cta_sync() { g_cta_barrier->arrive_and_wait(); }
 
 using Kernel = void (*)(char*, const float* const*, float* const*, long long, long long, long long,
@@ -63,7 +92,7 @@ using SetThread = void (*)(unsigned, unsigned, unsigned);
 // (few threads: each is a thread of the host).
 constexpr unsigned kLaneThreads = 64;
 constexpr unsigned kGridThreads = 256;
-constexpr int kEmulatedWindowThreads = 8;
+constexpr int kEmulatedWindowThreads = 4;
 
 // Compiles `source` into a shared object in a temporary directory and loads it.
 void* compile_and_load(const std::string& source) {
@@ -164,7 +193,7 @@ class CpuKernels final : public CudaOnCpu {
   void launch_ctas(Kernel k, unsigned blocks, unsigned threads, bool backwards,
                    const float* const* in, float* const* out, int64_t b0, int64_t nb,
                    int64_t frames, double sr) {
-    std::barrier<> barrier(threads);
+    CtaBarrier barrier(threads);
     g_cta_barrier = &barrier;
     std::vector<std::jthread> pool;
     for (unsigned t = 0; t < threads; ++t)
