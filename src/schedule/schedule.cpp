@@ -77,12 +77,20 @@ void make_regions(Schedule& s) {
         if (g.scc[u] != c && succ[c].insert(g.scc[u]).second) ++pending[g.scc[u]];
   // Ready SCCs by kind, ordered by their first node's topological position. A serial
   // region also takes ready parallel SCCs of cheap scalar nodes (the feed-forward sum of a
-  // biquad, an out): a loop of their own would cost more than they do.
+  // biquad, an out): a loop of their own would cost more than they do. Not a serial region
+  // that runs on hop frames alone (a loss's running total over windows): its loop visits
+  // only its hop frames (lower.cpp, hop_stride), and frame-rate work would make it visit
+  // every frame.
   std::map<int, std::set<std::pair<int, int>>> ready;
   auto fusable = [&](int c) {
     return kind_of[c] == kParallel && std::all_of(members[c].begin(), members[c].end(), [&](int i) {
              return g.nodes[i]->op->cheap && g.nodes[i]->size() == 1;
            });
+  };
+  auto on_hop_frames_alone = [&](const Region& r) {
+    return std::all_of(r.nodes.begin(), r.nodes.end(), [&](int i) {
+      return g.nodes[i]->rate.is_hop() && g.nodes[i]->op->exec == Exec::AtRate;
+    });
   };
   auto make_ready = [&](int c) { ready[kind_of[c]].insert({members[c].front(), c}); };
   for (auto& [c, p] : pending)
@@ -94,7 +102,8 @@ void make_regions(Schedule& s) {
     // The serial region goes on with a fusable parallel SCC when no serial one is ready.
     std::set<std::pair<int, int>>::iterator fused;
     bool fuse = false;
-    if (kind == kSerial && !full && !ready.count(kSerial) && ready.count(kParallel)) {
+    if (kind == kSerial && !full && !ready.count(kSerial) && ready.count(kParallel) &&
+        !on_hop_frames_alone(s.regions.back())) {
       auto& parallel = ready[kParallel];
       fused = std::find_if(parallel.begin(), parallel.end(),
                            [&](auto& e) { return fusable(e.second); });

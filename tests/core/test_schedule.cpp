@@ -4,6 +4,7 @@
 // two live buffers of the memory plan overlap.
 #include <numbers>
 
+#include "backend/c/render_c.hpp"
 #include "core/random_graph.hpp"
 #include "schedule/memory_plan.hpp"
 #include "schedule/schedule.hpp"
@@ -108,6 +109,27 @@ TEST(Schedule, ModulatedFilterHasParallelCoefficientMathBetweenSerialRegions) {
   EXPECT_EQ(kind_of(s, cosines[0]), RegionKind::Parallel);
   EXPECT_LT(lfo_region, coefficient_region);
   EXPECT_LT(coefficient_region, filter_region);
+}
+
+// A spectral loss's running total over its windows (a recurrence at the hop's rate) keeps
+// a region of its own, without the frame-rate math after it, and that region's loop
+// visits the block's hop frames alone, not every frame testing it against the hop.
+TEST(Schedule, RunningTotalOverWindowsLoopsOverHopFrames) {
+  const Schedule s = schedule_of({spectral_loss(in(1), in(2), {.n = 64, .hop = 16})});
+  expect_well_formed(s);
+  const auto writes = nodes_of_op(s, "history_write");
+  ASSERT_FALSE(writes.empty());
+  for (int w : writes) {
+    const Region& region = s.regions[size_t(s.region_of[size_t(w)])];
+    EXPECT_EQ(region.kind, RegionKind::Serial);
+    for (int i : region.nodes)
+      EXPECT_TRUE(s.graph.nodes[size_t(i)]->rate.is_hop())
+          << s.graph.nodes[size_t(i)]->op->name << "#" << i << "\n"
+          << s.describe();
+  }
+  const std::string c = render_c(s);
+  EXPECT_NE(c.find("const int64_t i = ((T0 + 16 - 1) / 16 * 16 - T0) + k * 16;"), std::string::npos)
+      << c;
 }
 
 TEST(Schedule, FeedbackThroughADelayIsOneSerialRegion) {

@@ -89,10 +89,11 @@ using Finish = void (*)(char*, long long);
 using SetThread = void (*)(unsigned, unsigned, unsigned);
 
 // The launch shapes of cuda_executor.cpp, and the CTAs of regions of windows emulated
-// (few threads: each is a thread of the host).
+// (few threads: each is a thread of the host; tiles as wide as the lanes allow, so the
+// tests choose the tiles by the lanes they run).
 constexpr unsigned kLaneThreads = 64;
 constexpr unsigned kGridThreads = 256;
-constexpr int kEmulatedWindowThreads = 4;
+constexpr CtaShape kEmulatedCtas{.threads = 4, .fill = 1};
 
 // Compiles `source` into a shared object in a temporary directory and loads it.
 void* compile_and_load(const std::string& source) {
@@ -117,8 +118,8 @@ class CpuKernels final : public CudaOnCpu {
  public:
   explicit CpuKernels(const Schedule& s)
       : s_(s),
-        plan_(cuda_launch_plan(s, kEmulatedWindowThreads)),
-        handle_(compile_and_load(kCpuPrelude + render_cuda(s, nullptr, kEmulatedWindowThreads))),
+        plan_(cuda_launch_plan(s, kEmulatedCtas)),
+        handle_(compile_and_load(kCpuPrelude + render_cuda(s, nullptr, kEmulatedCtas))),
         arena_(size_t(std::max<int64_t>(s.arena_bytes, 1))),
         inputs_(size_t(max_input_channel(s))) {
     set_thread_ = reinterpret_cast<SetThread>(symbol("dgen_emu_thread"));

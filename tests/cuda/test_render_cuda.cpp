@@ -91,6 +91,28 @@ TEST(RenderCuda, OnlyStraightLineRecurrencesPrefetchFrames) {
   EXPECT_EQ(fft_kernel.find("#pragma unroll"), std::string::npos) << fft_kernel;
 }
 
+// A block holds few long windows: their kernel runs in narrower tiles of lanes, so the GPU
+// gets CTAs enough (CtaShape::fill); a block of many short windows keeps tiles of 32 lanes.
+TEST(RenderCuda, FewWindowsPerBlockRunInNarrowerTiles) {
+  auto window_kernel = [](int64_t n, int64_t block) {
+    const Value spectral = sum(fft(buffer(in(1), n, n / 4) * hann(n)).first);
+    const CudaLaunchPlan plan = cuda_launch_plan(test::forward_schedule({spectral}, 64, block));
+    for (const CudaKernel& k : plan.per_block)
+      if (k.cta > 0) return k;
+    ADD_FAILURE() << "no region of windows at n = " << n;
+    return CudaKernel{};
+  };
+  const CtaShape shape;
+  // 2048-point windows at hop 512 in blocks of 4096 frames: 9 windows a block; tiles of 2
+  // lanes make 9 × 32 = 288 CTAs (tiles of 4 would make 144).
+  const CudaKernel lng = window_kernel(2048, 4096);
+  EXPECT_EQ(lng.tile, 2);
+  EXPECT_GE(kernel_threads(lng, 4096, 64) / lng.cta, shape.fill);
+  EXPECT_LT(kernel_threads(lng, 4096, 64) / lng.cta / 2, shape.fill);
+  // 64-point windows at hop 16: 257 windows a block, 514 CTAs of 32 lanes.
+  EXPECT_EQ(window_kernel(64, 4096).tile, 32);
+}
+
 TEST(RenderCuda, EveryOpCaseCompilesWithNvrtc) {
   if (!have_nvrtc()) GTEST_SKIP() << "NVRTC not found";
   for (const test::OpCase& c : test::forward_cases())

@@ -37,8 +37,14 @@ struct CudaKernel {
   int cta = 0, tile = 0;
 };
 
-// Threads of a CTA that share a window (CudaKernel::cta).
-inline constexpr int kWindowThreads = 256;
+// The CTAs of regions of windows (CudaKernel::cta): `threads` share a window; a launch
+// should have at least `fill` CTAs, two for each SM of a large GPU (132 on an H200), so
+// that few windows per block run in narrower tiles of lanes. Tests emulating the kernels
+// on the CPU use few threads.
+struct CtaShape {
+  int threads = 256;
+  int64_t fill = 264;
+};
 
 // The threads of a kernel's launch on a block of `nb` frames: one per lane, or a grid's
 // rows × lanes, rows covering the block's frames rounded up to the lowering's padding (a
@@ -59,10 +65,8 @@ struct CudaLaunchPlan {
   int64_t block = 0;                  // frames per block
 };
 
-// `window_threads`: CudaKernel::cta of the regions of windows (tests emulating the kernels on
-// the CPU use few).
 std::string render_cuda(const Schedule& s, lir::Block* lir = nullptr);
-std::string render_cuda(const Schedule& s, lir::Block* lir, int window_threads);
-CudaLaunchPlan cuda_launch_plan(const Schedule& s, int window_threads = kWindowThreads);
+std::string render_cuda(const Schedule& s, lir::Block* lir, const CtaShape& ctas);
+CudaLaunchPlan cuda_launch_plan(const Schedule& s, const CtaShape& ctas = {});
 
 }  // namespace dgen
