@@ -20,8 +20,11 @@ bool is_serial_node(const Node& n) {
 // windows of a block together, instead of inside a recurrence's tight loop. With
 // parallel windows, window work is only what runs on hop frames alone without state, and
 // a region of it holds one hop (kWindow + hop), so its windows are independent; frames
-// gathered from windows (kWindow + 1) are likewise independent.
-enum SccKind { kParallel, kSerial, kWindow };
+// gathered from windows (kWindow + 1) are likewise independent. A recurrence that runs on
+// hop frames alone (a loss's running total over windows) gets serial regions of its own
+// (kHopSerial), whose loops visit only their hop frames (lower.cpp, hop_stride): joined
+// with frame-rate work, it would make that loop visit every frame.
+enum SccKind { kParallel, kSerial, kHopSerial, kWindow };
 
 // A hop node that runs on hop frames alone without state, or that fills its window from
 // a frame-rate (or static) input and says how to do so in a region of windows.
@@ -43,9 +46,14 @@ int scc_kind(const Schedule& s, const std::vector<int>& nodes) {
   if (s.parallel_windows && nodes.size() == 1 && first.rate.is_frame() && first.op->emit_window &&
       first.inputs[0]->rate.is_hop())
     return kWindow + 1;
-  bool serial = nodes.size() > 1;
-  for (int i : nodes) serial = serial || is_serial_node(*g.nodes[i]);
-  return serial ? kSerial : kParallel;
+  bool serial = nodes.size() > 1, on_hop_frames = true;
+  for (int i : nodes) {
+    serial = serial || is_serial_node(*g.nodes[i]);
+    on_hop_frames =
+        on_hop_frames && g.nodes[i]->rate.is_hop() && g.nodes[i]->op->exec == Exec::AtRate;
+  }
+  if (!serial) return kParallel;
+  return on_hop_frames ? kHopSerial : kSerial;
 }
 
 // Splits the non-static nodes into regions: whole SCCs, greedily grouped so that
@@ -77,20 +85,12 @@ void make_regions(Schedule& s) {
         if (g.scc[u] != c && succ[c].insert(g.scc[u]).second) ++pending[g.scc[u]];
   // Ready SCCs by kind, ordered by their first node's topological position. A serial
   // region also takes ready parallel SCCs of cheap scalar nodes (the feed-forward sum of a
-  // biquad, an out): a loop of their own would cost more than they do. Not a serial region
-  // that runs on hop frames alone (a loss's running total over windows): its loop visits
-  // only its hop frames (lower.cpp, hop_stride), and frame-rate work would make it visit
-  // every frame.
+  // biquad, an out): a loop of their own would cost more than they do.
   std::map<int, std::set<std::pair<int, int>>> ready;
   auto fusable = [&](int c) {
     return kind_of[c] == kParallel && std::all_of(members[c].begin(), members[c].end(), [&](int i) {
              return g.nodes[i]->op->cheap && g.nodes[i]->size() == 1;
            });
-  };
-  auto on_hop_frames_alone = [&](const Region& r) {
-    return std::all_of(r.nodes.begin(), r.nodes.end(), [&](int i) {
-      return g.nodes[i]->rate.is_hop() && g.nodes[i]->op->exec == Exec::AtRate;
-    });
   };
   auto make_ready = [&](int c) { ready[kind_of[c]].insert({members[c].front(), c}); };
   for (auto& [c, p] : pending)
@@ -102,8 +102,7 @@ void make_regions(Schedule& s) {
     // The serial region goes on with a fusable parallel SCC when no serial one is ready.
     std::set<std::pair<int, int>>::iterator fused;
     bool fuse = false;
-    if (kind == kSerial && !full && !ready.count(kSerial) && ready.count(kParallel) &&
-        !on_hop_frames_alone(s.regions.back())) {
+    if (kind == kSerial && !full && !ready.count(kSerial) && ready.count(kParallel)) {
       auto& parallel = ready[kParallel];
       fused = std::find_if(parallel.begin(), parallel.end(),
                            [&](auto& e) { return fusable(e.second); });
