@@ -14,12 +14,15 @@ found values sound the same to the loss, so the params moved along a ridge of eq
 and are not identifiable at that point.
 
     bench/fit/recover.py BUILD/dgen [--points 10] [--only K] [--seconds S] [--jobs N]
-                         [--json FILE] [patch.lisp ...]
+                         [--json FILE] [--train-args "ARGS"] [patch.lisp ...]
 
 Prints one line per patch as it completes and a table last. With --json, every point's
 result is kept in FILE as it completes, and points already there (same render length)
 are not run again: an interrupted run resumes. --stop-after S starts no new point after
-S seconds (those running finish), for callers with a time limit.
+S seconds (those running finish), for callers with a time limit. --train-args appends its
+words to every fitting `dgen train` (say "--loss mrstft:low"); the loss rises that decide
+unseen and traded-off params still come from the default loss. A point's result records
+them, and a point kept with other train args is run again.
 """
 import argparse
 import concurrent.futures
@@ -28,6 +31,7 @@ import json
 import math
 import os
 import random
+import shlex
 import shutil
 import struct
 import subprocess
@@ -137,7 +141,7 @@ def loss_rises(dgen, patch, target, params, hidden, found):
     return rises, way
 
 
-def one_point(dgen, patch, seconds, point, work):
+def one_point(dgen, patch, seconds, point, work, train_args=()):
     name = os.path.basename(patch)
     rng = random.Random(1000 * point + sum(map(ord, name)))
     tmp = tempfile.mkdtemp(dir=work)
@@ -155,7 +159,7 @@ def one_point(dgen, patch, seconds, point, work):
         + inputs_for(name))
     first_channel(target)
     out = events(run([dgen, "train", patch, "--target", target, "--job-dir",
-                      os.path.join(tmp, "job")] + inputs_for(name)))
+                      os.path.join(tmp, "job")] + inputs_for(name) + list(train_args)))
     result = out[-1]
     cannot = {c["name"] for c in plan["cannot_learn"]}
     learn = [p for p in plan["params"] if p["name"] not in cannot]
@@ -164,6 +168,8 @@ def one_point(dgen, patch, seconds, point, work):
     done = {"seconds": seconds, "errors": errors, "improvement": result["improvement_percent"],
             "epochs": result["epochs_run"], "train_seconds": result["seconds"],
             "cannot_learn": sorted(cannot)}
+    if train_args:
+        done["train_args"] = list(train_args)
     # The loss's sensitivity only decides a point that missed somewhere.
     if max(errors.values(), default=0) > TOLERANCE:
         done["rises"], way = loss_rises(dgen, patch, target, learn, hidden, found)
@@ -258,7 +264,11 @@ def main():
                     help="start no new point after this many seconds (0: no limit)")
     ap.add_argument("--only", type=int, action="append",
                     help="run only this point (repeatable): one miss again, without the rest")
+    ap.add_argument("--train-args", default="",
+                    help='words appended to every fitting `dgen train`, such as '
+                         '"--loss mrstft:low" (the loss rises use the default loss)')
     args = ap.parse_intermixed_args()  # patches may follow options (recover_all.sh)
+    train_args = shlex.split(args.train_args)
     start = time.monotonic()
     patches = args.patches or sorted(glob.glob("examples/*.lisp"))
     results = {}
@@ -274,14 +284,15 @@ def main():
         for k in range(args.points):
             if args.only and k not in args.only:
                 continue
-            if points.get(str(k), {}).get("seconds") != seconds:
+            kept = points.get(str(k), {})
+            if kept.get("seconds") != seconds or kept.get("train_args", []) != train_args:
                 todo[(name, k)] = (patch, seconds)
     remaining = {name: sum(1 for (n, _) in todo if n == name) for name in results}
 
     def timed(*a):
         if args.stop_after and time.monotonic() - start > args.stop_after:
             return None  # out of time: left for the next run
-        return one_point(*a)
+        return one_point(*a, train_args)
 
     with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as pool:
         futures = {pool.submit(timed, args.dgen, patch, seconds, k, work): (name, k)
