@@ -1,5 +1,6 @@
-// The one buffer layout of dgen (docs/ARCHITECTURE.md, "Lanes innermost"): every buffer
-// is [element][lane], so lane l of element e lives at e * L + l. The generated code (the
+// The buffer layout of dgen (docs/ARCHITECTURE.md, "Lanes innermost"): every buffer is
+// [element][lane], so lane l of element e lives at e * L + l, except the rows a GPU's
+// window keeps to itself (row_lane_major). The generated code (the
 // lowering) and the host side (arena initialisation, executors) index it through these.
 #pragma once
 #include <cstdint>
@@ -9,6 +10,15 @@ namespace dgen::layout {
 
 // Code: the index of element `flat` (an int64 expression) of the lane `l` in scope.
 inline std::string index(const std::string& flat) { return "(" + flat + ") * L + l"; }
+
+// Code: element `flat` of row `row` of a `m`-element value, lanes outermost within the
+// row ([row][lane][element]). Only for the rows a CTA's window keeps to itself on a GPU
+// (lower.cpp, window_private): a window's threads take adjacent elements of one lane, so
+// their loads and stores of those rows coalesce whatever the lane tile's width.
+inline std::string row_lane_major(const std::string& row, const std::string& m,
+                                  const std::string& flat) {
+  return "((" + row + ") * L + l) * " + m + " + (" + flat + ")";
+}
 
 // Host: the index of element `e` of lane `l` in a buffer of `lanes` lanes.
 constexpr int64_t index(int64_t e, int64_t l, int64_t lanes) { return e * lanes + l; }

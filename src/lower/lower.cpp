@@ -163,8 +163,7 @@ class Lowering {
         // slot's (the value of the hop frame being computed), unless each window of that
         // region computes its own row.
         if (!(g_.nodes[i]->rate.is_hop() && region == s_.region_of[i]) || in_windows(i))
-          return buf(s_.block_buf[i]) + "[" +
-                 layout::index(row(i) + " * " + str(m) + " + (" + flat + ")") + "]";
+          return block_element(i, row(i), flat);
         [[fallthrough]];
       case Storage::Slot:
         return buf(s_.slot[i]) + "[" + layout::index(flat) + "]";
@@ -173,6 +172,27 @@ class Lowering {
   }
 
   bool in_windows(int i) const { return s_.regions[s_.region_of[i]].windows; }
+
+  // A tensor row that a window computes and reads itself alone (no other region reads
+  // it), in a region the target lays out lane-major (LowerTarget::lane_major_window_rows):
+  // a GPU window's threads that take adjacent elements of a lane then touch adjacent
+  // floats. Everywhere else, and on the CPU, lanes stay innermost (a C window loop
+  // vectorises over lanes).
+  bool window_private(int i) const {
+    const Region& region = s_.regions[s_.region_of[i]];
+    return region.windows && region.hop > 1 && target_.cooperative_windows &&
+           target_.lane_major_window_rows && target_.lane_major_window_rows(region.hop) &&
+           g_.nodes[i]->size() > 1 && !read_by_other_regions(i);
+  }
+
+  // Element `flat` of node i's block row `row_expr`.
+  std::string block_element(int i, const std::string& row_expr, const std::string& flat) {
+    const std::string m = str(g_.nodes[i]->size());
+    const std::string at = window_private(i)
+                               ? layout::row_lane_major(row_expr, m, flat)
+                               : layout::index(row_expr + " * " + m + " + (" + flat + ")");
+    return buf(s_.block_buf[i]) + "[" + at + "]";
+  }
 
   // The block row a crossing value is read from at frame `frame` of the block (t = T0 +
   // frame). A hop value has one row per hop: row 0 holds the value from before the block
@@ -188,9 +208,7 @@ class Lowering {
   // Copies element e of a crossing hop value between its slot and a block row (one lane):
   // into the row, or (`into_row` false) from the row into the slot.
   std::string copy_row_element(int i, const std::string& row_expr, bool into_row) {
-    const std::string m = str(g_.nodes[i]->size());
-    const std::string at_row =
-        buf(s_.block_buf[i]) + "[" + layout::index(row_expr + " * " + m + " + e") + "]";
+    const std::string at_row = block_element(i, row_expr, "e");
     const std::string at_slot = buf(s_.slot[i]) + "[" + layout::index("e") + "]";
     return into_row ? at_row + " = " + at_slot + ";" : at_slot + " = " + at_row + ";";
   }
@@ -215,9 +233,7 @@ class Lowering {
   // A node's value at frame `frame` of the block, for EmitCtx::in_frame.
   std::string at_frame(int i, const std::string& frame, const std::string& flat, int region) {
     if (s_.storage[i] != Storage::Block) return val(i, flat, region);
-    return buf(s_.block_buf[i]) + "[" +
-           layout::index(row(i, frame) + " * " + str(g_.nodes[i]->size()) + " + (" + flat + ")") +
-           "]";
+    return block_element(i, row(i, frame), flat);
   }
 
   // The emission of node i (its op's OpDef::emit, or `emit` when given) for one frame.
@@ -282,8 +298,7 @@ class Lowering {
     lir::Stmt code =
         lir::scope("/* " + node.op->name + "#" + std::to_string(i) + " */", std::move(body));
     if (one_thread) code = lir::if_(std::string(kThreadFirst) + " == 0", {std::move(code)});
-    if (node.rate.is_hop() && node.op->exec == Exec::AtRate)
-      code = lir::if_(hop, {std::move(code)});
+    if (runs_on_hop_frames(node)) code = lir::if_(hop, {std::move(code)});
     if (padded_ && host_io) code = lir::if_("i < nb", {std::move(code)});
     lir::Block out;
     out.push_back(std::move(code));
@@ -421,9 +436,8 @@ class Lowering {
   int64_t hop_stride(const Region& region) const {
     int64_t g = 0;
     for (int i : region.nodes) {
-      const Node& node = *g_.nodes[i];
-      if (!node.rate.is_hop() || node.op->exec != Exec::AtRate) return 1;
-      g = std::gcd(g, node.rate.hop);
+      if (!runs_on_hop_frames(*g_.nodes[i])) return 1;
+      g = std::gcd(g, g_.nodes[i]->rate.hop);
     }
     return std::max<int64_t>(g, 1);
   }

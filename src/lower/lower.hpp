@@ -7,6 +7,8 @@
 // the arena (no static mutable data); lanes are the innermost dimension of every buffer
 // (lower/layout.hpp).
 #pragma once
+#include <functional>
+
 #include "lir/lir.hpp"
 #include "schedule/schedule.hpp"
 
@@ -30,6 +32,11 @@ struct LowerTarget {
   // share its ops' element loops (EmitCtx::cooperative); an op that cannot spread its
   // code runs on one of them per lane, and a barrier follows every op.
   bool cooperative_windows = false;
+  // With cooperative_windows: true when a region of windows of this hop keeps the tensor
+  // rows no other region reads as [row][lane][element] (layout::row_lane_major), for a
+  // backend whose window threads then take adjacent elements of one lane. Unset: lanes
+  // innermost.
+  std::function<bool(int64_t hop)> lane_major_window_rows = nullptr;
 };
 
 // Highest 1-based input channel the program reads (the `in` array has that many entries).

@@ -31,7 +31,7 @@ enum SccKind { kParallel, kSerial, kHopSerial, kWindow };
 bool independent_window_node(const Node& n) {
   if (!n.rate.is_hop()) return false;
   if (n.op->emit_window) return !n.inputs[0]->rate.is_hop();
-  return n.op->exec == Exec::AtRate && !n.op->stateful;
+  return runs_on_hop_frames(n) && !n.op->stateful;
 }
 
 int scc_kind(const Schedule& s, const std::vector<int>& nodes) {
@@ -49,8 +49,7 @@ int scc_kind(const Schedule& s, const std::vector<int>& nodes) {
   bool serial = nodes.size() > 1, on_hop_frames = true;
   for (int i : nodes) {
     serial = serial || is_serial_node(*g.nodes[i]);
-    on_hop_frames =
-        on_hop_frames && g.nodes[i]->rate.is_hop() && g.nodes[i]->op->exec == Exec::AtRate;
+    on_hop_frames = on_hop_frames && runs_on_hop_frames(*g.nodes[i]);
   }
   if (!serial) return kParallel;
   return on_hop_frames ? kHopSerial : kSerial;

@@ -28,6 +28,14 @@ enum class RegionKind { Static, Parallel, Serial };
 // function (docs/ARCHITECTURE.md).
 constexpr size_t kMaxRegionNodes = 64;
 
+// A node that does its work on its hop frames alone (and holds its value between them).
+// A region of only such nodes loops over its hop frames (lower.cpp, hop_stride), and the
+// scheduler keeps their recurrences in serial regions of their own so that frame-rate
+// work does not make those loops visit every frame.
+inline bool runs_on_hop_frames(const Node& n) {
+  return n.rate.is_hop() && n.op->exec == Exec::AtRate;
+}
+
 struct Region {
   RegionKind kind = RegionKind::Static;
   int64_t hop = 1;  // > 1 when every node in the region is hop(hop)

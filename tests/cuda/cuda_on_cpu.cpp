@@ -90,10 +90,11 @@ using SetThread = void (*)(unsigned, unsigned, unsigned);
 
 // The launch shapes of cuda_executor.cpp, and the CTAs of regions of windows emulated
 // (few threads: each is a thread of the host; tiles as wide as the lanes allow, so the
-// tests choose the tiles by the lanes they run).
+// tests choose the tiles by the lanes they run: a tile of 1 lane takes elements of one
+// lane per thread in lane-major rows, one of 2 or 4 adjacent lanes).
 constexpr unsigned kLaneThreads = 64;
 constexpr unsigned kGridThreads = 256;
-constexpr CtaShape kEmulatedCtas{.threads = 4, .fill = 1};
+constexpr CtaShape kEmulatedCtas{.threads = 4, .fill = 1, .sector_lanes = 2};
 
 // Compiles `source` into a shared object in a temporary directory and loads it.
 void* compile_and_load(const std::string& source) {

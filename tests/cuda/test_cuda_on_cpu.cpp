@@ -204,8 +204,9 @@ TEST(CudaOnCpu, WindowsInBlocksOfAnySizeMatchC) {
     const std::vector<Value> values = c.build();
     if (!has_windows(test::forward_schedule(values, 3))) continue;
     ++windowed;
-    // 3 lanes: CTAs of one lane per window, its threads sharing the window's elements; 2:
-    // of two lanes, two threads each (CTAs of 4 threads on the CPU).
+    // 3 lanes: CTAs of one lane per window, its threads sharing the window's elements (the
+    // window's own rows lane-major); 2: of two lanes, two threads each (lanes innermost;
+    // CTAs of 4 threads on the CPU).
     for (int lanes : {3, 2})
       for (int64_t block : {7, 100, 1024}) {
         SCOPED_TRACE(c.name + " in blocks of " + std::to_string(block) + " at " +

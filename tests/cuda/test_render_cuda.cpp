@@ -6,6 +6,7 @@
 
 #include <regex>
 
+#include "backend/c/render_c.hpp"
 #include "backend/cuda/nvrtc_compile.hpp"
 #include "backend/cuda/render_cuda.hpp"
 #include "core/op_cases.hpp"
@@ -111,6 +112,26 @@ TEST(RenderCuda, FewWindowsPerBlockRunInNarrowerTiles) {
   EXPECT_LT(kernel_threads(lng, 4096, 64) / lng.cta / 2, shape.fill);
   // 64-point windows at hop 16: 257 windows a block, 514 CTAs of 32 lanes.
   EXPECT_EQ(window_kernel(64, 4096).tile, 32);
+}
+
+// A window's tensor rows that no other region reads are [row][lane][element] on the GPU
+// where a CTA's tile of lanes is narrower than a 32-byte sector (8 floats), so that its
+// threads, adjacent elements of a lane, touch adjacent floats; the window's total, read
+// by the program's output, keeps lanes innermost, as do wide tiles and C everywhere (its
+// lane loops vectorise). The emulation tests check the values.
+TEST(RenderCuda, WindowRowsOfItsOwnAreLaneMajorInNarrowTiles) {
+  const std::regex lane_major(R"(\) \* L \+ l\) \* [0-9]+ \+ \()");
+  auto spectral = [](int64_t n) { return sum(fft(buffer(in(1), n, n / 4) * hann(n)).first); };
+  // 256-point windows at hop 64 in blocks of 1024 frames: 17 windows, tiles of 4 lanes.
+  const Schedule narrow = test::forward_schedule({spectral(256)}, 64, 1024);
+  const std::string cuda = render_cuda(narrow);
+  EXPECT_TRUE(std::regex_search(cuda, std::regex(R"(\) \* L \+ l\) \* 256 \+ \()"))) << cuda;
+  EXPECT_NE(cuda.find("dgen_e0 = threadIdx.x % 64, dgen_es = 64;"), std::string::npos) << cuda;
+  EXPECT_FALSE(std::regex_search(render_c(narrow), lane_major));
+  // 64-point windows at hop 16 in blocks of 4096: tiles of 32 lanes, lanes innermost.
+  const std::string wide = render_cuda(test::forward_schedule({spectral(64)}, 64, 4096));
+  EXPECT_FALSE(std::regex_search(wide, lane_major)) << wide;
+  EXPECT_NE(wide.find("dgen_e0 = threadIdx.x / 32, dgen_es = 8;"), std::string::npos) << wide;
 }
 
 TEST(RenderCuda, EveryOpCaseCompilesWithNvrtc) {

@@ -65,7 +65,10 @@ class KernelMapper {
     lir::Block functions = lower(s_, {.lane_loops = false,
                                       .prefetch_frames = 16,
                                       .stack_tables = false,
-                                      .cooperative_windows = true});
+                                      .cooperative_windows = true,
+                                      .lane_major_window_rows = [this](int64_t hop) {
+                                        return lanes_outer(window_tile(hop));
+                                      }});
     lir::Stmt entry = std::move(functions.back());
     functions.pop_back();
     k_.plan.reverse = s_.reverse;
@@ -117,15 +120,8 @@ class KernelMapper {
         else
           kernel.stride = std::stoll(first.loop.step);
         if (first.loop.iter == lir::Iter::Window && kernel.stride > 1) {
-          // A warp's threads take adjacent lanes (up to 32) of one element, so its loads
-          // coalesce; the rest of the CTA shares the elements.
-          kernel.tile = std::gcd(std::min(s_.lanes, 32), ctas_.threads);
-          while (s_.lanes % kernel.tile != 0) kernel.tile /= 2;
-          // Long windows are few per block: narrower tiles, so that the GPU gets enough
-          // CTAs (each window's threads then share fewer lanes and more elements).
-          const int64_t windows = s_.block / kernel.stride + 1;
-          while (kernel.tile > 1 && windows * (s_.lanes / kernel.tile) < ctas_.fill)
-            kernel.tile /= 2;
+          kernel.tile = window_tile(kernel.stride);
+          kernel.lanes_outer = lanes_outer(kernel.tile);
           kernel.cta = ctas_.threads;
         }
       }
@@ -134,6 +130,25 @@ class KernelMapper {
       kernel_of(std::move(k), t0, kernel);
     }
   }
+
+  // The lanes of one window's CTA in a region of windows of hop `hop`: up to 32 (a warp
+  // of adjacent lanes of one element coalesces), narrower when long windows are few per
+  // block, so that the GPU gets enough CTAs (each window's threads then share fewer lanes
+  // and more elements).
+  int window_tile(int64_t hop) const {
+    int tile = std::gcd(std::min(s_.lanes, 32), ctas_.threads);
+    while (s_.lanes % tile != 0) tile /= 2;
+    const int64_t windows = s_.block / hop + 1;
+    while (tile > 1 && windows * (s_.lanes / tile) < ctas_.fill) tile /= 2;
+    return tile;
+  }
+
+  // A tile narrower than a memory sector of floats would waste most of every sector its
+  // warps touch in lanes-innermost rows: its threads take adjacent elements of one lane
+  // instead, in rows laid out lane-major. Measured on the H200 (docs/PERFORMANCE.md): the
+  // 2048-point windows' backward 1.6x faster at tile 2; wider tiles slower that way (their
+  // reads of other regions' rows no longer coalesce).
+  bool lanes_outer(int tile) const { return tile < ctas_.sector_lanes; }
 
   // A function as a kernel: its frame counter and thread coordinates first; in a grid,
   // its region's loop (independent iterations) becomes the thread's own iteration (or, in
@@ -148,10 +163,15 @@ class KernelMapper {
       const std::string tiles = std::to_string(s_.lanes / kernel.tile),
                         tile = std::to_string(kernel.tile);
       head.push_back(lir::line("const int64_t w_ = blockIdx.x / " + tiles + ";"));
+      // The thread's lane in the tile and first element: adjacent threads take adjacent
+      // lanes, or adjacent elements of one lane (CudaKernel::lanes_outer).
+      const std::string per_lane = std::to_string(kernel.cta / kernel.tile);
+      const auto [lane, first] = kernel.lanes_outer ? std::pair{" / " + per_lane, " % " + per_lane}
+                                                    : std::pair{" % " + tile, " / " + tile};
       head.push_back(lir::line("const int l = (int)(blockIdx.x % " + tiles + ") * " + tile +
-                               " + (int)(threadIdx.x % " + tile + ");"));
-      head.push_back(lir::line(std::string("const int64_t ") + kThreadFirst + " = threadIdx.x / " +
-                               tile + ", " + kThreadStride + " = blockDim.x / " + tile + ";"));
+                               " + (int)(threadIdx.x" + lane + ");"));
+      head.push_back(lir::line(std::string("const int64_t ") + kThreadFirst + " = threadIdx.x" +
+                               first + ", " + kThreadStride + " = " + per_lane + ";"));
       // The CTA's window: from + w_ * step. Every thread of the CTA takes the same branch.
       take_iteration(*grid, "w_");
     } else if (grid) {

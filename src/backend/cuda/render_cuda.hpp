@@ -35,15 +35,22 @@ struct CudaKernel {
   // > 0 (a region of windows): CTAs of `cta` threads, each running one window of `tile`
   // lanes, its cta / tile threads per lane sharing the window's element loops.
   int cta = 0, tile = 0;
+  // In a region of windows: the CTA's threads take adjacent elements of one lane, whose
+  // rows the lowering lays out [row][lane][element] (a tile narrower than a 32-byte
+  // memory sector of floats); else adjacent lanes of one element.
+  bool lanes_outer = false;
 };
 
 // The CTAs of regions of windows (CudaKernel::cta): `threads` share a window; a launch
 // should have at least `fill` CTAs, two for each SM of a large GPU (132 on an H200), so
-// that few windows per block run in narrower tiles of lanes. Tests emulating the kernels
-// on the CPU use few threads.
+// that few windows per block run in narrower tiles of lanes. A tile narrower than
+// `sector_lanes` (the floats of a 32-byte memory sector) takes adjacent elements of one
+// lane per thread (CudaKernel::lanes_outer). Tests emulating the kernels on the CPU use
+// few threads, and a narrower sector so that both mappings run.
 struct CtaShape {
   int threads = 256;
   int64_t fill = 264;
+  int sector_lanes = 8;
 };
 
 // The threads of a kernel's launch on a block of `nb` frames: one per lane, or a grid's
