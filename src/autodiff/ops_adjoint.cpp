@@ -14,6 +14,29 @@
 namespace dgen {
 namespace {
 
+// The flat index into `common` of term r_ of sum_to's result element e (of shape
+// `result`, broadcast to `common`): the result's dims from e, the summed ones from r_,
+// both row-major, so that an element's terms come in increasing flat order, the order in
+// which the reference adds them.
+std::string summed_term_index(const Shape& common, const Shape& result) {
+  std::string expr;
+  int64_t stride = 1, result_stride = 1, summed_stride = 1;
+  const size_t lead = common.size() - result.size();
+  for (size_t d = common.size(); d-- > 0;) {
+    const int64_t dim = common[d];
+    const bool kept = d >= lead && result[d - lead] == dim;
+    if (dim != 1) {
+      const std::string from = kept ? "e" : "r_";
+      const int64_t& at = kept ? result_stride : summed_stride;
+      expr += (expr.empty() ? "" : " + ") + std::string("(") + from + " / " + str(at) + " % " +
+              str(dim) + ") * " + str(stride);
+    }
+    (kept ? result_stride : summed_stride) *= dim;
+    stride *= dim;
+  }
+  return expr.empty() ? "0" : "(" + expr + ")";
+}
+
 // sum_to(x): attrs.ints = the result shape S. x and S broadcast to a common shape C;
 // element s of the result is the sum of x over the elements of C that map onto s (so a
 // smaller x is expanded and a larger one summed down).
@@ -32,13 +55,20 @@ void register_sum_to() {
     for (int64_t k = 0; k < numel(common); ++k)
       c.out[broadcast_index(common, c.node.shape, k)] += c.in[0][broadcast_index(common, x, k)];
   };
+  // Each result element sums its own terms, so the loop over them is independent (a GPU
+  // window's threads share it) and adds in the reference's order.
   op.emit = [](EmitCtx& c) {
     const Shape& x = c.node.inputs[0]->shape;
     const Shape common = broadcast_shapes({x, c.node.shape}, "sum_to");
-    emit_loop(c, c.node.size(), "e", c.out("e") + " = 0.0f;");
-    emit_loop(c, numel(common), "k_",
-              c.out(broadcast_index_expr(common, c.node.shape, "k_")) +
-                  " += " + c.in(0, broadcast_index_expr(common, x, "k_")) + ";");
+    const int64_t terms = numel(common) / c.node.size();
+    const std::string body =
+        terms == 1
+            ? c.out("e") + " = " + c.in(0, broadcast_index_expr(common, x, "e")) + ";"
+            : "float acc_ = 0.0f; for (int64_t r_ = 0; r_ < " + str(terms) + "; ++r_) acc_ += " +
+                  c.in(0,
+                       broadcast_index_expr(common, x, summed_term_index(common, c.node.shape))) +
+                  "; " + c.out("e") + " = acc_;";
+    emit_loop(c, c.node.size(), "e", body, true);
   };
   // Linear, and its own transpose up to broadcasting, which add() applies.
   op.adjoint = [](AdjointCtx& c) { c.add(0, c.grad()); };

@@ -246,9 +246,19 @@ class Lowering {
         node.rate.is_hop() ? "(" + t + " % " + str(node.rate.hop) + " == 0)" : "1";
     EmitCtx c{node};
     bool host_io = false;  // the node reads or writes host buffers
-    c.in = [&](int k, const std::string& flat) { return val(g_.inputs[i][k], flat, region); };
-    c.out = [&](const std::string& flat) { return val(i, flat, region); };
-    c.state = [&](int var, const std::string& idx) { return state(i, var, idx); };
+    WindowAccess access;   // in a window's CTA: what the node reads and writes
+    c.in = [&](int k, const std::string& flat) {
+      access.reads.push_back({g_.inputs[i][k], flat});
+      return val(g_.inputs[i][k], flat, region);
+    };
+    c.out = [&](const std::string& flat) {
+      access.writes_own_elements = access.writes_own_elements && flat == "e";
+      return val(i, flat, region);
+    };
+    c.state = [&](int var, const std::string& idx) {
+      access.shared_state = access.shared_state || g_.cell_of[i] >= 0;
+      return state(i, var, idx);
+    };
     c.t = t;
     c.run_frame = rf;
     c.sr = "sr";
@@ -278,6 +288,7 @@ class Lowering {
     c.lanes = owns_lanes(i);
     c.stack_tables = target_.stack_tables;
     c.in_frame = [&](int k, const std::string& frame, const std::string& flat) {
+      access.reads.push_back({g_.inputs[i][k], ""});
       return at_frame(g_.inputs[i][k], frame, flat, region);
     };
     c.block_t0 = "T0";
@@ -290,9 +301,12 @@ class Lowering {
     if (one_thread) {
       body.clear();
       counter = 0;
+      access = {};
       c.cooperative = false;
       (emit ? *emit : node.op->emit)(c);
     }
+    access.own_elements = c.cooperative && body.size() == 1 && body[0].kind == lir::Kind::Line &&
+                          body[0].text.starts_with(spread_for("e", "0", str(node.size())) + " {");
     // The node's code for one lane (or for all, when it owns its lane loops), under its
     // guards: a padded frame loop's extra frames skip host I/O, a hop node its off frames.
     lir::Stmt code =
@@ -301,10 +315,16 @@ class Lowering {
     if (runs_on_hop_frames(node)) code = lir::if_(hop, {std::move(code)});
     if (padded_ && host_io) code = lir::if_("i < nb", {std::move(code)});
     lir::Block out;
+    // Every thread of the CTA reaches a barrier before the node (the guards above are the
+    // window's, the same for all) where it reads what another thread may have written.
+    if (cooperating_) {
+      if (needs_barrier(access)) {
+        out.push_back(lir::line(kBarrier));
+        unsynced_.clear();
+      }
+      unsynced_[i] = access.own_elements && access.writes_own_elements && !access.shared_state;
+    }
     out.push_back(std::move(code));
-    // What the op wrote is read by the window's other threads: every thread of the CTA
-    // reaches this barrier (the guards above are the window's, the same for all).
-    if (cooperating_) out.push_back(lir::line(kBarrier));
     // A hop value that crosses regions is held in its slot and copied to its block row on
     // its hop frames, so later regions see the zero-order hold.
     if (node.rate.is_hop() && s_.storage[i] == Storage::Block && !in_windows(i)) {
@@ -312,6 +332,34 @@ class Lowering {
       out.push_back(lir::if_(hop, {c.lanes ? lir::lane_loop({std::move(copy)}) : std::move(copy)}));
     }
     return out;
+  }
+
+  // What a node of a region of windows reads and writes, as far as the threads of its CTA
+  // go (EmitCtx::cooperative).
+  struct WindowAccess {
+    struct Read {
+      int node;
+      std::string flat;  // "" at another frame
+    };
+    std::vector<Read> reads;
+    bool writes_own_elements = true;  // every element it writes is its loop's `e`
+    bool own_elements = false;        // its code is one loop over its elements `e` spread
+                                      // over the threads, each element on one thread
+    bool shared_state = false;        // it reads or writes state another node shares
+  };
+
+  // A barrier before a node of a window is needed where it may read what another thread
+  // wrote since the last one. Not where it reads element `e` of a value that was written
+  // element by element in a loop over `e` spread the same way: the thread that wrote an
+  // element is the one that reads it (a chain of elementwise ops runs without barriers).
+  // State that two nodes share (a history's cell) always waits for one.
+  bool needs_barrier(const WindowAccess& a) const {
+    if (a.shared_state && !unsynced_.empty()) return true;
+    for (const WindowAccess::Read& r : a.reads) {
+      const auto w = unsynced_.find(r.node);
+      if (w != unsynced_.end() && !(w->second && a.own_elements && r.flat == "e")) return true;
+    }
+    return false;
   }
 
   // A vectorised frame loop that ends in a scalar remainder computes the remainder's math
@@ -454,8 +502,10 @@ class Lowering {
     lir::Block frame = {
         lir::line("const int64_t t = T0 + i; const int64_t rf = b0 + i; (void)t; (void)rf;")};
     cooperating_ = target_.cooperative_windows && region.hop > 1;
+    unsynced_.clear();
     for (auto& st : emit_nodes(region.nodes, r, "t", "rf")) frame.push_back(std::move(st));
     cooperating_ = false;
+    unsynced_.clear();
     // The held values' copies and what ops keep for the next blocks' windows: one loop
     // over the elements of all of them, whose iterations are independent (a GPU runs them
     // as a grid too).
@@ -580,6 +630,9 @@ class Lowering {
   lir::Block functions_;      // the functions lowered so far
   bool padded_ = false;       // the region being emitted runs padded frame loops (padded())
   bool cooperating_ = false;  // emitting a window's ops for the threads of a CTA
+  // The nodes of the window written since its CTA's last barrier, each true when written
+  // element by element in a loop over `e` spread over the threads (needs_barrier).
+  std::map<int, bool> unsynced_;
   // The serial region being emitted reads block values and inputs from prefetch arrays,
   // and which it has read so far (emit_frame).
   bool prefetching_ = false;

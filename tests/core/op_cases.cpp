@@ -181,6 +181,15 @@ std::vector<OpCase> tensor_cases() {
   cases.push_back(
       both("mean reductions", [](const Value& x) { return mean(x) + mean_axis(x, 1); }));
   cases.push_back(both("max reductions", [](const Value& x) { return max(x) + max_axis(x, 0); }));
+  // sum_to, the adjoint of broadcasting (no API function): summed down over leading and
+  // inner dims, to a scalar, and expanded (then summed back).
+  cases.push_back(both("sum_to", [](const Value& x) {
+    const auto sum_to = [](const Value& v, std::vector<int64_t> shape) {
+      return Value(make("sum_to", {v}, {std::move(shape), {}}));
+    };
+    return sum_to(x, {3}) + sum_to(x, {2, 1}) + sum_to(x, {}) +
+           sum_to(sum_to(x, {2, 2, 3}), {2, 1, 3});
+  }));
   cases.push_back(both("softmax", [](const Value& x) { return softmax(x, 1); }));
   cases.push_back(both("cumsum", [](const Value& x) { return cumsum(x, 1); }));
   cases.push_back(both("matmul", [](const Value& x) { return matmul(x, transpose(t23())); }));

@@ -12,6 +12,7 @@
 #include "core/op_cases.hpp"
 #include "cuda/cuda_programs.hpp"
 #include "lisp/lisp_support.hpp"
+#include "ops/emit_util.hpp"
 
 namespace dgen {
 namespace {
@@ -132,6 +133,33 @@ TEST(RenderCuda, WindowRowsOfItsOwnAreLaneMajorInNarrowTiles) {
   const std::string wide = render_cuda(test::forward_schedule({spectral(64)}, 64, 4096));
   EXPECT_FALSE(std::regex_search(wide, lane_major)) << wide;
   EXPECT_NE(wide.find("dgen_e0 = threadIdx.x / 32, dgen_es = 8;"), std::string::npos) << wide;
+}
+
+// In a window's CTA a chain of elementwise ops runs without barriers: each element is
+// written and read by the same thread. An op that reads other elements (the FFT, the
+// sum) waits at a barrier first. The emulation tests check the values.
+TEST(RenderCuda, WindowsBarrierOnlyBeforeReadingOtherThreadsElements) {
+  const Value spectrum = fft(buffer(in(1), 64, 16) * hann(64)).first;
+  const Value loss = sum(abs(tanh(2.0 * spectrum)));
+  const std::string cuda = render_cuda(test::forward_schedule({loss}, 64, 4096));
+  auto between = [&](const std::string& from, const std::string& to) {
+    const size_t a = cuda.find(from), b = cuda.find(to, a);
+    if (a == std::string::npos || b == std::string::npos) {
+      ADD_FAILURE() << "no " << from << " ... " << to << " in\n" << cuda;
+      return std::string();
+    }
+    return cuda.substr(a, b - a);
+  };
+  auto barriers = [](const std::string& text) {
+    size_t n = 0;
+    for (size_t at = text.find(kBarrier); at != std::string::npos; at = text.find(kBarrier, at + 1))
+      ++n;
+    return n;
+  };
+  EXPECT_EQ(barriers(between("/* buffer#", "/* mul#")), 0u);
+  EXPECT_EQ(barriers(between("/* mul#", "/* fft")), 1u);
+  EXPECT_EQ(barriers(between("/* tanh#", "/* abs#")), 0u);
+  EXPECT_EQ(barriers(between("/* abs#", "/* sum_all#")), 1u);
 }
 
 TEST(RenderCuda, EveryOpCaseCompilesWithNvrtc) {
