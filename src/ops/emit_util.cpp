@@ -59,6 +59,31 @@ void emit_loop(EmitCtx& e, int64_t n, const std::string& var, const std::string&
   }
 }
 
+void emit_sum(EmitCtx& e, int64_t n, const std::string& var, const std::string& term,
+              const std::string& finish,
+              const std::function<std::string(const std::string& var, int64_t n,
+                                              const std::string& body)>& c_sum) {
+  if (!e.cooperative) {
+    e.line("{ double acc_ = 0.0; " + c_sum(var, n, "acc_ += (double)(" + term + ");") + " " +
+           finish + " }");
+    return;
+  }
+  const std::string slot = std::string(kTileLanes) + " + " + kTileLane + "]";
+  const std::string lines[] = {
+      // The scratch's readers of the last sum are done.
+      kBarrier,
+      "{ double p_ = 0.0; " + spread_for(var, "0", str(n)) + " p_ += (double)(" + term + "); " +
+          kCtaScratch + "[" + kThreadFirst + " * " + slot + " = p_; }",
+      kBarrier,
+      std::string("if (") + kThreadFirst +
+          " == 0) { double acc_ = 0.0; for (int64_t q_ = 0; q_ < " + kThreadStride +
+          "; ++q_) acc_ += " + kCtaScratch + "[q_ * " + slot + "; " + finish + " }"};
+  for (const std::string& line : lines) {
+    e.line(line);
+    ++e.spread;
+  }
+}
+
 std::string spread_for(const std::string& var, const std::string& from, const std::string& to) {
   return "for (int64_t " + var + " = " + from + " + " + kThreadFirst + "; " + var + " < " + to +
          "; " + var + " += " + kThreadStride + ")";

@@ -1,6 +1,7 @@
 // Small helpers op emitters share.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,21 @@ inline constexpr const char* kThreadStride = "dgen_es";
 std::string spread_for(const std::string& var, const std::string& from, const std::string& to);
 // The CTA's barrier (a cooperative emission's statement between dependent loops).
 inline constexpr const char* kBarrier = "__syncthreads();";
+// A cooperative kernel's scratch in the CTA's shared memory, one double per thread: the
+// slot of a lane's thread kThreadFirst is kThreadFirst * kTileLanes + kTileLane.
+inline constexpr const char* kCtaScratch = "dgen_red";
+inline constexpr const char* kTileLane = "dgen_tl";   // the lane's place in the CTA's tile
+inline constexpr const char* kTileLanes = "dgen_nt";  // the lanes of the CTA's tile
+// A sum of `n` terms (`term`, a float expression of `var`) for one lane, the result in the
+// double `acc_` for the statement `finish`. Cooperative (EmitCtx::cooperative): each of the
+// lane's threads adds every kThreadStride-th term, leaves its partial in kCtaScratch, and
+// the lane's first thread adds the partials in thread order and runs `finish`: the same
+// launch gives the same bits. Else one loop over the terms (`c_sum`: the caller's loop,
+// such as an OpenMP SIMD reduction for C).
+void emit_sum(EmitCtx& e, int64_t n, const std::string& var, const std::string& term,
+              const std::string& finish,
+              const std::function<std::string(const std::string& var, int64_t n,
+                                              const std::string& body)>& c_sum);
 
 // Attribute accessors that report a missing attribute by op name.
 int64_t int_attr(const Node& node, size_t i);

@@ -84,11 +84,22 @@ void emit_reduce(const ReduceRule& rule, EmitCtx& c) {
              c.out("o_ * " + str(s.inner) + " + j_") + " = acc_;";
       break;
     case Kind::Sum:
-    case Kind::Mean:
-      body = "double acc_ = 0.0; " + c_sum_for("k_", s.n, "acc_ += (double)" + x + ";") + " " +
-             c.out("o_ * " + str(s.inner) + " + j_") + " = (float)(acc_" +
-             (rule.kind == Kind::Mean ? " / " + c_literal(double(s.n)) : "") + ");";
+    case Kind::Mean: {
+      const std::string finish = c.out("o_ * " + str(s.inner) + " + j_") + " = (float)(acc_" +
+                                 (rule.kind == Kind::Mean ? " / " + c_literal(double(s.n)) : "") +
+                                 ");";
+      // A sum of every element is shared by a GPU window's threads (emit_sum).
+      if (!rule.per_axis) {
+        c.line("{ const int64_t o_ = 0, j_ = 0; (void)o_; (void)j_;");
+        emit_sum(c, s.n, "k_", x, finish, c_sum_for);
+        c.line("}");
+        c.spread += c.cooperative ? 2 : 0;
+        return;
+      }
+      body =
+          "double acc_ = 0.0; " + c_sum_for("k_", s.n, "acc_ += (double)" + x + ";") + " " + finish;
       break;
+    }
     case Kind::Cumsum:
       body = "double acc_ = 0.0; " +
              c_for("k_", s.n, "acc_ += (double)" + x + "; " + c.out(at("k_")) + " = (float)acc_;");

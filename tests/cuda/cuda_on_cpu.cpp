@@ -23,7 +23,8 @@ namespace {
 
 // What nvcc provides and the generated source takes for granted, for a C++ compiler. The
 // source typedefs int64_t and friends itself: the macros keep its names apart from the
-// C library's. The grid's coordinates are globals the host sets before each thread.
+// C library's. The grid's coordinates are globals the host sets before each thread; a
+// CTA's shared memory is static (the CTAs run one after another).
 constexpr const char* kCpuPrelude = R"(#include <math.h>
 #include <string.h>
 #define int64_t dgen_int64_t
@@ -31,6 +32,7 @@ constexpr const char* kCpuPrelude = R"(#include <math.h>
 #define int32_t dgen_int32_t
 #define uint32_t dgen_uint32_t
 #define __global__
+#define __shared__ static
 #define __device__
 #define __restrict__ __restrict
 struct dgen_dim3 { unsigned x; };

@@ -137,7 +137,8 @@ TEST(RenderCuda, WindowRowsOfItsOwnAreLaneMajorInNarrowTiles) {
 
 // In a window's CTA a chain of elementwise ops runs without barriers: each element is
 // written and read by the same thread. An op that reads other elements (the FFT, the
-// sum) waits at a barrier first. The emulation tests check the values.
+// sum) waits at a barrier first. The sum is shared by the lane's threads (partials in the
+// CTA's scratch), not run on one of them. The emulation tests check the values.
 TEST(RenderCuda, WindowsBarrierOnlyBeforeReadingOtherThreadsElements) {
   const Value spectrum = fft(buffer(in(1), 64, 16) * hann(64)).first;
   const Value loss = sum(abs(tanh(2.0 * spectrum)));
@@ -160,6 +161,9 @@ TEST(RenderCuda, WindowsBarrierOnlyBeforeReadingOtherThreadsElements) {
   EXPECT_EQ(barriers(between("/* mul#", "/* fft")), 1u);
   EXPECT_EQ(barriers(between("/* tanh#", "/* abs#")), 0u);
   EXPECT_EQ(barriers(between("/* abs#", "/* sum_all#")), 1u);
+  const std::string sum = between("/* sum_all#", "/* out#");
+  EXPECT_NE(sum.find("dgen_red[dgen_e0 * dgen_nt + dgen_tl] = p_;"), std::string::npos) << sum;
+  EXPECT_EQ(sum.find("if (dgen_e0 == 0) {\n"), std::string::npos) << sum;
 }
 
 TEST(RenderCuda, EveryOpCaseCompilesWithNvrtc) {

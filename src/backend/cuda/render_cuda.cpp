@@ -172,6 +172,12 @@ class KernelMapper {
                                " + (int)(threadIdx.x" + lane + ");"));
       head.push_back(lir::line(std::string("const int64_t ") + kThreadFirst + " = threadIdx.x" +
                                first + ", " + kThreadStride + " = " + per_lane + ";"));
+      // The CTA's scratch for sums its threads share (emit_util's emit_sum).
+      head.push_back(lir::line(std::string("const int ") + kTileLane + " = (int)(threadIdx.x" +
+                               lane + "), " + kTileLanes + " = " + tile + "; (void)" + kTileLane +
+                               "; (void)" + kTileLanes + ";"));
+      head.push_back(lir::line(std::string("__shared__ double ") + kCtaScratch + "[" +
+                               std::to_string(kernel.cta) + "]; (void)" + kCtaScratch + ";"));
       // The CTA's window: from + w_ * step. Every thread of the CTA takes the same branch.
       take_iteration(*grid, "w_");
     } else if (grid) {
