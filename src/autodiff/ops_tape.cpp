@@ -112,6 +112,20 @@ void register_frame_sum() {
               c.state(0, "e") + " += (double)" + c.in(0, "e") + "; " + c.out("e") + " = (float)" +
                   c.state(0, "e") + ";");
   };
+  // A block at once, when no node reads the running sum (OpDef::emit_block): each
+  // element's sum over the block's frames (shared by a GPU CTA's threads) added to it.
+  op.emit_block = [](EmitCtx& c) {
+    const auto cooperative_line = [&](const std::string& text) {
+      c.line(text);
+      c.spread += c.cooperative ? 1 : 0;
+    };
+    cooperative_line("for (int64_t e = 0; e < " + str(c.node.size()) + "; ++e) {");
+    emit_sum(c, c.block_frames, "f_", c.in_frame(0, "f_", "e"), c.state(0, "e") + " += acc_;",
+             [&](const std::string& body) {
+               return "for (int64_t f_ = 0; f_ < " + c.block_frames + "; ++f_) " + body;
+             });
+    cooperative_line("}");
+  };
   register_op(std::move(op));
 }
 

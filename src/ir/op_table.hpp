@@ -114,6 +114,13 @@ struct OpDef {
   std::function<void(EmitCtx&)> emit_window;
   std::function<void(EmitCtx&)> emit_window_keep;
   std::function<int64_t(const Node&)> window_keep;
+  // A frame-rate op whose value no node reads and whose state after a block depends on
+  // its input's frames of the block in any order (frame_sum: their sum) may do a block's
+  // frames at once in a schedule with parallel windows (Region::at_once), if it says how:
+  // `emit_block` reads its input's block rows (EmitCtx::in_frame, frames 0 to
+  // block_frames - 1), its element loops shared by a GPU CTA's threads where
+  // EmitCtx::cooperative (emit_util's emit_sum).
+  std::function<void(EmitCtx&)> emit_block;
   // The adjoint (vector-Jacobian product) rule, as graph construction in the backward
   // program; see src/autodiff/adjoint.hpp for AdjointCtx. Empty: asking for a gradient
   // through the op is a compile error naming it (unless zero_derivative).

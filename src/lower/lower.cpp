@@ -552,10 +552,33 @@ class Lowering {
     return lir::scope("/* region " + std::to_string(r) + ": " + what + " */", std::move(all));
   }
 
+  // A region of ops that do a block's frames at once (Region::at_once): one iteration
+  // over the block, independent of the other blocks' (a GPU runs it on a CTA per tile of
+  // lanes, as a window, whose threads share each op's frames).
+  lir::Stmt emit_at_once(int r) {
+    const Region& region = s_.regions[r];
+    cooperating_ = target_.cooperative_windows;
+    unsynced_.clear();
+    lir::Block body;
+    for (int i : region.nodes)
+      body.push_back(lir::lane_loop(emit_node(i, r, "T0", "b0", &g_.nodes[i]->op->emit_block)));
+    cooperating_ = false;
+    unsynced_.clear();
+    return lir::scope("/* region " + std::to_string(r) + ": the block's frames at once */",
+                      {lir::for_({.iter = lir::Iter::Window,
+                                  .var = "i",
+                                  .from = "0",
+                                  .to = "nb",
+                                  .step = str(s_.block),
+                                  .independent = true},
+                                 std::move(body))});
+  }
+
   lir::Stmt emit_region(int r) {
     const Region& region = s_.regions[r];
     local_state_.clear();
     if (region.windows) return emit_windows(r);
+    if (region.at_once) return emit_at_once(r);
     lir::Block pre, post, frame;
     if (region.kind == RegionKind::Serial) {
       for (int i : region.nodes)

@@ -59,20 +59,19 @@ void emit_loop(EmitCtx& e, int64_t n, const std::string& var, const std::string&
   }
 }
 
-void emit_sum(EmitCtx& e, int64_t n, const std::string& var, const std::string& term,
+void emit_sum(EmitCtx& e, const std::string& n, const std::string& var, const std::string& term,
               const std::string& finish,
-              const std::function<std::string(const std::string& var, int64_t n,
-                                              const std::string& body)>& c_sum) {
+              const std::function<std::string(const std::string& body)>& serial_loop) {
   if (!e.cooperative) {
-    e.line("{ double acc_ = 0.0; " + c_sum(var, n, "acc_ += (double)(" + term + ");") + " " +
-           finish + " }");
+    e.line("{ double acc_ = 0.0; " + serial_loop("acc_ += (double)(" + term + ");") + " " + finish +
+           " }");
     return;
   }
   const std::string slot = std::string(kTileLanes) + " + " + kTileLane + "]";
   const std::string lines[] = {
       // The scratch's readers of the last sum are done.
       kBarrier,
-      "{ double p_ = 0.0; " + spread_for(var, "0", str(n)) + " p_ += (double)(" + term + "); " +
+      "{ double p_ = 0.0; " + spread_for(var, "0", n) + " p_ += (double)(" + term + "); " +
           kCtaScratch + "[" + kThreadFirst + " * " + slot + " = p_; }",
       kBarrier,
       std::string("if (") + kThreadFirst +

@@ -42,16 +42,16 @@ inline constexpr const char* kBarrier = "__syncthreads();";
 inline constexpr const char* kCtaScratch = "dgen_red";
 inline constexpr const char* kTileLane = "dgen_tl";   // the lane's place in the CTA's tile
 inline constexpr const char* kTileLanes = "dgen_nt";  // the lanes of the CTA's tile
-// A sum of `n` terms (`term`, a float expression of `var`) for one lane, the result in the
-// double `acc_` for the statement `finish`. Cooperative (EmitCtx::cooperative): each of the
-// lane's threads adds every kThreadStride-th term, leaves its partial in kCtaScratch, and
-// the lane's first thread adds the partials in thread order and runs `finish`: the same
-// launch gives the same bits. Else one loop over the terms (`c_sum`: the caller's loop,
-// such as an OpenMP SIMD reduction for C).
-void emit_sum(EmitCtx& e, int64_t n, const std::string& var, const std::string& term,
+// A sum of `n` terms (`term`, a float expression of `var` from 0 to the int64 expression
+// `n`) for one lane, the result in the double `acc_` for the statement `finish`.
+// Cooperative (EmitCtx::cooperative): each of the lane's threads adds every
+// kThreadStride-th term, leaves its partial in kCtaScratch, and the lane's first thread
+// adds the partials in thread order and runs `finish`: the same launch gives the same
+// bits. Else `serial_loop` gives the loop over the terms around its body (C: an OpenMP
+// SIMD reduction where it may).
+void emit_sum(EmitCtx& e, const std::string& n, const std::string& var, const std::string& term,
               const std::string& finish,
-              const std::function<std::string(const std::string& var, int64_t n,
-                                              const std::string& body)>& c_sum);
+              const std::function<std::string(const std::string& body)>& serial_loop);
 
 // Attribute accessors that report a missing attribute by op name.
 int64_t int_attr(const Node& node, size_t i);

@@ -91,7 +91,8 @@ void emit_reduce(const ReduceRule& rule, EmitCtx& c) {
       // A sum of every element is shared by a GPU window's threads (emit_sum).
       if (!rule.per_axis) {
         c.line("{ const int64_t o_ = 0, j_ = 0; (void)o_; (void)j_;");
-        emit_sum(c, s.n, "k_", x, finish, c_sum_for);
+        emit_sum(c, str(s.n), "k_", x, finish,
+                 [&](const std::string& body) { return c_sum_for("k_", s.n, body); });
         c.line("}");
         c.spread += c.cooperative ? 2 : 0;
         return;

@@ -23,8 +23,19 @@ bool is_serial_node(const Node& n) {
 // gathered from windows (kWindow + 1) are likewise independent. A recurrence that runs on
 // hop frames alone (a loss's running total over windows) gets serial regions of its own
 // (kHopSerial), whose loops visit only their hop frames (lower.cpp, hop_stride): joined
-// with frame-rate work, it would make that loop visit every frame.
-enum SccKind { kParallel, kSerial, kHopSerial, kWindow };
+// with frame-rate work, it would make that loop visit every frame. With parallel windows,
+// an op that can do a block's frames at once (OpDef::emit_block) gets a region of its own
+// (kAtOnce), unless a serial region computes its input: there it joins the loop, where its
+// input is a local (a row per frame written to memory would cost more).
+enum SccKind { kParallel, kSerial, kHopSerial, kAtOnce, kWindow };
+
+// A node that can do a block's frames at once: an op that says how, at frame rate, whose
+// value no node reads (a program's root, such as a gradient's total: the host reads its
+// state).
+bool at_once_node(const Graph& g, int i) {
+  const Node& n = *g.nodes[i];
+  return n.op->emit_block && n.rate.is_frame() && g.users[i].empty();
+}
 
 // A hop node that runs on hop frames alone without state, or that fills its window from
 // a frame-rate (or static) input and says how to do so in a region of windows.
@@ -78,6 +89,9 @@ void make_regions(Schedule& s) {
     kind_of[c] = scc_kind(s, nodes);
     pending[c];
   }
+  if (s.parallel_windows)
+    for (auto& [c, nodes] : members)
+      if (nodes.size() == 1 && at_once_node(g, nodes[0])) kind_of[c] = kAtOnce;
   for (auto& [c, nodes] : members)
     for (int i : nodes)
       for (int u : g.users[i])
@@ -98,14 +112,27 @@ void make_regions(Schedule& s) {
   int kind = -1;
   while (!ready.empty()) {
     const bool full = kind >= 0 && s.regions.back().nodes.size() >= kMaxRegionNodes;
-    // The serial region goes on with a fusable parallel SCC when no serial one is ready.
+    // The serial region goes on with an op that does a block at once whose input it
+    // computes (there the input is a local, and the sum one more add a frame), or, when no
+    // serial SCC is ready, with a fusable parallel SCC.
     std::set<std::pair<int, int>>::iterator fused;
     bool fuse = false;
-    if (kind == kSerial && !full && !ready.count(kSerial) && ready.count(kParallel)) {
+    int fuse_from = kParallel;
+    if (kind == kSerial && !full && ready.count(kAtOnce)) {
+      auto& at_once = ready[kAtOnce];
+      const int current = int(s.regions.size()) - 1;
+      fused = std::find_if(at_once.begin(), at_once.end(), [&](auto& e) {
+        return s.region_of[g.inputs[members[e.second].front()][0]] == current;
+      });
+      fuse = fused != at_once.end();
+      fuse_from = kAtOnce;
+    }
+    if (!fuse && kind == kSerial && !full && !ready.count(kSerial) && ready.count(kParallel)) {
       auto& parallel = ready[kParallel];
       fused = std::find_if(parallel.begin(), parallel.end(),
                            [&](auto& e) { return fusable(e.second); });
       fuse = fused != parallel.end();
+      fuse_from = kParallel;
     }
     if (!fuse && (kind < 0 || full || !ready.count(kind))) {
       // A new region, of the kind whose next SCC comes first in topological order.
@@ -114,8 +141,9 @@ void make_regions(Schedule& s) {
         if (kind < 0 || r.begin()->first < ready[kind].begin()->first) kind = k;
       s.regions.push_back({kind == kParallel ? RegionKind::Parallel : RegionKind::Serial, 1, {}});
       s.regions.back().windows = s.parallel_windows && kind > kWindow;
+      s.regions.back().at_once = kind == kAtOnce;
     }
-    const int from = fuse ? int(kParallel) : kind;
+    const int from = fuse ? fuse_from : kind;
     const auto next = fuse ? fused : ready[from].begin();
     const int c = next->second;
     ready[from].erase(next);
@@ -181,6 +209,7 @@ std::string Schedule::describe() const {
     std::string kind =
         region.hop > 1 ? "hop(" + std::to_string(region.hop) + ")" : kinds[int(region.kind)];
     if (region.windows) kind += " windows";
+    if (region.at_once) kind += " at-once";
     out += "region " + std::to_string(r) + ": " + kind + ", " +
            std::to_string(region.nodes.size()) + " nodes:";
     for (int i : region.nodes) out += " " + graph.nodes[i]->op->name + "#" + std::to_string(i);

@@ -6,6 +6,7 @@
 
 #include "backend/c/render_c.hpp"
 #include "core/random_graph.hpp"
+#include "cuda/cuda_programs.hpp"
 #include "schedule/memory_plan.hpp"
 #include "schedule/schedule.hpp"
 #include "support.hpp"
@@ -130,6 +131,37 @@ TEST(Schedule, RunningTotalOverWindowsLoopsOverHopFrames) {
   const std::string c = render_c(s);
   EXPECT_NE(c.find("const int64_t i = ((T0 + 16 - 1) / 16 * 16 - T0) + k * 16;"), std::string::npos)
       << c;
+}
+
+// With parallel windows (a GPU's schedule) a gradient's total over frames whose input
+// comes from frame-parallel work does a block's frames at once, in a region of its own
+// (its CTA's threads share the frames); one whose input a recurrence's loop computes
+// joins that loop. C's schedules keep every total in a serial loop.
+TEST(Schedule, TotalsOverFramesAtOnceUnlessARecurrenceComputesTheirInput) {
+  Param gain("gain", 0.5f), feedback("feedback", 0.3f);
+  History h;
+  const Value echo = h.write(in(1) + feedback * h.read());
+  const Value loss = spectral_loss(in(1) * gain, in(2), {.n = 64, .hop = 16}) + echo * echo;
+  const auto programs = test::gradient_schedules(loss, 4, 512);
+  const Schedule& backward = programs->schedules.back();
+  expect_well_formed(backward);
+  int at_once = 0, in_recurrence = 0;
+  for (int i : nodes_of_op(backward, "frame_sum")) {
+    const Region& region = backward.regions[size_t(backward.region_of[size_t(i)])];
+    if (region.at_once) {
+      ++at_once;
+      EXPECT_EQ(region.nodes.size(), 1u) << backward.describe();
+    } else {
+      EXPECT_EQ(region.kind, RegionKind::Serial);
+      in_recurrence += std::any_of(region.nodes.begin(), region.nodes.end(), [&](int n) {
+        return backward.graph.nodes[size_t(n)]->op->name == "history_write";
+      });
+    }
+  }
+  EXPECT_EQ(at_once, 1) << backward.describe();        // gain's, from the spectral windows
+  EXPECT_EQ(in_recurrence, 1) << backward.describe();  // feedback's, beside its recurrence
+  const Schedule c = schedule_of({loss});
+  for (const Region& region : c.regions) EXPECT_FALSE(region.at_once);
 }
 
 TEST(Schedule, FeedbackThroughADelayIsOneSerialRegion) {
