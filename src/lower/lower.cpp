@@ -146,6 +146,7 @@ class Lowering {
   std::string val(int i, const std::string& flat, int region) {
     const int64_t m = g_.nodes[i]->size();
     if (inlined(i)) return c_float(g_.nodes[i]->attrs.reals[0]);
+    if (registers_.count(i)) return "w" + std::to_string(i);
     if (region != 0 && hoisted(i)) {
       used_buffers_.insert(s_.slot[i]);
       used_hoisted_.insert(i);
@@ -318,11 +319,13 @@ class Lowering {
     // Every thread of the CTA reaches a barrier before the node (the guards above are the
     // window's, the same for all) where it reads what another thread may have written.
     if (cooperating_) {
-      if (needs_barrier(access)) {
+      const bool barrier = needs_barrier(access);
+      if (barrier) {
         out.push_back(lir::line(kBarrier));
         unsynced_.clear();
       }
       unsynced_[i] = access.own_elements && access.writes_own_elements && !access.shared_state;
+      window_log_.push_back({i, barrier, unsynced_[i]});
     }
     out.push_back(std::move(code));
     // A hop value that crosses regions is held in its slot and copied to its block row on
@@ -346,6 +349,14 @@ class Lowering {
     bool own_elements = false;        // its code is one loop over its elements `e` spread
                                       // over the threads, each element on one thread
     bool shared_state = false;        // it reads or writes state another node shares
+  };
+
+  // A node of a window as emitted: whether a barrier comes before it, and whether its code
+  // is one loop over its own elements, each written by the thread that reads it.
+  struct WindowLog {
+    int node;
+    bool barrier;
+    bool own;
   };
 
   // A barrier before a node of a window is needed where it may read what another thread
@@ -490,6 +501,101 @@ class Lowering {
     return std::max<int64_t>(g, 1);
   }
 
+  // A window's ops for the threads of its CTA, with each chain of ops that need no barrier
+  // between them, each one loop over the same elements, fused into one loop (fuse_chains);
+  // a value only that chain reads stays in a register of its loop. The ops are emitted
+  // twice: once to find the chains, then with those values in registers.
+  lir::Block emit_cooperative_window(const Region& region, int r) {
+    cooperating_ = true;
+    auto emit = [&] {
+      unsynced_.clear(), window_log_.clear();
+      return emit_nodes(region.nodes, r, "t", "rf");
+    };
+    lir::Block first = emit();
+    const std::vector<int> chain = chains(window_log_);
+    std::map<int, int> chain_of;
+    for (size_t k = 0; k < window_log_.size(); ++k) chain_of[window_log_[k].node] = chain[k];
+    for (const WindowLog& w : window_log_) {
+      const bool private_to_chain =
+          chain_of[w.node] >= 0 && !read_by_other_regions(w.node) && outputs_of_[w.node] < 0 &&
+          !g_.users[w.node].empty() &&
+          std::all_of(g_.users[w.node].begin(), g_.users[w.node].end(), [&](int u) {
+            const auto c = chain_of.find(u);
+            return c != chain_of.end() && c->second == chain_of[w.node];
+          });
+      if (private_to_chain) registers_.insert(w.node);
+    }
+    lir::Block body = registers_.empty() ? std::move(first) : emit();
+    fuse_chains(body, chain);
+    registers_.clear(), unsynced_.clear(), window_log_.clear();
+    cooperating_ = false;
+    return body;
+  }
+
+  // The chain each logged node joins (-1: none): a node whose loop over its own elements
+  // follows, without a barrier, another's over the same number of elements under the same
+  // guard joins that node's chain.
+  std::vector<int> chains(const std::vector<WindowLog>& log) const {
+    std::vector<int> chain(log.size(), -1);
+    for (size_t k = 1; k < log.size(); ++k) {
+      const WindowLog &a = log[k - 1], &b = log[k];
+      const Node &na = *g_.nodes[a.node], &nb = *g_.nodes[b.node];
+      if (a.own && b.own && !b.barrier && na.size() == nb.size() && na.rate == nb.rate)
+        chain[k] = chain[k - 1] >= 0 ? chain[k - 1] : chain[k - 1] = int(k - 1);
+    }
+    return chain;
+  }
+
+  // Fuses each chain's loops (chains()) into its first node's loop: their bodies in order,
+  // each chain register declared before the body that writes it. The nodes' statements
+  // are in the lane loop(s) of `body`, one per logged node, barriers between them.
+  void fuse_chains(lir::Block& body, const std::vector<int>& chain) {
+    size_t k = 0;  // the logged node of the next node statement
+    for (lir::Stmt& lanes : body) {
+      if (lanes.kind != lir::Kind::For || lanes.loop.iter != lir::Iter::Lane) continue;
+      lir::Block out;
+      int open = -1;  // the chain whose loop is out.back()'s
+      for (lir::Stmt& st : lanes.body) {
+        if (st.kind == lir::Kind::Line && st.text == kBarrier) {
+          out.push_back(std::move(st));
+          open = -1;
+          continue;
+        }
+        const int c = chain.at(k), node = window_log_.at(k).node;
+        ++k;
+        const std::string reg =
+            registers_.count(node) ? "float w" + std::to_string(node) + "; " : "";
+        lir::Stmt* loop = node_loop(st);
+        if (c >= 0 && c == open && loop) {
+          lir::Stmt* into = node_loop(out.back());
+          // Named as its own code is, in braces of its own (ops name temporaries alike).
+          into->text.insert(into->text.size() - 2, " " + reg + "/* " + g_.nodes[node]->op->name +
+                                                       "#" + std::to_string(node) + " */ { " +
+                                                       loop_body(loop->text) + " }");
+          continue;
+        }
+        if (loop && !reg.empty()) loop->text.insert(loop_head_size(loop->text), reg);
+        out.push_back(std::move(st));
+        open = loop ? c : -1;
+      }
+      lanes.body = std::move(out);
+    }
+  }
+
+  // The one loop statement of a node's code (under its guards), or null.
+  static lir::Stmt* node_loop(lir::Stmt& st) {
+    lir::Stmt* at = &st;
+    while ((at->kind == lir::Kind::If || at->kind == lir::Kind::Scope) && at->body.size() == 1)
+      at = &at->body[0];
+    return at->kind == lir::Kind::Line && at->text.starts_with("for (") ? at : nullptr;
+  }
+  // emit_loop's spread loop "HEAD { BODY }": HEAD's length with " { ", and BODY.
+  static size_t loop_head_size(const std::string& text) { return text.find(" { ") + 3; }
+  static std::string loop_body(const std::string& text) {
+    const size_t head = loop_head_size(text);
+    return text.substr(head, text.size() - head - 2);
+  }
+
   // A region of windows (Region::windows): one iteration per hop frame of the block, each
   // independent of the others (so in any order, also in reverse time), its nodes writing
   // their rows. A value other regions read starts from the one held from before the block
@@ -501,11 +607,10 @@ class Lowering {
     const std::string first = first_hop_frame(h);
     lir::Block frame = {
         lir::line("const int64_t t = T0 + i; const int64_t rf = b0 + i; (void)t; (void)rf;")};
-    cooperating_ = target_.cooperative_windows && region.hop > 1;
-    unsynced_.clear();
-    for (auto& st : emit_nodes(region.nodes, r, "t", "rf")) frame.push_back(std::move(st));
-    cooperating_ = false;
-    unsynced_.clear();
+    for (auto& st : target_.cooperative_windows&& region.hop > 1
+                        ? emit_cooperative_window(region, r)
+                        : emit_nodes(region.nodes, r, "t", "rf"))
+      frame.push_back(std::move(st));
     // The held values' copies and what ops keep for the next blocks' windows: one loop
     // over the elements of all of them, whose iterations are independent (a GPU runs them
     // as a grid too).
@@ -656,6 +761,10 @@ class Lowering {
   // The nodes of the window written since its CTA's last barrier, each true when written
   // element by element in a loop over `e` spread over the threads (needs_barrier).
   std::map<int, bool> unsynced_;
+  // The window's nodes in the order emitted (WindowLog), and the values that stay in
+  // registers of their chain's loop (emit_cooperative_window).
+  std::vector<WindowLog> window_log_;
+  std::set<int> registers_;
   // The serial region being emitted reads block values and inputs from prefetch arrays,
   // and which it has read so far (emit_frame).
   bool prefetching_ = false;

@@ -166,6 +166,26 @@ TEST(RenderCuda, WindowsBarrierOnlyBeforeReadingOtherThreadsElements) {
   EXPECT_EQ(sum.find("if (dgen_e0 == 0) {\n"), std::string::npos) << sum;
 }
 
+// A window's chain of elementwise ops (no barrier between them, each one loop over the
+// same elements) runs as one loop, and a value only the chain reads stays in a register:
+// 2x, tanh and abs in one loop, tanh reading 2x's register and abs tanh's; abs's value,
+// which the sum reads after a barrier, goes to its row.
+TEST(RenderCuda, WindowElementwiseChainsAreOneLoopWithRegisters) {
+  const Value spectrum = fft(buffer(in(1), 64, 16) * hann(64)).first;
+  const std::string cuda =
+      render_cuda(test::forward_schedule({sum(abs(tanh(2.0 * spectrum)))}, 64, 4096));
+  const size_t at = cuda.find("/* abs#");
+  ASSERT_NE(at, std::string::npos) << cuda;
+  const size_t from = cuda.rfind('\n', at) + 1;
+  const std::string chain = cuda.substr(from, cuda.find('\n', at) - from);
+  EXPECT_NE(chain.find("dgen_e0"), std::string::npos) << chain;  // the spread loop
+  EXPECT_TRUE(std::regex_search(chain, std::regex(R"(float w(\d+); .*w\1 = tanhf\(\(w\d+\)\))")))
+      << chain;
+  EXPECT_TRUE(
+      std::regex_search(chain, std::regex(R"(/\* abs#\d+ \*/ \{ B\d+\[.*fabsf\(\(w\d+\)\))")))
+      << chain;
+}
+
 TEST(RenderCuda, EveryOpCaseCompilesWithNvrtc) {
   if (!have_nvrtc()) GTEST_SKIP() << "NVRTC not found";
   for (const test::OpCase& c : test::forward_cases())
