@@ -213,6 +213,31 @@ std::vector<int64_t> mrstft_sizes(const std::string& preset, double sample_rate)
   return sizes;
 }
 
+DefaultLoss default_loss(const TargetAnalysis& target) {
+  DefaultLoss chosen;
+  chosen.spec.sample_rate = target.sample_rate;
+  const auto voiced =
+      std::count_if(target.f0.begin(), target.f0.end(), [](double f) { return f > 0; });
+  const double longest = double(mrstft_sizes("", target.sample_rate).front());
+  const double below = 4 * target.sample_rate / longest;  // 4 periods in the longest window
+  char line[200];
+  if (target.f0_median <= 0 || 2 * voiced < int64_t(target.f0.size())) {
+    chosen.why = "mrstft (the target is not pitched in most of its frames)";
+  } else if (target.f0_median < below) {
+    chosen.spec.terms[0].preset = "low";
+    std::snprintf(line, sizeof line,
+                  "mrstft:low (the target's fundamental, %.1f Hz, is below %.0f Hz: longer "
+                  "windows)",
+                  target.f0_median, below);
+    chosen.why = line;
+  } else {
+    std::snprintf(line, sizeof line, "mrstft (the target's fundamental is %.1f Hz)",
+                  target.f0_median);
+    chosen.why = line;
+  }
+  return chosen;
+}
+
 int64_t default_window_size(double sample_rate) { return scaled_size(2048, sample_rate); }
 
 std::string check_loss_fits(const LossSpec& spec, int64_t frames) {

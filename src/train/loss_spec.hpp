@@ -10,6 +10,7 @@
 
 #include "dgen/program.hpp"
 #include "dgen/value.hpp"
+#include "train/target_analysis.hpp"
 
 namespace dgen::train {
 
@@ -34,6 +35,17 @@ struct LossSpec {
 
 // Throws dgen::Error naming the accepted forms.
 LossSpec parse_loss_spec(const std::string& text);
+
+// The loss when none is given (docs/TRAINING.md "Losses"): mrstft, or mrstft:low when the
+// target is pitched (voiced in at least half its analysis frames) with a fundamental so low
+// that mrstft's longest window holds fewer than 4 of its periods (below 86 Hz at 44.1 kHz):
+// there most of mrstft's windows are shorter than a period, and a fit can settle on a
+// sweep's phase half a cycle off. `why` says which was chosen and why, for a person.
+struct DefaultLoss {
+  LossSpec spec;
+  std::string why;
+};
+DefaultLoss default_loss(const TargetAnalysis& target);
 
 // The mrstft sizes of a preset ("", "low", "short") at a sample rate: the powers of two
 // nearest to the preset's window lengths at 44.1 kHz (2048 … 64, 8192 … 256, 1024 … 32)

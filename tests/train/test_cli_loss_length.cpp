@@ -53,6 +53,30 @@ TEST(CliLossLength, TrainRefusesAWindowLongerThanTheTarget) {
       << r.err;
 }
 
+// Without --loss, a target pitched below 86 Hz (at 44.1 kHz) is compared with mrstft:low,
+// and the terminal says so; a 440 Hz target with plain mrstft, silently.
+TEST(CliLossLength, DefaultLossIsLowForALowPitchedTarget) {
+  TempDir dir;
+  std::vector<float> x;
+  for (int64_t t = 0; t < 44100; ++t) x.push_back(float(0.5 * std::sin(0.0071 * double(t))));
+  dir.write("tone.lisp", kTone);
+  dir.write("low.wav", train::wav_bytes(x, 44100, train::WavFormat::Float32));  // 49.8 Hz
+  const CommandResult chosen = run_dgen("grad tone.lisp --target low.wav", dir);
+  const CommandResult low = run_dgen("grad tone.lisp --target low.wav --loss mrstft:low", dir);
+  const CommandResult plain = run_dgen("grad tone.lisp --target low.wav --loss mrstft", dir);
+  ASSERT_EQ(chosen.exit_code, 0) << chosen.err;
+  EXPECT_EQ(chosen.out, low.out);
+  EXPECT_NE(chosen.out, plain.out);
+  EXPECT_NE(chosen.err.find("dgen: loss: mrstft:low (the target's fundamental, 49.8 Hz, is "
+                            "below 86 Hz"),
+            std::string::npos)
+      << chosen.err;
+  write_job(dir, 44100);
+  const CommandResult high = run_dgen("grad tone.lisp --target target.wav", dir);
+  EXPECT_EQ(high.out, run_dgen("grad tone.lisp --target target.wav --loss mrstft", dir).out);
+  EXPECT_EQ(high.err, "");
+}
+
 // The last frame of the run is a window's end: the shortest target that has one window.
 TEST(CliLossLength, AWindowThatEndsOnTheLastFrameCounts) {
   TempDir dir;

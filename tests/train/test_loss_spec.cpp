@@ -87,5 +87,37 @@ TEST(LossSpec, ChecksEveryTermFits) {
             std::string::npos);
 }
 
+// A second of a tone of `hz` (its first 4 harmonics), or of noise when hz is 0.
+std::vector<float> tone(double hz, double rate) {
+  std::vector<float> x(static_cast<size_t>(rate));
+  uint32_t noise = 1;
+  for (size_t t = 0; t < x.size(); ++t) {
+    double v = 0;
+    for (int k = 1; k <= 4 && hz > 0; ++k)
+      v += std::sin(2 * std::numbers::pi * k * hz * double(t) / rate) / k;
+    if (hz == 0) v = double(noise = noise * 1664525u + 1013904223u) / 4294967296.0 - 0.5;
+    x[t] = float(0.3 * v);
+  }
+  return x;
+}
+
+std::string default_for(double hz, double rate) {
+  return default_loss(analyze_target(tone(hz, rate), rate)).spec.name();
+}
+
+// Without --loss: mrstft:low for a pitched target whose longest mrstft window (2048 at
+// 44.1 kHz, 4096 at 96 kHz) holds fewer than 4 periods (below 86.1 and 93.75 Hz).
+TEST(LossSpec, DefaultIsLowForTargetsPitchedBelowFourPeriodsOfTheLongestWindow) {
+  EXPECT_EQ(default_for(52, 44100), "mrstft:low");
+  EXPECT_EQ(default_for(80, 44100), "mrstft:low");
+  EXPECT_EQ(default_for(95, 44100), "mrstft");
+  EXPECT_EQ(default_for(220, 44100), "mrstft");
+  EXPECT_EQ(default_for(90, 96000), "mrstft:low");
+  EXPECT_EQ(default_for(0, 44100), "mrstft");  // noise: no fundamental
+  const DefaultLoss low = default_loss(analyze_target(tone(52, 44100), 44100));
+  EXPECT_NE(low.why.find("below 86 Hz"), std::string::npos) << low.why;
+  EXPECT_EQ(low.spec.sample_rate, 44100);
+}
+
 }  // namespace
 }  // namespace dgen::train

@@ -1,5 +1,6 @@
 #include "target_options.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <iostream>
 
@@ -19,7 +20,7 @@ void add_target_options(CLI::App& app, TargetOptions& options) {
                  "mse | l1 | mrstft[:low|:short] (multi-resolution STFT) | spectral:N[:HOP] (one "
                  "STFT size) | logmel[:N[:HOP]] | loudness[:N[:HOP]], or a weighted sum such as "
                  "mrstft+0.1*loudness")
-      ->default_str("mrstft")
+      ->default_str("mrstft, or mrstft:low for a target pitched below 86 Hz")
       ->check(CLI::Validator(
           [](std::string& text) -> std::string {
             try {
@@ -89,11 +90,23 @@ void add_feature_inputs(const std::vector<std::pair<int, std::string>>& features
   }
 }
 
+// The loss when --loss is not given (train::default_loss), from the analysis of the
+// target's first 10 s (enough to know its pitch; a long target's whole analysis would cost
+// seconds). Says so on stderr when it is not plain mrstft.
+train::LossSpec default_loss(std::span<const float> target, double sample_rate) {
+  const size_t first = std::min(target.size(), size_t(10 * sample_rate));
+  const train::DefaultLoss chosen =
+      train::default_loss(train::analyze_target(target.first(first), sample_rate));
+  if (chosen.spec.name() != "mrstft") std::cerr << "dgen: loss: " << chosen.why << "\n";
+  return chosen.spec;
+}
+
 }  // namespace
 
 TargetRun resolve_target_run(const TargetOptions& target, StreamOptions& stream,
                              const lisp::Patch& patch) {
-  TargetRun run{{}, {}, train::parse_loss_spec(target.loss), channel_one(patch)};
+  TargetRun run{{}, {}, {}, channel_one(patch)};
+  if (!target.loss.empty()) run.loss = train::parse_loss_spec(target.loss);
   io::MonoAudio audio = io::read_mono(target.path);
   const int rate = stream.rate_option->count() ? stream.sample_rate : audio.sample_rate;
   if (audio.sample_rate != rate) {
@@ -113,6 +126,7 @@ TargetRun resolve_target_run(const TargetOptions& target, StreamOptions& stream,
   if (!target.normalize.empty())
     train::normalize_target(run.target, run.stream.sample_rate, target.normalize);
   add_feature_inputs(features, run.target, patch, run.stream);
+  if (target.loss.empty()) run.loss = default_loss(run.target, run.stream.sample_rate);
   run.loss.sample_rate = run.stream.sample_rate;
   const std::string warning = train::check_loss_fits(run.loss, run.stream.frames);
   if (!warning.empty()) std::cerr << "dgen: warning: " << warning << "\n";

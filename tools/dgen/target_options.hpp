@@ -14,7 +14,7 @@ namespace dgen::cli {
 
 struct TargetOptions {
   std::string path;
-  std::string loss = "mrstft";
+  std::string loss;       // empty: chosen from the target (train::default_loss)
   std::string normalize;  // "", "peak" or "loudness"
   bool resample = false;
 };
