@@ -56,8 +56,9 @@ TEST(FreshRanges, PersistentOnTheHostThenTransientZerosIsAFreshArena) {
       EXPECT_EQ(std::count(scratch.begin() + p.offset, scratch.begin() + p.offset + p.bytes, true),
                 0);
     }
-    if (&s == &programs->schedules.front())
+    if (&s == &programs->schedules.front()) {
       EXPECT_GT(scratch_count, 0) << "the forward keeps tapes";
+    }
   }
 }
 
