@@ -223,6 +223,13 @@ DefaultLoss default_loss(const TargetAnalysis& target) {
   char line[200];
   if (target.f0_median <= 0 || 2 * voiced < int64_t(target.f0.size())) {
     chosen.why = "mrstft (the target is not pitched in most of its frames)";
+  } else if (target.f0_median < below &&
+             target.frames < mrstft_sizes("low", target.sample_rate).front()) {
+    std::snprintf(line, sizeof line,
+                  "mrstft (the target's fundamental, %.1f Hz, is low, but the target is too "
+                  "short for mrstft:low's longest window)",
+                  target.f0_median);
+    chosen.why = line;
   } else if (target.f0_median < below) {
     chosen.spec.terms[0].preset = "low";
     std::snprintf(line, sizeof line,

@@ -114,6 +114,10 @@ TEST(LossSpec, DefaultIsLowForTargetsPitchedBelowFourPeriodsOfTheLongestWindow) 
   EXPECT_EQ(default_for(220, 44100), "mrstft");
   EXPECT_EQ(default_for(90, 96000), "mrstft:low");
   EXPECT_EQ(default_for(0, 44100), "mrstft");  // noise: no fundamental
+  // Too short for mrstft:low's 8192-frame window: its longer windows would be left out.
+  const std::vector<float> second = tone(52, 44100);
+  const std::vector<float> short_one(second.begin(), second.begin() + 8000);
+  EXPECT_EQ(default_loss(analyze_target(short_one, 44100)).spec.name(), "mrstft");
   const DefaultLoss low = default_loss(analyze_target(tone(52, 44100), 44100));
   EXPECT_NE(low.why.find("below 86 Hz"), std::string::npos) << low.why;
   EXPECT_EQ(low.spec.sample_rate, 44100);
