@@ -105,7 +105,10 @@ train::LossSpec default_loss(std::span<const float> target, double sample_rate) 
 
 TargetRun resolve_target_run(const TargetOptions& target, StreamOptions& stream,
                              const lisp::Patch& patch) {
-  TargetRun run{{}, {}, {}, channel_one(patch)};
+  // Found before `run` is built: an exception thrown inside the aggregate initialisation
+  // would have GCC destroy its finished members twice.
+  Value output = channel_one(patch);
+  TargetRun run{{}, {}, {}, std::move(output)};
   if (!target.loss.empty()) run.loss = train::parse_loss_spec(target.loss);
   io::MonoAudio audio = io::read_mono(target.path);
   const int rate = stream.rate_option->count() ? stream.sample_rate : audio.sample_rate;
