@@ -540,8 +540,9 @@ class Lowering {
     for (size_t k = 1; k < log.size(); ++k) {
       const WindowLog &a = log[k - 1], &b = log[k];
       const Node &na = *g_.nodes[a.node], &nb = *g_.nodes[b.node];
-      if (a.own && b.own && !b.barrier && na.size() == nb.size() && na.rate == nb.rate)
-        chain[k] = chain[k - 1] >= 0 ? chain[k - 1] : chain[k - 1] = int(k - 1);
+      if (!(a.own && b.own && !b.barrier && na.size() == nb.size() && na.rate == nb.rate)) continue;
+      if (chain[k - 1] < 0) chain[k - 1] = int(k - 1);  // a starts the chain
+      chain[k] = chain[k - 1];
     }
     return chain;
   }

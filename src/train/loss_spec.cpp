@@ -220,28 +220,16 @@ DefaultLoss default_loss(const TargetAnalysis& target) {
       std::count_if(target.f0.begin(), target.f0.end(), [](double f) { return f > 0; });
   const double longest = double(mrstft_sizes("", target.sample_rate).front());
   const double below = 4 * target.sample_rate / longest;  // 4 periods in the longest window
+  const bool pitched = target.f0_median > 0 && 2 * voiced >= int64_t(target.f0.size());
+  if (!pitched || target.f0_median >= below ||
+      target.frames < mrstft_sizes("low", target.sample_rate).front())
+    return chosen;
+  chosen.spec.terms[0].preset = "low";
   char line[200];
-  if (target.f0_median <= 0 || 2 * voiced < int64_t(target.f0.size())) {
-    chosen.why = "mrstft (the target is not pitched in most of its frames)";
-  } else if (target.f0_median < below &&
-             target.frames < mrstft_sizes("low", target.sample_rate).front()) {
-    std::snprintf(line, sizeof line,
-                  "mrstft (the target's fundamental, %.1f Hz, is low, but the target is too "
-                  "short for mrstft:low's longest window)",
-                  target.f0_median);
-    chosen.why = line;
-  } else if (target.f0_median < below) {
-    chosen.spec.terms[0].preset = "low";
-    std::snprintf(line, sizeof line,
-                  "mrstft:low (the target's fundamental, %.1f Hz, is below %.0f Hz: longer "
-                  "windows)",
-                  target.f0_median, below);
-    chosen.why = line;
-  } else {
-    std::snprintf(line, sizeof line, "mrstft (the target's fundamental is %.1f Hz)",
-                  target.f0_median);
-    chosen.why = line;
-  }
+  std::snprintf(line, sizeof line,
+                "mrstft:low (the target's fundamental, %.1f Hz, is below %.0f Hz: longer windows)",
+                target.f0_median, below);
+  chosen.why = line;
   return chosen;
 }
 

@@ -41,7 +41,8 @@ LossSpec parse_loss_spec(const std::string& text);
 // that mrstft's longest window holds fewer than 4 of its periods (below 86 Hz at 44.1 kHz),
 // and long enough for mrstft:low's longest window (8192 frames at 44.1 kHz):
 // there most of mrstft's windows are shorter than a period, and a fit can settle on a
-// sweep's phase half a cycle off. `why` says which was chosen and why, for a person.
+// sweep's phase half a cycle off. `why` says why, for a person, when mrstft:low is chosen
+// (empty otherwise).
 struct DefaultLoss {
   LossSpec spec;
   std::string why;

@@ -121,6 +121,7 @@ TEST(LossSpec, DefaultIsLowForTargetsPitchedBelowFourPeriodsOfTheLongestWindow) 
   const DefaultLoss low = default_loss(analyze_target(tone(52, 44100), 44100));
   EXPECT_NE(low.why.find("below 86 Hz"), std::string::npos) << low.why;
   EXPECT_EQ(low.spec.sample_rate, 44100);
+  EXPECT_EQ(default_loss(analyze_target(tone(220, 44100), 44100)).why, "");
 }
 
 }  // namespace

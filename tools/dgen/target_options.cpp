@@ -92,12 +92,12 @@ void add_feature_inputs(const std::vector<std::pair<int, std::string>>& features
 
 // The loss when --loss is not given (train::default_loss), from the analysis of the
 // target's first 10 s (enough to know its pitch; a long target's whole analysis would cost
-// seconds). Says so on stderr when it is not plain mrstft.
+// seconds). Says so on stderr when it is not plain mrstft (DefaultLoss::why).
 train::LossSpec default_loss(std::span<const float> target, double sample_rate) {
   const size_t first = std::min(target.size(), size_t(10 * sample_rate));
   const train::DefaultLoss chosen =
       train::default_loss(train::analyze_target(target.first(first), sample_rate));
-  if (chosen.spec.name() != "mrstft") std::cerr << "dgen: loss: " << chosen.why << "\n";
+  if (!chosen.why.empty()) std::cerr << "dgen: loss: " << chosen.why << "\n";
   return chosen.spec;
 }
 
