@@ -19,9 +19,9 @@ log="$build/gpu-check.log"
 : >"$log"
 jobs=$(nproc)
 # The parameterised suites name their CUDA instances ".../Cuda_case" or ".../Cuda". The
-# printer's NVRTC tests (RenderCuda) and the command line's dumps (CliInfoDump) need no GPU: CI
-# runs them.
-filter=${GPU_TEST_FILTER:-'*Cuda*:GradProgram*:InputGrads.*:Backends.*:-RenderCuda.*:CliInfoDump.*'}
+# printer's NVRTC tests (RenderCuda), the command line's dumps (CliInfoDump) and the CUDA
+# source run on host threads (*CudaOnCpu*: minutes of CPU, no GPU) need no GPU: CI runs them.
+filter=${GPU_TEST_FILTER:-'*Cuda*:GradProgram*:InputGrads.*:Backends.*:-RenderCuda.*:CliInfoDump.*:*CudaOnCpu*'}
 
 fail() {
   echo "== gpu-check summary =="

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The command line on the cuda backend (docs/CLI.md), for scripts/gpu-check.sh: every
 # example patch rendered, differentiated and trained with `--backend cuda`, each render
-# and gradient compared with the c backend's. Prints one line per patch and a last line
+# and gradient compared with the c backend's, the patches side by side (one job per core:
+# each waits mostly on its C compiles). Prints one line per patch and a last line
 # "cli: N of M patches agree".
 #
 # Usage: scripts/gpu-cli-check.sh DGEN WORKDIR   (DGEN: the dgen program)
@@ -11,8 +12,6 @@ dgen=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")  # absolute: it runs in exa
 work=$(mkdir -p "$2" && cd "$2" && pwd)
 py=${PYTHON:-python3}
 frames=24000
-ok=0
-total=0
 # Largest difference of two raw float32 files relative to the first one's peak.
 compare_f32='import sys, numpy as np
 a, b = (np.fromfile(p, dtype="<f4") for p in sys.argv[1:3])
@@ -30,9 +29,10 @@ floor = max(1e-6, 1e-4 * max(abs(x) for x in a))
 print(max(abs(x - y) / max(floor, abs(x), abs(y)) for x, y in zip(a, b)))'
 # run ARGS...: dgen in examples/ (patches find their data there), its output in $name's log.
 run() { (cd "$root/examples" && "$dgen" "$@") >>"$work/$name.log" 2>&1; }
-for patch in "$root"/examples/*.lisp; do
+# check PATCH: prints the patch's line.
+check() {
+  local patch=$1 name status render_err grad_err target inputs
   name=$(basename "$patch" .lisp)
-  total=$((total + 1))
   inputs=()
   grep -q "(in 1" "$patch" && inputs=(--in "1=$root/data/909kick.wav")
   status=ok
@@ -52,12 +52,22 @@ for patch in "$root"/examples/*.lisp; do
     run train "$patch" --target "$target" --backend cuda --epochs 3 --search none --job-dir "$work/$name.job" "${inputs[@]}" ||
       status="train failed"
   fi
-  if [ "$status" = ok ] && $py -c "import sys; sys.exit(not (float('$render_err') < 1e-3 and float('$grad_err') < 1e-2))"; then
-    ok=$((ok + 1))
-  elif [ "$status" = ok ]; then
+  if [ "$status" = ok ] && ! $py -c "import sys; sys.exit(not (float('$render_err') < 1e-3 and float('$grad_err') < 1e-2))"; then
     status="differs"
   fi
   echo "cli: $name: $status (render rel. error $render_err, gradient rel. error $grad_err)"
+}
+patches=("$root"/examples/*.lisp)
+for patch in "${patches[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$(nproc)" ]; do wait -n; done
+  check "$patch" >"$work/$(basename "$patch" .lisp).line" &
 done
-echo "cli: $ok of $total patches agree"
-[ "$ok" -eq "$total" ]
+wait
+ok=0
+for patch in "${patches[@]}"; do
+  line=$(cat "$work/$(basename "$patch" .lisp).line")
+  echo "$line"
+  case "$line" in *": ok ("*) ok=$((ok + 1)) ;; esac
+done
+echo "cli: $ok of ${#patches[@]} patches agree"
+[ "$ok" -eq "${#patches[@]}" ]

@@ -56,6 +56,7 @@ void register_tape_write() {
               c.out("e") + " = " + c.in(0, "e") + "; " + c.state(0, at) + " = " + c.out("e") + ";",
               /*independent=*/true);
   };
+  op.linear = Linear::Pass;
   register_op(std::move(op));
 }
 
@@ -85,6 +86,7 @@ void register_tape_read() {
     emit_loop(c, c.node.size(), "e", c.out("e") + " = (float)" + c.state(0, tape_element(c)) + ";",
               /*independent=*/true);
   };
+  op.linear = Linear::TapeRead;
   register_op(std::move(op));
 }
 
@@ -126,6 +128,7 @@ void register_frame_sum() {
              });
     cooperative_line("}");
   };
+  op.linear = Linear::Total;
   register_op(std::move(op));
 }
 

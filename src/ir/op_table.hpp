@@ -87,6 +87,24 @@ enum class Exec {
 // A node's value storage that the runtime, not the op, fills.
 enum class Source { Computed, Param, Literal };
 
+// How an op's value depends on the state of the recurrence around it, for recurrences
+// that are linear in their state: a GPU runs such a serial region as a scan over chunks
+// of frames instead of one thread walking every frame (src/schedule/scan.hpp). "Varying"
+// below means depending on the region's state; every op not listed makes a region that
+// feeds it varying values an ordinary serial one.
+enum class Linear {
+  No,
+  Sum,        // add, sub, neg: affine in the state when its inputs are
+  Product,    // mul: affine when at most one input varies
+  Quotient,   // div: affine when the divisor does not vary
+  Select,     // gswitch: affine when the condition does not vary
+  CellRead,   // history_read: a value of the state itself
+  CellWrite,  // history_write: the cell's next state, its input
+  Total,      // frame_sum: a running total no node of the region reads
+  TapeRead,   // tape_read: a frame's taped value (written by another program)
+  Pass,       // out, tape_write: its input, also stored for the frame (host output, tape)
+};
+
 struct OpDef {
   std::string name;
   int min_inputs = 0;
@@ -143,6 +161,8 @@ struct OpDef {
   // with state per element: scalar nodes of such an op may be stacked into one tensor
   // node (src/analysis/stack_scalars.hpp).
   bool stackable = false;
+  // The op's part in a recurrence linear in its state (Linear).
+  Linear linear = Linear::No;
 };
 
 const OpDef& op_def(std::string_view name);  // throws dgen::Error for an unknown op

@@ -28,6 +28,8 @@ class Lowering {
     for (size_t i = 0; i < g_.nodes.size(); ++i)
       for (size_t v = 0; v < s_.state[i].size(); ++v)
         is_f64_[s_.state[i][v]] = s_.state_vars[i][v].f64;
+    for (const Region& region : s_.regions)
+      if (region.scan.chunk > 0) is_f64_[region.scan.parts] = true;
   }
 
   lir::Block lower() {
@@ -685,6 +687,7 @@ class Lowering {
     local_state_.clear();
     if (region.windows) return emit_windows(r);
     if (region.at_once) return emit_at_once(r);
+    if (region.scan.chunk > 0) return emit_scan(r);
     lir::Block pre, post, frame;
     if (region.kind == RegionKind::Serial) {
       for (int i : region.nodes)
@@ -746,6 +749,146 @@ class Lowering {
     for (auto& p : post) all.push_back(std::move(p));
     const char* kind = region.kind == RegionKind::Serial ? "frame-serial" : "frame-parallel";
     return lir::scope("/* region " + std::to_string(r) + ": " + kind + " */", std::move(all));
+  }
+
+  // A serial region linear in its state as a scan over chunks of the block's frames
+  // (src/schedule/scan.hpp): (1) every chunk at once runs its frames from the state 0 and
+  // from each unit vector, which gives the chunk's map s -> M s + c (columns of M: the
+  // differences from the run from 0), without the region's own state; (2) one thread per
+  // lane carries the state over the chunks in order, leaving each chunk's start; (3)
+  // every chunk at once runs its frames from its start, writing the region's values and
+  // each total's part of the chunk, the last chunk storing the state for the next block;
+  // (4) one thread per lane adds the totals' parts in order. Chunks are in the order the
+  // frames run (in reverse time, from the block's end).
+  lir::Stmt emit_scan(int r) {
+    const Region& region = s_.regions[r];
+    const Region::Scan& scan = region.scan;
+    const size_t n = scan.cells.size(), totals = scan.totals.size();
+    const std::string k = str(scan.chunk), chunks = "((nb + " + k + " - 1) / " + k + ")";
+    const auto cell = [&](size_t j) { return s_.state[scan.cells[j]][0]; };
+    const auto total = [&](size_t j) { return s_.state[scan.totals[j]][0]; };
+    const auto local = [&](int b) { return "S" + std::to_string(b); };
+    for (size_t j = 0; j < n; ++j) local_state_.insert({cell(j), true});
+    for (size_t j = 0; j < totals; ++j) local_state_.insert({total(j), true});
+    // The region's frame, i the frame of the block for the chunk's q-th step.
+    lir::Block frame = {lir::line(std::string("const int64_t i = ") +
+                                  (s_.reverse ? "nb - 1 - q" : "q") +
+                                  "; const int64_t t = T0 + i; const int64_t rf = b0 + i; "
+                                  "(void)t; (void)rf;")};
+    for (int i : region.nodes)
+      if (s_.storage[i] == Storage::Local)
+        frame.push_back(lir::declare({"float", "v" + std::to_string(i), true, ""}));
+    for (auto& st : emit_nodes(region.nodes, r, "t", "rf")) frame.push_back(std::move(st));
+    const auto chunk_frames = [&](lir::Block body) {
+      return lir::for_({.iter = lir::Iter::Frame,
+                        .var = "q",
+                        .from = "c0",
+                        .to = "(c0 + " + k + " < nb ? c0 + " + k + " : nb)"},
+                       std::move(body));
+    };
+    const auto over_chunks = [&](lir::Block body) {
+      return lir::for_({.iter = lir::Iter::Frame,
+                        .var = "c0",
+                        .from = "0",
+                        .to = "nb",
+                        .step = k,
+                        .independent = true},
+                       std::move(body));
+    };
+    // Element e of chunk c's row of a scan buffer of `width` per chunk.
+    const auto at = [&](int b, const std::string& c, size_t width, const std::string& e) {
+      return buf(b) + "[" + layout::index(c + " * " + str(int64_t(width)) + " + " + e) + "]";
+    };
+    const size_t map_width = n * n + n;  // row j: c_j, then M[j][0 .. n - 1]
+    const auto map_at = [&](const std::string& c, size_t j, size_t col) {
+      return at(scan.maps, c, map_width, str(int64_t(j * (n + 1) + col)));
+    };
+    const auto totals_from_zero = [&](lir::Block& b) {
+      for (size_t j = 0; j < totals; ++j)
+        b.push_back(lir::declare({"double", local(total(j)), true, "0"}));
+    };
+    lir::Block all;
+
+    // (1) The maps: copy 0 from the state 0, copy m + 1 from the unit vector m.
+    lir::Block maps, step;
+    for (size_t m = 0; m <= n; ++m)
+      for (size_t j = 0; j < n; ++j)
+        maps.push_back(lir::declare(
+            {"float", local(cell(j)) + "_" + str(int64_t(m)), true, m == j + 1 ? "1.0f" : "0.0f"}));
+    step.push_back(frame.front());
+    for (size_t m = 0; m <= n; ++m) {
+      lir::Block copy;
+      for (size_t j = 0; j < n; ++j)
+        copy.push_back(lir::declare(
+            {"float", local(cell(j)), true, lane_local(local(cell(j)) + "_" + str(int64_t(m)))}));
+      totals_from_zero(copy);
+      for (size_t f = 1; f < frame.size(); ++f) copy.push_back(frame[f]);
+      for (size_t j = 0; j < n; ++j)
+        copy.push_back(lir::line(lane_local(local(cell(j)) + "_" + str(int64_t(m))) + " = " +
+                                 lane_local(local(cell(j))) + ";"));
+      step.push_back(lir::scope("", std::move(copy)));
+    }
+    maps.push_back(chunk_frames(std::move(step)));
+    maps.push_back(lir::line("const int64_t c = c0 / " + k + ";"));
+    for (size_t j = 0; j < n; ++j) {
+      const std::string zero = lane_local(local(cell(j)) + "_0");
+      maps.push_back(lir::line(map_at("c", j, 0) + " = " + zero + ";"));
+      for (size_t m = 0; m < n; ++m)
+        maps.push_back(lir::line(map_at("c", j, m + 1) + " = " +
+                                 lane_local(local(cell(j)) + "_" + str(int64_t(m + 1))) + " - " +
+                                 zero + ";"));
+    }
+    all.push_back(over_chunks(std::move(maps)));
+
+    // (2) The state carried over the chunks: each chunk's start, s <- M s + c.
+    lir::Block carry;
+    for (size_t j = 0; j < n; ++j)
+      carry.push_back(lir::declare(
+          {"float", "s" + str(int64_t(j)), true, buf(cell(j)) + "[" + layout::index("0") + "]"}));
+    lir::Block next;
+    for (size_t j = 0; j < n; ++j) {
+      next.push_back(lir::line(at(scan.starts, "c", n, str(int64_t(j))) + " = " +
+                               lane_local("s" + str(int64_t(j))) + ";"));
+      std::string sum = map_at("c", j, 0);
+      for (size_t m = 0; m < n; ++m)
+        sum += " + " + map_at("c", j, m + 1) + " * " + lane_local("s" + str(int64_t(m)));
+      next.push_back(lir::line("const float n" + str(int64_t(j)) + " = " + sum + ";"));
+    }
+    for (size_t j = 0; j < n; ++j)
+      next.push_back(lir::line(lane_local("s" + str(int64_t(j))) + " = n" + str(int64_t(j)) + ";"));
+    carry.push_back(lir::for_({.iter = lir::Iter::Frame, .var = "c", .from = "0", .to = chunks},
+                              {lir::lane_loop(std::move(next))}));
+    all.push_back(lir::scope("", std::move(carry)));
+
+    // (3) Every chunk's frames from its start.
+    lir::Block run = {lir::line("const int64_t c = c0 / " + k + ";")};
+    for (size_t j = 0; j < n; ++j)
+      run.push_back(
+          lir::declare({"float", local(cell(j)), true, at(scan.starts, "c", n, str(int64_t(j)))}));
+    totals_from_zero(run);
+    run.push_back(chunk_frames(std::move(frame)));
+    lir::Block last;
+    for (size_t j = 0; j < n; ++j)
+      last.push_back(lir::line(buf(cell(j)) + "[" + layout::index("0") +
+                               "] = " + lane_local(local(cell(j))) + ";"));
+    run.push_back(lir::if_("c0 + " + k + " >= nb", std::move(last)));
+    for (size_t j = 0; j < totals; ++j)
+      run.push_back(lir::line(at(scan.parts, "c", totals, str(int64_t(j))) + " = " +
+                              lane_local(local(total(j))) + ";"));
+    all.push_back(over_chunks(std::move(run)));
+
+    // (4) The totals' parts added in order.
+    if (totals > 0) {
+      lir::Block add;
+      for (size_t j = 0; j < totals; ++j)
+        add.push_back(lir::line(buf(total(j)) + "[" + layout::index("0") +
+                                "] += " + at(scan.parts, "c", totals, str(int64_t(j))) + ";"));
+      all.push_back(lir::for_({.iter = lir::Iter::Frame, .var = "c", .from = "0", .to = chunks},
+                              {lir::lane_loop(std::move(add))}));
+    }
+    return lir::scope("/* region " + std::to_string(r) + ": frame-serial, a scan over chunks of " +
+                          k + " frames */",
+                      std::move(all));
   }
 
   const Schedule& s_;

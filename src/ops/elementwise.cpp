@@ -24,6 +24,7 @@ struct Row {
   const char* c_expr;  // {0}, {1}, {2}: the input elements, as float
   bool zero_derivative;
   Adjoint adjoint = nullptr;  // SPEC §2.1: the usual derivatives; subgradient of the active branch
+  Linear linear = Linear::No;  // OpDef::linear
 };
 
 double sgn(double x) { return static_cast<double>((x > 0) - (x < 0)); }
@@ -52,24 +53,28 @@ const Row kRows[] = {
      [](AdjointCtx& c) {
        pass(c, 0);
        pass(c, 1);
-     }},
+     },
+     Linear::Sum},
     {"sub", 2, [](const double* x) { return x[0] - x[1]; }, "{0} - {1}", false,
      [](AdjointCtx& c) {
        pass(c, 0);
        pass(c, 1, true);
-     }},
+     },
+     Linear::Sum},
     {"mul", 2, [](const double* x) { return x[0] * x[1]; }, "{0} * {1}", false,
      [](AdjointCtx& c) {
        chain(c, 0, [&] { return c.in(1); });
        chain(c, 1, [&] { return c.in(0); });
-     }},
+     },
+     Linear::Product},
     {"div", 2, [](const double* x) { return x[0] / x[1]; }, "{0} / {1}", false,
      [](AdjointCtx& c) {
        chain(c, 0, [&] { return 1.0 / c.in(1); });
        chain(c, 1, [&] { return -c.in(0) / (c.in(1) * c.in(1)); });
-     }},
+     },
+     Linear::Quotient},
     {"neg", 1, [](const double* x) { return -x[0]; }, "-{0}", false,
-     [](AdjointCtx& c) { pass(c, 0, true); }},
+     [](AdjointCtx& c) { pass(c, 0, true); }, Linear::Sum},
     {"sin", 1, [](const double* x) { return std::sin(x[0]); }, "sinf({0})", false,
      [](AdjointCtx& c) { c.add(0, c.grad() * cos(c.in(0))); }},
     {"cos", 1, [](const double* x) { return std::cos(x[0]); }, "cosf({0})", false,
@@ -145,7 +150,8 @@ const Row kRows[] = {
      [](AdjointCtx& c) {
        route(c, 1, c.in(0), true);
        route(c, 2, c.in(0), false);
-     }},
+     },
+     Linear::Select},
 };
 
 // True when a C expression calls no function (sinf(...), fabsf(...)): a few instructions.
@@ -169,6 +175,7 @@ void register_row(const Row& row) {
     return broadcast_shapes(in, name);
   };
   op.adjoint = row.adjoint;
+  op.linear = row.linear;
   // A piecewise-constant op (a comparison, floor...; the ones with a zero derivative) sees
   // its operands as the compiled code stores them, in float32 (SPEC §1), so a tie that
   // storage makes exact (a frame count / sr against k / sr) decides alike on both backends

@@ -58,7 +58,9 @@ void register_io_ops() {
     return Shape{};
   };
   in.eval = [](EvalCtx& c) { c.out[0] = c.input(int(c.node.attrs.ints[0])); };
-  in.emit = [](EmitCtx& c) { c.line(c.out("0") + " = " + c.input(int(c.node.attrs.ints[0])) + ";"); };
+  in.emit = [](EmitCtx& c) {
+    c.line(c.out("0") + " = " + c.input(int(c.node.attrs.ints[0])) + ";");
+  };
   register_op(std::move(in));
 
   // out: attrs.ints[0] = 1-based channel. Writes its input to the host every frame and
@@ -79,9 +81,10 @@ void register_io_ops() {
   };
   out.adjoint = [](AdjointCtx& c) { c.add(0, c.grad()); };
   out.emit = [](EmitCtx& c) {
-    emit_loop(c, c.node.size(), "e", c.out("e") + " = " + c.in(0, "e") + "; " + c.output("e") +
-                                         " = " + c.out("e") + ";");
+    emit_loop(c, c.node.size(), "e",
+              c.out("e") + " = " + c.in(0, "e") + "; " + c.output("e") + " = " + c.out("e") + ";");
   };
+  out.linear = Linear::Pass;
   register_op(std::move(out));
 
   OpDef sr;

@@ -45,6 +45,7 @@ void register_history() {
   read.adjoint = [](AdjointCtx& c) {
     if (c.has_grad()) c.add_to_cell(c.grad());
   };
+  read.linear = Linear::CellRead;
   register_op(read);
 
   OpDef write = read;
@@ -64,6 +65,7 @@ void register_history() {
     if (c.has_grad()) a = a ? *a + c.grad() : c.grad();
     if (a) c.add(0, *a);
   };
+  write.linear = Linear::CellWrite;
   register_op(write);
 }
 

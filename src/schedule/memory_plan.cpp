@@ -60,6 +60,19 @@ void plan_memory(Schedule& s) {
     if (cell >= 0) cell_buffers[cell] = s.state[i];
   }
 
+  // A scan's maps, start states and totals' parts, per chunk of the block (Region::scan).
+  for (size_t r = 0; r < s.regions.size(); ++r) {
+    Region::Scan& scan = s.regions[r].scan;
+    if (scan.chunk == 0) continue;
+    const int64_t chunks = (s.block + scan.chunk - 1) / scan.chunk, n = int64_t(scan.cells.size());
+    const std::string what = "region " + std::to_string(r) + " scan ";
+    const int region = int(r);
+    scan.maps = add(what + "maps", chunks * (n * n + n) * L * 4, false, region, region);
+    scan.starts = add(what + "starts", chunks * n * L * 4, false, region, region);
+    scan.parts =
+        add(what + "parts", chunks * int64_t(scan.totals.size()) * L * 8, false, region, region);
+  }
+
   // Persistent buffers first, then transient ones first-fit among those they meet.
   int64_t top = 0;
   for (Buffer& b : s.buffers)

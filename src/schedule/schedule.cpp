@@ -6,6 +6,7 @@
 
 #include "dgen/error.hpp"
 #include "schedule/memory_plan.hpp"
+#include "schedule/scan.hpp"
 
 namespace dgen {
 namespace {
@@ -72,7 +73,7 @@ void make_regions(Schedule& s) {
   const Graph& g = s.graph;
   const int n = int(g.nodes.size());
   s.region_of.assign(n, -1);
-  s.regions.push_back({RegionKind::Static, 1, {}});
+  s.regions.emplace_back().kind = RegionKind::Static;
   std::map<int, std::vector<int>> members;  // scc -> nodes in topological order
   for (int i = 0; i < n; ++i) {
     if (g.nodes[i]->rate.is_static()) {
@@ -139,7 +140,7 @@ void make_regions(Schedule& s) {
       kind = -1;
       for (auto& [k, r] : ready)
         if (kind < 0 || r.begin()->first < ready[kind].begin()->first) kind = k;
-      s.regions.push_back({kind == kParallel ? RegionKind::Parallel : RegionKind::Serial, 1, {}});
+      s.regions.emplace_back().kind = kind == kParallel ? RegionKind::Parallel : RegionKind::Serial;
       s.regions.back().windows = s.parallel_windows && kind > kWindow;
       s.regions.back().at_once = kind == kAtOnce;
     }
@@ -192,6 +193,8 @@ Schedule schedule_graph(Graph graph, int lanes, bool parallel_windows) {
   s.graph = std::move(graph);
   make_regions(s);
   assign_storage(s);
+  // The GPU's schedule also runs recurrences linear in their state as scans.
+  if (parallel_windows) find_scans(s);
   return s;
 }
 
@@ -210,6 +213,10 @@ std::string Schedule::describe() const {
         region.hop > 1 ? "hop(" + std::to_string(region.hop) + ")" : kinds[int(region.kind)];
     if (region.windows) kind += " windows";
     if (region.at_once) kind += " at-once";
+    if (region.scan.chunk > 0)
+      kind += " scan(" + std::to_string(region.scan.cells.size()) + " cells, " +
+              std::to_string(region.scan.totals.size()) + " totals, chunks of " +
+              std::to_string(region.scan.chunk) + ")";
     out += "region " + std::to_string(r) + ": " + kind + ", " +
            std::to_string(region.nodes.size()) + " nodes:";
     for (int i : region.nodes) out += " " + graph.nodes[i]->op->name + "#" + std::to_string(i);

@@ -50,6 +50,16 @@ struct Region {
   // windows): the sums over frames of a gradient's totals, which a GPU spreads over a CTA's
   // threads instead of one thread per lane adding frame after frame.
   bool at_once = false;
+  // A serial region linear in its state (a schedule with parallel_windows:
+  // src/schedule/scan.hpp) runs as a scan over chunks of `chunk` frames; empty otherwise.
+  struct Scan {
+    int64_t chunk = 0;        // frames per chunk; 0: not a scan
+    std::vector<int> cells;   // a history_read of each scalar cell of the recurrence
+    std::vector<int> totals;  // the frame_sums, each chunk's part summed after
+    // Transient buffers (plan_memory): per chunk and lane, the chunk's map of the cells
+    // (the matrix and the offset), the cells at its start, the totals' parts.
+    int maps = -1, starts = -1, parts = -1;
+  } scan;
 };
 
 // Where a node's value lives while the program runs.
@@ -76,7 +86,8 @@ struct Schedule {
   bool reverse = false;
   // Window work in regions of independent windows (Region::windows): set by backends
   // that run a block's windows at once (a GPU). Ops that fill windows from frames or sum
-  // them back onto frames join them where they say how (OpDef::emit_window).
+  // them back onto frames join them where they say how (OpDef::emit_window). Such a
+  // schedule also runs serial regions linear in their state as scans (Region::scan).
   bool parallel_windows = false;
   std::vector<Region> regions;   // regions[0] is the static region
   std::vector<int> region_of;    // node -> region

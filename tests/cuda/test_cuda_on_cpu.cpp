@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 
 #include "backend/c/c_executor.hpp"
 #include "backend/c/render_c.hpp"
@@ -216,6 +217,49 @@ TEST(CudaOnCpu, WindowsInBlocksOfAnySizeMatchC) {
       }
   }
   EXPECT_GE(windowed, 2);  // spectral_loss and mrstft_loss at least
+}
+
+// The regions of a schedule that run as scans (Region::scan): {cells, totals} of each.
+std::vector<std::pair<size_t, size_t>> scans(const Schedule& s) {
+  std::vector<std::pair<size_t, size_t>> out;
+  for (const Region& r : s.regions)
+    if (r.scan.chunk > 0) out.push_back({r.scan.cells.size(), r.scan.totals.size()});
+  return out;
+}
+
+// A time-varying biquad (its cutoff swept every frame) and a one-pole after it, whose
+// recurrences are linear in their state: on the GPU each runs as a scan over chunks of
+// frames (src/schedule/scan.hpp), forward and backward, in blocks of several chunks and a
+// part, within float rounding of C's frame-by-frame loop. A recurrence through tanh is
+// not linear and stays serial.
+TEST(CudaOnCpu, LinearRecurrencesRunAsScansMatchC) {
+  const Param cutoff("cutoff", 900.0f), q("q", 1.5f), pole("pole", 0.9f);
+  const Value sweep = cutoff * (1.0 + 0.5 * sin(2.0 * std::numbers::pi * phasor(5.0)));
+  const Value filtered = biquad(in(1), sweep, q, 1.0, 0);
+  History h;
+  const Value y = h.read() * pole + filtered * (1.0 - pole);
+  h.write(y);
+  const std::vector<float> x = test::case_input();
+  const std::vector<InputChannel> inputs = {{1, x}, {2, x}};
+  for (int lanes : {1, 7}) {
+    SCOPED_TRACE(std::to_string(lanes) + " lanes");
+    const Schedule s = test::forward_schedule({y}, lanes, 256);
+    EXPECT_EQ(scans(s), (std::vector<std::pair<size_t, size_t>>{{3, 0}}));
+    expect_cuda_on_cpu_matches_c(s, 1000, inputs);
+  }
+  // Backward: the adjoint recurrences, coefficients from tapes, and the params' totals.
+  const Value loss = mse(y, in(2));
+  const auto p = test::gradient_schedules(loss, 1, 1000, 256);
+  ASSERT_EQ(p->schedules.size(), 2u);
+  const auto backward = scans(p->schedules[1]);
+  ASSERT_FALSE(backward.empty());
+  EXPECT_GT(backward[0].second, 0u) << "the params' gradient totals join the scan";
+  expect_backward_matches_c(loss, 1000, 256, inputs);
+
+  History n;
+  const Value saturated = tanh(n.read() * 0.5 + in(1));
+  n.write(saturated);
+  EXPECT_TRUE(scans(test::forward_schedule({saturated}, 1, 256)).empty());
 }
 
 // Every example patch's gradient as `dgen grad --target` computes it (the default loss
