@@ -823,21 +823,25 @@ class Lowering {
             {"float", local(cell(j)), true, lane_local(local(cell(j)) + "_" + str(int64_t(m)))}));
       totals_from_zero(copy);
       for (size_t f = 1; f < frame.size(); ++f) copy.push_back(frame[f]);
+      lir::Block back;
       for (size_t j = 0; j < n; ++j)
-        copy.push_back(lir::line(lane_local(local(cell(j)) + "_" + str(int64_t(m))) + " = " +
+        back.push_back(lir::line(lane_local(local(cell(j)) + "_" + str(int64_t(m))) + " = " +
                                  lane_local(local(cell(j))) + ";"));
+      copy.push_back(lir::lane_loop(std::move(back)));
       step.push_back(lir::scope("", std::move(copy)));
     }
     maps.push_back(chunk_frames(std::move(step)));
     maps.push_back(lir::line("const int64_t c = c0 / " + k + ";"));
+    lir::Block store;
     for (size_t j = 0; j < n; ++j) {
       const std::string zero = lane_local(local(cell(j)) + "_0");
-      maps.push_back(lir::line(map_at("c", j, 0) + " = " + zero + ";"));
+      store.push_back(lir::line(map_at("c", j, 0) + " = " + zero + ";"));
       for (size_t m = 0; m < n; ++m)
-        maps.push_back(lir::line(map_at("c", j, m + 1) + " = " +
-                                 lane_local(local(cell(j)) + "_" + str(int64_t(m + 1))) + " - " +
-                                 zero + ";"));
+        store.push_back(lir::line(map_at("c", j, m + 1) + " = " +
+                                  lane_local(local(cell(j)) + "_" + str(int64_t(m + 1))) + " - " +
+                                  zero + ";"));
     }
+    maps.push_back(lir::lane_loop(std::move(store)));
     all.push_back(over_chunks(std::move(maps)));
 
     // (2) The state carried over the chunks: each chunk's start, s <- M s + c.
@@ -871,10 +875,12 @@ class Lowering {
     for (size_t j = 0; j < n; ++j)
       last.push_back(lir::line(buf(cell(j)) + "[" + layout::index("0") +
                                "] = " + lane_local(local(cell(j))) + ";"));
-    run.push_back(lir::if_("c0 + " + k + " >= nb", std::move(last)));
+    run.push_back(lir::if_("c0 + " + k + " >= nb", {lir::lane_loop(std::move(last))}));
+    lir::Block parts;
     for (size_t j = 0; j < totals; ++j)
-      run.push_back(lir::line(at(scan.parts, "c", totals, str(int64_t(j))) + " = " +
-                              lane_local(local(total(j))) + ";"));
+      parts.push_back(lir::line(at(scan.parts, "c", totals, str(int64_t(j))) + " = " +
+                                lane_local(local(total(j))) + ";"));
+    if (totals > 0) run.push_back(lir::lane_loop(std::move(parts)));
     all.push_back(over_chunks(std::move(run)));
 
     // (4) The totals' parts added in order.

@@ -9,36 +9,60 @@
 namespace dgen {
 namespace {
 
+// How a value depends on the region's state: not at all, affinely, or otherwise.
+enum class Dep { None, Affine, Any };
+
+// The dependence on the state of a stateless op's value whose inputs depend on it `in`.
+Dep dependence(Linear linear, const std::vector<Dep>& in) {
+  const Dep most = *std::max_element(in.begin(), in.end());
+  if (most != Dep::Affine) return most;
+  const auto affine_if = [](bool b) { return b ? Dep::Affine : Dep::Any; };
+  switch (linear) {
+    case Linear::Sum:
+      return Dep::Affine;
+    case Linear::Product:
+      return affine_if(std::count(in.begin(), in.end(), Dep::None) ==
+                       std::ptrdiff_t(in.size()) - 1);
+    case Linear::Quotient:
+      return affine_if(in[1] == Dep::None);
+    case Linear::Select:
+      return affine_if(in[0] == Dep::None);
+    default:
+      return Dep::Any;
+  }
+}
+
 // The scan of a serial region, or one with chunk 0 where the region is not linear in its
 // state: every node a frame-rate scalar in a local or a block row (no slot that frames
-// share), every value that depends on the state affine in it (OpDef::linear), every state
-// a scalar history cell read and written in the region or a total no node reads.
+// share), every state a scalar history cell read and written in the region or a total no
+// node reads, and every cell's next value affine in the cells (OpDef::linear). Values the
+// cells do not feed (outputs, tapes, a loss's square before its total) may depend on the
+// state any way: the scan's last pass computes them from each frame's true state.
 Region::Scan scan_of(const Schedule& s, const Region& region) {
   const Graph& g = s.graph;
   Region::Scan scan;
-  std::map<int, bool> varies;  // region node -> depends on the state
+  std::map<int, Dep> dep;  // region node -> how it depends on the state
   std::set<int> read_cells, written_cells;
-  auto varying = [&](int i, int k) {
-    const auto it = varies.find(g.inputs[i][k]);
-    return it != varies.end() && it->second;
-  };
   for (int i : region.nodes) {
     const Node& node = *g.nodes[i];
     if (!node.rate.is_frame() || node.size() != 1 || s.storage[i] == Storage::Slot) return {};
-    std::vector<bool> in(g.inputs[i].size());
-    for (size_t k = 0; k < in.size(); ++k) in[k] = varying(i, int(k));
-    const bool any = std::find(in.begin(), in.end(), true) != in.end();
-    const bool has_state = node.op->stateful || node.op->state;
-    bool v = false;
+    std::vector<Dep> in;
+    for (int input : g.inputs[i]) {
+      const auto it = dep.find(input);
+      in.push_back(it == dep.end() ? Dep::None : it->second);
+    }
+    Dep d = Dep::None;
     switch (node.op->linear) {
       case Linear::CellRead:
+        if (g.cells[g.cell_of[i]].writes.empty()) break;  // never written: a constant
         if (node.op->state(node).at(0).count != 1) return {};
         if (read_cells.insert(g.cell_of[i]).second) scan.cells.push_back(i);
-        v = true;
+        d = Dep::Affine;
         break;
       case Linear::CellWrite:
+        if (in[0] == Dep::Any) return {};
         written_cells.insert(g.cell_of[i]);
-        v = in[0];
+        d = in[0];
         break;
       case Linear::Total:
         if (!g.users[i].empty()) return {};
@@ -47,23 +71,13 @@ Region::Scan scan_of(const Schedule& s, const Region& region) {
       case Linear::TapeRead:
         break;
       case Linear::Pass:
-        v = in[0];
+        d = in[0];
         break;
       default:
-        if (has_state) return {};
-        if (!any) break;
-        if (node.op->linear == Linear::Sum)
-          v = true;
-        else if (node.op->linear == Linear::Product && std::count(in.begin(), in.end(), true) == 1)
-          v = true;
-        else if (node.op->linear == Linear::Quotient && !in[1])
-          v = true;
-        else if (node.op->linear == Linear::Select && !in[0])
-          v = true;
-        else
-          return {};
+        if (node.op->stateful || node.op->state) return {};
+        if (!in.empty()) d = dependence(node.op->linear, in);
     }
-    varies[i] = v;
+    dep[i] = d;
   }
   if (scan.cells.empty() || scan.cells.size() > kMaxScanCells || read_cells != written_cells)
     return {};

@@ -230,14 +230,15 @@ std::vector<std::pair<size_t, size_t>> scans(const Schedule& s) {
 // A time-varying biquad (its cutoff swept every frame) and a one-pole after it, whose
 // recurrences are linear in their state: on the GPU each runs as a scan over chunks of
 // frames (src/schedule/scan.hpp), forward and backward, in blocks of several chunks and a
-// part, within float rounding of C's frame-by-frame loop. A recurrence through tanh is
-// not linear and stays serial.
+// part, within float rounding of C's frame-by-frame loop. A cell never written is a
+// constant of the scan, not part of its state; an output squared (a loss before its
+// total) need not be linear. A recurrence through tanh is not linear and stays serial.
 TEST(CudaOnCpu, LinearRecurrencesRunAsScansMatchC) {
   const Param cutoff("cutoff", 900.0f), q("q", 1.5f), pole("pole", 0.9f);
   const Value sweep = cutoff * (1.0 + 0.5 * sin(2.0 * std::numbers::pi * phasor(5.0)));
   const Value filtered = biquad(in(1), sweep, q, 1.0, 0);
-  History h;
-  const Value y = h.read() * pole + filtered * (1.0 - pole);
+  History h, constant({}, {0.5f});
+  const Value y = h.read() * pole + filtered * (1.0 - pole) * constant.read();
   h.write(y);
   const std::vector<float> x = test::case_input();
   const std::vector<InputChannel> inputs = {{1, x}, {2, x}};
@@ -246,6 +247,11 @@ TEST(CudaOnCpu, LinearRecurrencesRunAsScansMatchC) {
     const Schedule s = test::forward_schedule({y}, lanes, 256);
     EXPECT_EQ(scans(s), (std::vector<std::pair<size_t, size_t>>{{3, 0}}));
     expect_cuda_on_cpu_matches_c(s, 1000, inputs);
+    // The C backend runs the same scan (lanes as loops) where it is given the GPU's schedule.
+    const Schedule c = frame_by_frame(s);
+    const Outputs ref = run(*c_executor(c), c, 1000, inputs),
+                  got = run(*c_executor(s), s, 1000, inputs);
+    for (size_t k = 0; k < ref.size(); ++k) test::expect_close_to_reference(got[k], ref[k], 1e-5);
   }
   // Backward: the adjoint recurrences, coefficients from tapes, and the params' totals.
   const Value loss = mse(y, in(2));
@@ -254,6 +260,8 @@ TEST(CudaOnCpu, LinearRecurrencesRunAsScansMatchC) {
   const auto backward = scans(p->schedules[1]);
   ASSERT_FALSE(backward.empty());
   EXPECT_GT(backward[0].second, 0u) << "the params' gradient totals join the scan";
+  EXPECT_EQ(scans(p->schedules[0]), (std::vector<std::pair<size_t, size_t>>{{3, 1}}))
+      << "the forward's recurrence with its loss's total";
   expect_backward_matches_c(loss, 1000, 256, inputs);
 
   History n;
