@@ -100,6 +100,7 @@ enum class Linear {
   Select,     // gswitch: affine when the condition does not vary
   CellRead,   // history_read: a value of the state itself
   CellWrite,  // history_write: the cell's next state, its input
+  Ramp,       // phasor: its phase, a recurrence mod 1 of its own (inputs not varying)
   Total,      // frame_sum: a running total no node of the region reads
   TapeRead,   // tape_read: a frame's taped value (written by another program)
   Pass,       // out, tape_write: its input, also stored for the frame (host output, tape)

@@ -29,7 +29,8 @@ class Lowering {
       for (size_t v = 0; v < s_.state[i].size(); ++v)
         is_f64_[s_.state[i][v]] = s_.state_vars[i][v].f64;
     for (const Region& region : s_.regions)
-      if (region.scan.chunk > 0) is_f64_[region.scan.parts] = true;
+      if (region.scan.chunk > 0)
+        for (int b : {region.scan.maps, region.scan.starts, region.scan.parts}) is_f64_[b] = true;
   }
 
   lir::Block lower() {
@@ -752,23 +753,32 @@ class Lowering {
   }
 
   // A serial region linear in its state as a scan over chunks of the block's frames
-  // (src/schedule/scan.hpp): (1) every chunk at once runs its frames from the state 0 and
-  // from each unit vector, which gives the chunk's map s -> M s + c (columns of M: the
-  // differences from the run from 0), without the region's own state; (2) one thread per
-  // lane carries the state over the chunks in order, leaving each chunk's start; (3)
-  // every chunk at once runs its frames from its start, writing the region's values and
-  // each total's part of the chunk, the last chunk storing the state for the next block;
-  // (4) one thread per lane adds the totals' parts in order. Chunks are in the order the
-  // frames run (in reverse time, from the block's end).
+  // (src/schedule/scan.hpp): (1) every chunk at once runs its frames from the state 0, from
+  // each cell's unit vector and with each ramp at 0.5, which gives the chunk's map: the
+  // cells' s -> M s + c (columns of M: the differences from the run from 0), each ramp's
+  // p -> p + c mod 1, or c alone where a reset in the chunk forgot p (the runs from 0 and
+  // 0.5 then end alike); (2) one thread per lane carries the state over the chunks in order,
+  // leaving each chunk's start; (3) every chunk at once runs its frames from its start,
+  // writing the region's values and each total's part of the chunk, the last chunk storing
+  // the state for the next block; (4) one thread per lane adds the totals' parts in order.
+  // Chunks are in the order the frames run (in reverse time, from the block's end).
   lir::Stmt emit_scan(int r) {
     const Region& region = s_.regions[r];
     const Region::Scan& scan = region.scan;
-    const size_t n = scan.cells.size(), totals = scan.totals.size();
+    const size_t n = scan.cells.size(), ramps = scan.ramps.size(), totals = scan.totals.size();
+    const size_t states = n + ramps;
     const std::string k = str(scan.chunk), chunks = "((nb + " + k + " - 1) / " + k + ")";
-    const auto cell = [&](size_t j) { return s_.state[scan.cells[j]][0]; };
+    // State j: cell j, then ramp j - n; each a local S<buffer> of the frame's code.
+    const auto state = [&](size_t j) {
+      return s_.state[j < n ? scan.cells[j] : scan.ramps[j - n]][0];
+    };
     const auto total = [&](size_t j) { return s_.state[scan.totals[j]][0]; };
+    const auto type = [&](int b) { return std::string(is_f64_[b] ? "double" : "float"); };
     const auto local = [&](int b) { return "S" + std::to_string(b); };
-    for (size_t j = 0; j < n; ++j) local_state_.insert({cell(j), true});
+    const auto copy_of = [&](size_t j, size_t m) {
+      return local(state(j)) + "_" + str(int64_t(m));
+    };
+    for (size_t j = 0; j < states; ++j) local_state_.insert({state(j), true});
     for (size_t j = 0; j < totals; ++j) local_state_.insert({total(j), true});
     // The region's frame, i the frame of the block for the chunk's q-th step.
     lir::Block frame = {lir::line(std::string("const int64_t i = ") +
@@ -796,12 +806,18 @@ class Lowering {
                        std::move(body));
     };
     // Element e of chunk c's row of a scan buffer of `width` per chunk.
-    const auto at = [&](int b, const std::string& c, size_t width, const std::string& e) {
-      return buf(b) + "[" + layout::index(c + " * " + str(int64_t(width)) + " + " + e) + "]";
+    const auto at = [&](int b, size_t width, size_t e) {
+      return buf(b) + "[" + layout::index("c * " + str(int64_t(width)) + " + " + str(int64_t(e))) +
+             "]";
     };
-    const size_t map_width = n * n + n;  // row j: c_j, then M[j][0 .. n - 1]
-    const auto map_at = [&](const std::string& c, size_t j, size_t col) {
-      return at(scan.maps, c, map_width, str(int64_t(j * (n + 1) + col)));
+    // A chunk's map: row j of the cells (c_j, then M[j][0 .. n - 1]), then per ramp its
+    // phase from 0 and whether its start still counts.
+    const size_t map_width = n * (n + 1) + 2 * ramps;
+    const auto cell_map = [&](size_t j, size_t col) {
+      return at(scan.maps, map_width, j * (n + 1) + col);
+    };
+    const auto ramp_map = [&](size_t j, size_t e) {
+      return at(scan.maps, map_width, n * (n + 1) + 2 * j + e);
     };
     const auto totals_from_zero = [&](lir::Block& b) {
       for (size_t j = 0; j < totals; ++j)
@@ -809,77 +825,91 @@ class Lowering {
     };
     lir::Block all;
 
-    // (1) The maps: copy 0 from the state 0, copy m + 1 from the unit vector m.
+    // (1) The maps: run 0 from the state 0, run m + 1 from cell m's unit vector or with ramp
+    // m - n at 0.5.
     lir::Block maps, step;
-    for (size_t m = 0; m <= n; ++m)
-      for (size_t j = 0; j < n; ++j)
-        maps.push_back(lir::declare(
-            {"float", local(cell(j)) + "_" + str(int64_t(m)), true, m == j + 1 ? "1.0f" : "0.0f"}));
+    for (size_t m = 0; m <= states; ++m)
+      for (size_t j = 0; j < states; ++j)
+        maps.push_back(lir::declare({type(state(j)), copy_of(j, m), true,
+                                     m != j + 1 ? "0"
+                                     : j < n    ? "1"
+                                                : "0.5"}));
     step.push_back(frame.front());
-    for (size_t m = 0; m <= n; ++m) {
-      lir::Block copy;
-      for (size_t j = 0; j < n; ++j)
-        copy.push_back(lir::declare(
-            {"float", local(cell(j)), true, lane_local(local(cell(j)) + "_" + str(int64_t(m)))}));
-      totals_from_zero(copy);
-      for (size_t f = 1; f < frame.size(); ++f) copy.push_back(frame[f]);
-      lir::Block back;
-      for (size_t j = 0; j < n; ++j)
-        back.push_back(lir::line(lane_local(local(cell(j)) + "_" + str(int64_t(m))) + " = " +
-                                 lane_local(local(cell(j))) + ";"));
-      copy.push_back(lir::lane_loop(std::move(back)));
-      step.push_back(lir::scope("", std::move(copy)));
+    for (size_t m = 0; m <= states; ++m) {
+      lir::Block run, back;
+      for (size_t j = 0; j < states; ++j) {
+        run.push_back(
+            lir::declare({type(state(j)), local(state(j)), true, lane_local(copy_of(j, m))}));
+        back.push_back(
+            lir::line(lane_local(copy_of(j, m)) + " = " + lane_local(local(state(j))) + ";"));
+      }
+      totals_from_zero(run);
+      for (size_t f = 1; f < frame.size(); ++f) run.push_back(frame[f]);
+      run.push_back(lir::lane_loop(std::move(back)));
+      step.push_back(lir::scope("", std::move(run)));
     }
     maps.push_back(chunk_frames(std::move(step)));
     maps.push_back(lir::line("const int64_t c = c0 / " + k + ";"));
     lir::Block store;
     for (size_t j = 0; j < n; ++j) {
-      const std::string zero = lane_local(local(cell(j)) + "_0");
-      store.push_back(lir::line(map_at("c", j, 0) + " = " + zero + ";"));
+      const std::string zero = lane_local(copy_of(j, 0));
+      store.push_back(lir::line(cell_map(j, 0) + " = " + zero + ";"));
       for (size_t m = 0; m < n; ++m)
-        store.push_back(lir::line(map_at("c", j, m + 1) + " = " +
-                                  lane_local(local(cell(j)) + "_" + str(int64_t(m + 1))) + " - " +
-                                  zero + ";"));
+        store.push_back(lir::line(cell_map(j, m + 1) + " = " + lane_local(copy_of(j, m + 1)) +
+                                  " - " + zero + ";"));
+    }
+    for (size_t j = n; j < states; ++j) {
+      const std::string zero = lane_local(copy_of(j, 0));
+      store.push_back(lir::line(ramp_map(j - n, 0) + " = " + zero + ";"));
+      store.push_back(lir::line(ramp_map(j - n, 1) + " = " + lane_local(copy_of(j, j + 1)) +
+                                " != " + zero + ";"));
     }
     maps.push_back(lir::lane_loop(std::move(store)));
     all.push_back(over_chunks(std::move(maps)));
 
-    // (2) The state carried over the chunks: each chunk's start, s <- M s + c.
+    // (2) The state carried over the chunks: each chunk's start, then s <- M s + c for the
+    // cells and p <- p + c mod 1 (or c) for the ramps.
     lir::Block carry;
-    for (size_t j = 0; j < n; ++j)
+    const auto carried = [&](size_t j) { return lane_local("s" + str(int64_t(j))); };
+    for (size_t j = 0; j < states; ++j)
       carry.push_back(lir::declare(
-          {"float", "s" + str(int64_t(j)), true, buf(cell(j)) + "[" + layout::index("0") + "]"}));
+          {"double", "s" + str(int64_t(j)), true, buf(state(j)) + "[" + layout::index("0") + "]"}));
     lir::Block next;
-    for (size_t j = 0; j < n; ++j) {
-      next.push_back(lir::line(at(scan.starts, "c", n, str(int64_t(j))) + " = " +
-                               lane_local("s" + str(int64_t(j))) + ";"));
-      std::string sum = map_at("c", j, 0);
-      for (size_t m = 0; m < n; ++m)
-        sum += " + " + map_at("c", j, m + 1) + " * " + lane_local("s" + str(int64_t(m)));
-      next.push_back(lir::line("const float n" + str(int64_t(j)) + " = " + sum + ";"));
+    for (size_t j = 0; j < states; ++j) {
+      next.push_back(lir::line(at(scan.starts, states, j) + " = " + carried(j) + ";"));
+      std::string value;
+      if (j < n) {
+        value = cell_map(j, 0);
+        for (size_t m = 0; m < n; ++m) value += " + " + cell_map(j, m + 1) + " * " + carried(m);
+        value = "(" + type(state(j)) + ")(" + value + ")";
+      } else {
+        const std::string c = ramp_map(j - n, 0), p = "(" + carried(j) + " + " + c + ")";
+        value = ramp_map(j - n, 1) + " != 0 ? " + p + " - floor(" + p + ") : " + c;
+      }
+      next.push_back(lir::line("const double n" + str(int64_t(j)) + " = " + value + ";"));
     }
-    for (size_t j = 0; j < n; ++j)
-      next.push_back(lir::line(lane_local("s" + str(int64_t(j))) + " = n" + str(int64_t(j)) + ";"));
+    for (size_t j = 0; j < states; ++j)
+      next.push_back(lir::line(carried(j) + " = n" + str(int64_t(j)) + ";"));
     carry.push_back(lir::for_({.iter = lir::Iter::Frame, .var = "c", .from = "0", .to = chunks},
                               {lir::lane_loop(std::move(next))}));
     all.push_back(lir::scope("", std::move(carry)));
 
     // (3) Every chunk's frames from its start.
     lir::Block run = {lir::line("const int64_t c = c0 / " + k + ";")};
-    for (size_t j = 0; j < n; ++j)
-      run.push_back(
-          lir::declare({"float", local(cell(j)), true, at(scan.starts, "c", n, str(int64_t(j)))}));
+    for (size_t j = 0; j < states; ++j)
+      run.push_back(lir::declare({type(state(j)), local(state(j)), true,
+                                  "(" + type(state(j)) + ")" + at(scan.starts, states, j)}));
     totals_from_zero(run);
     run.push_back(chunk_frames(std::move(frame)));
     lir::Block last;
-    for (size_t j = 0; j < n; ++j)
-      last.push_back(lir::line(buf(cell(j)) + "[" + layout::index("0") +
-                               "] = " + lane_local(local(cell(j))) + ";"));
+    for (size_t j = 0; j < states; ++j)
+      last.push_back(lir::line(buf(state(j)) + "[" + layout::index("0") +
+                               "] = " + lane_local(local(state(j))) + ";"));
     run.push_back(lir::if_("c0 + " + k + " >= nb", {lir::lane_loop(std::move(last))}));
     lir::Block parts;
     for (size_t j = 0; j < totals; ++j)
-      parts.push_back(lir::line(at(scan.parts, "c", totals, str(int64_t(j))) + " = " +
-                                lane_local(local(total(j))) + ";"));
+      parts.push_back(
+          lir::line(at(scan.parts, totals, j) + " = " + lane_local(local(total(j))) + ";"));
     if (totals > 0) run.push_back(lir::lane_loop(std::move(parts)));
     all.push_back(over_chunks(std::move(run)));
 
@@ -888,7 +918,7 @@ class Lowering {
       lir::Block add;
       for (size_t j = 0; j < totals; ++j)
         add.push_back(lir::line(buf(total(j)) + "[" + layout::index("0") +
-                                "] += " + at(scan.parts, "c", totals, str(int64_t(j))) + ";"));
+                                "] += " + at(scan.parts, totals, j) + ";"));
       all.push_back(lir::for_({.iter = lir::Iter::Frame, .var = "c", .from = "0", .to = chunks},
                               {lir::lane_loop(std::move(add))}));
     }

@@ -178,6 +178,7 @@ void register_ramps() {
     if (!c.needs(0)) return;
     if (auto r = ramp_adjoint(c)) c.add(0, r->live / samplerate());
   };
+  phasor.linear = Linear::Ramp;
   register_op(phasor);
 
   OpDef accum;

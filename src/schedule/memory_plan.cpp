@@ -64,11 +64,12 @@ void plan_memory(Schedule& s) {
   for (size_t r = 0; r < s.regions.size(); ++r) {
     Region::Scan& scan = s.regions[r].scan;
     if (scan.chunk == 0) continue;
-    const int64_t chunks = (s.block + scan.chunk - 1) / scan.chunk, n = int64_t(scan.cells.size());
+    const int64_t chunks = (s.block + scan.chunk - 1) / scan.chunk, n = int64_t(scan.cells.size()),
+                  ramps = int64_t(scan.ramps.size());
     const std::string what = "region " + std::to_string(r) + " scan ";
     const int region = int(r);
-    scan.maps = add(what + "maps", chunks * (n * n + n) * L * 4, false, region, region);
-    scan.starts = add(what + "starts", chunks * n * L * 4, false, region, region);
+    scan.maps = add(what + "maps", chunks * (n * n + n + 2 * ramps) * L * 8, false, region, region);
+    scan.starts = add(what + "starts", chunks * (n + ramps) * L * 8, false, region, region);
     scan.parts =
         add(what + "parts", chunks * int64_t(scan.totals.size()) * L * 8, false, region, region);
   }

@@ -64,6 +64,13 @@ Region::Scan scan_of(const Schedule& s, const Region& region) {
         written_cells.insert(g.cell_of[i]);
         d = in[0];
         break;
+      case Linear::Ramp:
+        if (node.op->state(node).at(0).count != 1 ||
+            std::count(in.begin(), in.end(), Dep::None) != std::ptrdiff_t(in.size()))
+          return {};
+        scan.ramps.push_back(i);
+        d = Dep::Any;
+        break;
       case Linear::Total:
         if (!g.users[i].empty()) return {};
         scan.totals.push_back(i);
@@ -79,7 +86,8 @@ Region::Scan scan_of(const Schedule& s, const Region& region) {
     }
     dep[i] = d;
   }
-  if (scan.cells.empty() || scan.cells.size() > kMaxScanCells || read_cells != written_cells)
+  if ((scan.cells.empty() && scan.ramps.empty()) ||
+      scan.cells.size() + scan.ramps.size() > kMaxScanCells || read_cells != written_cells)
     return {};
   // Enough chunks that a few lanes still fill a GPU; longer ones carry fewer maps.
   scan.chunk = s.lanes >= 256 ? 256 : 64;

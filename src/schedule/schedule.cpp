@@ -215,6 +215,7 @@ std::string Schedule::describe() const {
     if (region.at_once) kind += " at-once";
     if (region.scan.chunk > 0)
       kind += " scan(" + std::to_string(region.scan.cells.size()) + " cells, " +
+              std::to_string(region.scan.ramps.size()) + " ramps, " +
               std::to_string(region.scan.totals.size()) + " totals, chunks of " +
               std::to_string(region.scan.chunk) + ")";
     out += "region " + std::to_string(r) + ": " + kind + ", " +

@@ -55,9 +55,11 @@ struct Region {
   struct Scan {
     int64_t chunk = 0;        // frames per chunk; 0: not a scan
     std::vector<int> cells;   // a history_read of each scalar cell of the recurrence
+    std::vector<int> ramps;   // the phasors, each a recurrence mod 1 of its own
     std::vector<int> totals;  // the frame_sums, each chunk's part summed after
-    // Transient buffers (plan_memory): per chunk and lane, the chunk's map of the cells
-    // (the matrix and the offset), the cells at its start, the totals' parts.
+    // Transient buffers of doubles (plan_memory): per chunk and lane, the chunk's map of
+    // the cells (the matrix and the offset) and of the ramps (the phase from 0, whether the
+    // start still counts), the cells and ramps at its start, the totals' parts.
     int maps = -1, starts = -1, parts = -1;
   } scan;
 };

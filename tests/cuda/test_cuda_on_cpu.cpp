@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numbers>
 
@@ -219,11 +220,13 @@ TEST(CudaOnCpu, WindowsInBlocksOfAnySizeMatchC) {
   EXPECT_GE(windowed, 2);  // spectral_loss and mrstft_loss at least
 }
 
-// The regions of a schedule that run as scans (Region::scan): {cells, totals} of each.
-std::vector<std::pair<size_t, size_t>> scans(const Schedule& s) {
-  std::vector<std::pair<size_t, size_t>> out;
+// The regions of a schedule that run as scans (Region::scan): {cells, ramps, totals} of each.
+using Scans = std::vector<std::array<size_t, 3>>;
+Scans scans(const Schedule& s) {
+  Scans out;
   for (const Region& r : s.regions)
-    if (r.scan.chunk > 0) out.push_back({r.scan.cells.size(), r.scan.totals.size()});
+    if (r.scan.chunk > 0)
+      out.push_back({r.scan.cells.size(), r.scan.ramps.size(), r.scan.totals.size()});
   return out;
 }
 
@@ -242,10 +245,12 @@ TEST(CudaOnCpu, LinearRecurrencesRunAsScansMatchC) {
   h.write(y);
   const std::vector<float> x = test::case_input();
   const std::vector<InputChannel> inputs = {{1, x}, {2, x}};
+  // A phasor reset by its input's peaks: a chunk with a reset forgets its start.
+  const Value reset = phasor(330.0, gt(in(1), 0.8));
   for (int lanes : {1, 7}) {
     SCOPED_TRACE(std::to_string(lanes) + " lanes");
-    const Schedule s = test::forward_schedule({y}, lanes, 256);
-    EXPECT_EQ(scans(s), (std::vector<std::pair<size_t, size_t>>{{3, 0}}));
+    const Schedule s = test::forward_schedule({y, reset}, lanes, 256);
+    EXPECT_EQ(scans(s), (Scans{{2, 2, 0}, {3, 0, 0}}));
     expect_cuda_on_cpu_matches_c(s, 1000, inputs);
     // The C backend runs the same scan (lanes as loops) where it is given the GPU's schedule.
     const Schedule c = frame_by_frame(s);
@@ -259,8 +264,8 @@ TEST(CudaOnCpu, LinearRecurrencesRunAsScansMatchC) {
   ASSERT_EQ(p->schedules.size(), 2u);
   const auto backward = scans(p->schedules[1]);
   ASSERT_FALSE(backward.empty());
-  EXPECT_GT(backward[0].second, 0u) << "the params' gradient totals join the scan";
-  EXPECT_EQ(scans(p->schedules[0]), (std::vector<std::pair<size_t, size_t>>{{3, 1}}))
+  EXPECT_GT(backward[0][2], 0u) << "the params' gradient totals join the scan";
+  EXPECT_EQ(scans(p->schedules[0]), (Scans{{2, 1, 0}, {3, 0, 1}}))
       << "the forward's recurrence with its loss's total";
   expect_backward_matches_c(loss, 1000, 256, inputs);
 

@@ -39,11 +39,14 @@ bool have_nvrtc() {
   }
 }
 
-// The phasor's recurrence runs a thread per lane over the block's frames; the sine of its
-// output has independent frames and runs a grid over frames × lanes. The host launches
-// both per block, and dgen_finish moves the frame counter once.
+// A saturating recurrence (not linear: no scan) runs a thread per lane over the block's
+// frames; the sine of its output has independent frames and runs a grid over frames ×
+// lanes. The host launches both per block, and dgen_finish moves the frame counter once.
 TEST(RenderCuda, LanesAreThreadsAndIndependentFramesAGrid) {
-  const std::vector<Value> values = {sin(phasor(Value(440.0)) * 6.283185307179586)};
+  History h;
+  const Value saturated = tanh(h.read() * 0.9 + 0.3);
+  h.write(saturated);
+  const std::vector<Value> values = {sin(saturated * 6.283185307179586)};
   const Schedule s = test::forward_schedule(values, 256);
   const std::string source = render_cuda(s);
   const CudaLaunchPlan plan = cuda_launch_plan(s);
