@@ -155,7 +155,9 @@ class Lowering {
       used_hoisted_.insert(i);
       return lane_local("C" + std::to_string(i));
     }
-    switch (s_.storage[i]) {
+    // A scan's runs for its maps keep the region's own values in locals (emit_scan).
+    const bool local = scan_maps_ && s_.region_of[i] == region;
+    switch (local ? Storage::Local : s_.storage[i]) {
       case Storage::Local:
         return lane_local("v" + std::to_string(i));
       case Storage::Block:
@@ -279,7 +281,7 @@ class Lowering {
     c.output = [&](const std::string& flat) {
       // An out() the program was not given as an output (a loss over a patch's outs) is
       // only its value: the write goes to the node itself.
-      if (outputs_of_[i] < 0) return c.out(flat);
+      if (outputs_of_[i] < 0 || scan_maps_) return c.out(flat);
       used_outputs_.insert(outputs_of_[i]);
       host_io = true;
       return "O" + std::to_string(outputs_of_[i]) + "[" +
@@ -780,15 +782,23 @@ class Lowering {
     };
     for (size_t j = 0; j < states; ++j) local_state_.insert({state(j), true});
     for (size_t j = 0; j < totals; ++j) local_state_.insert({total(j), true});
-    // The region's frame, i the frame of the block for the chunk's q-th step.
-    lir::Block frame = {lir::line(std::string("const int64_t i = ") +
-                                  (s_.reverse ? "nb - 1 - q" : "q") +
-                                  "; const int64_t t = T0 + i; const int64_t rf = b0 + i; "
-                                  "(void)t; (void)rf;")};
-    for (int i : region.nodes)
-      if (s_.storage[i] == Storage::Local)
-        frame.push_back(lir::declare({"float", "v" + std::to_string(i), true, ""}));
-    for (auto& st : emit_nodes(region.nodes, r, "t", "rf")) frame.push_back(std::move(st));
+    // The region's frame, i the frame of the block for the chunk's q-th step. For the
+    // maps, every value of the region a local and no host output written: the runs need
+    // only the state, and the compiler drops what does not feed it.
+    const auto frame_code = [&](bool for_maps) {
+      lir::Block code = {lir::line(std::string("const int64_t i = ") +
+                                   (s_.reverse ? "nb - 1 - q" : "q") +
+                                   "; const int64_t t = T0 + i; const int64_t rf = b0 + i; "
+                                   "(void)t; (void)rf;")};
+      for (int i : region.nodes)
+        if (s_.storage[i] == Storage::Local || for_maps)
+          code.push_back(lir::declare({"float", "v" + std::to_string(i), true, ""}));
+      scan_maps_ = for_maps;
+      for (auto& st : emit_nodes(region.nodes, r, "t", "rf")) code.push_back(std::move(st));
+      scan_maps_ = false;
+      return code;
+    };
+    const lir::Block frame = frame_code(false), maps_frame = frame_code(true);
     const auto chunk_frames = [&](lir::Block body) {
       return lir::for_({.iter = lir::Iter::Frame,
                         .var = "q",
@@ -834,7 +844,7 @@ class Lowering {
                                      m != j + 1 ? "0"
                                      : j < n    ? "1"
                                                 : "0.5"}));
-    step.push_back(frame.front());
+    step.push_back(maps_frame.front());
     for (size_t m = 0; m <= states; ++m) {
       lir::Block run, back;
       for (size_t j = 0; j < states; ++j) {
@@ -844,7 +854,7 @@ class Lowering {
             lir::line(lane_local(copy_of(j, m)) + " = " + lane_local(local(state(j))) + ";"));
       }
       totals_from_zero(run);
-      for (size_t f = 1; f < frame.size(); ++f) run.push_back(frame[f]);
+      for (size_t f = 1; f < maps_frame.size(); ++f) run.push_back(maps_frame[f]);
       run.push_back(lir::lane_loop(std::move(back)));
       step.push_back(lir::scope("", std::move(run)));
     }
@@ -900,7 +910,7 @@ class Lowering {
       run.push_back(lir::declare({type(state(j)), local(state(j)), true,
                                   "(" + type(state(j)) + ")" + at(scan.starts, states, j)}));
     totals_from_zero(run);
-    run.push_back(chunk_frames(std::move(frame)));
+    run.push_back(chunk_frames(frame));
     lir::Block last;
     for (size_t j = 0; j < states; ++j)
       last.push_back(lir::line(buf(state(j)) + "[" + layout::index("0") +
@@ -949,6 +959,7 @@ class Lowering {
   // and which it has read so far (emit_frame).
   bool prefetching_ = false;
   std::set<int> prefetched_, prefetched_inputs_;
+  bool scan_maps_ = false;  // emitting a scan's runs for its maps (emit_scan)
 };
 
 }  // namespace
