@@ -6,9 +6,11 @@
 // runs the block loop (CudaLaunchPlan): the static kernels once, then per block of frames
 // each region's kernel in order on one stream, then dgen_finish(arena, frames) in one
 // thread (the frame counter, which no thread may advance while others read it). A region
-// kernel runs one of two ways (docs/ARCHITECTURE.md, "The CUDA backend"):
+// kernel runs one of these ways (docs/ARCHITECTURE.md, "The CUDA backend"):
 //   - lanes: thread l runs lane l over the block's frames in order (regions with state,
 //     hop copies, or frames that share a slot);
+//   - chunks × lanes: a recurrence linear in its state (Region::scan) runs grids over
+//     chunks of frames × lanes, and a kernel of one thread per lane between them;
 //   - frames × lanes: a frame-parallel region whose frames are independent runs thread
 //     g on frame g / L of lane g % L, so a warp reads adjacent lanes (or, at one lane,
 //     adjacent frames) of every [frame][lane] buffer;
