@@ -13,7 +13,7 @@ inline std::string index(const std::string& flat) { return "(" + flat + ") * L +
 
 // Code: element `flat` of row `row` of a `m`-element value, lanes outermost within the
 // row ([row][lane][element]). Only for the rows a CTA's window keeps to itself on a GPU
-// (lower.cpp, window_private): a window's threads take adjacent elements of one lane, so
+// (lowering.hpp, window_private): a window's threads take adjacent elements of one lane, so
 // their loads and stores of those rows coalesce whatever the lane tile's width.
 inline std::string row_lane_major(const std::string& row, const std::string& m,
                                   const std::string& flat) {

@@ -6,7 +6,7 @@
 // biquad's y, a one-pole, the adjoint recurrences of any backward program, whose
 // coefficients come from tapes), the state at a chunk's end is M s + c for its state s at
 // the start, M and c depending on the chunk's inputs alone. The lowering
-// (src/lower/lower.cpp, emit_scan) then runs the region in three passes: every chunk at
+// (src/lower/lower_scan.cpp) then runs the region in three passes: every chunk at
 // once finds its M and c (running its frames from s = 0 and from each unit vector); one
 // thread per lane carries the state from chunk to chunk (s ← M s + c); every chunk at
 // once runs its frames again from its true start, writing the region's values. Running

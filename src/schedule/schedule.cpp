@@ -23,7 +23,7 @@ bool is_serial_node(const Node& n) {
 // a region of it holds one hop (kWindow + hop), so its windows are independent; frames
 // gathered from windows (kWindow + 1) are likewise independent. A recurrence that runs on
 // hop frames alone (a loss's running total over windows) gets serial regions of its own
-// (kHopSerial), whose loops visit only their hop frames (lower.cpp, hop_stride): joined
+// (kHopSerial), whose loops visit only their hop frames (lowering.hpp, hop_stride): joined
 // with frame-rate work, it would make that loop visit every frame. With parallel windows,
 // an op that can do a block's frames at once (OpDef::emit_block) gets a region of its own
 // (kAtOnce), unless a serial region computes its input: there it joins the loop, where its

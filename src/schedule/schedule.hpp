@@ -29,7 +29,7 @@ enum class RegionKind { Static, Parallel, Serial };
 constexpr size_t kMaxRegionNodes = 64;
 
 // A node that does its work on its hop frames alone (and holds its value between them).
-// A region of only such nodes loops over its hop frames (lower.cpp, hop_stride), and the
+// A region of only such nodes loops over its hop frames (lowering.hpp, hop_stride), and the
 // scheduler keeps their recurrences in serial regions of their own so that frame-rate
 // work does not make those loops visit every frame.
 inline bool runs_on_hop_frames(const Node& n) {

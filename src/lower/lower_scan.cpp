@@ -1,0 +1,187 @@
+// The lowering of a scan (Region::scan, src/schedule/scan.hpp).
+#include "lower/lowering.hpp"
+
+namespace dgen::lowering {
+
+// A serial region linear in its state as a scan over chunks of the block's frames
+// (src/schedule/scan.hpp): (1) every chunk at once runs its frames from the state 0, from
+// each cell's unit vector and with each ramp at 0.5, which gives the chunk's map: the
+// cells' s -> M s + c (columns of M: the differences from the run from 0), each ramp's
+// p -> p + c mod 1, or c alone where a reset in the chunk forgot p (the runs from 0 and
+// 0.5 then end alike); (2) one thread per lane carries the state over the chunks in order,
+// leaving each chunk's start; (3) every chunk at once runs its frames from its start,
+// writing the region's values and each total's part of the chunk, the last chunk storing
+// the state for the next block; (4) one thread per lane adds the totals' parts in order.
+// Chunks are in the order the frames run (in reverse time, from the block's end).
+lir::Stmt Lowering::emit_scan(int r) {
+  const Region& region = s_.regions[r];
+  const Region::Scan& scan = region.scan;
+  const size_t n = scan.cells.size(), ramps = scan.ramps.size(), totals = scan.totals.size();
+  const size_t states = n + ramps;
+  const std::string k = str(scan.chunk), chunks = "((nb + " + k + " - 1) / " + k + ")";
+  // State j: cell j, then ramp j - n; each a local S<buffer> of the frame's code.
+  const auto state = [&](size_t j) {
+    return s_.state[j < n ? scan.cells[j] : scan.ramps[j - n]][0];
+  };
+  const auto total = [&](size_t j) { return s_.state[scan.totals[j]][0]; };
+  const auto type = [&](int b) { return std::string(is_f64_[b] ? "double" : "float"); };
+  const auto local = [&](int b) { return "S" + std::to_string(b); };
+  const auto copy_of = [&](size_t j, size_t m) { return local(state(j)) + "_" + str(int64_t(m)); };
+  for (size_t j = 0; j < states; ++j) local_state_.insert({state(j), true});
+  for (size_t j = 0; j < totals; ++j) local_state_.insert({total(j), true});
+  // The region's frame, i the frame of the block for the chunk's q-th step. For the
+  // maps, every value of the region a local and no host output written: the runs need
+  // only the state, and the compiler drops what does not feed it.
+  const auto frame_code = [&](bool for_maps) {
+    lir::Block code = {lir::line(std::string("const int64_t i = ") +
+                                 (s_.reverse ? "nb - 1 - q" : "q") +
+                                 "; const int64_t t = T0 + i; const int64_t rf = b0 + i; "
+                                 "(void)t; (void)rf;")};
+    for (int i : region.nodes)
+      if (s_.storage[i] == Storage::Local || for_maps)
+        code.push_back(lir::declare({"float", "v" + std::to_string(i), true, ""}));
+    scan_maps_ = for_maps;
+    for (auto& st : emit_nodes(region.nodes, r, "t", "rf")) code.push_back(std::move(st));
+    scan_maps_ = false;
+    return code;
+  };
+  const lir::Block frame = frame_code(false), maps_frame = frame_code(true);
+  const auto chunk_frames = [&](lir::Block body) {
+    return lir::for_({.iter = lir::Iter::Frame,
+                      .var = "q",
+                      .from = "c0",
+                      .to = "(c0 + " + k + " < nb ? c0 + " + k + " : nb)"},
+                     std::move(body));
+  };
+  const auto over_chunks = [&](lir::Block body) {
+    return lir::for_({.iter = lir::Iter::Frame,
+                      .var = "c0",
+                      .from = "0",
+                      .to = "nb",
+                      .step = k,
+                      .independent = true},
+                     std::move(body));
+  };
+  // Element e of chunk c's row of a scan buffer of `width` per chunk.
+  const auto at = [&](int b, size_t width, size_t e) {
+    return buf(b) + "[" + layout::index("c * " + str(int64_t(width)) + " + " + str(int64_t(e))) +
+           "]";
+  };
+  // A chunk's map: row j of the cells (c_j, then M[j][0 .. n - 1]), then per ramp its
+  // phase from 0 and whether its start still counts.
+  const size_t map_width = n * (n + 1) + 2 * ramps;
+  const auto cell_map = [&](size_t j, size_t col) {
+    return at(scan.maps, map_width, j * (n + 1) + col);
+  };
+  const auto ramp_map = [&](size_t j, size_t e) {
+    return at(scan.maps, map_width, n * (n + 1) + 2 * j + e);
+  };
+  const auto totals_from_zero = [&](lir::Block& b) {
+    for (size_t j = 0; j < totals; ++j)
+      b.push_back(lir::declare({"double", local(total(j)), true, "0"}));
+  };
+  lir::Block all;
+
+  // (1) The maps: run 0 from the state 0, run m + 1 from cell m's unit vector or with ramp
+  // m - n at 0.5.
+  lir::Block maps, step;
+  for (size_t m = 0; m <= states; ++m)
+    for (size_t j = 0; j < states; ++j)
+      maps.push_back(lir::declare({type(state(j)), copy_of(j, m), true,
+                                   m != j + 1 ? "0"
+                                   : j < n    ? "1"
+                                              : "0.5"}));
+  step.push_back(maps_frame.front());
+  for (size_t m = 0; m <= states; ++m) {
+    lir::Block run, back;
+    for (size_t j = 0; j < states; ++j) {
+      run.push_back(
+          lir::declare({type(state(j)), local(state(j)), true, lane_local(copy_of(j, m))}));
+      back.push_back(
+          lir::line(lane_local(copy_of(j, m)) + " = " + lane_local(local(state(j))) + ";"));
+    }
+    totals_from_zero(run);
+    for (size_t f = 1; f < maps_frame.size(); ++f) run.push_back(maps_frame[f]);
+    run.push_back(lir::lane_loop(std::move(back)));
+    step.push_back(lir::scope("", std::move(run)));
+  }
+  maps.push_back(chunk_frames(std::move(step)));
+  maps.push_back(lir::line("const int64_t c = c0 / " + k + ";"));
+  lir::Block store;
+  for (size_t j = 0; j < n; ++j) {
+    const std::string zero = lane_local(copy_of(j, 0));
+    store.push_back(lir::line(cell_map(j, 0) + " = " + zero + ";"));
+    for (size_t m = 0; m < n; ++m)
+      store.push_back(lir::line(cell_map(j, m + 1) + " = " + lane_local(copy_of(j, m + 1)) + " - " +
+                                zero + ";"));
+  }
+  for (size_t j = n; j < states; ++j) {
+    const std::string zero = lane_local(copy_of(j, 0));
+    store.push_back(lir::line(ramp_map(j - n, 0) + " = " + zero + ";"));
+    store.push_back(lir::line(ramp_map(j - n, 1) + " = " + lane_local(copy_of(j, j + 1)) +
+                              " != " + zero + ";"));
+  }
+  maps.push_back(lir::lane_loop(std::move(store)));
+  all.push_back(over_chunks(std::move(maps)));
+
+  // (2) The state carried over the chunks: each chunk's start, then s <- M s + c for the
+  // cells and p <- p + c mod 1 (or c) for the ramps.
+  lir::Block carry;
+  const auto carried = [&](size_t j) { return lane_local("s" + str(int64_t(j))); };
+  for (size_t j = 0; j < states; ++j)
+    carry.push_back(lir::declare(
+        {"double", "s" + str(int64_t(j)), true, buf(state(j)) + "[" + layout::index("0") + "]"}));
+  lir::Block next;
+  for (size_t j = 0; j < states; ++j) {
+    next.push_back(lir::line(at(scan.starts, states, j) + " = " + carried(j) + ";"));
+    std::string value;
+    if (j < n) {
+      value = cell_map(j, 0);
+      for (size_t m = 0; m < n; ++m) value += " + " + cell_map(j, m + 1) + " * " + carried(m);
+      value = "(" + type(state(j)) + ")(" + value + ")";
+    } else {
+      const std::string c = ramp_map(j - n, 0), p = "(" + carried(j) + " + " + c + ")";
+      value = ramp_map(j - n, 1) + " != 0 ? " + p + " - floor(" + p + ") : " + c;
+    }
+    next.push_back(lir::line("const double n" + str(int64_t(j)) + " = " + value + ";"));
+  }
+  for (size_t j = 0; j < states; ++j)
+    next.push_back(lir::line(carried(j) + " = n" + str(int64_t(j)) + ";"));
+  carry.push_back(lir::for_({.iter = lir::Iter::Frame, .var = "c", .from = "0", .to = chunks},
+                            {lir::lane_loop(std::move(next))}));
+  all.push_back(lir::scope("", std::move(carry)));
+
+  // (3) Every chunk's frames from its start.
+  lir::Block run = {lir::line("const int64_t c = c0 / " + k + ";")};
+  for (size_t j = 0; j < states; ++j)
+    run.push_back(lir::declare({type(state(j)), local(state(j)), true,
+                                "(" + type(state(j)) + ")" + at(scan.starts, states, j)}));
+  totals_from_zero(run);
+  run.push_back(chunk_frames(frame));
+  lir::Block last;
+  for (size_t j = 0; j < states; ++j)
+    last.push_back(lir::line(buf(state(j)) + "[" + layout::index("0") +
+                             "] = " + lane_local(local(state(j))) + ";"));
+  run.push_back(lir::if_("c0 + " + k + " >= nb", {lir::lane_loop(std::move(last))}));
+  lir::Block parts;
+  for (size_t j = 0; j < totals; ++j)
+    parts.push_back(
+        lir::line(at(scan.parts, totals, j) + " = " + lane_local(local(total(j))) + ";"));
+  if (totals > 0) run.push_back(lir::lane_loop(std::move(parts)));
+  all.push_back(over_chunks(std::move(run)));
+
+  // (4) The totals' parts added in order.
+  if (totals > 0) {
+    lir::Block add;
+    for (size_t j = 0; j < totals; ++j)
+      add.push_back(lir::line(buf(total(j)) + "[" + layout::index("0") +
+                              "] += " + at(scan.parts, totals, j) + ";"));
+    all.push_back(lir::for_({.iter = lir::Iter::Frame, .var = "c", .from = "0", .to = chunks},
+                            {lir::lane_loop(std::move(add))}));
+  }
+  return lir::scope("/* region " + std::to_string(r) + ": frame-serial, a scan over chunks of " +
+                        k + " frames */",
+                    std::move(all));
+}
+
+}  // namespace dgen::lowering

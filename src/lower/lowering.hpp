@@ -1,0 +1,789 @@
+// The lowering's class (lower/lower.hpp): a schedule to loop IR. Internal to src/lower:
+// It holds the class with its members but for the lowering of a scan (lower_scan.cpp); lower.cpp
+// the entry point.
+#pragma once
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <numeric>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ir/op_table.hpp"
+#include "lower/layout.hpp"
+#include "lower/lower.hpp"
+#include "ops/emit_util.hpp"
+
+namespace dgen::lowering {
+
+// The parameters of every function of the program (the entry point's frame count is a
+// block's `nb`, its frame counter `T0`, its first frame in the run `b0`).
+constexpr const char* kFunctionParams =
+    "char *arena, const float *const *in, float *const *out, int64_t T0, int64_t b0, int64_t nb, "
+    "double sr";
+
+class Lowering {
+ public:
+  Lowering(const Schedule& s, const LowerTarget& target) : s_(s), g_(s.graph), target_(target) {
+    outputs_of_.resize(g_.nodes.size(), -1);
+    for (size_t k = 0; k < g_.output_index.size(); ++k)
+      if (outputs_of_[g_.output_index[k]] < 0) outputs_of_[g_.output_index[k]] = int(k);
+    is_f64_.assign(s_.buffers.size(), false);
+    for (size_t i = 0; i < g_.nodes.size(); ++i)
+      for (size_t v = 0; v < s_.state[i].size(); ++v)
+        is_f64_[s_.state[i][v]] = s_.state_vars[i][v].f64;
+    for (const Region& region : s_.regions)
+      if (region.scan.chunk > 0)
+        for (int b : {region.scan.maps, region.scan.starts, region.scan.parts}) is_f64_[b] = true;
+  }
+
+  lir::Block lower() {
+    lir::Block fn;
+    fn.push_back(
+        lir::line("int64_t *const tcount = (int64_t *)(arena + " + counter_offset() + ");"));
+    // Static region: once per run, in functions of at most kMaxRegionNodes nodes.
+    std::vector<int> statics;
+    for (int i : s_.regions[0].nodes)
+      if (!inlined(i)) statics.push_back(i);
+    for (size_t from = 0; from < statics.size(); from += kMaxRegionNodes) {
+      const std::vector<int> part(
+          statics.begin() + from,
+          statics.begin() + std::min(statics.size(), from + kMaxRegionNodes));
+      const std::string name = "dgen_static_" + std::to_string(from / kMaxRegionNodes);
+      function(name, emit_nodes(part, 0, "T0", "0"));
+      fn.push_back(lir::call(name, "arena, in, out, *tcount, 0, 0, sr"));
+    }
+    lir::Block blocks;
+    // A reverse schedule visits the blocks, and the frames in each, from the last: its
+    // block loop's variable is the end of the block.
+    if (s_.reverse) {
+      blocks.push_back(lir::line("const int64_t nb = e0 < BLK ? e0 : BLK, b0 = e0 - nb;"));
+      blocks.push_back(lir::line("const int64_t T0 = *tcount - frames + b0;"));
+    } else {
+      blocks.push_back(lir::line("const int64_t nb = frames - b0 < BLK ? frames - b0 : BLK;"));
+      blocks.push_back(lir::line("const int64_t T0 = *tcount + b0;"));
+    }
+    for (size_t r = 1; r < s_.regions.size(); ++r) {
+      const std::string name = "dgen_region_" + std::to_string(r);
+      function(name, {emit_region(int(r))});
+      blocks.push_back(lir::call(name, "arena, in, out, T0, b0, nb, sr"));
+    }
+    fn.push_back(lir::for_({.iter = lir::Iter::Block,
+                            .var = s_.reverse ? "e0" : "b0",
+                            .from = "0",
+                            .to = "frames",
+                            .step = "BLK",
+                            .reverse = s_.reverse},
+                           std::move(blocks)));
+    fn.push_back(lir::once({lir::line("*(int64_t *)(arena + " + counter_offset() + ") " +
+                                      (s_.reverse ? "-" : "+") + "= frames;")}));
+    lir::Stmt run = lir::function(
+        "dgen_run",
+        "char *arena, const float *const *in, float *const *out, int64_t frames, double sr",
+        std::move(fn));
+    run.entry = true;
+    functions_.push_back(std::move(run));
+    return std::move(functions_);
+  }
+
+ private:
+  std::string counter_offset() const { return str(s_.buffers[s_.frame_counter].offset); }
+
+  // A per-lane local's value for the lane `l` in scope (see LowerTarget).
+  std::string lane_local(const std::string& name) const {
+    return target_.lane_loops ? name + "[l]" : name;
+  }
+
+  // A region (or a part of the static region) as a function of its own (see
+  // split_functions). It declares only the pointers and hoisted constants its body used,
+  // so the source grows linearly with the graph (docs/ARCHITECTURE.md).
+  void function(const std::string& name, lir::Block body) {
+    lir::Block fn;
+    fn.push_back(
+        lir::line("(void)arena; (void)in; (void)out; (void)T0; (void)b0; (void)nb; (void)sr;"));
+    // Host pointers are loaded once per call: loads of `in[k]` inside a frame loop would
+    // stop the compiler from vectorising it (stores might alias the pointer arrays).
+    // Input channel k is read from Ik_b[i], i the frame in the block (a static block of
+    // silence where the host gives none).
+    for (int ch : used_inputs_)
+      fn.push_back(lir::line("const float *const I" + std::to_string(ch) + "_b = in[" +
+                             std::to_string(ch - 1) + "] ? in[" + std::to_string(ch - 1) +
+                             "] + b0 : dgen_silence;"));
+    for (int k : used_outputs_)
+      fn.push_back(
+          lir::line("float *const O" + std::to_string(k) + " = out[" + std::to_string(k) + "];"));
+    // Buffers a function uses never overlap: transient ones share memory only when their
+    // lifetimes (regions) do not meet, and all of a function's are live in its region. So
+    // every pointer is restrict, which lets the compiler issue a frame's loads together
+    // ahead of the stores before them (on a GPU, one memory latency per frame, not several).
+    for (int b : used_buffers_) {
+      const char* type = is_f64_[b] ? "double" : "float";
+      fn.push_back(lir::line(std::string(type) + " *const restrict B" + std::to_string(b) + " = (" +
+                             type + " *)(arena + " + str(s_.buffers[b].offset) + ");"));
+    }
+    // Static scalars that frame regions read are copied into locals once per call, so
+    // the compiler sees loop invariants (not loads it must mask inside branches).
+    for (int i : used_hoisted_)
+      fn.push_back(lir::declare(
+          {"float", "C" + std::to_string(i), true, "B" + std::to_string(s_.slot[i]) + "[l]"}));
+    for (auto& st : body) fn.push_back(std::move(st));
+    used_inputs_.clear(), used_outputs_.clear(), used_buffers_.clear(), used_hoisted_.clear();
+    functions_.push_back(lir::function(name, kFunctionParams, std::move(fn)));
+  }
+
+  // A buffer's pointer, declared by the function that uses it.
+  std::string buf(int b) {
+    used_buffers_.insert(b);
+    return "B" + std::to_string(b);
+  }
+
+  // A scalar constant is written into the code where it is read, never stored: the C
+  // compiler folds it (a phasor's reset of 0, a gain of 1), and a patch of thousands of
+  // constants needs no stores, pointers or hoisted copies for them.
+  bool inlined(int i) const { return g_.nodes[i]->op->name == "const"; }
+
+  // A static scalar read outside the static region.
+  bool hoisted(int i) const {
+    if (!g_.nodes[i]->rate.is_static() || g_.nodes[i]->size() != 1) return false;
+    for (int u : g_.users[i])
+      if (s_.region_of[u] != 0) return true;
+    return false;
+  }
+
+  std::string val(int i, const std::string& flat, int region) {
+    const int64_t m = g_.nodes[i]->size();
+    if (inlined(i)) return c_float(g_.nodes[i]->attrs.reals[0]);
+    if (registers_.count(i)) return "w" + std::to_string(i);
+    if (region != 0 && hoisted(i)) {
+      used_buffers_.insert(s_.slot[i]);
+      used_hoisted_.insert(i);
+      return lane_local("C" + std::to_string(i));
+    }
+    // A scan's runs for its maps keep the region's own values in locals (emit_scan).
+    const bool local = scan_maps_ && s_.region_of[i] == region;
+    switch (local ? Storage::Local : s_.storage[i]) {
+      case Storage::Local:
+        return lane_local("v" + std::to_string(i));
+      case Storage::Block:
+        if (prefetching_ && m == 1 && s_.region_of[i] != region && !g_.nodes[i]->rate.is_hop()) {
+          prefetched_.insert(i);
+          return "P" + std::to_string(i) + "[j]";
+        }
+        // A hop value is read from its row, except in its own region, where it is the
+        // slot's (the value of the hop frame being computed), unless each window of that
+        // region computes its own row.
+        if (!(g_.nodes[i]->rate.is_hop() && region == s_.region_of[i]) || in_windows(i))
+          return block_element(i, row(i), flat);
+        [[fallthrough]];
+      case Storage::Slot:
+        return buf(s_.slot[i]) + "[" + layout::index(flat) + "]";
+    }
+    return "";
+  }
+
+  bool in_windows(int i) const { return s_.regions[s_.region_of[i]].windows; }
+
+  // A tensor row that a window computes and reads itself alone (no other region reads
+  // it), in a region the target lays out lane-major (LowerTarget::lane_major_window_rows):
+  // a GPU window's threads that take adjacent elements of a lane then touch adjacent
+  // floats. Everywhere else, and on the CPU, lanes stay innermost (a C window loop
+  // vectorises over lanes).
+  bool window_private(int i) const {
+    const Region& region = s_.regions[s_.region_of[i]];
+    return region.windows && region.hop > 1 && target_.cooperative_windows &&
+           target_.lane_major_window_rows && target_.lane_major_window_rows(region.hop) &&
+           g_.nodes[i]->size() > 1 && !read_by_other_regions(i);
+  }
+
+  // Element `flat` of node i's block row `row_expr`.
+  std::string block_element(int i, const std::string& row_expr, const std::string& flat) {
+    const std::string m = str(g_.nodes[i]->size());
+    const std::string at = window_private(i)
+                               ? layout::row_lane_major(row_expr, m, flat)
+                               : layout::index(row_expr + " * " + m + " + (" + flat + ")");
+    return buf(s_.block_buf[i]) + "[" + at + "]";
+  }
+
+  // The block row a crossing value is read from at frame `frame` of the block (t = T0 +
+  // frame). A hop value has one row per hop: row 0 holds the value from before the block
+  // (or the one computed on T0 when T0 is a hop frame), row k the one computed on the
+  // k-th hop frame after.
+  std::string row(int i, const std::string& frame = "i") const {
+    const Node& node = *g_.nodes[i];
+    if (!node.rate.is_hop()) return "(" + frame + ")";
+    const std::string h = str(node.rate.hop);
+    return "((T0 + " + frame + ") / " + h + " - T0 / " + h + ")";
+  }
+
+  // Copies element e of a crossing hop value between its slot and a block row (one lane):
+  // into the row, or (`into_row` false) from the row into the slot.
+  std::string copy_row_element(int i, const std::string& row_expr, bool into_row) {
+    const std::string at_row = block_element(i, row_expr, "e");
+    const std::string at_slot = buf(s_.slot[i]) + "[" + layout::index("e") + "]";
+    return into_row ? at_row + " = " + at_slot + ";" : at_slot + " = " + at_row + ";";
+  }
+  lir::Stmt copy_row(int i, const std::string& row_expr) {
+    return lir::for_(
+        {.iter = lir::Iter::Element, .var = "e", .from = "0", .to = str(g_.nodes[i]->size())},
+        {lir::line(copy_row_element(i, row_expr, true))});
+  }
+
+  bool read_by_other_regions(int i) const {
+    return std::any_of(g_.users[i].begin(), g_.users[i].end(),
+                       [&](int u) { return s_.region_of[u] != s_.region_of[i]; });
+  }
+
+  // State: scalar state of a serial region is kept in locals for the block.
+  std::string state(int i, int var, const std::string& idx) {
+    const int b = s_.state[i][var];
+    if (local_state_.count(b)) return lane_local("S" + std::to_string(b));
+    return buf(b) + "[" + layout::index(idx) + "]";
+  }
+
+  // A node's value at frame `frame` of the block, for EmitCtx::in_frame.
+  std::string at_frame(int i, const std::string& frame, const std::string& flat, int region) {
+    if (s_.storage[i] != Storage::Block) return val(i, flat, region);
+    return block_element(i, row(i, frame), flat);
+  }
+
+  // The emission of node i (its op's OpDef::emit, or `emit` when given) for one frame.
+  lir::Block emit_node(int i, int region, const std::string& t, const std::string& rf,
+                       const std::function<void(EmitCtx&)>* emit = nullptr) {
+    const Node& node = *g_.nodes[i];
+    lir::Block body;
+    int counter = 0;
+    const std::string hop =
+        node.rate.is_hop() ? "(" + t + " % " + str(node.rate.hop) + " == 0)" : "1";
+    EmitCtx c{node};
+    bool host_io = false;  // the node reads or writes host buffers
+    WindowAccess access;   // in a window's CTA: what the node reads and writes
+    c.in = [&](int k, const std::string& flat) {
+      access.reads.push_back({g_.inputs[i][k], flat});
+      return val(g_.inputs[i][k], flat, region);
+    };
+    c.out = [&](const std::string& flat) {
+      access.writes_own_elements = access.writes_own_elements && flat == "e";
+      return val(i, flat, region);
+    };
+    c.state = [&](int var, const std::string& idx) {
+      access.shared_state = access.shared_state || g_.cell_of[i] >= 0;
+      return state(i, var, idx);
+    };
+    c.t = t;
+    c.run_frame = rf;
+    c.sr = "sr";
+    c.hop_frame = hop;
+    c.input = [&](int ch) {
+      used_inputs_.insert(ch);
+      host_io = true;
+      if (prefetching_) {
+        prefetched_inputs_.insert(ch);
+        return "PI" + std::to_string(ch) + "[j]";
+      }
+      return "I" + std::to_string(ch) + "_b[i]";
+    };
+    c.output = [&](const std::string& flat) {
+      // An out() the program was not given as an output (a loss over a patch's outs) is
+      // only its value: the write goes to the node itself.
+      if (outputs_of_[i] < 0 || scan_maps_) return c.out(flat);
+      used_outputs_.insert(outputs_of_[i]);
+      host_io = true;
+      return "O" + std::to_string(outputs_of_[i]) + "[" +
+             layout::index(rf + " * " + str(node.size()) + " + (" + flat + ")") + "]";
+    };
+    c.fresh = [&](const std::string& prefix) {
+      return prefix + std::to_string(i) + "_" + std::to_string(counter++);
+    };
+    c.line = [&](const std::string& text) { body.push_back(lir::line(text)); };
+    c.lanes = owns_lanes(i);
+    c.stack_tables = target_.stack_tables;
+    c.in_frame = [&](int k, const std::string& frame, const std::string& flat) {
+      access.reads.push_back({g_.inputs[i][k], ""});
+      return at_frame(g_.inputs[i][k], frame, flat, region);
+    };
+    c.block_t0 = "T0";
+    c.block_frames = "nb";
+    if (!emit && in_windows(i) && node.op->emit_window) emit = &node.op->emit_window;
+    c.cooperative = cooperating_;
+    (emit ? *emit : node.op->emit)(c);
+    // An op that left statements unspread over a window's threads runs on one per lane.
+    const bool one_thread = c.cooperative && size_t(c.spread) != body.size();
+    if (one_thread) {
+      body.clear();
+      counter = 0;
+      access = {};
+      c.cooperative = false;
+      (emit ? *emit : node.op->emit)(c);
+    }
+    access.own_elements = c.cooperative && body.size() == 1 && body[0].kind == lir::Kind::Line &&
+                          body[0].text.starts_with(spread_for("e", "0", str(node.size())) + " {");
+    // The node's code for one lane (or for all, when it owns its lane loops), under its
+    // guards: a padded frame loop's extra frames skip host I/O, a hop node its off frames.
+    lir::Stmt code =
+        lir::scope("/* " + node.op->name + "#" + std::to_string(i) + " */", std::move(body));
+    if (one_thread) code = lir::if_(std::string(kThreadFirst) + " == 0", {std::move(code)});
+    if (runs_on_hop_frames(node)) code = lir::if_(hop, {std::move(code)});
+    if (padded_ && host_io) code = lir::if_("i < nb", {std::move(code)});
+    lir::Block out;
+    // Every thread of the CTA reaches a barrier before the node (the guards above are the
+    // window's, the same for all) where it reads what another thread may have written.
+    if (cooperating_) {
+      const bool barrier = needs_barrier(access);
+      if (barrier) {
+        out.push_back(lir::line(kBarrier));
+        unsynced_.clear();
+      }
+      unsynced_[i] = access.own_elements && access.writes_own_elements && !access.shared_state;
+      window_log_.push_back({i, barrier, unsynced_[i]});
+    }
+    out.push_back(std::move(code));
+    // A hop value that crosses regions is held in its slot and copied to its block row on
+    // its hop frames, so later regions see the zero-order hold.
+    if (node.rate.is_hop() && s_.storage[i] == Storage::Block && !in_windows(i)) {
+      lir::Stmt copy = copy_row(i, row(i));
+      out.push_back(lir::if_(hop, {c.lanes ? lir::lane_loop({std::move(copy)}) : std::move(copy)}));
+    }
+    return out;
+  }
+
+  // What a node of a region of windows reads and writes, as far as the threads of its CTA
+  // go (EmitCtx::cooperative).
+  struct WindowAccess {
+    struct Read {
+      int node;
+      std::string flat;  // "" at another frame
+    };
+    std::vector<Read> reads;
+    bool writes_own_elements = true;  // every element it writes is its loop's `e`
+    bool own_elements = false;        // its code is one loop over its elements `e` spread
+                                      // over the threads, each element on one thread
+    bool shared_state = false;        // it reads or writes state another node shares
+  };
+
+  // A node of a window as emitted: whether a barrier comes before it, and whether its code
+  // is one loop over its own elements, each written by the thread that reads it.
+  struct WindowLog {
+    int node;
+    bool barrier;
+    bool own;
+  };
+
+  // A barrier before a node of a window is needed where it may read what another thread
+  // wrote since the last one. Not where it reads element `e` of a value that was written
+  // element by element in a loop over `e` spread the same way: the thread that wrote an
+  // element is the one that reads it (a chain of elementwise ops runs without barriers).
+  // State that two nodes share (a history's cell) always waits for one.
+  bool needs_barrier(const WindowAccess& a) const {
+    if (a.shared_state && !unsynced_.empty()) return true;
+    for (const WindowAccess::Read& r : a.reads) {
+      const auto w = unsynced_.find(r.node);
+      if (w != unsynced_.end() && !(w->second && a.own_elements && r.flat == "e")) return true;
+    }
+    return false;
+  }
+
+  // A vectorised frame loop that ends in a scalar remainder computes the remainder's math
+  // calls (sinf, expf...) with the scalar libm and the rest with libmvec, which rounds
+  // differently; which frames fall in the remainder depends on the block size, so streaming
+  // would change the output. A frame-parallel loop therefore runs a multiple of kPadFrames
+  // frames (a multiple of every vector width), which leaves no remainder: the frames past nb
+  // compute into block rows nobody reads, and host I/O skips them. (Not in a region with
+  // state, such as the tapes of a gradient program: guarding their frame-indexed stores
+  // would stop the loop vectorising, and a program replays a tape segment in the same
+  // blocks.)
+  static constexpr int64_t kPadFrames = 16;
+  bool padded(const Region& region) const {
+    if (region.kind != RegionKind::Parallel || s_.block % kPadFrames != 0) return false;
+    for (int i : region.nodes)
+      if (!g_.nodes[i]->rate.is_frame() || s_.storage[i] == Storage::Slot || g_.nodes[i]->op->state)
+        return false;
+    return true;
+  }
+
+  // True for a node that loops over lanes itself (OpDef::lane_loops), innermost.
+  bool owns_lanes(int i) const {
+    return target_.lane_loops && g_.nodes[i]->op->lane_loops && g_.nodes[i]->size() > 1;
+  }
+
+  // The code of some nodes of a region for one frame: one lane loop around every run of
+  // consecutive nodes (the compiler vectorises it across lanes as a whole; one loop per
+  // node would be unrolled first); a node that owns its lane loops stands alone.
+  lir::Block emit_nodes(const std::vector<int>& nodes, int region, const std::string& t,
+                        const std::string& rf) {
+    lir::Block out, lanes;
+    auto close = [&] {
+      if (lanes.empty()) return;
+      out.push_back(lir::lane_loop(std::move(lanes)));
+      lanes.clear();
+    };
+    for (int i : nodes) {
+      if (owns_lanes(i)) close();
+      for (auto& st : emit_node(i, region, t, rf))
+        (owns_lanes(i) ? out : lanes).push_back(std::move(st));
+    }
+    close();
+    return out;
+  }
+
+  // A frame's code of a region. A frame-serial region of a target that prefetches reads
+  // other regions' scalar block values and host inputs from registers filled ahead
+  // (prefetched_frame_loop), unless it reads so many that the registers would spill.
+  // The frames of a chunk are unrolled, so only a short straight-line frame (a scalar
+  // recurrence: filters, oscillators, envelopes) prefetches; a frame with loops of its own
+  // (hop work, FFTs, rings) would be copied P times and its compile time with it.
+  static constexpr size_t kMaxPrefetched = 32;
+  // Characters of a frame's code: the reverse-time frame of a biquad's gradient (64 nodes)
+  // takes about 9000; unrolled 16 times NVRTC compiles it in about a second.
+  static constexpr size_t kMaxUnrolledFrame = 16384;
+  static bool straight_line(const lir::Block& b, size_t& size) {
+    for (const lir::Stmt& st : b) {
+      size += st.text.size() + st.decl.name.size();
+      // A lane loop is the thread's own lane on a target without lane loops.
+      const bool loop = st.kind == lir::Kind::For && st.loop.iter != lir::Iter::Lane;
+      if (loop || st.text.find("for (") != std::string::npos || !straight_line(st.body, size))
+        return false;
+    }
+    return size <= kMaxUnrolledFrame;
+  }
+  lir::Block emit_frame(const Region& region, int r) {
+    prefetched_.clear(), prefetched_inputs_.clear();
+    prefetching_ = target_.prefetch_frames > 0 && region.kind == RegionKind::Serial &&
+                   !region.windows && hop_stride(region) == 1;
+    lir::Block body = emit_nodes(region.nodes, r, "t", "rf");
+    prefetching_ = false;
+    size_t size = 0;
+    if (prefetched_.size() + prefetched_inputs_.size() <= kMaxPrefetched &&
+        straight_line(body, size))
+      return body;
+    prefetched_.clear(), prefetched_inputs_.clear();
+    return emit_nodes(region.nodes, r, "t", "rf");
+  }
+
+  // The frame loop of a prefetching serial region: chunks of P frames; each chunk loads
+  // the values its frames read into arrays P<node>[P] (PI<ch>[P] for host inputs), then runs
+  // its frames in order (`j` the frame's place in the chunk; in reverse time the chunks and
+  // their frames go from the block's end). Both inner loops are unrolled, so the arrays are
+  // registers and the loads of a chunk are in flight together.
+  lir::Stmt prefetched_frame_loop(lir::Block frame) {
+    const std::string p = str(target_.prefetch_frames);
+    const std::string at = s_.reverse ? "nb - 1 - (i0 + j)" : "i0 + j";
+    lir::Block chunk, loads;
+    loads.push_back(lir::line("const int64_t i = " + at + ";"));
+    lir::Block load_frame;
+    for (int i : prefetched_) {
+      chunk.push_back(lir::declare({"float", "P" + std::to_string(i) + "[" + p + "]", false, ""}));
+      load_frame.push_back(lir::line("P" + std::to_string(i) + "[j] = " + val(i, "0", 0) + ";"));
+    }
+    for (int ch : prefetched_inputs_) {
+      chunk.push_back(
+          lir::declare({"float", "PI" + std::to_string(ch) + "[" + p + "]", false, ""}));
+      load_frame.push_back(
+          lir::line("PI" + std::to_string(ch) + "[j] = I" + std::to_string(ch) + "_b[i];"));
+    }
+    loads.push_back(lir::if_("i0 + j < nb", std::move(load_frame)));
+    const lir::Loop in_chunk = {
+        .iter = lir::Iter::Frame, .type = "int", .var = "j", .from = "0", .to = p, .unroll = true};
+    chunk.push_back(lir::for_(in_chunk, std::move(loads)));
+    lir::Block run = {lir::line("const int64_t i = " + at + ";")};
+    run.push_back(lir::if_("i0 + j < nb", std::move(frame)));
+    chunk.push_back(lir::for_(in_chunk, std::move(run)));
+    return lir::for_({.iter = lir::Iter::Frame, .var = "i0", .from = "0", .to = "nb", .step = p},
+                     std::move(chunk));
+  }
+
+  // The block's first frame whose time is a multiple of h (T0 ≥ 0), relative to the block.
+  static std::string first_hop_frame(const std::string& h) {
+    return "((T0 + " + h + " - 1) / " + h + " * " + h + " - T0)";
+  }
+
+  // The frames on which a region's code does anything: every frame (1), or, when all its
+  // nodes run at hop rates, the multiples of their hops' gcd. A region of per-window
+  // running values (a loss's total over windows, window counters) then loops over its hop
+  // frames instead of testing every frame against its hops: on a GPU, one thread per lane
+  // walking a 65536-frame block serially costs ~0.4 us a frame whatever it does.
+  int64_t hop_stride(const Region& region) const {
+    int64_t g = 0;
+    for (int i : region.nodes) {
+      if (!runs_on_hop_frames(*g_.nodes[i])) return 1;
+      g = std::gcd(g, g_.nodes[i]->rate.hop);
+    }
+    return std::max<int64_t>(g, 1);
+  }
+
+  // A window's ops for the threads of its CTA, with each chain of ops that need no barrier
+  // between them, each one loop over the same elements, fused into one loop (fuse_chains);
+  // a value only that chain reads stays in a register of its loop. The ops are emitted
+  // twice: once to find the chains, then with those values in registers.
+  lir::Block emit_cooperative_window(const Region& region, int r) {
+    cooperating_ = true;
+    auto emit = [&] {
+      unsynced_.clear(), window_log_.clear();
+      return emit_nodes(region.nodes, r, "t", "rf");
+    };
+    lir::Block first = emit();
+    const std::vector<int> chain = chains(window_log_);
+    std::map<int, int> chain_of;
+    for (size_t k = 0; k < window_log_.size(); ++k) chain_of[window_log_[k].node] = chain[k];
+    for (const WindowLog& w : window_log_) {
+      const bool private_to_chain =
+          chain_of[w.node] >= 0 && !read_by_other_regions(w.node) && outputs_of_[w.node] < 0 &&
+          !g_.users[w.node].empty() &&
+          std::all_of(g_.users[w.node].begin(), g_.users[w.node].end(), [&](int u) {
+            const auto c = chain_of.find(u);
+            return c != chain_of.end() && c->second == chain_of[w.node];
+          });
+      if (private_to_chain) registers_.insert(w.node);
+    }
+    lir::Block body = registers_.empty() ? std::move(first) : emit();
+    fuse_chains(body, chain);
+    registers_.clear(), unsynced_.clear(), window_log_.clear();
+    cooperating_ = false;
+    return body;
+  }
+
+  // The chain each logged node joins (-1: none): a node whose loop over its own elements
+  // follows, without a barrier, another's over the same number of elements under the same
+  // guard joins that node's chain.
+  std::vector<int> chains(const std::vector<WindowLog>& log) const {
+    std::vector<int> chain(log.size(), -1);
+    for (size_t k = 1; k < log.size(); ++k) {
+      const WindowLog &a = log[k - 1], &b = log[k];
+      const Node &na = *g_.nodes[a.node], &nb = *g_.nodes[b.node];
+      if (!(a.own && b.own && !b.barrier && na.size() == nb.size() && na.rate == nb.rate)) continue;
+      if (chain[k - 1] < 0) chain[k - 1] = int(k - 1);  // a starts the chain
+      chain[k] = chain[k - 1];
+    }
+    return chain;
+  }
+
+  // Fuses each chain's loops (chains()) into its first node's loop: their bodies in order,
+  // each chain register declared before the body that writes it. The nodes' statements
+  // are in the lane loop(s) of `body`, one per logged node, barriers between them.
+  void fuse_chains(lir::Block& body, const std::vector<int>& chain) {
+    size_t k = 0;  // the logged node of the next node statement
+    for (lir::Stmt& lanes : body) {
+      if (lanes.kind != lir::Kind::For || lanes.loop.iter != lir::Iter::Lane) continue;
+      lir::Block out;
+      int open = -1;  // the chain whose loop is out.back()'s
+      for (lir::Stmt& st : lanes.body) {
+        if (st.kind == lir::Kind::Line && st.text == kBarrier) {
+          out.push_back(std::move(st));
+          open = -1;
+          continue;
+        }
+        const int c = chain.at(k), node = window_log_.at(k).node;
+        ++k;
+        const std::string reg =
+            registers_.count(node) ? "float w" + std::to_string(node) + "; " : "";
+        lir::Stmt* loop = node_loop(st);
+        if (c >= 0 && c == open && loop) {
+          lir::Stmt* into = node_loop(out.back());
+          // Named as its own code is, in braces of its own (ops name temporaries alike).
+          into->text.insert(into->text.size() - 2, " " + reg + "/* " + g_.nodes[node]->op->name +
+                                                       "#" + std::to_string(node) + " */ { " +
+                                                       loop_body(loop->text) + " }");
+          continue;
+        }
+        if (loop && !reg.empty()) loop->text.insert(loop_head_size(loop->text), reg);
+        out.push_back(std::move(st));
+        open = loop ? c : -1;
+      }
+      lanes.body = std::move(out);
+    }
+  }
+
+  // The one loop statement of a node's code (under its guards), or null.
+  static lir::Stmt* node_loop(lir::Stmt& st) {
+    lir::Stmt* at = &st;
+    while ((at->kind == lir::Kind::If || at->kind == lir::Kind::Scope) && at->body.size() == 1)
+      at = &at->body[0];
+    return at->kind == lir::Kind::Line && at->text.starts_with("for (") ? at : nullptr;
+  }
+  // emit_loop's spread loop "HEAD { BODY }": HEAD's length with " { ", and BODY.
+  static size_t loop_head_size(const std::string& text) { return text.find(" { ") + 3; }
+  static std::string loop_body(const std::string& text) {
+    const size_t head = loop_head_size(text);
+    return text.substr(head, text.size() - head - 2);
+  }
+
+  // A region of windows (Region::windows): one iteration per hop frame of the block, each
+  // independent of the others (so in any order, also in reverse time), its nodes writing
+  // their rows. A value other regions read starts from the one held from before the block
+  // (row 0, which the window on T0 overwrites when T0 is a hop frame) and leaves the last
+  // window's in its slot, held for the next block, as the frame-by-frame loop does.
+  lir::Stmt emit_windows(int r) {
+    const Region& region = s_.regions[r];
+    const std::string h = str(region.hop);
+    const std::string first = first_hop_frame(h);
+    lir::Block frame = {
+        lir::line("const int64_t t = T0 + i; const int64_t rf = b0 + i; (void)t; (void)rf;")};
+    for (auto& st : target_.cooperative_windows&& region.hop > 1
+                        ? emit_cooperative_window(region, r)
+                        : emit_nodes(region.nodes, r, "t", "rf"))
+      frame.push_back(std::move(st));
+    // The held values' copies and what ops keep for the next blocks' windows: one loop
+    // over the elements of all of them, whose iterations are independent (a GPU runs them
+    // as a grid too).
+    lir::Block held_in, held_out, after;
+    const std::string last =
+        s_.reverse ? first : first + " + (nb - 1 - " + first + ") / " + h + " * " + h;
+    int64_t elements = 0;
+    for (int i : region.nodes) {
+      const OpDef& op = *g_.nodes[i]->op;
+      if (!op.emit_window_keep) continue;
+      const int64_t n = op.window_keep(*g_.nodes[i]);
+      lir::Block code = emit_node(i, r, "t", "rf", &op.emit_window_keep);
+      if (n > 0) after.push_back(lir::if_("e < " + str(n), std::move(code)));
+      elements = std::max(elements, n);
+    }
+    for (int i : region.nodes)
+      if (read_by_other_regions(i) && g_.nodes[i]->rate.is_hop()) {
+        const std::string m = str(g_.nodes[i]->size());
+        held_in.push_back(lir::if_("e < " + m, {lir::line(copy_row_element(i, "0", true))}));
+        held_out.push_back(
+            lir::if_("e < " + m, {lir::line(copy_row_element(i, row(i, last), false))}));
+        elements = std::max(elements, g_.nodes[i]->size());
+      }
+    auto over_elements = [&](lir::Block body) {
+      return lir::for_({.iter = lir::Iter::Element,
+                        .var = "e",
+                        .from = "0",
+                        .to = str(elements),
+                        .independent = true},
+                       {lir::lane_loop(std::move(body))});
+    };
+    lir::Block all;
+    if (!held_in.empty()) all.push_back(over_elements(std::move(held_in)));
+    all.push_back(lir::for_({.iter = lir::Iter::Window,
+                             .var = "i",
+                             .from = first,
+                             .to = "nb",
+                             .step = h,
+                             .independent = true},
+                            std::move(frame)));
+    if (!held_out.empty()) after.push_back(lir::if_(first + " < nb", std::move(held_out)));
+    if (!after.empty()) all.push_back(over_elements(std::move(after)));
+    const std::string what = region.hop > 1 ? "windows of hop " + h : "frames from windows";
+    return lir::scope("/* region " + std::to_string(r) + ": " + what + " */", std::move(all));
+  }
+
+  // A region of ops that do a block's frames at once (Region::at_once): one iteration
+  // over the block, independent of the other blocks' (a GPU runs it on a CTA per tile of
+  // lanes, as a window, whose threads share each op's frames).
+  lir::Stmt emit_at_once(int r) {
+    const Region& region = s_.regions[r];
+    cooperating_ = target_.cooperative_windows;
+    unsynced_.clear();
+    lir::Block body;
+    for (int i : region.nodes)
+      body.push_back(lir::lane_loop(emit_node(i, r, "T0", "b0", &g_.nodes[i]->op->emit_block)));
+    cooperating_ = false;
+    unsynced_.clear();
+    return lir::scope("/* region " + std::to_string(r) + ": the block's frames at once */",
+                      {lir::for_({.iter = lir::Iter::Window,
+                                  .var = "i",
+                                  .from = "0",
+                                  .to = "nb",
+                                  .step = str(s_.block),
+                                  .independent = true},
+                                 std::move(body))});
+  }
+
+  lir::Stmt emit_region(int r) {
+    const Region& region = s_.regions[r];
+    local_state_.clear();
+    if (region.windows) return emit_windows(r);
+    if (region.at_once) return emit_at_once(r);
+    if (region.scan.chunk > 0) return emit_scan(r);
+    lir::Block pre, post, frame;
+    if (region.kind == RegionKind::Serial) {
+      for (int i : region.nodes)
+        for (size_t v = 0; v < s_.state[i].size(); ++v) {
+          const int b = s_.state[i][v];
+          if (s_.state_vars[i][v].count != 1 || local_state_.count(b)) continue;
+          local_state_.insert({b, true});
+          const std::string name = "S" + std::to_string(b);
+          pre.push_back(
+              lir::declare({is_f64_[b] ? "double" : "float", name, true, buf(b) + "[l]"}));
+          post.push_back(lir::lane_loop({lir::line(buf(b) + "[l] = " + lane_local(name) + ";")}));
+        }
+    }
+    for (int i : region.nodes)
+      if (g_.nodes[i]->rate.is_hop() && s_.storage[i] == Storage::Block)
+        pre.push_back(lir::lane_loop({copy_row(i, "0")}));
+    padded_ = padded(region);
+    frame.push_back(
+        lir::line("const int64_t t = T0 + i; const int64_t rf = b0 + i; (void)t; (void)rf;"));
+    for (int i : region.nodes)
+      if (s_.storage[i] == Storage::Local)
+        frame.push_back(lir::declare({"float", "v" + std::to_string(i), true, padded_ ? "0" : ""}));
+    lir::Block body = emit_frame(region, r);
+    for (auto& st : body) frame.push_back(std::move(st));
+    lir::Block all = std::move(pre);
+    // Frames of a parallel region are independent unless a frame tensor is overwritten
+    // in a slot every frame; then the loop must stay in order.
+    bool independent = region.kind == RegionKind::Parallel;
+    for (int i : region.nodes) independent = independent && s_.storage[i] != Storage::Slot;
+    const std::string n =
+        padded_ ? "((nb + " + str(kPadFrames - 1) + ") & ~(int64_t)" + str(kPadFrames - 1) + ")"
+                : "nb";
+    const int64_t stride = hop_stride(region);
+    if (stride > 1) {
+      // The block's hop frames k = 0 … hops - 1 (in reverse time from the last).
+      const std::string h = str(stride), first = first_hop_frame(h);
+      const std::string hops =
+          "(" + first + " < nb ? (nb - 1 - " + first + ") / " + h + " + 1 : 0)";
+      const std::string k = s_.reverse ? "(" + hops + " - 1 - k)" : "k";
+      frame.insert(frame.begin(),
+                   lir::line("const int64_t i = " + first + " + " + k + " * " + h + ";"));
+      all.push_back(lir::for_({.iter = lir::Iter::Frame,
+                               .var = "k",
+                               .from = "0",
+                               .to = hops,
+                               .independent = independent},
+                              std::move(frame)));
+    } else if (prefetched_.empty() && prefetched_inputs_.empty())
+      all.push_back(lir::for_({.iter = lir::Iter::Frame,
+                               .var = "i",
+                               .from = "0",
+                               .to = n,
+                               .reverse = s_.reverse,
+                               .independent = independent},
+                              std::move(frame)));
+    else
+      all.push_back(prefetched_frame_loop(std::move(frame)));
+    padded_ = false;
+    for (auto& p : post) all.push_back(std::move(p));
+    const char* kind = region.kind == RegionKind::Serial ? "frame-serial" : "frame-parallel";
+    return lir::scope("/* region " + std::to_string(r) + ": " + kind + " */", std::move(all));
+  }
+
+  lir::Stmt emit_scan(int r);  // lower_scan.cpp
+
+  const Schedule& s_;
+  const Graph& g_;
+  const LowerTarget target_;
+  std::vector<int> outputs_of_;
+  std::vector<bool> is_f64_;
+  std::map<int, bool> local_state_;
+  // What the function being lowered uses (see function()).
+  std::set<int> used_inputs_, used_outputs_, used_buffers_, used_hoisted_;
+  lir::Block functions_;      // the functions lowered so far
+  bool padded_ = false;       // the region being emitted runs padded frame loops (padded())
+  bool cooperating_ = false;  // emitting a window's ops for the threads of a CTA
+  // The nodes of the window written since its CTA's last barrier, each true when written
+  // element by element in a loop over `e` spread over the threads (needs_barrier).
+  std::map<int, bool> unsynced_;
+  // The window's nodes in the order emitted (WindowLog), and the values that stay in
+  // registers of their chain's loop (emit_cooperative_window).
+  std::vector<WindowLog> window_log_;
+  std::set<int> registers_;
+  // The serial region being emitted reads block values and inputs from prefetch arrays,
+  // and which it has read so far (emit_frame).
+  bool prefetching_ = false;
+  std::set<int> prefetched_, prefetched_inputs_;
+  bool scan_maps_ = false;  // emitting a scan's runs for its maps (emit_scan)
+};
+
+}  // namespace dgen::lowering
