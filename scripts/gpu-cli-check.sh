@@ -52,10 +52,26 @@ check() {
     run train "$patch" --target "$target" --backend cuda --epochs 3 --search none --job-dir "$work/$name.job" "${inputs[@]}" ||
       status="train failed"
   fi
-  if [ "$status" = ok ] && ! $py -c "import sys; sys.exit(not (float('$render_err') < 1e-3 and float('$grad_err') < 1e-2))"; then
+  # A gradient past 1% of C's is judged against the reference interpreter (doubles): float32
+  # rounding moves a sensitive gradient (train_kick's sweep-time) by a per cent or two on
+  # either backend, so CUDA passes where it is no farther from the interpreter than C is.
+  local against_interp="" grad_ok
+  grad_ok=$($py -c "print(int(float('$grad_err') < 1e-2))")
+  if [ "$status" = ok ] && [ "$grad_ok" = 0 ]; then
+    (cd "$root/examples" && "$dgen" grad "$patch" --target "$target" --backend interp "${inputs[@]}") >"$work/$name.grad.interp" 2>>"$work/$name.log" ||
+      status="grad failed"
+    if [ "$status" = ok ]; then
+      local c_err cuda_err
+      c_err=$($py -c "$compare_grad" "$work/$name.grad.interp" "$work/$name.grad.c")
+      cuda_err=$($py -c "$compare_grad" "$work/$name.grad.interp" "$work/$name.grad.cuda")
+      against_interp=", from the interpreter's: cuda $cuda_err, c $c_err"
+      grad_ok=$($py -c "print(int(float('$cuda_err') <= max(1e-2, float('$c_err'))))")
+    fi
+  fi
+  if [ "$status" = ok ] && ! { [ "$grad_ok" = 1 ] && $py -c "import sys; sys.exit(not float('$render_err') < 1e-3)"; }; then
     status="differs"
   fi
-  echo "cli: $name: $status (render rel. error $render_err, gradient rel. error $grad_err)"
+  echo "cli: $name: $status (render rel. error $render_err, gradient rel. error $grad_err$against_interp)"
 }
 patches=("$root"/examples/*.lisp)
 for patch in "${patches[@]}"; do
