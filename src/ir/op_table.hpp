@@ -140,6 +140,11 @@ struct OpDef {
   // block_frames - 1), its element loops shared by a GPU CTA's threads where
   // EmitCtx::cooperative (emit_util's emit_sum).
   std::function<void(EmitCtx&)> emit_block;
+  // Floats of a GPU CTA's shared memory that each lane of a cooperative window uses while
+  // the op runs (EmitCtx::cooperative; the FFT's data while it transforms), at
+  // kCtaShared + kTileLane * that; unset or 0: none. A region of windows gets the most its
+  // ops ask for (lir::Loop::shared_floats).
+  std::function<int64_t(const Node&)> cta_shared;
   // The adjoint (vector-Jacobian product) rule, as graph construction in the backward
   // program; see src/autodiff/adjoint.hpp for AdjointCtx. Empty: asking for a gradient
   // through the op is a compile error naming it (unless zero_derivative).

@@ -37,6 +37,9 @@ struct Loop {
   bool reverse = false;
   bool independent = false;  // no iteration reads what another writes
   bool unroll = false;       // a short loop of constant trip count, to unroll fully (CUDA)
+  // A Window loop whose windows a GPU runs on CTAs: the floats of shared memory each lane
+  // of a window uses (OpDef::cta_shared, the most of the loop's ops).
+  int64_t shared_floats = 0;
 };
 
 struct Decl {

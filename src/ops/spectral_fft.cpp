@@ -7,13 +7,14 @@
 //   inverse: x_n = (1/N) Σ_k X_k e^{+2πikn/N}
 // The result is also the transform's scratch: the input is copied into it in bit-reversed
 // order and the butterflies run in place; generated code needs no other memory but a
-// stack table of one stage's twiddles.
+// stack table of one stage's twiddles (C), or the CTA's shared memory (a GPU's windows).
 // No static tables: the reference computes every twiddle with cos/sin; generated code
 // calls cos/sin once per stage and rotates the twiddle in double precision (a drift of
 // ~1e-13 after N/2 steps, far below float32), as trig calls would otherwise dominate.
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <functional>
 #include <numbers>
 #include <string>
 
@@ -35,6 +36,10 @@ bool is_power_of_two(int64_t n) { return n > 0 && (n & (n - 1)) == 0; }
 // (at most 2 x 16 KB).
 constexpr int64_t kTableFrom = 16, kTwiddleTable = 4096;
 
+// A GPU CTA transforms a window of up to this many points in its shared memory (2 x 4096
+// floats, 32 KB a lane); longer ones in their output rows in global memory.
+constexpr int64_t kSharedFftPoints = 4096;
+
 // The transform's geometry: `rows` transforms of length n, `half` = rows * n values per part.
 struct FftShape {
   Shape batch;  // the broadcast input shape [..., N]
@@ -51,6 +56,41 @@ FftShape fft_shape(const Node& node) {
 }
 
 double sign_of(const Node& node) { return node.attrs.ints[0] ? 1.0 : -1.0; }
+
+// The cooperative transform in shared memory: the lane's re and im parts at fr_ and fi_
+// (its slice of kCtaShared), bit-reversed in, stages in place with float twiddles
+// (sincospif: k / h is exact in float), out to the node's rows, scaled where inverse.
+void emit_shared_fft(EmitCtx& c, const FftShape& s, const std::function<void(std::string)>& line) {
+  const std::string n = str(s.n), half = str(s.half);
+  const int bits = std::countr_zero(uint64_t(s.n));
+  const std::string reversed =
+      bits == 0 ? "0" : "(int64_t)(__brev((unsigned)k_) >> " + str(32 - bits) + ")";
+  auto input = [&](int k) {
+    return c.in(k, broadcast_index_expr(s.batch, c.node.inputs[k]->shape, "o_ + k_"));
+  };
+  const std::string scale = c.node.attrs.ints[0] ? " * " + c_float(1.0 / double(s.n)) : "";
+  line("for (int64_t o_ = 0; o_ < " + half + "; o_ += " + n + ") {");
+  line(std::string("  float *const fr_ = ") + kCtaShared + " + " + kTileLane + " * " +
+       str(2 * s.n) + ", *const fi_ = fr_ + " + n + ";");
+  // The slice may still be read by the copy-out of the CTA's previous transform.
+  line(std::string("  ") + kBarrier);
+  line("  " + spread_for("k_", "0", n) + " { const int64_t j_ = " + reversed + "; fr_[j_] = " +
+       input(0) + "; fi_[j_] = " + input(1) + "; }");
+  line(std::string("  ") + kBarrier);
+  line("  for (int64_t h_ = 1; h_ < " + n + "; h_ <<= 1) {");
+  line("    " + spread_for("b_", "0", str(s.n / 2)) + " {");
+  line("      const int64_t k_ = b_ & (h_ - 1), p_ = ((b_ - k_) << 1) + k_, q_ = p_ + h_;");
+  line("      float wi_, wr_; sincospif(" + c_float(sign_of(c.node)) +
+       " * (float)k_ / (float)h_, &wi_, &wr_);");
+  line("      const float xr_ = fr_[q_] * wr_ - fi_[q_] * wi_, xi_ = fr_[q_] * wi_ + fi_[q_] * wr_;");
+  line("      fr_[q_] = fr_[p_] - xr_; fi_[q_] = fi_[p_] - xi_; fr_[p_] += xr_; fi_[p_] += xi_;");
+  line("    }");
+  line(std::string("    ") + kBarrier);
+  line("  }");
+  line("  " + spread_for("k_", "0", n) + " { " + c.out("o_ + k_") + " = fr_[k_]" + scale + "; " +
+       c.out(half + " + o_ + k_") + " = fi_[k_]" + scale + "; }");
+  line("}");
+}
 
 void register_fft_complex() {
   OpDef op;
@@ -100,6 +140,10 @@ void register_fft_complex() {
     }
   };
   op.lane_loops = true;
+  op.cta_shared = [](const Node& node) {
+    const int64_t n = fft_shape(node).n;
+    return n <= kSharedFftPoints ? 2 * n : 0;
+  };
   op.emit = [](EmitCtx& c) {
     const FftShape s = fft_shape(c.node);
     const std::string n = str(s.n), half = str(s.half);
@@ -116,11 +160,18 @@ void register_fft_complex() {
     if (c.cooperative) {
       // A CTA's threads share the transform: each takes every kThreadStride-th element of
       // the bit-reversed copy and butterfly of a stage, a barrier between the stages; a
-      // thread computes its butterfly's twiddle itself (no recurrence to share).
+      // thread computes its butterfly's twiddle itself (no recurrence to share). Up to
+      // kSharedFftPoints, the stages run on the lane's slice of the CTA's shared memory
+      // (OpDef::cta_shared), the result then copied out: the stages' loads and stores
+      // stay on the SM instead of going to L2 and back eleven times for 2048 points.
       auto line = [&](const std::string& text) {
         c.line(text);
         ++c.spread;
       };
+      if (s.n <= kSharedFftPoints) {
+        emit_shared_fft(c, s, line);
+        return;
+      }
       const int bits = std::countr_zero(uint64_t(s.n));
       const std::string reversed =
           bits == 0 ? "0" : "(int64_t)(__brev((unsigned)k_) >> " + str(32 - bits) + ")";

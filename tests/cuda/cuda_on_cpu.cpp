@@ -46,6 +46,9 @@ static inline unsigned __brev(unsigned x) {
 static inline void sincospi(double x, double *s, double *c) {
   *s = sin(3.14159265358979323846 * x); *c = cos(3.14159265358979323846 * x);
 }
+static inline void sincospif(float x, float *s, float *c) {
+  *s = (float)sin(3.14159265358979323846 * x); *c = (float)cos(3.14159265358979323846 * x);
+}
 static void (*dgen_emu_sync)(void);
 #define __syncthreads() dgen_emu_sync()
 extern "C" void dgen_emu_thread(unsigned block, unsigned threads, unsigned thread) {
@@ -96,7 +99,8 @@ using SetThread = void (*)(unsigned, unsigned, unsigned);
 // lane per thread in lane-major rows, one of 2 or 4 adjacent lanes).
 constexpr unsigned kLaneThreads = 64;
 constexpr unsigned kGridThreads = 256;
-constexpr CtaShape kEmulatedCtas{.threads = 4, .fill = 1, .sector_lanes = 2};
+constexpr CtaShape kEmulatedCtas{
+    .threads = 4, .fill = 1, .sector_lanes = 2, .shared_bytes = 1 << 10};
 
 // Compiles `source` into a shared object in a temporary directory and loads it.
 void* compile_and_load(const std::string& source) {

@@ -120,9 +120,15 @@ class KernelMapper {
         else
           kernel.stride = std::stoll(first.loop.step);
         if (first.loop.iter == lir::Iter::Window && kernel.stride > 1) {
+          // The rows' layout follows the hop's tile (as the lowering laid them out); the
+          // tile narrows where its lanes' shared data would not fit.
           kernel.tile = window_tile(kernel.stride);
           kernel.lanes_outer = lanes_outer(kernel.tile);
           kernel.cta = ctas_.threads;
+          kernel.shared_floats = first.loop.shared_floats;
+          while (kernel.tile > 1 &&
+                 kernel.tile * kernel.shared_floats * int64_t(sizeof(float)) > ctas_.shared_bytes)
+            kernel.tile /= 2;
         }
       }
       k.body.push_back(lir::scope(region.text, std::move(parts[p])));
@@ -178,6 +184,9 @@ class KernelMapper {
                                "; (void)" + kTileLanes + ";"));
       head.push_back(lir::line(std::string("__shared__ double ") + kCtaScratch + "[" +
                                std::to_string(kernel.cta) + "]; (void)" + kCtaScratch + ";"));
+      if (kernel.shared_floats > 0)
+        head.push_back(lir::line(std::string("__shared__ float ") + kCtaShared + "[" +
+                                 std::to_string(kernel.tile * kernel.shared_floats) + "];"));
       // The CTA's window: from + w_ * step. Every thread of the CTA takes the same branch.
       take_iteration(*grid, "w_");
     } else if (grid) {

@@ -41,6 +41,9 @@ struct CudaKernel {
   // rows the lowering lays out [row][lane][element] (a tile narrower than a 32-byte
   // memory sector of floats); else adjacent lanes of one element.
   bool lanes_outer = false;
+  // In a region of windows: floats of shared memory each lane of the tile uses (the
+  // FFT's data; lir::Loop::shared_floats).
+  int64_t shared_floats = 0;
 };
 
 // The CTAs of regions of windows (CudaKernel::cta): `threads` share a window; a launch
@@ -53,6 +56,10 @@ struct CtaShape {
   int threads = 256;
   int64_t fill = 264;
   int sector_lanes = 8;
+  // Bytes of a CTA's shared memory for its ops' data (CudaKernel::shared_floats), within
+  // the 48 KB a kernel may declare statically beside its scratch for sums: a region whose
+  // windows need more takes fewer lanes per CTA.
+  int64_t shared_bytes = 40 << 10;
 };
 
 // The threads of a kernel's launch on a block of `nb` frames: one per lane, or a grid's
