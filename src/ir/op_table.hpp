@@ -142,7 +142,7 @@ struct OpDef {
   std::function<void(EmitCtx&)> emit_block;
   // Floats of a GPU CTA's shared memory that each lane of a cooperative window uses while
   // the op runs (EmitCtx::cooperative; the FFT's data while it transforms), at
-  // kCtaShared + kTileLane * that; unset or 0: none. A region of windows gets the most its
+  // kCtaShared + kTileLane * kSharedStride; unset or 0: none. A region of windows gets the most its
   // ops ask for (lir::Loop::shared_floats).
   std::function<int64_t(const Node&)> cta_shared;
   // The adjoint (vector-Jacobian product) rule, as graph construction in the backward

@@ -40,8 +40,10 @@ inline constexpr const char* kBarrier = "__syncthreads();";
 // A cooperative kernel's scratch in the CTA's shared memory, one double per thread: the
 // slot of a lane's thread kThreadFirst is kThreadFirst * kTileLanes + kTileLane.
 inline constexpr const char* kCtaScratch = "dgen_red";
-// A cooperative kernel's shared memory for ops' data (OpDef::cta_shared), floats.
+// A cooperative kernel's shared memory for ops' data (OpDef::cta_shared), floats: lane
+// kTileLane's slice starts kTileLane * kSharedStride floats in.
 inline constexpr const char* kCtaShared = "dgen_smem";
+inline constexpr const char* kSharedStride = "dgen_ls";
 inline constexpr const char* kTileLane = "dgen_tl";   // the lane's place in the CTA's tile
 inline constexpr const char* kTileLanes = "dgen_nt";  // the lanes of the CTA's tile
 // A sum of `n` terms (`term`, a float expression of `var` from 0 to the int64 expression

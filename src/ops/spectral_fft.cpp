@@ -71,18 +71,20 @@ void emit_shared_fft(EmitCtx& c, const FftShape& s, const std::function<void(std
   const std::string scale = c.node.attrs.ints[0] ? " * " + c_float(1.0 / double(s.n)) : "";
   line("for (int64_t o_ = 0; o_ < " + half + "; o_ += " + n + ") {");
   line(std::string("  float *const fr_ = ") + kCtaShared + " + " + kTileLane + " * " +
-       str(2 * s.n) + ", *const fi_ = fr_ + " + n + ";");
+       kSharedStride + ", *const fi_ = fr_ + " + n + ";");
   // The slice may still be read by the copy-out of the CTA's previous transform.
   line(std::string("  ") + kBarrier);
-  line("  " + spread_for("k_", "0", n) + " { const int64_t j_ = " + reversed + "; fr_[j_] = " +
-       input(0) + "; fi_[j_] = " + input(1) + "; }");
+  line("  " + spread_for("k_", "0", n) + " { const int64_t j_ = " + reversed +
+       "; fr_[j_] = " + input(0) + "; fi_[j_] = " + input(1) + "; }");
   line(std::string("  ") + kBarrier);
   line("  for (int64_t h_ = 1; h_ < " + n + "; h_ <<= 1) {");
   line("    " + spread_for("b_", "0", str(s.n / 2)) + " {");
   line("      const int64_t k_ = b_ & (h_ - 1), p_ = ((b_ - k_) << 1) + k_, q_ = p_ + h_;");
   line("      float wi_, wr_; sincospif(" + c_float(sign_of(c.node)) +
        " * (float)k_ / (float)h_, &wi_, &wr_);");
-  line("      const float xr_ = fr_[q_] * wr_ - fi_[q_] * wi_, xi_ = fr_[q_] * wi_ + fi_[q_] * wr_;");
+  line(
+      "      const float xr_ = fr_[q_] * wr_ - fi_[q_] * wi_, xi_ = fr_[q_] * wi_ + fi_[q_] * "
+      "wr_;");
   line("      fr_[q_] = fr_[p_] - xr_; fi_[q_] = fi_[p_] - xi_; fr_[p_] += xr_; fi_[p_] += xi_;");
   line("    }");
   line(std::string("    ") + kBarrier);

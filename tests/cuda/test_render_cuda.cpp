@@ -172,6 +172,34 @@ TEST(RenderCuda, WindowsBarrierOnlyBeforeReadingOtherThreadsElements) {
   EXPECT_EQ(sum.find("if (dgen_e0 == 0) {\n"), std::string::npos) << sum;
 }
 
+// A window's FFT of up to 4096 points runs in the CTA's shared memory, each lane of the
+// tile in a slice of its own: where a warp's threads take adjacent lanes, slices start
+// 32 / tile banks apart (not a multiple of 32 floats, which would put every lane's same
+// element in one bank), and a tile whose slices would not fit 40 KB narrows. Longer FFTs
+// run in their rows in global memory. The emulation tests check the values.
+TEST(RenderCuda, WindowFftsRunInSharedMemory) {
+  auto source = [](int64_t n, int64_t hop) {
+    return render_cuda(
+        test::forward_schedule({sum(abs(fft(buffer(in(1), n, hop)).first))}, 64, 4096));
+  };
+  // 64 points every 16 frames: 257 windows a block, tiles of 32 lanes, 1 bank apart.
+  const std::string short_windows = source(64, 16);
+  EXPECT_NE(short_windows.find("blockIdx.x / 2;"), std::string::npos);
+  EXPECT_NE(short_windows.find("__shared__ float dgen_smem[4128];"), std::string::npos);
+  EXPECT_NE(short_windows.find("const int64_t dgen_ls = 129;"), std::string::npos);
+  EXPECT_NE(short_windows.find("sincospif("), std::string::npos);
+  EXPECT_EQ(short_windows.find("sincospi("), std::string::npos);
+  // 1024 points every 16 frames: tiles of 32 lanes would need 262 KB; 4 lanes fit.
+  const std::string narrowed = source(1024, 16);
+  EXPECT_NE(narrowed.find("blockIdx.x / 16;"), std::string::npos) << narrowed;
+  EXPECT_NE(narrowed.find("__shared__ float dgen_smem[8224];"), std::string::npos);
+  EXPECT_NE(narrowed.find("const int64_t dgen_ls = 2056;"), std::string::npos);
+  // 8192 points: global memory, its twiddles in double.
+  const std::string long_windows = source(8192, 4096);
+  EXPECT_EQ(long_windows.find("dgen_smem"), std::string::npos);
+  EXPECT_NE(long_windows.find("sincospi("), std::string::npos);
+}
+
 // A window's chain of elementwise ops (no barrier between them, each one loop over the
 // same elements) runs as one loop, and a value only the chain reads stays in a register:
 // 2x, tanh and abs in one loop, tanh reading 2x's register and abs tanh's; abs's value,

@@ -127,7 +127,7 @@ class KernelMapper {
           kernel.cta = ctas_.threads;
           kernel.shared_floats = first.loop.shared_floats;
           while (kernel.tile > 1 &&
-                 kernel.tile * kernel.shared_floats * int64_t(sizeof(float)) > ctas_.shared_bytes)
+                 kernel.tile * shared_stride(kernel) * int64_t(sizeof(float)) > ctas_.shared_bytes)
             kernel.tile /= 2;
         }
       }
@@ -155,6 +155,15 @@ class KernelMapper {
   // 2048-point windows' backward 1.6x faster at tile 2; wider tiles slower that way (their
   // reads of other regions' rows no longer coalesce).
   bool lanes_outer(int tile) const { return tile < ctas_.sector_lanes; }
+
+  // The floats between the tile's lanes' slices of shared memory. Where a warp's threads
+  // take adjacent lanes, 32 / tile adjacent elements each, the slices start 32 / tile
+  // banks apart (of 32), so that the warp's accesses to the same element of every lane
+  // fall in different banks: slices a multiple of 32 floats apart would all hit one.
+  static int64_t shared_stride(const CudaKernel& kernel) {
+    const int64_t whole = (kernel.shared_floats + 31) / 32 * 32;
+    return kernel.lanes_outer ? whole : whole + std::max(1, 32 / kernel.tile);
+  }
 
   // A function as a kernel: its frame counter and thread coordinates first; in a grid,
   // its region's loop (independent iterations) becomes the thread's own iteration (or, in
@@ -184,9 +193,13 @@ class KernelMapper {
                                "; (void)" + kTileLanes + ";"));
       head.push_back(lir::line(std::string("__shared__ double ") + kCtaScratch + "[" +
                                std::to_string(kernel.cta) + "]; (void)" + kCtaScratch + ";"));
-      if (kernel.shared_floats > 0)
+      if (kernel.shared_floats > 0) {
+        const int64_t stride = shared_stride(kernel);
         head.push_back(lir::line(std::string("__shared__ float ") + kCtaShared + "[" +
-                                 std::to_string(kernel.tile * kernel.shared_floats) + "];"));
+                                 std::to_string(kernel.tile * stride) + "];"));
+        head.push_back(lir::line(std::string("const int64_t ") + kSharedStride + " = " +
+                                 std::to_string(stride) + ";"));
+      }
       // The CTA's window: from + w_ * step. Every thread of the CTA takes the same branch.
       take_iteration(*grid, "w_");
     } else if (grid) {
