@@ -57,25 +57,30 @@ FftShape fft_shape(const Node& node) {
 
 double sign_of(const Node& node) { return node.attrs.ints[0] ? 1.0 : -1.0; }
 
+// Device code: k_ with its log2(n) bits reversed (CUDA's __brev), for a cooperative copy.
+std::string reversed_index(int64_t n) {
+  const int bits = std::countr_zero(uint64_t(n));
+  return bits == 0 ? "0" : "(int64_t)(__brev((unsigned)k_) >> " + str(32 - bits) + ")";
+}
+
+// Element o_ + k_ of the transform's input k (re 0, im 1), broadcast to the batch.
+std::string fft_input(EmitCtx& c, const FftShape& s, int k) {
+  return c.in(k, broadcast_index_expr(s.batch, c.node.inputs[k]->shape, "o_ + k_"));
+}
+
 // The cooperative transform in shared memory: the lane's re and im parts at fr_ and fi_
 // (its slice of kCtaShared), bit-reversed in, stages in place with float twiddles
 // (sincospif: k / h is exact in float), out to the node's rows, scaled where inverse.
 void emit_shared_fft(EmitCtx& c, const FftShape& s, const std::function<void(std::string)>& line) {
   const std::string n = str(s.n), half = str(s.half);
-  const int bits = std::countr_zero(uint64_t(s.n));
-  const std::string reversed =
-      bits == 0 ? "0" : "(int64_t)(__brev((unsigned)k_) >> " + str(32 - bits) + ")";
-  auto input = [&](int k) {
-    return c.in(k, broadcast_index_expr(s.batch, c.node.inputs[k]->shape, "o_ + k_"));
-  };
   const std::string scale = c.node.attrs.ints[0] ? " * " + c_float(1.0 / double(s.n)) : "";
   line("for (int64_t o_ = 0; o_ < " + half + "; o_ += " + n + ") {");
   line(std::string("  float *const fr_ = ") + kCtaShared + " + " + kTileLane + " * " +
        kSharedStride + ", *const fi_ = fr_ + " + n + ";");
   // The slice may still be read by the copy-out of the CTA's previous transform.
   line(std::string("  ") + kBarrier);
-  line("  " + spread_for("k_", "0", n) + " { const int64_t j_ = " + reversed +
-       "; fr_[j_] = " + input(0) + "; fi_[j_] = " + input(1) + "; }");
+  line("  " + spread_for("k_", "0", n) + " { const int64_t j_ = " + reversed_index(s.n) +
+       "; fr_[j_] = " + fft_input(c, s, 0) + "; fi_[j_] = " + fft_input(c, s, 1) + "; }");
   line(std::string("  ") + kBarrier);
   line("  for (int64_t h_ = 1; h_ < " + n + "; h_ <<= 1) {");
   line("    " + spread_for("b_", "0", str(s.n / 2)) + " {");
@@ -151,9 +156,7 @@ void register_fft_complex() {
     const std::string n = str(s.n), half = str(s.half);
     auto re = [&](const std::string& i) { return c.out(i); };
     auto im = [&](const std::string& i) { return c.out(half + " + " + i); };
-    auto input = [&](int k) {
-      return c.in(k, broadcast_index_expr(s.batch, c.node.inputs[k]->shape, "o_ + k_"));
-    };
+    auto input = [&](int k) { return fft_input(c, s, k); };
     const std::string butterfly =
         lane_loop(c, "const float xr_ = " + re("q_") + " * wr_ - " + im("q_") +
                          " * wi_, xi_ = " + re("q_") + " * wi_ + " + im("q_") + " * wr_; " +
@@ -174,11 +177,8 @@ void register_fft_complex() {
         emit_shared_fft(c, s, line);
         return;
       }
-      const int bits = std::countr_zero(uint64_t(s.n));
-      const std::string reversed =
-          bits == 0 ? "0" : "(int64_t)(__brev((unsigned)k_) >> " + str(32 - bits) + ")";
       line("for (int64_t o_ = 0; o_ < " + half + "; o_ += " + n + ") {");
-      line("  " + spread_for("k_", "0", n) + " { const int64_t j_ = " + reversed + "; " +
+      line("  " + spread_for("k_", "0", n) + " { const int64_t j_ = " + reversed_index(s.n) + "; " +
            re("o_ + j_") + " = " + input(0) + "; " + im("o_ + j_") + " = " + input(1) + "; }");
       line(std::string("  ") + kBarrier);
       line("  for (int64_t h_ = 1; h_ < " + n + "; h_ <<= 1) {");
