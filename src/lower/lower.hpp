@@ -32,11 +32,12 @@ struct LowerTarget {
   // share its ops' element loops (EmitCtx::cooperative); an op that cannot spread its
   // code runs on one of them per lane, and a barrier follows every op.
   bool cooperative_windows = false;
-  // With cooperative_windows: true when a region of windows of this hop keeps the tensor
-  // rows no other region reads as [row][lane][element] (layout::row_lane_major), for a
+  // With cooperative_windows: true when a region of windows of this hop, whose ops take
+  // `shared_floats` of shared memory per lane (OpDef::cta_shared), keeps the tensor rows
+  // no other region reads as [row][lane][element] (layout::row_lane_major), for a
   // backend whose window threads then take adjacent elements of one lane. Unset: lanes
   // innermost.
-  std::function<bool(int64_t hop)> lane_major_window_rows = nullptr;
+  std::function<bool(int64_t hop, int64_t shared_floats)> lane_major_window_rows = nullptr;
 };
 
 // Highest 1-based input channel the program reads (the `in` array has that many entries).

@@ -147,11 +147,6 @@ lir::Stmt Lowering::emit_windows(int r) {
                       .independent = true},
                      {lir::lane_loop(std::move(body))});
   };
-  int64_t shared_floats = 0;
-  if (target_.cooperative_windows && region.hop > 1)
-    for (int i : region.nodes)
-      if (const OpDef& op = *g_.nodes[i]->op; op.cta_shared)
-        shared_floats = std::max(shared_floats, op.cta_shared(*g_.nodes[i]));
   lir::Block all;
   if (!held_in.empty()) all.push_back(over_elements(std::move(held_in)));
   all.push_back(lir::for_({.iter = lir::Iter::Window,
@@ -160,7 +155,7 @@ lir::Stmt Lowering::emit_windows(int r) {
                            .to = "nb",
                            .step = h,
                            .independent = true,
-                           .shared_floats = shared_floats},
+                           .shared_floats = shared_floats(region)},
                           std::move(frame)));
   if (!held_out.empty()) after.push_back(lir::if_(first + " < nb", std::move(held_out)));
   if (!after.empty()) all.push_back(over_elements(std::move(after)));

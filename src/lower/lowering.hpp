@@ -184,6 +184,17 @@ class Lowering {
 
   bool in_windows(int i) const { return s_.regions[s_.region_of[i]].windows; }
 
+  // The floats of a CTA's shared memory each lane of a region of windows takes: the most
+  // any of its ops asks (OpDef::cta_shared). None off the GPU or at hop 1.
+  int64_t shared_floats(const Region& region) const {
+    int64_t most = 0;
+    if (target_.cooperative_windows && region.hop > 1)
+      for (int i : region.nodes)
+        if (const OpDef& op = *g_.nodes[i]->op; op.cta_shared)
+          most = std::max(most, op.cta_shared(*g_.nodes[i]));
+    return most;
+  }
+
   // A tensor row that a window computes and reads itself alone (no other region reads
   // it), in a region the target lays out lane-major (LowerTarget::lane_major_window_rows):
   // a GPU window's threads that take adjacent elements of a lane then touch adjacent
@@ -192,7 +203,8 @@ class Lowering {
   bool window_private(int i) const {
     const Region& region = s_.regions[s_.region_of[i]];
     return region.windows && region.hop > 1 && target_.cooperative_windows &&
-           target_.lane_major_window_rows && target_.lane_major_window_rows(region.hop) &&
+           target_.lane_major_window_rows &&
+           target_.lane_major_window_rows(region.hop, shared_floats(region)) &&
            g_.nodes[i]->size() > 1 && !read_by_other_regions(i);
   }
 

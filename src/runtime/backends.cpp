@@ -115,10 +115,9 @@ std::vector<std::string> backend_choices() {
 
 int64_t wide_block_frames(int64_t least, double bytes_per_frame, int64_t budget) {
   // A power of two, so blocks stay multiples of every power-of-two hop.
-  constexpr int64_t kMostFrames = int64_t(1) << 16;
   const double fits = double(budget) / std::max(bytes_per_frame, 1.0);
-  if (fits >= double(kMostFrames)) return kMostFrames;
-  return std::clamp(int64_t(std::bit_floor(uint64_t(std::max(fits, 1.0)))), least, kMostFrames);
+  if (fits >= double(kWidestBlock)) return kWidestBlock;
+  return std::clamp(int64_t(std::bit_floor(uint64_t(std::max(fits, 1.0)))), least, kWidestBlock);
 }
 
 BackendStatus backend_status(Backend b) { return backend_def(b).status(); }

@@ -65,8 +65,10 @@ struct BackendDef {
   bool parallel_windows = false;
 };
 
+// The widest block of a backend that sizes blocks by memory (frames).
+constexpr int64_t kWidestBlock = int64_t(1) << 16;
 // Frames per block of a program whose values crossing regions take `bytes_per_frame` (all
-// lanes) within `budget` bytes: a power of two from `least` to 65536 frames. The GPU
+// lanes) within `budget` bytes: a power of two from `least` to kWidestBlock frames. The GPU
 // launches its kernels once per block and region, so its blocks are wide.
 int64_t wide_block_frames(int64_t least, double bytes_per_frame, int64_t budget);
 

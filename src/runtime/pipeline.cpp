@@ -118,6 +118,35 @@ Schedule planned(const std::vector<NodeRef>& outputs, int lanes, Trace& trace, i
 
 }  // namespace
 
+int64_t transient_span(const Schedule& s) {
+  int64_t first = s.arena_bytes;
+  for (const Buffer& b : s.buffers)
+    if (!b.persistent) first = std::min(first, b.offset);
+  return s.arena_bytes - first;
+}
+
+void widen_block(Schedule& s, int64_t least, int64_t budget) {
+  // `s` is planned at the narrowest block: what a frame of crossing values takes there
+  // (block buffers grow with the block) gives a first width. What counts is the plan's
+  // span of them, not their sum: buffers of regions apart share bytes (the window chains
+  // of a spectral loss sum to several times what they span). The span is not quite linear
+  // in the block (first fit packs differently, windows reach back past a block's start):
+  // halve while it does not fit, double while twice as wide does.
+  s.block = wide_block_frames(least, double(transient_span(s)) / double(s.block), budget);
+  plan_memory(s);
+  while (transient_span(s) > budget && s.block > least) {
+    s.block = std::max(least, s.block / 2);
+    plan_memory(s);
+  }
+  while (s.block < kWidestBlock) {
+    Schedule wider = s;
+    wider.block *= 2;
+    plan_memory(wider);
+    if (transient_span(wider) > budget) break;
+    s = std::move(wider);
+  }
+}
+
 Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace, int64_t block,
                   bool parallel_windows) {
   Schedule s = planned(outputs, lanes, trace, block, parallel_windows);
@@ -128,18 +157,7 @@ Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace, 
 Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace, Backend backend) {
   const BackendDef& def = backend_def(backend);
   Schedule s = planned(outputs, lanes, trace, def.block_frames, def.parallel_windows);
-  if (def.block_bytes) {
-    // Planned at the narrowest block to learn what a frame of crossing values takes (block
-    // buffers grow with the block), then again at the chosen width.
-    double transient = 0;
-    for (const Buffer& b : s.buffers) transient += b.persistent ? 0.0 : double(b.bytes);
-    const int64_t block =
-        wide_block_frames(def.block_frames, transient / double(s.block), def.block_bytes());
-    if (block != s.block) {
-      s.block = block;
-      plan_memory(s);
-    }
-  }
+  if (def.block_bytes) widen_block(s, def.block_frames, def.block_bytes());
   after(Stage::Schedule, trace, [&] { return s.describe(); });
   return s;
 }

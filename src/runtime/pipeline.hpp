@@ -45,6 +45,12 @@ struct Trace {
 Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace, int64_t block = 256,
                   bool parallel_windows = false);
 
+// The arena bytes the block buffers of planned `s` span (after the persistent ones).
+int64_t transient_span(const Schedule& s);
+// Re-plans `s`, planned at `least` frames a block, at the widest block whose buffers span
+// at most `budget` bytes (wide_block_frames: a power of two, 65536 frames at most).
+void widen_block(Schedule& s, int64_t least, int64_t budget);
+
 // Stages 3 to 5 for `backend` (not Auto): in blocks of its block_frames, or, on a backend
 // that sizes blocks by memory (BackendDef::block_bytes), of wide_block_frames.
 Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace, Backend backend);

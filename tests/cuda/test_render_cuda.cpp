@@ -189,11 +189,15 @@ TEST(RenderCuda, WindowFftsRunInSharedMemory) {
   EXPECT_NE(short_windows.find("const int64_t dgen_ls = 129;"), std::string::npos);
   EXPECT_NE(short_windows.find("sincospif("), std::string::npos);
   EXPECT_EQ(short_windows.find("sincospi("), std::string::npos);
-  // 1024 points every 16 frames: tiles of 32 lanes would need 262 KB; 4 lanes fit.
+  // 1024 points every 16 frames: tiles of 32 lanes would need 262 KB; 4 lanes fit. The
+  // tile narrows before the rows' layout is chosen: narrower than a sector, its threads
+  // take adjacent elements of one lane (64 each), in rows laid out lane-major, and the
+  // slices need no offset (a warp's threads read adjacent floats of one slice).
   const std::string narrowed = source(1024, 16);
   EXPECT_NE(narrowed.find("blockIdx.x / 16;"), std::string::npos) << narrowed;
-  EXPECT_NE(narrowed.find("__shared__ float dgen_smem[8224];"), std::string::npos);
-  EXPECT_NE(narrowed.find("const int64_t dgen_ls = 2056;"), std::string::npos);
+  EXPECT_NE(narrowed.find("(int)(threadIdx.x / 64);"), std::string::npos) << narrowed;
+  EXPECT_NE(narrowed.find("__shared__ float dgen_smem[8192];"), std::string::npos);
+  EXPECT_NE(narrowed.find("const int64_t dgen_ls = 2048;"), std::string::npos);
   // 8192 points: global memory, its twiddles in double.
   const std::string long_windows = source(8192, 4096);
   EXPECT_EQ(long_windows.find("dgen_smem"), std::string::npos);

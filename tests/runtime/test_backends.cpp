@@ -5,6 +5,8 @@
 #include "core/env_var.hpp"
 #include "dgen/dgen.hpp"
 #include "runtime/backends.hpp"
+#include "runtime/pipeline.hpp"
+#include "schedule/memory_plan.hpp"
 
 namespace dgen {
 namespace {
@@ -104,6 +106,28 @@ TEST(Backends, GpuBlocksAreAsWideAsTheirCrossingValuesFitCpuBlocks256Frames) {
   EXPECT_EQ(wide_block_frames(1024, 4.0 * 1024 * 30, GiB), 8192);  // 30 scalars × 1024 lanes
   EXPECT_EQ(wide_block_frames(1024, 1e9, GiB), 1024);              // never below the least
   EXPECT_EQ(wide_block_frames(1024, 0.0, GiB), 65536);
+}
+
+// The width comes from the bytes the plan spans, not from the sum of the block buffers:
+// a spectral loss's window chains sum to several times their span (regions apart share
+// bytes), and sizing by the sum made its GPU blocks 8x narrower than they fit.
+TEST(Backends, GpuBlocksAreSizedByTheBytesThePlanSpans) {
+  MrstftOptions o;
+  o.frames = 65536;
+  const Value loss = mrstft_loss(in(1), in(2), o);
+  pipeline::Trace trace;
+  Schedule s = pipeline::schedule({loss.node()}, 64, trace, 1024, /*parallel_windows=*/true);
+  double sum = 0;
+  for (const Buffer& b : s.buffers) sum += b.persistent ? 0.0 : double(b.bytes);
+  ASSERT_GT(sum, 2.0 * double(pipeline::transient_span(s)));  // the premise
+  const int64_t budget = int64_t(256) << 20;
+  pipeline::widen_block(s, 1024, budget);
+  EXPECT_LE(pipeline::transient_span(s), budget);
+  EXPECT_GE(s.block, 2 * wide_block_frames(1024, sum / 1024.0, budget));
+  Schedule wider = s;  // the widest that fits: twice as wide does not
+  wider.block *= 2;
+  plan_memory(wider);
+  EXPECT_GT(pipeline::transient_span(wider), budget);
 }
 
 TEST(Backends, OutputsOnTheDeviceNeedTheCudaBackend) {

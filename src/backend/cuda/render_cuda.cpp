@@ -62,13 +62,14 @@ class KernelMapper {
   // Maps the lowering's functions onto kernels and its entry point's block loop onto the
   // host's launch plan.
   Kernels map() {
-    lir::Block functions = lower(s_, {.lane_loops = false,
-                                      .prefetch_frames = 16,
-                                      .stack_tables = false,
-                                      .cooperative_windows = true,
-                                      .lane_major_window_rows = [this](int64_t hop) {
-                                        return lanes_outer(window_tile(hop));
-                                      }});
+    lir::Block functions =
+        lower(s_, {.lane_loops = false,
+                   .prefetch_frames = 16,
+                   .stack_tables = false,
+                   .cooperative_windows = true,
+                   .lane_major_window_rows = [this](int64_t hop, int64_t shared_floats) {
+                     return lanes_outer(window_tile(hop, shared_floats));
+                   }});
     lir::Stmt entry = std::move(functions.back());
     functions.pop_back();
     k_.plan.reverse = s_.reverse;
@@ -120,15 +121,11 @@ class KernelMapper {
         else
           kernel.stride = std::stoll(first.loop.step);
         if (first.loop.iter == lir::Iter::Window && kernel.stride > 1) {
-          // The rows' layout follows the hop's tile (as the lowering laid them out); the
-          // tile narrows where its lanes' shared data would not fit.
-          kernel.tile = window_tile(kernel.stride);
+          // The rows' layout follows the tile (as the lowering laid them out).
+          kernel.shared_floats = first.loop.shared_floats;
+          kernel.tile = window_tile(kernel.stride, kernel.shared_floats);
           kernel.lanes_outer = lanes_outer(kernel.tile);
           kernel.cta = ctas_.threads;
-          kernel.shared_floats = first.loop.shared_floats;
-          while (kernel.tile > 1 &&
-                 kernel.tile * shared_stride(kernel) * int64_t(sizeof(float)) > ctas_.shared_bytes)
-            kernel.tile /= 2;
         }
       }
       k.body.push_back(lir::scope(region.text, std::move(parts[p])));
@@ -140,12 +137,18 @@ class KernelMapper {
   // The lanes of one window's CTA in a region of windows of hop `hop`: up to 32 (a warp
   // of adjacent lanes of one element coalesces), narrower when long windows are few per
   // block, so that the GPU gets enough CTAs (each window's threads then share fewer lanes
-  // and more elements).
-  int window_tile(int64_t hop) const {
+  // and more elements), and where the lanes' `shared_floats` each would not fit the
+  // CTA's shared memory. Both before the rows' layout is chosen: a tile narrowed after
+  // it would read lanes-innermost rows a lane at a time (the 2048-point windows of a
+  // 65536-frame block 3x slower, measured on the H200).
+  int window_tile(int64_t hop, int64_t shared_floats) const {
     int tile = std::gcd(std::min(s_.lanes, 32), ctas_.threads);
     while (s_.lanes % tile != 0) tile /= 2;
     const int64_t windows = s_.block / hop + 1;
     while (tile > 1 && windows * (s_.lanes / tile) < ctas_.fill) tile /= 2;
+    while (tile > 1 &&
+           tile * shared_stride(tile, shared_floats) * int64_t(sizeof(float)) > ctas_.shared_bytes)
+      tile /= 2;
     return tile;
   }
 
@@ -160,9 +163,9 @@ class KernelMapper {
   // take adjacent lanes, 32 / tile adjacent elements each, the slices start 32 / tile
   // banks apart (of 32), so that the warp's accesses to the same element of every lane
   // fall in different banks: slices a multiple of 32 floats apart would all hit one.
-  static int64_t shared_stride(const CudaKernel& kernel) {
-    const int64_t whole = (kernel.shared_floats + 31) / 32 * 32;
-    return kernel.lanes_outer ? whole : whole + std::max(1, 32 / kernel.tile);
+  int64_t shared_stride(int tile, int64_t shared_floats) const {
+    const int64_t whole = (shared_floats + 31) / 32 * 32;
+    return lanes_outer(tile) ? whole : whole + std::max(1, 32 / tile);
   }
 
   // A function as a kernel: its frame counter and thread coordinates first; in a grid,
@@ -194,7 +197,7 @@ class KernelMapper {
       head.push_back(lir::line(std::string("__shared__ double ") + kCtaScratch + "[" +
                                std::to_string(kernel.cta) + "]; (void)" + kCtaScratch + ";"));
       if (kernel.shared_floats > 0) {
-        const int64_t stride = shared_stride(kernel);
+        const int64_t stride = shared_stride(kernel.tile, kernel.shared_floats);
         head.push_back(lir::line(std::string("__shared__ float ") + kCtaShared + "[" +
                                  std::to_string(kernel.tile * stride) + "];"));
         head.push_back(lir::line(std::string("const int64_t ") + kSharedStride + " = " +
