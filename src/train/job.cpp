@@ -58,9 +58,11 @@ Json frozen_json(const std::vector<FrozenParam>& params) {
 // The search's settings: {"method", "budget", "seconds", "radius", "lanes", "keep"}, the
 // budget as chosen for `params` params.
 Json search_json(const std::string& method, const SearchOptions& options, size_t params) {
-  return {{"method", method},           {"budget", search_budget(options.budget, params)},
-          {"seconds", options.seconds}, {"radius", options.radius},
-          {"lanes", options.lanes},     {"keep", options.keep}};
+  Json out = {{"method", method},           {"budget", search_budget(options.budget, params)},
+              {"seconds", options.seconds}, {"radius", options.radius},
+              {"lanes", options.lanes},     {"keep", options.keep}};
+  if (!options.radii.empty()) out["radii"] = options.radii;
+  return out;
 }
 
 // Where the gradient stage starts: the search's best points with their losses.

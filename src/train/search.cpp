@@ -117,9 +117,11 @@ class LaneEvaluator {
   double best_ = std::numeric_limits<double>::infinity();
 };
 
-// The design box of one dimension: ±radius around the seed, shifted inside [0, 1] so that
-// it keeps its width.
-std::pair<double, double> design_box(const SearchDimension& d, double radius) {
+// The design box of one dimension: ±radius (its own, or the search's) around the seed, shifted
+// inside [0, 1] so that it keeps its width.
+std::pair<double, double> design_box(const SearchDimension& d, const SearchOptions& options) {
+  const auto own = options.radii.find(d.param.name());
+  const double radius = own == options.radii.end() ? options.radius : own->second;
   if (radius >= 0.5) return {0.0, 1.0};
   const double lo = std::clamp(d.seed - radius, 0.0, 1.0 - 2 * radius);
   return {lo, lo + 2 * radius};
@@ -134,7 +136,7 @@ std::vector<Point> design_points(const std::vector<SearchDimension>& dims, int c
   points.push_back(seed);
   for (Point p : halton_design(count - 1, int(dims.size()), options.seed)) {
     for (size_t k = 0; k < dims.size(); ++k) {
-      const auto [lo, hi] = design_box(dims[k], options.radius);
+      const auto [lo, hi] = design_box(dims[k], options);
       p[k] = lo + p[k] * (hi - lo);
     }
     points.push_back(std::move(p));
@@ -222,7 +224,7 @@ SearchResult search(const Value& loss, const Value& output, int64_t frames,
     std::vector<std::pair<double, double>> boxes;
     std::vector<double> stds;
     for (const SearchDimension& d : dims) {
-      boxes.push_back(design_box(d, options.radius));
+      boxes.push_back(design_box(d, options));
       stds.push_back((boxes.back().second - boxes.back().first) / 4);
     }
     struct Run {

@@ -14,6 +14,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,9 @@ struct SearchOptions {
   // Half-width of the design box around the seed, in unit coordinates (0.5: every
   // param's whole range).
   double radius = 0.25;
+  // Half-widths of single params' boxes, by name, in place of `radius` (a pitch seeded from
+  // the target's fundamental is searched within a semitone of it).
+  std::map<std::string, double> radii;
   int keep = 4;       // points handed to the gradient stage
   uint32_t seed = 1;  // of the design's random shift and CMA-ES's samples
 };

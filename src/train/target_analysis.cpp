@@ -211,6 +211,20 @@ TargetAnalysis analyze_target(std::span<const float> x, double sample_rate,
   return a;
 }
 
+std::optional<double> pitch_seed(std::span<const float> x, double sample_rate, double lo,
+                                 double hi) {
+  AnalysisOptions o;
+  o.fmin = std::max(lo, 20.0);
+  o.fmax = std::min(hi, 0.45 * sample_rate);
+  o.hop_seconds = 0.01;
+  if (!(o.fmin < o.fmax)) return std::nullopt;
+  const double f0 =
+      analyze_target(x.first(std::min(x.size(), size_t(4 * sample_rate))), sample_rate, o)
+          .f0_median;
+  if (!(f0 > 0)) return std::nullopt;
+  return f0;
+}
+
 bool is_feature_name(const std::string& name) {
   return name == "pitch" || name == "gate" || name == "velocity" || name == "loudness";
 }

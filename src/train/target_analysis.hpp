@@ -3,6 +3,7 @@
 // analysis frame (a YIN estimator), the level envelope, and the notes (on/offsets).
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -54,6 +55,13 @@ bool is_feature_name(const std::string& name);  // pitch, gate, velocity, loudne
 // Scales x: "peak" to a largest |sample| of 1, "loudness" to an RMS of -20 dBFS inside its
 // notes. Returns the gain applied; throws for another mode, and for silence.
 double normalize_target(std::vector<float>& x, double sample_rate, const std::string& mode);
+
+// A seed for a param that sets the pitch of a note (a patch's `@note pitch`,
+// docs/TRAINING.md "The pitch from the target"): the median fundamental of the target's
+// first 4 s, searched in [lo, hi] Hz (within 20 Hz and 0.45 of the sample rate; YIN's
+// window grows as 1 / lo). Nothing where no frame is voiced in that range.
+std::optional<double> pitch_seed(std::span<const float> x, double sample_rate, double lo,
+                                 double hi);
 
 // A few lines for a person: length, level, f0, the notes with their times.
 std::string describe_analysis(const TargetAnalysis& analysis);

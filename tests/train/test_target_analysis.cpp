@@ -50,6 +50,24 @@ TEST(TargetAnalysis, FindsTheFundamentalOfHarmonicTones) {
   }
 }
 
+// A `@note pitch` param's seed: the fundamental searched in the param's own range, down to
+// 20 Hz (a bass at 22.6 Hz is below the analysis's default 40 Hz floor).
+TEST(TargetAnalysis, SeedsAPitchParamFromTheFundamentalInItsRange) {
+  for (double hz : {22.6, 41.2, 110.0, 880.0}) {
+    SCOPED_TRACE(std::to_string(hz) + " Hz");
+    std::vector<float> x(size_t(kRate / 2), 0.0f);
+    add_tone(x, hz, 0, int64_t(x.size()), int(8000 / hz));
+    const std::optional<double> seed = pitch_seed(x, kRate, 20, 2000);
+    ASSERT_TRUE(seed.has_value());
+    EXPECT_NEAR(cents(*seed, hz), 0.0, 2.0);
+  }
+  std::vector<float> low(size_t(kRate / 2), 0.0f);
+  add_tone(low, 55, 0, int64_t(low.size()), 100);
+  EXPECT_FALSE(pitch_seed(low, kRate, 200, 2000).has_value());  // no fundamental in range
+  EXPECT_FALSE(pitch_seed(std::vector<float>(4410, 0.0f), kRate, 20, 2000).has_value());
+  EXPECT_FALSE(pitch_seed(low, kRate, 30000, 40000).has_value());  // above the rate's reach
+}
+
 TEST(TargetAnalysis, FindsTheOnAndOffsetsOfGatedTones) {
   std::vector<float> x(size_t(kRate), 0.0f);
   add_tone(x, 440, 4410, 17640);            // 0.1 - 0.4 s

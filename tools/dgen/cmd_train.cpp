@@ -10,6 +10,7 @@
 #include "dgen/error.hpp"
 #include "fitted_patch.hpp"
 #include "output_dir.hpp"
+#include "pitch_prior.hpp"
 #include "target_options.hpp"
 #include "train/job.hpp"
 #include "train_selection.hpp"
@@ -25,6 +26,7 @@ struct TrainArgs {
   TargetOptions target;
   train::TrainConfig config;
   int checkpoint_every = 10;
+  std::string pitch_prior = "on";
 };
 
 int train_job(TrainArgs& args, train::EventWriter& events) {
@@ -32,6 +34,9 @@ int train_job(TrainArgs& args, train::EventWriter& events) {
   apply_params(args.seed, patch);
   SelectedParams selected = select_params(patch, args.selection);
   const TargetRun run = resolve_target_run(args.target, args.stream, patch);
+  if (args.pitch_prior == "on")
+    std::cerr << seed_pitch_from_target(patch, selected.trained, run.target, run.stream.sample_rate,
+                                        args.config.search);
   const train::TrainProblem problem{run.output, run.target, run.stream.channels(), run.loss,
                                     std::move(selected.trained)};
   args.config.render.sample_rate = run.stream.sample_rate;
@@ -90,7 +95,7 @@ void add_search_options(CLI::App& app, train::SearchOptions& search) {
       ->default_str("0");
   app.add_option("--search-radius", search.radius,
                  "Half-width of the search box around the seed in each param's [0, 1] "
-                 "coordinate (@search true params: the whole range)")
+                 "coordinate (0.5: the whole range)")
       ->check(at_least(0, false))
       ->default_str("0.25");
 }
@@ -132,6 +137,11 @@ Command train_command() {
                            "Seed of the random restarts and of the search")
                 ->default_str("1");
             add_search_options(app, args->config.search);
+            app.add_option("--pitch-prior", args->pitch_prior,
+                           "on: a trained @note pitch param at its default starts at the "
+                           "target's fundamental and is searched within a semitone of it")
+                ->check(CLI::IsMember({"on", "off"}))
+                ->default_str("on");
             app.add_option("--checkpoint-every", args->checkpoint_every,
                            "Epochs between params.json checkpoints (0: only at the end)")
                 ->check(at_least(0, true))
