@@ -148,7 +148,8 @@ def one_point(dgen, patch, seconds, point, work, train_args=()):
     seed_wav = os.path.join(tmp, "seed.wav")
     run([dgen, "render", patch, "--seconds", str(seconds), "-o", seed_wav] + inputs_for(name))
     plan = events(run([dgen, "train", patch, "--target", seed_wav, "--job-dir",
-                       os.path.join(tmp, "plan"), "--epochs", "0", "--search", "none"]
+                       os.path.join(tmp, "plan"), "--epochs", "0", "--search", "none",
+                       "--pitch-prior", "off"]
                       + inputs_for(name)))[0]
     hidden = {}
     for p in plan["params"]:
