@@ -9,6 +9,9 @@
 // - voice_step: a training step (forward + backward) of examples/subtractive.lisp, all its
 //   bounded params, with the mrstft loss against a target, 1 s at 44.1 kHz, in 1 and 16
 //   lanes (B restarts trained at once).
+// - search_batch: what `dgen train`'s global search renders per batch of candidates:
+//   examples/train_kick.lisp in 64 lanes over 0.5 s with the mrstft:low loss (windows
+//   8192 to 256) against a target, forward only.
 //
 // `--peak-memory=voice:B[:FRAMES]` runs three voice steps in B lanes (over FRAMES frames,
 // default 1 s) and prints the process's peak resident memory instead of benchmarking (run
@@ -126,6 +129,26 @@ void voice_step(benchmark::State& state) {
   state.counters["segment"] = double(program.segment_frames());
 }
 
+void search_batch(benchmark::State& state) {
+  constexpr int kLanes = 64;
+  constexpr int64_t kHalfSecond = kFrames / 2;
+  lisp::Patch kick = lisp::load_patch_file(DGEN_SOURCE_DIR "/examples/train_kick.lisp");
+  std::vector<float> target(static_cast<size_t>(kHalfSecond));
+  for (size_t t = 0; t < target.size(); ++t)
+    target[t] = float(0.5 * std::exp(-double(t) / 4000.0) * std::sin(0.01 * double(t)));
+  MrstftOptions low;
+  low.frames = kHalfSecond;
+  low.sizes = {8192, 4096, 2048, 1024, 512, 256};
+  Program program({mrstft_loss(kick.outputs.at(0), in(2), low)}, options(kLanes));
+  const std::vector<InputChannel> inputs{{2, target}};
+  program.run(kHalfSecond, inputs);  // compiles
+  for (auto _ : state) {
+    program.run(kHalfSecond, inputs);
+    benchmark::DoNotOptimize(program.output(0).data());
+  }
+  state.SetItemsProcessed(state.iterations() * kHalfSecond * kLanes);
+}
+
 double peak_rss_mb() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
@@ -167,6 +190,8 @@ BENCHMARK(voice_step)
     ->Arg(16)
     ->Unit(benchmark::kMillisecond)
     ->Apply(dgen_bench::best_of_repetitions);
+
+BENCHMARK(search_batch)->Unit(benchmark::kMillisecond)->Apply(dgen_bench::best_of_repetitions);
 
 int main(int argc, char** argv) {
   const std::string flag = "--peak-memory=voice:";  // voice:LANES[:FRAMES]

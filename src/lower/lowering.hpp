@@ -413,9 +413,12 @@ class Lowering {
     return true;
   }
 
-  // True for a node that loops over lanes itself (OpDef::lane_loops), innermost.
+  // True for a node that loops over lanes itself (OpDef::lane_loops), innermost: a tensor,
+  // or a value reduced from one (a sum's elements are read across lanes).
   bool owns_lanes(int i) const {
-    return target_.lane_loops && g_.nodes[i]->op->lane_loops && g_.nodes[i]->size() > 1;
+    const Node& node = *g_.nodes[i];
+    return target_.lane_loops && node.op->lane_loops &&
+           (node.size() > 1 || (!node.inputs.empty() && node.inputs[0]->size() > 1));
   }
 
   // The code of some nodes of a region for one frame: one lane loop around every run of

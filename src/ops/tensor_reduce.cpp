@@ -2,6 +2,8 @@
 // cumsum along one axis. Every one of them sees its input as [outer, n, inner] (AxisSplit)
 // and walks k = 0..n-1 for each (outer, inner) pair, so one evaluator and one emitter
 // serve all seven ops. Sums accumulate in double (SPEC §1).
+#include <functional>
+
 #include "autodiff/adjoint.hpp"
 #include "dgen/error.hpp"
 #include "dgen/ops.hpp"
@@ -70,11 +72,41 @@ void eval_reduce(const ReduceRule& rule, EvalCtx& c) {
     }
 }
 
+// With the lanes innermost (EmitCtx::lanes, on the CPU): one accumulator per lane, each
+// element's lanes read contiguously; a lane loop around the op read one float every L.
+void emit_reduce_over_lanes(const ReduceRule& rule, EmitCtx& c, const AxisSplit& s,
+                            const std::function<std::string(const std::string&)>& at) {
+  const std::string x = c.in(0, at("k_")), out = c.out("o_ * " + str(s.inner) + " + j_");
+  std::string type = "double", init = "acc_[l] = 0.0;", step, finish;
+  switch (rule.kind) {
+    case Kind::Max:
+      type = "float";
+      init = "acc_[l] = " + c.in(0, at("0")) + ";";
+      step = "const float x_ = " + x + "; if (x_ > acc_[l]) acc_[l] = x_;";
+      finish = out + " = acc_[l];";
+      break;
+    case Kind::Sum:
+    case Kind::Mean:
+      step = "acc_[l] += (double)" + x + ";";
+      finish = out + " = (float)(acc_[l]" +
+               (rule.kind == Kind::Mean ? " / " + c_literal(double(s.n)) : "") + ");";
+      break;
+    case Kind::Cumsum:
+      step = "acc_[l] += (double)" + x + "; " + c.out(at("k_")) + " = (float)acc_[l];";
+      break;
+  }
+  const std::string body = "{ " + type + " acc_[L]; " + lane_loop(c, init) + " " +
+                           c_for("k_", s.n, lane_loop(c, step)) +
+                           (finish.empty() ? "" : " " + lane_loop(c, finish)) + " }";
+  c.line(c_for("o_", s.outer, c_for("j_", s.inner, body)));
+}
+
 void emit_reduce(const ReduceRule& rule, EmitCtx& c) {
   const AxisSplit s = split_of(rule, c.node.inputs[0]->shape, c.node.attrs);
   auto at = [&](const std::string& k) {
     return "(o_ * " + str(s.n) + " + " + k + ") * " + str(s.inner) + " + j_";
   };
+  if (c.lanes) return emit_reduce_over_lanes(rule, c, s, at);
   const std::string x = c.in(0, at("k_"));
   std::string body;
   switch (rule.kind) {
@@ -155,6 +187,7 @@ void register_rule(const ReduceRule& rule) {
   };
   op.eval = [&rule](EvalCtx& c) { eval_reduce(rule, c); };
   op.emit = [&rule](EmitCtx& c) { emit_reduce(rule, c); };
+  op.lane_loops = true;
   op.adjoint = [&rule](AdjointCtx& c) { reduce_adjoint(rule, c); };
   register_op(std::move(op));
 }
