@@ -103,6 +103,7 @@ Json plan_json(const TrainPlan& plan, const TrainProblem& problem, const TrainCo
           {"warmup", config.schedule.warmup},
           {"patience", config.schedule.patience},
           {"epochs", config.epochs},
+          {"polish", config.polish},
           {"lanes", config.lanes},
           {"seed", config.seed},
           {"search", search_json(plan.search, config.search, plan.params.size())},
@@ -113,11 +114,9 @@ Json plan_json(const TrainPlan& plan, const TrainProblem& problem, const TrainCo
 }
 
 Json epoch_json(const EpochReport& e, const std::vector<TrainedParam>& params, int lanes) {
-  Json out = {{"epoch", e.epoch},
-              {"loss", e.lane_losses[size_t(e.lane)]},
-              {"best_loss", e.best_loss},
-              {"lr", e.lr},
-              {"params", values_json(params, e.values)}};
+  Json out = {
+      {"epoch", e.epoch},         {"stage", e.stage}, {"loss", e.lane_losses[size_t(e.lane)]},
+      {"best_loss", e.best_loss}, {"lr", e.lr},       {"params", values_json(params, e.values)}};
   if (lanes > 1) {
     out["lane"] = e.lane;
     out["lane_losses"] = e.lane_losses;
@@ -170,6 +169,7 @@ Json result_json(const TrainResult& result, const TrainProblem& problem, const T
           {"optimizer", config.optimizer},
           {"epochs", config.epochs},
           {"epochs_run", result.epochs_run},
+          {"polish_steps", result.polish_steps},
           {"stopped_early", result.stopped_early},
           {"lanes", config.lanes},
           {"search", result.search},
@@ -269,9 +269,13 @@ TrainResult run_job(const TrainProblem& problem, const TrainConfig& config, cons
       events.write("skip", fields);
     }
     events.write("epoch", epoch_json(e, trained, config.lanes));
-    if (e.epoch == config.schedule.warmup + 1) marks.push_back({e.epoch, "full step"});
-    if (e.epoch > 1 && e.lr < last_lr) marks.push_back({e.epoch, "step halved"});
-    last_lr = e.lr;
+    if (e.stage == "polish") {
+      if (marks.empty() || marks.back().label != "polish") marks.push_back({e.epoch, "polish"});
+    } else {
+      if (e.epoch == config.schedule.warmup + 1) marks.push_back({e.epoch, "full step"});
+      if (e.epoch > 1 && e.lr < last_lr) marks.push_back({e.epoch, "step halved"});
+      last_lr = e.lr;
+    }
     if (job.checkpoint_every > 0 && e.epoch % job.checkpoint_every == 0) {
       write_params_file(params_path, trained, e.best_values);
       const std::string preview = write_preview(dir, e.epoch, e.audio(), sr);

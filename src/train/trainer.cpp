@@ -10,6 +10,7 @@
 #include "dgen/error.hpp"
 #include "dgen/grad.hpp"
 #include "dgen/optim.hpp"
+#include "train/polish.hpp"
 
 namespace dgen::train {
 
@@ -97,7 +98,11 @@ class Loop {
       result_.epochs_run = epoch;
       if (callbacks.on_epoch) callbacks.on_epoch(report);
     }
-    result_.stopped_early = schedule.exhausted();
+    const bool polish_stopped =
+        config_.epochs > 0 && config_.polish > 0 && std::isfinite(best_loss_)
+            ? run_polish(schedule, callbacks)
+            : true;
+    result_.stopped_early = schedule.exhausted() && polish_stopped;
     evaluate(/*with_grad=*/false);  // where the last step landed
     for (size_t k = 0; k < result_.params.size(); ++k) {
       result_.params[k].param.set(best_values_[k]);
@@ -309,6 +314,56 @@ class Loop {
     std::vector<std::vector<float>> out;
     for (const Param& u : units_) out.push_back(in_lane(u, lane));
     return out;
+  }
+
+  // The polish from the best point so far, its trial steps in the lanes; whether it
+  // stopped (no step lowers the loss) before its budget ran out.
+  bool run_polish(const StepSchedule& schedule, const TrainCallbacks& callbacks) {
+    UnitPoint start;
+    for (size_t k = 0; k < units_.size(); ++k)
+      for (float v : best_values_[k]) start.push_back(result_.params[k].coordinate.to_unit(v));
+    Polish polish(start, {.first_step = schedule.lr(config_.epochs)});
+    for (int k = 0; k < config_.polish; ++k) {
+      set_lane_points(polish.trials(lanes_));
+      EpochReport report = evaluate(/*with_grad=*/true);
+      chain_rule();
+      const bool going = polish.observe(report.lane_losses, lane_unit_grads());
+      for (Param& u : units_) u.zero_grad();
+      report.epoch = ++result_.epochs_run;
+      report.stage = "polish";
+      report.lr = polish.last_step();
+      ++result_.polish_steps;
+      if (callbacks.on_epoch) callbacks.on_epoch(report);
+      if (!going) return true;
+    }
+    return false;
+  }
+
+  // Lane l's unit coordinates (every element of every trained param, in order) := points[l].
+  void set_lane_points(const std::vector<UnitPoint>& points) {
+    size_t offset = 0;
+    for (Param& u : units_) {
+      std::vector<float>& values = u.data()->value;
+      if (lanes_ > 1) {
+        for (size_t l = 0; l < size_t(lanes_); ++l) values[l] = float(points[l][offset]);
+        ++offset;
+      } else {
+        for (float& v : values) v = float(points[0][offset++]);
+      }
+    }
+  }
+
+  // The loss's gradient in unit coordinates per lane, laid out as set_lane_points' points.
+  std::vector<UnitPoint> lane_unit_grads() const {
+    std::vector<UnitPoint> grads(static_cast<size_t>(lanes_));
+    for (const Param& u : units_) {
+      const std::vector<double>& g = u.data()->grad;
+      if (lanes_ > 1)
+        for (size_t l = 0; l < size_t(lanes_); ++l) grads[l].push_back(g[l]);
+      else
+        grads[0].insert(grads[0].end(), g.begin(), g.end());
+    }
+    return grads;
   }
 
   // When the step size halves, every lane goes back to the best point it has seen: a

@@ -46,6 +46,9 @@ struct TrainConfig {
   // Whether each param's step follows the search's spread along it (train/schedule.hpp,
   // step_scales); false: every unit coordinate steps alike.
   bool steps_per_param = true;
+  // The most quasi-Newton steps after Adam's (train/polish.hpp; 0: none). They follow the
+  // ridges Adam stalls on; each costs what an epoch costs. None when epochs is 0.
+  int polish = 100;
   RenderOptions render;
 };
 
@@ -72,8 +75,12 @@ struct UnlearnableParam {
 
 // One epoch: the loss of every lane at the params it started from (before its step).
 struct EpochReport {
-  int epoch = 0;  // 1-based
-  double lr = 0;  // the step size of this epoch's step
+  int epoch = 0;  // 1-based, the polish's steps numbered on from the optimizer's
+  // "optimizer" (Adam's or SGD's steps) or "polish" (train/polish.hpp).
+  std::string stage = "optimizer";
+  // The step size of this epoch's step; in the polish, the length of the step it took
+  // (its largest unit coordinate; 0 when no trial lowered the loss).
+  double lr = 0;
   std::vector<double> lane_losses;
   int lane = 0;                                 // the lane with the lowest loss this epoch
   std::vector<std::vector<float>> values;       // that lane's values, per trained param
@@ -90,7 +97,8 @@ struct TrainResult {
   std::string search = "none";  // the search that ran (auto resolved)
   SearchResult found;           // its result, when one ran
   std::vector<UnlearnableParam> cannot_learn;
-  int epochs_run = 0;          // epochs (steps) taken: fewer than asked when stopped early
+  int epochs_run = 0;          // epochs (steps) taken, the polish's included
+  int polish_steps = 0;        // of which the polish took
   bool stopped_early = false;  // the loss stopped improving (docs/TRAINING.md)
   double initial_loss = 0;     // lane 0 at the seed
   double final_loss = 0;       // at the best params

@@ -135,6 +135,15 @@ TEST(CliTrain, WritesTheJobAndItsParamsRenderTheFit) {
   EXPECT_EQ(kinds.front(), "plan");
   EXPECT_EQ(kinds.back(), "result");
   EXPECT_EQ(std::count(kinds.begin(), kinds.end(), "checkpoint"), epochs / 20);
+  // The polish's steps (docs/TRAINING.md, "The polish") are epochs after the optimiser's.
+  const int polish = result["polish_steps"];
+  EXPECT_EQ(Json::parse(lines(r.out).front())["polish"], 100);
+  std::vector<std::string> stages;
+  for (const std::string& line : lines(r.out))
+    if (Json e = Json::parse(line); e["event"] == "epoch") stages.push_back(e["stage"]);
+  ASSERT_EQ(stages.size(), size_t(epochs));
+  for (size_t k = 0; k < stages.size(); ++k)
+    EXPECT_EQ(stages[k], int(k) < epochs - polish ? "optimizer" : "polish") << k;
   EXPECT_EQ(
       list_dir(dir / "job"),
       (std::vector<std::string>{"ab.wav", "final.wav", "fitted.lisp", "params.json", "previews",

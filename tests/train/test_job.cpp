@@ -33,6 +33,7 @@ class TrainJob : public ::testing::Test {
  protected:
   void run(int epochs, int checkpoint_every) {
     config.epochs = epochs;
+    config.polish = 0;  // the optimizer's epochs alone (test_cli_train.cpp: the polish's)
     config.render.backend = Backend::C;
     job.dir = dir / "job";
     job.patch = "amp.lisp";

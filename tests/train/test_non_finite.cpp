@@ -44,6 +44,7 @@ TrainConfig config(int epochs, int lanes = 1) {
   c.lanes = lanes;
   c.render.backend = Backend::C;
   c.search.method = "none";  // the gradient loop alone (tests/train/test_search.cpp: the search)
+  c.polish = 0;              // the optimizer's steps (test_polish.cpp: the polish's)
   return c;
 }
 

@@ -1,5 +1,6 @@
 // The training loop on problems small enough to check by hand: unit coordinates, Adam's
-// first step, lanes with restarts, the best params kept, bad problems rejected.
+// first step, lanes with restarts, the best params kept, bad problems rejected, the
+// polish along a ridge.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -34,6 +35,7 @@ TrainConfig config(int epochs, double lr = 0.05, int lanes = 1) {
   c.lanes = lanes;
   c.render.backend = Backend::C;
   c.search.method = "none";  // the gradient loop alone (tests/train/test_search.cpp: the search)
+  c.polish = 0;              // the optimizer's epochs alone (below: the polish)
   return c;
 }
 
@@ -235,6 +237,73 @@ TEST(Trainer, ParamsWithoutAGradientCannotLearn) {
               "no param can learn; 'unused': the loss does not read it; 'gate': every path to "
               "the loss passes through an op without a derivative ('gt')");
   }
+}
+
+}  // namespace
+}  // namespace dgen::train
+
+namespace dgen::train {
+namespace {
+
+// a · x + b · y fitted to 0.3 x + 0.5 y where y is x plus a trace of another tone: the
+// loss is a narrow valley along a + b = 0.8, the ridge that stalls Adam (its steps are
+// the same size in every coordinate, and the schedule halves them until they stop).
+std::vector<float> with_a_trace_of_another_tone(std::vector<float> x) {
+  const std::vector<float> other = sine(0.01, 1234, int64_t(x.size()));
+  for (size_t t = 0; t < x.size(); ++t) x[t] += other[t];
+  return x;
+}
+
+std::vector<float> ridge_target(const std::vector<float>& x, const std::vector<float>& y) {
+  std::vector<float> target(x.size());
+  for (size_t t = 0; t < x.size(); ++t) target[t] = 0.3f * x[t] + 0.5f * y[t];
+  return target;
+}
+
+struct RidgeProblem {
+  std::vector<float> x = sine(1.0, 440, 4096), y = with_a_trace_of_another_tone(x);
+  Param a{"a", 0.0f, {.min = -1.0f, .max = 1.0f}}, b{"b", 0.0f, {.min = -1.0f, .max = 1.0f}};
+  TrainProblem problem{
+      a * in(1) + b * in(2), ridge_target(x, y), {{1, x}, {2, y}}, parse_loss_spec("mse"), {a, b}};
+};
+
+TEST(Trainer, ThePolishFollowsARidgeAdamStallsOn) {
+  RidgeProblem adam_only;
+  const TrainResult stalled = train(adam_only.problem, config(300, 0.02, 4));
+  EXPECT_TRUE(stalled.stopped_early);
+  EXPECT_EQ(stalled.polish_steps, 0);
+  EXPECT_GT(std::fabs(adam_only.a.value() - 0.3), 0.01) << "Adam alone should stall";
+
+  RidgeProblem polished;
+  TrainConfig c = config(300, 0.02, 4);
+  c.polish = 100;
+  std::vector<EpochReport> reports;
+  TrainCallbacks callbacks;
+  callbacks.on_epoch = [&](const EpochReport& e) { reports.push_back(e); };
+  const TrainResult r = train(polished.problem, c, callbacks);
+  EXPECT_NEAR(polished.a.value(), 0.3, 1e-3);
+  EXPECT_NEAR(polished.b.value(), 0.5, 1e-3);
+  EXPECT_LT(r.final_loss, 1e-3 * stalled.final_loss);
+  // The polish's steps follow the optimizer's, numbered on, and count as epochs.
+  ASSERT_GT(r.polish_steps, 0);
+  EXPECT_LE(r.polish_steps, 100);
+  EXPECT_EQ(r.epochs_run, int(reports.size()));
+  EXPECT_EQ(r.loss_curve.size(), reports.size() + 1);
+  const size_t first = reports.size() - size_t(r.polish_steps);
+  for (size_t k = 0; k < reports.size(); ++k) {
+    EXPECT_EQ(reports[k].epoch, int(k) + 1);
+    EXPECT_EQ(reports[k].stage, k < first ? "optimizer" : "polish") << k;
+  }
+  EXPECT_DOUBLE_EQ(r.final_loss, *std::min_element(r.loss_curve.begin(), r.loss_curve.end()));
+}
+
+TEST(Trainer, NoPolishWithoutEpochs) {
+  RidgeProblem p;
+  TrainConfig c = config(0);
+  c.polish = 100;
+  const TrainResult r = train(p.problem, c);
+  EXPECT_EQ(r.epochs_run, 0);
+  EXPECT_EQ(r.polish_steps, 0);
 }
 
 }  // namespace

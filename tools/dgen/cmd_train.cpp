@@ -50,7 +50,8 @@ int train_job(TrainArgs& args, train::EventWriter& events) {
                      {}};
   job.fitted_patch = [&] { return fitted_patch_text(args.patch, patch, job.command); };
   const bool terminal = ::isatty(STDERR_FILENO) == 1;
-  train::ProgressBar bar(std::cerr, terminal, args.config.epochs);
+  const int polish = args.config.epochs > 0 ? args.config.polish : 0;
+  train::ProgressBar bar(std::cerr, terminal, args.config.epochs + polish);
   if (terminal && ::isatty(STDOUT_FILENO) == 1) events.share_terminal_with(bar);
   const OutputDir created(args.job_dir);  // removed again if training fails before writing
   train::run_job(problem, args.config, job, events, bar);
@@ -123,6 +124,11 @@ Command train_command() {
             app.add_option("--optimizer", args->config.optimizer, "adam | sgd")
                 ->check(CLI::IsMember({"adam", "sgd"}))
                 ->default_str("adam");
+            app.add_option("--polish", args->config.polish,
+                           "Most quasi-Newton steps after the optimiser's (L-BFGS with its "
+                           "line search in the lanes; 0: none)")
+                ->check(at_least(0, true))
+                ->default_str("100");
             app.add_option("--lr", args->config.schedule.lr,
                            "Step size in each param's [0, 1] coordinate, after a warm-up; "
                            "halved when the loss stops improving")
