@@ -38,6 +38,7 @@ std::string tape_element(const EmitCtx& c) {
 void register_tape_write() {
   OpDef op;
   op.name = "tape_write";
+  op.per_lane = true;
   op.min_inputs = op.max_inputs = 1;
   op.shape = [](const std::vector<Shape>& in, const Attrs& a) {
     check_tape_attrs("tape_write", a, 2);
@@ -68,6 +69,7 @@ void register_tape_write() {
 void register_tape_read() {
   OpDef op;
   op.name = "tape_read";
+  op.per_lane = true;
   op.rate = [](const std::vector<Rate>&, const Attrs& a) {
     return a.ints.at(2) ? Rate::every(a.ints[1]) : Rate::frame();
   };
@@ -96,6 +98,7 @@ void register_tape_read() {
 void register_frame_sum() {
   OpDef op;
   op.name = "frame_sum";
+  op.per_lane = true;
   op.min_inputs = op.max_inputs = 1;
   op.stateful = true;
   op.shape = [](const std::vector<Shape>& in, const Attrs& a) {

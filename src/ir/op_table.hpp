@@ -57,8 +57,10 @@ struct EmitCtx {
   std::function<std::string(const std::string& prefix)> fresh = {};  // a unique C name
   std::function<void(const std::string& line)> line = {};            // append a statement
   // True when the renderer left the lane loop to the emission (OpDef::lane_loops): every
-  // statement that uses `l` goes inside a lane loop of its own (emit_util's lane_loop).
+  // statement that uses `l` goes inside a lane loop of its own (emit_util's lane_loop),
+  // over `lane_count` lanes ("1" for a value every lane shares, computed in lane 0).
   bool lanes = false;
+  std::string lane_count = "L";
   // In a region of independent windows (an op with OpDef::emit_window): element `flat` of
   // the input's value at frame `frame` of the block (t = T0 + frame; a hop value's, the one
   // of its last hop frame), and the block's first frame counter T0 and length.
@@ -154,6 +156,12 @@ struct OpDef {
   bool zero_derivative = false;
   // True for ops that carry state from frame to frame (they run in serial regions).
   bool stateful = false;
+  // True for ops whose value or state differs between lanes whatever their inputs (a
+  // param's, a tape's read), or that the host or another program reads lane by lane (out,
+  // a tape's write, a frame sum). Every other op whose inputs are the same in every lane
+  // is too, and a backend with lane loops computes it once, in lane 0 (lower/lowering.hpp,
+  // find_shared).
+  bool per_lane = false;
   // True for ops whose emission is a few arithmetic instructions per element (no call):
   // the scheduler fuses scalar nodes of such ops into a serial loop that is running
   // anyway, where they cost less than a loop of their own (a pass over block memory).

@@ -8,16 +8,19 @@
 
 namespace dgen::layout {
 
-// Code: the index of element `flat` (an int64 expression) of the lane `l` in scope.
-inline std::string index(const std::string& flat) { return "(" + flat + ") * L + l"; }
+// Code: the index of element `flat` (an int64 expression) of the lane `l` in scope, or of
+// lane `lane` (lane 0 holds a value every lane shares: lower/lowering.hpp, find_shared).
+inline std::string index(const std::string& flat, const std::string& lane = "l") {
+  return "(" + flat + ") * L + " + lane;
+}
 
 // Code: element `flat` of row `row` of a `m`-element value, lanes outermost within the
 // row ([row][lane][element]). Only for the rows a CTA's window keeps to itself on a GPU
 // (lowering.hpp, window_private): a window's threads take adjacent elements of one lane, so
 // their loads and stores of those rows coalesce whatever the lane tile's width.
 inline std::string row_lane_major(const std::string& row, const std::string& m,
-                                  const std::string& flat) {
-  return "((" + row + ") * L + l) * " + m + " + (" + flat + ")";
+                                  const std::string& flat, const std::string& lane = "l") {
+  return "((" + row + ") * L + " + lane + ") * " + m + " + (" + flat + ")";
 }
 
 // Host: the index of element `e` of lane `l` in a buffer of `lanes` lanes.

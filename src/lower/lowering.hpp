@@ -36,6 +36,7 @@ class Lowering {
     for (const Region& region : s_.regions)
       if (region.scan.chunk > 0)
         for (int b : {region.scan.maps, region.scan.starts, region.scan.parts}) is_f64_[b] = true;
+    find_shared();
   }
 
   lir::Block lower() {
@@ -90,10 +91,51 @@ class Lowering {
  private:
   std::string counter_offset() const { return str(s_.buffers[s_.frame_counter].offset); }
 
-  // A per-lane local's value for the lane `l` in scope (see LowerTarget).
-  std::string lane_local(const std::string& name) const {
-    return target_.lane_loops ? name + "[l]" : name;
+  // A per-lane local's value for the lane `l` in scope, or for lane `lane` (see LowerTarget).
+  std::string lane_local(const std::string& name, const std::string& lane = "l") const {
+    return target_.lane_loops ? name + "[" + lane + "]" : name;
   }
+
+  // Values every lane shares (docs/ARCHITECTURE.md, "Lanes innermost"): a node's value is
+  // the same in every lane when its op is not OpDef::per_lane, it is not one of the
+  // program's outputs (the host reads those lane by lane), every input's is and, for a
+  // history cell's read or write, every write of its cell's is (its state then evolves
+  // alike in every lane). Host inputs are shared by every lane; params never count as
+  // shared, since a run may set them per lane. On a target with lane loops (C), such a node
+  // that loops over lanes itself (a tensor: a window, an FFT, a spectrum, their sums) runs
+  // in lane 0 alone and every reader takes lane 0's value: a spectral loss's target side,
+  // computed for every candidate of a search before, is computed once. Scalar nodes still
+  // run in every lane: they cost little, and sharing them would change how the C compiler
+  // vectorises a frame loop around them, and with it, in the scalar remainder of a loop
+  // over the frames of a block, how a libm call rounds — streaming in blocks of other
+  // lengths would change the last bit (tests/core/test_streaming.cpp).
+  void find_shared() {
+    const size_t n = g_.nodes.size();
+    const bool sharing = target_.lane_loops && s_.lanes > 1;  // one lane: nothing to share
+    shared_.assign(n, sharing);
+    std::vector<bool> cell_shared(g_.cells.size(), true);
+    for (bool changed = sharing; changed;) {
+      changed = false;
+      for (size_t i = 0; i < n; ++i) {
+        if (!shared_[i]) continue;
+        const int cell = g_.cell_of[i];
+        bool u = !g_.nodes[i]->op->per_lane && outputs_of_[i] < 0 &&
+                 (cell < 0 || cell_shared[size_t(cell)]);
+        for (int k : g_.inputs[i]) u = u && shared_[size_t(k)];
+        if (u) continue;
+        shared_[i] = false;
+        if (cell >= 0) cell_shared[size_t(cell)] = false;
+        changed = true;
+      }
+    }
+  }
+
+  // Whether node i runs in lane 0 alone, for every lane (find_shared).
+  bool once(int i) const { return shared_[size_t(i)] && owns_lanes(i); }
+  // The lane a reader takes node i's value from.
+  std::string lane_of(int i) const { return once(i) ? "0" : "l"; }
+  // How many lanes node i's code runs for.
+  std::string lane_count(int i) const { return once(i) ? "1" : "L"; }
 
   // A region (or a part of the static region) as a function of its own (see
   // split_functions). It declares only the pointers and hoisted constants its body used,
@@ -158,13 +200,13 @@ class Lowering {
     if (region != 0 && hoisted(i)) {
       used_buffers_.insert(s_.slot[i]);
       used_hoisted_.insert(i);
-      return lane_local("C" + std::to_string(i));
+      return lane_local("C" + std::to_string(i), lane_of(i));
     }
     // A scan's runs for its maps keep the region's own values in locals (emit_scan).
     const bool local = scan_maps_ && s_.region_of[i] == region;
     switch (local ? Storage::Local : s_.storage[i]) {
       case Storage::Local:
-        return lane_local("v" + std::to_string(i));
+        return lane_local("v" + std::to_string(i), lane_of(i));
       case Storage::Block:
         if (prefetching_ && m == 1 && s_.region_of[i] != region && !g_.nodes[i]->rate.is_hop()) {
           prefetched_.insert(i);
@@ -174,10 +216,10 @@ class Lowering {
         // slot's (the value of the hop frame being computed), unless each window of that
         // region computes its own row.
         if (!(g_.nodes[i]->rate.is_hop() && region == s_.region_of[i]) || in_windows(i))
-          return block_element(i, row(i), flat);
+          return block_element(i, row(i), flat, lane_of(i));
         [[fallthrough]];
       case Storage::Slot:
-        return buf(s_.slot[i]) + "[" + layout::index(flat) + "]";
+        return buf(s_.slot[i]) + "[" + layout::index(flat, lane_of(i)) + "]";
     }
     return "";
   }
@@ -208,12 +250,13 @@ class Lowering {
            g_.nodes[i]->size() > 1 && !read_by_other_regions(i);
   }
 
-  // Element `flat` of node i's block row `row_expr`.
-  std::string block_element(int i, const std::string& row_expr, const std::string& flat) {
+  // Element `flat` of node i's block row `row_expr`, in the lane `l` in scope or `lane`.
+  std::string block_element(int i, const std::string& row_expr, const std::string& flat,
+                            const std::string& lane = "l") {
     const std::string m = str(g_.nodes[i]->size());
     const std::string at = window_private(i)
-                               ? layout::row_lane_major(row_expr, m, flat)
-                               : layout::index(row_expr + " * " + m + " + (" + flat + ")");
+                               ? layout::row_lane_major(row_expr, m, flat, lane)
+                               : layout::index(row_expr + " * " + m + " + (" + flat + ")", lane);
     return buf(s_.block_buf[i]) + "[" + at + "]";
   }
 
@@ -256,7 +299,7 @@ class Lowering {
   // A node's value at frame `frame` of the block, for EmitCtx::in_frame.
   std::string at_frame(int i, const std::string& frame, const std::string& flat, int region) {
     if (s_.storage[i] != Storage::Block) return val(i, flat, region);
-    return block_element(i, row(i, frame), flat);
+    return block_element(i, row(i, frame), flat, lane_of(i));
   }
 
   // The emission of node i (its op's OpDef::emit, or `emit` when given) for one frame.
@@ -309,6 +352,7 @@ class Lowering {
     };
     c.line = [&](const std::string& text) { body.push_back(lir::line(text)); };
     c.lanes = owns_lanes(i);
+    c.lane_count = lane_count(i);
     c.stack_tables = target_.stack_tables;
     c.in_frame = [&](int k, const std::string& frame, const std::string& flat) {
       access.reads.push_back({g_.inputs[i][k], ""});
@@ -612,6 +656,7 @@ class Lowering {
   const Graph& g_;
   const LowerTarget target_;
   std::vector<int> outputs_of_;
+  std::vector<bool> shared_;  // per node: its value is the same in every lane (find_shared)
   std::vector<bool> is_f64_;
   std::map<int, bool> local_state_;
   // What the function being lowered uses (see function()).

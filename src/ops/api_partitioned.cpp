@@ -26,8 +26,7 @@ std::pair<Value, Value> partition_ir(const Value& ir, int64_t block) {
     throw Error("partition-ir: the impulse response must be 1-D [L], got " + to_string(ir.shape()));
   const int64_t length = ir.shape()[0], k = (length + block - 1) / block;
   const Value blocks = reshape(pad(ir, {{0, k * block - length}}), {k, block});
-  auto [re, im] = fft(pad(blocks, {{0, 0}, {0, block}}));
-  return {lower_bins(re, block), lower_bins(im, block)};
+  return fft_lower_bins(pad(blocks, {{0, 0}, {0, block}}));
 }
 
 std::pair<Value, Value> partitioned_spectral_mac(const Value& re, const Value& im,
@@ -41,9 +40,8 @@ Value partitioned_convolve(const Value& x, const Value& ir, int64_t block) {
   if (!x.shape().empty())
     throw Error("partitioned-convolve: expects a scalar signal, got " + to_string(x.shape()));
   const auto [ir_re, ir_im] = partition_ir(ir, block);
-  const auto [re, im] = fft(buffer(x, 2 * block, block));
-  const auto [yr, yi] =
-      partitioned_spectral_mac(lower_bins(re, block), lower_bins(im, block), ir_re, ir_im);
+  const auto [re, im] = fft_lower_bins(buffer(x, 2 * block, block));
+  const auto [yr, yi] = partitioned_spectral_mac(re, im, ir_re, ir_im);
   const auto [full_re, full_im] = mirrored(yr, yi, block);
   // Overlap-save: the last `block` samples of the circular convolution are the linear one.
   return overlap_add(shrink(ifft(full_re, full_im), {{block, 2 * block}}), block);

@@ -38,7 +38,9 @@ std::string fill_template(const std::string& tmpl, const std::vector<std::string
 }
 
 std::string lane_loop(const EmitCtx& e, const std::string& body) {
-  return e.lanes ? "_Pragma(\"GCC ivdep\") for (int l = 0; l < L; ++l) { " + body + " }" : body;
+  return e.lanes ? "_Pragma(\"GCC ivdep\") for (int l = 0; l < " + e.lane_count + "; ++l) { " +
+                       body + " }"
+                 : body;
 }
 
 void emit_loop(EmitCtx& e, int64_t n, const std::string& var, const std::string& lane_body,

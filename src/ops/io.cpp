@@ -23,6 +23,7 @@ void register_io_ops() {
   OpDef param;
   param.name = "param";
   param.source = Source::Param;
+  param.per_lane = true;
   param.shape = shape_from_ints;
   param.eval = [](EvalCtx& c) {
     const ParamData& p = *c.node.param;
@@ -67,6 +68,7 @@ void register_io_ops() {
   // passes it on as its own value.
   OpDef out;
   out.name = "out";
+  out.per_lane = true;
   out.min_inputs = out.max_inputs = 1;
   out.rate = frame_rate;
   out.cheap = true;

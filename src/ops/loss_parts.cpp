@@ -4,14 +4,13 @@
 
 #include "dgen/ops.hpp"
 #include "ir/node.hpp"
+#include "ops/spectrum_util.hpp"
 
 namespace dgen::loss_parts {
 
 WindowSpectrum window_spectrum(const Value& x, int64_t n, int64_t hop) {
   const Value windowed = buffer(x, n, hop) * hann(n);
-  const auto [re, im] = fft(windowed);
-  const std::vector<std::pair<int64_t, int64_t>> bins{{0, n / 2 + 1}};
-  const Value re_half = shrink(re, bins), im_half = shrink(im, bins);
+  const auto [re_half, im_half] = fft_lower_bins(windowed);
   return {re_half * re_half + im_half * im_half, sum(windowed * windowed)};
 }
 

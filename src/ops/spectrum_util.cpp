@@ -3,14 +3,22 @@
 #include <vector>
 
 #include "dgen/ops.hpp"
+#include "ir/node.hpp"
 
 namespace dgen {
 
-Value complex_part(const Value& stacked, int64_t k) {
-  const Shape& s = stacked.shape();
+Value complex_part(const Value& stacked, int64_t k, int64_t bins) {
+  Shape s = stacked.shape();
+  if (bins >= 0) s.back() = bins;
   std::vector<std::pair<int64_t, int64_t>> ranges{{k, k + 1}};
   for (size_t d = 1; d < s.size(); ++d) ranges.push_back({0, s[d]});
   return reshape(shrink(stacked, std::move(ranges)), Shape(s.begin() + 1, s.end()));
+}
+
+std::pair<Value, Value> fft_lower_bins(const Value& x) {
+  const Value spectrum = make("fft_complex", {x, 0.0}, {{0}, {}});
+  const int64_t bins = x.shape().empty() ? 1 : x.shape().back() / 2 + 1;
+  return {complex_part(spectrum, 0, bins), complex_part(spectrum, 1, bins)};
 }
 
 Value lower_bins(const Value& x, int64_t half) {

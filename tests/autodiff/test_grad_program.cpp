@@ -133,6 +133,32 @@ TEST(GradProgram, LanesGiveOneGradientPerLaneOrTheirSum) {
   }
 }
 
+// A spectral loss against a host input, whose target side every lane shares (the C
+// backend computes it once, in lane 0), with checkpointed segments: each lane's gradient
+// and the loss are those of one-lane runs.
+TEST(GradProgram, LanesShareASpectralLossesTargetSide) {
+  const std::vector<float> target = input_signal(900);
+  auto loss_of = [](const Param& f) {
+    return spectral_loss(0.7 * sin(kTwoPi * phasor(f)), in(1), {.n = 256, .hop = 64});
+  };
+  const std::vector<float> freqs = {430.0f, 452.0f, 1210.0f};
+  GradOptions go;
+  go.checkpoint = 200;
+  for (Backend b : runnable_backends()) {
+    SCOPED_TRACE(backend_name(b));
+    Param f("f", 0.0f);
+    f.set_per_lane(freqs);
+    const double loss = GradProgram(loss_of(f), on(b, 3), go).run(900, {{1, target}});
+    double summed = 0;
+    for (size_t l = 0; l < freqs.size(); ++l) {
+      Param f1("f", freqs[l]);
+      summed += GradProgram(loss_of(f1), on(Backend::Interp), go).run(900, {{1, target}});
+      EXPECT_NEAR(f.grad()[l], f1.grad()[0], 1e-3 * std::fabs(f1.grad()[0])) << "lane " << l;
+    }
+    EXPECT_NEAR(loss, summed, 1e-4 * summed);
+  }
+}
+
 TEST(GradProgram, StaticLossIsDifferentiatedOnce) {
   Param p("p", Shape{2}, {1.0f, 5.0f});
   const Value d = p - 3.0;

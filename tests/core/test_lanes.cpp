@@ -3,6 +3,8 @@
 // [frame][element][lane].
 #include <numbers>
 
+#include "backend/c/render_c.hpp"
+#include "schedule/schedule.hpp"
 #include "support.hpp"
 
 namespace dgen {
@@ -79,6 +81,50 @@ TEST(Lanes, SignalTensorLayoutIsFrameElementLane) {
           EXPECT_NEAR(out[size_t((t * 2 + e) * 8 + l)], phase * (l + 1), 1e-5);
         }
   }
+}
+
+// What depends only on host inputs, constants and state driven by them — a filter of the
+// input (a history cell), a delay, noise, a spectral comparison of two such signals — is
+// the same in every lane (docs/ARCHITECTURE.md, "Lanes innermost").
+Value shared_by_every_lane() {
+  const Value x = in(1);
+  History h;
+  const Value lowpass = h.write(0.9 * h.read() + 0.1 * x);
+  return lowpass + 0.01 * noise(3) + delay(x, 2.5, 4) +
+         0.001 * spectral_loss(x, lowpass, {.n = 64, .hop = 16});
+}
+
+Value per_lane_voice(const Param& gain) {
+  const Value shared = shared_by_every_lane();
+  return gain * shared + sin(shared);
+}
+
+// The C backend computes such values once, in lane 0, and every lane reads lane 0's: each
+// lane of a 4-lane render with a per-lane gain is the 1-lane render at its gain and the
+// interpreter's.
+TEST(Lanes, ValuesEveryLaneSharesAreComputedOnceAndReadByEveryLane) {
+  const std::vector<float> gains = {0.5f, 1.0f, 2.0f, -1.0f};
+  const std::vector<float> x = test::random_uniform(700, 11);
+  const std::vector<InputChannel> inputs = {{1, x}};
+  for (Backend b : kBackends) {
+    SCOPED_TRACE(name(b));
+    Param gain("gain", 0.0f);
+    gain.set_per_lane(gains);
+    const auto all = test::render({per_lane_voice(gain)}, 700, b, 4, 44100, inputs)[0];
+    for (int l = 0; l < 4; ++l) {
+      SCOPED_TRACE("lane " + std::to_string(l));
+      Param single("gain", gains[size_t(l)]);
+      const auto one =
+          test::render({per_lane_voice(single)}, 700, Backend::Interp, 1, 44100, inputs)[0];
+      test::expect_close_to_reference(lane_of(all, l, 4), one, 1e-5);
+    }
+  }
+  // In the generated C, the shared nodes' loops run over lane 0 alone.
+  Param gain("gain", 1.0f);
+  const std::string src =
+      render_c(make_schedule({out(per_lane_voice(gain), 1).node()}, /*lanes=*/4));
+  EXPECT_NE(src.find("l < 1;"), std::string::npos);
+  EXPECT_NE(src.find("l < L;"), std::string::npos);
 }
 
 TEST(Lanes, PerLaneParamNeedsOneValuePerLane) {

@@ -40,10 +40,12 @@ std::vector<Value> every_kind_of_state() {
 }
 
 std::vector<std::vector<float>> render_in_blocks(
-    Backend backend, int64_t block, std::vector<Value> (*patch)() = every_kind_of_state) {
+    Backend backend, int64_t block, std::vector<Value> (*patch)() = every_kind_of_state,
+    int lanes = 1) {
   RenderOptions o;
   o.backend = backend;
   o.preserve_state = true;
+  o.lanes = lanes;
   Program p(patch(), o);
   std::vector<std::vector<float>> out(p.output_count());
   for (int64_t done = 0; done < kFrames; done += block) {
@@ -64,6 +66,20 @@ TEST_P(Streaming, BlockSizeDoesNotChangeTheResult) {
     SCOPED_TRACE("blocks of " + std::to_string(block));
     const auto pieces = render_in_blocks(GetParam().backend, block);
     ASSERT_EQ(pieces.size(), whole.size());
+    for (size_t k = 0; k < whole.size(); ++k) {
+      SCOPED_TRACE("output " + std::to_string(k));
+      test::expect_close_to_reference(pieces[k], whole[k], 0.0);
+    }
+  }
+}
+
+// In lanes too, where everything of this graph is the same in every lane and the C
+// backend computes its tensors once, in lane 0 (docs/ARCHITECTURE.md, "Lanes innermost").
+TEST_P(Streaming, BlockSizeDoesNotChangeTheResultInLanes) {
+  const auto whole = render_in_blocks(GetParam().backend, kFrames, every_kind_of_state, 4);
+  for (int64_t block : {1, 7, 64}) {
+    SCOPED_TRACE("blocks of " + std::to_string(block));
+    const auto pieces = render_in_blocks(GetParam().backend, block, every_kind_of_state, 4);
     for (size_t k = 0; k < whole.size(); ++k) {
       SCOPED_TRACE("output " + std::to_string(k));
       test::expect_close_to_reference(pieces[k], whole[k], 0.0);
