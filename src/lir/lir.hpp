@@ -94,16 +94,11 @@ inline Stmt call(std::string name, std::string args) {
   return s;
 }
 inline Stmt once(Block body) { return make(Kind::Once, {}, std::move(body)); }
-// A loop over the lanes (`l` from 0 to L, or to `count`: "1" for values every lane
-// shares, computed in lane 0), whose iterations are always independent.
-inline Stmt lane_loop(Block body, std::string count = "L") {
-  return for_({.iter = Iter::Lane,
-               .type = "int",
-               .var = "l",
-               .from = "0",
-               .to = std::move(count),
-               .independent = true},
-              std::move(body));
+// A loop over the lanes (`l` from 0 to L), whose iterations are always independent.
+inline Stmt lane_loop(Block body) {
+  return for_(
+      {.iter = Iter::Lane, .type = "int", .var = "l", .from = "0", .to = "L", .independent = true},
+      std::move(body));
 }
 
 }  // namespace dgen::lir

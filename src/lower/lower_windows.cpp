@@ -172,8 +172,7 @@ lir::Stmt Lowering::emit_at_once(int r) {
   unsynced_.clear();
   lir::Block body;
   for (int i : region.nodes)
-    body.push_back(
-        lir::lane_loop(emit_node(i, r, "T0", "b0", &g_.nodes[i]->op->emit_block), lane_count(i)));
+    body.push_back(lir::lane_loop(emit_node(i, r, "T0", "b0", &g_.nodes[i]->op->emit_block)));
   cooperating_ = false;
   unsynced_.clear();
   return lir::scope("/* region " + std::to_string(r) + ": the block's frames at once */",
