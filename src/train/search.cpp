@@ -105,6 +105,12 @@ class LaneEvaluator {
 
   int evaluations() const { return int(seen_.size()); }
   double best() const { return best_; }
+  // The point of the lowest loss seen (the first of equals).
+  const Point& best_point() const {
+    return std::min_element(seen_.begin(), seen_.end(), [](const auto& a, const auto& b) {
+             return a.first < b.first;
+           })->second;
+  }
   int lanes() const { return lanes_; }
 
  private:
@@ -172,6 +178,34 @@ std::vector<double> bounded_costs(const std::vector<Point>& asked, const std::ve
   return losses;
 }
 
+// The line scans' evaluations: one run of `lanes` per dimension, when that is at most
+// half the budget (docs/TRAINING.md, "Global search").
+int line_scan_budget(int budget, size_t dims, int lanes) {
+  const int scans = int(dims) * lanes;
+  return 2 * scans <= budget ? scans : 0;
+}
+
+// From the best point seen, each dimension in turn across its whole box, the others held,
+// `lanes` evenly spaced values in one run; the next dimension's scan starts from the best
+// point so far. Why: a search ends in a basin where most params are right and one
+// multimodal param (an LFO's rate, a delay) sits in a neighbouring minimum; with the
+// others right, that param's own basin shows along its line, which a distribution over
+// every dimension at once rarely samples.
+void line_scans(LaneEvaluator& evaluator, const std::vector<std::pair<double, double>>& boxes,
+                const std::function<bool()>& out_of_time,
+                const std::function<void()>& report) {
+  const int lanes = evaluator.lanes();
+  for (size_t k = 0; k < boxes.size() && !out_of_time(); ++k) {
+    const Point from = evaluator.best_point();
+    std::vector<Point> line(size_t(lanes), from);
+    for (int i = 0; i < lanes; ++i)
+      line[size_t(i)][k] =
+          boxes[k].first + (boxes[k].second - boxes[k].first) * i / double(lanes - 1);
+    evaluator.evaluate(line);
+    report();
+  }
+}
+
 }  // namespace
 
 SearchResult search(const Value& loss, const Value& output, int64_t frames,
@@ -185,12 +219,13 @@ SearchResult search(const Value& loss, const Value& output, int64_t frames,
   if (options.lanes < 2 || options.budget < 0 || options.keep < 1 || !(options.radius > 0))
     throw Error("the search needs lanes >= 2, a budget >= 0, keep >= 1 and a radius > 0");
   const int budget = search_budget(options.budget, dims.size());
+  const int lanes = std::min(options.lanes, std::max(2, budget));
+  const int scans = line_scan_budget(budget, dims.size(), lanes);
   const auto start = Clock::now();
   const auto out_of_time = [&] {
     return options.seconds > 0 &&
            std::chrono::duration<double>(Clock::now() - start).count() >= options.seconds;
   };
-  const int lanes = std::min(options.lanes, std::max(2, budget));
   LaneEvaluator evaluator(loss, output, frames, inputs, dims, lanes, render);
   SearchResult result;
   const auto report = [&](const char* stage, double step, int run) {
@@ -198,9 +233,12 @@ SearchResult search(const Value& loss, const Value& output, int64_t frames,
   };
 
   // The design: the whole budget for `halton`, a quarter of it (at least one run) before
-  // CMA-ES.
-  const int design =
-      options.method == "halton" ? budget : std::max(lanes, (budget / 4) / lanes * lanes);
+  // CMA-ES; the line scans' share is kept for the end.
+  const int design = options.method == "halton"
+                         ? budget - scans
+                         : std::max(lanes, (budget / 4) / lanes * lanes);
+  std::vector<std::pair<double, double>> boxes;
+  for (const SearchDimension& d : dims) boxes.push_back(design_box(d, options));
   const std::vector<Point> points = design_points(dims, std::max(1, design), options);
   for (size_t first = 0; first < points.size() && !(first > 0 && out_of_time());
        first += size_t(lanes)) {
@@ -221,12 +259,8 @@ SearchResult search(const Value& loss, const Value& output, int64_t frames,
     // step below 1e-3) or the budget ends.
     SearchResult design_best;
     evaluator.best_distinct(kRestarts, 0.1, design_best);
-    std::vector<std::pair<double, double>> boxes;
     std::vector<double> stds;
-    for (const SearchDimension& d : dims) {
-      boxes.push_back(design_box(d, options));
-      stds.push_back((boxes.back().second - boxes.back().first) / 4);
-    }
+    for (const auto& [lo, hi] : boxes) stds.push_back((hi - lo) / 4);
     struct Run {
       int rank;
       Cmaes cmaes;
@@ -251,20 +285,23 @@ SearchResult search(const Value& loss, const Value& output, int64_t frames,
         report("cmaes", run.cmaes.step(), run.rank);
       }
     };
+    const int cmaes_budget = budget - scans;
     const int slice =
-        (budget - evaluator.evaluations()) / kRaceShare / int(runs.size()) / lanes * lanes;
+        (cmaes_budget - evaluator.evaluations()) / kRaceShare / int(runs.size()) / lanes * lanes;
     if (runs.size() > 1 && slice >= kRaceGenerations * lanes)
       for (Run& run : runs) advance(run, evaluator.evaluations() + slice);
     std::vector<size_t> order(runs.size());
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(),
                      [&](size_t a, size_t b) { return runs[a].best < runs[b].best; });
-    for (size_t run : order) advance(runs[run], budget);
+    for (size_t run : order) advance(runs[run], cmaes_budget);
     const auto lowest = std::min_element(
         runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.best < b.best; });
     if (lowest != runs.end() && std::isfinite(lowest->best)) result.spread = lowest->cmaes.stds();
   }
 
+  if (scans > 0)
+    line_scans(evaluator, boxes, out_of_time, [&] { report("lines", 0, 0); });
   evaluator.best_distinct(options.keep, 0.02, result);
   for (const SearchDimension& d : dims) {
     Param p = d.param;

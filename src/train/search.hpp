@@ -10,7 +10,8 @@
 //
 // The search works in the params' unit coordinates (train/coords.hpp): a quasi-random
 // Halton design over a box around the seed (±radius, kept inside [0, 1]), then CMA-ES started at
-// the design's best point, then the `keep` best distinct points seen.
+// the design's best point, then a scan along each param's line through the best point,
+// then the `keep` best distinct points seen.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -59,7 +60,7 @@ struct SearchDimension {
 
 // After every forward run: what has been evaluated so far.
 struct SearchProgress {
-  std::string stage;  // "design" or "cmaes"
+  std::string stage;  // "design", "cmaes" or "lines"
   int evaluations = 0;
   double best_loss = 0;
   double step = 0;  // CMA-ES's current step size (the largest std in unit coordinates)
