@@ -600,9 +600,12 @@ class Lowering {
           post.push_back(lir::lane_loop({lir::line(buf(b) + "[l] = " + lane_local(name) + ";")}));
         }
     }
+    // Row 0 of a crossing hop value holds the value from before the block, unless T0 is
+    // a hop frame: then the first frame computes row 0 itself.
     for (int i : region.nodes)
       if (g_.nodes[i]->rate.is_hop() && s_.storage[i] == Storage::Block)
-        pre.push_back(lir::lane_loop({copy_row(i, "0")}));
+        pre.push_back(lir::if_("T0 % " + str(g_.nodes[i]->rate.hop) + " != 0",
+                               {lir::lane_loop({copy_row(i, "0")})}));
     padded_ = padded(region);
     frame.push_back(
         lir::line("const int64_t t = T0 + i; const int64_t rf = b0 + i; (void)t; (void)rf;"));

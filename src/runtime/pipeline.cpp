@@ -147,6 +147,20 @@ void widen_block(Schedule& s, int64_t least, int64_t budget) {
   }
 }
 
+void align_block_to_hops(Schedule& s, int64_t budget) {
+  // The longest hop of a hop value read by another region: its block buffer's row 0 is
+  // copied from the held value at every block that does not start on one of its hops.
+  int64_t hop = 0;
+  for (size_t i = 0; i < s.graph.nodes.size(); ++i)
+    if (s.storage[i] == Storage::Block && s.graph.nodes[i]->rate.is_hop())
+      hop = std::max<int64_t>(hop, s.graph.nodes[i]->rate.hop);
+  if (hop <= s.block || hop % s.block != 0 || hop > kLongestHopBlock) return;
+  Schedule aligned = s;
+  aligned.block = hop;
+  plan_memory(aligned);
+  if (transient_span(aligned) <= budget) s = std::move(aligned);
+}
+
 Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace, int64_t block,
                   bool parallel_windows) {
   Schedule s = planned(outputs, lanes, trace, block, parallel_windows);
@@ -157,7 +171,10 @@ Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace, 
 Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace, Backend backend) {
   const BackendDef& def = backend_def(backend);
   Schedule s = planned(outputs, lanes, trace, def.block_frames, def.parallel_windows);
-  if (def.block_bytes) widen_block(s, def.block_frames, def.block_bytes());
+  if (def.block_bytes)
+    widen_block(s, def.block_frames, def.block_bytes());
+  else
+    align_block_to_hops(s, kHopBlockBytes);
   after(Stage::Schedule, trace, [&] { return s.describe(); });
   return s;
 }

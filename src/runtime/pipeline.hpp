@@ -51,8 +51,20 @@ int64_t transient_span(const Schedule& s);
 // at most `budget` bytes (wide_block_frames: a power of two, 65536 frames at most).
 void widen_block(Schedule& s, int64_t least, int64_t budget);
 
-// Stages 3 to 5 for `backend` (not Auto): in blocks of its block_frames, or, on a backend
-// that sizes blocks by memory (BackendDef::block_bytes), of wide_block_frames.
+// On a backend of fixed blocks: re-plans `s` in blocks as long as the longest hop of a
+// hop value that crosses regions, when that hop is a multiple of the block, at most
+// kLongestHopBlock frames, and the block buffers then span at most `budget` bytes. Why:
+// such a value's block buffer starts every block from the value held before it (a copy of
+// every element of every lane), unless the block starts on one of its hops; a spectral
+// loss's 4097-bin spectra at hop 2048 were copied 8 times a hop at 256-frame blocks
+// (docs/PERFORMANCE.md, "A batch of the global search").
+constexpr int64_t kLongestHopBlock = 8192;
+constexpr int64_t kHopBlockBytes = int64_t(64) << 20;
+void align_block_to_hops(Schedule& s, int64_t budget);
+
+// Stages 3 to 5 for `backend` (not Auto): in blocks of its block_frames (aligned to hops:
+// align_block_to_hops), or, on a backend that sizes blocks by memory
+// (BackendDef::block_bytes), of wide_block_frames.
 Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace, Backend backend);
 
 // Stage 6 on `backend` (not Auto): the source ("" on a backend that generates none).

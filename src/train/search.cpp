@@ -107,9 +107,9 @@ class LaneEvaluator {
   double best() const { return best_; }
   // The point of the lowest loss seen (the first of equals).
   const Point& best_point() const {
-    return std::min_element(seen_.begin(), seen_.end(), [](const auto& a, const auto& b) {
-             return a.first < b.first;
-           })->second;
+    return std::min_element(seen_.begin(), seen_.end(),
+                            [](const auto& a, const auto& b) { return a.first < b.first; })
+        ->second;
   }
   int lanes() const { return lanes_; }
 
@@ -192,8 +192,7 @@ int line_scan_budget(int budget, size_t dims, int lanes) {
 // others right, that param's own basin shows along its line, which a distribution over
 // every dimension at once rarely samples.
 void line_scans(LaneEvaluator& evaluator, const std::vector<std::pair<double, double>>& boxes,
-                const std::function<bool()>& out_of_time,
-                const std::function<void()>& report) {
+                const std::function<bool()>& out_of_time, const std::function<void()>& report) {
   const int lanes = evaluator.lanes();
   for (size_t k = 0; k < boxes.size() && !out_of_time(); ++k) {
     const Point from = evaluator.best_point();
@@ -234,9 +233,8 @@ SearchResult search(const Value& loss, const Value& output, int64_t frames,
 
   // The design: the whole budget for `halton`, a quarter of it (at least one run) before
   // CMA-ES; the line scans' share is kept for the end.
-  const int design = options.method == "halton"
-                         ? budget - scans
-                         : std::max(lanes, (budget / 4) / lanes * lanes);
+  const int design =
+      options.method == "halton" ? budget - scans : std::max(lanes, (budget / 4) / lanes * lanes);
   std::vector<std::pair<double, double>> boxes;
   for (const SearchDimension& d : dims) boxes.push_back(design_box(d, options));
   const std::vector<Point> points = design_points(dims, std::max(1, design), options);
@@ -300,8 +298,7 @@ SearchResult search(const Value& loss, const Value& output, int64_t frames,
     if (lowest != runs.end() && std::isfinite(lowest->best)) result.spread = lowest->cmaes.stds();
   }
 
-  if (scans > 0)
-    line_scans(evaluator, boxes, out_of_time, [&] { report("lines", 0, 0); });
+  if (scans > 0) line_scans(evaluator, boxes, out_of_time, [&] { report("lines", 0, 0); });
   evaluator.best_distinct(options.keep, 0.02, result);
   for (const SearchDimension& d : dims) {
     Param p = d.param;

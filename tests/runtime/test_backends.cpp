@@ -130,6 +130,34 @@ TEST(Backends, GpuBlocksAreSizedByTheBytesThePlanSpans) {
   EXPECT_GT(pipeline::transient_span(wider), budget);
 }
 
+// A hop value that crosses regions starts each block from the value held before it, a
+// copy of its every element and lane, unless the block starts on one of its hops: CPU
+// blocks are as long as the longest such hop (a multiple of 256 frames, at most 8192),
+// while the block buffers span at most 64 MiB (pipeline::align_block_to_hops).
+TEST(Backends, CpuBlocksAlignWithTheLongestHopOfAValueCrossingRegions) {
+  MrstftOptions o;
+  o.frames = 22050;
+  o.sizes = {8192, 4096, 2048, 1024, 512, 256};  // hops 2048 ... 64
+  const Value loss = mrstft_loss(in(1), in(2), o);
+  const auto longest_crossing_hop = [](const Schedule& s) {
+    int64_t hop = 0;
+    for (size_t i = 0; i < s.graph.nodes.size(); ++i)
+      if (s.storage[i] == Storage::Block && s.graph.nodes[i]->rate.is_hop())
+        hop = std::max<int64_t>(hop, s.graph.nodes[i]->rate.hop);
+    return hop;
+  };
+  pipeline::Trace trace;
+  const Schedule s = pipeline::schedule({loss.node()}, 64, trace, Backend::C);
+  ASSERT_EQ(longest_crossing_hop(s), 2048);  // the premise
+  EXPECT_EQ(s.block, 2048);
+  EXPECT_LE(pipeline::transient_span(s), pipeline::kHopBlockBytes);
+  // 1024 lanes would span more: blocks of 256 frames, as without crossing hop values.
+  const Schedule wide = pipeline::schedule({loss.node()}, 1024, trace, Backend::C);
+  EXPECT_EQ(wide.block, 256);
+  const Schedule plain = pipeline::schedule({(in(1) * in(2)).node()}, 64, trace, Backend::C);
+  EXPECT_EQ(plain.block, 256);
+}
+
 TEST(Backends, OutputsOnTheDeviceNeedTheCudaBackend) {
   RenderOptions o{.backend = Backend::C, .outputs_on_device = true};
   try {

@@ -213,12 +213,13 @@ TEST(Search, LineScansFindABasinTheDesignMissed) {
   render.backend = Backend::C;
   double before_scans = 0;
   int scans = 0;
-  const SearchResult found =
-      search(loss, loss, 4, {}, {{a, unit, 0.5f, 0.5}, {f, unit, 0.5f, 0.5}}, options, render,
-             [&](const SearchProgress& p) {
-               if (p.stage == "lines") ++scans;
-               else before_scans = p.best_loss / 4;
-             });
+  const SearchResult found = search(loss, loss, 4, {}, {{a, unit, 0.5f, 0.5}, {f, unit, 0.5f, 0.5}},
+                                    options, render, [&](const SearchProgress& p) {
+                                      if (p.stage == "lines")
+                                        ++scans;
+                                      else
+                                        before_scans = p.best_loss / 4;
+                                    });
   EXPECT_EQ(scans, 2);
   EXPECT_EQ(found.evaluations, 256);
   EXPECT_GT(before_scans, 0.9);
