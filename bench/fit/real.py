@@ -4,7 +4,9 @@ data/, train a suitable example patch with default settings (plus the loss named
 then measure the seed's and the fit's distance to the recording under a log-mel spectral
 distance that the fit did not optimise, computed here with numpy.
 
-    bench/fit/real.py BUILD/dgen [--only NAME]
+    bench/fit/real.py BUILD/dgen [--only NAME] [--defaults]
+
+--defaults leaves out the losses named below: every fit with nothing but --target.
 
 Prints one line per fit and a JSON summary on the last line.
 """
@@ -84,6 +86,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("dgen")
     ap.add_argument("--only")
+    ap.add_argument("--defaults", action="store_true")
     args = ap.parse_args()
     summary = {}
     for recording, patch, extra in FITS:
@@ -91,7 +94,7 @@ def main():
             continue
         job = tempfile.mkdtemp(prefix="dgen-real-")
         cmd = [args.dgen, "train", patch, "--target", os.path.join("data", recording),
-               "--job-dir", job] + extra
+               "--job-dir", job] + ([] if args.defaults else extra)
         start, cpu = time.time(), resource.getrusage(resource.RUSAGE_CHILDREN)
         done = subprocess.run(cmd, capture_output=True, text=True)
         wall = time.time() - start

@@ -150,11 +150,14 @@ void widen_block(Schedule& s, int64_t least, int64_t budget) {
 void align_block_to_hops(Schedule& s, int64_t budget) {
   // The longest hop of a hop value read by another region: its block buffer's row 0 is
   // copied from the held value at every block that does not start on one of its hops.
-  int64_t hop = 0;
+  int64_t hop = 0, held_bytes = 0;
   for (size_t i = 0; i < s.graph.nodes.size(); ++i)
-    if (s.storage[i] == Storage::Block && s.graph.nodes[i]->rate.is_hop())
+    if (s.storage[i] == Storage::Block && s.graph.nodes[i]->rate.is_hop()) {
       hop = std::max<int64_t>(hop, s.graph.nodes[i]->rate.hop);
-  if (hop <= s.block || hop % s.block != 0 || hop > kLongestHopBlock) return;
+      held_bytes += s.graph.nodes[i]->size() * s.lanes * int64_t(sizeof(float));
+    }
+  if (held_bytes < kHeldRowBytes || hop <= s.block || hop % s.block != 0 || hop > kLongestHopBlock)
+    return;
   Schedule aligned = s;
   aligned.block = hop;
   plan_memory(aligned);

@@ -53,12 +53,15 @@ void widen_block(Schedule& s, int64_t least, int64_t budget);
 
 // On a backend of fixed blocks: re-plans `s` in blocks as long as the longest hop of a
 // hop value that crosses regions, when that hop is a multiple of the block, at most
-// kLongestHopBlock frames, and the block buffers then span at most `budget` bytes. Why:
-// such a value's block buffer starts every block from the value held before it (a copy of
-// every element of every lane), unless the block starts on one of its hops; a spectral
-// loss's 4097-bin spectra at hop 2048 were copied 8 times a hop at 256-frame blocks
-// (docs/PERFORMANCE.md, "A batch of the global search").
+// kLongestHopBlock frames, the held rows (every such value's elements × lanes) at least
+// kHeldRowBytes, and the block buffers then span at most `budget` bytes. Why: such a
+// value's block buffer starts every block from the value held before it (a copy of every
+// element of every lane), unless the block starts on one of its hops; a spectral loss's
+// 4097-bin spectra at hop 2048 in 64 lanes were copied 8 times a hop at 256-frame blocks
+// (docs/PERFORMANCE.md, "A batch of the global search"). Small held rows cost less than
+// longer blocks do (a voice's training step in 1 lane: 3-8 % slower aligned).
 constexpr int64_t kLongestHopBlock = 8192;
+constexpr int64_t kHeldRowBytes = int64_t(64) << 10;
 constexpr int64_t kHopBlockBytes = int64_t(64) << 20;
 void align_block_to_hops(Schedule& s, int64_t budget);
 

@@ -133,7 +133,8 @@ TEST(Backends, GpuBlocksAreSizedByTheBytesThePlanSpans) {
 // A hop value that crosses regions starts each block from the value held before it, a
 // copy of its every element and lane, unless the block starts on one of its hops: CPU
 // blocks are as long as the longest such hop (a multiple of 256 frames, at most 8192),
-// while the block buffers span at most 64 MiB (pipeline::align_block_to_hops).
+// where those copies are 64 KiB or more and the block buffers then span at most 64 MiB
+// (pipeline::align_block_to_hops).
 TEST(Backends, CpuBlocksAlignWithTheLongestHopOfAValueCrossingRegions) {
   MrstftOptions o;
   o.frames = 22050;
@@ -156,6 +157,14 @@ TEST(Backends, CpuBlocksAlignWithTheLongestHopOfAValueCrossingRegions) {
   EXPECT_EQ(wide.block, 256);
   const Schedule plain = pipeline::schedule({(in(1) * in(2)).node()}, 64, trace, Backend::C);
   EXPECT_EQ(plain.block, 256);
+  // The default sizes (2048 ... 64, hops 512 ... 16) in one lane: their held rows (a few
+  // thousand floats) cost less than longer blocks.
+  MrstftOptions small;
+  small.frames = 22050;
+  const Value small_loss = mrstft_loss(in(1), in(2), small);
+  EXPECT_EQ(longest_crossing_hop(pipeline::schedule({small_loss.node()}, 1, trace, 256)), 512);
+  EXPECT_EQ(pipeline::schedule({small_loss.node()}, 1, trace, Backend::C).block, 256);
+  EXPECT_EQ(pipeline::schedule({small_loss.node()}, 64, trace, Backend::C).block, 512);
 }
 
 TEST(Backends, OutputsOnTheDeviceNeedTheCudaBackend) {
