@@ -41,16 +41,23 @@ int64_t store_in_ring(EvalCtx& c, int64_t k, int64_t bins) {
   c.state[1][0] = double((now + 1) % k);
   return now;
 }
-// C: declares now_ and stores the spectrum; the caller closes with close_ring.
+// C and CUDA: declares now_ and stores the spectrum; the caller closes with close_ring.
+// With the lanes innermost (EmitCtx::lanes) now_ is lane 0's slot: every lane's ring turns
+// in step (they are reset and evaluated together), and one slot for all lets the loops
+// over the ring walk a slot's L floats contiguously.
 void emit_store_in_ring(EmitCtx& c, int64_t k, int64_t bins) {
   const std::string b = str(bins), im = str(k * bins);
-  c.line("{ const int64_t now_ = (int64_t)" + c.state(1, "0") + ";");
-  c.line("for (int64_t b_ = 0; b_ < " + b + "; ++b_) { " + c.state(0, "now_ * " + b + " + b_") +
-         " = " + c.in(0, "b_") + "; " + c.state(0, im + " + now_ * " + b + " + b_") + " = " +
-         c.in(1, "b_") + "; }");
+  c.line(c.lanes ? "{ int64_t now_; { const int l = 0; now_ = (int64_t)" + c.state(1, "0") + "; }"
+                 : "{ const int64_t now_ = (int64_t)" + c.state(1, "0") + ";");
+  c.line("for (int64_t b_ = 0; b_ < " + b + "; ++b_) { " +
+         lane_loop(c, c.state(0, "now_ * " + b + " + b_") + " = " + c.in(0, "b_") + "; " +
+                          c.state(0, im + " + now_ * " + b + " + b_") + " = " + c.in(1, "b_") +
+                          ";") +
+         " }");
 }
 void emit_close_ring(EmitCtx& c, int64_t k) {
-  c.line(c.state(1, "0") + " = (double)(now_ + 1 == " + str(k) + " ? 0 : now_ + 1); }");
+  c.line(lane_loop(c, c.state(1, "0") + " = (double)(now_ + 1 == " + str(k) + " ? 0 : now_ + 1);") +
+         " }");
 }
 
 void register_partitioned_spectral_mac() {
@@ -88,26 +95,30 @@ void register_partitioned_spectral_mac() {
       }
     }
   };
-  // Sums in float in a stack array, partition by partition: the inner loop over bins walks
-  // the ring and the partitions contiguously and vectorises.
+  // Partition by partition (k = 0 first), summing in float into the output, with the lanes
+  // innermost (OpDef::lane_loops): the loops walk a ring slot's bins and lanes
+  // contiguously (a lane loop around the whole op read one float every L), and a
+  // convolution of a signal every lane shares runs once, in lane 0 (lower/lowering.hpp,
+  // find_shared) — a reverb's 827 partitions in every candidate of a search took 22 s a
+  // run of 64 lanes.
+  op.lane_loops = true;
   op.emit = [](EmitCtx& c) {
     const MacShape s = mac_shape(c.node);
     const std::string bins = str(s.bins), kk = str(s.k), im = str(s.k * s.bins);
     emit_store_in_ring(c, s.k, s.bins);
-    c.line("float ar_[" + bins + "], ai_[" + bins + "];");
-    c.line("for (int64_t b_ = 0; b_ < " + bins + "; ++b_) { ar_[b_] = 0.0f; ai_[b_] = 0.0f; }");
+    c.line("for (int64_t b_ = 0; b_ < " + bins + "; ++b_) { " +
+           lane_loop(c, c.out("b_") + " = 0.0f; " + c.out(bins + " + b_") + " = 0.0f;") + " }");
     c.line("for (int64_t k_ = 0; k_ < " + kk + "; ++k_) {");
     c.line("  int64_t s_ = now_ - k_; if (s_ < 0) s_ += " + kk + ";");
     c.line("  _Pragma(\"GCC ivdep\") for (int64_t b_ = 0; b_ < " + bins + "; ++b_) {");
-    c.line("    const float xr_ = " + c.state(0, "s_ * " + bins + " + b_") +
-           ", xi_ = " + c.state(0, im + " + s_ * " + bins + " + b_") + ";");
-    c.line("    const float hr_ = " + c.in(2, "k_ * " + bins + " + b_") +
-           ", hi_ = " + c.in(3, "k_ * " + bins + " + b_") + ";");
-    c.line("    ar_[b_] += xr_ * hr_ - xi_ * hi_; ai_[b_] += xr_ * hi_ + xi_ * hr_;");
+    c.line("    " + lane_loop(c, "const float xr_ = " + c.state(0, "s_ * " + bins + " + b_") +
+                                     ", xi_ = " + c.state(0, im + " + s_ * " + bins + " + b_") +
+                                     "; const float hr_ = " + c.in(2, "k_ * " + bins + " + b_") +
+                                     ", hi_ = " + c.in(3, "k_ * " + bins + " + b_") + "; " +
+                                     c.out("b_") + " += xr_ * hr_ - xi_ * hi_; " +
+                                     c.out(bins + " + b_") + " += xr_ * hi_ + xi_ * hr_;"));
     c.line("  }");
     c.line("}");
-    c.line("for (int64_t b_ = 0; b_ < " + bins + "; ++b_) { " + c.out("b_") + " = ar_[b_]; " +
-           c.out(bins + " + b_") + " = ai_[b_]; }");
     emit_close_ring(c, s.k);
   };
   // Y_t = Σ_k X_{t-k} H_k, so the adjoint of X_t is Σ_k G_{t+k} conj(H_k): the same MAC
@@ -148,6 +159,8 @@ void register_partitioned_ir_adjoint() {
     return Shape{2, a.ints[0], in[0][0]};
   };
   op.state = [](const Node& n) { return ring_state(n.attrs.ints[0], n.shape[2]); };
+  // The lanes innermost, as partitioned_spectral_mac's.
+  op.lane_loops = true;
   op.eval = [](EvalCtx& c) {
     const int64_t k = c.node.attrs.ints[0], bins = c.node.shape[2];
     const int64_t now = store_in_ring(c, k, bins);
@@ -169,11 +182,12 @@ void register_partitioned_ir_adjoint() {
     c.line("for (int64_t k_ = 0; k_ < " + kk + "; ++k_) {");
     c.line("  int64_t s_ = now_ - k_; if (s_ < 0) s_ += " + kk + ";");
     c.line("  for (int64_t b_ = 0; b_ < " + b + "; ++b_) {");
-    c.line("    const float gr_ = " + c.state(0, "s_ * " + b + " + b_") +
-           ", gi_ = " + c.state(0, im + " + s_ * " + b + " + b_") + ";");
-    c.line("    const float xr_ = " + c.in(2, "b_") + ", xi_ = " + c.in(3, "b_") + ";");
-    c.line("    " + c.out("k_ * " + b + " + b_") + " = xr_ * gr_ + xi_ * gi_; " +
-           c.out(im + " + k_ * " + b + " + b_") + " = xr_ * gi_ - xi_ * gr_;");
+    c.line("    " +
+           lane_loop(c, "const float gr_ = " + c.state(0, "s_ * " + b + " + b_") +
+                            ", gi_ = " + c.state(0, im + " + s_ * " + b + " + b_") +
+                            "; const float xr_ = " + c.in(2, "b_") + ", xi_ = " + c.in(3, "b_") +
+                            "; " + c.out("k_ * " + b + " + b_") + " = xr_ * gr_ + xi_ * gi_; " +
+                            c.out(im + " + k_ * " + b + " + b_") + " = xr_ * gi_ - xi_ * gr_;"));
     c.line("  }");
     c.line("}");
     emit_close_ring(c, k);
