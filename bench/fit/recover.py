@@ -46,7 +46,10 @@ PATCHES = {
     "compressor.lisp": {"inputs": ["1=data/909kick.wav"]},
     # The loop is 0.5 s: its feedback is first heard after 1 s.
     "looper.lisp": {"inputs": ["1=data/909kick.wav"], "seconds": 1.5},
-    "feedback-delay.lisp": {"seconds": 1.5},
+    # A sustained note through the delay: its LFO bends every echo's pitch as it goes, where
+    # the demo's blips alone give one short echo each (docs/TRAINING.md, "feedback-delay.lisp
+    # with a note on its input").
+    "feedback-delay.lisp": {"inputs": ["1=data/piano-note.wav"], "seconds": 1.5},
 }
 DEFAULT_SECONDS = 0.5
 TOLERANCE = 0.05  # of each param's range
