@@ -61,14 +61,15 @@ std::vector<ArenaRange> fresh_ranges(const Schedule& s, bool persistent) {
   return merged;
 }
 
-void init_arena(const Schedule& s, char* arena, bool persistent_only) {
+void init_arena(const Schedule& s, char* arena, TransientFill transient) {
   const Graph& g = s.graph;
   const int64_t L = s.lanes;
-  for (bool persistent : {true, false}) {
-    if (!persistent && persistent_only) continue;
-    for (const ArenaRange& r : fresh_ranges(s, persistent))
-      std::memset(arena + r.offset, 0, size_t(r.bytes));
-  }
+  for (const ArenaRange& r : fresh_ranges(s, true))
+    std::memset(arena + r.offset, 0, size_t(r.bytes));
+  // All bits set: a NaN as a float and as a double.
+  if (transient != TransientFill::Leave)
+    for (const ArenaRange& r : fresh_ranges(s, false))
+      std::memset(arena + r.offset, transient == TransientFill::Poison ? 0xff : 0, size_t(r.bytes));
   std::vector<bool> done(s.buffers.size(), false);
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const Node& node = *g.nodes[i];

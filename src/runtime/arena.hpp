@@ -17,10 +17,22 @@ struct ArenaRange {
 // Literals, initial state and params lie in the persistent ones.
 std::vector<ArenaRange> fresh_ranges(const Schedule& s, bool persistent);
 
-// Zeros fresh_ranges (the transient ones too unless `persistent_only`: a backend that zeros
-// those itself never touches their host pages), then literals, initial state (op
-// init_state) and params, every lane.
-void init_arena(const Schedule& s, char* arena, bool persistent_only = false);
+// What a fresh state does with the transient buffers (the values a run computes: a
+// block's frames, the windows of a hop, the tapes). Every byte of them is written before
+// it is read within a run, so a reset may leave them as they are; filled with NaN, a read
+// before a write shows as NaN in an output (tests/runtime/test_arena.cpp).
+enum class TransientFill { Leave, Zero, Poison };
+// A backend's reset: leaves them, or, in builds with assertions (the sanitizer
+// configuration runs every test so), fills them with NaN.
+#ifdef NDEBUG
+inline constexpr TransientFill kResetTransient = TransientFill::Leave;
+#else
+inline constexpr TransientFill kResetTransient = TransientFill::Poison;
+#endif
+
+// Zeros the persistent fresh_ranges and fills the transient ones as asked, then writes
+// literals, initial state (op init_state) and params, every lane.
+void init_arena(const Schedule& s, char* arena, TransientFill transient);
 // Writes every param's current value (shared or per lane) into its slot.
 void write_params(const Schedule& s, char* arena);
 // Throws dgen::Error when a param holds the wrong number of values (one per element, or

@@ -142,7 +142,7 @@ class CpuKernels final : public CudaOnCpu {
 
   void reverse_frame_threads(bool backwards) override { reverse_ = backwards; }
 
-  void reset() override { init_arena(s_, arena_.data()); }
+  void reset() override { init_arena(s_, arena_.data(), kResetTransient); }
 
   // The CUDA executor's run: inputs padded to the run's length, pointer tables as the C
   // backend's, params written into the arena before the kernels.

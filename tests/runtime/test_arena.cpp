@@ -1,9 +1,10 @@
-// A fresh arena in two steps, as the CUDA backend makes one (persistent buffers on the
-// host, transient ones zeroed on the GPU): the same bytes as init_arena's, but for scratch
-// state, whatever the memory held before.
+// A fresh arena in two steps (persistent buffers on the host, transient ones zeroed after):
+// the same bytes as init_arena's, but for scratch state, whatever the memory held before;
+// and a poisoned one (runtime/arena.hpp, TransientFill).
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <vector>
 
@@ -38,8 +39,8 @@ TEST(FreshRanges, PersistentOnTheHostThenTransientZerosIsAFreshArena) {
   const auto programs = test::gradient_schedules(mse(y, in(2)), 3, 64);
   for (const Schedule& s : programs->schedules) {
     std::vector<char> fresh(size_t(s.arena_bytes), 0), stepwise(size_t(s.arena_bytes), '\xab');
-    init_arena(s, fresh.data());
-    init_arena(s, stepwise.data(), /*persistent_only=*/true);
+    init_arena(s, fresh.data(), TransientFill::Zero);
+    init_arena(s, stepwise.data(), TransientFill::Leave);
     for (const ArenaRange& r : fresh_ranges(s, false))
       std::memset(stepwise.data() + r.offset, 0, size_t(r.bytes));
     const std::vector<bool> scratch = scratch_bytes(s), used = buffer_bytes(s);
@@ -59,6 +60,34 @@ TEST(FreshRanges, PersistentOnTheHostThenTransientZerosIsAFreshArena) {
     if (&s == &programs->schedules.front()) {
       EXPECT_GT(scratch_count, 0) << "the forward keeps tapes";
     }
+  }
+}
+
+// A poisoned fresh state: the persistent bytes a zeroed one has, every transient byte all
+// ones (a NaN as a float and a double). In builds with assertions every backend's reset
+// poisons (kResetTransient), so that each test there would see a value read before it is
+// written.
+TEST(FreshRanges, PoisonFillsTheTransientBuffersWithNaN) {
+  Param cutoff("cutoff", 900.0f);
+  const Value y = biquad(in(1), cutoff, 0.8, 1.0, 0);
+  const auto programs = test::gradient_schedules(mse(y, in(2)), 3, 64);
+  for (const Schedule& s : programs->schedules) {
+    std::vector<char> zeroed(size_t(s.arena_bytes), 0), poisoned(size_t(s.arena_bytes), 0);
+    init_arena(s, zeroed.data(), TransientFill::Zero);
+    init_arena(s, poisoned.data(), TransientFill::Poison);
+    std::vector<bool> transient(zeroed.size(), false);
+    for (const ArenaRange& r : fresh_ranges(s, false))
+      std::fill_n(transient.begin() + r.offset, r.bytes, true);
+    ASSERT_TRUE(std::count(transient.begin(), transient.end(), true) > 0) << s.describe();
+    for (size_t b = 0; b < zeroed.size(); ++b) {
+      if (transient[b])
+        ASSERT_EQ(static_cast<unsigned char>(poisoned[b]), 0xffu) << "byte " << b;
+      else
+        ASSERT_EQ(poisoned[b], zeroed[b]) << "byte " << b;
+    }
+    float f;
+    std::memcpy(&f, poisoned.data() + fresh_ranges(s, false).front().offset, sizeof f);
+    EXPECT_TRUE(std::isnan(f));
   }
 }
 

@@ -19,7 +19,7 @@ class CExecutor final : public Executor {
     reset();
   }
 
-  void reset() override { init_arena(s_, arena_.get()); }
+  void reset() override { init_arena(s_, arena_.get(), kResetTransient); }
 
   void render(const RunIO& io) override {
     write_params(s_, arena_.get());

@@ -53,7 +53,8 @@ struct Image {
 
 Image arena_image(const Schedule& s) {
   std::vector<unsigned char> arena(size_t(s.arena_bytes));
-  init_arena(s, reinterpret_cast<char*>(arena.data()));
+  // Zeros, not left: the image is the bytes a plugin's reset copies.
+  init_arena(s, reinterpret_cast<char*>(arena.data()), TransientFill::Zero);
   Image image;
   constexpr size_t kMaxGap = 16;  // zero gaps shorter than this stay inside a run
   size_t i = 0;

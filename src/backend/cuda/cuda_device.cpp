@@ -103,11 +103,11 @@ void DeviceBuffer::copy(const DeviceBuffer& from, size_t from_offset, size_t off
   Device::get().synchronize();
 }
 
-void DeviceBuffer::zero(size_t offset, size_t bytes, const Stream& stream) {
+void DeviceBuffer::fill(size_t offset, size_t bytes, unsigned char byte, const Stream& stream) {
   check_range(offset, bytes, bytes_, "into");
   Device::get().make_current();
-  check(driver().cuMemsetD8Async(pointer_ + offset, 0, bytes, stream.handle()),
-        "cannot clear GPU memory");
+  check(driver().cuMemsetD8Async(pointer_ + offset, byte, bytes, stream.handle()),
+        "cannot set GPU memory");
 }
 
 Stream::Stream() {

@@ -83,7 +83,7 @@ class CudaExecutor final : public Executor {
         profile_(describe(s)) {
     for (const CudaKernel& k : plan_.once) once_.push_back(module_.function(k.name));
     for (const CudaKernel& k : plan_.per_block) per_block_.push_back(module_.function(k.name));
-    init_arena(s_, host_.get(), /*persistent_only=*/true);
+    init_arena(s_, host_.get(), TransientFill::Leave);
     size_t at = 0;
     for (const ArenaRange& r : persistent_) {
       pristine_.upload(host_.get() + r.offset, size_t(r.bytes), at);
@@ -93,11 +93,13 @@ class CudaExecutor final : public Executor {
   }
 
   // The persistent buffers are copied from their initial contents, kept on the GPU; the
-  // transient ones (and nothing else) zeroed. Scratch state is written before it is read.
+  // transient ones are left (runtime/arena.hpp, TransientFill), or filled with NaN in
+  // builds with assertions. Scratch state is written before it is read.
   void reset() override {
     profile_.time("reset", stream_, [&] {
-      for (const ArenaRange& r : transient_)
-        arena_.zero(size_t(r.offset), size_t(r.bytes), stream_);
+      if (kResetTransient == TransientFill::Poison)
+        for (const ArenaRange& r : transient_)
+          arena_.fill(size_t(r.offset), size_t(r.bytes), 0xff, stream_);
       stream_.synchronize();
       size_t at = 0;
       for (const ArenaRange& r : persistent_) {
