@@ -15,6 +15,7 @@
 #include <list>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dgen/dgen.hpp"
@@ -57,7 +58,9 @@ int run(int argc, char** argv) {
   dgen::lisp::Patch patch = dgen::lisp::load_patch_file(argv[1]);
   if (patch.outputs.empty()) throw dgen::Error("the patch has no output");
   const dgen::io::MonoAudio target = dgen::io::read_mono(argv[2]);
-  const dgen::train::LossSpec spec = dgen::train::parse_loss_spec(argv[3]);
+  // The run at the target's rate, as `dgen train` runs it (the loss's windows scale with it).
+  dgen::train::LossSpec spec = dgen::train::parse_loss_spec(argv[3]);
+  spec.sample_rate = target.sample_rate;
   const Axis x = parse_axis(argv[4]), y = parse_axis(argv[5]);
   std::map<std::string, dgen::Param> params;
   for (const dgen::lisp::ParamInfo& p : patch.params) params.emplace(p.param.name(), p.param);
@@ -66,7 +69,11 @@ int run(int argc, char** argv) {
   for (int i = 6; i < argc; ++i) {
     const std::string arg = argv[i];
     if (const size_t at = arg.find('@'); at != std::string::npos) {
-      feeds.push_back(dgen::io::read_mono(arg.substr(at + 1)).samples);
+      dgen::io::MonoAudio feed = dgen::io::read_mono(arg.substr(at + 1));
+      if (feed.sample_rate != target.sample_rate)
+        throw dgen::Error(arg.substr(at + 1) + " is at " + std::to_string(feed.sample_rate) +
+                          " Hz, the target at " + std::to_string(target.sample_rate) + " Hz");
+      feeds.push_back(std::move(feed.samples));
       feeds.back().resize(target.samples.size());
       inputs.push_back({std::atoi(arg.substr(0, at).c_str()), feeds.back()});
     } else if (const size_t eq = arg.find('='); eq != std::string::npos) {
@@ -79,6 +86,7 @@ int run(int argc, char** argv) {
       dgen::train::loss_against_target(spec, patch.outputs[0], target.samples, inputs);
   dgen::RenderOptions options;
   options.lanes = x.n;
+  options.sample_rate = target.sample_rate;
   dgen::Program program({loss.loss}, options);
   dgen::Param px = find_param(params, x.name), py = find_param(params, y.name);
   std::vector<float> xs;

@@ -41,7 +41,7 @@ int64_t store_in_ring(EvalCtx& c, int64_t k, int64_t bins) {
   c.state[1][0] = double((now + 1) % k);
   return now;
 }
-// C and CUDA: declares now_ and stores the spectrum; the caller closes with close_ring.
+// C and CUDA: declares now_ and stores the spectrum; the caller closes with emit_close_ring.
 // With the lanes innermost (EmitCtx::lanes) now_ is lane 0's slot: every lane's ring turns
 // in step (they are reset and evaluated together), and one slot for all lets the loops
 // over the ring walk a slot's L floats contiguously.

@@ -1,6 +1,7 @@
 // SPEC §5 lanes: a program compiled with B lanes renders B independent voices, each with
 // its own state; a scalar param is shared by all lanes or per lane. Outputs are laid out
 // [frame][element][lane].
+#include <functional>
 #include <numbers>
 
 #include "backend/c/render_c.hpp"
@@ -99,26 +100,32 @@ Value per_lane_voice(const Param& gain) {
   return gain * shared + sin(shared);
 }
 
-// The C backend computes such values once, in lane 0, and every lane reads lane 0's: each
-// lane of a 4-lane render with a per-lane gain is the 1-lane render at its gain and the
-// interpreter's.
-TEST(Lanes, ValuesEveryLaneSharesAreComputedOnceAndReadByEveryLane) {
+// Each lane of a 4-lane render of voice(gain), with a per-lane gain and a random signal on
+// input 1, on every backend, is the interpreter's 1-lane render at its gain.
+void expect_each_lane_is_its_one_lane_render(const std::function<Value(const Param&)>& voice,
+                                             int64_t frames, uint32_t seed) {
   const std::vector<float> gains = {0.5f, 1.0f, 2.0f, -1.0f};
-  const std::vector<float> x = test::random_uniform(700, 11);
+  const std::vector<float> x = test::random_uniform(frames, seed);
   const std::vector<InputChannel> inputs = {{1, x}};
   for (Backend b : kBackends) {
     SCOPED_TRACE(name(b));
     Param gain("gain", 0.0f);
     gain.set_per_lane(gains);
-    const auto all = test::render({per_lane_voice(gain)}, 700, b, 4, 44100, inputs)[0];
+    const auto all = test::render({voice(gain)}, frames, b, 4, 44100, inputs)[0];
     for (int l = 0; l < 4; ++l) {
       SCOPED_TRACE("lane " + std::to_string(l));
       Param single("gain", gains[size_t(l)]);
-      const auto one =
-          test::render({per_lane_voice(single)}, 700, Backend::Interp, 1, 44100, inputs)[0];
+      const auto one = test::render({voice(single)}, frames, Backend::Interp, 1, 44100, inputs)[0];
       test::expect_close_to_reference(lane_of(all, l, 4), one, 1e-5);
     }
   }
+}
+
+// The C backend computes such values once, in lane 0, and every lane reads lane 0's: each
+// lane of a 4-lane render with a per-lane gain is the 1-lane render at its gain and the
+// interpreter's.
+TEST(Lanes, ValuesEveryLaneSharesAreComputedOnceAndReadByEveryLane) {
+  expect_each_lane_is_its_one_lane_render(per_lane_voice, 700, 11);
   // In the generated C, the shared nodes' loops run over lane 0 alone.
   Param gain("gain", 1.0f);
   const std::string src =
@@ -148,21 +155,7 @@ Value reverbs(const Param& gain) {
 }
 
 TEST(Lanes, APartitionedConvolutionRunsOnceForASharedSignalAndInEveryLaneOtherwise) {
-  const std::vector<float> gains = {0.5f, 1.0f, 2.0f, -1.0f};
-  const std::vector<float> x = test::random_uniform(900, 5);
-  const std::vector<InputChannel> inputs = {{1, x}};
-  for (Backend b : kBackends) {
-    SCOPED_TRACE(name(b));
-    Param gain("gain", 0.0f);
-    gain.set_per_lane(gains);
-    const auto all = test::render({reverbs(gain)}, 900, b, 4, 44100, inputs)[0];
-    for (int l = 0; l < 4; ++l) {
-      SCOPED_TRACE("lane " + std::to_string(l));
-      Param single("gain", gains[size_t(l)]);
-      const auto one = test::render({reverbs(single)}, 900, Backend::Interp, 1, 44100, inputs)[0];
-      test::expect_close_to_reference(lane_of(all, l, 4), one, 1e-5);
-    }
-  }
+  expect_each_lane_is_its_one_lane_render(reverbs, 900, 5);
   Param gain("gain", 1.0f);
   const std::vector<std::string> macs =
       mac_code(render_c(make_schedule({out(reverbs(gain), 1).node()}, /*lanes=*/4)));
