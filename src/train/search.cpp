@@ -20,7 +20,7 @@ void check_search_method(const std::string& method) {
 int search_budget(int requested, size_t params) {
   if (requested > 0) return requested;
   const int n = int(params);
-  return std::max(std::min(4096 * n, 16384), 2048 * n);
+  return std::max(std::min(4096 * n, 16384), 256 * n * n);
 }
 
 namespace {

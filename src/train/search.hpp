@@ -45,9 +45,10 @@ struct SearchOptions {
 void check_search_method(const std::string& method);
 
 // The evaluations a search of `params` params may spend: `requested` when > 0, else 4096
-// per param up to 16384, but never under 2048 per param (docs/TRAINING.md, "Global
-// search": a box of more dimensions needs more candidates to find the basin, and the cap
-// keeps a many-param patch's search about as long as its gradient stage).
+// per param up to 16384, but never under 256 per param squared (docs/TRAINING.md, "Global
+// search": a box of more dimensions needs more candidates to find the basin; the cap
+// keeps a search of a few params short; beyond 8 params, CMA-ES's time to learn its
+// covariance, whose entries grow as the square of the params, sets the floor).
 int search_budget(int requested, size_t params);
 
 // One scalar param the search moves.

@@ -144,13 +144,13 @@ TEST(Search, AHaltonDesignAloneAlsoLandsInTheRightBasin) {
   EXPECT_NEAR(o.freq.value(), 440, 2);
 }
 
-TEST(Search, TheDefaultBudgetIs4096PerParamUpTo16384AndAtLeast2048PerParam) {
+TEST(Search, TheDefaultBudgetIs4096PerParamUpTo16384AndAtLeast256PerParamSquared) {
   EXPECT_EQ(search_budget(0, 1), 4096);
   EXPECT_EQ(search_budget(0, 3), 12288);
   EXPECT_EQ(search_budget(0, 4), 16384);
   EXPECT_EQ(search_budget(0, 8), 16384);
-  EXPECT_EQ(search_budget(0, 9), 18432);
-  EXPECT_EQ(search_budget(0, 18), 36864);
+  EXPECT_EQ(search_budget(0, 9), 20736);
+  EXPECT_EQ(search_budget(0, 18), 82944);
   EXPECT_EQ(search_budget(100, 30), 100);  // an explicit budget is kept
   // A Halton search spends its whole budget: the octave problem's two params get 8192.
   Octave o;

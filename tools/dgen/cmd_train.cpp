@@ -87,7 +87,7 @@ void add_search_options(CLI::App& app, train::SearchOptions& search) {
       ->default_str("auto");
   app.add_option("--search-budget", search.budget,
                  "Candidates the search renders at most (0: 4096 per trained param, at "
-                 "most 16384 but at least 2048 per param)")
+                 "most 16384 but at least 256 times the params squared)")
       ->check(at_least(0, true))
       ->default_str("0");
   app.add_option("--search-seconds", search.seconds,
