@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The GPU machine's check (docs/ARCHITECTURE.md, src/backend/cuda): builds dgen with CUDA
 # there (cmake + ninja, no network: the library and the tests only, which need no
-# libsndfile, CLI11 or nlohmann_json), runs the CUDA tests (the CUDA layer, the printer,
+# libsndfile, CLI11 or nlohmann_json; with GPU_DEPS also the dgen command line, whose
+# check on cuda then runs first), runs the CUDA tests (the CUDA layer, the printer,
 # and every backend-parameterised suite on the cuda backend against the interpreter: ops,
 # random graphs, streaming, gradients), then the GPU benchmarks when bench/gpu/run.sh
 # exists, and prints a short summary last. A CudaDevice test skipped there (no usable GPU)
@@ -61,21 +62,23 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_
   fail "cmake could not configure dgen"
 grep -q "dgen: CUDA layer built" "$log" || fail "CMake did not find the CUDA toolkit"
 
-echo "-- building dgen_tests with $jobs jobs"
+# The command line is built with the tests, in one build that keeps every core busy: built
+# after the tests' run, it was cut by the GPU machine's time bound on a fresh machine.
+targets=(dgen_tests)
+[ "$tools" = ON ] && [ "${GPU_CLI:-1}" = 1 ] && targets+=(dgen_cli)
+echo "-- building ${targets[*]} with $jobs jobs"
 start=$(date +%s)
-cmake --build "$build" --target dgen_tests -j "$jobs" >>"$log" 2>&1 || fail "the build failed"
+# A command line that does not build fails its check below, not the tests.
+cmake --build "$build" --target "${targets[@]}" -j "$jobs" >>"$log" 2>&1 ||
+  cmake --build "$build" --target dgen_tests -j "$jobs" >>"$log" 2>&1 || fail "the build failed"
 build_s=$(($(date +%s) - start))
 
-echo "-- running $filter"
-DGEN_CACHE_DIR="$build/dgen-cache" timeout "${GPU_TEST_TIMEOUT:-1200}" "$build/tests/dgen_tests" \
-  --gtest_filter="$filter" 2>&1 | tee -a "$log"
-tests_rc=${PIPESTATUS[0]}
-
-# ---- the command line on cuda (scripts/gpu-cli-check.sh), when it was built ----
+# ---- the command line on cuda (scripts/gpu-cli-check.sh), when it was built: before the
+# tests, which take minutes and may meet the machine's time bound ----
 cli_rc=0
 if [ "$tools" = ON ] && [ "${GPU_CLI:-1}" = 1 ]; then
-  echo "-- building dgen and checking the command line on cuda"
-  if cmake --build "$build" --target dgen_cli -j "$jobs" >>"$log" 2>&1; then
+  echo "-- checking the command line on cuda"
+  if [ -x "$build/dgen" ]; then
     DGEN_CACHE_DIR="$build/dgen-cache" "$root/scripts/gpu-cli-check.sh" "$build/dgen" "$build/cli-check" 2>&1 | tee -a "$log"
     cli_rc=${PIPESTATUS[0]}
   else
@@ -83,6 +86,11 @@ if [ "$tools" = ON ] && [ "${GPU_CLI:-1}" = 1 ]; then
     cli_rc=1
   fi
 fi
+
+echo "-- running $filter"
+DGEN_CACHE_DIR="$build/dgen-cache" timeout "${GPU_TEST_TIMEOUT:-1200}" "$build/tests/dgen_tests" \
+  --gtest_filter="$filter" 2>&1 | tee -a "$log"
+tests_rc=${PIPESTATUS[0]}
 
 # ---- GPU benchmarks (bench/gpu/run.sh, when present: it prints its own summary lines,
 # prefixed "bench:", which are repeated in the summary below) ----
