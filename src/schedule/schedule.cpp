@@ -101,11 +101,11 @@ void make_regions(Schedule& s) {
   // region also takes ready parallel SCCs of cheap scalar nodes (the feed-forward sum of a
   // biquad, an out): a loop of their own would cost more than they do. On a GPU with more
   // lanes than kMaxScanLanes (enough to fill it one thread per lane; no scans there), it
-  // takes every scalar one: a
-  // grid over frames gains no threads there, and what crosses regions goes through memory
-  // once per lane (the time-varying biquad at 16384 lanes: its input, the input's two
-  // delayed copies and the sweep's phase written per lane, its coefficients written and read
-  // back, 30 GB a block of 65536 frames for an output of 4.3 GB).
+  // takes every scalar one: a grid over frames gains no threads there, and what crosses
+  // regions goes through memory once per lane (the time-varying biquad at 16384 lanes: its
+  // input, the input's two delayed copies and the sweep's phase written per lane, its
+  // coefficients written and read back, 30 GB a block of 65536 frames for an output of
+  // 4.3 GB).
   std::map<int, std::set<std::pair<int, int>>> ready;
   const bool threads_enough = s.parallel_windows && s.lanes > kMaxScanLanes;
   auto fusable = [&](int c) {

@@ -19,8 +19,9 @@ void check_search_method(const std::string& method) {
 
 int search_budget(int requested, size_t params) {
   if (requested > 0) return requested;
-  const int n = int(params);
-  return std::max(std::min(4096 * n, 16384), 256 * n * n);
+  const int64_t n = int64_t(params);
+  const int64_t budget = std::max<int64_t>(std::min<int64_t>(4096 * n, 16384), 256 * n * n);
+  return int(std::min<int64_t>(budget, std::numeric_limits<int>::max()));
 }
 
 namespace {

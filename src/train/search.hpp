@@ -44,11 +44,11 @@ struct SearchOptions {
 // Checks a method name (none, halton, cmaes, auto); throws dgen::Error otherwise.
 void check_search_method(const std::string& method);
 
-// The evaluations a search of `params` params may spend: `requested` when > 0, else 4096
-// per param up to 16384, but never under 256 per param squared (docs/TRAINING.md, "Global
-// search": a box of more dimensions needs more candidates to find the basin; the cap
-// keeps a search of a few params short; beyond 8 params, CMA-ES's time to learn its
-// covariance, whose entries grow as the square of the params, sets the floor).
+// The evaluations a search of n = `params` params may spend: `requested` when > 0, else
+// 4096 per param up to 16384, but never under 256 n² (docs/TRAINING.md, "Global search":
+// a box of more dimensions needs more candidates to find the basin; the cap keeps a
+// search of a few params short; beyond 8 params, CMA-ES's time to learn its covariance,
+// whose entries grow as n², sets the floor).
 int search_budget(int requested, size_t params);
 
 // One scalar param the search moves.

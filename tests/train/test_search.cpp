@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 #include "dgen/dgen.hpp"
@@ -151,6 +152,7 @@ TEST(Search, TheDefaultBudgetIs4096PerParamUpTo16384AndAtLeast256PerParamSquared
   EXPECT_EQ(search_budget(0, 8), 16384);
   EXPECT_EQ(search_budget(0, 9), 20736);
   EXPECT_EQ(search_budget(0, 18), 82944);
+  EXPECT_EQ(search_budget(0, 100000), std::numeric_limits<int>::max());  // no overflow
   EXPECT_EQ(search_budget(100, 30), 100);  // an explicit budget is kept
   // A Halton search spends its whole budget: the octave problem's two params get 8192.
   Octave o;
