@@ -1,9 +1,11 @@
 #include "atomic_file.hpp"
 
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -33,12 +35,22 @@ AtomicFile::AtomicFile(std::string target) : target_(std::move(target)) {
   // Keeps the extension: tools such as the C compiler go by it.
   const std::string extension = path.extension().string();
   std::string pattern = (dir / ("." + path.stem().string() + ".tmp-XXXXXX" + extension)).string();
+  // The file is registered for removal on a signal before a signal can end the command
+  // with it on disk: a SIGINT between its creation and its registration left it behind,
+  // and with it the output directory it kept from being empty (seen under load:
+  // CliRenderProcess.InterruptedCompileRemovesTheDirectoriesItCreated).
+  sigset_t ending, before;
+  sigemptyset(&ending);
+  for (const int signal : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&ending, signal);
+  pthread_sigmask(SIG_BLOCK, &ending, &before);
   const int fd = mkstemps(pattern.data(), int(extension.size()));
-  if (fd < 0) throw Error("cannot write " + target_ + ": " + std::strerror(errno));
+  const int error = errno;
+  if (fd >= 0) signal_slot_ = remove_on_signal(pattern);
+  pthread_sigmask(SIG_SETMASK, &before, nullptr);
+  if (fd < 0) throw Error("cannot write " + target_ + ": " + std::strerror(error));
   set_default_permissions(fd);
   close(fd);
   temp_ = pattern;
-  signal_slot_ = remove_on_signal(temp_);
 }
 
 AtomicFile::~AtomicFile() {
