@@ -1,11 +1,9 @@
 #include "atomic_file.hpp"
 
-#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -39,14 +37,13 @@ AtomicFile::AtomicFile(std::string target) : target_(std::move(target)) {
   // with it on disk: a SIGINT between its creation and its registration left it behind,
   // and with it the output directory it kept from being empty (seen under load:
   // CliRenderProcess.InterruptedCompileRemovesTheDirectoriesItCreated).
-  sigset_t ending, before;
-  sigemptyset(&ending);
-  for (const int signal : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&ending, signal);
-  pthread_sigmask(SIG_BLOCK, &ending, &before);
-  const int fd = mkstemps(pattern.data(), int(extension.size()));
-  const int error = errno;
-  if (fd >= 0) signal_slot_ = remove_on_signal(pattern);
-  pthread_sigmask(SIG_SETMASK, &before, nullptr);
+  int fd = -1, error = 0;
+  {
+    const EndingSignalsHeld held;
+    fd = mkstemps(pattern.data(), int(extension.size()));
+    error = errno;
+    if (fd >= 0) signal_slot_ = remove_on_signal(pattern);
+  }
   if (fd < 0) throw Error("cannot write " + target_ + ": " + std::strerror(error));
   set_default_permissions(fd);
   close(fd);

@@ -1,5 +1,6 @@
 #include "removal_on_signal.hpp"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -13,6 +14,7 @@ namespace {
 // A signal handler may only touch lock-free atomics and call async-signal-safe
 // functions (unlink, rmdir, signal, raise): the paths are C strings in fixed slots.
 constexpr int kSlots = 16;
+constexpr int kEndingSignals[] = {SIGINT, SIGTERM, SIGHUP};
 std::atomic<char*> g_paths[kSlots];
 static_assert(std::atomic<char*>::is_always_lock_free);
 
@@ -26,7 +28,7 @@ extern "C" void remove_and_reraise(int signal) {
 }
 
 void install_handlers() {
-  for (const int signal : {SIGINT, SIGTERM, SIGHUP}) {
+  for (const int signal : kEndingSignals) {
     struct sigaction old {};
     sigaction(signal, nullptr, &old);
     if (old.sa_handler == SIG_IGN) continue;
@@ -54,5 +56,14 @@ int remove_on_signal(const std::string& path) {
 void forget_on_signal(int slot) {
   if (slot >= 0) std::free(g_paths[slot].exchange(nullptr));
 }
+
+EndingSignalsHeld::EndingSignalsHeld() {
+  sigset_t ending;
+  sigemptyset(&ending);
+  for (const int signal : kEndingSignals) sigaddset(&ending, signal);
+  pthread_sigmask(SIG_BLOCK, &ending, &before_);
+}
+
+EndingSignalsHeld::~EndingSignalsHeld() { pthread_sigmask(SIG_SETMASK, &before_, nullptr); }
 
 }  // namespace dgen::cli
