@@ -10,6 +10,7 @@
 #include "ops/broadcast.hpp"
 #include "ops/delay_time.hpp"
 #include "ops/emit_util.hpp"
+#include "ops/tensor_ops.hpp"
 
 namespace dgen {
 namespace {
@@ -56,18 +57,24 @@ void register_sum_to() {
       c.out[broadcast_index(common, c.node.shape, k)] += c.in[0][broadcast_index(common, x, k)];
   };
   // Each result element sums its own terms, so the loop over them is independent (a GPU
-  // window's threads share it) and adds in the reference's order.
+  // window's threads share it) and adds in the reference's order. Where the elements are
+  // fewer than a warp's threads and each sums many terms (a loss's adjoint summed to one
+  // value), a GPU window's threads share each sum instead.
   op.emit = [](EmitCtx& c) {
     const Shape& x = c.node.inputs[0]->shape;
     const Shape common = broadcast_shapes({x, c.node.shape}, "sum_to");
     const int64_t terms = numel(common) / c.node.size();
+    const std::string term =
+        c.in(0, broadcast_index_expr(common, x, summed_term_index(common, c.node.shape)));
+    if (c.cooperative && terms > c.node.size() && c.node.size() < kWarpThreads) {
+      emit_element_sums(c, c.node.size(), str(terms), "r_", term, c.out("e") + " = (float)acc_;",
+                        [&](const std::string& body) { return c_sum_for("r_", terms, body); });
+      return;
+    }
     const std::string body =
-        terms == 1
-            ? c.out("e") + " = " + c.in(0, broadcast_index_expr(common, x, "e")) + ";"
-            : "float acc_ = 0.0f; for (int64_t r_ = 0; r_ < " + str(terms) + "; ++r_) acc_ += " +
-                  c.in(0,
-                       broadcast_index_expr(common, x, summed_term_index(common, c.node.shape))) +
-                  "; " + c.out("e") + " = acc_;";
+        terms == 1 ? c.out("e") + " = " + c.in(0, broadcast_index_expr(common, x, "e")) + ";"
+                   : "float acc_ = 0.0f; for (int64_t r_ = 0; r_ < " + str(terms) +
+                         "; ++r_) acc_ += " + term + "; " + c.out("e") + " = acc_;";
     emit_loop(c, c.node.size(), "e", body, true);
   };
   // Linear, and its own transpose up to broadcasting, which add() applies.

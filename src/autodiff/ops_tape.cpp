@@ -120,16 +120,10 @@ void register_frame_sum() {
   // A block at once, when no node reads the running sum (OpDef::emit_block): each
   // element's sum over the block's frames (shared by a GPU CTA's threads) added to it.
   op.emit_block = [](EmitCtx& c) {
-    const auto cooperative_line = [&](const std::string& text) {
-      c.line(text);
-      c.spread += c.cooperative ? 1 : 0;
-    };
-    cooperative_line("for (int64_t e = 0; e < " + str(c.node.size()) + "; ++e) {");
-    emit_sum(c, c.block_frames, "f_", c.in_frame(0, "f_", "e"), c.state(0, "e") + " += acc_;",
-             [&](const std::string& body) {
-               return "for (int64_t f_ = 0; f_ < " + c.block_frames + "; ++f_) " + body;
-             });
-    cooperative_line("}");
+    emit_element_sums(c, c.node.size(), c.block_frames, "f_", c.in_frame(0, "f_", "e"),
+                      c.state(0, "e") + " += acc_;", [&](const std::string& body) {
+                        return "for (int64_t f_ = 0; f_ < " + c.block_frames + "; ++f_) " + body;
+                      });
   };
   op.linear = Linear::Total;
   register_op(std::move(op));
@@ -179,13 +173,18 @@ void register_hop_sum() {
   // blocks after left in the sum. The sum then holds, as the frame-by-frame op's does at
   // the block's first frame T0, the frames from T0 to the block's first hop frame (and
   // what it held, when the block has none). Reverse time only (blocks from the last).
+  // Each element's sum is shared by a GPU window's threads (a hop of 512 frames walked by
+  // one thread was most of a spectral loss's backward).
   op.emit_window = [](EmitCtx& c) {
     const std::string hop = str(c.node.attrs.ints[0]), end = c.block_t0 + " + " + c.block_frames;
-    emit_loop(c, c.node.size(), "e",
-              "double acc_ = " + c.t + " + " + hop + " > " + end + " ? " + c.state(0, "e") +
-                  " : 0.0; " + sum_frames(c, c.t, c.t + " + " + hop) + " " + c.out("e") +
-                  " = (float)acc_;",
-              /*independent=*/true);
+    const std::string past_end = "(" + c.t + " + " + hop + " > " + end + ")";
+    const std::string frames = "(" + past_end + " ? " + end + " - " + c.t + " : " + hop + ")";
+    emit_element_sums(
+        c, c.node.size(), frames, "f_", c.in_frame(0, c.t + " - " + c.block_t0 + " + f_", "e"),
+        c.out("e") + " = (float)(acc_ + (" + past_end + " ? " + c.state(0, "e") + " : 0.0));",
+        [&](const std::string& body) {
+          return "for (int64_t f_ = 0; f_ < " + frames + "; ++f_) " + body;
+        });
   };
   op.emit_window_keep = [](EmitCtx& c) {
     const std::string h = str(c.node.attrs.ints[0]), t0 = c.block_t0,

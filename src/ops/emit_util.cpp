@@ -85,6 +85,18 @@ void emit_sum(EmitCtx& e, const std::string& n, const std::string& var, const st
   }
 }
 
+void emit_element_sums(EmitCtx& c, int64_t elements, const std::string& n, const std::string& var,
+                       const std::string& term, const std::string& finish,
+                       const std::function<std::string(const std::string& body)>& serial_loop) {
+  const auto line = [&](const std::string& text) {
+    c.line(text);
+    c.spread += c.cooperative ? 1 : 0;
+  };
+  line("for (int64_t e = 0; e < " + str(elements) + "; ++e) {");
+  emit_sum(c, n, var, term, finish, serial_loop);
+  line("}");
+}
+
 std::string spread_for(const std::string& var, const std::string& from, const std::string& to) {
   return "for (int64_t " + var + " = " + from + " + " + kThreadFirst + "; " + var + " < " + to +
          "; " + var + " += " + kThreadStride + ")";

@@ -37,6 +37,9 @@ inline constexpr const char* kThreadStride = "dgen_es";
 std::string spread_for(const std::string& var, const std::string& from, const std::string& to);
 // The CTA's barrier (a cooperative emission's statement between dependent loops).
 inline constexpr const char* kBarrier = "__syncthreads();";
+// A GPU's threads that run in lockstep: a loop spread over a window's threads with fewer
+// iterations leaves a warp partly idle.
+inline constexpr int64_t kWarpThreads = 32;
 // A cooperative kernel's scratch in the CTA's shared memory, one double per thread: the
 // slot of a lane's thread kThreadFirst is kThreadFirst * kTileLanes + kTileLane.
 inline constexpr const char* kCtaScratch = "dgen_red";
@@ -56,6 +59,12 @@ inline constexpr const char* kTileLanes = "dgen_nt";  // the lanes of the CTA's 
 void emit_sum(EmitCtx& e, const std::string& n, const std::string& var, const std::string& term,
               const std::string& finish,
               const std::function<std::string(const std::string& body)>& serial_loop);
+// emit_sum for each element `e` (0 <= e < `elements`), one sum after another: on a GPU
+// window's threads each sum is shared by all of them, where a loop over few elements
+// spread over the threads (emit_loop) leaves most idle while a few walk long sums.
+void emit_element_sums(EmitCtx& c, int64_t elements, const std::string& n, const std::string& var,
+                       const std::string& term, const std::string& finish,
+                       const std::function<std::string(const std::string& body)>& serial_loop);
 
 // Attribute accessors that report a missing attribute by op name.
 int64_t int_attr(const Node& node, size_t i);

@@ -172,6 +172,28 @@ TEST(RenderCuda, WindowsBarrierOnlyBeforeReadingOtherThreadsElements) {
   EXPECT_EQ(sum.find("if (dgen_e0 == 0) {\n"), std::string::npos) << sum;
 }
 
+// In a spectral loss's backward windows, the adjoint of the loss's sum over bins (sum_to
+// one value) and of the hop value held over its frames (hop_sum) are sums of hundreds of
+// terms per window: shared by the lane's threads, as the forward's sum is, not walked by
+// one of them while the others wait (they were most of the backward's time on the H200).
+// The emulation tests check the values.
+TEST(RenderCuda, BackwardWindowSumsAreSharedByTheWindowsThreads) {
+  const Param gain("gain", 1.0f);
+  const auto p = test::gradient_schedules(spectral_loss(in(1) * gain, in(2), {256}), 64, 4096, 4096);
+  ASSERT_EQ(p->schedules.size(), 2u);
+  const std::string cuda = render_cuda(p->schedules[1]);
+  const std::string window = kernel_containing(cuda, "h_ <<= 1");
+  ASSERT_FALSE(window.empty()) << cuda;
+  // The two sums over the bins (the loss's linear and log terms) and the hop's.
+  size_t shared_sums = 0;
+  for (size_t at = window.find("= p_;"); at != std::string::npos; at = window.find("= p_;", at + 1))
+    ++shared_sums;
+  EXPECT_EQ(shared_sums, 3u) << window;
+  // No thread walks a sum alone but over the partials of the lane's threads.
+  EXPECT_FALSE(std::regex_search(window, std::regex(R"(if \(dgen_e0 == 0\) \{[^\n]*for \(int64_t [fr]_)")))
+      << window;
+}
+
 // A window's FFT of up to 4096 points runs in the CTA's shared memory, each lane of the
 // tile in a slice of its own: where a warp's threads take adjacent lanes, slices start
 // 32 / tile banks apart (not a multiple of 32 floats, which would put every lane's same
