@@ -179,7 +179,8 @@ TEST(RenderCuda, WindowsBarrierOnlyBeforeReadingOtherThreadsElements) {
 // The emulation tests check the values.
 TEST(RenderCuda, BackwardWindowSumsAreSharedByTheWindowsThreads) {
   const Param gain("gain", 1.0f);
-  const auto p = test::gradient_schedules(spectral_loss(in(1) * gain, in(2), {256}), 64, 4096, 4096);
+  const auto p =
+      test::gradient_schedules(spectral_loss(in(1) * gain, in(2), {256}), 64, 4096, 4096);
   ASSERT_EQ(p->schedules.size(), 2u);
   const std::string cuda = render_cuda(p->schedules[1]);
   const std::string window = kernel_containing(cuda, "h_ <<= 1");
@@ -190,7 +191,8 @@ TEST(RenderCuda, BackwardWindowSumsAreSharedByTheWindowsThreads) {
     ++shared_sums;
   EXPECT_EQ(shared_sums, 3u) << window;
   // No thread walks a sum alone but over the partials of the lane's threads.
-  EXPECT_FALSE(std::regex_search(window, std::regex(R"(if \(dgen_e0 == 0\) \{[^\n]*for \(int64_t [fr]_)")))
+  EXPECT_FALSE(
+      std::regex_search(window, std::regex(R"(if \(dgen_e0 == 0\) \{[^\n]*for \(int64_t [fr]_)")))
       << window;
 }
 
