@@ -208,7 +208,7 @@ class Lowering {
       case Storage::Local:
         return lane_local("v" + std::to_string(i), lane_of(i));
       case Storage::Block:
-        if (prefetching_ && m == 1 && s_.region_of[i] != region && !g_.nodes[i]->rate.is_hop()) {
+        if (prefetching_ && m == 1 && s_.region_of[i] != region) {
           prefetched_.insert(i);
           return "P" + std::to_string(i) + "[j]";
         }
@@ -279,6 +279,9 @@ class Lowering {
     return into_row ? at_row + " = " + at_slot + ";" : at_slot + " = " + at_row + ";";
   }
   lir::Stmt copy_row(int i, const std::string& row_expr) {
+    // A scalar's copy is a straight line (a serial region's frame then prefetches).
+    if (g_.nodes[i]->size() == 1)
+      return lir::line("{ const int64_t e = 0; " + copy_row_element(i, row_expr, true) + " }");
     return lir::for_(
         {.iter = lir::Iter::Element, .var = "e", .from = "0", .to = str(g_.nodes[i]->size())},
         {lir::line(copy_row_element(i, row_expr, true))});
@@ -507,8 +510,8 @@ class Lowering {
   }
   lir::Block emit_frame(const Region& region, int r) {
     prefetched_.clear(), prefetched_inputs_.clear();
-    prefetching_ = target_.prefetch_frames > 0 && region.kind == RegionKind::Serial &&
-                   !region.windows && hop_stride(region) == 1;
+    prefetching_ =
+        target_.prefetch_frames > 0 && region.kind == RegionKind::Serial && !region.windows;
     lir::Block body = emit_nodes(region.nodes, r, "t", "rf");
     prefetching_ = false;
     size_t size = 0;
@@ -519,14 +522,16 @@ class Lowering {
     return emit_nodes(region.nodes, r, "t", "rf");
   }
 
-  // The frame loop of a prefetching serial region: chunks of P frames; each chunk loads
-  // the values its frames read into arrays P<node>[P] (PI<ch>[P] for host inputs), then runs
-  // its frames in order (`j` the frame's place in the chunk; in reverse time the chunks and
-  // their frames go from the block's end). Both inner loops are unrolled, so the arrays are
-  // registers and the loads of a chunk are in flight together.
-  lir::Stmt prefetched_frame_loop(lir::Block frame) {
+  // The frame loop of a prefetching serial region: chunks of P frames (of its hop frames,
+  // hop_stride, where it runs on those alone); each chunk loads the values its frames read
+  // into arrays P<node>[P] (PI<ch>[P] for host inputs), then runs its frames in order (`j`
+  // the frame's place in the chunk; in reverse time the chunks and their frames go from
+  // the block's end). Both inner loops are unrolled, so the arrays are registers and the
+  // loads of a chunk are in flight together.
+  lir::Stmt prefetched_frame_loop(lir::Block frame, int64_t stride) {
     const std::string p = str(target_.prefetch_frames);
-    const std::string at = s_.reverse ? "nb - 1 - (i0 + j)" : "i0 + j";
+    const FrameSteps steps = frame_steps(stride, "(i0 + j)");
+    const std::string n = steps.count, at = steps.frame;
     lir::Block chunk, loads;
     loads.push_back(lir::line("const int64_t i = " + at + ";"));
     lir::Block load_frame;
@@ -540,15 +545,28 @@ class Lowering {
       load_frame.push_back(
           lir::line("PI" + std::to_string(ch) + "[j] = I" + std::to_string(ch) + "_b[i];"));
     }
-    loads.push_back(lir::if_("i0 + j < nb", std::move(load_frame)));
+    loads.push_back(lir::if_("i0 + j < " + n, std::move(load_frame)));
     const lir::Loop in_chunk = {
         .iter = lir::Iter::Frame, .type = "int", .var = "j", .from = "0", .to = p, .unroll = true};
     chunk.push_back(lir::for_(in_chunk, std::move(loads)));
     lir::Block run = {lir::line("const int64_t i = " + at + ";")};
-    run.push_back(lir::if_("i0 + j < nb", std::move(frame)));
+    run.push_back(lir::if_("i0 + j < " + n, std::move(frame)));
     chunk.push_back(lir::for_(in_chunk, std::move(run)));
-    return lir::for_({.iter = lir::Iter::Frame, .var = "i0", .from = "0", .to = "nb", .step = p},
+    return lir::for_({.iter = lir::Iter::Frame, .var = "i0", .from = "0", .to = n, .step = p},
                      std::move(chunk));
+  }
+
+  // The steps of a region's frame loop: every frame of the block, or, at a hop stride, its
+  // hop frames; `count` of them, and the block frame of step `k` (from the block's end in
+  // reverse time).
+  struct FrameSteps {
+    std::string count, frame;
+  };
+  FrameSteps frame_steps(int64_t stride, const std::string& k) const {
+    if (stride == 1) return {"nb", s_.reverse ? "nb - 1 - " + k : k};
+    const std::string h = str(stride), first = first_hop_frame(h);
+    const std::string hops = "(" + first + " < nb ? (nb - 1 - " + first + ") / " + h + " + 1 : 0)";
+    return {hops, first + " + " + (s_.reverse ? "(" + hops + " - 1 - " + k + ")" : k) + " * " + h};
   }
 
   // The block's first frame whose time is a multiple of h (T0 ≥ 0), relative to the block.
@@ -623,21 +641,19 @@ class Lowering {
         padded_ ? "((nb + " + str(kPadFrames - 1) + ") & ~(int64_t)" + str(kPadFrames - 1) + ")"
                 : "nb";
     const int64_t stride = hop_stride(region);
-    if (stride > 1) {
+    if (!prefetched_.empty() || !prefetched_inputs_.empty()) {
+      all.push_back(prefetched_frame_loop(std::move(frame), stride));
+    } else if (stride > 1) {
       // The block's hop frames k = 0 … hops - 1 (in reverse time from the last).
-      const std::string h = str(stride), first = first_hop_frame(h);
-      const std::string hops =
-          "(" + first + " < nb ? (nb - 1 - " + first + ") / " + h + " + 1 : 0)";
-      const std::string k = s_.reverse ? "(" + hops + " - 1 - k)" : "k";
-      frame.insert(frame.begin(),
-                   lir::line("const int64_t i = " + first + " + " + k + " * " + h + ";"));
+      const FrameSteps steps = frame_steps(stride, "k");
+      frame.insert(frame.begin(), lir::line("const int64_t i = " + steps.frame + ";"));
       all.push_back(lir::for_({.iter = lir::Iter::Frame,
                                .var = "k",
                                .from = "0",
-                               .to = hops,
+                               .to = steps.count,
                                .independent = independent},
                               std::move(frame)));
-    } else if (prefetched_.empty() && prefetched_inputs_.empty())
+    } else {
       all.push_back(lir::for_({.iter = lir::Iter::Frame,
                                .var = "i",
                                .from = "0",
@@ -645,8 +661,7 @@ class Lowering {
                                .reverse = s_.reverse,
                                .independent = independent},
                               std::move(frame)));
-    else
-      all.push_back(prefetched_frame_loop(std::move(frame)));
+    }
     padded_ = false;
     for (auto& p : post) all.push_back(std::move(p));
     const char* kind = region.kind == RegionKind::Serial ? "frame-serial" : "frame-parallel";
