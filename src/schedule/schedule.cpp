@@ -99,18 +99,15 @@ void make_regions(Schedule& s) {
         if (g.scc[u] != c && succ[c].insert(g.scc[u]).second) ++pending[g.scc[u]];
   // Ready SCCs by kind, ordered by their first node's topological position. A serial
   // region also takes ready parallel SCCs of cheap scalar nodes (the feed-forward sum of a
-  // biquad, an out): a loop of their own would cost more than they do. On a GPU with more
-  // lanes than kMaxScanLanes (enough to fill it one thread per lane; no scans there), it
-  // takes every scalar one: a grid over frames gains no threads there, and what crosses
-  // regions goes through memory once per lane (the time-varying biquad at 16384 lanes: its
-  // input, the input's two delayed copies and the sweep's phase written per lane, its
-  // coefficients written and read back, 30 GB a block of 65536 frames for an output of
-  // 4.3 GB).
+  // biquad, an out): a loop of their own would cost more than they do. Not every scalar
+  // one, even on a GPU whose lanes alone fill it: the time-varying biquad at 16384 lanes
+  // with its coefficients' sines and divisions in the loop took 29.5 ms on the H200
+  // against 22.9 with them in a grid over frames (one thread per lane is 4 warps an SM,
+  // each waiting on its own chain; docs/PERFORMANCE.md).
   std::map<int, std::set<std::pair<int, int>>> ready;
-  const bool threads_enough = s.parallel_windows && s.lanes > kMaxScanLanes;
   auto fusable = [&](int c) {
     return kind_of[c] == kParallel && std::all_of(members[c].begin(), members[c].end(), [&](int i) {
-             return (threads_enough || g.nodes[i]->op->cheap) && g.nodes[i]->size() == 1;
+             return g.nodes[i]->op->cheap && g.nodes[i]->size() == 1;
            });
   };
   auto make_ready = [&](int c) { ready[kind_of[c]].insert({members[c].front(), c}); };

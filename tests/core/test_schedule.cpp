@@ -8,7 +8,6 @@
 #include "core/random_graph.hpp"
 #include "cuda/cuda_programs.hpp"
 #include "schedule/memory_plan.hpp"
-#include "schedule/scan.hpp"
 #include "schedule/schedule.hpp"
 #include "support.hpp"
 
@@ -111,29 +110,6 @@ TEST(Schedule, ModulatedFilterHasParallelCoefficientMathBetweenSerialRegions) {
   EXPECT_EQ(kind_of(s, cosines[0]), RegionKind::Parallel);
   EXPECT_LT(lfo_region, coefficient_region);
   EXPECT_LT(coefficient_region, filter_region);
-}
-
-// On a GPU with more lanes than kMaxScanLanes (a thread per lane fills it), the modulated
-// filter's coefficient math joins the serial loop, as cheap math does: a grid over frames
-// would add no threads, and the sweep, the input and its delayed copies would go through
-// memory once per lane. With fewer lanes it stays a grid of its own.
-TEST(Schedule, OnAGpuFullOfLanesTheCoefficientMathJoinsTheSerialLoop) {
-  const Value cutoff = 1000.0 + 500.0 * sin(kTwoPi * phasor(3.0));
-  const Value y = biquad(in(1), cutoff, 0.7, 1.0, 0);
-  const Schedule full = test::forward_schedule({y}, kMaxScanLanes + 1, 256);
-  expect_well_formed(full);
-  ASSERT_EQ(full.regions.size(), 2u) << full.describe();
-  EXPECT_EQ(full.regions[1].kind, RegionKind::Serial);
-  for (const char* op : {"sin", "cos", "div", "history_write", "out"})
-    for (int i : nodes_of_op(full, op))
-      if (!full.graph.nodes[size_t(i)]->rate.is_static()) {
-        EXPECT_EQ(full.region_of[size_t(i)], 1) << op << "#" << i;
-      }
-  const Schedule fewer = test::forward_schedule({y}, kMaxScanLanes, 256);
-  for (int i : nodes_of_op(fewer, "cos")) EXPECT_EQ(kind_of(fewer, i), RegionKind::Parallel);
-  // The C backend's schedule keeps it apart at any number of lanes.
-  const Schedule c = schedule_of({y}, kMaxScanLanes + 1);
-  for (int i : nodes_of_op(c, "cos")) EXPECT_EQ(kind_of(c, i), RegionKind::Parallel);
 }
 
 // A spectral loss's running total over its windows (a recurrence at the hop's rate) keeps

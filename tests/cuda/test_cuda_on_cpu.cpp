@@ -18,7 +18,6 @@
 #include "lisp/lisp_support.hpp"
 #include "runtime/backends.hpp"
 #include "schedule/memory_plan.hpp"
-#include "schedule/scan.hpp"
 #include "train/loss_spec.hpp"
 
 namespace dgen {
@@ -274,20 +273,6 @@ TEST(CudaOnCpu, LinearRecurrencesRunAsScansMatchC) {
   const Value saturated = tanh(n.read() * 0.5 + in(1));
   n.write(saturated);
   EXPECT_TRUE(scans(test::forward_schedule({saturated}, 1, 256)).empty());
-}
-
-// With more lanes than kMaxScanLanes the GPU's serial loop also computes the modulated
-// filter's coefficients (tests/core/test_schedule.cpp): the same values as C's schedule.
-TEST(CudaOnCpu, CoefficientMathInTheSerialLoopOfAGpuFullOfLanesMatchesC) {
-  const Param cutoff("cutoff", 900.0f), q("q", 1.5f);
-  const Value sweep = cutoff * (1.0 + 0.5 * sin(2.0 * std::numbers::pi * phasor(5.0)));
-  const int lanes = kMaxScanLanes + 3;
-  std::vector<float> cutoffs(static_cast<size_t>(lanes));
-  for (int l = 0; l < lanes; ++l) cutoffs[size_t(l)] = 200.0f + 3.0f * float(l);
-  Param(cutoff).set_per_lane(cutoffs);
-  const Schedule s = test::forward_schedule({biquad(in(1), sweep, q, 1.0, 0)}, lanes, 256);
-  ASSERT_EQ(s.regions.size(), 2u) << s.describe();
-  expect_cuda_on_cpu_matches_c(s, 300, {{1, test::case_input()}});
 }
 
 // Every example patch's gradient as `dgen grad --target` computes it (the default loss
