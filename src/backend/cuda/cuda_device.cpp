@@ -103,6 +103,16 @@ void DeviceBuffer::copy(const DeviceBuffer& from, size_t from_offset, size_t off
   Device::get().synchronize();
 }
 
+void DeviceBuffer::copy(const DeviceBuffer& from, size_t from_offset, size_t offset, size_t bytes,
+                        const Stream& stream) {
+  check_range(from_offset, bytes, from.bytes_, "out of");
+  check_range(offset, bytes, bytes_, "into");
+  Device::get().make_current();
+  check(driver().cuMemcpyDtoDAsync(pointer_ + offset, from.pointer_ + from_offset, bytes,
+                                   stream.handle()),
+        "cannot copy on the GPU");
+}
+
 void DeviceBuffer::fill(size_t offset, size_t bytes, unsigned char byte, const Stream& stream) {
   check_range(offset, bytes, bytes_, "into");
   Device::get().make_current();

@@ -50,6 +50,9 @@ class DeviceBuffer {
   void download(void* host, size_t bytes, size_t offset = 0) const;
   // Copies `bytes` of `from` at `from_offset` to this buffer at `offset`, on the GPU.
   void copy(const DeviceBuffer& from, size_t from_offset, size_t offset, size_t bytes);
+  // The same in order on `stream`, returning at once (the stream's synchronize waits).
+  void copy(const DeviceBuffer& from, size_t from_offset, size_t offset, size_t bytes,
+            const class Stream& stream);
   // Sets `bytes` at `offset` to `byte`, in order on `stream`.
   void fill(size_t offset, size_t bytes, unsigned char byte, const class Stream& stream);
 

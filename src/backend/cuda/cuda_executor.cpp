@@ -94,18 +94,22 @@ class CudaExecutor final : public Executor {
 
   // The persistent buffers are copied from their initial contents, kept on the GPU; the
   // transient ones are left (runtime/arena.hpp, TransientFill), or filled with NaN in
-  // builds with assertions. Scratch state is written before it is read.
+  // builds with assertions. Scratch state is written before it is read. The copies go in
+  // order on the stream, with one wait after them all: the persistent ranges lie between
+  // the tapes (56 in the STFT loss's backward), and with a wait for the device after each
+  // copy its reset took 1.1 ms on the H200 for 42 MB.
   void reset() override {
     profile_.time("reset", stream_, [&] {
       if (kResetTransient == TransientFill::Poison)
         for (const ArenaRange& r : transient_)
           arena_.fill(size_t(r.offset), size_t(r.bytes), 0xff, stream_);
-      stream_.synchronize();
       size_t at = 0;
       for (const ArenaRange& r : persistent_) {
-        arena_.copy(pristine_, at, size_t(r.offset), size_t(r.bytes));
+        arena_.copy(pristine_, at, size_t(r.offset), size_t(r.bytes), stream_);
         at += size_t(r.bytes);
       }
+      // The host's own copies (params, state) are not ordered with the stream.
+      stream_.synchronize();
     });
   }
 
