@@ -71,6 +71,14 @@ class Executor {
   virtual void copy_state(int node, int var, const Executor& from, int from_node, int from_var) {
     write_state(node, var, from.read_state(from_node, from_var));
   }
+  // copy_state for each of `copies`, which a backend may overlap (on a GPU: one wait for
+  // all, not one per tape).
+  struct StateCopy {
+    int node, var, from_node, from_var;
+  };
+  virtual void copy_states(const Executor& from, std::span<const StateCopy> copies) {
+    for (const StateCopy& c : copies) copy_state(c.node, c.var, from, c.from_node, c.from_var);
+  }
   virtual void seek(int64_t frame) = 0;
 
  protected:

@@ -32,8 +32,9 @@ struct Compiled {
   std::unique_ptr<Schedule> fwd, bwd;  // executors keep references: never moved
   std::unique_ptr<Executor> fe, be;
   int loss_node = -1;
-  std::vector<std::pair<int, int>> tapes;  // (forward tape_write, backward tape_read) nodes
-  std::vector<int> grad_nodes;             // backward node of each d.grads entry
+  // Each backward tape_read's tape from its forward tape_write's.
+  std::vector<Executor::StateCopy> tapes;
+  std::vector<int> grad_nodes;  // backward node of each d.grads entry
   // The forward (node, state var) pairs a checkpoint holds.
   std::vector<std::pair<int, int>> checkpoint;
   size_t first_shown = 0;  // forward output index of the first shown value
@@ -97,7 +98,7 @@ struct GradProgram::Impl {
       for (const auto& t : c->d.tapes) {
         auto r = c->bwd->graph.index.find(t.read.get());
         if (r != c->bwd->graph.index.end())
-          c->tapes.push_back({fg.index.at(t.write.get()), r->second});
+          c->tapes.push_back({r->second, 0, fg.index.at(t.write.get()), 0});
       }
     }
     // Scratch state (the tapes) is written before it is read: no checkpoint needs it.
@@ -241,7 +242,7 @@ struct GradProgram::Impl {
         restore(checkpoints[size_t(j)], j * segment);
         run_forward(j * segment, length(j), inputs);
       }
-      for (auto [write, read] : c.tapes) c.be->copy_state(read, 0, *c.fe, write, 0);
+      c.be->copy_states(*c.fe, c.tapes);
       run_backward(j * segment, static_loss ? 0 : length(j));
     }
     collect_grads();
