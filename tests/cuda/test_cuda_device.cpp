@@ -104,6 +104,24 @@ TEST(CudaDevice, CopyLargerThanTheBufferIsAnError) {
   EXPECT_THROW(small.download(host.data(), host.size() * sizeof(float)), Error);
 }
 
+// A copy between device buffers goes in order on a stream: after the stream's wait the
+// bytes are where it put them, and a range past either buffer is an error, not a copy.
+TEST(CudaDevice, CopyOnAStreamMovesTheBytesAndChecksBothRanges) {
+  DGEN_SKIP_WITHOUT_GPU();
+  const std::vector<float> values = {1.5f, -2.0f, 3.25f, 4.0f};
+  DeviceBuffer from(values.size() * sizeof(float)), to(8 * sizeof(float));
+  from.upload(values.data(), values.size() * sizeof(float));
+  to.upload(std::vector<float>(8, 0.0f).data(), 8 * sizeof(float));
+  const Stream stream;
+  to.copy(from, sizeof(float), 4 * sizeof(float), 3 * sizeof(float), stream);
+  stream.synchronize();
+  std::vector<float> got(8);
+  to.download(got.data(), got.size() * sizeof(float));
+  EXPECT_EQ(got, (std::vector<float>{0, 0, 0, 0, -2.0f, 3.25f, 4.0f, 0}));
+  EXPECT_THROW(to.copy(from, 2 * sizeof(float), 0, 3 * sizeof(float), stream), Error);
+  EXPECT_THROW(to.copy(from, 0, 6 * sizeof(float), 4 * sizeof(float), stream), Error);
+}
+
 TEST(CudaDevice, UnknownKernelNameIsAnError) {
   DGEN_SKIP_WITHOUT_GPU();
   const Module module(*compile_cubin(test::kOnePoleSource, default_arch()));

@@ -94,15 +94,6 @@ void DeviceBuffer::download(void* host, size_t bytes, size_t offset) const {
   check(driver().cuMemcpyDtoH(host, pointer_ + offset, bytes), "cannot copy from the GPU");
 }
 
-void DeviceBuffer::copy(const DeviceBuffer& from, size_t from_offset, size_t offset, size_t bytes) {
-  check_range(from_offset, bytes, from.bytes_, "out of");
-  check_range(offset, bytes, bytes_, "into");
-  Device::get().make_current();
-  check(driver().cuMemcpyDtoD(pointer_ + offset, from.pointer_ + from_offset, bytes),
-        "cannot copy on the GPU");
-  Device::get().synchronize();
-}
-
 void DeviceBuffer::copy(const DeviceBuffer& from, size_t from_offset, size_t offset, size_t bytes,
                         const Stream& stream) {
   check_range(from_offset, bytes, from.bytes_, "out of");

@@ -48,9 +48,8 @@ class DeviceBuffer {
   // copy is done (Device::synchronize first where a kernel may still use the buffer).
   void upload(const void* host, size_t bytes, size_t offset = 0);
   void download(void* host, size_t bytes, size_t offset = 0) const;
-  // Copies `bytes` of `from` at `from_offset` to this buffer at `offset`, on the GPU.
-  void copy(const DeviceBuffer& from, size_t from_offset, size_t offset, size_t bytes);
-  // The same in order on `stream`, returning at once (the stream's synchronize waits).
+  // Copies `bytes` of `from` at `from_offset` to this buffer at `offset`, on the GPU in
+  // order on `stream`, returning at once (the stream's synchronize waits for it).
   void copy(const DeviceBuffer& from, size_t from_offset, size_t offset, size_t bytes,
             const class Stream& stream);
   // Sets `bytes` at `offset` to `byte`, in order on `stream`.
