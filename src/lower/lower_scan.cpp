@@ -1,4 +1,6 @@
 // The lowering of a scan (Region::scan, src/schedule/scan.hpp).
+#include <algorithm>
+
 #include "lower/lowering.hpp"
 
 namespace dgen::lowering {
@@ -32,20 +34,30 @@ lir::Stmt Lowering::emit_scan(int r) {
   // The region's frame, i the frame of the block for the chunk's q-th step. For the
   // maps, every value of the region a local and no host output written: the runs need
   // only the state, and the compiler drops what does not feed it.
-  const auto frame_code = [&](bool for_maps) {
-    lir::Block code = {lir::line(std::string("const int64_t i = ") +
-                                 (s_.reverse ? "nb - 1 - q" : "q") +
-                                 "; const int64_t t = T0 + i; const int64_t rf = b0 + i; "
-                                 "(void)t; (void)rf;")};
-    for (int i : region.nodes)
+  // The maps' runs share the values that depend on no state: computed once a frame before
+  // them (a compiler does not merge the runs' copies of a sine's branches).
+  std::vector<int> varying;
+  for (int i : region.nodes)
+    if (std::find(scan.fixed.begin(), scan.fixed.end(), i) == scan.fixed.end())
+      varying.push_back(i);
+  const auto frame_code = [&](const std::vector<int>& nodes, bool for_maps, bool header) {
+    lir::Block code;
+    if (header)
+      code.push_back(lir::line(std::string("const int64_t i = ") +
+                               (s_.reverse ? "nb - 1 - q" : "q") +
+                               "; const int64_t t = T0 + i; const int64_t rf = b0 + i; "
+                               "(void)t; (void)rf;"));
+    for (int i : nodes)
       if (s_.storage[i] == Storage::Local || for_maps)
         code.push_back(lir::declare({"float", "v" + std::to_string(i), true, ""}));
     scan_maps_ = for_maps;
-    for (auto& st : emit_nodes(region.nodes, r, "t", "rf")) code.push_back(std::move(st));
+    for (auto& st : emit_nodes(nodes, r, "t", "rf")) code.push_back(std::move(st));
     scan_maps_ = false;
     return code;
   };
-  const lir::Block frame = frame_code(false), maps_frame = frame_code(true);
+  const lir::Block frame = frame_code(region.nodes, false, true),
+                   maps_fixed = frame_code(scan.fixed, true, true),
+                   maps_frame = frame_code(varying, true, false);
   const auto chunk_frames = [&](lir::Block body) {
     return lir::for_({.iter = lir::Iter::Frame,
                       .var = "q",
@@ -91,7 +103,7 @@ lir::Stmt Lowering::emit_scan(int r) {
                                    m != j + 1 ? "0"
                                    : j < n    ? "1"
                                               : "0.5"}));
-  step.push_back(maps_frame.front());
+  for (const lir::Stmt& st : maps_fixed) step.push_back(st);
   for (size_t m = 0; m <= states; ++m) {
     lir::Block run, back;
     for (size_t j = 0; j < states; ++j) {
@@ -101,7 +113,7 @@ lir::Stmt Lowering::emit_scan(int r) {
           lir::line(lane_local(copy_of(j, m)) + " = " + lane_local(local(state(j))) + ";"));
     }
     totals_from_zero(run);
-    for (size_t f = 1; f < maps_frame.size(); ++f) run.push_back(maps_frame[f]);
+    for (const lir::Stmt& st : maps_frame) run.push_back(st);
     run.push_back(lir::lane_loop(std::move(back)));
     step.push_back(lir::scope("", std::move(run)));
   }

@@ -85,6 +85,8 @@ Region::Scan scan_of(const Schedule& s, const Region& region) {
         if (!in.empty()) d = dependence(node.op->linear, in);
     }
     dep[i] = d;
+    if (d == Dep::None && node.op->linear != Linear::CellWrite && node.op->linear != Linear::Total)
+      scan.fixed.push_back(i);
   }
   if ((scan.cells.empty() && scan.ramps.empty()) ||
       scan.cells.size() + scan.ramps.size() > kMaxScanCells || read_cells != written_cells)

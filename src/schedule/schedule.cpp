@@ -187,6 +187,60 @@ void assign_storage(Schedule& s) {
   }
 }
 
+// A frame value a scan alone reads that it can compute itself: a scalar of the frame's
+// rate, stateless or read from a tape.
+bool sinkable(const Schedule& s, int i, int scan_region) {
+  const Node& node = *s.graph.nodes[i];
+  const Region& from = s.regions[s.region_of[i]];
+  const bool stateless =
+      node.op->linear == Linear::TapeRead || !(node.op->stateful || node.op->state);
+  if (from.kind != RegionKind::Parallel || from.windows || from.at_once || from.hop > 1 ||
+      !node.rate.is_frame() || node.size() != 1 || !stateless || node.op->exec != Exec::AtRate ||
+      s.graph.users[i].empty())
+    return false;
+  return std::all_of(s.graph.users[i].begin(), s.graph.users[i].end(),
+                     [&](int u) { return s.region_of[u] == scan_region; });
+}
+
+// Moves into each scan the frame-parallel values that only it reads (latest first, so that
+// what only they read follows), up to twice a region's nodes. A grid over frames would
+// write each of them per lane and frame, and both of the scan's passes over the frames
+// read it back: the time-varying biquad's backward at 1024 lanes wrote 21 such values
+// (its coefficients and their derivatives, from 10 tapes) in a kernel slower than the
+// scan itself (docs/PERFORMANCE.md). In the scan each is a local computed from the tapes,
+// once in the pass that finds the chunks' maps (its runs from each state share every
+// value that does not depend on the state) and once in the pass that writes the values.
+// Returns whether any moved; regions left empty are removed.
+bool sink_into_scans(Schedule& s) {
+  bool moved = false;
+  for (size_t r = 1; r < s.regions.size(); ++r) {
+    if (s.regions[r].scan.chunk == 0) continue;
+    const int last = *std::max_element(s.regions[r].nodes.begin(), s.regions[r].nodes.end());
+    std::vector<int> sunk;
+    for (int i = last - 1; i >= 0; --i) {
+      if (s.regions[r].nodes.size() + sunk.size() >= 2 * kMaxRegionNodes) break;
+      if (s.region_of[i] <= 0 || s.region_of[i] >= int(r) || !sinkable(s, i, int(r))) continue;
+      std::erase(s.regions[s.region_of[i]].nodes, i);
+      s.region_of[i] = int(r);
+      sunk.push_back(i);
+    }
+    std::reverse(sunk.begin(), sunk.end());
+    s.regions[r].nodes.insert(s.regions[r].nodes.begin(), sunk.begin(), sunk.end());
+    moved = moved || !sunk.empty();
+  }
+  if (!moved) return false;
+  std::vector<int> renumbered(s.regions.size(), -1);
+  std::vector<Region> kept;
+  for (size_t r = 0; r < s.regions.size(); ++r)
+    if (r == 0 || !s.regions[r].nodes.empty()) {
+      renumbered[r] = int(kept.size());
+      kept.push_back(std::move(s.regions[r]));
+    }
+  s.regions = std::move(kept);
+  for (int& r : s.region_of) r = renumbered[r];
+  return true;
+}
+
 }  // namespace
 
 Schedule schedule_graph(Graph graph, int lanes, bool parallel_windows) {
@@ -198,7 +252,13 @@ Schedule schedule_graph(Graph graph, int lanes, bool parallel_windows) {
   make_regions(s);
   assign_storage(s);
   // The GPU's schedule also runs recurrences linear in their state as scans.
-  if (parallel_windows) find_scans(s);
+  if (parallel_windows) {
+    find_scans(s);
+    if (sink_into_scans(s)) {
+      assign_storage(s);
+      find_scans(s);
+    }
+  }
   return s;
 }
 

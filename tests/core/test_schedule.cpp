@@ -8,6 +8,7 @@
 #include "core/random_graph.hpp"
 #include "cuda/cuda_programs.hpp"
 #include "schedule/memory_plan.hpp"
+#include "schedule/scan.hpp"
 #include "schedule/schedule.hpp"
 #include "support.hpp"
 
@@ -210,6 +211,44 @@ TEST(Schedule, WindowWorkRunsAfterTheRecurrenceThatFeedsIt) {
     EXPECT_NE(s.region_of[size_t(i)], s.region_of[size_t(writes[0])]) << s.describe();
 }
 
+// On the GPU, a scan computes the frame values it alone reads in its own passes rather
+// than reading them back from a grid that wrote them per lane and frame: the modulated
+// filter's coefficients join its scan, and in the backward program the tapes are read
+// where the adjoint recurrence needs them, with no region that copies them to a block
+// buffer first. Without scans (more lanes than kMaxScanLanes) the math stays in a grid.
+TEST(Schedule, OnTheGpuAScanComputesWhatOnlyItReads) {
+  Param base("cutoff", 1000.0f);
+  const Value cutoff = base * (1.0 + 0.5 * sin(kTwoPi * phasor(3.0)));
+  const Value y = biquad(in(1), cutoff, 0.7, 1.0, 0);
+  const auto region_of_op = [](const Schedule& s, const char* op) {
+    const auto nodes = nodes_of_op(s, op);
+    return nodes.empty() ? -1 : s.region_of[size_t(nodes.front())];
+  };
+  const Schedule scanned = test::forward_schedule({y}, 64);
+  expect_well_formed(scanned);
+  expect_memory_plan_sound(scanned);
+  const int filter = region_of_op(scanned, "history_write");
+  EXPECT_GT(scanned.regions[size_t(filter)].scan.chunk, 0) << scanned.describe();
+  for (const char* op : {"cos", "div"}) EXPECT_EQ(region_of_op(scanned, op), filter) << op;
+
+  const Schedule serial = test::forward_schedule({y}, kMaxScanLanes * 2);
+  expect_well_formed(serial);
+  EXPECT_EQ(kind_of(serial, nodes_of_op(serial, "cos").front()), RegionKind::Parallel);
+
+  const auto programs = test::gradient_schedules(mse(y, in(2)), 64, 256);
+  ASSERT_EQ(programs->schedules.size(), 2u);
+  const Schedule& backward = programs->schedules[1];
+  expect_well_formed(backward);
+  expect_memory_plan_sound(backward);
+  const auto reads = nodes_of_op(backward, "tape_read");
+  ASSERT_FALSE(reads.empty());
+  for (int i : reads) {
+    const Region& region = backward.regions[size_t(backward.region_of[size_t(i)])];
+    EXPECT_GT(region.scan.chunk, 0) << "tape_read#" << i << "\n" << backward.describe();
+    EXPECT_NE(backward.storage[size_t(i)], Storage::Block) << "tape_read#" << i;
+  }
+}
+
 TEST(Schedule, DescribeListsRegionsAndBuffers) {
   const Schedule s =
       schedule_of({biquad(noise(), 1000.0 + 500.0 * sin(kTwoPi * phasor(3.0)), 0.7, 1.0, 0)});
@@ -225,6 +264,15 @@ TEST_P(RandomGraphSchedules, AreWellFormedWithASoundMemoryPlan) {
   const test::RandomGraph g = test::random_graph(GetParam());
   SCOPED_TRACE(g.describe());
   const Schedule s = schedule_of(g.outputs, g.lanes);
+  expect_well_formed(s);
+  expect_memory_plan_sound(s);
+}
+
+// As the GPU schedules them: windows in parallel, scans, what only a scan reads in it.
+TEST_P(RandomGraphSchedules, OnTheGpuAreWellFormedWithASoundMemoryPlan) {
+  const test::RandomGraph g = test::random_graph(GetParam());
+  SCOPED_TRACE(g.describe());
+  const Schedule s = test::forward_schedule(g.outputs, g.lanes);
   expect_well_formed(s);
   expect_memory_plan_sound(s);
 }

@@ -4,6 +4,7 @@
 // IR with lanes as threads.
 #include <gtest/gtest.h>
 
+#include <numbers>
 #include <regex>
 
 #include "backend/c/render_c.hpp"
@@ -114,6 +115,29 @@ TEST(RenderCuda, HopFrameRecurrencesPrefetchTheirHops) {
   // The chunk's j-th hop frame, 16 hops at a time.
   EXPECT_NE(level.find("i0 += 16"), std::string::npos) << level;
   EXPECT_NE(level.find("(i0 + j) * 16;"), std::string::npos) << level;
+}
+
+// A modulated filter's coefficients, which only its scan reads, are computed in the scan
+// (src/schedule/schedule.cpp, sink_into_scans), and its first pass, which runs each chunk
+// once from every state, computes them once a frame for all its runs: one cosine in each
+// of the two kernels that run the filter's frames. The emulation tests check the values.
+TEST(RenderCuda, AScanComputesItsCoefficientsOnceAFramePerPass) {
+  const Value cutoff = 1000.0 + 500.0 * sin(2.0 * std::numbers::pi * phasor(3.0));
+  const std::string source =
+      render_cuda(test::forward_schedule({biquad(in(1), cutoff, 0.7, 1.0, 0)}, 64));
+  int passes = 0;
+  for (size_t at = source.find("__global__"); at != std::string::npos;
+       at = source.find("__global__", at + 1)) {
+    const std::string kernel = source.substr(at, source.find("__global__", at + 1) - at);
+    const std::regex cosine(R"(cosf\()");
+    const auto cosines = std::distance(
+        std::sregex_iterator(kernel.begin(), kernel.end(), cosine), std::sregex_iterator());
+    if (cosines == 0) continue;
+    ++passes;
+    EXPECT_EQ(cosines, 1) << kernel;
+    EXPECT_NE(kernel.find("a scan over chunks"), std::string::npos) << kernel;
+  }
+  EXPECT_EQ(passes, 2) << source;
 }
 
 // A block holds few long windows: their kernel runs in narrower tiles of lanes, so the GPU
