@@ -260,21 +260,17 @@ TEST(Schedule, DescribeListsRegionsAndBuffers) {
 
 class RandomGraphSchedules : public ::testing::TestWithParam<uint32_t> {};
 
+// As the C backend and as the GPU schedule them (windows in parallel, scans, what only a
+// scan reads in it). One test for both: each test is a process of its own under ctest.
 TEST_P(RandomGraphSchedules, AreWellFormedWithASoundMemoryPlan) {
   const test::RandomGraph g = test::random_graph(GetParam());
   SCOPED_TRACE(g.describe());
-  const Schedule s = schedule_of(g.outputs, g.lanes);
-  expect_well_formed(s);
-  expect_memory_plan_sound(s);
-}
-
-// As the GPU schedules them: windows in parallel, scans, what only a scan reads in it.
-TEST_P(RandomGraphSchedules, OnTheGpuAreWellFormedWithASoundMemoryPlan) {
-  const test::RandomGraph g = test::random_graph(GetParam());
-  SCOPED_TRACE(g.describe());
-  const Schedule s = test::forward_schedule(g.outputs, g.lanes);
-  expect_well_formed(s);
-  expect_memory_plan_sound(s);
+  for (const Schedule& s :
+       {schedule_of(g.outputs, g.lanes), test::forward_schedule(g.outputs, g.lanes)}) {
+    SCOPED_TRACE(s.parallel_windows ? "as the GPU schedules it" : "as C schedules it");
+    expect_well_formed(s);
+    expect_memory_plan_sound(s);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, RandomGraphSchedules, ::testing::Range(0u, 200u));
