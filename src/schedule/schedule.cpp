@@ -194,9 +194,8 @@ bool sinkable(const Schedule& s, int i, int scan_region) {
   const Region& from = s.regions[s.region_of[i]];
   const bool stateless =
       node.op->linear == Linear::TapeRead || !(node.op->stateful || node.op->state);
-  if (from.kind != RegionKind::Parallel || from.windows || from.at_once || from.hop > 1 ||
-      !node.rate.is_frame() || node.size() != 1 || !stateless || node.op->exec != Exec::AtRate ||
-      s.graph.users[i].empty())
+  if (from.kind != RegionKind::Parallel || from.windows || from.at_once || !node.rate.is_frame() ||
+      node.size() != 1 || !stateless || node.op->exec != Exec::AtRate || s.graph.users[i].empty())
     return false;
   return std::all_of(s.graph.users[i].begin(), s.graph.users[i].end(),
                      [&](int u) { return s.region_of[u] == scan_region; });

@@ -125,13 +125,13 @@ TEST(RenderCuda, AScanComputesItsCoefficientsOnceAFramePerPass) {
   const Value cutoff = 1000.0 + 500.0 * sin(2.0 * std::numbers::pi * phasor(3.0));
   const std::string source =
       render_cuda(test::forward_schedule({biquad(in(1), cutoff, 0.7, 1.0, 0)}, 64));
+  const std::regex cosine(R"(cosf\()");
   int passes = 0;
   for (size_t at = source.find("__global__"); at != std::string::npos;
        at = source.find("__global__", at + 1)) {
     const std::string kernel = source.substr(at, source.find("__global__", at + 1) - at);
-    const std::regex cosine(R"(cosf\()");
-    const auto cosines = std::distance(
-        std::sregex_iterator(kernel.begin(), kernel.end(), cosine), std::sregex_iterator());
+    const auto cosines = std::distance(std::sregex_iterator(kernel.begin(), kernel.end(), cosine),
+                                       std::sregex_iterator());
     if (cosines == 0) continue;
     ++passes;
     EXPECT_EQ(cosines, 1) << kernel;
