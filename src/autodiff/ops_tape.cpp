@@ -57,7 +57,7 @@ void register_tape_write() {
               c.out("e") + " = " + c.in(0, "e") + "; " + c.state(0, at) + " = " + c.out("e") + ";",
               /*independent=*/true);
   };
-  op.linear = Linear::Pass;
+  op.linear = Linear::TapeWrite;
   register_op(std::move(op));
 }
 

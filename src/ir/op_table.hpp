@@ -105,7 +105,8 @@ enum class Linear {
   Ramp,       // phasor: its phase, a recurrence mod 1 of its own (inputs not varying)
   Total,      // frame_sum: a running total no node of the region reads
   TapeRead,   // tape_read: a frame's taped value (written by another program)
-  Pass,       // out, tape_write: its input, also stored for the frame (host output, tape)
+  Pass,       // out: its input, also stored for the frame (a host output)
+  TapeWrite,  // tape_write: its input, also stored in its tape for the frame
 };
 
 struct OpDef {

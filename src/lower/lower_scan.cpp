@@ -1,6 +1,4 @@
 // The lowering of a scan (Region::scan, src/schedule/scan.hpp).
-#include <algorithm>
-
 #include "lower/lowering.hpp"
 
 namespace dgen::lowering {
@@ -32,14 +30,9 @@ lir::Stmt Lowering::emit_scan(int r) {
   for (size_t j = 0; j < states; ++j) local_state_.insert({state(j), true});
   for (size_t j = 0; j < totals; ++j) local_state_.insert({total(j), true});
   // The region's frame, i the frame of the block for the chunk's q-th step. For the
-  // maps, every value of the region a local and no host output written: the runs need
-  // only the state, and the compiler drops what does not feed it.
-  // The maps' runs share the values that depend on no state: computed once a frame before
-  // them (a compiler does not merge the runs' copies of a sine's branches).
-  std::vector<int> varying;
-  for (int i : region.nodes)
-    if (std::find(scan.fixed.begin(), scan.fixed.end(), i) == scan.fixed.end())
-      varying.push_back(i);
+  // maps, only what feeds the state, every value of the region a local. The maps' runs
+  // share the values that depend on no state: computed once a frame before them (a
+  // compiler does not merge the runs' copies of a sine's branches).
   const auto frame_code = [&](const std::vector<int>& nodes, bool for_maps, bool header) {
     lir::Block code;
     if (header)
@@ -57,7 +50,7 @@ lir::Stmt Lowering::emit_scan(int r) {
   };
   const lir::Block frame = frame_code(region.nodes, false, true),
                    maps_fixed = frame_code(scan.fixed, true, true),
-                   maps_frame = frame_code(varying, true, false);
+                   maps_frame = frame_code(scan.varying, true, false);
   const auto chunk_frames = [&](lir::Block body) {
     return lir::for_({.iter = lir::Iter::Frame,
                       .var = "q",
@@ -112,7 +105,6 @@ lir::Stmt Lowering::emit_scan(int r) {
       back.push_back(
           lir::line(lane_local(copy_of(j, m)) + " = " + lane_local(local(state(j))) + ";"));
     }
-    totals_from_zero(run);
     for (const lir::Stmt& st : maps_frame) run.push_back(st);
     run.push_back(lir::lane_loop(std::move(back)));
     step.push_back(lir::scope("", std::move(run)));

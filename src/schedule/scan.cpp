@@ -78,6 +78,7 @@ Region::Scan scan_of(const Schedule& s, const Region& region) {
       case Linear::TapeRead:
         break;
       case Linear::Pass:
+      case Linear::TapeWrite:
         d = in[0];
         break;
       default:
@@ -85,12 +86,24 @@ Region::Scan scan_of(const Schedule& s, const Region& region) {
         if (!in.empty()) d = dependence(node.op->linear, in);
     }
     dep[i] = d;
-    if (d == Dep::None && node.op->linear != Linear::CellWrite && node.op->linear != Linear::Total)
-      scan.fixed.push_back(i);
   }
   if ((scan.cells.empty() && scan.ramps.empty()) ||
       scan.cells.size() + scan.ramps.size() > kMaxScanCells || read_cells != written_cells)
     return {};
+  // What the maps' runs need: the cells' writes, the ramps and what feeds them. The rest
+  // (outputs, tapes, a loss) only the last pass computes.
+  std::set<int> feeds;
+  for (auto it = region.nodes.rbegin(); it != region.nodes.rend(); ++it) {
+    const Linear linear = g.nodes[*it]->op->linear;
+    if (linear == Linear::CellWrite || linear == Linear::Ramp || feeds.count(*it))
+      for (int input : g.inputs[*it]) feeds.insert(input);
+  }
+  for (int i : region.nodes) {
+    const Linear linear = g.nodes[i]->op->linear;
+    const bool state = linear == Linear::CellWrite || linear == Linear::Ramp;
+    if (!state && !feeds.count(i)) continue;
+    (dep[i] == Dep::None && !state ? scan.fixed : scan.varying).push_back(i);
+  }
   // Enough chunks that a few lanes still fill a GPU; longer ones carry fewer maps.
   scan.chunk = s.lanes >= 256 ? 256 : 64;
   return scan;

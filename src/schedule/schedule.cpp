@@ -187,45 +187,81 @@ void assign_storage(Schedule& s) {
   }
 }
 
-// A frame value a scan alone reads that it can compute itself: a scalar of the frame's
-// rate, stateless or read from a tape.
+// Whether node i is in a frame-parallel region over frames (not windows, not at once).
+bool in_frame_grid(const Schedule& s, int i) {
+  const Region& from = s.regions[s.region_of[i]];
+  return s.region_of[i] > 0 && from.kind == RegionKind::Parallel && !from.windows && !from.at_once;
+}
+
+// A tape's write of node i's value in a frame grid, which follows the value into a scan.
+bool follows(const Schedule& s, int user, int i) {
+  const Node& tape = *s.graph.nodes[user];
+  return tape.op->linear == Linear::TapeWrite && tape.rate.is_frame() && tape.size() == 1 &&
+         s.graph.users[user].empty() && s.graph.inputs[user] == std::vector<int>{i} &&
+         in_frame_grid(s, user);
+}
+
+// A frame value a scan alone reads (besides its tapes' writes) that it can compute itself:
+// a scalar of the frame's rate, stateless or read from a tape.
 bool sinkable(const Schedule& s, int i, int scan_region) {
   const Node& node = *s.graph.nodes[i];
-  const Region& from = s.regions[s.region_of[i]];
   const bool stateless =
       node.op->linear == Linear::TapeRead || !(node.op->stateful || node.op->state);
-  if (from.kind != RegionKind::Parallel || from.windows || from.at_once || !node.rate.is_frame() ||
-      node.size() != 1 || !stateless || node.op->exec != Exec::AtRate || s.graph.users[i].empty())
+  if (!in_frame_grid(s, i) || !node.rate.is_frame() || node.size() != 1 || !stateless ||
+      node.op->exec != Exec::AtRate)
     return false;
-  return std::all_of(s.graph.users[i].begin(), s.graph.users[i].end(),
-                     [&](int u) { return s.region_of[u] == scan_region; });
+  bool read = false;
+  for (int u : s.graph.users[i]) {
+    if (s.region_of[u] == scan_region)
+      read = true;
+    else if (!follows(s, u, i))
+      return false;
+  }
+  return read;
 }
 
 // Moves into each scan the frame-parallel values that only it reads (latest first, so that
-// what only they read follows), up to twice a region's nodes. A grid over frames would
-// write each of them per lane and frame, and both of the scan's passes over the frames
-// read it back: the time-varying biquad's backward at 1024 lanes wrote 21 such values
-// (its coefficients and their derivatives, from 10 tapes) in a kernel slower than the
-// scan itself (docs/PERFORMANCE.md). In the scan each is a local computed from the tapes,
-// once in the pass that finds the chunks' maps (its runs from each state share every
-// value that does not depend on the state) and once in the pass that writes the values.
-// Returns whether any moved; regions left empty are removed.
+// what only they read follows), with their tapes' writes, up to twice a region's nodes;
+// then the tapes' writes of the scan's own values. A grid over frames would write each
+// such value per lane and frame, and both of the scan's passes over the frames read it
+// back: the time-varying biquad's backward at 1024 lanes wrote 21 such values (its
+// coefficients and their derivatives, from 10 tapes) in a kernel slower than the scan
+// itself (docs/PERFORMANCE.md). In the scan each is a local computed from the tapes, once
+// in the pass that finds the chunks' maps (its runs from each state share every value
+// that does not depend on the state) and once in the pass that writes the values, which
+// also writes the tapes. Returns whether any moved; regions left empty are removed.
 bool sink_into_scans(Schedule& s) {
+  const Graph& g = s.graph;
   bool moved = false;
+  const auto move = [&](int i, int r, std::vector<int>& into) {
+    std::erase(s.regions[s.region_of[i]].nodes, i);
+    s.region_of[i] = r;
+    into.push_back(i);
+    moved = true;
+  };
   for (size_t r = 1; r < s.regions.size(); ++r) {
-    if (s.regions[r].scan.chunk == 0) continue;
-    const int last = *std::max_element(s.regions[r].nodes.begin(), s.regions[r].nodes.end());
+    Region& scan = s.regions[r];
+    if (scan.scan.chunk == 0) continue;
+    const int last = *std::max_element(scan.nodes.begin(), scan.nodes.end());
     std::vector<int> sunk;
     for (int i = last - 1; i >= 0; --i) {
-      if (s.regions[r].nodes.size() + sunk.size() >= 2 * kMaxRegionNodes) break;
-      if (s.region_of[i] <= 0 || s.region_of[i] >= int(r) || !sinkable(s, i, int(r))) continue;
-      std::erase(s.regions[s.region_of[i]].nodes, i);
-      s.region_of[i] = int(r);
-      sunk.push_back(i);
+      if (scan.nodes.size() + sunk.size() + g.users[i].size() > 2 * kMaxRegionNodes) break;
+      if (s.region_of[i] >= int(r) || !sinkable(s, i, int(r))) continue;
+      for (int u : g.users[i])
+        if (s.region_of[u] != int(r)) move(u, int(r), sunk);
+      move(i, int(r), sunk);
     }
-    std::reverse(sunk.begin(), sunk.end());
-    s.regions[r].nodes.insert(s.regions[r].nodes.begin(), sunk.begin(), sunk.end());
-    moved = moved || !sunk.empty();
+    // In index order, a topological one: each reads only earlier regions and the others.
+    std::sort(sunk.begin(), sunk.end());
+    scan.nodes.insert(scan.nodes.begin(), sunk.begin(), sunk.end());
+    // The tapes of the scan's values (its cells', its outputs'), written after them.
+    std::vector<int> tapes;
+    for (size_t i = 0; i < g.nodes.size(); ++i)
+      if (s.region_of[i] > int(r) && g.inputs[i].size() == 1 &&
+          s.region_of[g.inputs[i][0]] == int(r) && follows(s, int(i), g.inputs[i][0]) &&
+          scan.nodes.size() + tapes.size() < 2 * kMaxRegionNodes)
+        move(int(i), int(r), tapes);
+    scan.nodes.insert(scan.nodes.end(), tapes.begin(), tapes.end());
   }
   if (!moved) return false;
   std::vector<int> renumbered(s.regions.size(), -1);

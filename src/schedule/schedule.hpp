@@ -57,9 +57,11 @@ struct Region {
     std::vector<int> cells;   // a history_read of each scalar cell of the recurrence
     std::vector<int> ramps;   // the phasors, each a recurrence mod 1 of its own
     std::vector<int> totals;  // the frame_sums, each chunk's part summed after
-    // The values that depend on no state (inputs, tapes, coefficient math): the pass that
-    // finds the chunks' maps computes them once a frame for all its runs.
-    std::vector<int> fixed;
+    // The pass that finds the chunks' maps computes only what the state needs: the values
+    // that depend on no state (inputs, tapes, coefficient math) once a frame for all its
+    // runs, the others (the cells' writes, the ramps) in each run. Values nothing in the
+    // state reads (outputs, tapes written, a loss) wait for the pass that writes them.
+    std::vector<int> fixed, varying;
     // Transient buffers of doubles (plan_memory): per chunk and lane, the chunk's map of
     // the cells (the matrix and the offset) and of the ramps (the phase from 0, whether the
     // start still counts), the cells and ramps at its start, the totals' parts.

@@ -249,6 +249,30 @@ TEST(Schedule, OnTheGpuAScanComputesWhatOnlyItReads) {
   }
 }
 
+// The forward program of a gradient writes tapes of the values its backward needs: on the
+// GPU, a tape of a value a scan computes is written by the scan, where the value is a
+// local, instead of by a grid over frames that reads the value back from a block buffer.
+// The modulated filter's forward program is then its scans alone.
+TEST(Schedule, OnTheGpuAScanWritesTheTapesOfWhatItComputes) {
+  Param base("cutoff", 1000.0f);
+  const Value cutoff = base * (1.0 + 0.5 * sin(kTwoPi * phasor(3.0)));
+  const Value y = biquad(in(1), cutoff, 0.7, 1.0, 0);
+  const auto programs = test::gradient_schedules(mse(y, in(2)), 64, 256, 256, true);
+  const Schedule& forward = programs->schedules.at(0);
+  expect_well_formed(forward);
+  expect_memory_plan_sound(forward);
+  const auto tapes = nodes_of_op(forward, "tape_write");
+  ASSERT_GE(tapes.size(), 8u);
+  for (int i : tapes)
+    EXPECT_GT(forward.regions[size_t(forward.region_of[size_t(i)])].scan.chunk, 0)
+        << "tape_write#" << i << "\n"
+        << forward.describe();
+  for (size_t r = 1; r < forward.regions.size(); ++r)
+    EXPECT_NE(forward.regions[r].kind, RegionKind::Parallel) << forward.describe();
+  for (int i : nodes_of_op(forward, "cos"))
+    EXPECT_EQ(forward.storage[size_t(i)], Storage::Local) << "cos#" << i;
+}
+
 TEST(Schedule, DescribeListsRegionsAndBuffers) {
   const Schedule s =
       schedule_of({biquad(noise(), 1000.0 + 500.0 * sin(kTwoPi * phasor(3.0)), 0.7, 1.0, 0)});

@@ -34,9 +34,10 @@ struct GradientSchedules {
 
 inline std::unique_ptr<GradientSchedules> gradient_schedules(const Value& loss, int lanes,
                                                              int64_t tape_frames,
-                                                             int64_t block = 256) {
+                                                             int64_t block = 256,
+                                                             bool input_grads = false) {
   auto out = std::make_unique<GradientSchedules>();
-  out->d = differentiate(loss, tape_frames);
+  out->d = differentiate(loss, tape_frames, input_grads);
   pipeline::Trace trace;
   out->schedules.push_back(
       pipeline::schedule(out->d.forward_outputs(), lanes, trace, block, kParallelWindows));

@@ -140,6 +140,28 @@ TEST(RenderCuda, AScanComputesItsCoefficientsOnceAFramePerPass) {
   EXPECT_EQ(passes, 2) << source;
 }
 
+// A scan's first pass runs its frames once per cell and once more to find the chunks'
+// maps; only its last pass writes what the state does not feed. Each tape of the modulated
+// filter's forward program is stored by one kernel, in one place.
+TEST(RenderCuda, AScanWritesItsTapesInItsLastPassAlone) {
+  Param base("cutoff", 1000.0f);
+  const Value cutoff = base * (1.0 + 0.5 * sin(2.0 * std::numbers::pi * phasor(3.0)));
+  const Value y = biquad(in(1), cutoff, 0.7, 1.0, 0);
+  const auto programs = test::gradient_schedules(mse(y, in(2)), 64, 256, 256, true);
+  const Schedule& forward = programs->schedules.at(0);
+  const std::string source = render_cuda(forward);
+  int tapes = 0;
+  for (size_t i = 0; i < forward.graph.nodes.size(); ++i) {
+    if (forward.graph.nodes[i]->op->name != "tape_write") continue;
+    ++tapes;
+    const std::regex store("B" + std::to_string(forward.state[i].at(0)) + R"(\[[^\]]*\] = )");
+    const auto stores = std::distance(std::sregex_iterator(source.begin(), source.end(), store),
+                                      std::sregex_iterator());
+    EXPECT_EQ(stores, 1) << "tape_write#" << i << "\n" << source;
+  }
+  EXPECT_GE(tapes, 8);
+}
+
 // A block holds few long windows: their kernel runs in narrower tiles of lanes, so the GPU
 // gets CTAs enough (CtaShape::fill); a block of many short windows keeps tiles of 32 lanes.
 TEST(RenderCuda, FewWindowsPerBlockRunInNarrowerTiles) {
