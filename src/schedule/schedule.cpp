@@ -193,23 +193,30 @@ bool in_frame_grid(const Schedule& s, int i) {
   return s.region_of[i] > 0 && from.kind == RegionKind::Parallel && !from.windows && !from.at_once;
 }
 
-// A tape's write of node i's value in a frame grid, which follows the value into a scan.
-bool follows(const Schedule& s, int user, int i) {
-  const Node& tape = *s.graph.nodes[user];
-  return tape.op->linear == Linear::TapeWrite && tape.rate.is_frame() && tape.size() == 1 &&
-         s.graph.users[user].empty() && s.graph.inputs[user] == std::vector<int>{i} &&
-         in_frame_grid(s, user);
-}
-
-// A frame value a scan alone reads (besides its tapes' writes) that it can compute itself:
-// a scalar of the frame's rate, stateless or read from a tape.
-bool sinkable(const Schedule& s, int i, int scan_region) {
+// A frame scalar of a frame grid that the schedule may move into a scan: stateless (or
+// reading a tape) and done every frame.
+bool movable(const Schedule& s, int i) {
   const Node& node = *s.graph.nodes[i];
   const bool stateless =
       node.op->linear == Linear::TapeRead || !(node.op->stateful || node.op->state);
-  if (!in_frame_grid(s, i) || !node.rate.is_frame() || node.size() != 1 || !stateless ||
-      node.op->exec != Exec::AtRate)
-    return false;
+  return in_frame_grid(s, i) && node.rate.is_frame() && node.size() == 1 && stateless &&
+         node.op->exec == Exec::AtRate;
+}
+
+// A tape's write or a host output of node i's value alone, in a frame grid: it follows the
+// value into a scan.
+bool follows(const Schedule& s, int user, int i) {
+  const Node& node = *s.graph.nodes[user];
+  const Linear linear = node.op->linear;
+  return (linear == Linear::TapeWrite || linear == Linear::Pass) && node.rate.is_frame() &&
+         node.size() == 1 && s.graph.users[user].empty() &&
+         s.graph.inputs[user] == std::vector<int>{i} && in_frame_grid(s, user);
+}
+
+// A frame value a scan alone reads (besides its tape's write or its output) that it can
+// compute itself.
+bool sinkable(const Schedule& s, int i, int scan_region) {
+  if (!movable(s, i)) return false;
   bool read = false;
   for (int u : s.graph.users[i]) {
     if (s.region_of[u] == scan_region)
@@ -220,18 +227,40 @@ bool sinkable(const Schedule& s, int i, int scan_region) {
   return read;
 }
 
-// Moves into each scan the frame-parallel values that only it reads (latest first, so that
-// what only they read follows), with their tapes' writes, up to twice a region's nodes;
-// then the tapes' writes of the scan's own values. A grid over frames would write each
-// such value per lane and frame, and both of the scan's passes over the frames read it
-// back: the time-varying biquad's backward at 1024 lanes wrote 21 such values (its
-// coefficients and their derivatives, from 10 tapes) in a kernel slower than the scan
-// itself (docs/PERFORMANCE.md). In the scan each is a local computed from the tapes, once
-// in the pass that finds the chunks' maps (its runs from each state share every value
-// that does not depend on the state) and once in the pass that writes the values, which
-// also writes the tapes. Returns whether any moved; regions left empty are removed.
+// A frame value after a scan that reads what the scan computes and nothing later: the
+// math on its values, their tapes' writes, the outputs.
+bool gatherable(const Schedule& s, int i, int scan_region) {
+  const auto& inputs = s.graph.inputs[i];
+  if (s.region_of[i] <= scan_region || inputs.empty() ||
+      !(movable(s, i) || follows(s, i, inputs[0])))
+    return false;
+  bool reads_scan = false;
+  for (int input : inputs) {
+    if (s.region_of[input] > scan_region) return false;
+    reads_scan = reads_scan || s.region_of[input] == scan_region;
+  }
+  return reads_scan;
+}
+
+// Moves into each scan the frame-grid work around it that would otherwise go through
+// memory per lane and frame, up to twice a region's nodes: the values only the scan reads
+// (latest first, so that what only they read follows), with their tapes' writes and
+// outputs, computed before its own; then what reads the scan's values and nothing later
+// (the math on them, their tapes' writes, the outputs), computed after them, and again
+// the values that only the scan reads now. A grid over frames would write each such value
+// per lane and frame, and both of the scan's passes over the frames read it back: the
+// time-varying biquad's backward at 1024 lanes wrote 21 such values (its coefficients
+// and their derivatives, from 10 tapes) in a kernel slower than the scan itself
+// (docs/PERFORMANCE.md). In the scan each is a local, computed once in the pass that finds
+// the chunks' maps if the state needs it (its runs from each state share every value that
+// does not depend on the state) and once in the pass that writes the values, which also
+// writes the tapes and outputs. Every scan takes what it alone reads before any gathers
+// what follows it, so that a filter's coefficients join the filter's scan, not the scan of
+// the phasor that modulates them. Returns whether any moved; regions left empty are
+// removed.
 bool sink_into_scans(Schedule& s) {
   const Graph& g = s.graph;
+  const size_t most = 2 * kMaxRegionNodes;
   bool moved = false;
   const auto move = [&](int i, int r, std::vector<int>& into) {
     std::erase(s.regions[s.region_of[i]].nodes, i);
@@ -239,29 +268,35 @@ bool sink_into_scans(Schedule& s) {
     into.push_back(i);
     moved = true;
   };
-  for (size_t r = 1; r < s.regions.size(); ++r) {
-    Region& scan = s.regions[r];
-    if (scan.scan.chunk == 0) continue;
+  const auto sink = [&](int r) {
+    Region& scan = s.regions[size_t(r)];
     const int last = *std::max_element(scan.nodes.begin(), scan.nodes.end());
-    std::vector<int> sunk;
+    std::vector<int> before;
     for (int i = last - 1; i >= 0; --i) {
-      if (scan.nodes.size() + sunk.size() + g.users[i].size() > 2 * kMaxRegionNodes) break;
-      if (s.region_of[i] >= int(r) || !sinkable(s, i, int(r))) continue;
+      if (scan.nodes.size() + before.size() + g.users[i].size() > most) break;
+      if (s.region_of[i] >= r || !sinkable(s, i, r)) continue;
       for (int u : g.users[i])
-        if (s.region_of[u] != int(r)) move(u, int(r), sunk);
-      move(i, int(r), sunk);
+        if (s.region_of[u] != r) move(u, r, before);
+      move(i, r, before);
     }
     // In index order, a topological one: each reads only earlier regions and the others.
-    std::sort(sunk.begin(), sunk.end());
-    scan.nodes.insert(scan.nodes.begin(), sunk.begin(), sunk.end());
-    // The tapes of the scan's values (its cells', its outputs'), written after them.
-    std::vector<int> tapes;
-    for (size_t i = 0; i < g.nodes.size(); ++i)
-      if (s.region_of[i] > int(r) && g.inputs[i].size() == 1 &&
-          s.region_of[g.inputs[i][0]] == int(r) && follows(s, int(i), g.inputs[i][0]) &&
-          scan.nodes.size() + tapes.size() < 2 * kMaxRegionNodes)
-        move(int(i), int(r), tapes);
-    scan.nodes.insert(scan.nodes.end(), tapes.begin(), tapes.end());
+    std::sort(before.begin(), before.end());
+    scan.nodes.insert(scan.nodes.begin(), before.begin(), before.end());
+  };
+  const auto gather = [&](int r) {
+    Region& scan = s.regions[size_t(r)];
+    std::vector<int> after;  // in index order, so chains follow their first link
+    for (size_t i = 0; i < g.nodes.size() && scan.nodes.size() + after.size() < most; ++i)
+      if (gatherable(s, int(i), r)) move(int(i), r, after);
+    scan.nodes.insert(scan.nodes.end(), after.begin(), after.end());
+  };
+  std::vector<int> scans;
+  for (size_t r = 1; r < s.regions.size(); ++r)
+    if (s.regions[r].scan.chunk > 0) scans.push_back(int(r));
+  for (int r : scans) sink(r);
+  for (int r : scans) {
+    gather(r);
+    sink(r);
   }
   if (!moved) return false;
   std::vector<int> renumbered(s.regions.size(), -1);
