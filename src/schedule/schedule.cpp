@@ -227,12 +227,21 @@ bool sinkable(const Schedule& s, int i, int scan_region) {
   return read;
 }
 
+// A running total over the frames of node i's value alone that a region sums after them
+// (a gradient's frame_sum): a scan sums its part of each chunk as it goes.
+bool totals(const Schedule& s, int user, int i) {
+  const Node& node = *s.graph.nodes[user];
+  return node.op->linear == Linear::Total && s.regions[s.region_of[user]].at_once &&
+         node.rate.is_frame() && node.size() == 1 && s.graph.users[user].empty() &&
+         s.graph.inputs[user] == std::vector<int>{i};
+}
+
 // A frame value after a scan that reads what the scan computes and nothing later: the
-// math on its values, their tapes' writes, the outputs.
+// math on its values, their tapes' writes, the outputs, the totals over frames.
 bool gatherable(const Schedule& s, int i, int scan_region) {
   const auto& inputs = s.graph.inputs[i];
   if (s.region_of[i] <= scan_region || inputs.empty() ||
-      !(movable(s, i) || follows(s, i, inputs[0])))
+      !(movable(s, i) || follows(s, i, inputs[0]) || totals(s, i, inputs[0])))
     return false;
   bool reads_scan = false;
   for (int input : inputs) {
@@ -246,18 +255,18 @@ bool gatherable(const Schedule& s, int i, int scan_region) {
 // memory per lane and frame, up to twice a region's nodes: the values only the scan reads
 // (latest first, so that what only they read follows), with their tapes' writes and
 // outputs, computed before its own; then what reads the scan's values and nothing later
-// (the math on them, their tapes' writes, the outputs), computed after them, and again
-// the values that only the scan reads now. A grid over frames would write each such value
-// per lane and frame, and both of the scan's passes over the frames read it back: the
-// time-varying biquad's backward at 1024 lanes wrote 21 such values (its coefficients
-// and their derivatives, from 10 tapes) in a kernel slower than the scan itself
-// (docs/PERFORMANCE.md). In the scan each is a local, computed once in the pass that finds
-// the chunks' maps if the state needs it (its runs from each state share every value that
-// does not depend on the state) and once in the pass that writes the values, which also
-// writes the tapes and outputs. Every scan takes what it alone reads before any gathers
-// what follows it, so that a filter's coefficients join the filter's scan, not the scan of
-// the phasor that modulates them. Returns whether any moved; regions left empty are
-// removed.
+// (the math on them, their tapes' writes, the outputs, their totals over frames), computed
+// after them, and again the values that only the scan reads now. A grid over frames would
+// write each such value per lane and frame, and both of the scan's passes over the frames
+// read it back: the time-varying biquad's backward at 1024 lanes wrote 21 such values (its
+// coefficients and their derivatives, from 10 tapes) in a kernel slower than the scan
+// itself (docs/PERFORMANCE.md). In the scan each is a local, computed once in the pass
+// that finds the chunks' maps if the state needs it (its runs from each state share every
+// value that does not depend on the state) and once in the pass that writes the values,
+// which also writes the tapes and outputs. Every scan takes what it alone reads before any
+// gathers what follows it, so that a filter's coefficients join the filter's scan, not the
+// scan of the phasor that modulates them. Returns whether any moved; regions left empty
+// are removed.
 bool sink_into_scans(Schedule& s) {
   const Graph& g = s.graph;
   const size_t most = 2 * kMaxRegionNodes;
