@@ -252,8 +252,10 @@ TEST(Schedule, OnTheGpuAScanComputesWhatOnlyItReads) {
 // The forward program of a gradient writes tapes of the values its backward needs: on the
 // GPU, a tape of a value a scan computes is written by the scan, where the value is a
 // local, instead of by a grid over frames that reads the value back from a block buffer.
-// The modulated filter's forward program is then its scans alone.
-TEST(Schedule, OnTheGpuAScanWritesTheTapesOfWhatItComputes) {
+// The modulated filter's forward program is then its scans alone. In the backward, the
+// params' gradients (totals over frames of the math on the adjoint, with the input's
+// gradient as an output) are summed by the scan that computes the adjoint.
+TEST(Schedule, OnTheGpuAScanWritesTheTapesAndTotalsOfWhatItComputes) {
   Param base("cutoff", 1000.0f);
   const Value cutoff = base * (1.0 + 0.5 * sin(kTwoPi * phasor(3.0)));
   const Value y = biquad(in(1), cutoff, 0.7, 1.0, 0);
@@ -271,6 +273,16 @@ TEST(Schedule, OnTheGpuAScanWritesTheTapesOfWhatItComputes) {
     EXPECT_NE(forward.regions[r].kind, RegionKind::Parallel) << forward.describe();
   for (int i : nodes_of_op(forward, "cos"))
     EXPECT_EQ(forward.storage[size_t(i)], Storage::Local) << "cos#" << i;
+
+  const Schedule& backward = programs->schedules.at(1);
+  expect_well_formed(backward);
+  expect_memory_plan_sound(backward);
+  const auto totals = nodes_of_op(backward, "frame_sum");
+  ASSERT_FALSE(totals.empty());
+  for (int i : totals)
+    EXPECT_GT(backward.regions[size_t(backward.region_of[size_t(i)])].scan.chunk, 0)
+        << "frame_sum#" << i << "\n"
+        << backward.describe();
 }
 
 TEST(Schedule, DescribeListsRegionsAndBuffers) {
