@@ -45,7 +45,7 @@ test-fast: build
 # the search's own tests already cover under the sanitizers). One test process per suite
 # (cmake/suite_tests.cmake). The kernels the release tests compiled are copied into its
 # cache first: they are the same C and CUDA (the same keys), built by the same compilers,
-# and nothing in them is sanitized; compiling them again took a third of this run.
+# and nothing in them is sanitized, so compiling them again would only repeat that work.
 test-asan: setup
 	cmake -S . -B $(SAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDGEN_SANITIZE=ON -DDGEN_BUILD_BENCH=OFF
 	cmake --build $(SAN_BUILD) -j $(JOBS)

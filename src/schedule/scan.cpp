@@ -92,17 +92,19 @@ Region::Scan scan_of(const Schedule& s, const Region& region) {
     return {};
   // What the maps' runs need: the cells' writes, the ramps and what feeds them. The rest
   // (outputs, tapes, a loss) only the last pass computes.
-  std::set<int> feeds;
-  for (auto it = region.nodes.rbegin(); it != region.nodes.rend(); ++it) {
-    const Linear linear = g.nodes[*it]->op->linear;
-    if (linear == Linear::CellWrite || linear == Linear::Ramp || feeds.count(*it))
-      for (int input : g.inputs[*it]) feeds.insert(input);
-  }
-  for (int i : region.nodes) {
+  const auto writes_state = [&](int i) {
     const Linear linear = g.nodes[i]->op->linear;
-    const bool state = linear == Linear::CellWrite || linear == Linear::Ramp;
-    if (!state && !feeds.count(i)) continue;
-    (dep[i] == Dep::None && !state ? scan.fixed : scan.varying).push_back(i);
+    return linear == Linear::CellWrite || linear == Linear::Ramp;
+  };
+  std::set<int> feeds;
+  for (auto it = region.nodes.rbegin(); it != region.nodes.rend(); ++it)
+    if (writes_state(*it) || feeds.count(*it))
+      for (int input : g.inputs[*it]) feeds.insert(input);
+  for (int i : region.nodes) {
+    if (writes_state(i))
+      scan.varying.push_back(i);
+    else if (feeds.count(i))
+      (dep[i] == Dep::None ? scan.fixed : scan.varying).push_back(i);
   }
   // Enough chunks that a few lanes still fill a GPU; longer ones carry fewer maps.
   scan.chunk = s.lanes >= 256 ? 256 : 64;

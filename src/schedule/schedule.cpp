@@ -203,14 +203,20 @@ bool movable(const Schedule& s, int i) {
          node.op->exec == Exec::AtRate;
 }
 
+// Whether `user` is a frame scalar that reads node i alone and that nothing reads: a
+// value's tape write, output or total.
+bool ends(const Schedule& s, int user, int i) {
+  const Node& node = *s.graph.nodes[user];
+  return node.rate.is_frame() && node.size() == 1 && s.graph.users[user].empty() &&
+         s.graph.inputs[user] == std::vector<int>{i};
+}
+
 // A tape's write or a host output of node i's value alone, in a frame grid: it follows the
 // value into a scan.
 bool follows(const Schedule& s, int user, int i) {
-  const Node& node = *s.graph.nodes[user];
-  const Linear linear = node.op->linear;
-  return (linear == Linear::TapeWrite || linear == Linear::Pass) && node.rate.is_frame() &&
-         node.size() == 1 && s.graph.users[user].empty() &&
-         s.graph.inputs[user] == std::vector<int>{i} && in_frame_grid(s, user);
+  const Linear linear = s.graph.nodes[user]->op->linear;
+  return (linear == Linear::TapeWrite || linear == Linear::Pass) && ends(s, user, i) &&
+         in_frame_grid(s, user);
 }
 
 // A frame value a scan alone reads (besides its tape's write or its output) that it can
@@ -230,10 +236,8 @@ bool sinkable(const Schedule& s, int i, int scan_region) {
 // A running total over the frames of node i's value alone that a region sums after them
 // (a gradient's frame_sum): a scan sums its part of each chunk as it goes.
 bool totals(const Schedule& s, int user, int i) {
-  const Node& node = *s.graph.nodes[user];
-  return node.op->linear == Linear::Total && s.regions[s.region_of[user]].at_once &&
-         node.rate.is_frame() && node.size() == 1 && s.graph.users[user].empty() &&
-         s.graph.inputs[user] == std::vector<int>{i};
+  return s.graph.nodes[user]->op->linear == Linear::Total && s.regions[s.region_of[user]].at_once &&
+         ends(s, user, i);
 }
 
 // A frame value after a scan that reads what the scan computes and nothing later: the

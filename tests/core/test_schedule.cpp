@@ -259,7 +259,7 @@ TEST(Schedule, OnTheGpuAScanWritesTheTapesAndTotalsOfWhatItComputes) {
   Param base("cutoff", 1000.0f);
   const Value cutoff = base * (1.0 + 0.5 * sin(kTwoPi * phasor(3.0)));
   const Value y = biquad(in(1), cutoff, 0.7, 1.0, 0);
-  const auto programs = test::gradient_schedules(mse(y, in(2)), 64, 256, 256, true);
+  const auto programs = test::gradient_schedules(mse(y, in(2)), 64, 256, 256, /*input_grads=*/true);
   const Schedule& forward = programs->schedules.at(0);
   expect_well_formed(forward);
   expect_memory_plan_sound(forward);

@@ -147,7 +147,7 @@ TEST(RenderCuda, AScanWritesItsTapesInItsLastPassAlone) {
   Param base("cutoff", 1000.0f);
   const Value cutoff = base * (1.0 + 0.5 * sin(2.0 * std::numbers::pi * phasor(3.0)));
   const Value y = biquad(in(1), cutoff, 0.7, 1.0, 0);
-  const auto programs = test::gradient_schedules(mse(y, in(2)), 64, 256, 256, true);
+  const auto programs = test::gradient_schedules(mse(y, in(2)), 64, 256, 256, /*input_grads=*/true);
   const Schedule& forward = programs->schedules.at(0);
   const std::string source = render_cuda(forward);
   int tapes = 0;
