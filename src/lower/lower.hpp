@@ -38,6 +38,13 @@ struct LowerTarget {
   // backend whose window threads then take adjacent elements of one lane. Unset: lanes
   // innermost.
   std::function<bool(int64_t hop, int64_t shared_floats)> lane_major_window_rows = nullptr;
+  // True (CUDA): a frame scalar that every lane shares (lower/lowering.hpp, find_shared)
+  // and that other regions read is stored in lane 0 alone, where every lane's thread
+  // writes the same value and its readers take it: a warp's loads of it are one
+  // broadcast, and a block of frames costs memory once, not once per lane (an input's
+  // delayed copies, the phase of a sweep every voice follows). False (C): a lane loop
+  // vectorises its stores across lanes, which one address for all of them would undo.
+  bool shared_scalars_in_lane0 = false;
 };
 
 // Highest 1-based input channel the program reads (the `in` array has that many entries).

@@ -108,10 +108,13 @@ class Lowering {
   // run in every lane: they cost little, and sharing them would change how the C compiler
   // vectorises a frame loop around them, and with it, in the scalar remainder of a loop
   // over the frames of a block, how a libm call rounds — streaming in blocks of other
-  // lengths would change the last bit (tests/core/test_streaming.cpp).
+  // lengths would change the last bit (tests/core/test_streaming.cpp). On a target of a
+  // thread per lane (CUDA), a shared frame scalar that crosses regions lives in lane 0
+  // (in_lane0).
   void find_shared() {
     const size_t n = g_.nodes.size();
-    const bool sharing = target_.lane_loops && s_.lanes > 1;  // one lane: nothing to share
+    const bool sharing = (target_.lane_loops || target_.shared_scalars_in_lane0) &&
+                         s_.lanes > 1;  // one lane: nothing to share
     shared_.assign(n, sharing);
     std::vector<bool> cell_shared(g_.cells.size(), true);
     for (bool changed = sharing; changed;) {
@@ -132,8 +135,17 @@ class Lowering {
 
   // Whether node i runs in lane 0 alone, for every lane (find_shared).
   bool once(int i) const { return shared_[size_t(i)] && owns_lanes(i); }
+  // Whether every lane writes node i's value into lane 0 and reads it there
+  // (LowerTarget::shared_scalars_in_lane0): a shared frame scalar in block memory, outside
+  // regions of windows (whose threads share a window's rows in patterns of their own).
+  bool in_lane0(int i) const {
+    const Node& node = *g_.nodes[size_t(i)];
+    return target_.shared_scalars_in_lane0 && shared_[size_t(i)] &&
+           s_.storage[size_t(i)] == Storage::Block && node.rate.is_frame() && node.size() == 1 &&
+           !in_windows(i);
+  }
   // The lane a reader takes node i's value from.
-  std::string lane_of(int i) const { return once(i) ? "0" : "l"; }
+  std::string lane_of(int i) const { return once(i) || in_lane0(i) ? "0" : "l"; }
   // How many lanes node i's code runs for.
   std::string lane_count(int i) const { return once(i) ? "1" : "L"; }
 

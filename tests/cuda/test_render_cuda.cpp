@@ -117,6 +117,42 @@ TEST(RenderCuda, HopFrameRecurrencesPrefetchTheirHops) {
   EXPECT_NE(level.find("(i0 + j) * 16;"), std::string::npos) << level;
 }
 
+// A frame scalar every lane shares that other regions read (the input's delayed copies, the
+// sweep's phase) is written and read in lane 0 alone (LowerTarget::shared_scalars_in_lane0):
+// the time-varying biquad at 16384 lanes, without scans, wrote four such values per lane
+// and frame. What depends on a per-lane param keeps a slot per lane. The emulation tests
+// check the values.
+TEST(RenderCuda, ValuesEveryLaneSharesAreStoredInLaneZero) {
+  Param base("cutoff", 1000.0f);
+  const Value cutoff = base * (1.0 + 0.5 * sin(2.0 * std::numbers::pi * phasor(3.0)));
+  const Schedule s = test::forward_schedule({biquad(in(1), cutoff, 0.7, 1.0, 0)}, 8192);
+  const std::string source = render_cuda(s);
+  const Graph& g = s.graph;
+  std::vector<bool> per_lane(g.nodes.size());
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    per_lane[i] = g.nodes[i]->op->name == "param" || g.nodes[i]->op->name == "out";
+    for (int k : g.inputs[i]) per_lane[i] = per_lane[i] || per_lane[size_t(k)];
+  }
+  int shared = 0, own = 0;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    if (s.storage[i] != Storage::Block || !g.nodes[i]->rate.is_frame()) continue;
+    const std::string b = "B" + std::to_string(s.block_buf[i]);
+    const std::regex any(b + R"(\[[^\]]*\] = )"), in_lane0(b + R"(\[[^\]]*\* L \+ 0\])"),
+        in_lane_l(b + R"(\[[^\]]*\* L \+ l\])");
+    ASSERT_TRUE(std::regex_search(source, any)) << g.nodes[i]->op->name << "#" << i;
+    if (per_lane[i]) {
+      ++own;
+      EXPECT_FALSE(std::regex_search(source, in_lane0)) << g.nodes[i]->op->name << "#" << i;
+    } else {
+      ++shared;
+      EXPECT_FALSE(std::regex_search(source, in_lane_l)) << g.nodes[i]->op->name << "#" << i;
+      EXPECT_TRUE(std::regex_search(source, in_lane0)) << g.nodes[i]->op->name << "#" << i;
+    }
+  }
+  EXPECT_GE(shared, 4) << s.describe();
+  EXPECT_GE(own, 2) << s.describe();
+}
+
 // A modulated filter's coefficients, which only its scan reads, are computed in the scan
 // (src/schedule/schedule.cpp, sink_into_scans), and its first pass, which runs each chunk
 // once from every state, computes them once a frame for all its runs: one cosine in each

@@ -62,14 +62,15 @@ class KernelMapper {
   // Maps the lowering's functions onto kernels and its entry point's block loop onto the
   // host's launch plan.
   Kernels map() {
-    lir::Block functions =
-        lower(s_, {.lane_loops = false,
-                   .prefetch_frames = 16,
-                   .stack_tables = false,
-                   .cooperative_windows = true,
-                   .lane_major_window_rows = [this](int64_t hop, int64_t shared_floats) {
-                     return lanes_outer(window_tile(hop, shared_floats));
-                   }});
+    lir::Block functions = lower(s_, {.lane_loops = false,
+                                      .prefetch_frames = 16,
+                                      .stack_tables = false,
+                                      .cooperative_windows = true,
+                                      .lane_major_window_rows =
+                                          [this](int64_t hop, int64_t shared_floats) {
+                                            return lanes_outer(window_tile(hop, shared_floats));
+                                          },
+                                      .shared_scalars_in_lane0 = true});
     lir::Stmt entry = std::move(functions.back());
     functions.pop_back();
     k_.plan.reverse = s_.reverse;
