@@ -114,7 +114,6 @@ Region::Scan scan_of(const Schedule& s, const Region& region) {
 }  // namespace
 
 void find_scans(Schedule& s) {
-  if (s.lanes > kMaxScanLanes) return;
   // DGEN_SCAN=0 leaves every recurrence serial (to compare a program with and without).
   const char* env = std::getenv("DGEN_SCAN");
   if (env && std::string_view(env) == "0") return;

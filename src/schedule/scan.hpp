@@ -20,15 +20,12 @@ namespace dgen {
 // more, and carrying the state costs a cells² matrix per chunk.
 constexpr size_t kMaxScanCells = 8;
 
-// Lanes enough to keep a GPU busy one thread per lane: a scan's first pass, which runs the
-// frames once per cell and once more, then costs more than it gains (the H200's biquad
-// forward at 16384 lanes: 23.8 ms serial, 27.8 ms as a scan; at 1024 lanes 11.1 and 7.1 ms,
-// docs/PERFORMANCE.md).
-constexpr int kMaxScanLanes = 4096;
-
 // Marks the serial regions of a schedule that are linear in their state (Region::scan),
 // with chunks that give a GPU of `lanes` lanes enough threads; none when the environment
-// sets DGEN_SCAN=0.
+// sets DGEN_SCAN=0. At every lane count: even 16384 lanes, a thread each, leave a GPU
+// waiting on each thread's recurrence, and a scan, which computes what it alone reads and
+// reads what every lane shares from lane 0, was faster there (the time-varying biquad's
+// forward on an H100, 21.6 ms serial, 16.2 ms as a scan; docs/PERFORMANCE.md).
 void find_scans(Schedule& s);
 
 }  // namespace dgen

@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <span>
+#include <tuple>
 
 #include "core/op_cases.hpp"
 #include "dgen/grad.hpp"
@@ -83,6 +86,43 @@ TEST(CudaBackend, GradientOfABiquadAtSevenLanesMatchesInterpreter) {
   ASSERT_EQ(got.second.size(), ref.second.size());
   for (size_t k = 0; k < ref.second.size(); ++k)
     EXPECT_NEAR(got.second[k], ref.second[k], 1e-3 * (1 + std::abs(ref.second[k])));
+}
+
+// The time-varying biquad (per-lane cutoff, the input and the sweep shared by the lanes)
+// at 8192 lanes, forward and gradient, on the GPU and on the C backend: its recurrences
+// run as scans at every lane count, and what every lane shares lives in lane 0
+// (docs/ARCHITECTURE.md, "Lanes innermost").
+TEST(CudaBackend, ModulatedBiquadAtManyLanesMatchesC) {
+  SKIP_WITHOUT_GPU();
+  constexpr int kLanes = 8192;
+  constexpr int64_t kFrames = 4096;
+  std::vector<float> cutoffs(kLanes), x(kFrames);
+  for (int l = 0; l < kLanes; ++l) cutoffs[size_t(l)] = 500.0f + 4000.0f * float(l) / kLanes;
+  for (int64_t i = 0; i < kFrames; ++i) x[size_t(i)] = float(std::sin(0.37 * double(i)) * 0.5);
+  const std::vector<InputChannel> inputs = {{1, x}};
+  auto run_on = [&](Backend backend) {
+    Param cutoff("cutoff", 1000.0f);
+    cutoff.set_per_lane(cutoffs);
+    const Value sweep = cutoff * (1.0 + 0.5 * sin(6.283185307179586 * phasor(3.0)));
+    const Value y = biquad(in(1), sweep, 1.2, 1.0, 0);
+    RenderOptions o;
+    o.backend = backend;
+    o.lanes = kLanes;
+    Program forward({y}, o);
+    forward.run(kFrames, inputs);
+    const std::span<const float> out = forward.output(0);
+    GradProgram grad(mse(y, Value(0.0)), o);
+    const double loss = grad.run(kFrames, inputs);
+    return std::make_tuple(std::vector<float>(out.begin(), out.end()), loss,
+                           grad.params()[0].grad());
+  };
+  const auto [ref_out, ref_loss, ref_grad] = run_on(Backend::C);
+  const auto [got_out, got_loss, got_grad] = run_on(Backend::Cuda);
+  test::expect_close_to_reference(got_out, ref_out, 1e-4);
+  EXPECT_NEAR(got_loss, ref_loss, 1e-4 * (1 + std::abs(ref_loss)));
+  ASSERT_EQ(got_grad.size(), ref_grad.size());
+  for (size_t k = 0; k < ref_grad.size(); k += 97)
+    EXPECT_NEAR(got_grad[k], ref_grad[k], 1e-3 * (1 + std::abs(ref_grad[k]))) << "lane " << k;
 }
 
 // The subtractive voice of examples/ at 256 lanes × 1 s, on the GPU and on the C backend:

@@ -247,7 +247,8 @@ TEST(CudaOnCpu, LinearRecurrencesRunAsScansMatchC) {
   const std::vector<InputChannel> inputs = {{1, x}, {2, x}};
   // A phasor reset by its input's peaks: a chunk with a reset forgets its start.
   const Value reset = phasor(330.0, gt(in(1), 0.8));
-  for (int lanes : {1, 7}) {
+  // 5000 lanes: scans at every lane count (a GPU full of lanes runs them too).
+  for (int lanes : {1, 7, 5000}) {
     SCOPED_TRACE(std::to_string(lanes) + " lanes");
     const Schedule s = test::forward_schedule({y, reset}, lanes, 256);
     EXPECT_EQ(scans(s), (Scans{{2, 2, 0}, {3, 0, 0}}));

@@ -117,15 +117,19 @@ TEST(RenderCuda, HopFrameRecurrencesPrefetchTheirHops) {
   EXPECT_NE(level.find("(i0 + j) * 16;"), std::string::npos) << level;
 }
 
-// A frame scalar every lane shares that other regions read (the input's delayed copies, the
-// sweep's phase) is written and read in lane 0 alone (LowerTarget::shared_scalars_in_lane0):
-// the time-varying biquad at 16384 lanes, without scans, wrote four such values per lane
-// and frame. What depends on a per-lane param keeps a slot per lane. The emulation tests
-// check the values.
+// A frame scalar every lane shares that other regions read (a recurrence driven by the
+// input alone, as an input's delayed copies or a sweep's phase are) is written and read in
+// lane 0 alone (LowerTarget::shared_scalars_in_lane0): the time-varying biquad at 16384
+// lanes wrote four such values per lane and frame. What depends on a per-lane param keeps
+// a slot per lane. The emulation tests check the values.
 TEST(RenderCuda, ValuesEveryLaneSharesAreStoredInLaneZero) {
-  Param base("cutoff", 1000.0f);
-  const Value cutoff = base * (1.0 + 0.5 * sin(2.0 * std::numbers::pi * phasor(3.0)));
-  const Schedule s = test::forward_schedule({biquad(in(1), cutoff, 0.7, 1.0, 0)}, 8192);
+  Param gain("gain", 1.0f);
+  History driven_state, voiced_state;
+  const Value driven = tanh(driven_state.read() * 0.9 + in(1));
+  driven_state.write(driven);
+  const Value voiced = tanh(voiced_state.read() * 0.5 + sin(driven * gain) * cos(driven * 3.0));
+  voiced_state.write(voiced);
+  const Schedule s = test::forward_schedule({voiced}, 64);
   const std::string source = render_cuda(s);
   const Graph& g = s.graph;
   std::vector<bool> per_lane(g.nodes.size());
@@ -149,8 +153,8 @@ TEST(RenderCuda, ValuesEveryLaneSharesAreStoredInLaneZero) {
       EXPECT_TRUE(std::regex_search(source, in_lane0)) << g.nodes[i]->op->name << "#" << i;
     }
   }
-  EXPECT_GE(shared, 4) << s.describe();
-  EXPECT_GE(own, 2) << s.describe();
+  EXPECT_GE(shared, 2) << s.describe();
+  EXPECT_GE(own, 1) << s.describe();
 }
 
 // A modulated filter's coefficients, which only its scan reads, are computed in the scan
