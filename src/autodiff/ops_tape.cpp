@@ -29,9 +29,10 @@ void check_tape_attrs(const std::string& op, const Attrs& a, size_t min_ints) {
     throw Error(op + ": expected attributes {capacity >= 1, hop >= 1}");
 }
 
-// Element e of the tape's slot for the current frame (a C expression).
-std::string tape_element(const EmitCtx& c) {
-  return c.run_frame + " / " + str(c.node.attrs.ints[1]) + " * " + str(c.node.size()) + " + e";
+// Element `flat` of the tape's slot for the current frame (a C expression).
+std::string tape_element(const EmitCtx& c, const std::string& flat = "e") {
+  return c.run_frame + " / " + str(c.node.attrs.ints[1]) + " * " + str(c.node.size()) + " + " +
+         (flat == "e" ? flat : "(" + flat + ")");
 }
 
 // tape_write(x): attrs.ints = {capacity, hop}. Stores x into its slot; passes x on.
@@ -57,6 +58,8 @@ void register_tape_write() {
               c.out("e") + " = " + c.in(0, "e") + "; " + c.state(0, at) + " = " + c.out("e") + ";",
               /*independent=*/true);
   };
+  op.element = [](EmitCtx& c, const std::string& flat) { return c.in(0, flat); };
+  op.element_stores_state = true;
   op.linear = Linear::TapeWrite;
   register_op(std::move(op));
 }
@@ -84,8 +87,11 @@ void register_tape_read() {
     const int64_t m = c.node.size(), base = c.run_frame / c.node.attrs.ints[1] * m;
     for (int64_t e = 0; e < m; ++e) c.out[e] = c.state[0][base + e];
   };
-  op.emit = [](EmitCtx& c) {
-    emit_loop(c, c.node.size(), "e", c.out("e") + " = (float)" + c.state(0, tape_element(c)) + ";",
+  op.element = [](EmitCtx& c, const std::string& flat) {
+    return "(float)" + c.state(0, tape_element(c, flat));
+  };
+  op.emit = [element = op.element](EmitCtx& c) {
+    emit_loop(c, c.node.size(), "e", c.out("e") + " = " + element(c, "e") + ";",
               /*independent=*/true);
   };
   op.linear = Linear::TapeRead;

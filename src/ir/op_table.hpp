@@ -148,6 +148,16 @@ struct OpDef {
   // kCtaShared + kTileLane * kSharedStride; unset or 0: none. A region of windows gets the most its
   // ops ask for (lir::Loop::shared_floats).
   std::function<int64_t(const Node&)> cta_shared;
+  // For an op whose element `flat` (an int64 expression) is one expression of its
+  // inputs' elements and its state, needing no loop: the views (an input element, or 0
+  // where padded), a tape's read (its slot's element) and write (its input). It may use
+  // EmitCtx::in, state and run_frame alone. A GPU window's readers of such a node compute
+  // it where they read it (lower/lowering.hpp, reads_through) instead of a row the node
+  // filled: a view, a tape's read or write then costs no pass over memory. An op whose
+  // emission also stores into its state (a tape's write) sets `element_stores_state`: its
+  // code still runs there, its value kept nowhere.
+  std::function<std::string(EmitCtx&, const std::string& flat)> element;
+  bool element_stores_state = false;
   // The adjoint (vector-Jacobian product) rule, as graph construction in the backward
   // program; see src/autodiff/adjoint.hpp for AdjointCtx. Empty: asking for a gradient
   // through the op is a compile error naming it (unless zero_derivative).

@@ -19,13 +19,13 @@ lir::Block Lowering::emit_cooperative_window(const Region& region, int r) {
   std::map<int, int> chain_of;
   for (size_t k = 0; k < window_log_.size(); ++k) chain_of[window_log_[k].node] = chain[k];
   for (const WindowLog& w : window_log_) {
-    const bool private_to_chain =
-        chain_of[w.node] >= 0 && !read_by_other_regions(w.node) && outputs_of_[w.node] < 0 &&
-        !g_.users[w.node].empty() &&
-        std::all_of(g_.users[w.node].begin(), g_.users[w.node].end(), [&](int u) {
-          const auto c = chain_of.find(u);
-          return c != chain_of.end() && c->second == chain_of[w.node];
-        });
+    const std::vector<int> by = readers(w.node);
+    const bool private_to_chain = chain_of[w.node] >= 0 && !read_by_other_regions(w.node) &&
+                                  outputs_of_[w.node] < 0 && !reads_through(w.node) &&
+                                  !by.empty() && std::all_of(by.begin(), by.end(), [&](int u) {
+                                    const auto c = chain_of.find(u);
+                                    return c != chain_of.end() && c->second == chain_of[w.node];
+                                  });
     if (private_to_chain) registers_.insert(w.node);
   }
   lir::Block body = registers_.empty() ? std::move(first) : emit();
@@ -112,9 +112,14 @@ lir::Stmt Lowering::emit_windows(int r) {
   const std::string first = first_hop_frame(h);
   lir::Block frame = {
       lir::line("const int64_t t = T0 + i; const int64_t rf = b0 + i; (void)t; (void)rf;")};
-  for (auto& st : target_.cooperative_windows&& region.hop > 1
-                      ? emit_cooperative_window(region, r)
-                      : emit_nodes(region.nodes, r, "t", "rf"))
+  const bool cooperative = target_.cooperative_windows && region.hop > 1;
+  // The value of a node read through that still runs (reads_through) goes here.
+  if (cooperative && std::any_of(region.nodes.begin(), region.nodes.end(), [&](int i) {
+        return reads_through(i) && g_.nodes[i]->op->element_stores_state;
+      }))
+    frame.push_back(lir::line(std::string("float ") + kSink + "; (void)" + kSink + ";"));
+  for (auto& st :
+       cooperative ? emit_cooperative_window(region, r) : emit_nodes(region.nodes, r, "t", "rf"))
     frame.push_back(std::move(st));
   // The held values' copies and what ops keep for the next blocks' windows: one loop
   // over the elements of all of them, whose iterations are independent (a GPU runs them

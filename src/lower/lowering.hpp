@@ -7,6 +7,7 @@
 #include <map>
 #include <numeric>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -304,6 +305,31 @@ class Lowering {
                        [&](int u) { return s_.region_of[u] != s_.region_of[i]; });
   }
 
+  // A node of a GPU window whose readers compute its element where they read it
+  // (OpDef::element) instead of reading a row it filled: a view, a tape's read or write
+  // that only its own window reads. It runs only where it stores state (a tape's write),
+  // its value then kept in kSink. (Such ops write no host output: a gradient program's
+  // tape writes are among its graph's outputs only to keep them.)
+  bool reads_through(int i) const {
+    const Region& region = s_.regions[s_.region_of[i]];
+    return g_.nodes[i]->op->element && target_.cooperative_windows && region.windows &&
+           region.hop > 1 && !read_by_other_regions(i);
+  }
+  static constexpr const char* kSink = "dgen_sink";
+
+  // The nodes that read node i's stored value: its users, and for a user read through,
+  // the nodes that read that one (and the user itself where it still runs).
+  std::vector<int> readers(int i) const {
+    std::vector<int> out;
+    for (int u : g_.users[i]) {
+      const bool through = reads_through(u);
+      if (!through || g_.nodes[u]->op->element_stores_state) out.push_back(u);
+      if (through)
+        for (int r : readers(u)) out.push_back(r);
+    }
+    return out;
+  }
+
   // State: scalar state of a serial region is kept in locals for the block.
   std::string state(int i, int var, const std::string& idx) {
     const int b = s_.state[i][var];
@@ -328,13 +354,14 @@ class Lowering {
     EmitCtx c{node};
     bool host_io = false;  // the node reads or writes host buffers
     WindowAccess access;   // in a window's CTA: what the node reads and writes
+    const bool through = reads_through(i);
+    if (through && !node.op->element_stores_state) return {};
     c.in = [&](int k, const std::string& flat) {
-      access.reads.push_back({g_.inputs[i][k], flat});
-      return val(g_.inputs[i][k], flat, region);
+      return read(g_.inputs[i][k], flat, region, rf, access);
     };
     c.out = [&](const std::string& flat) {
       access.writes_own_elements = access.writes_own_elements && flat == "e";
-      return val(i, flat, region);
+      return through ? std::string(kSink) : val(i, flat, region);
     };
     c.state = [&](int var, const std::string& idx) {
       access.shared_state = access.shared_state || g_.cell_of[i] >= 0;
@@ -370,6 +397,9 @@ class Lowering {
     c.lane_count = lane_count(i);
     c.stack_tables = target_.stack_tables;
     c.in_frame = [&](int k, const std::string& frame, const std::string& flat) {
+      // Only a frame-rate value of another region is read at other frames (a window's fill).
+      if (reads_through(g_.inputs[i][k]))
+        throw std::logic_error("lowering: a value read through is read at another frame");
       access.reads.push_back({g_.inputs[i][k], ""});
       return at_frame(g_.inputs[i][k], frame, flat, region);
     };
@@ -431,6 +461,24 @@ class Lowering {
                                       // over the threads, each element on one thread
     bool shared_state = false;        // it reads or writes state another node shares
   };
+
+  // Element `flat` of node i as a node of `region` reads it, noted in `access`: its stored
+  // value, or, for a node read through, its element's expression (at run frame `rf`). A
+  // view's "(e)" is element e, which the thread that wrote it reads (needs_barrier).
+  std::string read(int i, const std::string& flat, int region, const std::string& rf,
+                   WindowAccess& access) {
+    if (!reads_through(i)) {
+      access.reads.push_back({i, flat == "(e)" ? "e" : flat});
+      return val(i, flat, region);
+    }
+    EmitCtx c{*g_.nodes[i]};
+    c.in = [&](int k, const std::string& at) {
+      return read(g_.inputs[i][k], at, region, rf, access);
+    };
+    c.state = [&](int var, const std::string& idx) { return state(i, var, idx); };
+    c.run_frame = rf;
+    return "(" + g_.nodes[i]->op->element(c, flat) + ")";
+  }
 
   // A node of a window as emitted: whether a barrier comes before it, and whether its code
   // is one loop over its own elements, each written by the thread that reads it.

@@ -4,7 +4,8 @@
 // adjoint rule is the same map read backwards (scatter-add into the input).
 //
 // A view is computed into its own storage (a copy, not an alias): every later pass then
-// sees an ordinary node with its own buffer.
+// sees an ordinary node with its own buffer. Only a GPU window's readers compute a view
+// of a value of their own window where they read it (OpDef::element), not from a copy.
 #include <algorithm>
 #include <numeric>
 
@@ -290,12 +291,14 @@ void register_view(const ViewRule& rule) {
   };
   op.adjoint = rule.adjoint;
   op.lane_loops = true;
-  op.emit = [axes_of = rule.axes](EmitCtx& c) {
+  op.element = [axes_of = rule.axes](EmitCtx& c, const std::string& flat) {
     const auto [index, cond] =
-        source_index_expr(axes_of(c.node.inputs[0]->shape, c.node.shape, c.node.attrs), "e");
-    const std::string value =
-        cond.empty() ? c.in(0, index) : "(" + cond + ") ? " + c.in(0, index) + " : 0.0f";
-    emit_loop(c, c.node.size(), "e", c.out("e") + " = " + value + ";", /*independent=*/true);
+        source_index_expr(axes_of(c.node.inputs[0]->shape, c.node.shape, c.node.attrs), flat);
+    return cond.empty() ? c.in(0, index) : "(" + cond + ") ? " + c.in(0, index) + " : 0.0f";
+  };
+  op.emit = [element = op.element](EmitCtx& c) {
+    emit_loop(c, c.node.size(), "e", c.out("e") + " = " + element(c, "e") + ";",
+              /*independent=*/true);
   };
   register_op(std::move(op));
 }

@@ -4,6 +4,7 @@
 // IR with lanes as threads.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <numbers>
 #include <regex>
 
@@ -155,6 +156,49 @@ TEST(RenderCuda, ValuesEveryLaneSharesAreStoredInLaneZero) {
   }
   EXPECT_GE(shared, 2) << s.describe();
   EXPECT_GE(own, 1) << s.describe();
+}
+
+// In a GPU window, the views (reshape, shrink, pad), the tapes' reads and the tapes'
+// writes that only their own window reads are read through (OpDef::element): their
+// readers compute their elements from their inputs or tapes where they read them, and no
+// code stores their rows (a spectral loss's gradient copied 12 GB a run into such rows).
+// A tape's write still stores its tape. What other regions read keeps its row. The
+// emulation tests (CudaOnCpu) check the values.
+TEST(RenderCuda, AWindowReadsItsViewsAndTapesThrough) {
+  Param gain("gain", 1.0f);
+  MrstftOptions options;
+  options.frames = 4096;
+  const auto programs =
+      test::gradient_schedules(mrstft_loss(in(1) * gain, in(2), options), 64, 4096, 4096, true);
+  std::map<std::string, int> through;
+  int kept = 0;
+  for (const Schedule& s : programs->schedules) {
+    const std::string source = render_cuda(s);
+    const auto stores = [&](int buffer) {
+      return std::regex_search(source,
+                               std::regex("B" + std::to_string(buffer) + R"(\[[^\]]*\] = )"));
+    };
+    const Graph& g = s.graph;
+    for (size_t i = 0; i < g.nodes.size(); ++i) {
+      const Region& region = s.regions[size_t(s.region_of[i])];
+      const std::string& op = g.nodes[i]->op->name;
+      if (!region.windows || region.hop == 1 || !g.nodes[i]->op->element) continue;
+      const bool crosses = std::any_of(g.users[i].begin(), g.users[i].end(),
+                                       [&](int u) { return s.region_of[u] != s.region_of[i]; });
+      const std::string what = op + "#" + std::to_string(i);
+      if (crosses) {
+        ++kept;
+        EXPECT_TRUE(stores(s.block_buf[i])) << what;
+        continue;
+      }
+      ++through[op];
+      EXPECT_FALSE(stores(s.block_buf[i])) << what;
+      if (op == "tape_write") EXPECT_TRUE(stores(s.state[i][0])) << what;
+    }
+  }
+  for (const char* op : {"reshape", "shrink", "pad", "tape_read", "tape_write"})
+    EXPECT_GE(through[op], 6) << op;  // one per resolution at least
+  EXPECT_GE(kept, 1);
 }
 
 // A modulated filter's coefficients, which only its scan reads, are computed in the scan
