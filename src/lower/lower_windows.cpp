@@ -114,7 +114,7 @@ lir::Stmt Lowering::emit_windows(int r) {
       lir::line("const int64_t t = T0 + i; const int64_t rf = b0 + i; (void)t; (void)rf;")};
   const bool cooperative = target_.cooperative_windows && region.hop > 1;
   // The value of a node read through that still runs (reads_through) goes here.
-  if (cooperative && std::any_of(region.nodes.begin(), region.nodes.end(), [&](int i) {
+  if (region.hop > 1 && std::any_of(region.nodes.begin(), region.nodes.end(), [&](int i) {
         return reads_through(i) && g_.nodes[i]->op->element_stores_state;
       }))
     frame.push_back(lir::line(std::string("float ") + kSink + "; (void)" + kSink + ";"));

@@ -305,16 +305,12 @@ class Lowering {
                        [&](int u) { return s_.region_of[u] != s_.region_of[i]; });
   }
 
-  // A node of a GPU window whose readers compute its element where they read it
-  // (OpDef::element) instead of reading a row it filled: a view, a tape's read or write
-  // that only its own window reads. It runs only where it stores state (a tape's write),
-  // its value then kept in kSink. (Such ops write no host output: a gradient program's
-  // tape writes are among its graph's outputs only to keep them.)
-  bool reads_through(int i) const {
-    const Region& region = s_.regions[s_.region_of[i]];
-    return g_.nodes[i]->op->element && target_.cooperative_windows && region.windows &&
-           region.hop > 1 && !read_by_other_regions(i);
-  }
+  // A node of a window whose readers compute its element where they read it
+  // (schedule.hpp, read_through) instead of reading a row it filled: a view, a tape's read
+  // or write that only its own window reads. It runs only where it stores state (a tape's
+  // write), its value then kept in kSink. (Such ops write no host output: a gradient
+  // program's tape writes are among its graph's outputs only to keep them.)
+  bool reads_through(int i) const { return read_through(s_, i); }
   static constexpr const char* kSink = "dgen_sink";
 
   // The nodes that read node i's stored value: its users, and for a user read through,

@@ -38,9 +38,10 @@ void plan_memory(Schedule& s) {
     const Node& node = *g.nodes[i];
     const std::string name = node.op->name + "#" + std::to_string(i);
     const bool held_hop = node.rate.is_hop();
-    if (s.storage[i] == Storage::Slot || held_hop)
+    const bool through = read_through(s, i);
+    if (!through && (s.storage[i] == Storage::Slot || held_hop))
       s.slot[i] = add(name + " value", node.size() * L * 4, true);
-    if (s.storage[i] == Storage::Block) {
+    if (!through && s.storage[i] == Storage::Block) {
       int last = s.region_of[i];
       for (int u : g.users[i]) last = std::max(last, s.region_of[u]);
       // A frame value keeps one row per frame of the block; a hop value one row per hop

@@ -326,6 +326,15 @@ bool sink_into_scans(Schedule& s) {
 
 }  // namespace
 
+bool read_through(const Schedule& s, int node) {
+  const Region& region = s.regions[size_t(s.region_of[size_t(node)])];
+  const std::vector<int>& users = s.graph.users[size_t(node)];
+  return s.parallel_windows && region.windows && region.hop > 1 &&
+         s.graph.nodes[size_t(node)]->op->element &&
+         std::all_of(users.begin(), users.end(),
+                     [&](int u) { return s.region_of[size_t(u)] == s.region_of[size_t(node)]; });
+}
+
 Schedule schedule_graph(Graph graph, int lanes, bool parallel_windows) {
   if (lanes < 1) throw Error("lanes must be >= 1, got " + std::to_string(lanes));
   Schedule s;
