@@ -152,7 +152,7 @@ struct OpDef {
   // inputs' elements and its state, needing no loop: the views (an input element, or 0
   // where padded), a tape's read (its slot's element) and write (its input). It may use
   // EmitCtx::in, state and run_frame alone. A GPU window's readers of such a node compute
-  // it where they read it (lower/lowering.hpp, reads_through) instead of a row the node
+  // it where they read it (schedule/schedule.hpp, read_through) instead of a row the node
   // filled: a view, a tape's read or write then costs no pass over memory. An op whose
   // emission also stores into its state (a tape's write) sets `element_stores_state`: its
   // code still runs there, its value kept nowhere.
