@@ -355,9 +355,11 @@ class Lowering {
     c.in = [&](int k, const std::string& flat) {
       return read(g_.inputs[i][k], flat, region, rf, access);
     };
+    std::vector<std::string> outs;  // the expressions it writes its value through
     c.out = [&](const std::string& flat) {
       access.writes_own_elements = access.writes_own_elements && flat == "e";
-      return through ? std::string(kSink) : val(i, flat, region);
+      outs.push_back(through ? std::string(kSink) : val(i, flat, region));
+      return outs.back();
     };
     c.state = [&](int var, const std::string& idx) {
       access.shared_state = access.shared_state || g_.cell_of[i] >= 0;
@@ -410,11 +412,29 @@ class Lowering {
       body.clear();
       counter = 0;
       access = {};
+      outs.clear();
       c.cooperative = false;
       (emit ? *emit : node.op->emit)(c);
     }
     access.own_elements = c.cooperative && body.size() == 1 && body[0].kind == lir::Kind::Line &&
                           body[0].text.starts_with(spread_for("e", "0", str(node.size())) + " {");
+    if (cooperating_) {
+      const std::string first = std::string("if (") + kThreadFirst + " == 0) {";
+      const auto on_first = [&](const lir::Stmt& st) {
+        return st.kind == lir::Kind::Line && st.text.starts_with(first);
+      };
+      access.on_first_thread =
+          one_thread || (!body.empty() && std::all_of(body.begin(), body.end(), on_first));
+      // A sum's partials are spread, its total written by the first thread alone.
+      access.writes_on_first_thread =
+          access.on_first_thread ||
+          (!outs.empty() && std::all_of(body.begin(), body.end(), [&](const lir::Stmt& st) {
+            return on_first(st) ||
+                   std::none_of(outs.begin(), outs.end(), [&](const std::string& o) {
+                     return st.text.find(o) != std::string::npos;
+                   });
+          }));
+    }
     // The node's code for one lane (or for all, when it owns its lane loops), under its
     // guards: a padded frame loop's extra frames skip host I/O, a hop node its off frames.
     lir::Stmt code =
@@ -431,8 +451,12 @@ class Lowering {
         out.push_back(lir::line(kBarrier));
         unsynced_.clear();
       }
-      unsynced_[i] = access.own_elements && access.writes_own_elements && !access.shared_state;
-      window_log_.push_back({i, barrier, unsynced_[i]});
+      const Writer writer = access.shared_state                                 ? Writer::Any
+                            : access.own_elements && access.writes_own_elements ? Writer::Own
+                            : access.writes_on_first_thread                     ? Writer::First
+                                                                                : Writer::Any;
+      unsynced_[i] = writer;
+      window_log_.push_back({i, barrier, writer == Writer::Own});
     }
     out.push_back(std::move(code));
     // A hop value that crosses regions is held in its slot and copied to its block row on
@@ -452,11 +476,18 @@ class Lowering {
       std::string flat;  // "" at another frame
     };
     std::vector<Read> reads;
-    bool writes_own_elements = true;  // every element it writes is its loop's `e`
-    bool own_elements = false;        // its code is one loop over its elements `e` spread
-                                      // over the threads, each element on one thread
-    bool shared_state = false;        // it reads or writes state another node shares
+    bool writes_own_elements = true;      // every element it writes is its loop's `e`
+    bool own_elements = false;            // its code is one loop over its elements `e` spread
+                                          // over the threads, each element on one thread
+    bool shared_state = false;            // it reads or writes state another node shares
+    bool on_first_thread = false;         // all its code runs on each lane's first thread
+    bool writes_on_first_thread = false;  // each lane's first thread writes all its value
   };
+
+  // Which threads of a window's CTA wrote a node's value (needs_barrier): each element the
+  // thread of a loop over `e` spread over them, every element each lane's first thread
+  // (kThreadFirst == 0: a scalar's op, a sum's total), or any.
+  enum class Writer { Own, First, Any };
 
   // Element `flat` of node i as a node of `region` reads it, noted in `access`: its stored
   // value, or, for a node read through, its element's expression (at run frame `rf`). A
@@ -488,12 +519,17 @@ class Lowering {
   // wrote since the last one. Not where it reads element `e` of a value that was written
   // element by element in a loop over `e` spread the same way: the thread that wrote an
   // element is the one that reads it (a chain of elementwise ops runs without barriers).
-  // State that two nodes share (a history's cell) always waits for one.
+  // Nor where it runs on each lane's first thread and reads what that thread wrote (the
+  // chain of scalar ops after a window's sums). State that two nodes share (a history's
+  // cell) always waits for one.
   bool needs_barrier(const WindowAccess& a) const {
     if (a.shared_state && !unsynced_.empty()) return true;
     for (const WindowAccess::Read& r : a.reads) {
       const auto w = unsynced_.find(r.node);
-      if (w != unsynced_.end() && !(w->second && a.own_elements && r.flat == "e")) return true;
+      if (w == unsynced_.end()) continue;
+      const bool same_thread = (w->second == Writer::Own && a.own_elements && r.flat == "e") ||
+                               (w->second == Writer::First && a.on_first_thread);
+      if (!same_thread) return true;
     }
     return false;
   }
@@ -738,9 +774,9 @@ class Lowering {
   lir::Block functions_;      // the functions lowered so far
   bool padded_ = false;       // the region being emitted runs padded frame loops (padded())
   bool cooperating_ = false;  // emitting a window's ops for the threads of a CTA
-  // The nodes of the window written since its CTA's last barrier, each true when written
-  // element by element in a loop over `e` spread over the threads (needs_barrier).
-  std::map<int, bool> unsynced_;
+  // The nodes of the window written since its CTA's last barrier, and by which threads
+  // (needs_barrier).
+  std::map<int, Writer> unsynced_;
   // The window's nodes in the order emitted (WindowLog), and the values that stay in
   // registers of their chain's loop (emit_cooperative_window).
   std::vector<WindowLog> window_log_;

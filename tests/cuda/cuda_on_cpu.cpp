@@ -33,6 +33,7 @@ constexpr const char* kCpuPrelude = R"(#include <math.h>
 #define uint32_t dgen_uint32_t
 #define __global__
 #define __shared__ static
+#define DGEN_CTA_SHARED(name, floats) static float name[floats]
 #define __device__
 #define __restrict__ __restrict
 struct dgen_dim3 { unsigned x; };
@@ -99,8 +100,13 @@ using SetThread = void (*)(unsigned, unsigned, unsigned);
 // lane per thread in lane-major rows, one of 2 or 4 adjacent lanes).
 constexpr unsigned kLaneThreads = 64;
 constexpr unsigned kGridThreads = 256;
-constexpr CtaShape kEmulatedCtas{
-    .threads = 4, .fill = 1, .sector_lanes = 2, .shared_bytes = 1 << 10};
+constexpr CtaShape kEmulatedCtas{.threads = 4,
+                                 .fill = 1,
+                                 .sector_lanes = 2,
+                                 .shared_bytes = 1 << 10,
+                                 .most_shared_bytes = 4 << 10,
+                                 .sm_shared_bytes = 6 << 10,
+                                 .sm_threads = 8};
 
 // Compiles `source` into a shared object in a temporary directory and loads it.
 void* compile_and_load(const std::string& source) {

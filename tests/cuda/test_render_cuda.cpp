@@ -194,7 +194,9 @@ TEST(RenderCuda, AWindowReadsItsViewsAndTapesThrough) {
       ++through[op];
       EXPECT_EQ(s.block_buf[i], -1) << what;
       EXPECT_EQ(s.slot[i], -1) << what;
-      if (op == "tape_write") EXPECT_TRUE(stores(s.state[i][0])) << what;
+      if (op == "tape_write") {
+        EXPECT_TRUE(stores(s.state[i][0])) << what;
+      }
     }
   }
   for (const char* op : {"reshape", "shrink", "pad", "tape_read", "tape_write"})
@@ -320,6 +322,29 @@ TEST(RenderCuda, WindowsBarrierOnlyBeforeReadingOtherThreadsElements) {
   EXPECT_EQ(sum.find("if (dgen_e0 == 0) {\n"), std::string::npos) << sum;
 }
 
+// A window's scalar ops run on each lane's first thread, which also writes a sum's total:
+// the chain of them after a sum reads only what that thread wrote, and waits at no
+// barrier (a window of a spectral loss's backward has a dozen). An op spread over the
+// threads that reads one waits. The emulation tests check the values.
+TEST(RenderCuda, WindowScalarOpsAfterASumWaitAtNoBarrier) {
+  const Value total = sum(abs(fft(buffer(in(1), 64, 16) * hann(64)).first));
+  const Value scaled = sqrt(total + 1.0) * 2.0;
+  const Value spread = sum(abs(fft(buffer(in(1), 64, 16)).first) * scaled);
+  const std::string cuda = render_cuda(test::forward_schedule({scaled, spread}, 64, 4096));
+  const std::string window = kernel_containing(cuda, "h_ <<= 1");
+  // The sum's total + 1, its root, twice that: one chain before the next barrier.
+  const size_t add = window.find("/* add#"), barrier = window.find(kBarrier, add);
+  ASSERT_NE(barrier, std::string::npos) << window;
+  const std::string chain = window.substr(add, barrier - add);
+  EXPECT_NE(chain.find("/* sqrt#"), std::string::npos) << window;
+  EXPECT_NE(chain.find("/* mul#"), std::string::npos) << window;
+  // The product spread over the bins reads what the first thread wrote: after the barrier.
+  const std::string after =
+      window.substr(barrier, window.find("}", window.find("/* mul#", barrier)) - barrier);
+  EXPECT_NE(after.find(std::string("for (int64_t e = 0 + ") + kThreadFirst), std::string::npos)
+      << window;
+}
+
 // In a spectral loss's backward windows, the adjoint of the loss's sum over bins (sum_to
 // one value) and of the hop value held over its frames (hop_sum) are sums of hundreds of
 // terms per window: shared by the lane's threads, as the forward's sum is, not walked by
@@ -347,31 +372,52 @@ TEST(RenderCuda, BackwardWindowSumsAreSharedByTheWindowsThreads) {
 // A window's FFT of up to 4096 points runs in the CTA's shared memory, each lane of the
 // tile in a slice of its own: where a warp's threads take adjacent lanes, slices start
 // 32 / tile banks apart (not a multiple of 32 floats, which would put every lane's same
-// element in one bank), and a tile whose slices would not fit 40 KB narrows. Longer FFTs
-// run in their rows in global memory. The emulation tests check the values.
+// element in one bank). A tile whose slices would not fit 40 KB narrows, but not below a
+// sector's 8 lanes while they fit 160 KB (dynamic shared memory, asked for at launch), and
+// below only where they do not. Longer FFTs run in their rows in global memory. The
+// emulation tests check the values; the GPU tests run the kernels above 48 KB.
 TEST(RenderCuda, WindowFftsRunInSharedMemory) {
-  auto source = [](int64_t n, int64_t hop) {
-    return render_cuda(
-        test::forward_schedule({sum(abs(fft(buffer(in(1), n, hop)).first))}, 64, 4096));
+  auto schedule = [](int64_t n, int64_t hop, int64_t block = 4096) {
+    return test::forward_schedule({sum(abs(fft(buffer(in(1), n, hop)).first))}, 64, block);
+  };
+  auto window_kernel = [](const Schedule& s) {
+    for (const CudaKernel& k : cuda_launch_plan(s).per_block)
+      if (k.cta > 0) return k;
+    ADD_FAILURE() << "no region of windows";
+    return CudaKernel{};
   };
   // 64 points every 16 frames: 257 windows a block, tiles of 32 lanes, 1 bank apart.
-  const std::string short_windows = source(64, 16);
+  const std::string short_windows = render_cuda(schedule(64, 16));
   EXPECT_NE(short_windows.find("blockIdx.x / 2;"), std::string::npos);
-  EXPECT_NE(short_windows.find("__shared__ float dgen_smem[4128];"), std::string::npos);
+  EXPECT_NE(short_windows.find("DGEN_CTA_SHARED(dgen_smem, 4128);"), std::string::npos);
   EXPECT_NE(short_windows.find("const int64_t dgen_ls = 129;"), std::string::npos);
   EXPECT_NE(short_windows.find("sincospif("), std::string::npos);
   EXPECT_EQ(short_windows.find("sincospi("), std::string::npos);
-  // 1024 points every 16 frames: tiles of 32 lanes would need 262 KB; 4 lanes fit. The
-  // tile narrows before the rows' layout is chosen: narrower than a sector, its threads
-  // take adjacent elements of one lane (64 each), in rows laid out lane-major, and the
-  // slices need no offset (a warp's threads read adjacent floats of one slice).
-  const std::string narrowed = source(1024, 16);
+  EXPECT_EQ(window_kernel(schedule(64, 16)).shared_bytes(), 4128 * 4);
+  EXPECT_EQ(window_kernel(schedule(64, 16)).cta, 256);
+  // 1024 points every 16 frames: tiles of 32 lanes would need 262 KB; 8 lanes, a sector's
+  // (64 KB), keep adjacent lanes of one element on adjacent threads, 4 banks apart. Three
+  // such CTAs fit an SM: 512 threads each (CtaShape::sm_threads).
+  const std::string eight = render_cuda(schedule(1024, 16));
+  EXPECT_EQ(window_kernel(schedule(1024, 16)).cta, 512);
+  EXPECT_NE(eight.find("dgen_e0 = threadIdx.x / 8, dgen_es = 64;"), std::string::npos) << eight;
+  EXPECT_NE(eight.find("blockIdx.x / 8;"), std::string::npos) << eight;
+  EXPECT_NE(eight.find("(int)(threadIdx.x % 8);"), std::string::npos) << eight;
+  EXPECT_NE(eight.find("DGEN_CTA_SHARED(dgen_smem, 16416);"), std::string::npos) << eight;
+  EXPECT_NE(eight.find("const int64_t dgen_ls = 2052;"), std::string::npos);
+  EXPECT_EQ(window_kernel(schedule(1024, 16)).shared_bytes(), 16416 * 4);
+  // 4096 points every 1024 frames in blocks of 65536: 8 lanes would need 256 KB; 4 lanes
+  // fit, one CTA an SM, of 1024 threads. Narrower than a sector, their threads take
+  // adjacent elements of one lane (256 each), in rows laid out lane-major, and the slices
+  // need no offset (a warp's threads read adjacent floats of one slice).
+  const std::string narrowed = render_cuda(schedule(4096, 1024, 65536));
+  EXPECT_EQ(window_kernel(schedule(4096, 1024, 65536)).cta, 1024);
   EXPECT_NE(narrowed.find("blockIdx.x / 16;"), std::string::npos) << narrowed;
-  EXPECT_NE(narrowed.find("(int)(threadIdx.x / 64);"), std::string::npos) << narrowed;
-  EXPECT_NE(narrowed.find("__shared__ float dgen_smem[8192];"), std::string::npos);
-  EXPECT_NE(narrowed.find("const int64_t dgen_ls = 2048;"), std::string::npos);
+  EXPECT_NE(narrowed.find("(int)(threadIdx.x / 256);"), std::string::npos) << narrowed;
+  EXPECT_NE(narrowed.find("DGEN_CTA_SHARED(dgen_smem, 32768);"), std::string::npos);
+  EXPECT_NE(narrowed.find("const int64_t dgen_ls = 8192;"), std::string::npos);
   // 8192 points: global memory, its twiddles in double.
-  const std::string long_windows = source(8192, 4096);
+  const std::string long_windows = render_cuda(schedule(8192, 4096));
   EXPECT_EQ(long_windows.find("dgen_smem"), std::string::npos);
   EXPECT_NE(long_windows.find("sincospi("), std::string::npos);
 }

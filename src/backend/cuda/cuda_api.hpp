@@ -12,17 +12,18 @@ namespace dgen::cuda {
 // The entry points dgen uses. cuda.h maps some names onto versioned symbols (cuMemAlloc is
 // cuMemAlloc_v2); macro expansion gives each pointer the type and the symbol of the version
 // the header declares, and calls through `api.cuMemAlloc(...)` expand the same way.
-#define DGEN_CUDA_DRIVER_FUNCTIONS(X)                                                     \
-  X(cuInit)                                                                               \
-  X(cuGetErrorString)                                                                     \
-  X(cuDeviceGetCount)                                                                     \
-  X(cuDeviceGet)                                                                          \
-  X(cuDeviceGetAttribute)                                                                 \
-  X(cuDevicePrimaryCtxRetain)                                                             \
-  X(cuCtxSetCurrent) X(cuModuleLoadData) X(cuModuleUnload) X(cuModuleGetFunction)         \
-      X(cuLaunchKernel) X(cuMemAlloc) X(cuMemFree) X(cuMemcpyHtoD) X(cuMemcpyDtoH)        \
-          X(cuStreamCreate) X(cuStreamDestroy) X(cuStreamSynchronize) X(cuCtxSynchronize) \
-              X(cuDeviceTotalMem) X(cuMemsetD8Async) X(cuMemcpyDtoDAsync)
+#define DGEN_CUDA_DRIVER_FUNCTIONS(X)                                                          \
+  X(cuInit)                                                                                    \
+  X(cuGetErrorString)                                                                          \
+  X(cuDeviceGetCount)                                                                          \
+  X(cuDeviceGet)                                                                               \
+  X(cuDeviceGetAttribute)                                                                      \
+  X(cuDevicePrimaryCtxRetain)                                                                  \
+  X(cuCtxSetCurrent)                                                                           \
+  X(cuModuleLoadData) X(cuModuleUnload) X(cuModuleGetFunction) X(cuLaunchKernel) X(cuMemAlloc) \
+      X(cuMemFree) X(cuMemcpyHtoD) X(cuMemcpyDtoH) X(cuStreamCreate) X(cuStreamDestroy)        \
+          X(cuStreamSynchronize) X(cuCtxSynchronize) X(cuDeviceTotalMem) X(cuMemsetD8Async)    \
+              X(cuMemcpyDtoDAsync) X(cuFuncSetAttribute)
 
 #define DGEN_NVRTC_FUNCTIONS(X) \
   X(nvrtcVersion)               \

@@ -139,6 +139,16 @@ CUfunction Module::function(const std::string& name) const {
   return f;
 }
 
+CUfunction Module::function(const std::string& name, int64_t shared_bytes) const {
+  const CUfunction f = function(name);
+  if (shared_bytes > kStaticSharedBytes)
+    check(driver().cuFuncSetAttribute(f, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                                      int(shared_bytes)),
+          "CUDA kernel '" + name + "' cannot have " + std::to_string(shared_bytes) +
+              " bytes of shared memory on this GPU");
+  return f;
+}
+
 void launch(CUfunction kernel, Dim3 grid, Dim3 block, void** args, const Stream& stream,
             unsigned shared_bytes) {
   Device::get().make_current();

@@ -4,6 +4,7 @@
 // any thread may use these objects.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,10 @@ class Stream {
   CUstream stream_ = nullptr;
 };
 
+// The shared memory a CTA may use without asking (cuFuncSetAttribute): more, up to the
+// device's opt-in limit (227 KB on Hopper), is dynamic shared memory asked for per kernel.
+constexpr int64_t kStaticSharedBytes = 48 << 10;
+
 // A cubin loaded into the primary context.
 class Module {
  public:
@@ -82,6 +87,9 @@ class Module {
   Module& operator=(const Module&) = delete;
   // The kernel named `name` (declared extern "C"); throws when the module has none.
   CUfunction function(const std::string& name) const;
+  // The same, allowed `shared_bytes` of dynamic shared memory a CTA (above the 48 KB a
+  // kernel gets without asking); throws when the device has less.
+  CUfunction function(const std::string& name, int64_t shared_bytes) const;
 
  private:
   CUmodule module_ = nullptr;

@@ -82,7 +82,8 @@ class CudaExecutor final : public Executor {
         sums_(s.graph.output_index.size()),
         profile_(describe(s)) {
     for (const CudaKernel& k : plan_.once) once_.push_back(module_.function(k.name));
-    for (const CudaKernel& k : plan_.per_block) per_block_.push_back(module_.function(k.name));
+    for (const CudaKernel& k : plan_.per_block)
+      per_block_.push_back(module_.function(k.name, k.shared_bytes()));
     init_arena(s_, host_.get(), TransientFill::Leave);
     size_t at = 0;
     for (const ArenaRange& r : persistent_) {
@@ -218,7 +219,7 @@ class CudaExecutor final : public Executor {
           const int64_t threads = kernel_threads(kernel, nb, s_.lanes);
           const unsigned cta = kernel.cta > 0 ? unsigned(kernel.cta) : kGridThreads;
           const cuda::Dim3 grid{unsigned((threads + cta - 1) / cta)};
-          cuda::launch(per_block_[k], grid, {cta}, args, stream_);
+          cuda::launch(per_block_[k], grid, {cta}, args, stream_, unsigned(kernel.shared_bytes()));
         });
     }
     void* finish_args[] = {&arena, &frames};

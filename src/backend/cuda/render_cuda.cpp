@@ -20,7 +20,12 @@ constexpr const char* kPrelude =
     "typedef unsigned int uint32_t;\n"
     "#define restrict __restrict__\n"
     "#define INFINITY __int_as_float(0x7f800000)\n"
-    "#define NAN __int_as_float(0x7fffffff)\n";
+    "#define NAN __int_as_float(0x7fffffff)\n"
+    // A CTA's slices of shared memory for its ops' data, sized at launch
+    // (CudaKernel::shared_bytes; the tests' emulation on the CPU declares a static array).
+    "#ifndef DGEN_CTA_SHARED\n"
+    "#define DGEN_CTA_SHARED(name, floats) extern __shared__ float name[]\n"
+    "#endif\n";
 
 constexpr const char* kKernelParams =
     "char *arena, const float *const *in, float *const *out, int64_t b0, int64_t nb, "
@@ -126,7 +131,9 @@ class KernelMapper {
           kernel.shared_floats = first.loop.shared_floats;
           kernel.tile = window_tile(kernel.stride, kernel.shared_floats);
           kernel.lanes_outer = lanes_outer(kernel.tile);
-          kernel.cta = ctas_.threads;
+          if (kernel.shared_floats > 0)
+            kernel.shared_stride = shared_stride(kernel.tile, kernel.shared_floats);
+          kernel.cta = cta_threads(kernel.shared_bytes());
         }
       }
       k.body.push_back(lir::scope(region.text, std::move(parts[p])));
@@ -147,10 +154,23 @@ class KernelMapper {
     while (s_.lanes % tile != 0) tile /= 2;
     const int64_t windows = s_.block / hop + 1;
     while (tile > 1 && windows * (s_.lanes / tile) < ctas_.fill) tile /= 2;
-    while (tile > 1 &&
-           tile * shared_stride(tile, shared_floats) * int64_t(sizeof(float)) > ctas_.shared_bytes)
+    auto bytes = [&](int t) {
+      return t * shared_stride(t, shared_floats) * int64_t(sizeof(float));
+    };
+    while (tile > 1 && bytes(tile) > ctas_.shared_bytes &&
+           (tile > ctas_.sector_lanes || bytes(tile) > ctas_.most_shared_bytes))
       tile /= 2;
     return tile;
+  }
+
+  // The threads of a CTA of `shared_bytes` of shared memory (CtaShape::sm_threads).
+  int cta_threads(int64_t shared_bytes) const {
+    const int64_t fit = shared_bytes > 0
+                            ? std::max<int64_t>(1, ctas_.sm_shared_bytes / shared_bytes)
+                            : ctas_.sm_threads;
+    int threads = ctas_.threads;
+    while (threads < 1024 && threads * fit < ctas_.sm_threads) threads *= 2;
+    return threads;
   }
 
   // A tile narrower than a memory sector of floats would waste most of every sector its
@@ -198,11 +218,10 @@ class KernelMapper {
       head.push_back(lir::line(std::string("__shared__ double ") + kCtaScratch + "[" +
                                std::to_string(kernel.cta) + "]; (void)" + kCtaScratch + ";"));
       if (kernel.shared_floats > 0) {
-        const int64_t stride = shared_stride(kernel.tile, kernel.shared_floats);
-        head.push_back(lir::line(std::string("__shared__ float ") + kCtaShared + "[" +
-                                 std::to_string(kernel.tile * stride) + "];"));
+        head.push_back(lir::line(std::string("DGEN_CTA_SHARED(") + kCtaShared + ", " +
+                                 std::to_string(kernel.tile * kernel.shared_stride) + ");"));
         head.push_back(lir::line(std::string("const int64_t ") + kSharedStride + " = " +
-                                 std::to_string(stride) + ";"));
+                                 std::to_string(kernel.shared_stride) + ";"));
       }
       // The CTA's window: from + w_ * step. Every thread of the CTA takes the same branch.
       take_iteration(*grid, "w_");

@@ -42,8 +42,10 @@ struct CudaKernel {
   // memory sector of floats); else adjacent lanes of one element.
   bool lanes_outer = false;
   // In a region of windows: floats of shared memory each lane of the tile uses (the
-  // FFT's data; lir::Loop::shared_floats).
-  int64_t shared_floats = 0;
+  // FFT's data; lir::Loop::shared_floats), and the floats between the lanes' slices.
+  int64_t shared_floats = 0, shared_stride = 0;
+  // The CTA's dynamic shared memory (the tile's slices), given at launch.
+  int64_t shared_bytes() const { return tile * shared_stride * int64_t(sizeof(float)); }
 };
 
 // The CTAs of regions of windows (CudaKernel::cta): `threads` share a window; a launch
@@ -56,10 +58,20 @@ struct CtaShape {
   int threads = 256;
   int64_t fill = 264;
   int sector_lanes = 8;
-  // Bytes of a CTA's shared memory for its ops' data (CudaKernel::shared_floats), within
-  // the 48 KB a kernel may declare statically beside its scratch for sums: a region whose
-  // windows need more takes fewer lanes per CTA.
+  // Bytes of a CTA's shared memory for its ops' data (CudaKernel::shared_floats): a
+  // region whose windows need more takes fewer lanes per CTA, so that several CTAs share
+  // an SM; but not fewer than `sector_lanes` while the tile fits `most_shared_bytes` (of
+  // the 227 KB a Hopper CTA may ask for, beside its scratch for sums), since narrower
+  // tiles read their lanes-innermost rows a sector per element.
   int64_t shared_bytes = 40 << 10;
+  int64_t most_shared_bytes = 160 << 10;
+  // A CTA of much shared memory shares its SM (`sm_shared_bytes`) with few others: it
+  // takes more threads (up to 1024, a power of two), so that the SM still runs at least
+  // `sm_threads` (latency hidden). Measured on the H100 (docs/PERFORMANCE.md): a 2048-point
+  // window's tile of 8 lanes (128 KB, one CTA an SM) 1.4x faster at 1024 threads than at
+  // 256; a 1024-point one's (64 KB, three an SM) fastest at 512.
+  int64_t sm_shared_bytes = 228 << 10;
+  int sm_threads = 1024;
 };
 
 // The threads of a kernel's launch on a block of `nb` frames: one per lane, or a grid's
