@@ -34,6 +34,14 @@ def ratio(peer, dgen):
     return f"{peer['ms'] / dgen['ms']:.2f}x" if peer and dgen else "-"
 
 
+def dgen_fwd(B):
+    """dgen's forward at B lanes with its output left in GPU memory, as the peers' are
+    (their timings end at torch.cuda.synchronize / block_until_ready, with no copy to the
+    host); the forward copied back to the host where no such figure was measured."""
+    return find("dgen", "tv_biquad", mode="fwd_on_device", B=B) or \
+        find("dgen", "tv_biquad", mode="fwd", B=B)
+
+
 copy = find("torch", "copy")
 # The least traffic of dgen's biquad at B lanes: the shared input read once, every lane's
 # output written once, at the measured copy rate (bytes read + written per second).
@@ -41,7 +49,8 @@ bound = {B: (4 * B * N + 4 * N) / copy["GBps"] / 1e6 for B in (64, 1024, 16384)}
 rows = []
 for mode in ("fwd", "fwdbwd"):
     for B in (64, 1024, 16384):
-        d, t, j = (find(side, "tv_biquad", mode=mode, B=B) for side in ("dgen", "torch", "jax"))
+        t, j = (find(side, "tv_biquad", mode=mode, B=B) for side in ("torch", "jax"))
+        d = dgen_fwd(B) if mode == "fwd" else find("dgen", "tv_biquad", mode=mode, B=B)
         note = f"bandwidth bound {bound[B]:.3g} ms" if mode == "fwd" and B in bound else ""
         rows.append((f"tv biquad {mode} {B}x{N}", ms(d), ms(t), ms(j), ratio(t, d), ratio(j, d), note))
 mr = {side: find(side, "mrstft") for side in ("dgen", "torch", "jax")}
@@ -66,7 +75,7 @@ faster_peer = min(peer_steps, key=lambda r: r["ms"]) if peer_steps else None
 targets = [
     ("tv biquad fwd+bwd 1024 lanes <= 0.5x JAX", find("dgen", "tv_biquad", mode="fwdbwd", B=1024),
      limit(0.5, find("jax", "tv_biquad", mode="fwdbwd", B=1024))),
-    ("tv biquad fwd 16384 lanes <= 2x bandwidth bound", find("dgen", "tv_biquad", mode="fwd", B=16384),
+    ("tv biquad fwd 16384 lanes <= 2x bandwidth bound", dgen_fwd(16384),
      2 * bound[16384] if bound else None),
     ("mrstft fwd+bwd <= 0.5x torch.stft", mr["dgen"], limit(0.5, mr["torch"])),
     ("voice step >= 10x the faster peer", voice["dgen"], limit(0.1, faster_peer)),
