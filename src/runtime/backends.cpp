@@ -65,7 +65,7 @@ int64_t gpu_sized_blocks() {
   if (!cuda::cuda_availability().ok) return int64_t(kMost);
   return int64_t(std::min(kMost, cuda::Device::get().total_memory / 16));
 }
-constexpr std::string (*kCudaRender)(const Schedule&, lir::Block*) = render_cuda;
+constexpr std::string (*kCudaRender)(const Schedule&, lir::Block*) = render_cuda_for_device;
 constexpr auto kCudaExecutor = cuda_program;
 constexpr auto kCudaTape = gpu_sized_tape;
 constexpr auto kCudaBlocks = gpu_sized_blocks;

@@ -422,6 +422,35 @@ TEST(RenderCuda, WindowFftsRunInSharedMemory) {
   EXPECT_NE(long_windows.find("sincospi("), std::string::npos);
 }
 
+// A GPU whose CTA may ask for less shared memory than a Hopper's runs the same windows in
+// narrower tiles: every window kernel of the STFT loss's programs, its slices and its
+// scratch for sums, fits what the device allows (device_cta_shape), where a Hopper's
+// limits give the defaults.
+TEST(RenderCuda, WindowTilesFitTheGpusSharedMemory) {
+  const CtaShape hopper = device_cta_shape(227 << 10, 228 << 10), defaults;
+  EXPECT_EQ(hopper.most_shared_bytes, defaults.most_shared_bytes);
+  EXPECT_EQ(hopper.shared_bytes, defaults.shared_bytes);
+  EXPECT_EQ(hopper.sm_shared_bytes, defaults.sm_shared_bytes);
+  Param gain("gain", 1.0f);
+  MrstftOptions options;
+  options.frames = 65536;
+  const auto programs =
+      test::gradient_schedules(mrstft_loss(in(1) * gain, in(2), options), 64, 65536, 65536, true);
+  // A GPU of 99 KB a CTA and 100 KB an SM (an Ampere or Ada consumer card), and one of 48.
+  for (const auto& [optin, sm] : {std::pair{99 << 10, 100 << 10}, std::pair{48 << 10, 64 << 10}}) {
+    const CtaShape shape = device_cta_shape(optin, sm);
+    int longest_tile = 0;
+    for (const Schedule& s : programs->schedules)
+      for (const CudaKernel& k : cuda_launch_plan(s, shape).per_block) {
+        if (k.cta == 0) continue;
+        EXPECT_LE(k.shared_bytes() + k.cta * int64_t(sizeof(double)), optin) << k.name;
+        if (k.shared_floats == 4096) longest_tile = std::max(longest_tile, k.tile);
+      }
+    // 2048-point windows (16 KB a lane): 8 lanes need 128 KB.
+    EXPECT_EQ(longest_tile, optin == (99 << 10) ? 4 : 2) << optin;
+  }
+}
+
 // A window's chain of elementwise ops (no barrier between them, each one loop over the
 // same elements) runs as one loop, and a value only the chain reads stays in a register:
 // 2x, tanh and abs in one loop, tanh reading 2x's register and abs tanh's; abs's value,

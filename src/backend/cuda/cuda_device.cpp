@@ -29,6 +29,12 @@ Device::Device() {
   check(api.cuDeviceGetAttribute(&minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device_),
         "cannot read the GPU's compute capability");
   check(api.cuDeviceTotalMem(&total_memory, device_), "cannot read the GPU's memory size");
+  check(api.cuDeviceGetAttribute(&shared_per_block_optin,
+                                 CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, device_),
+        "cannot read the GPU's shared memory size");
+  check(api.cuDeviceGetAttribute(&shared_per_sm,
+                                 CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_MULTIPROCESSOR, device_),
+        "cannot read the GPU's shared memory size");
   check(api.cuDevicePrimaryCtxRetain(&context_, device_), "cannot create a CUDA context");
 }
 
@@ -141,7 +147,7 @@ CUfunction Module::function(const std::string& name) const {
 
 CUfunction Module::function(const std::string& name, int64_t shared_bytes) const {
   const CUfunction f = function(name);
-  if (shared_bytes > kStaticSharedBytes)
+  if (shared_bytes > 0)
     check(driver().cuFuncSetAttribute(f, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
                                       int(shared_bytes)),
           "CUDA kernel '" + name + "' cannot have " + std::to_string(shared_bytes) +

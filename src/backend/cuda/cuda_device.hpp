@@ -23,6 +23,8 @@ class Device {
   void synchronize() const;
   int major = 0, minor = 0;  // compute capability
   size_t total_memory = 0;   // bytes
+  // Shared memory: the most a CTA may ask for (cuFuncSetAttribute), and an SM's.
+  int shared_per_block_optin = 0, shared_per_sm = 0;
   // The architecture NVRTC compiles for, e.g. "sm_90".
   std::string arch() const { return "sm_" + std::to_string(major * 10 + minor); }
 
@@ -74,10 +76,6 @@ class Stream {
   CUstream stream_ = nullptr;
 };
 
-// The shared memory a CTA may use without asking (cuFuncSetAttribute): more, up to the
-// device's opt-in limit (227 KB on Hopper), is dynamic shared memory asked for per kernel.
-constexpr int64_t kStaticSharedBytes = 48 << 10;
-
 // A cubin loaded into the primary context.
 class Module {
  public:
@@ -87,8 +85,9 @@ class Module {
   Module& operator=(const Module&) = delete;
   // The kernel named `name` (declared extern "C"); throws when the module has none.
   CUfunction function(const std::string& name) const;
-  // The same, allowed `shared_bytes` of dynamic shared memory a CTA (above the 48 KB a
-  // kernel gets without asking); throws when the device has less.
+  // The same, allowed `shared_bytes` of dynamic shared memory a CTA (which, with its
+  // static shared memory, may pass the 48 KB a kernel gets without asking, up to the
+  // device's Device::shared_per_block_optin); throws when the device has less.
   CUfunction function(const std::string& name, int64_t shared_bytes) const;
 
  private:

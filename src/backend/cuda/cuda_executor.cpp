@@ -14,6 +14,13 @@
 namespace dgen {
 namespace {
 
+// The CTAs for this machine's GPU (device_cta_shape), where there is one.
+CtaShape gpu_cta_shape() {
+  if (!cuda::cuda_availability().ok) return {};
+  const cuda::Device& d = cuda::Device::get();
+  return device_cta_shape(d.shared_per_block_optin, d.shared_per_sm);
+}
+
 // Threads per CUDA block of a kernel over lanes, and of one over frames × lanes
 // (render_cuda.hpp). Few threads per block spread a small lane count over more SMs.
 constexpr unsigned kLaneThreads = 64;
@@ -68,7 +75,7 @@ class CudaExecutor final : public Executor {
   CudaExecutor(const Schedule& s, const std::string& source)
       : s_(s),
         module_(*cuda::compile_cubin(source, cuda::Device::get().arch())),
-        plan_(cuda_launch_plan(s)),
+        plan_(cuda_launch_plan(s, gpu_cta_shape())),
         finish_(module_.function("dgen_finish")),
         arena_(size_t(std::max<int64_t>(s.arena_bytes, 1))),
         // Only the persistent part is ever written on the host (reset): the other pages of
@@ -301,6 +308,10 @@ class CudaExecutor final : public Executor {
 
 std::unique_ptr<Executor> make_cuda_executor(const Schedule& schedule, const std::string& source) {
   return std::make_unique<CudaExecutor>(schedule, source);
+}
+
+std::string render_cuda_for_device(const Schedule& schedule, lir::Block* lir) {
+  return render_cuda(schedule, lir, gpu_cta_shape());
 }
 
 }  // namespace dgen

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "lir/lir.hpp"
 #include "runtime/executor.hpp"
 #include "schedule/schedule.hpp"
 
@@ -14,5 +15,10 @@ namespace dgen {
 // dgen::Error when there is no GPU, the code fails to compile, or memory runs out (naming
 // the size).
 std::unique_ptr<Executor> make_cuda_executor(const Schedule& schedule, const std::string& source);
+
+// The source of `schedule` for this machine's GPU: its CTAs sized to the GPU's shared
+// memory (device_cta_shape), as the executor launches them; the defaults where there is
+// no GPU (the source `dgen info` prints).
+std::string render_cuda_for_device(const Schedule& schedule, lir::Block* lir);
 
 }  // namespace dgen

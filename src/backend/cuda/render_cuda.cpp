@@ -275,6 +275,15 @@ std::string render_cuda(const Schedule& s, lir::Block* lir, const CtaShape& ctas
   return src;
 }
 
+CtaShape device_cta_shape(int64_t block_optin, int64_t sm_bytes) {
+  CtaShape c;
+  const int64_t scratch = 1024 * int64_t(sizeof(double));  // at the most threads
+  c.most_shared_bytes = std::min(c.most_shared_bytes, block_optin - scratch);
+  c.shared_bytes = std::min(c.shared_bytes, c.most_shared_bytes);
+  c.sm_shared_bytes = sm_bytes;
+  return c;
+}
+
 CudaLaunchPlan cuda_launch_plan(const Schedule& s, const CtaShape& ctas) {
   return KernelMapper(s, ctas).map().plan;
 }

@@ -61,8 +61,9 @@ struct CtaShape {
   // Bytes of a CTA's shared memory for its ops' data (CudaKernel::shared_floats): a
   // region whose windows need more takes fewer lanes per CTA, so that several CTAs share
   // an SM; but not fewer than `sector_lanes` while the tile fits `most_shared_bytes` (of
-  // the 227 KB a Hopper CTA may ask for, beside its scratch for sums), since narrower
-  // tiles read their lanes-innermost rows a sector per element.
+  // the 227 KB a Hopper CTA may ask for, beside its scratch for sums; less on a GPU that
+  // allows less, device_cta_shape), since narrower tiles read their lanes-innermost rows
+  // a sector per element.
   int64_t shared_bytes = 40 << 10;
   int64_t most_shared_bytes = 160 << 10;
   // A CTA of much shared memory shares its SM (`sm_shared_bytes`) with few others: it
@@ -73,6 +74,12 @@ struct CtaShape {
   int64_t sm_shared_bytes = 228 << 10;
   int sm_threads = 1024;
 };
+
+// The CTAs for a GPU whose CTA may ask for `block_optin` bytes of shared memory and whose
+// SM has `sm_bytes`: the defaults above (a Hopper's: 227 and 228 KB), with the slices'
+// most lowered where a CTA may ask for less (beside its scratch for sums, 8 bytes a
+// thread), so that a GPU of less shared memory runs the same windows in narrower tiles.
+CtaShape device_cta_shape(int64_t block_optin, int64_t sm_bytes);
 
 // The threads of a kernel's launch on a block of `nb` frames: one per lane, or a grid's
 // rows × lanes, rows covering the block's frames rounded up to the lowering's padding (a
