@@ -338,10 +338,15 @@ TEST(RenderCuda, WindowScalarOpsAfterASumWaitAtNoBarrier) {
   const std::string chain = window.substr(add, barrier - add);
   EXPECT_NE(chain.find("/* sqrt#"), std::string::npos) << window;
   EXPECT_NE(chain.find("/* mul#"), std::string::npos) << window;
-  // The product spread over the bins reads what the first thread wrote: after the barrier.
-  const std::string after =
-      window.substr(barrier, window.find("}", window.find("/* mul#", barrier)) - barrier);
-  EXPECT_NE(after.find(std::string("for (int64_t e = 0 + ") + kThreadFirst), std::string::npos)
+  // The product spread over the bins reads what the first thread wrote: not in the chain,
+  // the first op after its barrier.
+  const std::string spread_loop = std::string("for (int64_t e = 0 + ") + kThreadFirst;
+  EXPECT_EQ(chain.find(spread_loop), std::string::npos) << window;
+  const size_t next_op = window.find("/* ", barrier);
+  ASSERT_NE(next_op, std::string::npos) << window;
+  EXPECT_TRUE(window.substr(next_op).starts_with("/* mul#")) << window;
+  EXPECT_NE(window.substr(next_op, window.find("}", next_op + 3) - next_op).find(spread_loop),
+            std::string::npos)
       << window;
 }
 
