@@ -12,13 +12,20 @@ namespace dgen::lowering {
 // leaving each chunk's start; (3) every chunk at once runs its frames from its start,
 // writing the region's values and each total's part of the chunk, the last chunk storing
 // the state for the next block; (4) one thread per lane adds the totals' parts in order.
-// Chunks are in the order the frames run (in reverse time, from the block's end).
+// Chunks are in the order the frames run (in reverse time, from the block's end). A
+// region of one hop (a loss's running level over its windows) runs the same over its hop
+// frames: a chunk is k of them.
 lir::Stmt Lowering::emit_scan(int r) {
   const Region& region = s_.regions[r];
   const Region::Scan& scan = region.scan;
   const size_t n = scan.cells.size(), ramps = scan.ramps.size(), totals = scan.totals.size();
   const size_t states = n + ramps;
-  const std::string k = str(scan.chunk), chunks = "((nb + " + k + " - 1) / " + k + ")";
+  // Step q of the block: its frame, and how many there are.
+  const int64_t stride = hop_stride(region);
+  const FrameSteps steps = frame_steps(stride, "q");
+  const std::string k = str(scan.chunk), count = steps.count,
+                    chunks = "((" + count + " + " + k + " - 1) / " + k + ")";
+  if (stride > 1) scan_last_step_ = "q == " + count + " - 1";
   // State j: cell j, then ramp j - n; each a local S<buffer> of the frame's code.
   const auto state = [&](size_t j) {
     return s_.state[j < n ? scan.cells[j] : scan.ramps[j - n]][0];
@@ -36,12 +43,11 @@ lir::Stmt Lowering::emit_scan(int r) {
   const auto frame_code = [&](const std::vector<int>& nodes, bool for_maps, bool header) {
     lir::Block code;
     if (header)
-      code.push_back(lir::line(std::string("const int64_t i = ") +
-                               (s_.reverse ? "nb - 1 - q" : "q") +
+      code.push_back(lir::line("const int64_t i = " + steps.frame +
                                "; const int64_t t = T0 + i; const int64_t rf = b0 + i; "
                                "(void)t; (void)rf;"));
     for (int i : nodes)
-      if (s_.storage[i] == Storage::Local || for_maps)
+      if (s_.storage[i] == Storage::Local || for_maps || stride > 1)
         code.push_back(lir::declare({"float", "v" + std::to_string(i), true, ""}));
     scan_maps_ = for_maps;
     for (auto& st : emit_nodes(nodes, r, "t", "rf")) code.push_back(std::move(st));
@@ -52,18 +58,23 @@ lir::Stmt Lowering::emit_scan(int r) {
                    maps_fixed = frame_code(scan.fixed, true, true),
                    maps_frame = frame_code(scan.varying, true, false);
   const auto chunk_frames = [&](lir::Block body) {
-    return lir::for_({.iter = lir::Iter::Frame,
-                      .var = "q",
-                      .from = "c0",
-                      .to = "(c0 + " + k + " < nb ? c0 + " + k + " : nb)"},
-                     std::move(body));
+    return lir::for_(
+        {.iter = lir::Iter::Frame,
+         .var = "q",
+         .from = "c * " + k,
+         .to = "((c + 1) * " + k + " < " + count + " ? (c + 1) * " + k + " : " + count + ")"},
+        std::move(body));
   };
+  // Chunk c of the block; its first frame c0 (a grid over chunks has as many threads per
+  // lane as there are).
+  const std::string chunk_span = str(scan.chunk * stride);
   const auto over_chunks = [&](lir::Block body) {
+    body.insert(body.begin(), lir::line("const int64_t c = c0 / " + chunk_span + ";"));
     return lir::for_({.iter = lir::Iter::Frame,
                       .var = "c0",
                       .from = "0",
                       .to = "nb",
-                      .step = k,
+                      .step = chunk_span,
                       .independent = true},
                      std::move(body));
   };
@@ -110,7 +121,6 @@ lir::Stmt Lowering::emit_scan(int r) {
     step.push_back(lir::scope("", std::move(run)));
   }
   maps.push_back(chunk_frames(std::move(step)));
-  maps.push_back(lir::line("const int64_t c = c0 / " + k + ";"));
   lir::Block store;
   for (size_t j = 0; j < n; ++j) {
     const std::string zero = lane_local(copy_of(j, 0));
@@ -131,6 +141,13 @@ lir::Stmt Lowering::emit_scan(int r) {
   // (2) The state carried over the chunks: each chunk's start, then s <- M s + c for the
   // cells and p <- p + c mod 1 (or c) for the ramps.
   lir::Block carry;
+  // Row 0 of a crossing hop value holds the value from before the block (its slot's, which
+  // the last chunk overwrites), unless T0 is a hop frame.
+  if (stride > 1)
+    for (int i : region.nodes)
+      if (s_.storage[i] == Storage::Block)
+        carry.push_back(
+            lir::if_("T0 % " + str(stride) + " != 0", {lir::lane_loop({copy_row(i, "0")})}));
   const auto carried = [&](size_t j) { return lane_local("s" + str(int64_t(j))); };
   for (size_t j = 0; j < states; ++j)
     carry.push_back(lir::declare(
@@ -156,7 +173,7 @@ lir::Stmt Lowering::emit_scan(int r) {
   all.push_back(lir::scope("", std::move(carry)));
 
   // (3) Every chunk's frames from its start.
-  lir::Block run = {lir::line("const int64_t c = c0 / " + k + ";")};
+  lir::Block run;
   for (size_t j = 0; j < states; ++j)
     run.push_back(lir::declare({type(state(j)), local(state(j)), true,
                                 "(" + type(state(j)) + ")" + at(scan.starts, states, j)}));
@@ -166,7 +183,9 @@ lir::Stmt Lowering::emit_scan(int r) {
   for (size_t j = 0; j < states; ++j)
     last.push_back(lir::line(buf(state(j)) + "[" + layout::index("0") +
                              "] = " + lane_local(local(state(j))) + ";"));
-  run.push_back(lir::if_("c0 + " + k + " >= nb", {lir::lane_loop(std::move(last))}));
+  // The chunk of the last step (none where the block has no hop frame).
+  run.push_back(lir::if_("c * " + k + " < " + count + " && (c + 1) * " + k + " >= " + count,
+                         {lir::lane_loop(std::move(last))}));
   lir::Block parts;
   for (size_t j = 0; j < totals; ++j)
     parts.push_back(
@@ -183,8 +202,9 @@ lir::Stmt Lowering::emit_scan(int r) {
     all.push_back(lir::for_({.iter = lir::Iter::Frame, .var = "c", .from = "0", .to = chunks},
                             {lir::lane_loop(std::move(add))}));
   }
+  scan_last_step_.clear();
   return lir::scope("/* region " + std::to_string(r) + ": frame-serial, a scan over chunks of " +
-                        k + " frames */",
+                        k + (stride > 1 ? " hop frames */" : " frames */"),
                     std::move(all));
 }
 

@@ -215,8 +215,10 @@ class Lowering {
       used_hoisted_.insert(i);
       return lane_local("C" + std::to_string(i), lane_of(i));
     }
-    // A scan's runs for its maps keep the region's own values in locals (emit_scan).
-    const bool local = scan_maps_ && s_.region_of[i] == region;
+    // A scan's runs for its maps keep the region's own values in locals (emit_scan), as
+    // does a scan over hop frames every value of its region (its hop values' slots are
+    // one a lane, which its chunks would share).
+    const bool local = (scan_maps_ || !scan_last_step_.empty()) && s_.region_of[i] == region;
     switch (local ? Storage::Local : s_.storage[i]) {
       case Storage::Local:
         return lane_local("v" + std::to_string(i), lane_of(i));
@@ -298,6 +300,14 @@ class Lowering {
     return lir::for_(
         {.iter = lir::Iter::Element, .var = "e", .from = "0", .to = str(g_.nodes[i]->size())},
         {lir::line(copy_row_element(i, row_expr, true))});
+  }
+
+  // A scan over hop frames (emit_scan) computes a crossing hop value in a local: its row
+  // gets it, and its slot, held for the next block, the value of the block's last step.
+  lir::Stmt scan_copy_row(int i) {
+    const std::string v = lane_local("v" + std::to_string(i));
+    return lir::line(block_element(i, row(i), "0") + " = " + v + "; if (" + scan_last_step_ + ") " +
+                     buf(s_.slot[i]) + "[" + layout::index("0") + "] = " + v + ";");
   }
 
   bool read_by_other_regions(int i) const {
@@ -461,8 +471,8 @@ class Lowering {
     out.push_back(std::move(code));
     // A hop value that crosses regions is held in its slot and copied to its block row on
     // its hop frames, so later regions see the zero-order hold.
-    if (node.rate.is_hop() && s_.storage[i] == Storage::Block && !in_windows(i)) {
-      lir::Stmt copy = copy_row(i, row(i));
+    if (node.rate.is_hop() && s_.storage[i] == Storage::Block && !in_windows(i) && !scan_maps_) {
+      lir::Stmt copy = scan_last_step_.empty() ? copy_row(i, row(i)) : scan_copy_row(i);
       out.push_back(lir::if_(hop, {c.lanes ? lir::lane_loop({std::move(copy)}) : std::move(copy)}));
     }
     return out;
@@ -786,6 +796,8 @@ class Lowering {
   bool prefetching_ = false;
   std::set<int> prefetched_, prefetched_inputs_;
   bool scan_maps_ = false;  // emitting a scan's runs for its maps (emit_scan)
+  // While emitting a scan over hop frames, the condition true on the block's last step.
+  std::string scan_last_step_;
 };
 
 }  // namespace dgen::lowering

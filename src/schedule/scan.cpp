@@ -34,10 +34,11 @@ Dep dependence(Linear linear, const std::vector<Dep>& in) {
 
 // The scan of a serial region, or one with chunk 0 where the region is not linear in its
 // state: every node a frame-rate scalar in a local or a block row (no slot that frames
-// share), every state a scalar history cell read and written in the region or a total no
-// node reads, and every cell's next value affine in the cells (OpDef::linear). Values the
-// cells do not feed (outputs, tapes, a loss's square before its total) may depend on the
-// state any way: the scan's last pass computes them from each frame's true state.
+// share; or, in a region of one hop, a scalar of that hop, which the scan keeps in a local), every
+// state a scalar history cell read and written in the region or a total no node reads, and every
+// cell's next value affine in the cells (OpDef::linear). Values the cells do not feed (outputs,
+// tapes, a loss's square before its total) may depend on the state any way: the scan's last pass
+// computes them from each frame's true state.
 Region::Scan scan_of(const Schedule& s, const Region& region) {
   const Graph& g = s.graph;
   Region::Scan scan;
@@ -45,7 +46,11 @@ Region::Scan scan_of(const Schedule& s, const Region& region) {
   std::set<int> read_cells, written_cells;
   for (int i : region.nodes) {
     const Node& node = *g.nodes[i];
-    if (!node.rate.is_frame() || node.size() != 1 || s.storage[i] == Storage::Slot) return {};
+    // In a region of one hop (a running level over windows), its hop values alike.
+    const bool hop_region = region.hop > 1 && node.rate.is_hop();
+    if (!(node.rate.is_frame() || hop_region) || node.size() != 1 ||
+        (s.storage[i] == Storage::Slot && !hop_region))
+      return {};
     std::vector<Dep> in;
     for (int input : g.inputs[i]) {
       const auto it = dep.find(input);

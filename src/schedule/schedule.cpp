@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <numeric>
+#include <optional>
 #include <set>
 
 #include "dgen/error.hpp"
@@ -23,12 +25,23 @@ bool is_serial_node(const Node& n) {
 // a region of it holds one hop (kWindow + hop), so its windows are independent; frames
 // gathered from windows (kWindow + 1) are likewise independent. A recurrence that runs on
 // hop frames alone (a loss's running total over windows) gets serial regions of its own
-// (kHopSerial), whose loops visit only their hop frames (lowering.hpp, hop_stride): joined
-// with frame-rate work, it would make that loop visit every frame. With parallel windows,
+// (kHopSerial), one per hop, whose loops visit only their hop frames (lowering.hpp,
+// hop_stride): joined with frame-rate work, it would make that loop visit every frame, and
+// joined with another hop's, the hops' common divisor (a multi-resolution loss's running
+// levels at hops 16 … 512 visited every 16th frame for all six). With parallel windows,
 // an op that can do a block's frames at once (OpDef::emit_block) gets a region of its own
 // (kAtOnce), unless a serial region computes its input: there it joins the loop, where its
 // input is a local (a row per frame written to memory would cost more).
-enum SccKind { kParallel, kSerial, kHopSerial, kAtOnce, kWindow };
+enum Kind { kParallel, kSerial, kHopSerial, kAtOnce, kWindow };
+
+// A kind with the hop that SCCs sharing a region must have alike: a parallel window
+// region's (0 without parallel windows, 1 for frames gathered from windows) and a hop
+// serial region's (the gcd of its nodes' hops).
+struct SccKind {
+  Kind kind;
+  int64_t hop = 0;
+  auto operator<=>(const SccKind&) const = default;
+};
 
 // A node that can do a block's frames at once: an op that says how, at frame rate, whose
 // value no node reads (a program's root, such as a gradient's total: the host reads its
@@ -46,25 +59,27 @@ bool independent_window_node(const Node& n) {
   return runs_on_hop_frames(n) && !n.op->stateful;
 }
 
-int scc_kind(const Schedule& s, const std::vector<int>& nodes) {
+SccKind scc_kind(const Schedule& s, const std::vector<int>& nodes) {
   const Graph& g = s.graph;
   const Node& first = *g.nodes[nodes[0]];
   if (nodes.size() == 1 && first.rate.is_hop()) {
-    if (!s.parallel_windows) return kWindow;
-    if (independent_window_node(first)) return int(kWindow + first.rate.hop);
+    if (!s.parallel_windows) return {kWindow};
+    if (independent_window_node(first)) return {kWindow, first.rate.hop};
   }
   // A frame-rate op that sums windows back onto frames and says how to do so frame by
   // frame from their rows (buffer_adjoint): a region of independent frames (hop 1).
   if (s.parallel_windows && nodes.size() == 1 && first.rate.is_frame() && first.op->emit_window &&
       first.inputs[0]->rate.is_hop())
-    return kWindow + 1;
+    return {kWindow, 1};
   bool serial = nodes.size() > 1, on_hop_frames = true;
+  int64_t hops = 0;
   for (int i : nodes) {
     serial = serial || is_serial_node(*g.nodes[i]);
     on_hop_frames = on_hop_frames && runs_on_hop_frames(*g.nodes[i]);
+    if (on_hop_frames) hops = std::gcd(hops, g.nodes[i]->rate.hop);
   }
-  if (!serial) return kParallel;
-  return on_hop_frames ? kHopSerial : kSerial;
+  if (!serial) return {kParallel};
+  return on_hop_frames ? SccKind{kHopSerial, hops} : SccKind{kSerial};
 }
 
 // Splits the non-static nodes into regions: whole SCCs, greedily grouped so that
@@ -83,7 +98,7 @@ void make_regions(Schedule& s) {
       members[g.scc[i]].push_back(i);
     }
   }
-  std::map<int, int> kind_of;
+  std::map<int, SccKind> kind_of;
   std::map<int, int> pending;
   std::map<int, std::set<int>> succ;
   for (auto& [c, nodes] : members) {
@@ -92,7 +107,7 @@ void make_regions(Schedule& s) {
   }
   if (s.parallel_windows)
     for (auto& [c, nodes] : members)
-      if (nodes.size() == 1 && at_once_node(g, nodes[0])) kind_of[c] = kAtOnce;
+      if (nodes.size() == 1 && at_once_node(g, nodes[0])) kind_of[c] = {kAtOnce};
   for (auto& [c, nodes] : members)
     for (int i : nodes)
       for (int u : g.users[i])
@@ -104,51 +119,52 @@ void make_regions(Schedule& s) {
   // with its coefficients' sines and divisions in the loop took 29.5 ms on the H200
   // against 22.9 with them in a grid over frames (one thread per lane is 4 warps an SM,
   // each waiting on its own chain; docs/PERFORMANCE.md).
-  std::map<int, std::set<std::pair<int, int>>> ready;
+  std::map<SccKind, std::set<std::pair<int, int>>> ready;
   auto fusable = [&](int c) {
-    return kind_of[c] == kParallel && std::all_of(members[c].begin(), members[c].end(), [&](int i) {
-             return g.nodes[i]->op->cheap && g.nodes[i]->size() == 1;
-           });
+    return kind_of[c].kind == kParallel &&
+           std::all_of(members[c].begin(), members[c].end(),
+                       [&](int i) { return g.nodes[i]->op->cheap && g.nodes[i]->size() == 1; });
   };
   auto make_ready = [&](int c) { ready[kind_of[c]].insert({members[c].front(), c}); };
   for (auto& [c, p] : pending)
     if (p == 0) make_ready(c);
   std::erase_if(ready, [](auto& e) { return e.second.empty(); });
-  int kind = -1;
+  std::optional<SccKind> kind;  // the current region's
+  const SccKind serial{kSerial}, parallel{kParallel}, at_once{kAtOnce};
   while (!ready.empty()) {
-    const bool full = kind >= 0 && s.regions.back().nodes.size() >= kMaxRegionNodes;
+    const bool full = kind && s.regions.back().nodes.size() >= kMaxRegionNodes;
     // The serial region goes on with an op that does a block at once whose input it
     // computes (there the input is a local, and the sum one more add a frame), or, when no
     // serial SCC is ready, with a fusable parallel SCC.
     std::set<std::pair<int, int>>::iterator fused;
     bool fuse = false;
-    int fuse_from = kParallel;
-    if (kind == kSerial && !full && ready.count(kAtOnce)) {
-      auto& at_once = ready[kAtOnce];
+    SccKind fuse_from = parallel;
+    if (kind == serial && !full && ready.count(at_once)) {
+      auto& ops = ready[at_once];
       const int current = int(s.regions.size()) - 1;
-      fused = std::find_if(at_once.begin(), at_once.end(), [&](auto& e) {
+      fused = std::find_if(ops.begin(), ops.end(), [&](auto& e) {
         return s.region_of[g.inputs[members[e.second].front()][0]] == current;
       });
-      fuse = fused != at_once.end();
-      fuse_from = kAtOnce;
+      fuse = fused != ops.end();
+      fuse_from = at_once;
     }
-    if (!fuse && kind == kSerial && !full && !ready.count(kSerial) && ready.count(kParallel)) {
-      auto& parallel = ready[kParallel];
-      fused = std::find_if(parallel.begin(), parallel.end(),
-                           [&](auto& e) { return fusable(e.second); });
-      fuse = fused != parallel.end();
-      fuse_from = kParallel;
+    if (!fuse && kind == serial && !full && !ready.count(serial) && ready.count(parallel)) {
+      auto& sccs = ready[parallel];
+      fused = std::find_if(sccs.begin(), sccs.end(), [&](auto& e) { return fusable(e.second); });
+      fuse = fused != sccs.end();
+      fuse_from = parallel;
     }
-    if (!fuse && (kind < 0 || full || !ready.count(kind))) {
+    if (!fuse && (!kind || full || !ready.count(*kind))) {
       // A new region, of the kind whose next SCC comes first in topological order.
-      kind = -1;
+      kind.reset();
       for (auto& [k, r] : ready)
-        if (kind < 0 || r.begin()->first < ready[kind].begin()->first) kind = k;
-      s.regions.emplace_back().kind = kind == kParallel ? RegionKind::Parallel : RegionKind::Serial;
-      s.regions.back().windows = s.parallel_windows && kind > kWindow;
-      s.regions.back().at_once = kind == kAtOnce;
+        if (!kind || r.begin()->first < ready[*kind].begin()->first) kind = k;
+      s.regions.emplace_back().kind =
+          kind->kind == kParallel ? RegionKind::Parallel : RegionKind::Serial;
+      s.regions.back().windows = s.parallel_windows && kind->kind == kWindow && kind->hop > 0;
+      s.regions.back().at_once = kind->kind == kAtOnce;
     }
-    const int from = fuse ? fuse_from : kind;
+    const SccKind from = fuse ? fuse_from : *kind;
     const auto next = fuse ? fused : ready[from].begin();
     const int c = next->second;
     ready[from].erase(next);
@@ -303,9 +319,9 @@ bool sink_into_scans(Schedule& s) {
       if (gatherable(s, int(i), r)) move(int(i), r, after);
     scan.nodes.insert(scan.nodes.end(), after.begin(), after.end());
   };
-  std::vector<int> scans;
+  std::vector<int> scans;  // over frames (one over hop frames visits no other frame)
   for (size_t r = 1; r < s.regions.size(); ++r)
-    if (s.regions[r].scan.chunk > 0) scans.push_back(int(r));
+    if (s.regions[r].scan.chunk > 0 && s.regions[r].hop == 1) scans.push_back(int(r));
   for (int r : scans) sink(r);
   for (int r : scans) {
     gather(r);
