@@ -70,7 +70,8 @@ std::string fft_input(EmitCtx& c, const FftShape& s, int k) {
 
 // The cooperative transform in shared memory: the lane's re and im parts at fr_ and fi_
 // (its slice of kCtaShared), bit-reversed in, stages in place with float twiddles
-// (sincospif: k / h is exact in float), out to the node's rows, scaled where inverse.
+// (sincospif: k / h is exact in float; once a stage where all of a thread's butterflies
+// share one), out to the node's rows, scaled where inverse.
 void emit_shared_fft(EmitCtx& c, const FftShape& s, const std::function<void(std::string)>& line) {
   const std::string n = str(s.n), half = str(s.half);
   const std::string scale = c.node.attrs.ints[0] ? " * " + c_float(1.0 / double(s.n)) : "";
@@ -82,11 +83,18 @@ void emit_shared_fft(EmitCtx& c, const FftShape& s, const std::function<void(std
   line("  " + spread_for("k_", "0", n) + " { const int64_t j_ = " + reversed_index(s.n) +
        "; fr_[j_] = " + fft_input(c, s, 0) + "; fi_[j_] = " + fft_input(c, s, 1) + "; }");
   line(std::string("  ") + kBarrier);
+  // Where the thread's butterflies are a multiple of h_ apart (h_ divides the threads a
+  // lane has), they share k_ and so their twiddle, computed once for the stage.
+  const std::string twiddle = "sincospif(" + c_float(sign_of(c.node)) + " * (float)";
   line("  for (int64_t h_ = 1; h_ < " + n + "; h_ <<= 1) {");
+  line("    const bool shared_k_ = (" + std::string(kThreadStride) + " & (h_ - 1)) == 0;");
+  line("    float wi0_ = 0.0f, wr0_ = 1.0f;");
+  line("    if (shared_k_) " + twiddle + "(" + kThreadFirst +
+       " & (h_ - 1)) / (float)h_, &wi0_, &wr0_);");
   line("    " + spread_for("b_", "0", str(s.n / 2)) + " {");
   line("      const int64_t k_ = b_ & (h_ - 1), p_ = ((b_ - k_) << 1) + k_, q_ = p_ + h_;");
-  line("      float wi_, wr_; sincospif(" + c_float(sign_of(c.node)) +
-       " * (float)k_ / (float)h_, &wi_, &wr_);");
+  line("      float wi_ = wi0_, wr_ = wr0_;");
+  line("      if (!shared_k_) " + twiddle + "k_ / (float)h_, &wi_, &wr_);");
   line(
       "      const float xr_ = fr_[q_] * wr_ - fi_[q_] * wi_, xi_ = fr_[q_] * wi_ + fi_[q_] * "
       "wr_;");

@@ -411,6 +411,14 @@ TEST(RenderCuda, WindowFftsRunInSharedMemory) {
   EXPECT_NE(short_windows.find("const int64_t dgen_ls = 129;"), std::string::npos);
   EXPECT_NE(short_windows.find("sincospif("), std::string::npos);
   EXPECT_EQ(short_windows.find("sincospi("), std::string::npos);
+  // A stage whose butterfly distance divides the lane's threads gives each thread one
+  // twiddle: computed once for the stage, not per butterfly (the same float expression).
+  EXPECT_NE(short_windows.find("const bool shared_k_ = (dgen_es & (h_ - 1)) == 0;"),
+            std::string::npos);
+  EXPECT_NE(short_windows.find("if (shared_k_) sincospif(((float)(-1.0)) * (float)(dgen_e0 & "
+                               "(h_ - 1)) / (float)h_, &wi0_, &wr0_);"),
+            std::string::npos)
+      << short_windows;
   EXPECT_EQ(window_kernel(schedule(64, 16)).shared_bytes(), 4128 * 4);
   EXPECT_EQ(window_kernel(schedule(64, 16)).cta, 256);
   // 1024 points every 16 frames: tiles of 32 lanes would need 262 KB; 8 lanes, a sector's
