@@ -22,8 +22,8 @@ bool is_serial_node(const Node& n) {
 // work gets regions of its own, so it runs after the frame loops that feed it, all the
 // windows of a block together, instead of inside a recurrence's tight loop. With
 // parallel windows, window work is only what runs on hop frames alone without state, and
-// a region of it holds one hop (kWindow + hop), so its windows are independent; frames
-// gathered from windows (kWindow + 1) are likewise independent. A recurrence that runs on
+// a region of it holds one hop ({kWindow, hop}), so its windows are independent; frames
+// gathered from windows ({kWindow, 1}) are likewise independent. A recurrence that runs on
 // hop frames alone (a loss's running total over windows) gets serial regions of its own
 // (kHopSerial), one per hop, whose loops visit only their hop frames (lowering.hpp,
 // hop_stride): joined with frame-rate work, it would make that loop visit every frame, and
