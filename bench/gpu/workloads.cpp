@@ -146,7 +146,10 @@ void mrstft(const Settings& s, int lanes, int64_t frames) {
     gain.set_per_lane(lane_spread(lanes, 0.5, 1.0));
     MrstftOptions o;
     o.frames = frames;
-    GradProgram grad(mrstft_loss(in(1) * gain, in(2), o), options(s, lanes), {.input_grads = true});
+    // The gradient of the prediction's input, as the peers differentiate theirs (the
+    // target's side is not differentiated there either).
+    GradProgram grad(mrstft_loss(in(1) * gain, in(2), o), options(s, lanes),
+                     {.input_grads = true, .input_grad_channels = {1}});
     Record(s.backend_name, "mrstft")
         .field("mode", "fwdbwd")
         .field("B", lanes)

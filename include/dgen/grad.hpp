@@ -34,6 +34,10 @@ struct GradOptions {
   // Also differentiate with respect to the host inputs: GradProgram::input_grad(channel)
   // after a run (what a caller needs to pass gradients on to whatever made the inputs).
   bool input_grads = false;
+  // With input_grads, only these channels; empty: every channel the loss reads. A loss
+  // against a target needs no gradient of the target: naming the other channels leaves
+  // the target's side out of the backward program (half of a spectral loss's backward).
+  std::vector<int> input_grad_channels = {};
 };
 
 // Compiles the forward and backward programs of a loss once, for training loops. The
@@ -62,7 +66,8 @@ class GradProgram {
 
   // With GradOptions::input_grads, the last run's gradient of the loss with respect to
   // the host input on `channel`, one value per frame (summed over lanes, which share
-  // their inputs); zeros for a channel the loss does not depend on.
+  // their inputs); zeros for a channel the loss does not depend on. Throws for a channel
+  // that GradOptions::input_grad_channels leaves out.
   std::vector<float> input_grad(int channel) const;
 
   std::vector<Param> params() const;  // every param the loss reads

@@ -17,11 +17,11 @@ namespace dgen {
 
 class AdjointBuilder {
  public:
-  AdjointBuilder(const Value& loss, int64_t tape_frames, bool input_grads)
+  AdjointBuilder(const Value& loss, int64_t tape_frames, InputGrads input_grads)
       : g_(build_graph({loss.node()})),
         capacity_(tape_frames),
         static_loss_(loss.rate().is_static()),
-        input_grads_(input_grads) {
+        input_grads_(std::move(input_grads)) {
     if (tape_frames < 1) throw Error("tape capacity must be >= 1 frame");
     collect_refs(loss.node());
     find_active(g_.index.at(loss.node().get()));
@@ -246,7 +246,11 @@ class AdjointBuilder {
     return cells;
   }
 
-  bool is_input(int i) const { return input_grads_ && g_.nodes[i]->op == &op_def("in"); }
+  // A host input to differentiate: the target of a loss, left out, keeps its side of the
+  // graph inactive (no adjoint, no tape).
+  bool is_input(int i) const {
+    return g_.nodes[i]->op == &op_def("in") && input_grads_.wants(int(g_.nodes[i]->attrs.ints[0]));
+  }
 
   // The adjoint of each host input channel the loss depends on: the sum over its in()
   // nodes, rendered per frame by an out() of the backward program (channel 0: a value a
@@ -316,7 +320,7 @@ class AdjointBuilder {
   Graph g_;
   int64_t capacity_;
   bool static_loss_;
-  bool input_grads_;
+  InputGrads input_grads_;
   std::vector<NodeRef> refs_;
   std::vector<bool> active_;
   std::vector<std::optional<Value>> adj_;
@@ -395,13 +399,14 @@ double Differentiated::tape_bytes_per_frame() const {
   return bytes;
 }
 
-Differentiated differentiate(const Value& loss, int64_t tape_frames, bool input_grads) {
+Differentiated differentiate(const Value& loss, int64_t tape_frames,
+                             const InputGrads& input_grads) {
   AdjointBuilder builder(loss, tape_frames, input_grads);
   return builder.build(loss);
 }
 
 std::vector<std::string> why_no_gradient(const Value& loss, const std::vector<Param>& params) {
-  AdjointBuilder builder(loss, /*tape_frames=*/1, /*input_grads=*/false);
+  AdjointBuilder builder(loss, /*tape_frames=*/1, /*input_grads=*/{});
   const Differentiated adjoint = builder.build(loss);
   std::vector<std::string> reasons;
   for (const Param& p : params) reasons.push_back(builder.why_no_gradient(*p.data()));

@@ -7,6 +7,7 @@
 // float64 sum over frames of each param's adjoint). Both are scheduled and rendered
 // like any other program.
 #pragma once
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -57,12 +58,23 @@ struct Differentiated {
   double tape_bytes_per_frame() const;
 };
 
+// The host inputs a backward program differentiates (GradOptions::input_grads and
+// input_grad_channels): none, every channel (`channels` empty) or the listed ones.
+struct InputGrads {
+  bool on = false;
+  std::vector<int> channels = {};
+  bool wants(int channel) const {
+    return on && (channels.empty() ||
+                  std::find(channels.begin(), channels.end(), channel) != channels.end());
+  }
+};
+
 // Differentiates Σ_t loss[t] over a run (a static loss: its value; a tensor loss: the
 // sum of its elements) with respect to every param it reads. Tapes hold `tape_frames`
 // frames, the longest segment the programs can run. Throws dgen::Error ("no gradient
 // for op 'X'") when an adjoint reaches an op that has no rule and is not marked
-// zero_derivative. With `input_grads`, host inputs are differentiated too (input_grads).
-Differentiated differentiate(const Value& loss, int64_t tape_frames, bool input_grads = false);
+// zero_derivative. Host inputs `inputs` wants are differentiated too (input_grads).
+Differentiated differentiate(const Value& loss, int64_t tape_frames, const InputGrads& inputs = {});
 
 // For each param, why d loss / d param is structurally zero ("" when there is a path that
 // carries a derivative): the loss does not read it, or every path from it to the loss

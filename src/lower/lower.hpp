@@ -33,11 +33,13 @@ struct LowerTarget {
   // code runs on one of them per lane, and a barrier follows every op.
   bool cooperative_windows = false;
   // With cooperative_windows: true when a region of windows of this hop, whose ops take
-  // `shared_floats` of shared memory per lane (OpDef::cta_shared), keeps the tensor rows
+  // `shared_floats` of shared memory per lane (OpDef::cta_shared), run for `lanes` lanes
+  // (1 in lane 0 alone: Region::one_lane, else the schedule's), keeps the tensor rows
   // no other region reads as [row][lane][element] (layout::row_lane_major), for a
   // backend whose window threads then take adjacent elements of one lane. Unset: lanes
   // innermost.
-  std::function<bool(int64_t hop, int64_t shared_floats)> lane_major_window_rows = nullptr;
+  std::function<bool(int64_t hop, int64_t shared_floats, int lanes)> lane_major_window_rows =
+      nullptr;
   // True (CUDA): a frame scalar that every lane shares (lower/lowering.hpp, find_shared)
   // and that other regions read is stored in lane 0 alone, where every lane's thread
   // writes the same value and its readers take it: a warp's loads of it are one

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/lane_shared.hpp"
 #include "ir/op_table.hpp"
 #include "lower/layout.hpp"
 #include "lower/lower.hpp"
@@ -97,41 +98,21 @@ class Lowering {
     return target_.lane_loops ? name + "[" + lane + "]" : name;
   }
 
-  // Values every lane shares (docs/ARCHITECTURE.md, "Lanes innermost"): a node's value is
-  // the same in every lane when its op is not OpDef::per_lane, it is not one of the
-  // program's outputs (the host reads those lane by lane), every input's is and, for a
-  // history cell's read or write, every write of its cell's is (its state then evolves
-  // alike in every lane). Host inputs are shared by every lane; params never count as
-  // shared, since a run may set them per lane. On a target with lane loops (C), such a node
-  // that loops over lanes itself (a tensor: a window, an FFT, a spectrum, their sums) runs
-  // in lane 0 alone and every reader takes lane 0's value: a spectral loss's target side,
-  // computed for every candidate of a search before, is computed once. Scalar nodes still
-  // run in every lane: they cost little, and sharing them would change how the C compiler
-  // vectorises a frame loop around them, and with it, in the scalar remainder of a loop
-  // over the frames of a block, how a libm call rounds — streaming in blocks of other
-  // lengths would change the last bit (tests/core/test_streaming.cpp). On a target of a
-  // thread per lane (CUDA), a shared frame scalar that crosses regions lives in lane 0
-  // (in_lane0).
+  // Values every lane shares (analysis/lane_shared.hpp). On a target with lane loops (C),
+  // such a node that loops over lanes itself (a tensor: a window, an FFT, a spectrum, their
+  // sums) runs in lane 0 alone and every reader takes lane 0's value: a spectral loss's
+  // target side, computed for every candidate of a search before, is computed once.
+  // Scalar nodes still run in every lane: they cost little, and sharing them would change
+  // how the C compiler vectorises a frame loop around them, and with it, in the scalar
+  // remainder of a loop over the frames of a block, how a libm call rounds — streaming in
+  // blocks of other lengths would change the last bit (tests/core/test_streaming.cpp). On
+  // a target of a thread per lane (CUDA), a shared frame scalar that crosses regions lives
+  // in lane 0 (in_lane0), and the schedule runs shared windows in lane 0 alone
+  // (Region::one_lane).
   void find_shared() {
-    const size_t n = g_.nodes.size();
     const bool sharing = (target_.lane_loops || target_.shared_scalars_in_lane0) &&
                          s_.lanes > 1;  // one lane: nothing to share
-    shared_.assign(n, sharing);
-    std::vector<bool> cell_shared(g_.cells.size(), true);
-    for (bool changed = sharing; changed;) {
-      changed = false;
-      for (size_t i = 0; i < n; ++i) {
-        if (!shared_[i]) continue;
-        const int cell = g_.cell_of[i];
-        bool u = !g_.nodes[i]->op->per_lane && outputs_of_[i] < 0 &&
-                 (cell < 0 || cell_shared[size_t(cell)]);
-        for (int k : g_.inputs[i]) u = u && shared_[size_t(k)];
-        if (u) continue;
-        shared_[i] = false;
-        if (cell >= 0) cell_shared[size_t(cell)] = false;
-        changed = true;
-      }
-    }
+    shared_ = sharing ? lane_shared(g_) : std::vector<bool>(g_.nodes.size(), false);
   }
 
   // Whether node i runs in lane 0 alone, for every lane (find_shared).
@@ -146,7 +127,10 @@ class Lowering {
            !in_windows(i);
   }
   // The lane a reader takes node i's value from.
-  std::string lane_of(int i) const { return once(i) || in_lane0(i) ? "0" : "l"; }
+  std::string lane_of(int i) const {
+    return once(i) || in_lane0(i) || s_.regions[size_t(s_.region_of[size_t(i)])].one_lane ? "0"
+                                                                                          : "l";
+  }
   // How many lanes node i's code runs for.
   std::string lane_count(int i) const { return once(i) ? "1" : "L"; }
 
@@ -261,7 +245,8 @@ class Lowering {
     const Region& region = s_.regions[s_.region_of[i]];
     return region.windows && region.hop > 1 && target_.cooperative_windows &&
            target_.lane_major_window_rows &&
-           target_.lane_major_window_rows(region.hop, shared_floats(region)) &&
+           target_.lane_major_window_rows(region.hop, shared_floats(region),
+                                          region.one_lane ? 1 : s_.lanes) &&
            g_.nodes[i]->size() > 1 && !read_by_other_regions(i);
   }
 

@@ -22,6 +22,8 @@ namespace {
 
 int64_t round_up(int64_t v, int64_t m) { return (v + m - 1) / m * m; }
 
+InputGrads input_grads(const GradOptions& o) { return {o.input_grads, o.input_grad_channels}; }
+
 // The state a forward segment starts from: every state variable but the tapes.
 using Checkpoint = std::vector<std::vector<double>>;
 
@@ -82,7 +84,7 @@ struct GradProgram::Impl {
     compiled.reset();
     auto c = std::make_unique<Compiled>();
     c->capacity = capacity;
-    c->d = differentiate(loss, capacity, grad_options.input_grads);
+    c->d = differentiate(loss, capacity, input_grads(grad_options));
     std::vector<NodeRef> outs = c->d.forward_outputs();
     c->first_shown = outs.size();
     outs.insert(outs.end(), shown.begin(), shown.end());
@@ -257,10 +259,16 @@ GradProgram::GradProgram(const Value& loss, RenderOptions options, GradOptions g
   if (options.lanes < 1) throw Error("lanes must be >= 1, got " + std::to_string(options.lanes));
   if (grad_options.checkpoint < 0) throw Error("checkpoint interval must be >= 0");
   if (grad_options.tape_budget_bytes < 0) throw Error("tape budget must be >= 0 bytes");
+  for (int channel : grad_options.input_grad_channels)
+    if (channel < 1 || channel > kMaxChannel)
+      throw Error("input gradient channel must be in [1, " + std::to_string(kMaxChannel) +
+                  "], got " + std::to_string(channel));
+  if (!grad_options.input_grads && !grad_options.input_grad_channels.empty())
+    throw Error("input_grad_channels without input_grads: set GradOptions::input_grads too");
   Impl& p = *impl_;
   // Differentiating once up front reports ops without gradients now and tells how much
   // tape a frame needs, which sets the segment length.
-  const Differentiated probe = differentiate(loss, 1, grad_options.input_grads);
+  const Differentiated probe = differentiate(loss, 1, input_grads(grad_options));
   p.static_loss = probe.static_loss;
   p.tape_bytes_per_frame = probe.tape_bytes_per_frame();
   p.hop_lcm = probe.hop_lcm;
@@ -307,8 +315,11 @@ std::span<const float> GradProgram::channel(int channel) const {
 }
 
 std::vector<float> GradProgram::input_grad(int channel) const {
-  if (!impl_->grad_options.input_grads)
-    throw Error("input gradients were not asked for (GradOptions::input_grads)");
+  if (!input_grads(impl_->grad_options).wants(channel))
+    throw Error(impl_->grad_options.input_grads
+                    ? "the gradient of input channel " + std::to_string(channel) +
+                          " was not asked for (GradOptions::input_grad_channels)"
+                    : "input gradients were not asked for (GradOptions::input_grads)");
   const Compiled* c = impl_->compiled.get();
   for (size_t k = 0; c && k < impl_->input_adjoints.size(); ++k)
     if (c->d.input_grads[k].channel == channel) return impl_->input_adjoints[k];

@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 
+#include "analysis/lane_shared.hpp"
 #include "dgen/error.hpp"
 #include "schedule/memory_plan.hpp"
 #include "schedule/scan.hpp"
@@ -31,7 +32,9 @@ bool is_serial_node(const Node& n) {
 // levels at hops 16 … 512 visited every 16th frame for all six). With parallel windows,
 // an op that can do a block's frames at once (OpDef::emit_block) gets a region of its own
 // (kAtOnce), unless a serial region computes its input: there it joins the loop, where its
-// input is a local (a row per frame written to memory would cost more).
+// input is a local (a row per frame written to memory would cost more). With parallel
+// windows and lanes, windows whose values every lane shares (a loss's target side) get
+// regions of their own that run in lane 0 alone (Region::one_lane), opened before others.
 enum Kind { kParallel, kSerial, kHopSerial, kAtOnce, kWindow };
 
 // A kind with the hop that SCCs sharing a region must have alike: a parallel window
@@ -40,6 +43,7 @@ enum Kind { kParallel, kSerial, kHopSerial, kAtOnce, kWindow };
 struct SccKind {
   Kind kind;
   int64_t hop = 0;
+  bool one_lane = false;
   auto operator<=>(const SccKind&) const = default;
 };
 
@@ -59,12 +63,14 @@ bool independent_window_node(const Node& n) {
   return runs_on_hop_frames(n) && !n.op->stateful;
 }
 
-SccKind scc_kind(const Schedule& s, const std::vector<int>& nodes) {
+SccKind scc_kind(const Schedule& s, const std::vector<int>& nodes,
+                 const std::vector<bool>& shared) {
   const Graph& g = s.graph;
   const Node& first = *g.nodes[nodes[0]];
   if (nodes.size() == 1 && first.rate.is_hop()) {
     if (!s.parallel_windows) return {kWindow};
-    if (independent_window_node(first)) return {kWindow, first.rate.hop};
+    if (independent_window_node(first))
+      return {kWindow, first.rate.hop, s.lanes > 1 && shared[size_t(nodes[0])]};
   }
   // A frame-rate op that sums windows back onto frames and says how to do so frame by
   // frame from their rows (buffer_adjoint): a region of independent frames (hop 1).
@@ -101,8 +107,10 @@ void make_regions(Schedule& s) {
   std::map<int, SccKind> kind_of;
   std::map<int, int> pending;
   std::map<int, std::set<int>> succ;
+  const std::vector<bool> shared =
+      s.parallel_windows && s.lanes > 1 ? lane_shared(g) : std::vector<bool>(size_t(n), false);
   for (auto& [c, nodes] : members) {
-    kind_of[c] = scc_kind(s, nodes);
+    kind_of[c] = scc_kind(s, nodes, shared);
     pending[c];
   }
   if (s.parallel_windows)
@@ -155,14 +163,19 @@ void make_regions(Schedule& s) {
       fuse_from = parallel;
     }
     if (!fuse && (!kind || full || !ready.count(*kind))) {
-      // A new region, of the kind whose next SCC comes first in topological order.
+      // A new region, of the kind whose next SCC comes first in topological order, lane-0
+      // windows first.
       kind.reset();
       for (auto& [k, r] : ready)
-        if (!kind || r.begin()->first < ready[*kind].begin()->first) kind = k;
+        if (!kind ||
+            (k.one_lane != kind->one_lane ? k.one_lane
+                                          : r.begin()->first < ready[*kind].begin()->first))
+          kind = k;
       s.regions.emplace_back().kind =
           kind->kind == kParallel ? RegionKind::Parallel : RegionKind::Serial;
       s.regions.back().windows = s.parallel_windows && kind->kind == kWindow && kind->hop > 0;
       s.regions.back().at_once = kind->kind == kAtOnce;
+      s.regions.back().one_lane = kind->one_lane;
     }
     const SccKind from = fuse ? fuse_from : *kind;
     const auto next = fuse ? fused : ready[from].begin();
@@ -383,7 +396,7 @@ std::string Schedule::describe() const {
     const Region& region = regions[r];
     std::string kind =
         region.hop > 1 ? "hop(" + std::to_string(region.hop) + ")" : kinds[int(region.kind)];
-    if (region.windows) kind += " windows";
+    if (region.windows) kind += region.one_lane ? " windows in lane 0" : " windows";
     if (region.at_once) kind += " at-once";
     if (region.scan.chunk > 0)
       kind += " scan(" + std::to_string(region.scan.cells.size()) + " cells, " +

@@ -1,10 +1,12 @@
 // Gradients with respect to host inputs (GradOptions::input_grads): closed forms for a
 // gain and a one-pole recurrence, finite differences for a nonlinear patch with a delay,
-// over several checkpoint segments, on both backends.
+// over several checkpoint segments, on both backends; only the channels asked for.
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
+#include "analysis/graph.hpp"
+#include "autodiff/transform.hpp"
 #include "dgen/grad.hpp"
 #include "dgen/ops.hpp"
 #include "runtime/backends.hpp"
@@ -136,6 +138,61 @@ TEST(InputGrads, AreRefusedWhenNotAskedFor) {
   GradProgram program(g * in(1), RenderOptions{.backend = Backend::Interp});
   program.run(8);
   EXPECT_THROW(program.input_grad(1), Error);
+  // Channels out of range, or channels without input_grads, are refused up front.
+  for (int channel : {0, -1, kMaxChannel + 1})
+    EXPECT_THROW(
+        GradProgram(g * in(1), {}, {.input_grads = true, .input_grad_channels = {channel}}), Error);
+  EXPECT_THROW(GradProgram(g * in(1), {}, {.input_grad_channels = {1}}), Error);
+}
+
+// A spectral loss of g·in(1) against the target in(2): asked for channel 1 alone, the
+// backward program leaves the target's side out (one inverse FFT where both channels
+// take two) and gives channel 1 and the param the gradients it gives when every channel
+// is asked for; channel 2's gradient is refused, naming the option.
+TEST(InputGrads, OnlyTheChannelsAskedForAreDifferentiated) {
+  Param g("g", 0.8f);
+  MrstftOptions o;
+  o.sizes = {64};
+  const Value loss = mrstft_loss(g * in(1), in(2), o);
+  auto ffts = [&](InputGrads inputs) {
+    const Differentiated d = differentiate(loss, 64, inputs);
+    int n = 0;
+    for (const Node* node : build_graph(d.backward_outputs()).nodes)
+      n += node->op->name == "fft_complex";
+    return n;
+  };
+  EXPECT_EQ(ffts({true}), 2);
+  EXPECT_EQ(ffts({true, {1}}), 1);
+  EXPECT_EQ(ffts({true, {1, 2}}), 2);
+  EXPECT_EQ(ffts({true, {3}}), 1);  // the param's gradient needs the prediction's side
+
+  std::vector<float> x = ramp_input(), target(kFrames);
+  for (int64_t t = 0; t < kFrames; ++t) target[size_t(t)] = float(std::cos(0.21 * double(t)));
+  for (Backend b : runnable_backends()) {
+    SCOPED_TRACE(backend_name(b));
+    const RenderOptions options{.backend = b, .lanes = 3};
+    GradProgram all(loss, options, with_inputs()),
+        one(loss, options, {.input_grads = true, .input_grad_channels = {1}});
+    g.zero_grad();
+    const double loss_all = all.run(kFrames, {{1, x}, {2, target}});
+    const double g_all = g.grad().at(0);
+    g.zero_grad();
+    EXPECT_EQ(one.run(kFrames, {{1, x}, {2, target}}), loss_all);
+    EXPECT_NEAR(g.grad().at(0), g_all, 1e-6 * std::abs(g_all));
+    EXPECT_NE(g_all, 0.0);
+    const std::vector<float> dx_all = all.input_grad(1), dx = one.input_grad(1);
+    for (int64_t t = 0; t < kFrames; ++t)
+      EXPECT_NEAR(dx[size_t(t)], dx_all[size_t(t)], 1e-6 * (1e-3 + std::abs(dx_all[size_t(t)])))
+          << t;
+    EXPECT_GT(*std::max_element(dx.begin(), dx.end()), 0.0f);
+    EXPECT_NE(all.input_grad(2), std::vector<float>(kFrames, 0.0f));
+    try {
+      (void)one.input_grad(2);
+      ADD_FAILURE() << "channel 2 was not asked for";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("input_grad_channels"), std::string::npos) << e.what();
+    }
+  }
 }
 
 }  // namespace

@@ -37,7 +37,7 @@ inline std::unique_ptr<GradientSchedules> gradient_schedules(const Value& loss, 
                                                              int64_t block = 256,
                                                              bool input_grads = false) {
   auto out = std::make_unique<GradientSchedules>();
-  out->d = differentiate(loss, tape_frames, input_grads);
+  out->d = differentiate(loss, tape_frames, {input_grads});
   pipeline::Trace trace;
   out->schedules.push_back(
       pipeline::schedule(out->d.forward_outputs(), lanes, trace, block, kParallelWindows));

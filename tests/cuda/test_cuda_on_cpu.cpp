@@ -208,14 +208,19 @@ TEST(CudaOnCpu, WindowsInBlocksOfAnySizeMatchC) {
     ++windowed;
     // 3 lanes: CTAs of one lane per window, its threads sharing the window's elements (the
     // window's own rows lane-major); 2: of two lanes, two threads each (lanes innermost;
-    // CTAs of 4 threads on the CPU).
+    // CTAs of 4 threads on the CPU). The cases' windows are the same in every lane, so they
+    // run in lane 0 alone (Region::one_lane); run again in every lane, as a prediction's
+    // windows do.
     for (int lanes : {3, 2})
-      for (int64_t block : {7, 100, 1024}) {
-        SCOPED_TRACE(c.name + " in blocks of " + std::to_string(block) + " at " +
-                     std::to_string(lanes) + " lanes");
-        expect_cuda_on_cpu_matches_c(test::forward_schedule(values, lanes, block),
-                                     test::kCaseFrames, inputs);
-      }
+      for (int64_t block : {7, 100, 1024})
+        for (bool one_lane : {true, false}) {
+          SCOPED_TRACE(c.name + " in blocks of " + std::to_string(block) + " at " +
+                       std::to_string(lanes) + (one_lane ? " lanes, in lane 0" : " lanes"));
+          Schedule s = test::forward_schedule(values, lanes, block);
+          if (!one_lane)
+            for (Region& r : s.regions) r.one_lane = false;
+          expect_cuda_on_cpu_matches_c(s, test::kCaseFrames, inputs);
+        }
   }
   EXPECT_GE(windowed, 2);  // spectral_loss and mrstft_loss at least
 }

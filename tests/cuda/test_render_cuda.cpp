@@ -265,8 +265,9 @@ TEST(RenderCuda, AScanWritesItsTapesInItsLastPassAlone) {
 // A block holds few long windows: their kernel runs in narrower tiles of lanes, so the GPU
 // gets CTAs enough (CtaShape::fill); a block of many short windows keeps tiles of 32 lanes.
 TEST(RenderCuda, FewWindowsPerBlockRunInNarrowerTiles) {
-  auto window_kernel = [](int64_t n, int64_t block) {
-    const Value spectral = sum(fft(buffer(in(1), n, n / 4) * hann(n)).first);
+  const Param gain("gain", 1.0f);  // per lane: the windows run in every lane
+  auto window_kernel = [&](int64_t n, int64_t block) {
+    const Value spectral = sum(fft(buffer(in(1) * gain, n, n / 4) * hann(n)).first);
     const CudaLaunchPlan plan = cuda_launch_plan(test::forward_schedule({spectral}, 64, block));
     for (const CudaKernel& k : plan.per_block)
       if (k.cta > 0) return k;
@@ -284,6 +285,41 @@ TEST(RenderCuda, FewWindowsPerBlockRunInNarrowerTiles) {
   EXPECT_EQ(window_kernel(64, 4096).tile, 32);
 }
 
+// A loss's target side is the same in every lane: its windows (frames, FFT, power) run in
+// regions of their own, before the prediction's, on CTAs of lane 0 alone (one a window,
+// not one a tile of lanes), their rows of their own lane-major; the prediction's windows
+// read the target's values in lane 0. The emulation tests check the values.
+TEST(RenderCuda, WindowsEveryLaneSharesRunInLaneZero) {
+  const Param gain("gain", 1.0f);
+  auto power = [](const Value& x) {
+    const auto [re, im] = fft(buffer(x, 256, 64) * hann(256));
+    return re * re + im * im;
+  };
+  const Value loss = sum(abs(power(in(1) * gain) - power(in(2))));
+  const Schedule s = test::forward_schedule({loss}, 64, 1024);
+  std::vector<const Region*> shared, own;
+  for (const Region& r : s.regions)
+    if (r.windows) (r.one_lane ? shared : own).push_back(&r);
+  ASSERT_EQ(shared.size(), 1u) << s.describe();
+  ASSERT_EQ(own.size(), 1u) << s.describe();
+  EXPECT_LT(shared[0], own[0]);  // the target's windows first
+  for (int i : shared[0]->nodes) EXPECT_NE(s.graph.nodes[i]->op->name, "param");
+  EXPECT_NE(s.describe().find("hop(64) windows in lane 0"), std::string::npos);
+  std::vector<CudaKernel> windows;
+  for (const CudaKernel& k : cuda_launch_plan(s).per_block)
+    if (k.cta > 0) windows.push_back(k);
+  ASSERT_EQ(windows.size(), 2u);
+  EXPECT_TRUE(windows[0].one_lane);
+  EXPECT_FALSE(windows[1].one_lane);
+  // 17 windows a block: 17 CTAs in lane 0; the prediction's in tiles of 4 lanes.
+  EXPECT_EQ(windows[0].tile, 1);
+  EXPECT_EQ(kernel_threads(windows[0], 1024, 64), 17 * windows[0].cta);
+  EXPECT_EQ(kernel_threads(windows[1], 1024, 64), 17 * 64 / windows[1].tile * windows[1].cta);
+  // The C backend keeps one region for both sides (its lane loops run the target once).
+  const Schedule c = make_schedule({loss.node()}, 64);
+  for (const Region& r : c.regions) EXPECT_FALSE(r.one_lane);
+}
+
 // A window's tensor rows that no other region reads are [row][lane][element] on the GPU
 // where a CTA's tile of lanes is narrower than a 32-byte sector (8 floats), so that its
 // threads, adjacent elements of a lane, touch adjacent floats; the window's total, read
@@ -291,7 +327,10 @@ TEST(RenderCuda, FewWindowsPerBlockRunInNarrowerTiles) {
 // lane loops vectorise). The emulation tests check the values.
 TEST(RenderCuda, WindowRowsOfItsOwnAreLaneMajorInNarrowTiles) {
   const std::regex lane_major(R"(\) \* L \+ l\) \* [0-9]+ \+ \()");
-  auto spectral = [](int64_t n) { return sum(fft(buffer(in(1), n, n / 4) * hann(n)).first); };
+  const Param gain("gain", 1.0f);  // per lane: the windows run in every lane
+  auto spectral = [&](int64_t n) {
+    return sum(fft(buffer(in(1) * gain, n, n / 4) * hann(n)).first);
+  };
   // 256-point windows at hop 64 in blocks of 1024 frames: 17 windows, tiles of 4 lanes.
   const Schedule narrow = test::forward_schedule({spectral(256)}, 64, 1024);
   const std::string cuda = render_cuda(narrow);
@@ -395,8 +434,9 @@ TEST(RenderCuda, BackwardWindowSumsAreSharedByTheWindowsThreads) {
 // below only where they do not. Longer FFTs run in their rows in global memory. The
 // emulation tests check the values; the GPU tests run the kernels above 48 KB.
 TEST(RenderCuda, WindowFftsRunInSharedMemory) {
-  auto schedule = [](int64_t n, int64_t hop, int64_t block = 4096) {
-    return test::forward_schedule({sum(abs(fft(buffer(in(1), n, hop)).first))}, 64, block);
+  const Param gain("gain", 1.0f);  // per lane: the windows run in every lane
+  auto schedule = [&](int64_t n, int64_t hop, int64_t block = 4096) {
+    return test::forward_schedule({sum(abs(fft(buffer(in(1) * gain, n, hop)).first))}, 64, block);
   };
   auto window_kernel = [](const Schedule& s) {
     for (const CudaKernel& k : cuda_launch_plan(s).per_block)

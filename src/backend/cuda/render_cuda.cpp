@@ -67,15 +67,16 @@ class KernelMapper {
   // Maps the lowering's functions onto kernels and its entry point's block loop onto the
   // host's launch plan.
   Kernels map() {
-    lir::Block functions = lower(s_, {.lane_loops = false,
-                                      .prefetch_frames = 16,
-                                      .stack_tables = false,
-                                      .cooperative_windows = true,
-                                      .lane_major_window_rows =
-                                          [this](int64_t hop, int64_t shared_floats) {
-                                            return lanes_outer(window_tile(hop, shared_floats));
-                                          },
-                                      .shared_scalars_in_lane0 = true});
+    lir::Block functions =
+        lower(s_, {.lane_loops = false,
+                   .prefetch_frames = 16,
+                   .stack_tables = false,
+                   .cooperative_windows = true,
+                   .lane_major_window_rows =
+                       [this](int64_t hop, int64_t shared_floats, int lanes) {
+                         return lanes_outer(window_tile(hop, shared_floats, lanes));
+                       },
+                   .shared_scalars_in_lane0 = true});
     lir::Stmt entry = std::move(functions.back());
     functions.pop_back();
     k_.plan.reverse = s_.reverse;
@@ -129,7 +130,8 @@ class KernelMapper {
         if (first.loop.iter == lir::Iter::Window && kernel.stride > 1) {
           // The rows' layout follows the tile (as the lowering laid them out).
           kernel.shared_floats = first.loop.shared_floats;
-          kernel.tile = window_tile(kernel.stride, kernel.shared_floats);
+          kernel.one_lane = first.loop.one_lane;
+          kernel.tile = window_tile(kernel.stride, kernel.shared_floats, kernel.lanes(s_.lanes));
           kernel.lanes_outer = lanes_outer(kernel.tile);
           if (kernel.shared_floats > 0)
             kernel.shared_stride = shared_stride(kernel.tile, kernel.shared_floats);
@@ -142,18 +144,18 @@ class KernelMapper {
     }
   }
 
-  // The lanes of one window's CTA in a region of windows of hop `hop`: up to 32 (a warp
-  // of adjacent lanes of one element coalesces), narrower when long windows are few per
-  // block, so that the GPU gets enough CTAs (each window's threads then share fewer lanes
-  // and more elements), and where the lanes' `shared_floats` each would not fit the
-  // CTA's shared memory. Both before the rows' layout is chosen: a tile narrowed after
-  // it would read lanes-innermost rows a lane at a time (the 2048-point windows of a
-  // 65536-frame block 3x slower, measured on the H200).
-  int window_tile(int64_t hop, int64_t shared_floats) const {
-    int tile = std::gcd(std::min(s_.lanes, 32), ctas_.threads);
-    while (s_.lanes % tile != 0) tile /= 2;
+  // The lanes of one window's CTA in a region of windows of hop `hop` that runs `lanes`
+  // lanes (CudaKernel::lanes): up to 32 (a warp of adjacent lanes of one element
+  // coalesces), narrower when long windows are few per block, so that the GPU gets enough CTAs
+  // (each window's threads then share fewer lanes and more elements), and where the lanes'
+  // `shared_floats` each would not fit the CTA's shared memory. Both before the rows' layout is
+  // chosen: a tile narrowed after it would read lanes-innermost rows a lane at a time (the
+  // 2048-point windows of a 65536-frame block 3x slower, measured on the H200).
+  int window_tile(int64_t hop, int64_t shared_floats, int lanes) const {
+    int tile = std::gcd(std::min(lanes, 32), ctas_.threads);
+    while (lanes % tile != 0) tile /= 2;
     const int64_t windows = s_.block / hop + 1;
-    while (tile > 1 && windows * (s_.lanes / tile) < ctas_.fill) tile /= 2;
+    while (tile > 1 && windows * (lanes / tile) < ctas_.fill) tile /= 2;
     auto bytes = [&](int t) {
       return t * shared_stride(t, shared_floats) * int64_t(sizeof(float));
     };
@@ -199,7 +201,7 @@ class KernelMapper {
     lir::Block head = {lir::line("const int64_t *const tcount = " + tcount + ";"),
                        lir::line("const int64_t T0 = " + t0 + "; (void)frames;")};
     if (kernel.cta > 0) {
-      const std::string tiles = std::to_string(s_.lanes / kernel.tile),
+      const std::string tiles = std::to_string(kernel.lanes(s_.lanes) / kernel.tile),
                         tile = std::to_string(kernel.tile);
       head.push_back(lir::line("const int64_t w_ = blockIdx.x / " + tiles + ";"));
       // The thread's lane in the tile and first element: adjacent threads take adjacent

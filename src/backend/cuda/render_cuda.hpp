@@ -44,6 +44,10 @@ struct CudaKernel {
   // In a region of windows: floats of shared memory each lane of the tile uses (the
   // FFT's data; lir::Loop::shared_floats), and the floats between the lanes' slices.
   int64_t shared_floats = 0, shared_stride = 0;
+  // In a region of windows: its values are the same in every lane (Region::one_lane), and
+  // its CTAs run lane 0 alone.
+  bool one_lane = false;
+  int lanes(int program_lanes) const { return one_lane ? 1 : program_lanes; }
   // The CTA's dynamic shared memory (the tile's slices), given at launch.
   int64_t shared_bytes() const { return tile * shared_stride * int64_t(sizeof(float)); }
 };
@@ -89,7 +93,7 @@ inline int64_t kernel_threads(const CudaKernel& k, int64_t nb, int lanes) {
   if (!k.grid) return lanes;
   if (k.rows > 0) return k.rows * lanes;
   const int64_t rows = k.stride > 1 ? nb / k.stride + 1 : (nb + 15) / 16 * 16;
-  if (k.cta > 0) return rows * (lanes / k.tile) * k.cta;
+  if (k.cta > 0) return rows * (k.lanes(lanes) / k.tile) * k.cta;
   return rows * lanes;
 }
 
