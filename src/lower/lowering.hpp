@@ -207,6 +207,9 @@ class Lowering {
       case Storage::Local:
         return lane_local("v" + std::to_string(i), lane_of(i));
       case Storage::Block:
+        if (in_cta_slice(i))
+          return std::string(kCtaShared) + "[" + kTileLane + " * " + kSharedStride + " + (" + flat +
+                 ")]";
         if (prefetching_ && m == 1 && s_.region_of[i] != region) {
           prefetched_.insert(i);
           return "P" + std::to_string(i) + "[j]";
@@ -224,6 +227,25 @@ class Lowering {
   }
 
   bool in_windows(int i) const { return s_.regions[s_.region_of[i]].windows; }
+
+  // A window's value that stays in its lane's slice of the CTA's shared memory, where its
+  // op computed it (a GPU window's FFT: OpDef::cta_shared as large as the value), for the
+  // window's own readers, instead of a row written to global memory and read back: the
+  // only node of its region that takes the slice (nothing overwrites it), read by no
+  // other region and no host output. Its op's copy-out then writes each element onto
+  // itself (scaled, for an inverse transform).
+  bool in_cta_slice(int i) const {
+    const Node& node = *g_.nodes[size_t(i)];
+    const Region& region = s_.regions[size_t(s_.region_of[size_t(i)])];
+    if (!target_.cooperative_windows || !region.windows || region.hop <= 1 ||
+        !node.op->cta_shared || node.op->cta_shared(node) < node.size() ||
+        read_by_other_regions(i) || outputs_of_[size_t(i)] >= 0 || reads_through(i))
+      return false;
+    return std::none_of(region.nodes.begin(), region.nodes.end(), [&](int k) {
+      const OpDef& op = *g_.nodes[size_t(k)]->op;
+      return k != i && op.cta_shared && op.cta_shared(*g_.nodes[size_t(k)]) > 0;
+    });
+  }
 
   // The floats of a CTA's shared memory each lane of a region of windows takes: the most
   // any of its ops asks (OpDef::cta_shared). None off the GPU or at hop 1.

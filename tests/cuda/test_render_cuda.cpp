@@ -433,6 +433,35 @@ TEST(RenderCuda, BackwardWindowSumsAreSharedByTheWindowsThreads) {
 // sector's 8 lanes while they fit 160 KB (dynamic shared memory, asked for at launch), and
 // below only where they do not. Longer FFTs run in their rows in global memory. The
 // emulation tests check the values; the GPU tests run the kernels above 48 KB.
+// A window's FFT whose readers are all in its window, the only one of its region, leaves
+// its value in the lane's slice of shared memory, where they read it: no row of it is
+// written to global memory. Two FFTs in one region write their rows (the second would
+// overwrite the first's slice). The emulation tests check the values.
+TEST(RenderCuda, WindowFftOutputIsReadFromItsSharedSlice) {
+  const Param a("a", 1.0f), b("b", 2.0f);  // per lane: the windows run in every lane
+  auto power = [](const Value& x) {
+    const auto [re, im] = fft(buffer(x, 256, 64) * hann(256));
+    return sum(re * re + im * im);
+  };
+  auto fft_rows = [](const Schedule& s) {
+    std::vector<std::string> rows;
+    for (size_t i = 0; i < s.graph.nodes.size(); ++i)
+      if (s.graph.nodes[i]->op->name == "fft_complex")
+        rows.push_back("B" + std::to_string(s.block_buf[i]) + "[");
+    return rows;
+  };
+  const Schedule one = test::forward_schedule({power(in(1) * a)}, 64, 1024);
+  const std::string cuda = render_cuda(one);
+  ASSERT_EQ(fft_rows(one).size(), 1u);
+  EXPECT_EQ(cuda.find(fft_rows(one)[0]), std::string::npos) << cuda;
+  EXPECT_TRUE(std::regex_search(cuda, std::regex(R"(= \(+dgen_smem\[dgen_tl \* dgen_ls \+ )")))
+      << cuda;
+  const Schedule two = test::forward_schedule({power(in(1) * a) + power(in(1) * b)}, 64, 1024);
+  const std::string both = render_cuda(two);
+  ASSERT_EQ(fft_rows(two).size(), 2u);
+  for (const std::string& row : fft_rows(two)) EXPECT_NE(both.find(row), std::string::npos);
+}
+
 TEST(RenderCuda, WindowFftsRunInSharedMemory) {
   const Param gain("gain", 1.0f);  // per lane: the windows run in every lane
   auto schedule = [&](int64_t n, int64_t hop, int64_t block = 4096) {
