@@ -96,7 +96,7 @@ TEST(RenderCuda, OnlyStraightLineRecurrencesPrefetchFrames) {
   const Value frames = buffer(filtered * filtered, 64, 16);
   const Value spectral = sum(fft(frames * hann(64)).first);
   const std::string with_fft = render_cuda(test::forward_schedule({spectral}, 4));
-  const std::string fft_kernel = kernel_containing(with_fft, "h_ <<= 1");
+  const std::string fft_kernel = kernel_containing(with_fft, "h_ <<= 2");
   ASSERT_FALSE(fft_kernel.empty()) << with_fft;
   EXPECT_EQ(fft_kernel.find("#pragma unroll"), std::string::npos) << fft_kernel;
 }
@@ -382,7 +382,7 @@ TEST(RenderCuda, WindowScalarOpsAfterASumWaitAtNoBarrier) {
   const Value scaled = sqrt(total + 1.0) * 2.0;
   const Value spread = sum(abs(fft(buffer(in(1), 64, 16)).first) * scaled);
   const std::string cuda = render_cuda(test::forward_schedule({scaled, spread}, 64, 4096));
-  const std::string window = kernel_containing(cuda, "h_ <<= 1");
+  const std::string window = kernel_containing(cuda, "h_ <<= 2");
   // The sum's total + 1, its root, twice that: one chain before the next barrier.
   const size_t add = window.find("/* add#"), barrier = window.find(kBarrier, add);
   ASSERT_NE(barrier, std::string::npos) << window;
@@ -412,7 +412,7 @@ TEST(RenderCuda, BackwardWindowSumsAreSharedByTheWindowsThreads) {
       test::gradient_schedules(spectral_loss(in(1) * gain, in(2), {256}), 64, 4096, 4096);
   ASSERT_EQ(p->schedules.size(), 2u);
   const std::string cuda = render_cuda(p->schedules[1]);
-  const std::string window = kernel_containing(cuda, "h_ <<= 1");
+  const std::string window = kernel_containing(cuda, "h_ <<= 2");
   ASSERT_FALSE(window.empty()) << cuda;
   // The two sums over the bins (the loss's linear and log terms) and the hop's.
   size_t shared_sums = 0;
@@ -479,12 +479,14 @@ TEST(RenderCuda, WindowFftsRunInSharedMemory) {
   EXPECT_NE(short_windows.find("const int64_t dgen_ls = 129;"), std::string::npos);
   EXPECT_NE(short_windows.find("sincospif("), std::string::npos);
   EXPECT_EQ(short_windows.find("sincospi("), std::string::npos);
-  // A stage whose butterfly distance divides the lane's threads gives each thread one
-  // twiddle: computed once for the stage, not per butterfly (the same float expression).
+  // Two stages a pass (radix 4), after the one of distance 1 where the stages are odd
+  // (64 points: 6, none). A stage pair whose distance divides the lane's threads gives each
+  // thread one twiddle: computed once for the pair, not per group.
+  EXPECT_NE(short_windows.find("for (int h_ = 1; h_ < 64; h_ <<= 2) {"), std::string::npos);
   EXPECT_NE(short_windows.find("const bool shared_k_ = (dgen_es & (h_ - 1)) == 0;"),
             std::string::npos);
-  EXPECT_NE(short_windows.find("if (shared_k_) sincospif(((float)(-1.0)) * (float)(dgen_e0 & "
-                               "(h_ - 1)) / (float)h_, &wi0_, &wr0_);"),
+  EXPECT_NE(short_windows.find("if (shared_k_) { sincospif(((float)(-1.0)) * (float)((int)dgen_e0 "
+                               "& (h_ - 1)) / (float)(2 * h_), &s0_, &c0_); "),
             std::string::npos)
       << short_windows;
   EXPECT_EQ(window_kernel(schedule(64, 16)).shared_bytes(), 4128 * 4);
