@@ -6,8 +6,12 @@ namespace dgen::lowering {
 
 // A window's ops for the threads of its CTA, with each chain of ops that need no barrier
 // between them, each one loop over the same elements, fused into one loop (fuse_chains);
-// a value only that chain reads stays in a register of its loop. The ops are emitted
-// twice: once to find the chains, then with those values in registers.
+// a value only that chain reads stays in a register of its loop. A scalar op of scalars
+// that only its window reads (a sum's total scaled, a level's inverse) is computed by every
+// thread into a register of its own rather than by the first thread into a row that the
+// others wait for at a barrier: it neither cuts a chain nor makes a loop after it wait.
+// Only where another thread reads it: the ops are emitted up to three times, to find those
+// scalars, to find the chains with them, then with the chains' values in registers.
 lir::Block Lowering::emit_cooperative_window(const Region& region, int r) {
   cooperating_ = true;
   auto emit = [&] {
@@ -15,13 +19,26 @@ lir::Block Lowering::emit_cooperative_window(const Region& region, int r) {
     return emit_nodes(region.nodes, r, "t", "rf");
   };
   lir::Block first = emit();
+  // Only scalars that threads other than the first read, directly or through such scalars:
+  // one that only the first thread's ops read (a value held for the next block) would have
+  // every thread wait for the sum it reads, where the first thread alone needs no barrier.
+  std::map<int, const WindowLog*> logged;
+  for (const WindowLog& w : window_log_) logged[w.node] = &w;
+  for (auto w = window_log_.rbegin(); w != window_log_.rend(); ++w) {
+    const std::vector<int> by = readers(w->node);
+    if (w->could_be_scalar && std::any_of(by.begin(), by.end(), [&](int u) {
+          const WindowLog& reader = *logged.at(u);
+          return every_thread_.count(u) || (!reader.could_be_scalar && !reader.on_first_thread);
+        }))
+      every_thread_.insert(w->node);
+  }
+  if (!every_thread_.empty()) first = emit();
   const std::vector<int> chain = chains(window_log_);
   std::map<int, int> chain_of;
   for (size_t k = 0; k < window_log_.size(); ++k) chain_of[window_log_[k].node] = chain[k];
   for (const WindowLog& w : window_log_) {
     const std::vector<int> by = readers(w.node);
-    const bool private_to_chain = chain_of[w.node] >= 0 && !read_by_other_regions(w.node) &&
-                                  outputs_of_[w.node] < 0 && !reads_through(w.node) &&
+    const bool private_to_chain = chain_of[w.node] >= 0 && private_to_window(w.node) &&
                                   !by.empty() && std::all_of(by.begin(), by.end(), [&](int u) {
                                     const auto c = chain_of.find(u);
                                     return c != chain_of.end() && c->second == chain_of[w.node];
@@ -30,29 +47,45 @@ lir::Block Lowering::emit_cooperative_window(const Region& region, int r) {
   }
   lir::Block body = registers_.empty() ? std::move(first) : emit();
   fuse_chains(body, chain);
-  registers_.clear(), unsynced_.clear(), window_log_.clear();
+  for (auto at = every_thread_.rbegin(); at != every_thread_.rend(); ++at)
+    body.insert(body.begin(), lir::line("float w" + std::to_string(*at) + ";"));
+  registers_.clear(), every_thread_.clear(), unsynced_.clear(), window_log_.clear();
   cooperating_ = false;
   return body;
 }
 
 // The chain each logged node joins (-1: none): a node whose loop over its own elements
 // follows, without a barrier, another's over the same number of elements under the same
-// guard joins that node's chain.
+// guard joins that node's chain. Scalars every thread computes between them are passed
+// over (fuse_chains puts them before the chain's loop), unless a barrier came before one.
 std::vector<int> Lowering::chains(const std::vector<WindowLog>& log) const {
   std::vector<int> chain(log.size(), -1);
-  for (size_t k = 1; k < log.size(); ++k) {
-    const WindowLog &a = log[k - 1], &b = log[k];
-    const Node &na = *g_.nodes[a.node], &nb = *g_.nodes[b.node];
-    if (!(a.own && b.own && !b.barrier && na.size() == nb.size() && na.rate == nb.rate)) continue;
-    if (chain[k - 1] < 0) chain[k - 1] = int(k - 1);  // a starts the chain
-    chain[k] = chain[k - 1];
+  int prev = -1;     // the last logged node that is not such a scalar
+  bool cut = false;  // a barrier since it
+  for (size_t k = 0; k < log.size(); ++k) {
+    const WindowLog& b = log[k];
+    if (b.every_thread) {
+      cut = cut || b.barrier;
+      continue;
+    }
+    if (prev >= 0) {
+      const WindowLog& a = log[size_t(prev)];
+      const Node &na = *g_.nodes[a.node], &nb = *g_.nodes[b.node];
+      if (a.own && b.own && !b.barrier && !cut && na.size() == nb.size() && na.rate == nb.rate) {
+        if (chain[size_t(prev)] < 0) chain[size_t(prev)] = prev;  // a starts the chain
+        chain[k] = chain[size_t(prev)];
+      }
+    }
+    prev = int(k), cut = false;
   }
   return chain;
 }
 
 // Fuses each chain's loops (chains()) into its first node's loop: their bodies in order,
-// each chain register declared before the body that writes it. The nodes' statements
-// are in the lane loop(s) of `body`, one per logged node, barriers between them.
+// each chain register declared before the body that writes it. A scalar every thread
+// computes that comes while a chain is open goes before the chain's loop (its inputs,
+// scalars, were all written before the chain began). The nodes' statements are in the
+// lane loop(s) of `body`, one per logged node, barriers between them.
 void Lowering::fuse_chains(lir::Block& body, const std::vector<int>& chain) {
   size_t k = 0;  // the logged node of the next node statement
   for (lir::Stmt& lanes : body) {
@@ -66,7 +99,12 @@ void Lowering::fuse_chains(lir::Block& body, const std::vector<int>& chain) {
         continue;
       }
       const int c = chain.at(k), node = window_log_.at(k).node;
+      const bool scalar = window_log_.at(k).every_thread;
       ++k;
+      if (scalar) {
+        out.insert(open >= 0 ? out.end() - 1 : out.end(), std::move(st));
+        continue;
+      }
       const std::string reg = registers_.count(node) ? "float w" + std::to_string(node) + "; " : "";
       lir::Stmt* loop = node_loop(st);
       if (c >= 0 && c == open && loop) {

@@ -193,7 +193,7 @@ class Lowering {
   std::string val(int i, const std::string& flat, int region) {
     const int64_t m = g_.nodes[i]->size();
     if (inlined(i)) return c_float(g_.nodes[i]->attrs.reals[0]);
-    if (registers_.count(i)) return "w" + std::to_string(i);
+    if (registers_.count(i) || every_thread_.count(i)) return "w" + std::to_string(i);
     if (region != 0 && hoisted(i)) {
       used_buffers_.insert(s_.slot[i]);
       used_hoisted_.insert(i);
@@ -421,7 +421,7 @@ class Lowering {
     c.block_t0 = "T0";
     c.block_frames = "nb";
     if (!emit && in_windows(i) && node.op->emit_window) emit = &node.op->emit_window;
-    c.cooperative = cooperating_;
+    c.cooperative = cooperating_ && !every_thread_.count(i);
     (emit ? *emit : node.op->emit)(c);
     // An op that left statements unspread over a window's threads runs on one per lane.
     const bool one_thread = c.cooperative && size_t(c.spread) != body.size();
@@ -452,6 +452,7 @@ class Lowering {
                    });
           }));
     }
+    const bool one_statement = body.size() == 1;
     // The node's code for one lane (or for all, when it owns its lane loops), under its
     // guards: a padded frame loop's extra frames skip host I/O, a hop node its off frames.
     lir::Stmt code =
@@ -468,12 +469,21 @@ class Lowering {
         out.push_back(lir::line(kBarrier));
         unsynced_.clear();
       }
-      const Writer writer = access.shared_state                                 ? Writer::Any
+      const Writer writer = every_thread_.count(i)                              ? Writer::All
+                            : access.shared_state                               ? Writer::Any
                             : access.own_elements && access.writes_own_elements ? Writer::Own
                             : access.writes_on_first_thread                     ? Writer::First
                                                                                 : Writer::Any;
       unsynced_[i] = writer;
-      window_log_.push_back({i, barrier, writer == Writer::Own});
+      // A scalar op on the first thread whose inputs are scalars, kept in its window: every
+      // thread could compute it instead (emit_cooperative_window).
+      const bool scalar = node.size() == 1 && access.on_first_thread && !one_thread &&
+                          !access.shared_state && !node.op->stateful && one_statement &&
+                          private_to_window(i) &&
+                          std::all_of(g_.inputs[i].begin(), g_.inputs[i].end(),
+                                      [&](int u) { return g_.nodes[u]->size() == 1; });
+      window_log_.push_back({i, barrier, writer == Writer::Own, writer == Writer::All, scalar,
+                             access.on_first_thread});
     }
     out.push_back(std::move(code));
     // A hop value that crosses regions is held in its slot and copied to its block row on
@@ -504,7 +514,8 @@ class Lowering {
   // Which threads of a window's CTA wrote a node's value (needs_barrier): each element the
   // thread of a loop over `e` spread over them, every element each lane's first thread
   // (kThreadFirst == 0: a scalar's op, a sum's total), or any.
-  enum class Writer { Own, First, Any };
+  // All: every thread wrote the same value, in a register of its own (every_thread_).
+  enum class Writer { Own, First, Any, All };
 
   // Element `flat` of node i as a node of `region` reads it, noted in `access`: its stored
   // value, or, for a node read through, its element's expression (at run frame `rf`). A
@@ -530,7 +541,15 @@ class Lowering {
     int node;
     bool barrier;
     bool own;
+    bool every_thread;     // computed by every thread (every_thread_)
+    bool could_be_scalar;  // a scalar op of scalars that every thread could compute
+    bool on_first_thread;  // all its code runs on each lane's first thread
   };
+
+  // Read by no other region, no host output, not read through: its window's alone.
+  bool private_to_window(int i) const {
+    return !read_by_other_regions(i) && outputs_of_[i] < 0 && !reads_through(i);
+  }
 
   // A barrier before a node of a window is needed where it may read what another thread
   // wrote since the last one. Not where it reads element `e` of a value that was written
@@ -545,7 +564,8 @@ class Lowering {
       const auto w = unsynced_.find(r.node);
       if (w == unsynced_.end()) continue;
       const bool same_thread = (w->second == Writer::Own && a.own_elements && r.flat == "e") ||
-                               (w->second == Writer::First && a.on_first_thread);
+                               (w->second == Writer::First && a.on_first_thread) ||
+                               w->second == Writer::All;
       if (!same_thread) return true;
     }
     return false;
@@ -667,6 +687,9 @@ class Lowering {
   // registers of their chain's loop (emit_cooperative_window).
   std::vector<WindowLog> window_log_;
   std::set<int> registers_;
+  // The window's scalar ops of scalars that every thread computes into a register of its
+  // own, so that no barrier waits for the first thread's (emit_cooperative_window).
+  std::set<int> every_thread_;
   // The serial region being emitted reads block values and inputs from prefetch arrays,
   // and which it has read so far (emit_frame).
   bool prefetching_ = false;

@@ -401,6 +401,43 @@ TEST(RenderCuda, WindowScalarOpsAfterASumWaitAtNoBarrier) {
       << window;
 }
 
+// A window's scalar op of scalars that only its window reads, and that a loop spread over
+// the threads reads (a level from a sum's total), is computed by every thread into a
+// register of its own: the loop after it waits at no barrier for the first thread (the
+// barrier comes once, before the scalars, for the sum's total). Two spread loops with such
+// a scalar between them fuse into one. The emulation tests check the values.
+TEST(RenderCuda, WindowScalarsThatOtherThreadsReadAreComputedByEveryThread) {
+  const Param gain("gain", 1.0f);  // per lane: the windows run in every lane
+  const auto [re, im] = fft(buffer(in(1) * gain, 64, 16) * hann(64));
+  const Value energy = sum(re * re);
+  const Value level = 1.0 / (energy + 1.0), half = energy * 0.5;
+  const Value loss = sum(abs(re) * level + abs(im) * (level * half));
+  const std::string window =
+      kernel_containing(render_cuda(test::forward_schedule({loss}, 64, 4096)), "h_ <<= 2");
+  ASSERT_FALSE(window.empty());
+  std::vector<std::string> registers;
+  const std::regex declared(R"(float (w\d+);\n)");
+  for (auto m = std::sregex_iterator(window.begin(), window.end(), declared);
+       m != std::sregex_iterator(); ++m)
+    registers.push_back((*m)[1]);
+  // energy + 1, its inverse, half the energy, and the product of both.
+  ASSERT_EQ(registers.size(), 4u) << window;
+  for (const std::string& w : registers) {
+    const size_t at = window.find(w + " = ");
+    ASSERT_NE(at, std::string::npos) << w << window;
+    const size_t line = window.rfind('\n', at);
+    EXPECT_EQ(window.substr(line, at - line).find("dgen_e0 == 0"), std::string::npos) << w;
+  }
+  // The products over the bins read them in one loop, after them with no barrier between.
+  const size_t last = window.find(registers.back() + " = ");
+  const size_t loop = window.find(std::string("for (int64_t e = 0 + ") + kThreadFirst, last);
+  ASSERT_NE(loop, std::string::npos) << window;
+  EXPECT_EQ(window.substr(last, loop - last).find(kBarrier), std::string::npos) << window;
+  const std::string fused = window.substr(loop, window.find('\n', loop) - loop);
+  EXPECT_NE(fused.find(registers[1]), std::string::npos) << fused;
+  EXPECT_NE(fused.find(registers[3]), std::string::npos) << fused;
+}
+
 // In a spectral loss's backward windows, the adjoint of the loss's sum over bins (sum_to
 // one value) and of the hop value held over its frames (hop_sum) are sums of hundreds of
 // terms per window: shared by the lane's threads, as the forward's sum is, not walked by
@@ -516,6 +553,23 @@ TEST(RenderCuda, WindowFftsRunInSharedMemory) {
   const std::string long_windows = render_cuda(schedule(8192, 4096));
   EXPECT_EQ(long_windows.find("dgen_smem"), std::string::npos);
   EXPECT_NE(long_windows.find("sincospi("), std::string::npos);
+}
+
+// Windows without shared memory (no FFT) run CTAs of 256 threads, several an SM: their tile
+// narrows until the launch's threads fill a large GPU (264 x 1024), but not below a
+// sector's 8 lanes. 129 windows of 2048 frames at 64 lanes: 16 lanes (516 CTAs) before, 8
+// (1032) now; 4097 windows of 16 frames keep 32 lanes.
+TEST(RenderCuda, WindowsWithoutSharedMemoryFillTheGpusThreads) {
+  const Param gain("gain", 1.0f);  // per lane: the windows run in every lane
+  auto tile = [&](int64_t n, int64_t hop) {
+    const Schedule s = test::forward_schedule({sum(abs(buffer(in(1) * gain, n, hop)))}, 64, 65536);
+    for (const CudaKernel& k : cuda_launch_plan(s).per_block)
+      if (k.cta > 0) return std::pair{k.tile, k.cta};
+    ADD_FAILURE() << "no region of windows";
+    return std::pair{0, 0};
+  };
+  EXPECT_EQ(tile(2048, 512), (std::pair{8, 256}));
+  EXPECT_EQ(tile(64, 16), (std::pair{32, 256}));
 }
 
 // A GPU whose CTA may ask for less shared memory than a Hopper's runs the same windows in
