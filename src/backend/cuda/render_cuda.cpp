@@ -1,7 +1,6 @@
 #include "backend/cuda/render_cuda.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <map>
 #include <numeric>
 
