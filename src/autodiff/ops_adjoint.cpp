@@ -45,6 +45,7 @@ void register_sum_to() {
   OpDef op;
   op.name = "sum_to";
   op.min_inputs = op.max_inputs = 1;
+  op.reads_elements_once = true;
   op.shape = [](const std::vector<Shape>& in, const Attrs& a) {
     broadcast_shapes({in[0], a.ints}, "sum_to");
     return Shape(a.ints);

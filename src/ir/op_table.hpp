@@ -158,6 +158,16 @@ struct OpDef {
   // code still runs there, its value kept nowhere.
   std::function<std::string(EmitCtx&, const std::string& flat)> element;
   bool element_stores_state = false;
+  // The element is arithmetic on the inputs' elements (an elementwise op), not one of them
+  // picked: read through only where a single reader computes it (read_through), so that
+  // no value is computed twice.
+  bool element_computes = false;
+  // A view whose element repeats its input's (expand, repeat): a reader of it reads the
+  // input's elements more than once, so an arithmetic input is not read through.
+  bool element_repeats = false;
+  // An op that reads each element of its inputs once a frame (a sum, an FFT's gather): an
+  // arithmetic input (element_computes) may be computed where it reads it.
+  bool reads_elements_once = false;
   // The adjoint (vector-Jacobian product) rule, as graph construction in the backward
   // program; see src/autodiff/adjoint.hpp for AdjointCtx. Empty: asking for a gradient
   // through the op is a compile error naming it (unless zero_derivative).

@@ -191,12 +191,16 @@ void register_row(const Row& row) {
       c.out[e] = fn(x);
     }
   };
-  op.emit = [tmpl = std::string(row.c_expr)](EmitCtx& c) {
+  op.element = [tmpl = std::string(row.c_expr)](EmitCtx& c, const std::string& flat) {
     std::vector<std::string> args;
     for (size_t i = 0; i < c.node.inputs.size(); ++i)
       args.push_back(
-          c.in(int(i), broadcast_index_expr(c.node.shape, c.node.inputs[i]->shape, "e")));
-    emit_loop(c, c.node.size(), "e", c.out("e") + " = " + fill_template(tmpl, args) + ";",
+          c.in(int(i), broadcast_index_expr(c.node.shape, c.node.inputs[i]->shape, flat)));
+    return fill_template(tmpl, args);
+  };
+  op.element_computes = true;
+  op.emit = [element = op.element](EmitCtx& c) {
+    emit_loop(c, c.node.size(), "e", c.out("e") + " = " + element(c, "e") + ";",
               /*independent=*/true);
   };
   register_op(std::move(op));

@@ -145,6 +145,7 @@ void emit_shared_fft(EmitCtx& c, const FftShape& s, const std::function<void(std
 void register_fft_complex() {
   OpDef op;
   op.name = "fft_complex";
+  op.reads_elements_once = true;
   op.min_inputs = op.max_inputs = 2;
   op.shape = [](const std::vector<Shape>& in, const Attrs& a) {
     if (a.ints.size() != 1) throw Error("fft: expected attribute {inverse}");

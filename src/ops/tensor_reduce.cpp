@@ -187,6 +187,7 @@ void register_rule(const ReduceRule& rule) {
   };
   op.eval = [&rule](EvalCtx& c) { eval_reduce(rule, c); };
   op.emit = [&rule](EmitCtx& c) { emit_reduce(rule, c); };
+  op.reads_elements_once = rule.kind != Kind::Cumsum;
   op.lane_loops = true;
   op.adjoint = [&rule](AdjointCtx& c) { reduce_adjoint(rule, c); };
   register_op(std::move(op));

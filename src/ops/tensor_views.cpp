@@ -38,6 +38,7 @@ struct ViewRule {
   Shape (*shape)(const Shape& in, const Attrs& attrs);  // throws dgen::Error
   AxisMap (*axes)(const Shape& in, const Shape& out, const Attrs& attrs);
   void (*adjoint)(AdjointCtx& c);  // the map read backwards, as views of the adjoint
+  bool repeats = false;            // an input element appears in several outputs
 };
 
 // ---- adjoints: each view's adjoint undoes its map (a reduction where it repeats) ------
@@ -248,7 +249,9 @@ const ViewRule kExpand{
         axes.push_back({out[d], d < lead || in[d - lead] == 1 ? 0 : stride[d - lead]});
       return axes;
     },
-    expand_adjoint};
+    expand_adjoint,
+    true,
+};
 
 // repeat: attrs.ints = repetitions per dimension (like numpy.tile with one count per
 // dimension): output coordinate c along d reads input coordinate c mod in.shape[d].
@@ -273,7 +276,9 @@ const ViewRule kRepeat{
       for (size_t d = 0; d < in.size(); ++d) axes.push_back({out[d], stride[d], 0, in[d]});
       return axes;
     },
-    repeat_adjoint};
+    repeat_adjoint,
+    true,
+};
 
 void register_view(const ViewRule& rule) {
   OpDef op;
@@ -290,6 +295,7 @@ void register_view(const ViewRule& rule) {
     }
   };
   op.adjoint = rule.adjoint;
+  op.element_repeats = rule.repeats;
   op.lane_loops = true;
   op.element = [axes_of = rule.axes](EmitCtx& c, const std::string& flat) {
     const auto [index, cond] =

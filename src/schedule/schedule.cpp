@@ -355,13 +355,56 @@ bool sink_into_scans(Schedule& s) {
 
 }  // namespace
 
-bool read_through(const Schedule& s, int node) {
+namespace {
+
+// A node a view or a tape could read through (read_through, before the single reader
+// that an arithmetic element asks for).
+bool could_read_through(const Schedule& s, int node) {
   const Region& region = s.regions[size_t(s.region_of[size_t(node)])];
   const std::vector<int>& users = s.graph.users[size_t(node)];
   return s.parallel_windows && region.windows && region.hop > 1 &&
          s.graph.nodes[size_t(node)]->op->element &&
          std::all_of(users.begin(), users.end(),
                      [&](int u) { return s.region_of[size_t(u)] == s.region_of[size_t(node)]; });
+}
+
+// How many readers may compute an arithmetic element (OpDef::element_computes) where they
+// read it: two for a few instructions without a call (OpDef::cheap; a complex spectrum
+// built by an add whose real and imaginary halves an FFT reads apart, each element once),
+// one otherwise.
+int computed_at_most(const OpDef& op) { return op.cheap ? 2 : 1; }
+
+// How many nodes compute node's element where they read it, its users read through
+// counted by theirs (and a tape's write, which still runs, as one more), stopping at 3.
+int readers_computing(const Schedule& s, int node) {
+  int n = 0;
+  for (int u : s.graph.users[size_t(node)]) {
+    const OpDef& op = *s.graph.nodes[size_t(u)]->op;
+    // A reader that takes an element more than once: a broadcast (a scalar level read by a
+    // loop over bins computes it once a bin), a repeating view, an op not known to read each
+    // element once (a matmul's rows).
+    const bool repeats = op.element_computes ? s.graph.nodes[size_t(u)]->size() !=
+                                                   s.graph.nodes[size_t(node)]->size()
+                         : op.element ? op.element_repeats
+                                      : !op.reads_elements_once;
+    if (repeats) return 3;
+    // read_through(s, u), with u's own count computed once.
+    const int by = could_read_through(s, u) ? readers_computing(s, u) : -1;
+    if (by >= 0 && (!op.element_computes || by <= computed_at_most(op)))
+      n += by + (op.element_stores_state ? 1 : 0);
+    else
+      ++n;
+    if (n > 2) break;
+  }
+  return n;
+}
+
+}  // namespace
+
+bool read_through(const Schedule& s, int node) {
+  const OpDef& op = *s.graph.nodes[size_t(node)]->op;
+  return could_read_through(s, node) &&
+         (!op.element_computes || readers_computing(s, node) <= computed_at_most(op));
 }
 
 Schedule schedule_graph(Graph graph, int lanes, bool parallel_windows) {

@@ -25,6 +25,17 @@ inline Schedule forward_schedule(const std::vector<Value>& values, int lanes, in
   return pipeline::schedule(as_out_nodes(values), lanes, trace, block, kParallelWindows);
 }
 
+// A window's elementwise ops read in every way read_through tells apart: by a broadcast
+// (a level scaling every bin), by expand, by repeat, by a reshape a matmul reads, by a
+// sum alone (RenderCuda.ElementwiseOpsReadMoreThanOnceKeepTheirRows).
+inline Value elementwise_readers_loss() {
+  const auto [re, im] = fft(buffer(in(1), 64, 16) * hann(64));
+  const Value level = 1.0 / (sum(re * re) + 1.0);
+  return sum(im * level) + sum(expand(abs(re), Shape{3, 64})) + sum(repeat(tanh(re), {2})) +
+         sum(matmul(reshape(exp(im * 0.01), Shape{1, 64}), ones(Shape{64, 2}))) +
+         sum(sqrt(abs(im)));
+}
+
 // The forward program of a loss and, when it has params, its backward program; the
 // schedules' graphs point into `d`, which owns their nodes.
 struct GradientSchedules {

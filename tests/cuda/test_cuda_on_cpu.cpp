@@ -225,6 +225,23 @@ TEST(CudaOnCpu, WindowsInBlocksOfAnySizeMatchC) {
   EXPECT_GE(windowed, 2);  // spectral_loss and mrstft_loss at least
 }
 
+// A window's elementwise ops computed where they are read or kept in rows, by each kind of
+// reader (test::elementwise_readers_loss), at 3 and 2 lanes in blocks of 7 and 100 frames,
+// in lane 0 alone and in every lane.
+TEST(CudaOnCpu, WindowOpsReadThroughOrKeptMatchC) {
+  const std::vector<float> x = test::case_input();
+  for (int lanes : {3, 2})
+    for (int64_t block : {7, 100})
+      for (bool one_lane : {true, false}) {
+        SCOPED_TRACE(std::to_string(lanes) + " lanes, blocks of " + std::to_string(block) +
+                     (one_lane ? ", in lane 0" : ""));
+        Schedule s = test::forward_schedule({test::elementwise_readers_loss()}, lanes, block);
+        if (!one_lane)
+          for (Region& r : s.regions) r.one_lane = false;
+        expect_cuda_on_cpu_matches_c(s, test::kCaseFrames, {{1, x}});
+      }
+}
+
 // The regions of a schedule that run as scans (Region::scan): {cells, ramps, totals} of each.
 using Scans = std::vector<std::array<size_t, 3>>;
 Scans scans(const Schedule& s) {
@@ -298,9 +315,11 @@ TEST(CudaOnCpu, ExamplePatchGradientsMatchC) {
     const lisp::Patch patch = lisp::load_patch_file(path);
     const train::TargetLoss loss =
         train::loss_against_target(train::LossSpec{}, patch.outputs[0], target, {{1, input}});
-    // The membrane's mesh feeds back every rounding difference of the C backend's
-    // vectorised code (its render on the GPU is 2.8e-5 off C): 1.5e-4 in its gradient.
-    const double rel = path.ends_with("membrane.lisp") ? 1e-3 : 1e-4;
+    // The membrane's mesh feeds back every rounding difference (its render on the GPU is
+    // 2.8e-5 off C), and its float32 gradient is far from exact: tension's is -18.17 on C
+    // and -21.98 in the float64 interpreter. Two float32 orders of the STFT loss's sums
+    // (rows stored or computed where read) differ by 2.6e-3 in it.
+    const double rel = path.ends_with("membrane.lisp") ? 1e-2 : 1e-4;
     expect_backward_matches_c(loss.loss, kFrames, block, loss.inputs, rel);
   }
 }

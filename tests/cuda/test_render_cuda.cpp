@@ -196,6 +196,8 @@ TEST(RenderCuda, AWindowReadsItsViewsAndTapesThrough) {
       const Region& region = s.regions[size_t(s.region_of[i])];
       const std::string& op = g.nodes[i]->op->name;
       if (!region.windows || region.hop == 1 || !g.nodes[i]->op->element) continue;
+      // An elementwise op read through only where one reader computes it (read_through).
+      if (g.nodes[i]->op->element_computes && !read_through(s, int(i))) continue;
       const bool crosses = std::any_of(g.users[i].begin(), g.users[i].end(),
                                        [&](int u) { return s.region_of[u] != s.region_of[i]; });
       const std::string what = op + "#" + std::to_string(i);
@@ -212,7 +214,7 @@ TEST(RenderCuda, AWindowReadsItsViewsAndTapesThrough) {
       }
     }
   }
-  for (const char* op : {"reshape", "shrink", "pad", "tape_read", "tape_write"})
+  for (const char* op : {"reshape", "shrink", "pad", "tape_read", "tape_write", "mul", "add"})
     EXPECT_GE(through[op], 6) << op;  // one per resolution at least
   EXPECT_GE(kept, 1);
 }
@@ -343,12 +345,14 @@ TEST(RenderCuda, WindowRowsOfItsOwnAreLaneMajorInNarrowTiles) {
 }
 
 // In a window's CTA a chain of elementwise ops runs without barriers: each element is
-// written and read by the same thread. An op that reads other elements (the FFT, the
-// sum) waits at a barrier first. The sum is shared by the lane's threads (partials in the
-// CTA's scratch), not run on one of them. The emulation tests check the values.
+// written and read by the same thread. An op that reads other elements (the sum) waits at
+// a barrier first. The sum is shared by the lane's threads (partials in the CTA's
+// scratch), not run on one of them. tanh and abs, each read by more than one op, are one
+// loop. The emulation tests check the values.
 TEST(RenderCuda, WindowsBarrierOnlyBeforeReadingOtherThreadsElements) {
   const Value spectrum = fft(buffer(in(1), 64, 16) * hann(64)).first;
-  const Value loss = sum(abs(tanh(2.0 * spectrum)));
+  const Value t = tanh(2.0 * spectrum), a = abs(t);
+  const Value loss = sum(a) + sum(a * t) + sum(a * spectrum);
   const std::string cuda = render_cuda(test::forward_schedule({loss}, 64, 4096));
   auto between = [&](const std::string& from, const std::string& to) {
     const size_t a = cuda.find(from), b = cuda.find(to, a);
@@ -364,78 +368,67 @@ TEST(RenderCuda, WindowsBarrierOnlyBeforeReadingOtherThreadsElements) {
       ++n;
     return n;
   };
-  EXPECT_EQ(barriers(between("/* buffer#", "/* mul#")), 0u);
-  EXPECT_EQ(barriers(between("/* mul#", "/* fft")), 1u);
-  EXPECT_EQ(barriers(between("/* tanh#", "/* abs#")), 0u);
+  const std::string chain = between("/* tanh#", "/* abs#");
+  EXPECT_EQ(barriers(chain), 0u);
+  EXPECT_EQ(chain.find('\n', chain.find("for (")), std::string::npos) << chain;  // one loop
   EXPECT_EQ(barriers(between("/* abs#", "/* sum_all#")), 1u);
-  const std::string sum = between("/* sum_all#", "/* out#");
+  const std::string sum = between("/* sum_all#", "/* add#");
   EXPECT_NE(sum.find("dgen_red[dgen_e0 * dgen_nt + dgen_tl] = p_;"), std::string::npos) << sum;
   EXPECT_EQ(sum.find("if (dgen_e0 == 0) {\n"), std::string::npos) << sum;
 }
 
 // A window's scalar ops run on each lane's first thread, which also writes a sum's total:
-// the chain of them after a sum reads only what that thread wrote, and waits at no
-// barrier (a window of a spectral loss's backward has a dozen). An op spread over the
-// threads that reads one waits. The emulation tests check the values.
+// the ops after a sum that only that thread's ops read (here a host output) wait at no
+// barrier. The sum's total + 1 and its root, each read once, are computed where twice
+// that reads them (read_through): one op on the first thread, right after the total. The
+// emulation tests check the values.
 TEST(RenderCuda, WindowScalarOpsAfterASumWaitAtNoBarrier) {
   const Value total = sum(abs(fft(buffer(in(1), 64, 16) * hann(64)).first));
   const Value scaled = sqrt(total + 1.0) * 2.0;
-  const Value spread = sum(abs(fft(buffer(in(1), 64, 16)).first) * scaled);
-  const std::string cuda = render_cuda(test::forward_schedule({scaled, spread}, 64, 4096));
+  const std::string cuda = render_cuda(test::forward_schedule({scaled}, 64, 4096));
   const std::string window = kernel_containing(cuda, "h_ <<= 2");
-  // The sum's total + 1, its root, twice that: one chain before the next barrier.
-  const size_t add = window.find("/* add#"), barrier = window.find(kBarrier, add);
-  ASSERT_NE(barrier, std::string::npos) << window;
-  const std::string chain = window.substr(add, barrier - add);
-  EXPECT_NE(chain.find("/* sqrt#"), std::string::npos) << window;
-  EXPECT_NE(chain.find("/* mul#"), std::string::npos) << window;
-  // The product spread over the bins reads what the first thread wrote: not in the chain,
-  // the first op after its barrier.
-  const std::string spread_loop = std::string("for (int64_t e = 0 + ") + kThreadFirst;
-  EXPECT_EQ(chain.find(spread_loop), std::string::npos) << window;
-  const size_t next_op = window.find("/* ", barrier);
-  ASSERT_NE(next_op, std::string::npos) << window;
-  EXPECT_TRUE(window.substr(next_op).starts_with("/* mul#")) << window;
-  EXPECT_NE(window.substr(next_op, window.find("}", next_op + 3) - next_op).find(spread_loop),
-            std::string::npos)
-      << window;
+  ASSERT_FALSE(window.empty()) << cuda;
+  EXPECT_EQ(window.find("/* add#"), std::string::npos) << window;
+  EXPECT_EQ(window.find("/* sqrt#"), std::string::npos) << window;
+  const size_t total_at = window.find("(float)(acc_)"), mul = window.find("/* mul#", total_at);
+  ASSERT_NE(mul, std::string::npos) << window;
+  EXPECT_EQ(window.substr(total_at, mul - total_at).find(kBarrier), std::string::npos) << window;
+  const std::string op = window.substr(mul, window.find("/* ", mul + 3) - mul);
+  EXPECT_NE(op.find("if (dgen_e0 == 0)"), std::string::npos) << op;
+  EXPECT_NE(op.find("sqrtf("), std::string::npos) << op;
 }
 
 // A window's scalar op of scalars that only its window reads, and that a loop spread over
 // the threads reads (a level from a sum's total), is computed by every thread into a
 // register of its own: the loop after it waits at no barrier for the first thread (the
-// barrier comes once, before the scalars, for the sum's total). Two spread loops with such
-// a scalar between them fuse into one. The emulation tests check the values.
+// barrier comes once, before the scalars, for the sum's total). The emulation tests check
+// the values.
 TEST(RenderCuda, WindowScalarsThatOtherThreadsReadAreComputedByEveryThread) {
   const Param gain("gain", 1.0f);  // per lane: the windows run in every lane
   const auto [re, im] = fft(buffer(in(1) * gain, 64, 16) * hann(64));
-  const Value energy = sum(re * re);
-  const Value level = 1.0 / (energy + 1.0), half = energy * 0.5;
-  const Value loss = sum(abs(re) * level + abs(im) * (level * half));
+  const Value level = 1.0 / (sum(re * re) + 1.0);
+  // Each read by two sums: loops of their own, reading the level (a broadcast: the level
+  // is not computed where read, which would be once a bin).
+  const Value y = tanh(re * level), z = tanh(im * level);
+  const Value loss = sum(y) + sum(y * re) + sum(z) + sum(z * im);
   const std::string window =
       kernel_containing(render_cuda(test::forward_schedule({loss}, 64, 4096)), "h_ <<= 2");
   ASSERT_FALSE(window.empty());
-  std::vector<std::string> registers;
-  const std::regex declared(R"(float (w\d+);\n)");
-  for (auto m = std::sregex_iterator(window.begin(), window.end(), declared);
-       m != std::sregex_iterator(); ++m)
-    registers.push_back((*m)[1]);
-  // energy + 1, its inverse, half the energy, and the product of both.
-  ASSERT_EQ(registers.size(), 4u) << window;
-  for (const std::string& w : registers) {
-    const size_t at = window.find(w + " = ");
-    ASSERT_NE(at, std::string::npos) << w << window;
-    const size_t line = window.rfind('\n', at);
-    EXPECT_EQ(window.substr(line, at - line).find("dgen_e0 == 0"), std::string::npos) << w;
-  }
-  // The products over the bins read them in one loop, after them with no barrier between.
-  const size_t last = window.find(registers.back() + " = ");
-  const size_t loop = window.find(std::string("for (int64_t e = 0 + ") + kThreadFirst, last);
+  std::smatch declared;
+  ASSERT_TRUE(std::regex_search(window, declared, std::regex(R"(float (w\d+);\n)"))) << window;
+  const std::string w = declared[1];
+  const size_t at = window.find(w + " = ");
+  ASSERT_NE(at, std::string::npos) << window;
+  EXPECT_EQ(window.substr(window.rfind('\n', at), at - window.rfind('\n', at)).find("dgen_e0 == 0"),
+            std::string::npos)
+      << window;
+  // The loop over the bins that reads it (y's tanh) comes after it with no barrier between.
+  const size_t loop = window.find(std::string("for (int64_t e = 0 + ") + kThreadFirst, at);
   ASSERT_NE(loop, std::string::npos) << window;
-  EXPECT_EQ(window.substr(last, loop - last).find(kBarrier), std::string::npos) << window;
-  const std::string fused = window.substr(loop, window.find('\n', loop) - loop);
-  EXPECT_NE(fused.find(registers[1]), std::string::npos) << fused;
-  EXPECT_NE(fused.find(registers[3]), std::string::npos) << fused;
+  EXPECT_EQ(window.substr(at, loop - at).find(kBarrier), std::string::npos) << window;
+  EXPECT_NE(window.substr(at, loop - at).find("/* tanh#"), std::string::npos) << window;
+  const std::string reads = window.substr(loop, window.find('\n', loop) - loop);
+  EXPECT_NE(reads.find("(" + w + ")"), std::string::npos) << reads;
 }
 
 // In a spectral loss's backward windows, the adjoint of the loss's sum over bins (sum_to
@@ -490,7 +483,8 @@ TEST(RenderCuda, WindowFftOutputIsReadFromItsSharedSlice) {
   const std::string cuda = render_cuda(one);
   ASSERT_EQ(fft_rows(one).size(), 1u);
   EXPECT_EQ(cuda.find(fft_rows(one)[0]), std::string::npos) << cuda;
-  EXPECT_TRUE(std::regex_search(cuda, std::regex(R"(= \(+dgen_smem\[dgen_tl \* dgen_ls \+ )")))
+  EXPECT_TRUE(
+      std::regex_search(cuda, std::regex(R"(\(double\)\(+dgen_smem\[dgen_tl \* dgen_ls \+ )")))
       << cuda;
   const Schedule two = test::forward_schedule({power(in(1) * a) + power(in(1) * b)}, 64, 1024);
   const std::string both = render_cuda(two);
@@ -601,24 +595,57 @@ TEST(RenderCuda, WindowTilesFitTheGpusSharedMemory) {
   }
 }
 
-// A window's chain of elementwise ops (no barrier between them, each one loop over the
-// same elements) runs as one loop, and a value only the chain reads stays in a register:
-// 2x, tanh and abs in one loop, tanh reading 2x's register and abs tanh's; abs's value,
-// which the sum reads after a barrier, goes to its row.
-TEST(RenderCuda, WindowElementwiseChainsAreOneLoopWithRegisters) {
+// A window's elementwise op that one reader takes (a few instructions without a call: at
+// most two) is computed where it is read (schedule/schedule.hpp, read_through), not
+// written to a row and read back: 2x, tanh and abs inside the sum's term, no loop of their
+// own. tanh, read by two ops, keeps its row (it would be computed twice).
+TEST(RenderCuda, WindowElementwiseOpsOfOneReaderAreComputedWhereRead) {
   const Value spectrum = fft(buffer(in(1), 64, 16) * hann(64)).first;
-  const std::string cuda =
+  const std::string one =
       render_cuda(test::forward_schedule({sum(abs(tanh(2.0 * spectrum)))}, 64, 4096));
-  const size_t at = cuda.find("/* abs#");
-  ASSERT_NE(at, std::string::npos) << cuda;
-  const size_t from = cuda.rfind('\n', at) + 1;
-  const std::string chain = cuda.substr(from, cuda.find('\n', at) - from);
-  EXPECT_NE(chain.find("dgen_e0"), std::string::npos) << chain;  // the spread loop
-  EXPECT_TRUE(std::regex_search(chain, std::regex(R"(float w(\d+); .*w\1 = tanhf\(\(w\d+\)\))")))
-      << chain;
-  EXPECT_TRUE(
-      std::regex_search(chain, std::regex(R"(/\* abs#\d+ \*/ \{ B\d+\[.*fabsf\(\(w\d+\)\))")))
-      << chain;
+  for (const char* op : {"/* mul#", "/* tanh#", "/* abs#"})
+    EXPECT_EQ(one.find(op), std::string::npos) << op << one;
+  EXPECT_TRUE(std::regex_search(
+      one, std::regex(R"(p_ \+= \(double\)\(\(*fabsf\(\(*tanhf\(\(*\(\(float\)\(2\.0\)\)\))")))
+      << one;
+  const Value t = tanh(2.0 * spectrum);
+  const std::string two =
+      render_cuda(test::forward_schedule({sum(abs(t)) + sum(t * spectrum)}, 64, 4096));
+  EXPECT_NE(two.find("/* tanh#"), std::string::npos) << two;
+  EXPECT_EQ(two.find("/* abs#"), std::string::npos) << two;
+}
+
+// An elementwise op whose readers would take an element more than once keeps its row
+// (read_through counts the element's computations): read by a broadcast (a window's level
+// scaling every bin), by expand or repeat, by an op not known to read each element once (a
+// matmul, here behind a reshape read through). Read by one sum, it is computed there.
+// CudaOnCpu.WindowOpsReadThroughOrKeptMatchC checks the values.
+TEST(RenderCuda, ElementwiseOpsReadMoreThanOnceKeepTheirRows) {
+  const Schedule s = test::forward_schedule({test::elementwise_readers_loss()}, 64, 4096);
+  const Graph& g = s.graph;
+  // The node of `op` that a node of `user_op` reads (each pair once in this graph).
+  const auto read_by = [&](const std::string& op, const std::string& user_op) {
+    for (size_t u = 0; u < g.nodes.size(); ++u)
+      if (g.nodes[u]->op->name == user_op)
+        for (const NodeRef& in : g.nodes[u]->inputs)
+          for (size_t i = 0; i < g.nodes.size(); ++i)
+            if (g.nodes[i] == in.get() && in->op->name == op) return int(i);
+    ADD_FAILURE() << "no " << op << " read by " << user_op;
+    return 0;
+  };
+  int divs = 0;
+  for (size_t i = 0; i < g.nodes.size(); ++i)
+    if (g.nodes[i]->op->name == "div") {
+      ++divs;
+      EXPECT_FALSE(read_through(s, int(i))) << "the level, read by a broadcast";
+    }
+  EXPECT_EQ(divs, 1);
+  EXPECT_FALSE(read_through(s, read_by("abs", "expand")));
+  EXPECT_FALSE(read_through(s, read_by("tanh", "repeat")));
+  EXPECT_TRUE(read_through(s, read_by("reshape", "matmul")));  // a view: nothing computed
+  EXPECT_FALSE(read_through(s, read_by("exp", "reshape")));
+  EXPECT_TRUE(read_through(s, read_by("sqrt", "sum_all")));
+  EXPECT_TRUE(read_through(s, read_by("abs", "sqrt")));  // one computation, in the sum
 }
 
 TEST(RenderCuda, EveryOpCaseCompilesWithNvrtc) {
