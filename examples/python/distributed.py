@@ -9,8 +9,8 @@ gradient a single process computes on the whole batch. The script checks exactly
     torchrun --nproc_per_node 2 examples/python/distributed.py      # started by torchrun
 
 With NCCL (--backend nccl, one process per GPU) the script is the same: it puts each
-process on its GPU. dgen has no CUDA backend yet, so PatchModule refuses CUDA tensors
-today; run with gloo until it has one (docs/PYTHON.md, "Distributed training").
+process on its GPU. PatchModule takes CPU tensors only for now (it refuses CUDA tensors),
+so run with gloo until it takes them (docs/PYTHON.md, "Distributed training").
 """
 import argparse
 import os

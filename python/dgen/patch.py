@@ -35,12 +35,10 @@ class Gradient(NamedTuple):
     inputs: np.ndarray  # [in_channels, frames]: d loss / d input sample
 
 
-BACKENDS = ("auto", "c", "interp")
+BACKENDS = ("auto", "c", "interp", "cuda")
 
 
 def _check_backend(backend: str) -> str:
-    if backend == "cuda":
-        raise ValueError("backend 'cuda': dgen has no CUDA backend yet; use 'auto', 'c' or 'interp'")
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
     return backend
@@ -143,7 +141,7 @@ class Compiled:
 
     @property
     def backend(self) -> str:
-        """The backend that runs: 'c' or 'interp'."""
+        """The backend that runs: 'c', 'interp' or 'cuda'."""
         return self._renderer.backend
 
     def render(self, frames, inputs=None, params=None) -> np.ndarray:

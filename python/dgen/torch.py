@@ -6,7 +6,8 @@
 
 The forward pass runs the patch's compiled program over the batch's voices as lanes; the
 backward pass runs dgen's reverse-time gradient program (include/dgen/grad.hpp) once per
-voice. Tensors must be on the CPU: dgen has no CUDA backend yet.
+voice. Tensors must be on the CPU; with backend="cuda" dgen runs the patch on the GPU
+itself, copying through the host.
 """
 from __future__ import annotations
 
@@ -24,8 +25,9 @@ __all__ = ["PatchModule"]
 
 def _cpu(tensor: torch.Tensor, what: str) -> torch.Tensor:
     if tensor.device.type != "cpu":
-        raise ValueError(f"{what} is on {tensor.device}: dgen runs on the CPU only for now "
-                         "(no CUDA backend yet); move it with .cpu()")
+        raise ValueError(f"{what} is on {tensor.device}: dgen.torch takes CPU tensors only "
+                         "(with backend='cuda' dgen runs the patch on the GPU itself); "
+                         "move it with .cpu()")
     return tensor
 
 

@@ -57,11 +57,23 @@ Backend parse_backend(const std::string& name) {
   if (name == "auto") return Backend::Auto;
   if (name == "c") return Backend::C;
   if (name == "interp") return Backend::Interp;
-  throw std::invalid_argument("backend must be 'auto', 'c' or 'interp', got '" + name + "'");
+  if (name == "cuda") return Backend::Cuda;
+  throw std::invalid_argument("backend must be 'auto', 'c', 'interp' or 'cuda', got '" + name +
+                              "'");
 }
 
 std::string backend_name(Backend backend) {
-  return backend == Backend::C ? "c" : backend == Backend::Interp ? "interp" : "auto";
+  switch (backend) {
+    case Backend::C:
+      return "c";
+    case Backend::Interp:
+      return "interp";
+    case Backend::Cuda:
+      return "cuda";
+    case Backend::Auto:
+      break;
+  }
+  return "auto";
 }
 
 }  // namespace dgen::python

@@ -136,7 +136,7 @@ def test_errors(patch):
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 def test_cuda_tensors_are_refused(patch):
-    with pytest.raises(ValueError, match="CPU only"):
+    with pytest.raises(ValueError, match="CPU tensors only"):
         dgen.torch.PatchModule(patch)(FRAMES, inputs=inputs(1).cuda())
 
 
