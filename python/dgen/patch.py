@@ -35,7 +35,7 @@ class Gradient(NamedTuple):
     inputs: np.ndarray  # [in_channels, frames]: d loss / d input sample
 
 
-BACKENDS = ("auto", "c", "interp", "cuda")
+BACKENDS = tuple(_dgen.backend_choices())  # as the command line's --backend
 
 
 def _check_backend(backend: str) -> str:

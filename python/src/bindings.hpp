@@ -39,8 +39,8 @@ const std::vector<Value>& outputs_with_lanes(const lisp::Patch& patch, int lanes
 // Throws ValueError naming the first out() that is not a scalar signal.
 void check_scalar_outputs(const lisp::Patch& patch);
 
+// A backend by the name --backend gives it (runtime/backends.hpp); ValueError otherwise.
 Backend parse_backend(const std::string& name);
-std::string backend_name(Backend backend);
 
 void bind_patch(py::module_& m);
 void bind_renderer(py::module_& m);

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "bindings.hpp"
+#include "runtime/backends.hpp"
 
 namespace dgen::python {
 
@@ -54,26 +55,11 @@ void check_scalar_outputs(const lisp::Patch& patch) {
 }
 
 Backend parse_backend(const std::string& name) {
-  if (name == "auto") return Backend::Auto;
-  if (name == "c") return Backend::C;
-  if (name == "interp") return Backend::Interp;
-  if (name == "cuda") return Backend::Cuda;
-  throw std::invalid_argument("backend must be 'auto', 'c', 'interp' or 'cuda', got '" + name +
-                              "'");
-}
-
-std::string backend_name(Backend backend) {
-  switch (backend) {
-    case Backend::C:
-      return "c";
-    case Backend::Interp:
-      return "interp";
-    case Backend::Cuda:
-      return "cuda";
-    case Backend::Auto:
-      break;
-  }
-  return "auto";
+  if (const std::optional<Backend> b = backend_named(name)) return *b;
+  std::string choices;
+  for (const std::string& c : backend_choices())
+    choices += (choices.empty() ? "'" : ", '") + c + "'";
+  throw std::invalid_argument("backend must be one of " + choices + ", got '" + name + "'");
 }
 
 }  // namespace dgen::python
@@ -98,6 +84,8 @@ PYBIND11_MODULE(_dgen, m) {
       error(e.what());
     }
   });
+  m.def("backend_choices", &dgen::backend_choices,
+        "The backends' names, as --backend takes them: 'auto' then each backend's");
   bind_patch(m);
   bind_renderer(m);
   bind_gradients(m);

@@ -5,6 +5,7 @@
 
 #include "bindings.hpp"
 #include "dgen/program.hpp"
+#include "runtime/backends.hpp"
 
 namespace dgen::python {
 namespace {
