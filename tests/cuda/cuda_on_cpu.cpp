@@ -37,7 +37,13 @@ constexpr const char* kCpuPrelude = R"(#include <math.h>
 #define __device__
 #define __restrict__ __restrict
 struct dgen_dim3 { unsigned x; };
-static thread_local dgen_dim3 blockIdx, blockDim, threadIdx;
+// The thread's coordinates are the test executable's thread-locals: a thread-local of this
+// module, dlopen'ed by the hundred, leaves LeakSanitizer's exit-time scan of dynamic TLS
+// reading garbage ranges and crashing.
+static void *(*dgen_emu_coords)(void);
+#define blockIdx (((dgen_dim3 *)dgen_emu_coords())[0])
+#define blockDim (((dgen_dim3 *)dgen_emu_coords())[1])
+#define threadIdx (((dgen_dim3 *)dgen_emu_coords())[2])
 static inline float __int_as_float(int i) { float f; memcpy(&f, &i, sizeof f); return f; }
 static inline unsigned __brev(unsigned x) {
   unsigned r = 0;
@@ -55,7 +61,9 @@ static void (*dgen_emu_sync)(void);
 extern "C" void dgen_emu_thread(unsigned block, unsigned threads, unsigned thread) {
   blockIdx.x = block; blockDim.x = threads; threadIdx.x = thread;
 }
-extern "C" void dgen_emu_set_sync(void (*sync)(void)) { dgen_emu_sync = sync; }
+extern "C" void dgen_emu_set_sync(void (*sync)(void), void *(*coords)(void)) {
+  dgen_emu_sync = sync; dgen_emu_coords = coords;
+}
 )";
 
 // A CTA's barrier: the last of `count` threads to arrive starts the next phase. (A mutex
@@ -88,6 +96,10 @@ class CtaBarrier {
 // The barrier of the CTA being emulated (one at a time).
 CtaBarrier* g_cta_barrier = nullptr;
 void cta_sync() { g_cta_barrier->arrive_and_wait(); }
+
+// blockIdx, blockDim and threadIdx of the emulated thread running on this host thread.
+thread_local unsigned t_coords[3];
+void* emu_coords() { return t_coords; }
 
 using Kernel = void (*)(char*, const float* const*, float* const*, long long, long long, long long,
                         double);
@@ -137,7 +149,8 @@ class CpuKernels final : public CudaOnCpu {
         inputs_(size_t(max_input_channel(s))) {
     set_thread_ = reinterpret_cast<SetThread>(symbol("dgen_emu_thread"));
     finish_ = reinterpret_cast<Finish>(symbol("dgen_finish"));
-    reinterpret_cast<void (*)(void (*)())>(symbol("dgen_emu_set_sync"))(cta_sync);
+    reinterpret_cast<void (*)(void (*)(), void* (*)())>(symbol("dgen_emu_set_sync"))(cta_sync,
+                                                                                     emu_coords);
     for (const CudaKernel& k : plan_.once)
       once_.push_back(reinterpret_cast<Kernel>(symbol(k.name)));
     for (const CudaKernel& k : plan_.per_block)
