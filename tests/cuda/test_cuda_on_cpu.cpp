@@ -315,11 +315,9 @@ TEST(CudaOnCpu, ExamplePatchGradientsMatchC) {
     const lisp::Patch patch = lisp::load_patch_file(path);
     const train::TargetLoss loss =
         train::loss_against_target(train::LossSpec{}, patch.outputs[0], target, {{1, input}});
-    // The membrane's mesh feeds back every rounding difference (its render on the GPU is
-    // 2.8e-5 off C), and its float32 gradient is far from exact: tension's is -18.17 on C
-    // and -21.98 in the float64 interpreter. Two float32 orders of the STFT loss's sums
-    // (rows stored or computed where read) differ by 2.6e-3 in it.
-    const double rel = path.ends_with("membrane.lisp") ? 1e-2 : 1e-4;
+    // The membrane's mesh feeds back every rounding difference of the C backend's
+    // vectorised code (its render on the GPU is 2.8e-5 off C): 1.5e-4 in its gradient.
+    const double rel = path.ends_with("membrane.lisp") ? 1e-3 : 1e-4;
     expect_backward_matches_c(loss.loss, kFrames, block, loss.inputs, rel);
   }
 }
