@@ -312,13 +312,20 @@ TEST(CudaOnCpu, ExamplePatchGradientsMatchC) {
   const int64_t block = backend_def(Backend::Cuda).block_frames;
   for (const std::string& path : lisp::test::lisp_files_in("examples")) {
     SCOPED_TRACE(path);
+    // The membrane's gradient to its tension is ill-conditioned in float32 beyond a few
+    // thousand frames: its loss oscillates in the tension on a scale of 1e-6, and at 6000
+    // frames the C backend's tension gradient is -18.13 where the float64 interpreter's is
+    // -21.98 (finite differences agree with the interpreter). Two float32 programs that
+    // round differently differ there by rounding, not by what they compute, so the mesh
+    // is compared over 3000 frames, where C is 5.5e-3 off float64 and CUDA's blocks 9e-5
+    // off C: the bound keeps a 10x margin over that.
+    const bool membrane = path.ends_with("membrane.lisp");
+    const int64_t frames = membrane ? 3000 : kFrames;
+    const std::vector<float> head_of_target(target.begin(), target.begin() + frames);
     const lisp::Patch patch = lisp::load_patch_file(path);
-    const train::TargetLoss loss =
-        train::loss_against_target(train::LossSpec{}, patch.outputs[0], target, {{1, input}});
-    // The membrane's mesh feeds back every rounding difference of the C backend's
-    // vectorised code (its render on the GPU is 2.8e-5 off C): 1.5e-4 in its gradient.
-    const double rel = path.ends_with("membrane.lisp") ? 1e-3 : 1e-4;
-    expect_backward_matches_c(loss.loss, kFrames, block, loss.inputs, rel);
+    const train::TargetLoss loss = train::loss_against_target(train::LossSpec{}, patch.outputs[0],
+                                                              head_of_target, {{1, input}});
+    expect_backward_matches_c(loss.loss, frames, block, loss.inputs, membrane ? 1e-3 : 1e-4);
   }
 }
 
