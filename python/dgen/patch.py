@@ -121,11 +121,12 @@ class Patch:
                  for spec, g in zip(self._specs, param_grads)}
         return Gradient(value, grads, input_grads)
 
-    def _vector_jacobian(self, sample_rate: float, backend: str):
-        """The compiled vector-Jacobian product of one voice (dgen.torch's backward)."""
-        key = (sample_rate, backend)
+    def _vector_jacobian(self, sample_rate: float, backend: str, input_grads: bool):
+        """The compiled vector-Jacobian product of one voice (dgen.torch's backward), with
+        the gradients of the patch's inputs or without."""
+        key = (sample_rate, backend, input_grads)
         if key not in self._vjp:
-            self._vjp[key] = _dgen.VectorJacobian(self._core, sample_rate, backend)
+            self._vjp[key] = _dgen.VectorJacobian(self._core, sample_rate, backend, input_grads)
         return self._vjp[key]
 
 

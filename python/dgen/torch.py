@@ -56,17 +56,20 @@ class _Render(torch.autograd.Function):
     @staticmethod
     def backward(ctx, upstream):
         module, patch, frames, batch = ctx.module, ctx.module.patch, ctx.frames, ctx.batch
-        vjp = patch._vector_jacobian(module.sample_rate, module.backend)
+        wants_x = ctx.has_inputs and ctx.needs_input_grad[3]
+        vjp = patch._vector_jacobian(module.sample_rate, module.backend, wants_x)
         g = _numpy(upstream)
         param_grads = [np.zeros((batch,) if not spec["shape"] else tuple(spec["shape"]))
                        for spec in patch._specs]
-        input_grads = np.zeros((batch, len(patch.inputs), frames), dtype=np.float32)
+        input_grads = np.zeros((batch, len(patch.inputs), frames), dtype=np.float32) if wants_x else None
         for lane in range(batch):
             shared = ctx.lane_inputs[lane if len(ctx.lane_inputs) > 1 else 0]
             values = [v[lane:lane + 1] if not spec["shape"] else v
                       for spec, v in zip(patch._specs, ctx.lane_values)]
-            grads, input_grads[lane] = vjp.run(frames, input_channels(patch, shared), values,
-                                               np.ascontiguousarray(g[lane]))
+            grads, x_lane = vjp.run(frames, input_channels(patch, shared), values,
+                                    np.ascontiguousarray(g[lane]))
+            if wants_x:
+                input_grads[lane] = x_lane
             for k, spec in enumerate(patch._specs):
                 if spec["shape"]:
                     param_grads[k] += grads[k].reshape(spec["shape"])
@@ -74,7 +77,7 @@ class _Render(torch.autograd.Function):
                     param_grads[k][lane] = grads[k][0]
         value_grads = [torch.from_numpy(g).to(torch.float32).reshape(shape)
                        for g, shape in zip(param_grads, ctx.shapes)]
-        x_grad = torch.from_numpy(input_grads) if ctx.has_inputs else None
+        x_grad = torch.from_numpy(input_grads) if wants_x else None
         return (None, None, None, x_grad, *value_grads)
 
 

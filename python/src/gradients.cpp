@@ -22,6 +22,17 @@ GradOptions with_input_grads() {
   return o;
 }
 
+// The gradients of the patch's own inputs when `wanted` and it reads any; never those of
+// the upstream channels (an empty channel list would mean every channel).
+GradOptions with_patch_input_grads(const lisp::Patch& patch, bool wanted) {
+  GradOptions o;
+  if (wanted)
+    for (const lisp::PortInfo& port : patch.input_ports)
+      o.input_grad_channels.push_back(port.channel);
+  o.input_grads = !o.input_grad_channels.empty();
+  return o;
+}
+
 // The first channel past every input the patch reads: where the upstream gradients go.
 int first_free_channel(const lisp::Patch& patch) {
   int channel = 1;
@@ -48,13 +59,16 @@ void zero_grads(const lisp::Patch& patch) {
     p.param.data()->grad.assign(p.param.values().size(), 0.0);
 }
 
-// (param gradients in declaration order, float64; input gradients [inputs, frames]).
-py::tuple collect(const lisp::Patch& patch, const GradProgram& program, int64_t frames) {
+// (param gradients in declaration order, float64; input gradients [inputs, frames], or
+// None where the program computes none).
+py::tuple collect(const lisp::Patch& patch, const GradProgram& program, int64_t frames,
+                  bool input_grads = true) {
   py::list params;
   for (const lisp::ParamInfo& p : patch.params) {
     const std::vector<double>& g = p.param.grad();
     params.append(py::array_t<double>(py::ssize_t(g.size()), g.data()));
   }
+  if (!input_grads) return py::make_tuple(params, py::none());
   py::array_t<float> inputs({py::ssize_t(patch.input_ports.size()), py::ssize_t(frames)});
   for (size_t k = 0; k < patch.input_ports.size(); ++k) {
     const std::vector<float> g = program.input_grad(patch.input_ports[k].channel);
@@ -65,15 +79,17 @@ py::tuple collect(const lisp::Patch& patch, const GradProgram& program, int64_t 
 
 // One voice's vector-Jacobian product, compiled once and run for each voice of a batch
 // (host inputs are shared by a program's lanes, and upstream gradients differ per voice).
+// With `input_grads` false it differentiates the params alone (a backward whose inputs
+// need no gradient): the reverse-time program then carries no adjoint of the inputs.
 class VectorJacobian {
  public:
-  VectorJacobian(PatchRef patch, double sample_rate, const std::string& backend)
+  VectorJacobian(PatchRef patch, double sample_rate, const std::string& backend, bool input_grads)
       : patch_(std::move(patch)),
-        program_(weighted_outputs(patch_->patch), one_lane(sample_rate, backend),
-                 with_input_grads()),
+        grad_options_(with_patch_input_grads(patch_->patch, input_grads)),
+        program_(weighted_outputs(patch_->patch), one_lane(sample_rate, backend), grad_options_),
         base_(first_free_channel(patch_->patch)) {}
 
-  // `upstream`: [outputs, frames]. Returns (param grads, input grads).
+  // `upstream`: [outputs, frames]. Returns (param grads, input grads or None).
   py::tuple run(int64_t frames, const Inputs& inputs, const std::vector<FloatArray>& params,
                 const FloatArray& upstream) {
     const lisp::Patch& patch = patch_->patch;
@@ -91,11 +107,12 @@ class VectorJacobian {
       py::gil_scoped_release released;
       program_.run(frames, channels);
     }
-    return collect(patch, program_, frames);
+    return collect(patch, program_, frames, grad_options_.input_grads);
   }
 
  private:
   PatchRef patch_;
+  GradOptions grad_options_;
   GradProgram program_;
   int base_;
 };
@@ -131,8 +148,8 @@ py::tuple loss_grad(PatchRef patch, const std::string& loss, const FloatArray& t
 
 void bind_gradients(py::module_& m) {
   py::class_<VectorJacobian>(m, "VectorJacobian")
-      .def(py::init<PatchRef, double, const std::string&>(), py::arg("patch"),
-           py::arg("sample_rate"), py::arg("backend"))
+      .def(py::init<PatchRef, double, const std::string&, bool>(), py::arg("patch"),
+           py::arg("sample_rate"), py::arg("backend"), py::arg("input_grads"))
       .def("run", &VectorJacobian::run, py::arg("frames"), py::arg("inputs"), py::arg("params"),
            py::arg("upstream"));
   m.def("loss_grad", &loss_grad, py::arg("patch"), py::arg("loss"), py::arg("target"),

@@ -100,6 +100,22 @@ def test_gradients_match_finite_differences(patch, backend):
         check(float(x.grad[lane, ch, t]), lambda s, i=(lane, ch, t): x.data[i].add_(s), float(x[lane, ch, t]))
 
 
+def test_inputs_needing_no_gradient_leave_the_params_gradients_as_they_were(patch):
+    # Inputs that need no gradient are left out of the backward program (no input
+    # adjoints); the params' gradients are those of the program that has them.
+    module = dgen.torch.PatchModule(patch, trainable=["gain", "cutoff", "mix"])
+    w, x = weights(2), inputs(2)
+    freq = torch.tensor([180.0, 260.0])
+    (module(FRAMES, inputs=x, params={"freq": freq}) * w).sum().backward()
+    without = {name: p.grad.clone() for name, p in module.named_patch_parameters().items()}
+    module.zero_grad()
+    x_grad = x.clone().requires_grad_()
+    (module(FRAMES, inputs=x_grad, params={"freq": freq}) * w).sum().backward()
+    assert x.grad is None and x_grad.grad is not None and float(x_grad.grad.abs().sum()) > 0
+    for name, p in module.named_patch_parameters().items():
+        np.testing.assert_allclose(p.grad.numpy(), without[name].numpy(), rtol=1e-6, atol=1e-9)
+
+
 def test_shared_values_get_the_sum_over_voices(patch):
     module = dgen.torch.PatchModule(patch, trainable=["gain"])
     w = weights(3)
