@@ -40,8 +40,6 @@ struct Loop {
   // A Window loop whose windows a GPU runs on CTAs: the floats of shared memory each lane
   // of a window uses (OpDef::cta_shared, the most of the loop's ops).
   int64_t shared_floats = 0;
-  // A Window loop of values every lane shares (Region::one_lane): lane 0 alone runs it.
-  bool one_lane = false;
 };
 
 struct Decl {

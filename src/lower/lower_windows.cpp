@@ -198,8 +198,7 @@ lir::Stmt Lowering::emit_windows(int r) {
                            .to = "nb",
                            .step = h,
                            .independent = true,
-                           .shared_floats = shared_floats(region),
-                           .one_lane = region.one_lane},
+                           .shared_floats = shared_floats(region)},
                           std::move(frame)));
   if (!held_out.empty()) after.push_back(lir::if_(first + " < nb", std::move(held_out)));
   if (!after.empty()) all.push_back(over_elements(std::move(after)));

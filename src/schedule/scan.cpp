@@ -112,7 +112,7 @@ Region::Scan scan_of(const Schedule& s, const Region& region) {
       (dep[i] == Dep::None ? scan.fixed : scan.varying).push_back(i);
   }
   // Enough chunks that a few lanes still fill a GPU; longer ones carry fewer maps.
-  scan.chunk = s.lanes >= 256 ? 256 : 64;
+  scan.chunk = !region.one_lane && s.lanes >= 256 ? 256 : 64;
   return scan;
 }
 

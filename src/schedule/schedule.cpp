@@ -33,8 +33,9 @@ bool is_serial_node(const Node& n) {
 // an op that can do a block's frames at once (OpDef::emit_block) gets a region of its own
 // (kAtOnce), unless a serial region computes its input: there it joins the loop, where its
 // input is a local (a row per frame written to memory would cost more). With parallel
-// windows and lanes, windows whose values every lane shares (a loss's target side) get
-// regions of their own that run in lane 0 alone (Region::one_lane), opened before others.
+// windows and lanes, SCCs whose values every lane shares (a loss's target side, a sweep's
+// phase every voice follows) get regions of their own that run in lane 0 alone
+// (Region::one_lane), opened before others.
 enum Kind { kParallel, kSerial, kHopSerial, kAtOnce, kWindow };
 
 // A kind with the hop that SCCs sharing a region must have alike: a parallel window
@@ -78,14 +79,16 @@ SccKind scc_kind(const Schedule& s, const std::vector<int>& nodes,
       first.inputs[0]->rate.is_hop())
     return {kWindow, 1};
   bool serial = nodes.size() > 1, on_hop_frames = true;
+  bool one_lane = s.lanes > 1;
   int64_t hops = 0;
   for (int i : nodes) {
     serial = serial || is_serial_node(*g.nodes[i]);
     on_hop_frames = on_hop_frames && runs_on_hop_frames(*g.nodes[i]);
     if (on_hop_frames) hops = std::gcd(hops, g.nodes[i]->rate.hop);
+    one_lane = one_lane && shared[size_t(i)];
   }
-  if (!serial) return {kParallel};
-  return on_hop_frames ? SccKind{kHopSerial, hops} : SccKind{kSerial};
+  if (!serial) return {kParallel, 0, one_lane};
+  return on_hop_frames ? SccKind{kHopSerial, hops, one_lane} : SccKind{kSerial, 0, one_lane};
 }
 
 // Splits the non-static nodes into regions: whole SCCs, greedily grouped so that
@@ -138,16 +141,19 @@ void make_regions(Schedule& s) {
     if (p == 0) make_ready(c);
   std::erase_if(ready, [](auto& e) { return e.second.empty(); });
   std::optional<SccKind> kind;  // the current region's
-  const SccKind serial{kSerial}, parallel{kParallel}, at_once{kAtOnce};
+  const SccKind at_once{kAtOnce};
   while (!ready.empty()) {
     const bool full = kind && s.regions.back().nodes.size() >= kMaxRegionNodes;
     // The serial region goes on with an op that does a block at once whose input it
     // computes (there the input is a local, and the sum one more add a frame), or, when no
-    // serial SCC is ready, with a fusable parallel SCC.
+    // serial SCC is ready, with a fusable parallel SCC that runs in as many lanes.
     std::set<std::pair<int, int>>::iterator fused;
     bool fuse = false;
+    const bool in_serial = kind && kind->kind == kSerial;
+    const SccKind serial{kSerial, 0, in_serial && kind->one_lane},
+        parallel{kParallel, 0, in_serial && kind->one_lane};
     SccKind fuse_from = parallel;
-    if (kind == serial && !full && ready.count(at_once)) {
+    if (in_serial && !kind->one_lane && !full && ready.count(at_once)) {
       auto& ops = ready[at_once];
       const int current = int(s.regions.size()) - 1;
       fused = std::find_if(ops.begin(), ops.end(), [&](auto& e) {
@@ -156,7 +162,7 @@ void make_regions(Schedule& s) {
       fuse = fused != ops.end();
       fuse_from = at_once;
     }
-    if (!fuse && kind == serial && !full && !ready.count(serial) && ready.count(parallel)) {
+    if (!fuse && in_serial && !full && !ready.count(serial) && ready.count(parallel)) {
       auto& sccs = ready[parallel];
       fused = std::find_if(sccs.begin(), sccs.end(), [&](auto& e) { return fusable(e.second); });
       fuse = fused != sccs.end();
@@ -248,15 +254,22 @@ bool follows(const Schedule& s, int user, int i) {
          in_frame_grid(s, user);
 }
 
+// Whether node i's region and region r run for as many lanes (Region::one_lane): a value
+// every lane shares moves only into a region of lane 0 alone, where it is computed once a
+// frame instead of in every lane (the sine of a sweep every voice follows).
+bool same_lanes(const Schedule& s, int i, int r) {
+  return s.regions[s.region_of[i]].one_lane == s.regions[r].one_lane;
+}
+
 // A frame value a scan alone reads (besides its tape's write or its output) that it can
 // compute itself.
 bool sinkable(const Schedule& s, int i, int scan_region) {
-  if (!movable(s, i)) return false;
+  if (!movable(s, i) || !same_lanes(s, i, scan_region)) return false;
   bool read = false;
   for (int u : s.graph.users[i]) {
     if (s.region_of[u] == scan_region)
       read = true;
-    else if (!follows(s, u, i))
+    else if (!follows(s, u, i) || !same_lanes(s, u, scan_region))
       return false;
   }
   return read;
@@ -270,10 +283,18 @@ bool totals(const Schedule& s, int user, int i) {
 }
 
 // A frame value after a scan that reads what the scan computes and nothing later: the
-// math on its values, their tapes' writes, the outputs, the totals over frames.
+// math on its values, their tapes' writes, the outputs, the totals over frames. Or the
+// tape's write or output of a value a region of lane 0 alone computes before the scan
+// (a shared phase's tape, written per lane): the scan copies it as it goes, and needs no
+// grid over frames of its own.
 bool gatherable(const Schedule& s, int i, int scan_region) {
   const auto& inputs = s.graph.inputs[i];
-  if (s.region_of[i] <= scan_region || inputs.empty() ||
+  if (s.region_of[i] == scan_region || inputs.empty() || !same_lanes(s, i, scan_region))
+    return false;
+  if (follows(s, i, inputs[0]) && s.regions[s.region_of[inputs[0]]].one_lane &&
+      s.region_of[inputs[0]] < scan_region)
+    return true;
+  if (s.region_of[i] < scan_region ||
       !(movable(s, i) || follows(s, i, inputs[0]) || totals(s, i, inputs[0])))
     return false;
   bool reads_scan = false;
@@ -439,7 +460,8 @@ std::string Schedule::describe() const {
     const Region& region = regions[r];
     std::string kind =
         region.hop > 1 ? "hop(" + std::to_string(region.hop) + ")" : kinds[int(region.kind)];
-    if (region.windows) kind += region.one_lane ? " windows in lane 0" : " windows";
+    if (region.windows) kind += " windows";
+    if (region.one_lane) kind += " in lane 0";
     if (region.at_once) kind += " at-once";
     if (region.scan.chunk > 0)
       kind += " scan(" + std::to_string(region.scan.cells.size()) + " cells, " +

@@ -46,9 +46,10 @@ struct Region {
   // value per hop frame of the block (a block buffer's rows), none a single slot. With
   // hop 1: frames summed from windows (buffer_adjoint, a gather from their rows).
   bool windows = false;
-  // Windows whose every value is the same in every lane (analysis/lane_shared.hpp: a
-  // loss's target side, a schedule with parallel windows and lanes): they run in lane 0
-  // alone, and their readers read lane 0.
+  // A region whose every value is the same in every lane (analysis/lane_shared.hpp, a
+  // schedule with parallel windows and lanes: a loss's target side, the phase of a sweep
+  // every voice follows, a host input's delayed copies): it runs in lane 0 alone, and
+  // its readers read lane 0.
   bool one_lane = false;
   // Ops that do a block's frames at once (OpDef::emit_block; a schedule with parallel
   // windows): the sums over frames of a gradient's totals, which a GPU spreads over a CTA's

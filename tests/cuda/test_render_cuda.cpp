@@ -46,7 +46,8 @@ bool have_nvrtc() {
 // lanes. The host launches both per block, and dgen_finish moves the frame counter once.
 TEST(RenderCuda, LanesAreThreadsAndIndependentFramesAGrid) {
   History h;
-  const Value saturated = tanh(h.read() * 0.9 + 0.3);
+  Param bias("bias", 0.3f);  // a param's value may differ per lane: the lanes' own work
+  const Value saturated = tanh(h.read() * 0.9 + bias);
   h.write(saturated);
   const std::vector<Value> values = {sin(saturated * 6.283185307179586)};
   const Schedule s = test::forward_schedule(values, 256);
@@ -169,6 +170,40 @@ TEST(RenderCuda, ValuesEveryLaneSharesAreStoredInLaneZero) {
   }
   EXPECT_GE(shared, 2) << s.describe();
   EXPECT_GE(own, 1) << s.describe();
+}
+
+// A region whose every value every lane shares (a recurrence driven by the host's input)
+// runs in lane 0 alone: its kernels launch one lane's threads and map no thread to
+// another lane; the regions of per-lane values launch every lane's.
+TEST(RenderCuda, RegionsEveryLaneSharesRunInLaneZeroAlone) {
+  Param gain("gain", 1.0f);
+  History driven_state, voiced_state;
+  const Value driven = tanh(driven_state.read() * 0.9 + in(1));
+  driven_state.write(driven);
+  const Value voiced = tanh(voiced_state.read() * 0.5 + sin(driven * 2.0) * gain);
+  voiced_state.write(voiced);
+  const Schedule s = test::forward_schedule({voiced}, 64);
+  const std::string source = render_cuda(s);
+  const CudaLaunchPlan plan = cuda_launch_plan(s);
+  int alone = 0, every = 0;
+  for (const CudaKernel& k : plan.per_block) {
+    const std::string code = kernel_containing(source, "void " + k.name + "(");
+    ASSERT_FALSE(code.empty()) << k.name;
+    const int64_t rows = k.grid ? kernel_threads(k, 256, 1) : 1;
+    if (k.one_lane) {
+      ++alone;
+      EXPECT_EQ(kernel_threads(k, 256, 64), rows) << k.name;
+      EXPECT_EQ(code.find("% L"), std::string::npos) << code;
+      EXPECT_EQ(code.find("l >= L"), std::string::npos) << code;
+      EXPECT_EQ(code.find("* L + l]"), std::string::npos) << "written in lane 0\n" << code;
+    } else {
+      ++every;
+      EXPECT_EQ(kernel_threads(k, 256, 64), 64 * rows) << k.name;
+    }
+  }
+  EXPECT_GE(alone, 1) << s.describe();
+  EXPECT_GE(every, 1) << s.describe();
+  EXPECT_NE(s.describe().find("frame-serial in lane 0"), std::string::npos) << s.describe();
 }
 
 // In a GPU window, the views (reshape, shrink, pad), the tapes' reads and the tapes'

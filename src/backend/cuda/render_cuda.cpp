@@ -87,9 +87,12 @@ class KernelMapper {
     for (lir::Stmt& st : entry.body) {
       if (st.kind == lir::Kind::Call) once(std::move(by_name.at(st.text)));
       if (st.kind == lir::Kind::Once) finish = std::move(st.body);
+      // The block loop calls the frame regions' functions in the regions' order.
+      size_t r = 0;
       if (st.kind == lir::Kind::For && st.loop.iter == lir::Iter::Block)
         for (const lir::Stmt& call : st.body)
-          if (call.kind == lir::Kind::Call) per_block(std::move(by_name.at(call.text)));
+          if (call.kind == lir::Kind::Call)
+            per_block(std::move(by_name.at(call.text)), s_.regions.at(++r).one_lane);
     }
     k_.functions.push_back(
         lir::function("dgen_finish", "char *arena, int64_t frames", std::move(finish)));
@@ -105,8 +108,9 @@ class KernelMapper {
 
   // A frame region's function: one kernel, or, when it has loops whose iterations are
   // independent, a grid per such loop and a kernel of one thread per lane for what runs
-  // between them, in order.
-  void per_block(lir::Stmt fn) {
+  // between them, in order. A region of lane 0 alone (`one_lane`) has its kernels run
+  // that lane alone.
+  void per_block(lir::Stmt fn, bool one_lane) {
     // T0 as the lowering's block loop computes it.
     const std::string t0 = s_.reverse ? "*tcount - frames + b0" : "*tcount + b0";
     lir::Stmt region = std::move(fn.body.back());
@@ -120,6 +124,7 @@ class KernelMapper {
       lir::Stmt k = fn;
       if (parts.size() > 1) k.text += "_" + std::to_string(p);
       CudaKernel kernel{k.text};
+      kernel.one_lane = one_lane;
       const lir::Stmt& first = parts[p].front();
       if (grid_loop(first)) {
         kernel.grid = true;
@@ -130,7 +135,6 @@ class KernelMapper {
         if (first.loop.iter == lir::Iter::Window && kernel.stride > 1) {
           // The rows' layout follows the tile (as the lowering laid them out).
           kernel.shared_floats = first.loop.shared_floats;
-          kernel.one_lane = first.loop.one_lane;
           kernel.tile = window_tile(kernel.stride, kernel.shared_floats, kernel.lanes(s_.lanes));
           kernel.lanes_outer = lanes_outer(kernel.tile);
           if (kernel.shared_floats > 0)
@@ -237,14 +241,17 @@ class KernelMapper {
       // The CTA's window: from + w_ * step. Every thread of the CTA takes the same branch.
       take_iteration(*grid, "w_");
     } else if (grid) {
+      // The lanes the kernel runs (CudaKernel::lanes), of the L every buffer holds.
+      const std::string lanes = kernel.one_lane ? "1" : "L";
       head.push_back(
           lir::line("const int64_t g = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;"));
-      head.push_back(lir::line("const int l = (int)(g % L);"));
-      // Thread g's iteration of the loop: from + (g / L) * step.
-      take_iteration(*grid, "g / L");
+      head.push_back(lir::line("const int l = (int)(g % " + lanes + ");"));
+      // Thread g's iteration of the loop: from + (g / lanes) * step.
+      take_iteration(*grid, "g / " + lanes);
     } else {
       head.push_back(lir::line("const int l = blockIdx.x * blockDim.x + threadIdx.x;"));
-      head.push_back(lir::line("if (l >= L) return;"));
+      head.push_back(
+          lir::line(std::string("if (l >= ") + (kernel.one_lane ? "1" : "L") + ") return;"));
     }
     fn.body.insert(fn.body.begin(), head.begin(), head.end());
     fn.args = kKernelParams;

@@ -44,8 +44,8 @@ struct CudaKernel {
   // In a region of windows: floats of shared memory each lane of the tile uses (the
   // FFT's data; lir::Loop::shared_floats), and the floats between the lanes' slices.
   int64_t shared_floats = 0, shared_stride = 0;
-  // In a region of windows: its values are the same in every lane (Region::one_lane), and
-  // its CTAs run lane 0 alone.
+  // Its region's values are the same in every lane (Region::one_lane): it runs lane 0
+  // alone (its threads, or its CTAs in a region of windows).
   bool one_lane = false;
   int lanes(int program_lanes) const { return one_lane ? 1 : program_lanes; }
   // The CTA's dynamic shared memory (the tile's slices), given at launch.
@@ -89,11 +89,12 @@ CtaShape device_cta_shape(int64_t block_optin, int64_t sm_bytes);
 // rows × lanes, rows covering the block's frames rounded up to the lowering's padding (a
 // multiple of 16), or its hop frames, or a fixed count (elements). Each thread checks its
 // row against the loop's end.
-inline int64_t kernel_threads(const CudaKernel& k, int64_t nb, int lanes) {
+inline int64_t kernel_threads(const CudaKernel& k, int64_t nb, int program_lanes) {
+  const int lanes = k.lanes(program_lanes);
   if (!k.grid) return lanes;
   if (k.rows > 0) return k.rows * lanes;
   const int64_t rows = k.stride > 1 ? nb / k.stride + 1 : (nb + 15) / 16 * 16;
-  if (k.cta > 0) return rows * (k.lanes(lanes) / k.tile) * k.cta;
+  if (k.cta > 0) return rows * (lanes / k.tile) * k.cta;
   return rows * lanes;
 }
 
