@@ -64,6 +64,13 @@ bool independent_window_node(const Node& n) {
   return runs_on_hop_frames(n) && !n.op->stateful;
 }
 
+// Lanes from which an SCC outside windows whose values every lane shares gets a region of
+// lane 0 alone. A window's FFT is much work, so windows go to lane 0 at any lane count;
+// a frame or hop recurrence is little, and in every lane of a few it costs less than the
+// kernels a region of its own adds (the STFT loss's target levels at 64 lanes would add
+// 18 to its forward's 77), while at 16384 lanes every lane's thread repeats it.
+constexpr int kOneLaneRegionsFrom = 256;
+
 SccKind scc_kind(const Schedule& s, const std::vector<int>& nodes,
                  const std::vector<bool>& shared) {
   const Graph& g = s.graph;
@@ -79,7 +86,7 @@ SccKind scc_kind(const Schedule& s, const std::vector<int>& nodes,
       first.inputs[0]->rate.is_hop())
     return {kWindow, 1};
   bool serial = nodes.size() > 1, on_hop_frames = true;
-  bool one_lane = s.lanes > 1;
+  bool one_lane = s.lanes >= kOneLaneRegionsFrom;
   int64_t hops = 0;
   for (int i : nodes) {
     serial = serial || is_serial_node(*g.nodes[i]);

@@ -278,12 +278,18 @@ TEST(Schedule, OnTheGpuAScanComputesWhatOnlyItReads) {
 // local, instead of by a grid over frames that reads the value back from a block buffer.
 // The modulated filter's forward program is then its scans alone. In the backward, the
 // params' gradients (totals over frames of the math on the adjoint, with the input's
-// gradient as an output) are summed by the scan that computes the adjoint.
-TEST(Schedule, OnTheGpuAScanWritesTheTapesAndTotalsOfWhatItComputes) {
+// gradient as an output) are summed by the scan that computes the adjoint. At 1024 lanes
+// the phase every lane shares is a scan of lane 0 alone, and the filter's scan writes the
+// tapes of what it reads from there.
+class OnTheGpuAScan : public ::testing::TestWithParam<int> {};
+INSTANTIATE_TEST_SUITE_P(Lanes, OnTheGpuAScan, ::testing::Values(64, 1024));
+
+TEST_P(OnTheGpuAScan, WritesTheTapesAndTotalsOfWhatItComputes) {
   Param base("cutoff", 1000.0f);
   const Value cutoff = base * (1.0 + 0.5 * sin(kTwoPi * phasor(3.0)));
   const Value y = biquad(in(1), cutoff, 0.7, 1.0, 0);
-  const auto programs = test::gradient_schedules(mse(y, in(2)), 64, 256, 256, /*input_grads=*/true);
+  const auto programs =
+      test::gradient_schedules(mse(y, in(2)), GetParam(), 256, 256, /*input_grads=*/true);
   const Schedule& forward = programs->schedules.at(0);
   expect_well_formed(forward);
   expect_memory_plan_sound(forward);
@@ -295,6 +301,10 @@ TEST(Schedule, OnTheGpuAScanWritesTheTapesAndTotalsOfWhatItComputes) {
         << forward.describe();
   for (size_t r = 1; r < forward.regions.size(); ++r)
     EXPECT_NE(forward.regions[r].kind, RegionKind::Parallel) << forward.describe();
+  const int sine_of_phase = nodes_of_op(forward, "sin").front();
+  EXPECT_EQ(forward.regions[size_t(forward.region_of[size_t(sine_of_phase)])].one_lane,
+            GetParam() >= 256)
+      << forward.describe();
   for (int i : nodes_of_op(forward, "cos"))
     EXPECT_EQ(forward.storage[size_t(i)], Storage::Local) << "cos#" << i;
 
