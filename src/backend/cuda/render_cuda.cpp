@@ -84,11 +84,11 @@ class KernelMapper {
     std::map<std::string, lir::Stmt> by_name;
     for (lir::Stmt& fn : functions) by_name.emplace(fn.text, std::move(fn));
     lir::Block finish;
+    // The block loop calls the frame regions' functions in the regions' order.
+    size_t r = 0;
     for (lir::Stmt& st : entry.body) {
       if (st.kind == lir::Kind::Call) once(std::move(by_name.at(st.text)));
       if (st.kind == lir::Kind::Once) finish = std::move(st.body);
-      // The block loop calls the frame regions' functions in the regions' order.
-      size_t r = 0;
       if (st.kind == lir::Kind::For && st.loop.iter == lir::Iter::Block)
         for (const lir::Stmt& call : st.body)
           if (call.kind == lir::Kind::Call)
@@ -213,6 +213,8 @@ class KernelMapper {
         "(const int64_t *)(arena + " + std::to_string(s_.buffers[s_.frame_counter].offset) + ")";
     lir::Block head = {lir::line("const int64_t *const tcount = " + tcount + ";"),
                        lir::line("const int64_t T0 = " + t0 + "; (void)frames;")};
+    // The lanes the kernel runs (CudaKernel::lanes), of the L every buffer holds.
+    const std::string lanes = kernel.one_lane ? "1" : "L";
     if (kernel.cta > 0) {
       const std::string tiles = std::to_string(kernel.lanes(s_.lanes) / kernel.tile),
                         tile = std::to_string(kernel.tile);
@@ -241,8 +243,6 @@ class KernelMapper {
       // The CTA's window: from + w_ * step. Every thread of the CTA takes the same branch.
       take_iteration(*grid, "w_");
     } else if (grid) {
-      // The lanes the kernel runs (CudaKernel::lanes), of the L every buffer holds.
-      const std::string lanes = kernel.one_lane ? "1" : "L";
       head.push_back(
           lir::line("const int64_t g = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;"));
       head.push_back(lir::line("const int l = (int)(g % " + lanes + ");"));
@@ -250,8 +250,7 @@ class KernelMapper {
       take_iteration(*grid, "g / " + lanes);
     } else {
       head.push_back(lir::line("const int l = blockIdx.x * blockDim.x + threadIdx.x;"));
-      head.push_back(
-          lir::line(std::string("if (l >= ") + (kernel.one_lane ? "1" : "L") + ") return;"));
+      head.push_back(lir::line("if (l >= " + lanes + ") return;"));
     }
     fn.body.insert(fn.body.begin(), head.begin(), head.end());
     fn.args = kKernelParams;
