@@ -3,8 +3,10 @@
 //
 //   dgen_gpu_bench [--backend cuda|c] [--workloads biquad,mrstft,voice]
 //                  [--biquad-lanes 64,1024,16384] [--voice-lanes B] [--scale-to B]
-//                  [--reps R] [--quick] [--patch FILE] [--dump DIR]
+//                  [--reps R] [--quick] [--patch FILE] [--dump DIR] [--fast-math]
 //
+// --fast-math compiles with the GPU's fast approximations (RenderOptions::fast_math); its
+// lines say "math": "fast".
 // Prints one JSON line per figure. A backend that cannot run here (Backend::Cuda before
 // the CUDA code generator exists, or without a GPU) gives a line with its "error" for
 // each workload, and the exit code stays 0: the line is the result.
@@ -56,6 +58,8 @@ int main(int argc, char** argv) {
       frames = 8192;
       voice_frames = 4096;
       s.reps = 1;
+    } else if (arg == "--fast-math") {
+      s.fast_math = true;
     } else if (!has_value) {
       return usage("unknown option or missing value: " + arg);
     } else if (arg == "--backend") {

@@ -18,7 +18,14 @@ constexpr double kRate = 48000;
 constexpr double kTargetCutoff = 400;  // common.TARGET_CUTOFF
 
 RenderOptions options(const Settings& s, int lanes) {
-  return {.sample_rate = kRate, .backend = s.backend, .lanes = lanes};
+  return {.sample_rate = kRate, .backend = s.backend, .lanes = lanes, .fast_math = s.fast_math};
+}
+
+// A record of `workload` on the settings' backend, marked "math": "fast" under --fast-math.
+Record record_of(const Settings& s, const std::string& workload) {
+  Record r(s.backend_name, workload);
+  if (s.fast_math) r.field("math", std::string("fast"));
+  return r;
 }
 
 // common.lane_spread: base + width · l / lanes.
@@ -57,7 +64,7 @@ void guarded(const Settings& s, const std::string& workload, F&& body) {
   try {
     body();
   } catch (const std::exception& e) {
-    Record(s.backend_name, workload).field("error", e.what()).print();
+    record_of(s, workload).field("error", e.what()).print();
   }
 }
 
@@ -106,7 +113,7 @@ void tv_biquad(const Settings& s, int lanes, int64_t frames) {
   const std::vector<float> x = uniform_noise(frames, 7), target = sine(frames, 220, 0.3);
   const std::vector<InputChannel> inputs{{1, x}, {2, target}};
   auto record = [&](const char* mode) {
-    return Record(s.backend_name, "tv_biquad")
+    return record_of(s, "tv_biquad")
         .field("mode", mode)
         .field("B", lanes)
         .field("N", double(frames));
@@ -150,7 +157,7 @@ void mrstft(const Settings& s, int lanes, int64_t frames) {
     // target's side is not differentiated there either).
     GradProgram grad(mrstft_loss(in(1) * gain, in(2), o), options(s, lanes),
                      {.input_grads = true, .input_grad_channels = {1}});
-    Record(s.backend_name, "mrstft")
+    record_of(s, "mrstft")
         .field("mode", "fwdbwd")
         .field("B", lanes)
         .field("N", double(frames))
@@ -167,7 +174,7 @@ void voice_step(const Settings& s, int lanes, int64_t frames, int scale_to) {
     GradProgram grad(voice.loss(frames), options(s, lanes));
     const std::vector<InputChannel> inputs{{2, target}};
     const Timing t = median_of([&] { grad.run(frames, inputs); }, 1, s.reps);
-    Record r(s.backend_name, "voice_step");
+    Record r = record_of(s, "voice_step");
     r.field("mode", "fwdbwd").field("N", double(frames)).field("measured_lanes", lanes);
     if (scale_to > lanes) {
       const double scale = double(scale_to) / lanes;

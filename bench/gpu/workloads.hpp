@@ -13,6 +13,7 @@ struct Settings {
   std::string backend_name = "cuda";
   std::string patch_path;  // examples/subtractive.lisp
   int warmup = 2, reps = 5;
+  bool fast_math = false;  // RenderOptions::fast_math (--fast-math)
 };
 
 // A lowpass biquad whose cutoff is modulated every sample (lane l: its base cutoff times

@@ -24,6 +24,13 @@ struct RenderOptions {
   // Cuda only: run() leaves the outputs in GPU memory (Program::device_output) and copies
   // nothing back, for work that goes on on the GPU; output() and channel() then throw.
   bool outputs_on_device = false;
+  // Cuda only: compile with the GPU's fast approximations (sine, cosine, exp, log and
+  // division in a few instructions, subnormals flushed to zero; NVRTC's --use_fast_math):
+  // faster where the arithmetic, not memory, bounds a program (a filter whose coefficients
+  // change every sample), at the cost of accuracy: about 1e-6 relative for sine and cosine
+  // within a few periods of zero, far worse for large arguments (docs/CLI.md, "Fast math"). The C
+  // backend is always compiled with -ffast-math less reassociation and ignores it.
+  bool fast_math = false;
 };
 
 // Audio for `in(channel)`: frames samples shared by every lane.

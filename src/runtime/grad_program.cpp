@@ -90,12 +90,14 @@ struct GradProgram::Impl {
     outs.insert(outs.end(), shown.begin(), shown.end());
     pipeline::Trace forward{"forward program"}, backward{"backward program"};
     c->fwd = std::make_unique<Schedule>(pipeline::schedule(outs, options.lanes, forward, backend));
+    c->fwd->fast_math = options.fast_math;
     const Graph& fg = c->fwd->graph;
     c->loss_node = fg.index.at(c->d.loss_sum.get());
     if (!c->d.grads.empty() || !c->d.input_grads.empty()) {
       c->bwd = std::make_unique<Schedule>(
           pipeline::schedule(c->d.backward_outputs(), options.lanes, backward, backend));
       c->bwd->reverse = true;
+      c->bwd->fast_math = options.fast_math;
       for (const auto& g : c->d.grads) c->grad_nodes.push_back(c->bwd->graph.index.at(g.sum.get()));
       for (const auto& t : c->d.tapes) {
         auto r = c->bwd->graph.index.find(t.read.get());

@@ -58,6 +58,7 @@ Program::Program(std::vector<Value> outputs, RenderOptions options)
                 backend_name(backend) + ")");
   pipeline::Trace trace;
   impl_->schedule = pipeline::schedule(nodes, options.lanes, trace, backend);
+  impl_->schedule.fast_math = options.fast_math;
   check_param_names(impl_->schedule.graph.nodes);
   impl_->used = backend;
   check_memory("the program", {{"state", executor_bytes(impl_->schedule, backend)}});

@@ -101,6 +101,9 @@ struct Schedule {
   // them back onto frames join them where they say how (OpDef::emit_window). Such a
   // schedule also runs serial regions linear in their state as scans (Region::scan).
   bool parallel_windows = false;
+  // Compiled with the backend's fast approximations (RenderOptions::fast_math). Set
+  // before compiling.
+  bool fast_math = false;
   std::vector<Region> regions;   // regions[0] is the static region
   std::vector<int> region_of;    // node -> region
   std::vector<Storage> storage;  // node -> storage

@@ -44,6 +44,18 @@ TEST(CliRender, WavEqualsProgramOutput) {
   expect_sine(wav.channels[1], 880, 0.5);
 }
 
+// --fast-math is the GPU's (RenderOptions::fast_math): the C backend, always compiled with
+// -ffast-math, renders the same samples with it.
+TEST(CliRender, FastMathLeavesTheCBackendsSamplesAsTheyAre) {
+  TempDir dir;
+  const std::string patch_path = dir.write("sine.lisp", kSine);
+  const CommandResult r =
+      run_dgen("render sine.lisp -o out.wav --frames 2000 --backend c --fast-math", dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_float_wav(read_file(dir / "out.wav")).channels,
+            render_in_process(patch_path, 2000));
+}
+
 TEST(CliRender, LengthAndSampleRateOptions) {
   TempDir dir;
   dir.write("sine.lisp", kSine);

@@ -93,37 +93,57 @@ TEST(CudaBackend, GradientOfABiquadAtSevenLanesMatchesInterpreter) {
 // at 8192 lanes, forward and gradient, on the GPU and on the C backend: its recurrences
 // run as scans at every lane count, and what every lane shares lives in lane 0
 // (docs/ARCHITECTURE.md, "Lanes innermost").
-TEST(CudaBackend, ModulatedBiquadAtManyLanesMatchesC) {
-  SKIP_WITHOUT_GPU();
+// A biquad whose cutoff a 3 Hz sine sweeps, in 8192 lanes of cutoffs from 500 to 4500 Hz
+// over 4096 frames: its output, its squared level as a loss, and the loss's gradient to
+// every lane's cutoff.
+std::tuple<std::vector<float>, double, std::vector<double>> modulated_biquad(
+    Backend backend, bool fast_math = false) {
   constexpr int kLanes = 8192;
   constexpr int64_t kFrames = 4096;
   std::vector<float> cutoffs(kLanes), x(kFrames);
   for (int l = 0; l < kLanes; ++l) cutoffs[size_t(l)] = 500.0f + 4000.0f * float(l) / kLanes;
   for (int64_t i = 0; i < kFrames; ++i) x[size_t(i)] = float(std::sin(0.37 * double(i)) * 0.5);
   const std::vector<InputChannel> inputs = {{1, x}};
-  auto run_on = [&](Backend backend) {
-    Param cutoff("cutoff", 1000.0f);
-    cutoff.set_per_lane(cutoffs);
-    const Value sweep = cutoff * (1.0 + 0.5 * sin(6.283185307179586 * phasor(3.0)));
-    const Value y = biquad(in(1), sweep, 1.2, 1.0, 0);
-    RenderOptions o;
-    o.backend = backend;
-    o.lanes = kLanes;
-    Program forward({y}, o);
-    forward.run(kFrames, inputs);
-    const std::span<const float> out = forward.output(0);
-    GradProgram grad(mse(y, Value(0.0)), o);
-    const double loss = grad.run(kFrames, inputs);
-    return std::make_tuple(std::vector<float>(out.begin(), out.end()), loss,
-                           grad.params()[0].grad());
-  };
-  const auto [ref_out, ref_loss, ref_grad] = run_on(Backend::C);
-  const auto [got_out, got_loss, got_grad] = run_on(Backend::Cuda);
+  Param cutoff("cutoff", 1000.0f);
+  cutoff.set_per_lane(cutoffs);
+  const Value sweep = cutoff * (1.0 + 0.5 * sin(6.283185307179586 * phasor(3.0)));
+  const Value y = biquad(in(1), sweep, 1.2, 1.0, 0);
+  RenderOptions o;
+  o.backend = backend;
+  o.lanes = kLanes;
+  o.fast_math = fast_math;
+  Program forward({y}, o);
+  forward.run(kFrames, inputs);
+  const std::span<const float> out = forward.output(0);
+  GradProgram grad(mse(y, Value(0.0)), o);
+  const double loss = grad.run(kFrames, inputs);
+  return std::make_tuple(std::vector<float>(out.begin(), out.end()), loss, grad.params()[0].grad());
+}
+
+TEST(CudaBackend, ModulatedBiquadAtManyLanesMatchesC) {
+  SKIP_WITHOUT_GPU();
+  const auto [ref_out, ref_loss, ref_grad] = modulated_biquad(Backend::C);
+  const auto [got_out, got_loss, got_grad] = modulated_biquad(Backend::Cuda);
   test::expect_close_to_reference(got_out, ref_out, 1e-4);
   EXPECT_NEAR(got_loss, ref_loss, 1e-4 * (1 + std::abs(ref_loss)));
   ASSERT_EQ(got_grad.size(), ref_grad.size());
   for (size_t k = 0; k < ref_grad.size(); k += 97)
     EXPECT_NEAR(got_grad[k], ref_grad[k], 1e-3 * (1 + std::abs(ref_grad[k]))) << "lane " << k;
+}
+
+// With fast math the GPU's approximate sines and divisions move the output and the
+// gradient off C's, within 1e-3, and the program is another than the precise one.
+TEST(CudaBackend, FastMathStaysNearCAndDiffersFromPreciseMath) {
+  SKIP_WITHOUT_GPU();
+  const auto [ref_out, ref_loss, ref_grad] = modulated_biquad(Backend::C);
+  const auto [precise_out, precise_loss, precise_grad] = modulated_biquad(Backend::Cuda);
+  const auto [fast_out, fast_loss, fast_grad] = modulated_biquad(Backend::Cuda, true);
+  test::expect_close_to_reference(fast_out, ref_out, 1e-3);
+  EXPECT_NEAR(fast_loss, ref_loss, 1e-3 * (1 + std::abs(ref_loss)));
+  ASSERT_EQ(fast_grad.size(), ref_grad.size());
+  for (size_t k = 0; k < ref_grad.size(); k += 97)
+    EXPECT_NEAR(fast_grad[k], ref_grad[k], 1e-2 * (1 + std::abs(ref_grad[k]))) << "lane " << k;
+  EXPECT_NE(fast_out, precise_out);
 }
 
 // The STFT loss of the GPU benchmark (sizes 2048 ... 64, 64 lanes × 65536 frames), its

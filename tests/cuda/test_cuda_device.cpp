@@ -50,7 +50,7 @@ TEST(CudaDevice, OnePoleKernelMatchesItsClosedForm) {
   cubin.reset();  // the next compile_cubin reads the disk cache
   start = std::chrono::steady_clock::now();
   CubinStats stats;
-  cubin = compile_cubin(test::kOnePoleSource, arch, &stats);
+  cubin = compile_cubin(test::kOnePoleSource, arch, Math::Precise, &stats);
   const Module module(*cubin);
   const CUfunction kernel = module.function("one_pole");
   const double cached_ms = ms_since(start);

@@ -73,13 +73,13 @@ TEST(NvrtcCompile, SecondCompileHitsMemoryThenDiskWithTheSameBytes) {
   const int before = nvrtc_invocations();
   CubinStats cold;
   auto start = std::chrono::steady_clock::now();
-  auto first = compile_cubin(test::kOnePoleSource, "sm_90", &cold);
+  auto first = compile_cubin(test::kOnePoleSource, "sm_90", Math::Precise, &cold);
   const double cold_ms = ms_since(start);
   EXPECT_FALSE(cold.memory_hit || cold.disk_hit);
   EXPECT_EQ(nvrtc_invocations(), before + 1);
 
   CubinStats warm;
-  EXPECT_EQ(compile_cubin(test::kOnePoleSource, "sm_90", &warm), first);
+  EXPECT_EQ(compile_cubin(test::kOnePoleSource, "sm_90", Math::Precise, &warm), first);
   EXPECT_TRUE(warm.memory_hit);
 
   // Once no one holds it, the memory cache lets it go; the disk still has it.
@@ -87,7 +87,7 @@ TEST(NvrtcCompile, SecondCompileHitsMemoryThenDiskWithTheSameBytes) {
   first.reset();
   CubinStats disk;
   start = std::chrono::steady_clock::now();
-  const auto second = compile_cubin(test::kOnePoleSource, "sm_90", &disk);
+  const auto second = compile_cubin(test::kOnePoleSource, "sm_90", Math::Precise, &disk);
   const double disk_ms = ms_since(start);
   EXPECT_TRUE(disk.disk_hit);
   EXPECT_FALSE(disk.memory_hit);
@@ -111,6 +111,24 @@ TEST(NvrtcCompile, ArchitectureIsPartOfTheKey) {
   const auto ampere = compile_cubin(test::kOnePoleSource, "sm_80");
   EXPECT_EQ(nvrtc_invocations(), before + 1);
   EXPECT_NE(*hopper, *ampere);
+  EXPECT_EQ(files_in(dir.path()).size(), 2u);
+}
+
+// The GPU's approximations (RenderOptions::fast_math) make other code, cached apart.
+TEST(NvrtcCompile, FastMathIsOtherCodeCachedApart) {
+  test::TempDir dir;
+  test::ScopedEnv cache("DGEN_CACHE_DIR", dir.path().string());
+  const std::string source =
+      "extern \"C\" __global__ void shaped(float *y, const float *x) {\n"
+      "  const int i = threadIdx.x;\n"
+      "  y[i] = sinf(x[i]) / (1.0f + x[i] * x[i]);\n"
+      "}\n";
+  const auto precise = compile_cubin(source, "sm_90");
+  const int before = nvrtc_invocations();
+  const auto fast = compile_cubin(source, "sm_90", Math::Fast);
+  EXPECT_EQ(nvrtc_invocations(), before + 1);
+  EXPECT_NE(*precise, *fast);
+  EXPECT_EQ(compile_cubin(source, "sm_90", Math::Precise), precise);
   EXPECT_EQ(files_in(dir.path()).size(), 2u);
 }
 

@@ -13,6 +13,7 @@ namespace {
 
 struct GradArgs {
   std::string patch, backend = "auto";
+  bool fast_math = false;
   ParamSettings params;
   StreamOptions stream;
   TargetOptions target;
@@ -35,6 +36,7 @@ int grad(GradArgs& args) {
   RenderOptions options;
   options.sample_rate = run.stream.sample_rate;
   options.backend = parse_backend(args.backend);
+  options.fast_math = args.fast_math;
   for (lisp::ParamInfo& p : patch.params) p.param.zero_grad();
   const double value = backward(loss.loss, run.stream.frames, options, loss.inputs);
 
@@ -55,6 +57,7 @@ Command grad_command() {
             add_stream_options(app, args->stream);
             add_param_options(app, args->params);
             add_backend_option(app, args->backend);
+            add_fast_math_option(app, args->fast_math);
             return [args] { return grad(*args); };
           }};
 }

@@ -22,6 +22,7 @@ constexpr int64_t kBlockFrames = 1 << 16;
 
 struct RenderArgs {
   std::string patch, output, format, backend = "auto";
+  bool fast_math = false;
   bool allow_nonfinite = false;
   ParamSettings params;
   StreamOptions stream;
@@ -132,6 +133,7 @@ int render(const RenderArgs& args) {
   RenderOptions options;
   options.sample_rate = stream.sample_rate;
   options.backend = parse_backend(args.backend);
+  options.fast_math = args.fast_math;
   options.preserve_state = true;  // each block goes on from the last
   Program program(patch.outputs, options);
   const RenderReport report = render_blocks(program, stream, *out, patch, args.allow_nonfinite);
@@ -163,6 +165,7 @@ Command render_command() {
             add_tail_option(app, args->stream);
             add_param_options(app, args->params);
             add_backend_option(app, args->backend);
+            add_fast_math_option(app, args->fast_math);
             app.add_option("--format", args->format,
                            "wav: 32-bit float WAV (the default for standard output); f32: raw "
                            "little-endian float32, interleaved (default: by OUT's extension)")

@@ -20,6 +20,7 @@ namespace {
 
 struct TrainArgs {
   std::string patch, job_dir, backend = "auto";
+  bool fast_math = false;
   ParamSettings seed;  // --seed-params
   TrainSelection selection;
   StreamOptions stream;
@@ -41,6 +42,7 @@ int train_job(TrainArgs& args, train::EventWriter& events) {
                                     std::move(selected.trained)};
   args.config.render.sample_rate = run.stream.sample_rate;
   args.config.render.backend = parse_backend(args.backend, args.config.lanes);
+  args.config.render.fast_math = args.fast_math;
   train::JobSpec job{args.job_dir,
                      args.patch,
                      args.target.path,
@@ -154,6 +156,7 @@ Command train_command() {
                 ->default_str("10");
             add_stream_options(app, args->stream);
             add_backend_option(app, args->backend);
+            add_fast_math_option(app, args->fast_math);
             return [args] { return train(*args); };
           }};
 }

@@ -306,6 +306,12 @@ void add_backend_option(CLI::App& app, std::string& backend) {
       ->default_str("auto");
 }
 
+void add_fast_math_option(CLI::App& app, bool& fast_math) {
+  app.add_flag("--fast-math", fast_math,
+               "On cuda: the GPU's fast sine, cosine, exp, log and division (faster, less "
+               "accurate; the c backend is always compiled with -ffast-math)");
+}
+
 // The backend a command of `lanes` lanes runs on, resolved: an unavailable one is an error
 // (exit 1) naming why, before any work (docs/CLI.md, "Backends").
 Backend parse_backend(const std::string& name, int lanes) {

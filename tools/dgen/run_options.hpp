@@ -77,6 +77,8 @@ Stream resolve_stream(const StreamOptions& options, const lisp::Patch& patch);
 
 // --backend auto|c|cuda|interp.
 void add_backend_option(CLI::App& app, std::string& backend);
+// --fast-math (RenderOptions::fast_math; docs/CLI.md, "Backends").
+void add_fast_math_option(CLI::App& app, bool& fast_math);
 // The named backend, resolved (runtime/backends.hpp); throws dgen::Error with one line
 // when it cannot run here.
 Backend parse_backend(const std::string& name, int lanes = 1);

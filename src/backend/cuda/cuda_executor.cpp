@@ -93,7 +93,8 @@ class CudaExecutor final : public Executor {
  public:
   CudaExecutor(const Schedule& s, const std::string& source)
       : s_(s),
-        module_(*cuda::compile_cubin(source, cuda::Device::get().arch())),
+        module_(*cuda::compile_cubin(source, cuda::Device::get().arch(),
+                                     s.fast_math ? cuda::Math::Fast : cuda::Math::Precise)),
         plan_(cuda_launch_plan(s, gpu_cta_shape())),
         finish_(module_.function("dgen_finish")),
         arena_(size_t(std::max<int64_t>(s.arena_bytes, 1))),

@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <regex>
+#include <vector>
 
 #include "backend/cuda/cuda_api.hpp"
 #include "backend/cuda/cuda_device.hpp"
@@ -30,16 +31,25 @@ struct Program {
   }
 };
 
-Cubin run_nvrtc(const std::string& source, const std::string& arch) {
+// NVRTC's options for the math (Math).
+std::vector<std::string> math_options(Math math) {
+  if (math == Math::Fast) return {"--use_fast_math"};
+  return {};
+}
+
+Cubin run_nvrtc(const std::string& source, const std::string& arch, Math math) {
   const NvrtcApi& api = nvrtc();
   Program program;
   check_nvrtc(
       api.nvrtcCreateProgram(&program.handle, source.c_str(), "dgen.cu", 0, nullptr, nullptr),
       "NVRTC cannot create a program");
   const std::string arch_option = "--gpu-architecture=" + arch;
-  const char* options[] = {arch_option.c_str()};
+  const std::vector<std::string> math_flags = math_options(math);
+  std::vector<const char*> options = {arch_option.c_str()};
+  for (const std::string& flag : math_flags) options.push_back(flag.c_str());
   ++g_invocations;
-  const nvrtcResult compiled = api.nvrtcCompileProgram(program.handle, 1, options);
+  const nvrtcResult compiled =
+      api.nvrtcCompileProgram(program.handle, int(options.size()), options.data());
   if (compiled != NVRTC_SUCCESS) {
     size_t size = 0;
     std::string log;
@@ -85,15 +95,17 @@ std::string default_arch() { return cuda_availability().ok ? Device::get().arch(
 int nvrtc_invocations() { return g_invocations.load(); }
 
 std::shared_ptr<const Cubin> compile_cubin(const std::string& source, const std::string& arch,
-                                           CubinStats* stats) {
+                                           Math math, CubinStats* stats) {
   // NVRTC makes cubins for real architectures only (sm_90, sm_90a), not virtual ones.
   static const std::regex real_arch("sm_[0-9]+[a-z]?");
   if (!std::regex_match(arch, real_arch))
     throw Error("unknown GPU architecture '" + arch + "' (expected sm_ and a number, e.g. sm_90)");
   static std::mutex mu;
   static std::map<std::string, std::weak_ptr<const Cubin>> loaded;
+  std::string options;
+  for (const std::string& flag : math_options(math)) options += flag + "\n";
   const std::string key =
-      hex64(fnv1a(source, fnv1a("nvrtc " + nvrtc_version() + "\n" + arch + "\n")));
+      hex64(fnv1a(source, fnv1a("nvrtc " + nvrtc_version() + "\n" + arch + "\n" + options)));
   std::lock_guard<std::mutex> lock(mu);
   if (auto cubin = loaded[key].lock()) {
     if (stats) stats->memory_hit = true;
@@ -105,7 +117,7 @@ std::shared_ptr<const Cubin> compile_cubin(const std::string& source, const std:
     if (stats) stats->disk_hit = true;
     cubin = std::make_shared<const Cubin>(read_file(file));
   } else {
-    cubin = std::make_shared<const Cubin>(run_nvrtc(source, arch));
+    cubin = std::make_shared<const Cubin>(run_nvrtc(source, arch, math));
     store_atomically(file, [&](const fs::path& tmp) { write_file(tmp, *cubin); });
   }
   loaded[key] = cubin;

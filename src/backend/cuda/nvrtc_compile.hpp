@@ -19,12 +19,17 @@ std::string nvrtc_version();
 // The architecture of this machine's GPU ("sm_90" on an H200), or sm_90 without one.
 std::string default_arch();
 
+// How NVRTC compiles the arithmetic: IEEE division and the CUDA library's accurate sine,
+// cosine, exp and log, or the GPU's approximations of them (--use_fast_math,
+// RenderOptions::fast_math).
+enum class Math { Precise, Fast };
+
 // Compiles `source` (kernels declared extern "C") to a cubin for `arch` ("sm_XY"), or finds
-// it in a cache: the key is the source's hash, the architecture and NVRTC's version. A
-// compile error is a dgen::Error carrying NVRTC's log, whose lines name the source
-// "dgen.cu(LINE)". Needs NVRTC only, no GPU.
+// it in a cache: the key is the source's hash, the architecture, the math and NVRTC's
+// version. A compile error is a dgen::Error carrying NVRTC's log, whose lines name the
+// source "dgen.cu(LINE)". Needs NVRTC only, no GPU.
 std::shared_ptr<const Cubin> compile_cubin(const std::string& source, const std::string& arch,
-                                           CubinStats* stats = nullptr);
+                                           Math math = Math::Precise, CubinStats* stats = nullptr);
 
 // Number of times NVRTC actually compiled in this process (for tests).
 int nvrtc_invocations();
