@@ -27,8 +27,8 @@ struct RenderOptions {
   // Cuda only: compile with the GPU's fast approximations (sine, cosine, exp, log and
   // division in a few instructions, subnormals flushed to zero; NVRTC's --use_fast_math):
   // faster where the arithmetic, not memory, bounds a program (a filter whose coefficients
-  // change every sample), at the cost of accuracy: about 1e-6 relative for sine and cosine
-  // within a few periods of zero, far worse for large arguments (docs/CLI.md, "Fast math"). The C
+  // change every sample), at the cost of accuracy: sine and cosine within about 5e-7 for
+  // arguments in [-pi, pi], worse as arguments grow (docs/CLI.md, "Fast math"). The C
   // backend is always compiled with -ffast-math less reassociation and ignores it.
   bool fast_math = false;
 };
