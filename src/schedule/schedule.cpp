@@ -67,9 +67,11 @@ bool independent_window_node(const Node& n) {
 // Lanes from which an SCC outside windows whose values every lane shares gets a region of
 // lane 0 alone. A window's FFT is much work, so windows go to lane 0 at any lane count;
 // a frame or hop recurrence is little, and in every lane of a few it costs less than the
-// kernels a region of its own adds (the STFT loss's target levels at 64 lanes would add
-// 18 to its forward's 77), while at 16384 lanes every lane's thread repeats it.
-constexpr int kOneLaneRegionsFrom = 256;
+// kernels a region of its own adds and the latency of a scan that one thread carries
+// across the block's chunks. Measured on an H100 (docs/PERFORMANCE.md, "Regions of lane
+// 0 alone: from 4096 lanes"): a modulated biquad's sweep in lane 0 alone cost 0.55 ms a
+// forward at 256 and 1024 lanes × 65536 frames and saved 0.22 ms at 4096, 2.6 at 16384.
+constexpr int kOneLaneRegionsFrom = 4096;
 
 SccKind scc_kind(const Schedule& s, const std::vector<int>& nodes,
                  const std::vector<bool>& shared) {

@@ -126,7 +126,7 @@ std::vector<std::vector<double>> gradient_sums(const Executor& e,
 // The backward program of a loss (reverse time, blocks from the last) on the C backend
 // and emulated, from the tapes of one forward run on C, as GradProgram runs it, in blocks
 // of `block` frames: each param's gradient within `rel` of (1 + its largest element).
-// With `lanes` (> 1: from 256 the GPU runs what every lane shares in lane 0 alone), the
+// With `lanes` (> 1: from 4096 the GPU runs what every lane shares in lane 0 alone), the
 // emulated backward reads the tapes of an emulated forward. Returns the backward
 // schedule's regions of windows and of frames gathered from windows (false, false without
 // a backward program).
@@ -300,14 +300,14 @@ TEST(CudaOnCpu, LinearRecurrencesRunAsScansMatchC) {
       << "the forward's recurrence with its loss's total";
   expect_backward_matches_c(loss, 1000, 256, inputs);
   {
-    // At 300 lanes the sweep's phase and sine are a scan of lane 0 alone, whose values the
+    // At 4096 lanes the sweep's phase and sine are a scan of lane 0 alone, whose values the
     // filter's scan reads there and writes to its tapes for every lane. The emulated
     // forward's tapes differ from those of C's code for the same schedule by float
     // rounding, which the resonant filter's gradient carries: 2.6e-5 at 2 lanes, and
     // 5.5e-5 here (the phase in chunks of 64 frames, not 256), measured. A lane reading
     // a tape its forward never wrote would be off by the whole gradient.
-    SCOPED_TRACE("300 lanes, the forward's tapes emulated");
-    expect_backward_matches_c(loss, 1000, 256, inputs, 2e-4, 300);
+    SCOPED_TRACE("4096 lanes, the forward's tapes emulated");
+    expect_backward_matches_c(loss, 1000, 256, inputs, 2e-4, 4096);
   }
 
   History n;

@@ -173,8 +173,8 @@ TEST(RenderCuda, ValuesEveryLaneSharesAreStoredInLaneZero) {
 }
 
 // A region whose every value every lane shares (a recurrence driven by the host's input)
-// runs in lane 0 alone from 256 lanes: its kernels launch one lane's threads and map no
-// thread to another lane; the regions of per-lane values launch every lane's. At 64 lanes
+// runs in lane 0 alone from 4096 lanes: its kernels launch one lane's threads and map no
+// thread to another lane; the regions of per-lane values launch every lane's. At 1024 lanes
 // it runs in every lane, as part of a region of per-lane values where it can.
 TEST(RenderCuda, RegionsEveryLaneSharesRunInLaneZeroAlone) {
   Param gain("gain", 1.0f);
@@ -183,9 +183,10 @@ TEST(RenderCuda, RegionsEveryLaneSharesRunInLaneZeroAlone) {
   driven_state.write(driven);
   const Value voiced = tanh(voiced_state.read() * 0.5 + sin(driven * 2.0) * gain);
   voiced_state.write(voiced);
-  const Schedule few = test::forward_schedule({voiced}, 64);
+  constexpr int kLanes = 4096;
+  const Schedule few = test::forward_schedule({voiced}, 1024);
   for (const CudaKernel& k : cuda_launch_plan(few).per_block) EXPECT_FALSE(k.one_lane) << k.name;
-  const Schedule s = test::forward_schedule({voiced}, 256);
+  const Schedule s = test::forward_schedule({voiced}, kLanes);
   const std::string source = render_cuda(s);
   const CudaLaunchPlan plan = cuda_launch_plan(s);
   int alone = 0, every = 0;
@@ -195,13 +196,13 @@ TEST(RenderCuda, RegionsEveryLaneSharesRunInLaneZeroAlone) {
     const int64_t rows = k.grid ? kernel_threads(k, 256, 1) : 1;
     if (k.one_lane) {
       ++alone;
-      EXPECT_EQ(kernel_threads(k, 256, 256), rows) << k.name;
+      EXPECT_EQ(kernel_threads(k, 256, kLanes), rows) << k.name;
       EXPECT_EQ(code.find("% L"), std::string::npos) << code;
       EXPECT_EQ(code.find("l >= L"), std::string::npos) << code;
       EXPECT_EQ(code.find("* L + l]"), std::string::npos) << "written in lane 0\n" << code;
     } else {
       ++every;
-      EXPECT_EQ(kernel_threads(k, 256, 256), 256 * rows) << k.name;
+      EXPECT_EQ(kernel_threads(k, 256, kLanes), kLanes * rows) << k.name;
     }
   }
   EXPECT_GE(alone, 1) << s.describe();
