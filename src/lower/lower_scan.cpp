@@ -152,24 +152,62 @@ lir::Stmt Lowering::emit_scan(int r) {
   for (size_t j = 0; j < states; ++j)
     carry.push_back(lir::declare(
         {"double", "s" + str(int64_t(j)), true, buf(state(j)) + "[" + layout::index("0") + "]"}));
-  lir::Block next;
-  for (size_t j = 0; j < states; ++j) {
-    next.push_back(lir::line(at(scan.starts, states, j) + " = " + carried(j) + ";"));
-    std::string value;
-    if (j < n) {
-      value = cell_map(j, 0);
-      for (size_t m = 0; m < n; ++m) value += " + " + cell_map(j, m + 1) + " * " + carried(m);
-      value = "(" + type(state(j)) + ")(" + value + ")";
-    } else {
-      const std::string c = ramp_map(j - n, 0), p = "(" + carried(j) + " + " + c + ")";
-      value = ramp_map(j - n, 1) + " != 0 ? " + p + " - floor(" + p + ") : " + c;
+  // Chunk c's step, its map's element e read by `map`.
+  const auto carry_step = [&](const std::function<std::string(size_t)>& map) {
+    lir::Block next;
+    for (size_t j = 0; j < states; ++j) {
+      next.push_back(lir::line(at(scan.starts, states, j) + " = " + carried(j) + ";"));
+      std::string value;
+      if (j < n) {
+        value = map(j * (n + 1));
+        for (size_t m = 0; m < n; ++m)
+          value += " + " + map(j * (n + 1) + m + 1) + " * " + carried(m);
+        value = "(" + type(state(j)) + ")(" + value + ")";
+      } else {
+        const std::string c = map(n * (n + 1) + 2 * (j - n)),
+                          p = "(" + carried(j) + " + " + c + ")";
+        value = map(n * (n + 1) + 2 * (j - n) + 1) + " != 0 ? " + p + " - floor(" + p + ") : " + c;
+      }
+      next.push_back(lir::line("const double n" + str(int64_t(j)) + " = " + value + ";"));
     }
-    next.push_back(lir::line("const double n" + str(int64_t(j)) + " = " + value + ";"));
+    for (size_t j = 0; j < states; ++j)
+      next.push_back(lir::line(carried(j) + " = n" + str(int64_t(j)) + ";"));
+    return next;
+  };
+  // Chunks whose maps a prefetching target loads ahead: 64 doubles of registers at most.
+  const int64_t ahead =
+      target_.prefetch_frames > 0
+          ? std::clamp<int64_t>(64 / int64_t(map_width), 1, target_.prefetch_frames)
+          : 1;
+  if (ahead <= 1) {
+    carry.push_back(lir::for_(
+        {.iter = lir::Iter::Frame, .var = "c", .from = "0", .to = chunks},
+        {lir::lane_loop(carry_step([&](size_t e) { return at(scan.maps, map_width, e); }))}));
+  } else {
+    // The maps of `ahead` chunks loaded into registers together, then carried through in
+    // order: one thread's loads overlap instead of each chunk's waiting behind the last
+    // (a lane-0 scan of 65536 frames carries 1024 chunks).
+    const std::string w = str(int64_t(map_width)), p = str(ahead);
+    const lir::Loop in_group = {
+        .iter = lir::Iter::Frame, .type = "int", .var = "j", .from = "0", .to = p, .unroll = true};
+    const std::string chunk = "const int64_t c = c1 + j;";
+    lir::Block load = {lir::line(chunk)};
+    lir::Block fill;
+    for (size_t e = 0; e < map_width; ++e)
+      fill.push_back(lir::line("CM[j * " + w + " + " + str(int64_t(e)) +
+                               "] = " + at(scan.maps, map_width, e) + ";"));
+    load.push_back(lir::if_("c < " + chunks, std::move(fill)));
+    lir::Block apply = {lir::line(chunk)};
+    apply.push_back(lir::if_("c < " + chunks, {lir::lane_loop(carry_step([&](size_t e) {
+                               return "CM[j * " + w + " + " + str(int64_t(e)) + "]";
+                             }))}));
+    lir::Block group = {
+        lir::declare({"double", "CM[" + str(ahead * int64_t(map_width)) + "]", false, ""}),
+        lir::for_(in_group, std::move(load)), lir::for_(in_group, std::move(apply))};
+    carry.push_back(
+        lir::for_({.iter = lir::Iter::Frame, .var = "c1", .from = "0", .to = chunks, .step = p},
+                  std::move(group)));
   }
-  for (size_t j = 0; j < states; ++j)
-    next.push_back(lir::line(carried(j) + " = n" + str(int64_t(j)) + ";"));
-  carry.push_back(lir::for_({.iter = lir::Iter::Frame, .var = "c", .from = "0", .to = chunks},
-                            {lir::lane_loop(std::move(next))}));
   all.push_back(lir::scope("", std::move(carry)));
 
   // (3) Every chunk's frames from its start.

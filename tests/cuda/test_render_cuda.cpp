@@ -7,6 +7,7 @@
 #include <map>
 #include <numbers>
 #include <regex>
+#include <sstream>
 
 #include "backend/c/render_c.hpp"
 #include "backend/cuda/nvrtc_compile.hpp"
@@ -279,6 +280,43 @@ TEST(RenderCuda, AScanComputesItsCoefficientsOnceAFramePerPass) {
     EXPECT_NE(kernel.find("a scan over chunks"), std::string::npos) << kernel;
   }
   EXPECT_EQ(passes, 2) << source;
+}
+
+// A scan's carry, one thread per lane over the block's chunks in order, loads the maps of
+// several chunks into registers before carrying the state through them, so its loads are
+// in flight together instead of each behind the last chunk's arithmetic: 64 doubles of
+// maps at most, 16 chunks at most (the prefetch's frames). A one-pole (one cell: maps of
+// 2) carries 16 chunks at once; a modulated filter (two cells: 6) 10; its input's copies
+// with its sweep's phase and a phasor reset by an input (two cells, two ramps: 10) 6.
+TEST(RenderCuda, AScansCarryLoadsSeveralChunksMapsAtOnce) {
+  // A scan's map width -> chunks loaded at once, in a schedule of 64 lanes.
+  const auto groups = [](const std::vector<Value>& outputs) {
+    const Schedule s = test::forward_schedule(outputs, 64);
+    const std::string source = render_cuda(s);
+    std::map<size_t, int64_t> out;
+    for (const Region& r : s.regions) {
+      if (r.scan.chunk == 0) continue;
+      const size_t cells = r.scan.cells.size(),
+                   width = cells * (cells + 1) + 2 * r.scan.ramps.size();
+      const std::string maps = "B" + std::to_string(r.scan.maps) + "[";
+      const std::string carry = kernel_containing(source, "] = " + maps);
+      std::smatch m;
+      EXPECT_TRUE(std::regex_search(carry, m, std::regex(R"(double CM\[(\d+)\];)"))) << source;
+      out[width] = m.empty() ? 0 : std::stoll(m[1]) / int64_t(width);
+      std::istringstream lines(carry);
+      for (std::string line; std::getline(lines, line);)
+        if (line.find(maps) != std::string::npos)
+          EXPECT_EQ(line.find("CM["), line.find_first_not_of(' ')) << "loaded ahead: " << line;
+    }
+    return out;
+  };
+  History h;
+  const Value pole = h.read() * 0.9 + in(1) * 0.1;
+  h.write(pole);
+  EXPECT_EQ(groups({pole}), (std::map<size_t, int64_t>{{2, 16}}));
+  const Value cutoff = 1000.0 + 500.0 * sin(2.0 * std::numbers::pi * phasor(3.0));
+  EXPECT_EQ(groups({biquad(in(1), cutoff, 0.7, 1.0, 0), phasor(330.0, in(2))}),
+            (std::map<size_t, int64_t>{{6, 10}, {10, 6}}));
 }
 
 // A scan's first pass runs its frames once per cell and once more to find the chunks'
