@@ -84,21 +84,26 @@ class Patch:
         return (f"<dgen.Patch {self.file!r}: {len(self.params)} params, "
                 f"{len(self.inputs)} inputs, {len(self.outputs)} outputs>")
 
-    def compile(self, sample_rate=48000, lanes=1, backend="auto") -> "Compiled":
+    def compile(self, sample_rate=48000, lanes=1, backend="auto", fast_math=False) -> "Compiled":
         """The patch compiled for a rate, a lane count and a backend, cached on the patch:
         later calls with the same arguments return the same object, and its runs with new
-        param values or inputs never recompile."""
-        key = (_check_sample_rate(sample_rate), _check_count(lanes, "lanes", 1), _check_backend(backend))
+        param values or inputs never recompile. fast_math: the CUDA backend's code uses
+        the GPU's approximate sine, cosine, exp, log and division (as `--fast-math`,
+        docs/CLI.md "Fast math"); the other backends ignore it."""
+        key = (_check_sample_rate(sample_rate), _check_count(lanes, "lanes", 1),
+               _check_backend(backend), bool(fast_math))
         if key not in self._compiled:
             self._compiled[key] = Compiled(self, *key)
         return self._compiled[key]
 
-    def render(self, frames, sample_rate=48000, lanes=1, inputs=None, params=None, backend="auto"):
+    def render(self, frames, sample_rate=48000, lanes=1, inputs=None, params=None, backend="auto",
+               fast_math=False):
         """float32 array [lanes, out_channels, frames] (see `Compiled.render`)."""
-        return self.compile(sample_rate, lanes, backend).render(frames, inputs=inputs, params=params)
+        return self.compile(sample_rate, lanes, backend, fast_math).render(
+            frames, inputs=inputs, params=params)
 
     def grad(self, loss="mrstft", target=None, frames=None, sample_rate=48000, channel=1,
-             inputs=None, params=None, backend="auto") -> Gradient:
+             inputs=None, params=None, backend="auto", fast_math=False) -> Gradient:
         """The loss between output `channel` and `target` (1-D, cut or zero-padded to
         `frames`, default its length) and its gradient for every param and input sample,
         as `dgen grad` computes it (loss: as `dgen grad --loss`, e.g. mrstft or
@@ -116,28 +121,32 @@ class Patch:
         values = param_values(self, params, 1)
         value, (param_grads, input_grads) = _dgen.loss_grad(
             self._core, str(loss), target, frames, rate, int(channel),
-            input_channels(self, shared), values, _check_backend(backend))
+            input_channels(self, shared), values, _check_backend(backend), bool(fast_math))
         grads = {spec["name"]: (float(g[0]) if not spec["shape"] else g.reshape(spec["shape"]))
                  for spec, g in zip(self._specs, param_grads)}
         return Gradient(value, grads, input_grads)
 
-    def _vector_jacobian(self, sample_rate: float, backend: str, input_grads: bool):
+    def _vector_jacobian(self, sample_rate: float, backend: str, fast_math: bool,
+                         input_grads: bool):
         """The compiled vector-Jacobian product of one voice (dgen.torch's backward), with
         the gradients of the patch's inputs or without."""
-        key = (sample_rate, backend, input_grads)
+        key = (sample_rate, backend, fast_math, input_grads)
         if key not in self._vjp:
-            self._vjp[key] = _dgen.VectorJacobian(self._core, sample_rate, backend, input_grads)
+            self._vjp[key] = _dgen.VectorJacobian(self._core, sample_rate, backend, fast_math,
+                                                  input_grads)
         return self._vjp[key]
 
 
 class Compiled:
     """A patch compiled for one sample rate, lane count and backend (`Patch.compile`)."""
 
-    def __init__(self, patch: Patch, sample_rate: float, lanes: int, backend: str):
+    def __init__(self, patch: Patch, sample_rate: float, lanes: int, backend: str,
+                 fast_math: bool):
         self.patch = patch
         self.sample_rate = sample_rate
         self.lanes = lanes
-        self._renderer = _dgen.Renderer(patch._core, sample_rate, lanes, backend)
+        self.fast_math = fast_math
+        self._renderer = _dgen.Renderer(patch._core, sample_rate, lanes, backend, fast_math)
         self._requested_backend = backend
 
     @property
@@ -159,7 +168,7 @@ class Compiled:
         if len(per_lane) == 1:
             return self._renderer.run(frames, input_channels(self.patch, per_lane[0]), values)
         # Lanes with inputs of their own run one at a time (a program's lanes share its inputs).
-        single = self.patch.compile(self.sample_rate, 1, self._requested_backend)
+        single = self.patch.compile(self.sample_rate, 1, self._requested_backend, self.fast_math)
         out = np.empty((self.lanes, len(self.patch.outputs), frames), dtype=np.float32)
         for lane, lane_in in enumerate(per_lane):
             lane_values = [v[lane:lane + 1] if not spec["shape"] else v

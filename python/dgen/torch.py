@@ -44,7 +44,7 @@ class _Render(torch.autograd.Function):
         patch = module.patch
         params = {spec["name"]: _numpy(v) for spec, v in zip(patch._specs, values)}
         x = None if inputs is None else _numpy(inputs)
-        compiled = patch.compile(module.sample_rate, batch, module.backend)
+        compiled = patch.compile(module.sample_rate, batch, module.backend, module.fast_math)
         out = compiled.render(frames, inputs=x, params=params)
         ctx.module, ctx.frames, ctx.batch = module, frames, batch
         ctx.lane_values = param_values(patch, params, batch)
@@ -57,7 +57,7 @@ class _Render(torch.autograd.Function):
     def backward(ctx, upstream):
         module, patch, frames, batch = ctx.module, ctx.module.patch, ctx.frames, ctx.batch
         wants_x = ctx.has_inputs and ctx.needs_input_grad[3]
-        vjp = patch._vector_jacobian(module.sample_rate, module.backend, wants_x)
+        vjp = patch._vector_jacobian(module.sample_rate, module.backend, module.fast_math, wants_x)
         g = _numpy(upstream)
         param_grads = [np.zeros((batch,) if not spec["shape"] else tuple(spec["shape"]))
                        for spec in patch._specs]
@@ -92,12 +92,14 @@ class PatchModule(nn.Module):
     """
 
     def __init__(self, patch, sample_rate=48000, trainable: Optional[Iterable[str]] = None,
-                 backend: str = "auto"):
+                 backend: str = "auto", fast_math: bool = False):
         super().__init__()
         self.patch: Patch = patch if isinstance(patch, Patch) else load(patch)
         self.sample_rate = float(sample_rate)
         self.backend = backend
-        self.patch.compile(self.sample_rate, 1, backend)  # checks the rate and backend now
+        self.fast_math = bool(fast_math)
+        # checks the rate and backend now
+        self.patch.compile(self.sample_rate, 1, backend, self.fast_math)
         names = list(self.patch.params) if trainable is None else list(trainable)
         for name in names:
             if name not in self.patch.params:

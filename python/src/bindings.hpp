@@ -42,6 +42,11 @@ void check_scalar_outputs(const lisp::Patch& patch);
 // A backend by the name --backend gives it (runtime/backends.hpp); ValueError otherwise.
 Backend parse_backend(const std::string& name);
 
+// The options of a program for Python: a rate, lanes, a backend by name and whether its
+// CUDA code uses fast math (RenderOptions::fast_math).
+RenderOptions render_options(double sample_rate, int lanes, const std::string& backend,
+                             bool fast_math);
+
 void bind_patch(py::module_& m);
 void bind_renderer(py::module_& m);
 void bind_gradients(py::module_& m);

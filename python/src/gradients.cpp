@@ -9,13 +9,6 @@
 namespace dgen::python {
 namespace {
 
-RenderOptions one_lane(double sample_rate, const std::string& backend) {
-  RenderOptions o;
-  o.sample_rate = sample_rate;
-  o.backend = parse_backend(backend);
-  return o;
-}
-
 GradOptions with_input_grads() {
   GradOptions o;
   o.input_grads = true;
@@ -83,10 +76,12 @@ py::tuple collect(const lisp::Patch& patch, const GradProgram& program, int64_t 
 // need no gradient): the reverse-time program then carries no adjoint of the inputs.
 class VectorJacobian {
  public:
-  VectorJacobian(PatchRef patch, double sample_rate, const std::string& backend, bool input_grads)
+  VectorJacobian(PatchRef patch, double sample_rate, const std::string& backend, bool fast_math,
+                 bool input_grads)
       : patch_(std::move(patch)),
         grad_options_(with_patch_input_grads(patch_->patch, input_grads)),
-        program_(weighted_outputs(patch_->patch), one_lane(sample_rate, backend), grad_options_),
+        program_(weighted_outputs(patch_->patch),
+                 render_options(sample_rate, 1, backend, fast_math), grad_options_),
         base_(first_free_channel(patch_->patch)) {}
 
   // `upstream`: [outputs, frames]. Returns (param grads, input grads or None).
@@ -120,7 +115,8 @@ class VectorJacobian {
 // `dgen grad`: the loss between output `channel` and `target`, and its gradients.
 py::tuple loss_grad(PatchRef patch, const std::string& loss, const FloatArray& target,
                     int64_t frames, double sample_rate, int channel, const Inputs& inputs,
-                    const std::vector<FloatArray>& params, const std::string& backend) {
+                    const std::vector<FloatArray>& params, const std::string& backend,
+                    bool fast_math) {
   const lisp::Patch& p = patch->patch;
   size_t k = 0;
   while (k < p.output_ports.size() && p.output_ports[k].channel != channel) ++k;
@@ -135,7 +131,8 @@ py::tuple loss_grad(PatchRef patch, const std::string& loss, const FloatArray& t
       input_channels(inputs));
   set_params(p, params, 1);
   zero_grads(p);
-  GradProgram program(l.loss, one_lane(sample_rate, backend), with_input_grads());
+  GradProgram program(l.loss, render_options(sample_rate, 1, backend, fast_math),
+                      with_input_grads());
   double value = 0;
   {
     py::gil_scoped_release released;
@@ -148,13 +145,13 @@ py::tuple loss_grad(PatchRef patch, const std::string& loss, const FloatArray& t
 
 void bind_gradients(py::module_& m) {
   py::class_<VectorJacobian>(m, "VectorJacobian")
-      .def(py::init<PatchRef, double, const std::string&, bool>(), py::arg("patch"),
-           py::arg("sample_rate"), py::arg("backend"), py::arg("input_grads"))
+      .def(py::init<PatchRef, double, const std::string&, bool, bool>(), py::arg("patch"),
+           py::arg("sample_rate"), py::arg("backend"), py::arg("fast_math"), py::arg("input_grads"))
       .def("run", &VectorJacobian::run, py::arg("frames"), py::arg("inputs"), py::arg("params"),
            py::arg("upstream"));
   m.def("loss_grad", &loss_grad, py::arg("patch"), py::arg("loss"), py::arg("target"),
         py::arg("frames"), py::arg("sample_rate"), py::arg("channel"), py::arg("inputs"),
-        py::arg("params"), py::arg("backend"));
+        py::arg("params"), py::arg("backend"), py::arg("fast_math"));
 }
 
 }  // namespace dgen::python

@@ -62,6 +62,16 @@ Backend parse_backend(const std::string& name) {
   throw std::invalid_argument("backend must be one of " + choices + ", got '" + name + "'");
 }
 
+RenderOptions render_options(double sample_rate, int lanes, const std::string& backend,
+                             bool fast_math) {
+  RenderOptions o;
+  o.sample_rate = sample_rate;
+  o.lanes = lanes;
+  o.backend = parse_backend(backend);
+  o.fast_math = fast_math;
+  return o;
+}
+
 }  // namespace dgen::python
 
 PYBIND11_MODULE(_dgen, m) {

@@ -10,20 +10,13 @@
 namespace dgen::python {
 namespace {
 
-RenderOptions render_options(double sample_rate, int lanes, const std::string& backend) {
-  RenderOptions o;
-  o.sample_rate = sample_rate;
-  o.lanes = lanes;
-  o.backend = parse_backend(backend);
-  return o;
-}
-
 class Renderer {
  public:
-  Renderer(PatchRef patch, double sample_rate, int lanes, const std::string& backend)
+  Renderer(PatchRef patch, double sample_rate, int lanes, const std::string& backend,
+           bool fast_math)
       : patch_(std::move(patch)),
         program_(outputs_with_lanes(patch_->patch, lanes),
-                 render_options(sample_rate, lanes, backend)),
+                 render_options(sample_rate, lanes, backend, fast_math)),
         lanes_(lanes) {
     check_scalar_outputs(patch_->patch);
   }
@@ -68,8 +61,8 @@ class Renderer {
 
 void bind_renderer(py::module_& m) {
   py::class_<Renderer>(m, "Renderer")
-      .def(py::init<PatchRef, double, int, const std::string&>(), py::arg("patch"),
-           py::arg("sample_rate"), py::arg("lanes"), py::arg("backend"))
+      .def(py::init<PatchRef, double, int, const std::string&, bool>(), py::arg("patch"),
+           py::arg("sample_rate"), py::arg("lanes"), py::arg("backend"), py::arg("fast_math"))
       .def("run", &Renderer::run, py::arg("frames"), py::arg("inputs"), py::arg("params"))
       .def_property_readonly("backend", &Renderer::backend)
       .def_property_readonly("lanes", &Renderer::lanes)

@@ -79,6 +79,27 @@ def test_cuda_backend_renders_as_c_or_says_what_is_missing():
     np.testing.assert_allclose(got, want, atol=1e-5)
 
 
+def test_fast_math_is_compiled_apart_and_reaches_cuda():
+    """fast_math is part of a compiled program's key; the C backend ignores it (the same
+    samples), and on a GPU the fast program stays near C while differing from the precise
+    one (it fails if the option never reaches NVRTC)."""
+    patch = dgen.load(SINE)
+    values = {"freq": [220.0, 3330.0]}
+    fast_c = patch.compile(48000, 2, "c", fast_math=True)
+    assert fast_c is not patch.compile(48000, 2, "c") and fast_c.fast_math
+    want = patch.render(4800, lanes=2, params=values, backend="c")
+    np.testing.assert_array_equal(fast_c.render(4800, params=values), want)
+    grad = patch.grad(loss="mse", target=want[1, 0], backend="c", fast_math=True)
+    assert grad.loss == patch.grad(loss="mse", target=want[1, 0], backend="c").loss
+    try:
+        fast = patch.compile(48000, 2, "cuda", fast_math=True)
+    except dgen.Error:
+        return  # no GPU here: test_cuda_backend_renders_as_c_or_says_what_is_missing
+    got = fast.render(4800, params=values)
+    np.testing.assert_allclose(got, want, atol=1e-3)
+    assert not np.array_equal(got, patch.render(4800, lanes=2, params=values, backend="cuda"))
+
+
 def test_compile_is_cached_and_reused_with_new_values():
     patch = dgen.load(SINE)
     compiled = patch.compile(sample_rate=48000, lanes=2)

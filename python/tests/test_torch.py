@@ -46,6 +46,22 @@ def test_forward_equals_numpy_render(patch):
     np.testing.assert_array_equal(out.detach().numpy(), expect)
 
 
+def test_fast_math_module_on_c_is_the_plain_module(patch):
+    """fast_math reaches the module's programs (forward and backward); the C backend
+    ignores it, so values and gradients are those of the plain module bit for bit."""
+    x, w = inputs(2), weights(2)
+    results = []
+    for fast in (False, True):
+        module = dgen.torch.PatchModule(patch, trainable=["gain", "cutoff"], backend="c",
+                                        fast_math=fast)
+        assert module.fast_math == fast
+        out = module(FRAMES, inputs=x)
+        (out * w).sum().backward()
+        results.append((out.detach().numpy(), module.parameter("cutoff").grad.numpy()))
+    np.testing.assert_array_equal(results[0][0], results[1][0])
+    np.testing.assert_array_equal(results[0][1], results[1][1])
+
+
 def loss_of(module, w, **kwargs):
     return float((module(FRAMES, **kwargs).double() * w.double()).sum())
 

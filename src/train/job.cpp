@@ -108,6 +108,7 @@ Json plan_json(const TrainPlan& plan, const TrainProblem& problem, const TrainCo
           {"seed", config.seed},
           {"search", search_json(plan.search, config.search, plan.params.size())},
           {"backend", backend_name(plan.backend)},
+          {"fast_math", config.render.fast_math},
           {"params", list},
           {"frozen", frozen_json(job.frozen)},
           {"cannot_learn", cannot_learn_json(plan.cannot_learn)}};
@@ -179,6 +180,7 @@ Json result_json(const TrainResult& result, const TrainProblem& problem, const T
           {"sample_rate", config.render.sample_rate},
           {"frames", problem.target.size()},
           {"backend", backend_name(result.backend)},
+          {"fast_math", config.render.fast_math},
           {"initial_loss", result.initial_loss},
           {"final_loss", result.final_loss},
           {"improvement_percent", improvement},

@@ -72,6 +72,7 @@ TEST_F(TrainJob, EventsArePlanEpochsCheckpointsResult) {
   EXPECT_EQ(plan["frames"], 2048);
   EXPECT_EQ(plan["loss"], "mse");
   EXPECT_EQ(plan["backend"], "c");
+  EXPECT_EQ(plan["fast_math"], false);
   EXPECT_EQ(
       plan["params"][0],
       (Json{{"name", "amp"}, {"min", 0.0}, {"max", 1.0}, {"scale", "linear"}, {"seed", 0.1}}));
@@ -84,6 +85,17 @@ TEST_F(TrainJob, EventsArePlanEpochsCheckpointsResult) {
   EXPECT_EQ(events[3]["path"], job.dir + "/params.json");
   EXPECT_EQ(events.back()["report"], job.dir + "/report.html");
   EXPECT_EQ(err.str(), "");  // no progress bar when stderr is not a terminal
+}
+
+// --fast-math is part of the run's settings in the plan and the result (a CUDA run's losses
+// differ with it; the C backend ignores it).
+TEST_F(TrainJob, ThePlanAndResultSayWhetherMathIsFast) {
+  config.search.method = "none";
+  config.render.fast_math = true;
+  run(/*epochs=*/1, /*checkpoint_every=*/0);
+  EXPECT_EQ(events.front()["fast_math"], true);
+  EXPECT_EQ(events.back()["event"], "result");
+  EXPECT_EQ(events.back()["fast_math"], true);
 }
 
 TEST_F(TrainJob, SearchEventsComeBetweenThePlanAndTheFirstEpoch) {
