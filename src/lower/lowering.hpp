@@ -317,8 +317,12 @@ class Lowering {
                      buf(s_.slot[i]) + "[" + layout::index("0") + "] = " + v + ";");
   }
 
+  // Node i's stored value is read by another region: by a user, or where a user read
+  // through is computed (a view that a later region of windows reads through).
   bool read_by_other_regions(int i) const {
-    return std::any_of(g_.users[i].begin(), g_.users[i].end(),
+    if (reads_through(i)) return false;
+    const std::vector<int> readers = stored_readers(s_, i);
+    return std::any_of(readers.begin(), readers.end(),
                        [&](int u) { return s_.region_of[u] != s_.region_of[i]; });
   }
 
@@ -330,18 +334,8 @@ class Lowering {
   bool reads_through(int i) const { return read_through(s_, i); }
   static constexpr const char* kSink = "dgen_sink";
 
-  // The nodes that read node i's stored value: its users, and for a user read through,
-  // the nodes that read that one (and the user itself where it still runs).
-  std::vector<int> readers(int i) const {
-    std::vector<int> out;
-    for (int u : g_.users[i]) {
-      const bool through = reads_through(u);
-      if (!through || g_.nodes[u]->op->element_stores_state) out.push_back(u);
-      if (through)
-        for (int r : readers(u)) out.push_back(r);
-    }
-    return out;
-  }
+  // The nodes that read node i's stored value (schedule.hpp, stored_readers).
+  std::vector<int> readers(int i) const { return stored_readers(s_, i); }
 
   // State: scalar state of a serial region is kept in locals for the block.
   std::string state(int i, int var, const std::string& idx) {

@@ -43,7 +43,7 @@ void plan_memory(Schedule& s) {
       s.slot[i] = add(name + " value", node.size() * L * 4, true);
     if (!through && s.storage[i] == Storage::Block) {
       int last = s.region_of[i];
-      for (int u : g.users[i]) last = std::max(last, s.region_of[u]);
+      for (int u : stored_readers(s, i)) last = std::max(last, s.region_of[u]);
       // A frame value keeps one row per frame of the block; a hop value one row per hop
       // (plus the value held from before the block): see hop_row in render_c.cpp.
       const int64_t rows = node.rate.is_hop() ? s.block / node.rate.hop + 2 : s.block;

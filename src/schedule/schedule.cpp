@@ -388,14 +388,23 @@ bool sink_into_scans(Schedule& s) {
 namespace {
 
 // A node a view or a tape could read through (read_through, before the single reader
-// that an arithmetic element asks for).
+// that an arithmetic element asks for). A view or a tape's read, which picks an element
+// and computes nothing, may be read through by the windows of a later region of its hop
+// too (a spectral loss's backward pads a window's adjoint in the region before a level's
+// scan and transforms it in the one after: a row of 4 n floats per window and lane
+// written and read back).
 bool could_read_through(const Schedule& s, int node) {
-  const Region& region = s.regions[size_t(s.region_of[size_t(node)])];
+  const int r = s.region_of[size_t(node)];
+  const Region& region = s.regions[size_t(r)];
+  const OpDef& op = *s.graph.nodes[size_t(node)]->op;
+  if (!s.parallel_windows || !region.windows || region.hop <= 1 || !op.element) return false;
+  const bool picks = !op.element_computes && !op.element_stores_state;
   const std::vector<int>& users = s.graph.users[size_t(node)];
-  return s.parallel_windows && region.windows && region.hop > 1 &&
-         s.graph.nodes[size_t(node)]->op->element &&
-         std::all_of(users.begin(), users.end(),
-                     [&](int u) { return s.region_of[size_t(u)] == s.region_of[size_t(node)]; });
+  return std::all_of(users.begin(), users.end(), [&](int u) {
+    const Region& reader = s.regions[size_t(s.region_of[size_t(u)])];
+    return s.region_of[size_t(u)] == r || (picks && reader.windows && reader.hop == region.hop &&
+                                           reader.one_lane == region.one_lane);
+  });
 }
 
 // How many readers may compute an arithmetic element (OpDef::element_computes) where they
@@ -435,6 +444,17 @@ bool read_through(const Schedule& s, int node) {
   const OpDef& op = *s.graph.nodes[size_t(node)]->op;
   return could_read_through(s, node) &&
          (!op.element_computes || readers_computing(s, node) <= computed_at_most(op));
+}
+
+std::vector<int> stored_readers(const Schedule& s, int node) {
+  std::vector<int> out;
+  for (int u : s.graph.users[size_t(node)]) {
+    const bool through = read_through(s, u);
+    if (!through || s.graph.nodes[size_t(u)]->op->element_stores_state) out.push_back(u);
+    if (through)
+      for (int r : stored_readers(s, u)) out.push_back(r);
+  }
+  return out;
 }
 
 Schedule schedule_graph(Graph graph, int lanes, bool parallel_windows) {

@@ -120,10 +120,15 @@ struct Schedule {
 
 // A node of a region of windows (hop > 1) of a schedule with parallel windows whose op
 // gives its element as an expression (OpDef::element: a view, a tape's read or write, an
-// elementwise op where one reader computes it) and that no other region reads: its
-// readers compute its element where they read it (lower/lowering.hpp), so it keeps no
-// rows and no slot (schedule/memory_plan.cpp).
+// elementwise op where one reader computes it) and that no other region reads, or, for a
+// view or a tape's read, only later regions of windows of its hop: its readers compute
+// its element where they read it (lower/lowering.hpp), so it keeps no rows and no slot
+// (schedule/memory_plan.cpp).
 bool read_through(const Schedule& s, int node);
+
+// The nodes that read node's stored value: its users, and for a user read through, the
+// nodes that read that one (and the user itself where it still runs: a tape's write).
+std::vector<int> stored_readers(const Schedule& s, int node);
 
 // Regions and storage of an analysed graph; its buffers are placed by plan_memory
 // (schedule/memory_plan.hpp).

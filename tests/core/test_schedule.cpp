@@ -2,6 +2,7 @@
 // math runs in frame-parallel regions between serial ones, a recurrence never spans two
 // regions, regions only read what earlier regions (or they themselves) produced, and no
 // two live buffers of the memory plan overlap.
+#include <functional>
 #include <numbers>
 #include <set>
 
@@ -67,23 +68,42 @@ void expect_well_formed(const Schedule& s) {
 // The memory plan: no overlap among live buffers (the planner's own check), and, checked
 // independently here, every block buffer lives from its producer to its last consumer. A
 // node without rows is one a GPU window's readers read through (schedule.hpp,
-// read_through): a node of a region of windows that no other region reads.
+// read_through): a node of a region of windows that no other region reads, or a view or
+// a tape's read that only regions of windows of its hop read; its consumers are those
+// of its input.
 void expect_memory_plan_sound(const Schedule& s) {
   EXPECT_NO_THROW(check_no_overlap(s));
   const Graph& g = s.graph;
+  const auto rowless = [&](int i) {
+    return s.storage[size_t(i)] == Storage::Block && s.block_buf[size_t(i)] < 0;
+  };
+  // The latest region that computes node i's value where it reads it, or reads it.
+  std::function<int(int)> last_reader = [&](int i) {
+    int last = s.region_of[size_t(i)];
+    for (int u : g.users[size_t(i)])
+      last = std::max(last, rowless(u) ? last_reader(u) : s.region_of[size_t(u)]);
+    return last;
+  };
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     for (int b : s.state[i]) EXPECT_TRUE(s.buffers[size_t(b)].persistent) << "state of node " << i;
     if (s.storage[i] != Storage::Block) continue;
     if (s.block_buf[i] < 0) {
       const std::string what = g.nodes[i]->op->name + "#" + std::to_string(i);
-      EXPECT_TRUE(s.parallel_windows && s.regions[size_t(s.region_of[i])].windows) << what;
-      for (int u : g.users[i]) EXPECT_EQ(s.region_of[size_t(u)], s.region_of[i]) << what;
+      const Region& region = s.regions[size_t(s.region_of[i])];
+      EXPECT_TRUE(s.parallel_windows && region.windows) << what;
+      const OpDef& op = *g.nodes[i]->op;
+      const bool picks = !op.element_computes && !op.element_stores_state;
+      for (int u : g.users[i]) {
+        const Region& reader = s.regions[size_t(s.region_of[size_t(u)])];
+        if (s.region_of[size_t(u)] == s.region_of[i]) continue;
+        EXPECT_TRUE(picks && reader.windows && reader.hop == region.hop) << what;
+      }
       continue;
     }
     const Buffer& b = s.buffers[size_t(s.block_buf[i])];
     if (b.persistent) continue;
     EXPECT_LE(b.first_region, s.region_of[i]) << b.what;
-    for (int u : g.users[i]) EXPECT_GE(b.last_region, s.region_of[size_t(u)]) << b.what;
+    EXPECT_GE(b.last_region, last_reader(int(i))) << b.what;
   }
   for (const Buffer& b : s.buffers) EXPECT_LE(b.offset + b.bytes, s.arena_bytes) << b.what;
 }
@@ -188,6 +208,30 @@ TEST(Schedule, TotalsOverFramesAtOnceUnlessARecurrenceComputesTheirInput) {
   EXPECT_EQ(in_recurrence, 1) << backward.describe();  // feedback's, beside its recurrence
   const Schedule c = schedule_of({loss});
   for (const Region& region : c.regions) EXPECT_FALSE(region.at_once);
+}
+
+// The backward of a spectral loss with its input's gradient pads the window's adjoint in
+// the region of windows before the level's scan and transforms it in the one after: the
+// pad is read through there (no rows), and the rows it reads live until that region.
+TEST(Schedule, AViewThatALaterWindowRegionReadsIsReadThroughThere) {
+  Param gain("gain", 0.5f);
+  const Value loss = spectral_loss(in(1) * gain, in(2), {.n = 64, .hop = 16});
+  const auto programs = test::gradient_schedules(loss, 4, 512, 256, /*input_grads=*/true);
+  const Schedule& backward = programs->schedules.back();
+  expect_well_formed(backward);
+  expect_memory_plan_sound(backward);
+  int across = 0;
+  for (int i : nodes_of_op(backward, "pad")) {
+    const auto& users = backward.graph.users[size_t(i)];
+    if (std::none_of(users.begin(), users.end(), [&](int u) {
+          return backward.region_of[size_t(u)] != backward.region_of[size_t(i)];
+        }))
+      continue;
+    ++across;
+    EXPECT_TRUE(read_through(backward, i)) << "pad#" << i << "\n" << backward.describe();
+    EXPECT_EQ(backward.block_buf[size_t(i)], -1);
+  }
+  EXPECT_GE(across, 1) << backward.describe();
 }
 
 TEST(Schedule, FeedbackThroughADelayIsOneSerialRegion) {
