@@ -68,8 +68,8 @@ bool independent_window_node(const Node& n) {
 // lane 0 alone. A window's FFT is much work, so windows go to lane 0 at any lane count;
 // a frame or hop recurrence is little, and in every lane of a few it costs less than the
 // kernels a region of its own adds and the latency of a scan that one thread carries
-// across the block's chunks. Measured on an H100 (docs/PERFORMANCE.md, "Regions of lane
-// 0 alone: from 4096 lanes"): a modulated biquad's sweep in lane 0 alone cost 0.55 ms a
+// across the block's chunks. Measured on an H100 (docs/PERFORMANCE.md, "CUDA: regions of
+// lane 0 alone from 4096 lanes"): a modulated biquad's sweep in lane 0 alone cost 0.55 ms a
 // forward at 256 and 1024 lanes × 65536 frames and saved 0.22 ms at 4096, 2.6 at 16384.
 constexpr int kOneLaneRegionsFrom = 4096;
 
@@ -391,8 +391,8 @@ namespace {
 // that an arithmetic element asks for). A view or a tape's read, which picks an element
 // and computes nothing, may be read through by the windows of a later region of its hop
 // too (a spectral loss's backward pads a window's adjoint in the region before a level's
-// scan and transforms it in the one after: a row of 4 n floats per window and lane
-// written and read back).
+// scan and transforms it in the one after: rows of 2 n + n / 2 + 1 floats per window and
+// lane written and read back).
 bool could_read_through(const Schedule& s, int node) {
   const int r = s.region_of[size_t(node)];
   const Region& region = s.regions[size_t(r)];
