@@ -86,11 +86,13 @@ lir::Stmt Lowering::emit_scan(int r) {
   // A chunk's map: row j of the cells (c_j, then M[j][0 .. n - 1]), then per ramp its
   // phase from 0 and whether its start still counts.
   const size_t map_width = n * (n + 1) + 2 * ramps;
+  const auto cell_entry = [&](size_t j, size_t col) { return j * (n + 1) + col; };
+  const auto ramp_entry = [&](size_t j, size_t e) { return n * (n + 1) + 2 * j + e; };
   const auto cell_map = [&](size_t j, size_t col) {
-    return at(scan.maps, map_width, j * (n + 1) + col);
+    return at(scan.maps, map_width, cell_entry(j, col));
   };
   const auto ramp_map = [&](size_t j, size_t e) {
-    return at(scan.maps, map_width, n * (n + 1) + 2 * j + e);
+    return at(scan.maps, map_width, ramp_entry(j, e));
   };
   const auto totals_from_zero = [&](lir::Block& b) {
     for (size_t j = 0; j < totals; ++j)
@@ -152,21 +154,20 @@ lir::Stmt Lowering::emit_scan(int r) {
   for (size_t j = 0; j < states; ++j)
     carry.push_back(lir::declare(
         {"double", "s" + str(int64_t(j)), true, buf(state(j)) + "[" + layout::index("0") + "]"}));
-  // Chunk c's step, its map's element e read by `map`.
+  // Chunk c's step, its map's entry e (cell_entry, ramp_entry) read by `map`.
   const auto carry_step = [&](const std::function<std::string(size_t)>& map) {
     lir::Block next;
     for (size_t j = 0; j < states; ++j) {
       next.push_back(lir::line(at(scan.starts, states, j) + " = " + carried(j) + ";"));
       std::string value;
       if (j < n) {
-        value = map(j * (n + 1));
+        value = map(cell_entry(j, 0));
         for (size_t m = 0; m < n; ++m)
-          value += " + " + map(j * (n + 1) + m + 1) + " * " + carried(m);
+          value += " + " + map(cell_entry(j, m + 1)) + " * " + carried(m);
         value = "(" + type(state(j)) + ")(" + value + ")";
       } else {
-        const std::string c = map(n * (n + 1) + 2 * (j - n)),
-                          p = "(" + carried(j) + " + " + c + ")";
-        value = map(n * (n + 1) + 2 * (j - n) + 1) + " != 0 ? " + p + " - floor(" + p + ") : " + c;
+        const std::string c = map(ramp_entry(j - n, 0)), p = "(" + carried(j) + " + " + c + ")";
+        value = map(ramp_entry(j - n, 1)) + " != 0 ? " + p + " - floor(" + p + ") : " + c;
       }
       next.push_back(lir::line("const double n" + str(int64_t(j)) + " = " + value + ";"));
     }
