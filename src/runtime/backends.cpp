@@ -26,6 +26,10 @@ std::unique_ptr<Executor> interpreter(const Schedule& s, const std::string&) {
 std::unique_ptr<Executor> c_program(const Schedule& s, const std::string& source) {
   return make_c_executor(s, source);
 }
+std::unique_ptr<Executor> c_program_in(const Schedule& s, const std::string& source,
+                                       const Executor& owner) {
+  return make_c_executor(s, source, nullptr, &owner);
+}
 
 BackendStatus c_status() {
   if (c_compiler().empty()) return {false, no_c_compiler_reason()};
@@ -51,6 +55,10 @@ int64_t cache_sized_tape() { return int64_t(4) << 20; }
 std::unique_ptr<Executor> cuda_program(const Schedule& s, const std::string& source) {
   return make_cuda_executor(s, source);
 }
+std::unique_ptr<Executor> cuda_program_in(const Schedule& s, const std::string& source,
+                                          const Executor& owner) {
+  return make_cuda_executor(s, source, &owner);
+}
 // On a GPU every segment costs launches and checkpoint copies: a tape of 1/16 of its memory,
 // up to 4 GiB (one segment for the 1024-lane biquad of docs/PERFORMANCE.md).
 int64_t gpu_sized_tape() {
@@ -67,11 +75,14 @@ int64_t gpu_sized_blocks() {
 }
 constexpr std::string (*kCudaRender)(const Schedule&, lir::Block*) = render_cuda_for_device;
 constexpr auto kCudaExecutor = cuda_program;
+constexpr auto kCudaExecutorIn = cuda_program_in;
 constexpr auto kCudaTape = gpu_sized_tape;
 constexpr auto kCudaBlocks = gpu_sized_blocks;
 #else
 constexpr std::string (*kCudaRender)(const Schedule&, lir::Block*) = nullptr;
 constexpr std::unique_ptr<Executor> (*kCudaExecutor)(const Schedule&, const std::string&) = nullptr;
+constexpr std::unique_ptr<Executor> (*kCudaExecutorIn)(const Schedule&, const std::string&,
+                                                       const Executor&) = nullptr;
 constexpr auto kCudaTape = cache_sized_tape;
 constexpr int64_t (*kCudaBlocks)() = nullptr;
 #endif
@@ -81,9 +92,9 @@ const std::vector<BackendDef> kBackends = {
     // CUDA keeps a host copy of the arena's persistent part (its initial state and params).
     // The host launches each region's kernel per block: wide blocks mean few launches.
     {Backend::Cuda, "cuda", true, nullptr, nullptr, cuda_status, kCudaRender, kCudaExecutor,
-     persistent_host_bytes, kCudaAutoLanes, 1024, kCudaBlocks, kCudaTape, true},
+     persistent_host_bytes, kCudaAutoLanes, 1024, kCudaBlocks, kCudaTape, true, kCudaExecutorIn},
     {Backend::C, "c", true, plugin_source, compile_plugin, c_status, render_c, c_program,
-     arena_host_bytes, 1, 256, nullptr, cache_sized_tape},
+     arena_host_bytes, 1, 256, nullptr, cache_sized_tape, false, c_program_in},
     {Backend::Interp, "interp", true, nullptr, nullptr, always, nullptr, interpreter,
      interpreter_bytes, 1, 256, nullptr, cache_sized_tape},
 };

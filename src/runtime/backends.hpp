@@ -63,6 +63,13 @@ struct BackendDef {
   // Window work in regions of independent windows (Schedule::parallel_windows): a GPU
   // runs a block's windows at once; a CPU runs them in turn, in the order of frames.
   bool parallel_windows = false;
+  // An executor of a schedule in the arena of `owner`, an executor of this backend whose
+  // schedule's arena spans this one's (Schedule::arena_base): a gradient's forward program
+  // in its backward program's arena, which reads the forward's tapes where they were
+  // written (runtime/tape_arena.hpp). nullptr where executors keep no arena (the
+  // interpreter: the gradient runtime copies its tapes).
+  std::unique_ptr<Executor> (*executor_in)(const Schedule&, const std::string& source,
+                                           const Executor& owner) = nullptr;
 };
 
 // The widest block of a backend that sizes blocks by memory (frames).

@@ -16,6 +16,7 @@
 #include "runtime/interface_rules.hpp"
 #include "runtime/memory_budget.hpp"
 #include "runtime/pipeline.hpp"
+#include "runtime/tape_arena.hpp"
 
 namespace dgen {
 namespace {
@@ -34,8 +35,10 @@ struct Compiled {
   std::unique_ptr<Schedule> fwd, bwd;  // executors keep references: never moved
   std::unique_ptr<Executor> fe, be;
   int loss_node = -1;
-  // Each backward tape_read's tape from its forward tape_write's.
+  // Each backward tape_read's tape from its forward tape_write's: copied after each
+  // forward segment, unless both programs run in one arena (runtime/tape_arena.hpp).
   std::vector<Executor::StateCopy> tapes;
+  bool one_arena = false;
   std::vector<int> grad_nodes;  // backward node of each d.grads entry
   // The forward (node, state var) pairs a checkpoint holds.
   std::vector<std::pair<int, int>> checkpoint;
@@ -99,11 +102,9 @@ struct GradProgram::Impl {
       c->bwd->reverse = true;
       c->bwd->fast_math = options.fast_math;
       for (const auto& g : c->d.grads) c->grad_nodes.push_back(c->bwd->graph.index.at(g.sum.get()));
-      for (const auto& t : c->d.tapes) {
-        auto r = c->bwd->graph.index.find(t.read.get());
-        if (r != c->bwd->graph.index.end())
-          c->tapes.push_back({r->second, 0, fg.index.at(t.write.get()), 0});
-      }
+      c->tapes = tape_copies(c->d, *c->fwd, *c->bwd);
+      c->one_arena = backend_def(backend).executor_in != nullptr;
+      if (c->one_arena) read_tapes_in_place(*c->fwd, *c->bwd, c->tapes);
     }
     // Scratch state (the tapes) is written before it is read: no checkpoint needs it.
     std::set<int> cells;
@@ -138,15 +139,18 @@ struct GradProgram::Impl {
                  uses);
   }
 
+  // In one arena, the backward program's (which spans the forward's) holds both.
   void make_executors() {
     Compiled& c = *compiled;
-    if (!c.fe) c.fe = make_executor(*c.fwd, "forward program");
-    if (c.bwd && !c.be) c.be = make_executor(*c.bwd, "backward program");
+    if (c.fe) return;
+    if (c.bwd) c.be = make_executor(*c.bwd, "backward program");
+    c.fe = make_executor(*c.fwd, "forward program", c.one_arena ? c.be.get() : nullptr);
   }
 
-  std::unique_ptr<Executor> make_executor(const Schedule& s, const char* program) const {
+  std::unique_ptr<Executor> make_executor(const Schedule& s, const char* program,
+                                          const Executor* arena_owner = nullptr) const {
     pipeline::Trace trace{program};
-    return pipeline::compile(s, backend, pipeline::lower(s, backend, trace));
+    return pipeline::compile(s, backend, pipeline::lower(s, backend, trace), arena_owner);
   }
 
   Checkpoint save() const {
@@ -246,7 +250,7 @@ struct GradProgram::Impl {
         restore(checkpoints[size_t(j)], j * segment);
         run_forward(j * segment, length(j), inputs);
       }
-      c.be->copy_states(*c.fe, c.tapes);
+      if (!c.one_arena) c.be->copy_states(*c.fe, c.tapes);
       run_backward(j * segment, static_loss ? 0 : length(j));
     }
     collect_grads();

@@ -100,7 +100,9 @@ void check_memory(const std::string& task, const std::vector<MemoryUse>& uses) {
               limit.source + "; set " + kLimitVariable + " to change it)");
 }
 
-double arena_host_bytes(const Schedule& s) { return std::ceil(double(s.arena_bytes) / 64) * 64; }
+double arena_host_bytes(const Schedule& s) {
+  return std::ceil(double(s.arena_bytes - s.arena_base) / 64) * 64;
+}
 
 double persistent_host_bytes(const Schedule& s) {
   double bytes = 0;

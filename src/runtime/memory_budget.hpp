@@ -36,6 +36,7 @@ void check_memory(const std::string& task, const std::vector<MemoryUse>& uses);
 
 // What executors allocate on the host (the backend registry says which is whose): an
 // arena (the C backend's; CUDA's host copy), the interpreter's per-lane values and state.
+// An arena's part that another program owns (Schedule::arena_base) counts with that one.
 double arena_host_bytes(const Schedule& schedule);
 // The part of the arena a fresh state sets on the host (arena.hpp, fresh_ranges): CUDA's
 // host copy, whose other pages are never touched.

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <stdexcept>
+#include <string>
 
 #include "analysis/graph.hpp"
 #include "analysis/stack_scalars.hpp"
@@ -192,8 +194,13 @@ std::string lower(const Schedule& s, Backend backend, Trace& trace) {
   return source;
 }
 
-std::unique_ptr<Executor> compile(const Schedule& s, Backend backend, const std::string& source) {
-  return backend_def(backend).executor(s, source);
+std::unique_ptr<Executor> compile(const Schedule& s, Backend backend, const std::string& source,
+                                  const Executor* arena_owner) {
+  const BackendDef& def = backend_def(backend);
+  if (!arena_owner) return def.executor(s, source);
+  if (!def.executor_in)
+    throw std::logic_error(std::string("pipeline: the ") + def.name + " backend shares no arenas");
+  return def.executor_in(s, source, *arena_owner);
 }
 
 std::string dump(Stage stage, const std::vector<NodeRef>& outputs, int lanes, Backend backend) {

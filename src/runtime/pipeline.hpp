@@ -73,8 +73,10 @@ Schedule schedule(const std::vector<NodeRef>& outputs, int lanes, Trace& trace, 
 // Stage 6 on `backend` (not Auto): the source ("" on a backend that generates none).
 std::string lower(const Schedule& s, Backend backend, Trace& trace);
 
-// Stage 7: an executor of `s` on `backend` from the source `lower` made.
-std::unique_ptr<Executor> compile(const Schedule& s, Backend backend, const std::string& source);
+// Stage 7: an executor of `s` on `backend` from the source `lower` made; in the arena of
+// `arena_owner` where one is given (BackendDef::executor_in, which the backend must have).
+std::unique_ptr<Executor> compile(const Schedule& s, Backend backend, const std::string& source,
+                                  const Executor* arena_owner = nullptr);
 
 // Stages 3 to 6 for `dgen info --dump`: the dump of `stage`. Throws dgen::Error when
 // `backend` (resolved from Auto) generates no source and the stage needs one.

@@ -75,20 +75,28 @@ void plan_memory(Schedule& s) {
         add(what + "parts", chunks * int64_t(scan.totals.size()) * L * 8, false, region, region);
   }
 
-  // Persistent buffers first, then transient ones first-fit among those they meet.
-  int64_t top = 0;
+  // State in another program's part of the arena where it lies there; then this
+  // program's persistent buffers, then its transient ones first-fit among those they meet.
+  for (auto [node, offset] : s.placed_state) {
+    Buffer& b = s.buffers[size_t(s.state[size_t(node)].at(0))];
+    if (!b.persistent || offset < 0 || offset + b.bytes > s.arena_base)
+      throw std::logic_error("memory plan: " + b.what + " placed outside the arena's base");
+    b.offset = offset;
+    b.placed = true;
+  }
+  int64_t top = align(s.arena_base);
   for (Buffer& b : s.buffers)
-    if (b.persistent) {
+    if (b.persistent && !b.placed) {
       b.offset = top;
       top += align(b.bytes);
     }
   const int64_t transient_base = top;
-  std::vector<int> placed;
+  std::vector<int> fitted;
   for (size_t i = 0; i < s.buffers.size(); ++i) {
     Buffer& b = s.buffers[i];
     if (b.persistent) continue;
     std::vector<std::pair<int64_t, int64_t>> busy;
-    for (int p : placed)
+    for (int p : fitted)
       if (lifetimes_meet(b, s.buffers[p]))
         busy.push_back({s.buffers[p].offset, s.buffers[p].offset + align(s.buffers[p].bytes)});
     std::sort(busy.begin(), busy.end());
@@ -99,7 +107,7 @@ void plan_memory(Schedule& s) {
     }
     b.offset = at;
     top = std::max(top, at + align(b.bytes));
-    placed.push_back(int(i));
+    fitted.push_back(int(i));
   }
   s.arena_bytes = top;
   check_no_overlap(s);

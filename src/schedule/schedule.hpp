@@ -86,6 +86,7 @@ struct Buffer {
   int64_t offset = 0, bytes = 0;
   bool persistent = true;
   int first_region = 0, last_region = 0;  // lifetime, for transient buffers
+  bool placed = false;  // in another program's part of the arena (Schedule::placed_state)
 };
 
 struct Schedule {
@@ -114,6 +115,13 @@ struct Schedule {
   std::vector<Buffer> buffers;
   int frame_counter = -1;  // buffer holding the int64 frame counter
   int64_t arena_bytes = 0;
+  // Another program's bytes at the start of this one's arena, and state of this program
+  // that lies in them: a gradient's backward program shares its forward program's arena
+  // and reads each tape where the forward wrote it (runtime/tape_arena.hpp). The memory
+  // plan places this program's own buffers from arena_base on, and node n's first state
+  // buffer at the offset `placed_state` gives for n.
+  int64_t arena_base = 0;
+  std::vector<std::pair<int, int64_t>> placed_state;
 
   std::string describe() const;
 };

@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "backend/c/render_c.hpp"
@@ -13,10 +15,23 @@ namespace {
 
 class CExecutor final : public Executor {
  public:
-  CExecutor(const Schedule& s, std::shared_ptr<CompiledLibrary> lib)
-      : s_(s), lib_(std::move(lib)), inputs_(size_t(max_input_channel(s))) {
-    arena_.reset(allocate_arena(s.arena_bytes));
+  // With an arena (another executor's, spanning this schedule's), runs in it: a
+  // gradient's forward program in its backward program's arena (runtime/tape_arena.hpp).
+  CExecutor(const Schedule& s, std::shared_ptr<CompiledLibrary> lib, std::shared_ptr<char> arena)
+      : s_(s),
+        lib_(std::move(lib)),
+        arena_(arena ? std::move(arena)
+                     : std::shared_ptr<char>(allocate_arena(s.arena_bytes), std::free)),
+        inputs_(size_t(max_input_channel(s))) {
     reset();
+  }
+
+  // This executor's arena, for an executor of `s` to run in (the constructor's `arena`).
+  std::shared_ptr<char> arena_for(const Schedule& s) const {
+    if (s.arena_bytes > s_.arena_bytes)
+      throw std::logic_error("c: an arena of " + std::to_string(s_.arena_bytes) +
+                             " bytes shared with a program of " + std::to_string(s.arena_bytes));
+    return arena_;
   }
 
   void reset() override { init_arena(s_, arena_.get(), kResetTransient); }
@@ -73,20 +88,23 @@ class CExecutor final : public Executor {
     return {arena_.get() + s_.buffers[s_.state[node][var]].offset, v.count * s_.lanes, v.f64};
   }
 
-  struct Free {
-    void operator()(char* p) const { std::free(p); }
-  };
   const Schedule& s_;
   std::shared_ptr<CompiledLibrary> lib_;
-  std::unique_ptr<char, Free> arena_;
+  std::shared_ptr<char> arena_;
   std::vector<std::vector<float>> inputs_;
 };
 
 }  // namespace
 
 std::unique_ptr<Executor> make_c_executor(const Schedule& schedule, const std::string& source,
-                                          CompileStats* stats) {
-  return std::make_unique<CExecutor>(schedule, compile_c(source, stats));
+                                          CompileStats* stats, const Executor* arena_owner) {
+  std::shared_ptr<char> arena;
+  if (arena_owner) {
+    const auto* owner = dynamic_cast<const CExecutor*>(arena_owner);
+    if (!owner) throw std::logic_error("c: an arena shared with another backend's program");
+    arena = owner->arena_for(schedule);
+  }
+  return std::make_unique<CExecutor>(schedule, compile_c(source, stats), std::move(arena));
 }
 
 }  // namespace dgen

@@ -9,8 +9,11 @@
 namespace dgen {
 
 // Compiles `source` (render_c of `schedule`) and runs it. Throws dgen::Error when no
-// compiler is found or the code fails to compile.
+// compiler is found or the code fails to compile. With `arena_owner` (a C executor whose
+// schedule's arena spans this one's: Schedule::arena_base), it runs in that executor's
+// arena instead of its own.
 std::unique_ptr<Executor> make_c_executor(const Schedule& schedule, const std::string& source,
-                                          CompileStats* stats = nullptr);
+                                          CompileStats* stats = nullptr,
+                                          const Executor* arena_owner = nullptr);
 
 }  // namespace dgen

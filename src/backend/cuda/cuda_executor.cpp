@@ -1,6 +1,7 @@
 #include "backend/cuda/cuda_executor.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <vector>
 
 #include "backend/cuda/cuda_device.hpp"
@@ -91,13 +92,18 @@ std::string describe(const Schedule& s) {
 
 class CudaExecutor final : public Executor {
  public:
-  CudaExecutor(const Schedule& s, const std::string& source)
+  // With an arena (another executor's, spanning this schedule's), runs in it: a
+  // gradient's forward program in its backward program's arena (runtime/tape_arena.hpp).
+  CudaExecutor(const Schedule& s, const std::string& source,
+               std::shared_ptr<cuda::DeviceBuffer> arena)
       : s_(s),
         module_(*cuda::compile_cubin(source, cuda::Device::get().arch(),
                                      s.fast_math ? cuda::Math::Fast : cuda::Math::Precise)),
         plan_(cuda_launch_plan(s, gpu_cta_shape())),
         finish_(module_.function("dgen_finish")),
-        arena_(size_t(std::max<int64_t>(s.arena_bytes, 1))),
+        arena_(arena ? std::move(arena)
+                     : std::make_shared<cuda::DeviceBuffer>(
+                           size_t(std::max<int64_t>(s.arena_bytes, 1)))),
         // Only the persistent part is ever written on the host (reset): the other pages of
         // this copy (tapes, values crossing regions) stay untouched.
         host_(std::make_unique_for_overwrite<char[]>(size_t(std::max<int64_t>(s.arena_bytes, 1)))),
@@ -134,9 +140,9 @@ class CudaExecutor final : public Executor {
     profile_.time("reset", stream_, [&] {
       if (kResetTransient == TransientFill::Poison)
         for (const ArenaRange& r : transient_)
-          arena_.fill(size_t(r.offset), size_t(r.bytes), 0xff, stream_);
+          arena_->fill(size_t(r.offset), size_t(r.bytes), 0xff, stream_);
       if (!persistent_.empty()) {
-        CUdeviceptr arena = arena_.pointer(), pristine = pristine_.pointer(),
+        CUdeviceptr arena = arena_->pointer(), pristine = pristine_.pointer(),
                     table = copy_table_.buffer->pointer();
         int ranges = int(persistent_.size());
         void* args[] = {&arena, &pristine, &table, &ranges};
@@ -147,6 +153,14 @@ class CudaExecutor final : public Executor {
       // The host's own copies (params, state) are not ordered with the stream.
       stream_.synchronize();
     });
+  }
+
+  // This executor's arena, for an executor of `s` to run in (the constructor's `arena`).
+  std::shared_ptr<cuda::DeviceBuffer> arena_for(const Schedule& s) const {
+    if (s.arena_bytes > s_.arena_bytes)
+      throw std::logic_error("cuda: an arena of " + std::to_string(s_.arena_bytes) +
+                             " bytes shared with a program of " + std::to_string(s.arena_bytes));
+    return arena_;
   }
 
   uint64_t device_output(size_t k) const override {
@@ -190,10 +204,10 @@ class CudaExecutor final : public Executor {
     const StateBuffer b = state_buffer(node, var);
     std::vector<double> out(size_t(b.count));
     if (b.f64) {
-      arena_.download(out.data(), b.bytes(), b.offset);
+      arena_->download(out.data(), b.bytes(), b.offset);
     } else {
       std::vector<float> f(size_t(b.count));
-      arena_.download(f.data(), b.bytes(), b.offset);
+      arena_->download(f.data(), b.bytes(), b.offset);
       std::copy(f.begin(), f.end(), out.begin());
     }
     return out;
@@ -201,9 +215,9 @@ class CudaExecutor final : public Executor {
 
   void write_state(int node, int var, std::span<const double> values) override {
     const StateBuffer b = state_buffer(node, var);
-    if (b.f64) return arena_.upload(values.data(), b.bytes(), b.offset);
+    if (b.f64) return arena_->upload(values.data(), b.bytes(), b.offset);
     std::vector<float> f(values.begin(), values.begin() + b.count);
-    arena_.upload(f.data(), b.bytes(), b.offset);
+    arena_->upload(f.data(), b.bytes(), b.offset);
   }
 
   // Tapes move from the forward program to the backward one on the GPU, in order on the
@@ -220,20 +234,20 @@ class CudaExecutor final : public Executor {
       if (!c || src.count != to.count || src.f64 != to.f64)
         Executor::copy_state(k.node, k.var, from, k.from_node, k.from_var);
       else
-        arena_.copy(c->arena_, src.offset, to.offset, to.bytes(), stream_);
+        arena_->copy(*c->arena_, src.offset, to.offset, to.bytes(), stream_);
     }
     stream_.synchronize();
   }
 
   void seek(int64_t frame) override {
-    arena_.upload(&frame, sizeof frame, size_t(s_.buffers[s_.frame_counter].offset));
+    arena_->upload(&frame, sizeof frame, size_t(s_.buffers[s_.frame_counter].offset));
   }
 
  private:
   // The block loop of the lowering's entry point, on the host: the static kernels, then per
   // block each region's kernel, then dgen_finish, on one stream without waiting between.
   void launch_all(CUdeviceptr in, CUdeviceptr out, int64_t frames, double sr) {
-    CUdeviceptr arena = arena_.pointer();
+    CUdeviceptr arena = arena_->pointer();
     int64_t b0 = 0, nb = 0;
     void* args[] = {&arena, &in, &out, &b0, &nb, &frames, &sr};
     const unsigned lanes = unsigned(s_.lanes);
@@ -310,7 +324,7 @@ class CudaExecutor final : public Executor {
       if (g.nodes[i]->op->source != Source::Param) continue;
       const Buffer& b = s_.buffers[s_.slot[i]];
       const size_t bytes = size_t(g.nodes[i]->size() * s_.lanes) * sizeof(float);
-      arena_.upload(host_.get() + b.offset, bytes, size_t(b.offset));
+      arena_->upload(host_.get() + b.offset, bytes, size_t(b.offset));
     }
   }
 
@@ -319,7 +333,7 @@ class CudaExecutor final : public Executor {
   const CudaLaunchPlan plan_;
   std::vector<CUfunction> once_, per_block_;  // the plan's kernels, in its order
   CUfunction finish_;
-  cuda::DeviceBuffer arena_;
+  std::shared_ptr<cuda::DeviceBuffer> arena_;
   std::unique_ptr<char[]> host_;  // the arena's initial state and params, before upload
   const std::vector<ArenaRange> persistent_, transient_;
   // The persistent ranges' initial contents, one after another: a reset copies them on the
@@ -337,8 +351,15 @@ class CudaExecutor final : public Executor {
 
 }  // namespace
 
-std::unique_ptr<Executor> make_cuda_executor(const Schedule& schedule, const std::string& source) {
-  return std::make_unique<CudaExecutor>(schedule, source);
+std::unique_ptr<Executor> make_cuda_executor(const Schedule& schedule, const std::string& source,
+                                             const Executor* arena_owner) {
+  std::shared_ptr<cuda::DeviceBuffer> arena;
+  if (arena_owner) {
+    const auto* owner = dynamic_cast<const CudaExecutor*>(arena_owner);
+    if (!owner) throw std::logic_error("cuda: an arena shared with another backend's program");
+    arena = owner->arena_for(schedule);
+  }
+  return std::make_unique<CudaExecutor>(schedule, source, std::move(arena));
 }
 
 std::string render_cuda_for_device(const Schedule& schedule, lir::Block* lir) {

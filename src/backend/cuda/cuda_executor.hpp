@@ -13,8 +13,10 @@ namespace dgen {
 
 // Compiles `source` (render_cuda of `schedule`) for this machine's GPU and runs it. Throws
 // dgen::Error when there is no GPU, the code fails to compile, or memory runs out (naming
-// the size).
-std::unique_ptr<Executor> make_cuda_executor(const Schedule& schedule, const std::string& source);
+// the size). With `arena_owner` (a CUDA executor whose schedule's arena spans this one's:
+// Schedule::arena_base), it runs in that executor's arena instead of its own.
+std::unique_ptr<Executor> make_cuda_executor(const Schedule& schedule, const std::string& source,
+                                             const Executor* arena_owner = nullptr);
 
 // The source of `schedule` for this machine's GPU: its CTAs sized to the GPU's shared
 // memory (device_cta_shape), as the executor launches them; the defaults where there is
