@@ -24,9 +24,15 @@ int64_t tape_slots(const Node& n) {
   return (n.attrs.ints.at(0) + n.attrs.ints.at(1) - 1) / n.attrs.ints.at(1);
 }
 
+// The tape of a tape_write or tape_read whose attribute `alike` (at `alike_at`) says
+// whether every lane tapes the same values (StateVar::lanes_alike).
+std::vector<StateVar> tape_state(const Node& n, size_t alike_at) {
+  return {{"tape", tape_slots(n) * n.size(), false, true, n.attrs.ints.at(alike_at) != 0}};
+}
+
 void check_tape_attrs(const std::string& op, const Attrs& a, size_t min_ints) {
   if (a.ints.size() < min_ints || a.ints[0] < 1 || a.ints[1] < 1)
-    throw Error(op + ": expected attributes {capacity >= 1, hop >= 1}");
+    throw Error(op + ": expected attributes {capacity >= 1, hop >= 1, ...}");
 }
 
 // Element `flat` of the tape's slot for the current frame (a C expression).
@@ -35,19 +41,18 @@ std::string tape_element(const EmitCtx& c, const std::string& flat = "e") {
          (flat == "e" ? flat : "(" + flat + ")");
 }
 
-// tape_write(x): attrs.ints = {capacity, hop}. Stores x into its slot; passes x on.
+// tape_write(x): attrs.ints = {capacity, hop, alike}. Stores x into its slot; passes x on.
+// With alike, x is the same in every lane and its tape is stored once.
 void register_tape_write() {
   OpDef op;
   op.name = "tape_write";
   op.per_lane = true;
   op.min_inputs = op.max_inputs = 1;
   op.shape = [](const std::vector<Shape>& in, const Attrs& a) {
-    check_tape_attrs("tape_write", a, 2);
+    check_tape_attrs("tape_write", a, 3);
     return in[0];
   };
-  op.state = [](const Node& n) {
-    return std::vector<StateVar>{{"tape", tape_slots(n) * n.size(), false, true}};
-  };
+  op.state = [](const Node& n) { return tape_state(n, 2); };
   op.eval = [](EvalCtx& c) {
     const int64_t m = c.node.size(), base = c.run_frame / c.node.attrs.ints[1] * m;
     for (int64_t e = 0; e < m; ++e) c.out[e] = c.state[0][base + e] = c.in[0][e];
@@ -64,11 +69,12 @@ void register_tape_write() {
   register_op(std::move(op));
 }
 
-// tape_read(): attrs.ints = {capacity, hop, at_hop, shape...}. The taped value of the
+// tape_read(): attrs.ints = {capacity, hop, at_hop, alike, shape...}. The taped value of the
 // current frame (a hop value: the one its last hop frame computed), every frame; with
 // at_hop, a hop(hop) value read on hop frames only, so that the adjoint rules of hop nodes
 // that read it run on hop frames too. (Held between hop frames in reverse time, a hop
 // value is the one of the hop frame after: frame-rate rules need the every-frame read.)
+// With alike, the tape is its tape_write's stored once for every lane.
 void register_tape_read() {
   OpDef op;
   op.name = "tape_read";
@@ -77,12 +83,10 @@ void register_tape_read() {
     return a.ints.at(2) ? Rate::every(a.ints[1]) : Rate::frame();
   };
   op.shape = [](const std::vector<Shape>&, const Attrs& a) {
-    check_tape_attrs("tape_read", a, 3);
-    return Shape(a.ints.begin() + 3, a.ints.end());
+    check_tape_attrs("tape_read", a, 4);
+    return Shape(a.ints.begin() + 4, a.ints.end());
   };
-  op.state = [](const Node& n) {
-    return std::vector<StateVar>{{"tape", tape_slots(n) * n.size(), false, true}};
-  };
+  op.state = [](const Node& n) { return tape_state(n, 3); };
   op.eval = [](EvalCtx& c) {
     const int64_t m = c.node.size(), base = c.run_frame / c.node.attrs.ints[1] * m;
     for (int64_t e = 0; e < m; ++e) c.out[e] = c.state[0][base + e];

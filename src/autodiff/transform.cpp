@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "analysis/graph.hpp"
+#include "analysis/lane_shared.hpp"
 #include "autodiff/adjoint.hpp"
 #include "dgen/error.hpp"
 #include "dgen/ops.hpp"
@@ -19,6 +20,7 @@ class AdjointBuilder {
  public:
   AdjointBuilder(const Value& loss, int64_t tape_frames, InputGrads input_grads)
       : g_(build_graph({loss.node()})),
+        lane_shared_(lane_shared(g_)),
         capacity_(tape_frames),
         static_loss_(loss.rate().is_static()),
         input_grads_(std::move(input_grads)) {
@@ -54,7 +56,7 @@ class AdjointBuilder {
     for (auto& [x, read] : tapes_) {
       const int64_t hop = tape_hop(*x);
       NodeRef& write = writes[x.get()];
-      if (!write) write = make("tape_write", {Value(x)}, {{capacity_, hop}, {}}).node();
+      if (!write) write = make("tape_write", {Value(x)}, {{capacity_, hop, alike(*x)}, {}}).node();
       d.tapes.push_back({write, read, x->size(), hop});
     }
     for (const Node* n : g_.nodes)
@@ -121,12 +123,19 @@ class AdjointBuilder {
       return recomputed_.emplace(key, make(x->op->name, inputs, x->attrs)).first->second;
     }
     if (auto it = tape_of_.find(key); it != tape_of_.end()) return Value(tapes_[it->second].second);
-    std::vector<int64_t> ints{capacity_, tape_hop(*x), at_hop};
+    std::vector<int64_t> ints{capacity_, tape_hop(*x), at_hop, alike(*x)};
     ints.insert(ints.end(), x->shape.begin(), x->shape.end());
     NodeRef read = make("tape_read", {}, {ints, {}}).node();
     tape_of_[key] = tapes_.size();
     tapes_.push_back({x, read});
     return Value(read);
+  }
+
+  // Whether the tape of forward value x is stored once for every lane: x is a node of the
+  // loss's graph that every lane computes alike (a value an adjoint rule built is per lane).
+  int64_t alike(const Node& x) const {
+    const auto at = g_.index.find(&x);
+    return at != g_.index.end() && lane_shared_[size_t(at->second)] ? 1 : 0;
   }
 
   void add(int user, int pos, Value v, std::optional<Rate> from) {
@@ -318,6 +327,9 @@ class AdjointBuilder {
   }
 
   Graph g_;
+  // Per forward node: every lane computes it alike, so its tape is stored once
+  // (StateVar::lanes_alike).
+  std::vector<bool> lane_shared_;
   int64_t capacity_;
   bool static_loss_;
   InputGrads input_grads_;

@@ -23,6 +23,11 @@ struct StateVar {
   // Every element is written before it is read (a tape): a reset leaves it as it is, so
   // resetting a program does not clear megabytes nobody reads.
   bool scratch = false;
+  // Every lane holds the same values (a tape of a value every lane shares:
+  // analysis/lane_shared.hpp): stored once, without the lane dimension (lower/layout.hpp),
+  // every lane writing the same values there and reading them. An STFT loss's tapes of its
+  // target's spectra are then written and read once, not once per lane.
+  bool lanes_alike = false;
 };
 
 // What the reference interpreter gives an op's evaluation: one lane, one frame.

@@ -87,7 +87,8 @@ lir::Stmt Lowering::emit_region(int r) {
     for (int i : region.nodes)
       for (size_t v = 0; v < s_.state[i].size(); ++v) {
         const int b = s_.state[i][v];
-        if (s_.state_vars[i][v].count != 1 || local_state_.count(b)) continue;
+        const StateVar& var = s_.state_vars[i][v];
+        if (var.count != 1 || var.lanes_alike || local_state_.count(b)) continue;
         local_state_.insert({b, true});
         const std::string name = "S" + std::to_string(b);
         pre.push_back(lir::declare({is_f64_[b] ? "double" : "float", name, true, buf(b) + "[l]"}));

@@ -341,6 +341,7 @@ class Lowering {
   std::string state(int i, int var, const std::string& idx) {
     const int b = s_.state[i][var];
     if (local_state_.count(b)) return lane_local("S" + std::to_string(b));
+    if (s_.state_vars[i][var].lanes_alike) return buf(b) + "[" + layout::alike_index(idx) + "]";
     return buf(b) + "[" + layout::index(idx) + "]";
   }
 

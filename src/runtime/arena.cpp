@@ -36,6 +36,49 @@ void write_params(const Schedule& s, char* arena) {
   }
 }
 
+StateSpan state_span(const Schedule& s, int node, int var) {
+  const StateVar& v = s.state_vars[size_t(node)][size_t(var)];
+  return {s.buffers[size_t(s.state[size_t(node)][size_t(var)])].offset,
+          v.count * (v.lanes_alike ? 1 : s.lanes), v.f64, v.lanes_alike};
+}
+
+std::vector<double> every_lane(const StateSpan& span, std::vector<double> stored, int64_t lanes) {
+  if (!span.alike || lanes == 1) return stored;
+  std::vector<double> every(stored.size() * size_t(lanes));
+  for (size_t e = 0; e < stored.size(); ++e)
+    std::fill_n(every.begin() + ptrdiff_t(e * size_t(lanes)), lanes, stored[e]);
+  return every;
+}
+
+std::vector<double> stored_of(const StateSpan& span, std::span<const double> every, int64_t lanes) {
+  std::vector<double> stored(size_t(span.count));
+  for (size_t k = 0; k < stored.size(); ++k) stored[k] = every[span.alike ? k * size_t(lanes) : k];
+  return stored;
+}
+
+std::vector<double> read_arena_state(const Schedule& s, const char* arena, int node, int var) {
+  const StateSpan span = state_span(s, node, var);
+  std::vector<double> stored(size_t(span.count));
+  const char* at = arena + span.offset;
+  for (size_t k = 0; k < stored.size(); ++k)
+    stored[k] = span.f64 ? reinterpret_cast<const double*>(at)[k]
+                         : double(reinterpret_cast<const float*>(at)[k]);
+  return every_lane(span, std::move(stored), s.lanes);
+}
+
+void write_arena_state(const Schedule& s, char* arena, int node, int var,
+                       std::span<const double> every) {
+  const StateSpan span = state_span(s, node, var);
+  const std::vector<double> stored = stored_of(span, every, s.lanes);
+  char* at = arena + span.offset;
+  for (size_t k = 0; k < stored.size(); ++k) {
+    if (span.f64)
+      reinterpret_cast<double*>(at)[k] = stored[k];
+    else
+      reinterpret_cast<float*>(at)[k] = float(stored[k]);
+  }
+}
+
 std::vector<ArenaRange> fresh_ranges(const Schedule& s, bool persistent) {
   std::vector<bool> scratch(s.buffers.size(), false);
   for (size_t i = 0; i < s.state_vars.size(); ++i)

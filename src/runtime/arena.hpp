@@ -2,6 +2,7 @@
 // current param values into it before a run. Shared by every compiled backend and by
 // the plugin ABI (which gets the same layout).
 #pragma once
+#include <span>
 #include <vector>
 
 #include "schedule/schedule.hpp"
@@ -35,6 +36,25 @@ inline constexpr TransientFill kResetTransient = TransientFill::Poison;
 void init_arena(const Schedule& s, char* arena, TransientFill transient);
 // Writes every param's current value (shared or per lane) into its slot.
 void write_params(const Schedule& s, char* arena);
+// State variable `var` of node `node` in the arena: `count` floats or doubles from
+// `offset`, elements × lanes ([element][lane]), or only elements where every lane holds
+// them alike (StateVar::lanes_alike: stored once).
+struct StateSpan {
+  int64_t offset = 0, count = 0;
+  bool f64 = false, alike = false;
+  size_t bytes() const { return size_t(count) * (f64 ? sizeof(double) : sizeof(float)); }
+};
+StateSpan state_span(const Schedule& s, int node, int var);
+// What Executor::read_state gives (every lane, [element][lane] doubles) from a state's
+// `count` values, and back: state every lane holds alike is given for each lane and taken
+// from lane 0.
+std::vector<double> every_lane(const StateSpan& span, std::vector<double> stored, int64_t lanes);
+std::vector<double> stored_of(const StateSpan& span, std::span<const double> every, int64_t lanes);
+// Executor::read_state and write_state on an arena in host memory (the C backend's).
+std::vector<double> read_arena_state(const Schedule& s, const char* arena, int node, int var);
+void write_arena_state(const Schedule& s, char* arena, int node, int var,
+                       std::span<const double> every);
+
 // Throws dgen::Error when a param holds the wrong number of values (one per element, or
 // one per element and lane when per lane). Every backend checks before a run.
 void check_param_sizes(const Graph& g, int64_t lanes);

@@ -57,7 +57,8 @@ void plan_memory(Schedule& s) {
       continue;
     }
     for (const StateVar& v : s.state_vars[i])
-      s.state[i].push_back(add(name + " state " + v.name, v.count * L * (v.f64 ? 8 : 4), true));
+      s.state[i].push_back(add(name + " state " + v.name,
+                               v.count * (v.lanes_alike ? 1 : L) * (v.f64 ? 8 : 4), true));
     if (cell >= 0) cell_buffers[cell] = s.state[i];
   }
 

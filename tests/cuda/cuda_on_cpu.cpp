@@ -174,22 +174,11 @@ class CpuKernels final : public CudaOnCpu {
   }
 
   std::vector<double> read_state(int node, int var) const override {
-    const auto [at, count, f64] = state_buffer(node, var);
-    std::vector<double> out(static_cast<size_t>(count));
-    for (int64_t k = 0; k < count; ++k)
-      out[size_t(k)] =
-          f64 ? reinterpret_cast<const double*>(at)[k] : reinterpret_cast<const float*>(at)[k];
-    return out;
+    return read_arena_state(s_, arena_.data(), node, var);
   }
 
   void write_state(int node, int var, std::span<const double> values) override {
-    const auto [at, count, f64] = state_buffer(node, var);
-    for (int64_t k = 0; k < count; ++k) {
-      if (f64)
-        reinterpret_cast<double*>(at)[k] = values[size_t(k)];
-      else
-        reinterpret_cast<float*>(at)[k] = float(values[size_t(k)]);
-    }
+    write_arena_state(s_, arena_.data(), node, var, values);
   }
 
   void seek(int64_t frame) override {
@@ -260,17 +249,6 @@ class CpuKernels final : public CudaOnCpu {
     }
     set_thread_(0, 1, 0);
     finish_(arena_.data(), frames);
-  }
-
-  struct StateBuffer {
-    char* at;
-    int64_t count;
-    bool f64;
-  };
-  StateBuffer state_buffer(int node, int var) const {
-    const StateVar& v = s_.state_vars[size_t(node)][size_t(var)];
-    char* at = const_cast<char*>(arena_.data()) + s_.buffers[s_.state[node][var]].offset;
-    return {at, v.count * s_.lanes, v.f64};
   }
 
   const Schedule& s_;

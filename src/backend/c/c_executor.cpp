@@ -45,31 +45,20 @@ class CExecutor final : public Executor {
   }
 
   std::vector<double> read_state(int node, int var) const override {
-    const StateBuffer b = state_buffer(node, var);
-    std::vector<double> out(size_t(b.count));
-    for (int64_t k = 0; k < b.count; ++k)
-      out[k] = b.f64 ? static_cast<const double*>(b.data)[k] : static_cast<const float*>(b.data)[k];
-    return out;
+    return read_arena_state(s_, arena_.get(), node, var);
   }
 
   void write_state(int node, int var, std::span<const double> values) override {
-    const StateBuffer b = state_buffer(node, var);
-    for (int64_t k = 0; k < b.count; ++k) {
-      if (b.f64)
-        static_cast<double*>(b.data)[k] = values[k];
-      else
-        static_cast<float*>(b.data)[k] = float(values[k]);
-    }
+    write_arena_state(s_, arena_.get(), node, var, values);
   }
 
   void copy_state(int node, int var, const Executor& from, int from_node, int from_var) override {
     const auto* c = dynamic_cast<const CExecutor*>(&from);
-    const StateBuffer to = state_buffer(node, var);
     if (!c) return Executor::copy_state(node, var, from, from_node, from_var);
-    const StateBuffer src = c->state_buffer(from_node, from_var);
-    if (src.count != to.count || src.f64 != to.f64)
+    const StateSpan to = state_span(s_, node, var), src = state_span(c->s_, from_node, from_var);
+    if (src.bytes() != to.bytes() || src.f64 != to.f64)
       return Executor::copy_state(node, var, from, from_node, from_var);
-    std::memcpy(to.data, src.data, size_t(to.count) * (to.f64 ? sizeof(double) : sizeof(float)));
+    std::memcpy(arena_.get() + to.offset, c->arena_.get() + src.offset, to.bytes());
   }
 
   void seek(int64_t frame) override {
@@ -77,17 +66,6 @@ class CExecutor final : public Executor {
   }
 
  private:
-  // A state variable's arena buffer: count = elements × lanes.
-  struct StateBuffer {
-    void* data;
-    int64_t count;
-    bool f64;
-  };
-  StateBuffer state_buffer(int node, int var) const {
-    const StateVar& v = s_.state_vars[node][var];
-    return {arena_.get() + s_.buffers[s_.state[node][var]].offset, v.count * s_.lanes, v.f64};
-  }
-
   const Schedule& s_;
   std::shared_ptr<CompiledLibrary> lib_;
   std::shared_ptr<char> arena_;

@@ -201,23 +201,24 @@ class CudaExecutor final : public Executor {
   }
 
   std::vector<double> read_state(int node, int var) const override {
-    const StateBuffer b = state_buffer(node, var);
+    const StateSpan b = state_span(s_, node, var);
     std::vector<double> out(size_t(b.count));
     if (b.f64) {
-      arena_->download(out.data(), b.bytes(), b.offset);
+      arena_->download(out.data(), b.bytes(), size_t(b.offset));
     } else {
       std::vector<float> f(size_t(b.count));
-      arena_->download(f.data(), b.bytes(), b.offset);
+      arena_->download(f.data(), b.bytes(), size_t(b.offset));
       std::copy(f.begin(), f.end(), out.begin());
     }
-    return out;
+    return every_lane(b, std::move(out), s_.lanes);
   }
 
   void write_state(int node, int var, std::span<const double> values) override {
-    const StateBuffer b = state_buffer(node, var);
-    if (b.f64) return arena_->upload(values.data(), b.bytes(), b.offset);
-    std::vector<float> f(values.begin(), values.begin() + b.count);
-    arena_->upload(f.data(), b.bytes(), b.offset);
+    const StateSpan b = state_span(s_, node, var);
+    const std::vector<double> stored = stored_of(b, values, s_.lanes);
+    if (b.f64) return arena_->upload(stored.data(), b.bytes(), size_t(b.offset));
+    std::vector<float> f(stored.begin(), stored.end());
+    arena_->upload(f.data(), b.bytes(), size_t(b.offset));
   }
 
   // Tapes move from the forward program to the backward one on the GPU, in order on the
@@ -229,12 +230,12 @@ class CudaExecutor final : public Executor {
   void copy_states(const Executor& from, std::span<const StateCopy> copies) override {
     const auto* c = dynamic_cast<const CudaExecutor*>(&from);
     for (const StateCopy& k : copies) {
-      const StateBuffer to = state_buffer(k.node, k.var);
-      const StateBuffer src = c ? c->state_buffer(k.from_node, k.from_var) : to;
-      if (!c || src.count != to.count || src.f64 != to.f64)
+      const StateSpan to = state_span(s_, k.node, k.var);
+      const StateSpan src = c ? state_span(c->s_, k.from_node, k.from_var) : to;
+      if (!c || src.bytes() != to.bytes() || src.f64 != to.f64)
         Executor::copy_state(k.node, k.var, from, k.from_node, k.from_var);
       else
-        arena_->copy(*c->arena_, src.offset, to.offset, to.bytes(), stream_);
+        arena_->copy(*c->arena_, size_t(src.offset), size_t(to.offset), to.bytes(), stream_);
     }
     stream_.synchronize();
   }
@@ -273,18 +274,6 @@ class CudaExecutor final : public Executor {
     }
     void* finish_args[] = {&arena, &frames};
     cuda::launch(finish_, {1}, {1}, finish_args, stream_);
-  }
-
-  // A state variable's place in the arena: count = elements × lanes.
-  struct StateBuffer {
-    size_t offset;
-    int64_t count;
-    bool f64;
-    size_t bytes() const { return size_t(count) * (f64 ? sizeof(double) : sizeof(float)); }
-  };
-  StateBuffer state_buffer(int node, int var) const {
-    const StateVar& v = s_.state_vars[node][var];
-    return {size_t(s_.buffers[s_.state[node][var]].offset), v.count * s_.lanes, v.f64};
   }
 
   // Sums each wanted output over its lanes on the GPU and copies the sums back.
