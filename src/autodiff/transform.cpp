@@ -57,7 +57,7 @@ class AdjointBuilder {
       const int64_t hop = tape_hop(*x);
       NodeRef& write = writes[x.get()];
       if (!write) write = make("tape_write", {Value(x)}, {{capacity_, hop, alike(*x)}, {}}).node();
-      d.tapes.push_back({write, read, x->size(), hop});
+      d.tapes.push_back({write, read, x->size(), hop, alike(*x) != 0});
     }
     for (const Node* n : g_.nodes)
       if (n->rate.is_hop()) d.hop_lcm = std::lcm(d.hop_lcm, n->rate.hop);
@@ -405,9 +405,10 @@ std::vector<NodeRef> Differentiated::backward_outputs() const {
   return out;
 }
 
-double Differentiated::tape_bytes_per_frame() const {
+double Differentiated::tape_bytes_per_frame(int64_t lanes) const {
   double bytes = 0;
-  for (const Tape& t : tapes) bytes += 4.0 * double(t.elements) / double(t.hop);
+  for (const Tape& t : tapes)
+    bytes += 4.0 * double(t.elements) / double(t.hop) * double(t.alike ? 1 : lanes);
   return bytes;
 }
 

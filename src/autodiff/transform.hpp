@@ -30,6 +30,7 @@ struct Differentiated {
     NodeRef write;  // forward tape_write (two reads of one value at two rates share it)
     NodeRef read;   // backward tape_read, same capacity, hop and shape
     int64_t elements = 0, hop = 1;
+    bool alike = false;  // stored once for every lane (StateVar::lanes_alike)
   };
   std::vector<Tape> tapes;
   struct Grad {
@@ -54,8 +55,8 @@ struct Differentiated {
 
   std::vector<NodeRef> forward_outputs() const;   // loss_sum, then the tape writes
   std::vector<NodeRef> backward_outputs() const;  // the gradient sums, then input_grads
-  // Tape bytes one lane needs per frame.
-  double tape_bytes_per_frame() const;
+  // Tape bytes a frame needs in `lanes` lanes (tapes stored once counted once).
+  double tape_bytes_per_frame(int64_t lanes) const;
 };
 
 // The host inputs a backward program differentiates (GradOptions::input_grads and

@@ -53,7 +53,7 @@ struct GradProgram::Impl {
   GradOptions grad_options;
   Backend backend = Backend::Interp;
   bool static_loss = false;
-  double tape_bytes_per_frame = 0;  // per lane
+  double tape_bytes_per_frame = 0;  // every lane's
   int64_t hop_lcm = 1;
   std::vector<std::shared_ptr<ParamData>> params;
   std::vector<NodeRef> shown;       // out() nodes of the loss graph, then the extra outputs
@@ -70,7 +70,7 @@ struct GradProgram::Impl {
   // Segment length for a run of n frames (also the tape capacity when there are tapes).
   int64_t plan_segment(int64_t n) const {
     n = std::max<int64_t>(n, 1);
-    const double per_frame = tape_bytes_per_frame * options.lanes;
+    const double per_frame = tape_bytes_per_frame;
     if (per_frame == 0) return round_up(n, hop_lcm);
     // Whole runs up to a power of two share one capacity (one compilation).
     const int64_t whole_run = round_up(int64_t(std::bit_ceil(uint64_t(n))), hop_lcm);
@@ -276,7 +276,7 @@ GradProgram::GradProgram(const Value& loss, RenderOptions options, GradOptions g
   // tape a frame needs, which sets the segment length.
   const Differentiated probe = differentiate(loss, 1, input_grads(grad_options));
   p.static_loss = probe.static_loss;
-  p.tape_bytes_per_frame = probe.tape_bytes_per_frame();
+  p.tape_bytes_per_frame = probe.tape_bytes_per_frame(options.lanes);
   p.hop_lcm = probe.hop_lcm;
   const OpDef* out_op = &op_def("out");
   const Graph g = build_graph({loss.node()});

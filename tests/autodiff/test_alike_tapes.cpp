@@ -31,6 +31,14 @@ TEST(AlikeTapes, TheTargetsSideIsTapedOnceThePredictionsPerLane) {
   }
   EXPECT_GT(alike, 0) << "the target's spectra";
   EXPECT_GT(per_lane, 0) << "the prediction's";
+  // What sets a gradient's segment length counts them once too.
+  double once = 0, each = 0;
+  for (const Differentiated::Tape& t : d.tapes) {
+    EXPECT_EQ(t.alike, t.write->attrs.ints.at(2) != 0);
+    (t.alike ? once : each) += 4.0 * double(t.elements) / double(t.hop);
+  }
+  EXPECT_DOUBLE_EQ(d.tape_bytes_per_frame(64), once + 64 * each);
+  EXPECT_LT(d.tape_bytes_per_frame(64), 64 * d.tape_bytes_per_frame(1));
   // In 4 lanes, an alike tape's buffer holds its slots once; the others four times.
   pipeline::Trace trace;
   const Schedule s = pipeline::schedule(d.forward_outputs(), 4, trace, Backend::C);
