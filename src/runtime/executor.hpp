@@ -67,7 +67,9 @@ class Executor {
   virtual void write_state(int node, int var, std::span<const double> values) = 0;
   // Copies state `from_var` of `from_node` in `from` (same element count and lanes) into
   // this executor's `var` of `node`: how tapes move from the forward program to the
-  // backward one. Backends override it to copy without converting through doubles.
+  // backward one where the two do not share an arena (the interpreter's; C and CUDA
+  // programs read them in place: runtime/tape_arena.hpp). Backends override it to copy
+  // without converting through doubles.
   virtual void copy_state(int node, int var, const Executor& from, int from_node, int from_var) {
     write_state(node, var, from.read_state(from_node, from_var));
   }
