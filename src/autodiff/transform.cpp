@@ -54,10 +54,10 @@ class AdjointBuilder {
     d.loss_sum = make("frame_sum", {loss}, {{static_loss_ ? 0 : 1}, {}}).node();
     std::unordered_map<const Node*, NodeRef> writes;  // one tape per forward value
     for (auto& [x, read] : tapes_) {
-      const int64_t hop = tape_hop(*x);
+      const int64_t hop = tape_hop(*x), once = alike(*x);
       NodeRef& write = writes[x.get()];
-      if (!write) write = make("tape_write", {Value(x)}, {{capacity_, hop, alike(*x)}, {}}).node();
-      d.tapes.push_back({write, read, x->size(), hop, alike(*x) != 0});
+      if (!write) write = make("tape_write", {Value(x)}, {{capacity_, hop, once}, {}}).node();
+      d.tapes.push_back({write, read, x->size(), hop, once != 0});
     }
     for (const Node* n : g_.nodes)
       if (n->rate.is_hop()) d.hop_lcm = std::lcm(d.hop_lcm, n->rate.hop);

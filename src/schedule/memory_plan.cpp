@@ -78,18 +78,20 @@ void plan_memory(Schedule& s) {
 
   // State in another program's part of the arena where it lies there; then this
   // program's persistent buffers, then its transient ones first-fit among those they meet.
+  std::vector<bool> placed(s.buffers.size(), false);
   for (auto [node, offset] : s.placed_state) {
-    Buffer& b = s.buffers[size_t(s.state[size_t(node)].at(0))];
+    const size_t k = size_t(s.state[size_t(node)].at(0));
+    Buffer& b = s.buffers[k];
     if (!b.persistent || offset < 0 || offset + b.bytes > s.arena_base)
       throw std::logic_error("memory plan: " + b.what + " placed outside the arena's base");
     b.offset = offset;
-    b.placed = true;
+    placed[k] = true;
   }
   int64_t top = align(s.arena_base);
-  for (Buffer& b : s.buffers)
-    if (b.persistent && !b.placed) {
-      b.offset = top;
-      top += align(b.bytes);
+  for (size_t k = 0; k < s.buffers.size(); ++k)
+    if (s.buffers[k].persistent && !placed[k]) {
+      s.buffers[k].offset = top;
+      top += align(s.buffers[k].bytes);
     }
   const int64_t transient_base = top;
   std::vector<int> fitted;

@@ -86,7 +86,6 @@ struct Buffer {
   int64_t offset = 0, bytes = 0;
   bool persistent = true;
   int first_region = 0, last_region = 0;  // lifetime, for transient buffers
-  bool placed = false;  // in another program's part of the arena (Schedule::placed_state)
 };
 
 struct Schedule {
