@@ -6,6 +6,8 @@
 #include <span>
 #include <vector>
 
+#include "runtime/host_floats.hpp"
+
 namespace dgen {
 
 struct RunIO {
@@ -57,6 +59,10 @@ class Executor {
         io.outputs[k][row] = sum;
       }
   }
+  // Host memory for `count` floats of a program's outputs, which every run writes in
+  // full (an out() writes its row every frame): page-locked where the backend copies
+  // outputs from a GPU, heap memory otherwise.
+  virtual HostFloats host_floats(size_t count) const { return HostFloats::heap(count); }
   // Where the last run left output k in GPU memory (a CUdeviceptr), or 0 when the backend
   // renders into host memory.
   virtual uint64_t device_output(size_t /*k*/) const { return 0; }

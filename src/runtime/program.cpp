@@ -1,5 +1,7 @@
 #include "dgen/program.hpp"
 
+#include <algorithm>
+
 #include "dgen/error.hpp"
 #include "ir/node.hpp"
 #include "ir/op_table.hpp"
@@ -16,8 +18,8 @@ struct Program::Impl {
   std::unique_ptr<Executor> executor;
   Backend used = Backend::Interp;
   std::string source;
-  std::vector<std::vector<float>> outputs;
-  bool fresh = true;  // the executor's state is fresh (no run since reset)
+  std::vector<HostFloats> outputs;  // from the executor, reused while large enough
+  bool fresh = true;                // the executor's state is fresh (no run since reset)
 
   // Refuses a run whose output buffers would not fit (docs/CLI.md, "Memory limit").
   // Checked only when they grow, so streaming in blocks reads no /proc files.
@@ -91,9 +93,15 @@ void Program::run(int64_t frames, const std::vector<InputChannel>& inputs) {
   }
   p.check_output_memory(frames);
   for (size_t k = 0; k < p.outputs.size(); ++k) {
-    p.outputs[k].assign(size_t(frames * g.nodes[g.output_index[k]]->size() * p.options.lanes),
-                        0.0f);
-    io.outputs.push_back(p.outputs[k].data());
+    const auto count = size_t(frames * g.nodes[g.output_index[k]]->size() * p.options.lanes);
+    HostFloats& out = p.outputs[k];
+    // Zeroed once when allocated, not every run: a run writes every float of its outputs.
+    if (out.capacity() < count) {
+      out = p.executor->host_floats(count);
+      std::fill_n(out.data(), count, 0.0f);
+    }
+    out.resize(count);
+    io.outputs.push_back(out.data());
   }
   p.executor->run(io);
 }
@@ -116,7 +124,7 @@ void check_on_host(const RenderOptions& options) {
 
 std::span<const float> Program::output(size_t index) const {
   check_on_host(impl_->options);
-  return impl_->outputs.at(index);
+  return impl_->outputs.at(index).span();
 }
 
 uint64_t Program::device_output(size_t index) const {
@@ -131,7 +139,7 @@ std::span<const float> Program::channel(int channel) const {
   check_on_host(impl_->options);
   const Graph& g = impl_->schedule.graph;
   for (size_t k = 0; k < g.output_index.size(); ++k)
-    if (g.nodes[g.output_index[k]]->attrs.ints[0] == channel) return impl_->outputs[k];
+    if (g.nodes[g.output_index[k]]->attrs.ints[0] == channel) return impl_->outputs[k].span();
   throw Error("the program has no out() on channel " + std::to_string(channel));
 }
 

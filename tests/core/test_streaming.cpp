@@ -98,6 +98,33 @@ TEST_P(Streaming, WithoutPreserveStateEveryRunStartsFresh) {
   EXPECT_EQ(std::vector<float>(p.output(0).begin(), p.output(0).end()), first);
 }
 
+// A program keeps its output memory while a run fits in it and does not zero it between
+// runs: a run writes every float of its outputs. Runs of 1000, 300 and 1000 frames of a
+// stream, each over the last one's values in the same memory, give one run's 2300 frames
+// in every output and lane.
+TEST_P(Streaming, OutputMemoryIsReusedAndWrittenInFull) {
+  RenderOptions o;
+  o.backend = GetParam().backend;
+  o.lanes = 3;
+  o.preserve_state = true;
+  Program whole(every_kind_of_state(), o), pieces(every_kind_of_state(), o);
+  whole.run(2300);
+  std::vector<std::vector<float>> got(pieces.output_count());
+  const float* memory = nullptr;
+  for (int64_t frames : {1000, 300, 1000}) {
+    pieces.run(frames);
+    if (!memory) memory = pieces.output(0).data();
+    EXPECT_EQ(pieces.output(0).data(), memory);
+    for (size_t k = 0; k < got.size(); ++k)
+      got[k].insert(got[k].end(), pieces.output(k).begin(), pieces.output(k).end());
+  }
+  for (size_t k = 0; k < got.size(); ++k) {
+    SCOPED_TRACE("output " + std::to_string(k));
+    const std::span<const float> want = whole.output(k);
+    test::expect_close_to_reference(got[k], std::vector<float>(want.begin(), want.end()), 0.0);
+  }
+}
+
 // reset() makes the next streamed run start over.
 TEST_P(Streaming, ResetRestartsAStream) {
   RenderOptions o;

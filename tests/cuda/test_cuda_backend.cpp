@@ -7,10 +7,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <numbers>
 #include <random>
 #include <span>
 #include <tuple>
 
+#include "backend/cuda/cuda_api.hpp"
 #include "core/op_cases.hpp"
 #include "dgen/grad.hpp"
 #include "lisp/lisp_support.hpp"
@@ -46,6 +48,23 @@ TEST_P(CudaLanes, EveryOpCaseAgreesWithInterpreter) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Lanes, CudaLanes, ::testing::Values(1, 7, 256));
+
+// A program's outputs on the host are page-locked memory, which the driver knows as its
+// own and copies into at the link's speed (docs/PERFORMANCE.md, "CUDA: outputs copied into
+// page-locked memory"); heap memory it does not know.
+TEST(CudaBackend, ProgramOutputsArePageLocked) {
+  SKIP_WITHOUT_GPU();
+  RenderOptions o;
+  o.backend = Backend::Cuda;
+  o.lanes = 4;
+  Program p({sin(2.0 * std::numbers::pi * phasor(440.0))}, o);
+  p.run(4800);
+  unsigned flags = 0;
+  EXPECT_EQ(cuda::driver().cuMemHostGetFlags(&flags, const_cast<float*>(p.output(0).data())),
+            CUDA_SUCCESS);
+  std::vector<float> heap(16);
+  EXPECT_NE(cuda::driver().cuMemHostGetFlags(&flags, heap.data()), CUDA_SUCCESS);
+}
 
 TEST(CudaBackend, ExamplePatchesAgreeWithInterpreter) {
   SKIP_WITHOUT_GPU();

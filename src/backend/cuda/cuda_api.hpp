@@ -23,7 +23,8 @@ namespace dgen::cuda {
   X(cuModuleLoadData) X(cuModuleUnload) X(cuModuleGetFunction) X(cuLaunchKernel) X(cuMemAlloc) \
       X(cuMemFree) X(cuMemcpyHtoD) X(cuMemcpyDtoH) X(cuStreamCreate) X(cuStreamDestroy)        \
           X(cuStreamSynchronize) X(cuCtxSynchronize) X(cuDeviceTotalMem) X(cuMemsetD8Async)    \
-              X(cuMemcpyDtoDAsync) X(cuFuncSetAttribute)
+              X(cuMemcpyDtoDAsync) X(cuFuncSetAttribute) X(cuMemAllocHost) X(cuMemFreeHost) \
+                  X(cuMemHostGetFlags)
 
 #define DGEN_NVRTC_FUNCTIONS(X) \
   X(nvrtcVersion)               \
