@@ -325,6 +325,32 @@ TEST(RenderCuda, AScansCarryLoadsSeveralChunksMapsAtOnce) {
             (std::map<size_t, int64_t>{{6, 10}, {10, 6}}));
 }
 
+// A scan's totals (a gradient's sums over frames) are added in order into registers, the
+// parts of 16 chunks loaded at once, each sum loaded and stored once: the biquad's gradient
+// at 64 lanes, whose sums over 1024 chunks a block waited on a load and a store a chunk.
+TEST(RenderCuda, AScansTotalsAddPartsLoadedAhead) {
+  Param cutoff{"cutoff", 1000.0f}, q{"q", 1.0f};
+  const Value sweep = cutoff * (1.0 + 0.5 * sin(2.0 * std::numbers::pi * phasor(3.0)));
+  const auto programs =
+      test::gradient_schedules(mse(biquad(in(1), sweep, q, 1.0, 0), in(2)), 64, 65536, 65536, true);
+  const Schedule& s = programs->schedules[1];
+  const std::string source = render_cuda(s);
+  int scans = 0;
+  for (const Region& r : s.regions) {
+    if (r.scan.chunk == 0 || r.scan.totals.empty()) continue;
+    ++scans;
+    const std::string sums = kernel_containing(source, "= B" + std::to_string(r.scan.parts) + "[");
+    EXPECT_NE(sums.find("double TP[" + std::to_string(16 * r.scan.totals.size()) + "];"),
+              std::string::npos)
+        << sums;
+    for (int total : r.scan.totals) {
+      const std::regex uses("B" + std::to_string(s.state[size_t(total)][0]) + "\\[");
+      EXPECT_EQ(std::distance(std::sregex_iterator(sums.begin(), sums.end(), uses), {}), 2) << sums;
+    }
+  }
+  EXPECT_EQ(scans, 1) << source;
+}
+
 // A scan's first pass runs its frames once per cell and once more to find the chunks'
 // maps; only its last pass writes what the state does not feed. Each tape of the modulated
 // filter's forward program is stored by one kernel, in one place.
