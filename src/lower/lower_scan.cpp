@@ -98,6 +98,36 @@ lir::Stmt Lowering::emit_scan(int r) {
     for (size_t j = 0; j < totals; ++j)
       b.push_back(lir::declare({"double", local(total(j)), true, "0"}));
   };
+  // A loop over the block's chunks in order, one thread per lane, whose `step` reads
+  // `width` doubles of each chunk's row of `buffer` (entry e as the step's `row(e)`). A
+  // prefetching target loads the rows of several chunks into registers at once (64 doubles
+  // at most), then steps through them in order: one thread's loads overlap instead of each
+  // chunk's waiting behind the last (a scan of 65536 frames walks 1024 chunks).
+  using Row = std::function<std::string(size_t)>;
+  const auto in_order = [&](int buffer, size_t width,
+                            const std::function<lir::Block(const Row&)>& step) {
+    const int64_t ahead = target_.prefetch_frames > 0
+                              ? std::clamp<int64_t>(64 / int64_t(width), 1, target_.prefetch_frames)
+                              : 1;
+    if (ahead <= 1)
+      return lir::for_({.iter = lir::Iter::Frame, .var = "c", .from = "0", .to = chunks},
+                       {lir::lane_loop(step([&](size_t e) { return at(buffer, width, e); }))});
+    const std::string w = str(int64_t(width)), p = str(ahead);
+    const auto held = [&](size_t e) { return "CR[j * " + w + " + " + str(int64_t(e)) + "]"; };
+    const lir::Loop in_group = {
+        .iter = lir::Iter::Frame, .type = "int", .var = "j", .from = "0", .to = p, .unroll = true};
+    const std::string chunk = "const int64_t c = c1 + j;";
+    lir::Block fill;
+    for (size_t e = 0; e < width; ++e)
+      fill.push_back(lir::line(held(e) + " = " + at(buffer, width, e) + ";"));
+    lir::Block load = {lir::line(chunk), lir::if_("c < " + chunks, std::move(fill))};
+    lir::Block apply = {lir::line(chunk), lir::if_("c < " + chunks, {lir::lane_loop(step(held))})};
+    lir::Block group = {
+        lir::declare({"double", "CR[" + str(ahead * int64_t(width)) + "]", false, ""}),
+        lir::for_(in_group, std::move(load)), lir::for_(in_group, std::move(apply))};
+    return lir::for_({.iter = lir::Iter::Frame, .var = "c1", .from = "0", .to = chunks, .step = p},
+                     std::move(group));
+  };
   lir::Block all;
 
   // (1) The maps: run 0 from the state 0, run m + 1 from cell m's unit vector or with ramp
@@ -175,40 +205,7 @@ lir::Stmt Lowering::emit_scan(int r) {
       next.push_back(lir::line(carried(j) + " = n" + str(int64_t(j)) + ";"));
     return next;
   };
-  // Chunks whose maps a prefetching target loads ahead: 64 doubles of registers at most.
-  const int64_t ahead =
-      target_.prefetch_frames > 0
-          ? std::clamp<int64_t>(64 / int64_t(map_width), 1, target_.prefetch_frames)
-          : 1;
-  if (ahead <= 1) {
-    carry.push_back(lir::for_(
-        {.iter = lir::Iter::Frame, .var = "c", .from = "0", .to = chunks},
-        {lir::lane_loop(carry_step([&](size_t e) { return at(scan.maps, map_width, e); }))}));
-  } else {
-    // The maps of `ahead` chunks loaded into registers together, then carried through in
-    // order: one thread's loads overlap instead of each chunk's waiting behind the last
-    // (a lane-0 scan of 65536 frames carries 1024 chunks).
-    const std::string w = str(int64_t(map_width)), p = str(ahead);
-    const lir::Loop in_group = {
-        .iter = lir::Iter::Frame, .type = "int", .var = "j", .from = "0", .to = p, .unroll = true};
-    const std::string chunk = "const int64_t c = c1 + j;";
-    lir::Block load = {lir::line(chunk)};
-    lir::Block fill;
-    for (size_t e = 0; e < map_width; ++e)
-      fill.push_back(lir::line("CM[j * " + w + " + " + str(int64_t(e)) +
-                               "] = " + at(scan.maps, map_width, e) + ";"));
-    load.push_back(lir::if_("c < " + chunks, std::move(fill)));
-    lir::Block apply = {lir::line(chunk)};
-    apply.push_back(lir::if_("c < " + chunks, {lir::lane_loop(carry_step([&](size_t e) {
-                               return "CM[j * " + w + " + " + str(int64_t(e)) + "]";
-                             }))}));
-    lir::Block group = {
-        lir::declare({"double", "CM[" + str(ahead * int64_t(map_width)) + "]", false, ""}),
-        lir::for_(in_group, std::move(load)), lir::for_(in_group, std::move(apply))};
-    carry.push_back(
-        lir::for_({.iter = lir::Iter::Frame, .var = "c1", .from = "0", .to = chunks, .step = p},
-                  std::move(group)));
-  }
+  carry.push_back(in_order(scan.maps, map_width, carry_step));
   all.push_back(lir::scope("", std::move(carry)));
 
   // (3) Every chunk's frames from its start.
@@ -234,49 +231,19 @@ lir::Stmt Lowering::emit_scan(int r) {
 
   // (4) The totals' parts added in order, into a local of each total's type: the same
   // sums as adding to the buffer chunk by chunk, without a store and a load between two
-  // chunks. A prefetching target loads the parts of several chunks at once, as the carry
-  // loads its maps (a 64-lane gradient's sums over 1024 chunks waited on each load).
+  // chunks (a 64-lane gradient's sums over 1024 chunks waited on both).
   if (totals > 0) {
     const auto sum = [&](size_t j) { return lane_local("A" + str(int64_t(j))); };
     lir::Block add;
     for (size_t j = 0; j < totals; ++j)
       add.push_back(lir::declare({type(total(j)), "A" + str(int64_t(j)), true,
                                   buf(total(j)) + "[" + layout::index("0") + "]"}));
-    const int64_t parts_ahead =
-        target_.prefetch_frames > 0
-            ? std::clamp<int64_t>(64 / int64_t(totals), 1, target_.prefetch_frames)
-            : 1;
-    if (parts_ahead <= 1) {
+    add.push_back(in_order(scan.parts, totals, [&](const Row& part) {
       lir::Block next;
       for (size_t j = 0; j < totals; ++j)
-        next.push_back(lir::line(sum(j) + " += " + at(scan.parts, totals, j) + ";"));
-      add.push_back(lir::for_({.iter = lir::Iter::Frame, .var = "c", .from = "0", .to = chunks},
-                              {lir::lane_loop(std::move(next))}));
-    } else {
-      const std::string w = str(int64_t(totals)), p = str(parts_ahead);
-      const lir::Loop in_group = {.iter = lir::Iter::Frame,
-                                  .type = "int",
-                                  .var = "k",
-                                  .from = "0",
-                                  .to = p,
-                                  .unroll = true};
-      const std::string chunk = "const int64_t c = c1 + k;";
-      lir::Block fill, apply;
-      for (size_t j = 0; j < totals; ++j) {
-        const std::string held = "TP[k * " + w + " + " + str(int64_t(j)) + "]";
-        fill.push_back(lir::line(held + " = " + at(scan.parts, totals, j) + ";"));
-        apply.push_back(lir::line(sum(j) + " += " + held + ";"));
-      }
-      lir::Block load = {lir::line(chunk), lir::if_("c < " + chunks, std::move(fill))};
-      lir::Block use = {lir::line(chunk),
-                        lir::if_("c < " + chunks, {lir::lane_loop(std::move(apply))})};
-      lir::Block group = {
-          lir::declare({"double", "TP[" + str(parts_ahead * int64_t(totals)) + "]", false, ""}),
-          lir::for_(in_group, std::move(load)), lir::for_(in_group, std::move(use))};
-      add.push_back(
-          lir::for_({.iter = lir::Iter::Frame, .var = "c1", .from = "0", .to = chunks, .step = p},
-                    std::move(group)));
-    }
+        next.push_back(lir::line(sum(j) + " += " + part(j) + ";"));
+      return next;
+    }));
     lir::Block store;
     for (size_t j = 0; j < totals; ++j)
       store.push_back(lir::line(buf(total(j)) + "[" + layout::index("0") + "] = " + sum(j) + ";"));

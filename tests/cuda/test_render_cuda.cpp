@@ -305,12 +305,12 @@ TEST(RenderCuda, AScansCarryLoadsSeveralChunksMapsAtOnce) {
       const std::string maps = "B" + std::to_string(r.scan.maps) + "[";
       const std::string carry = kernel_containing(source, "] = " + maps);
       std::smatch m;
-      EXPECT_TRUE(std::regex_search(carry, m, std::regex(R"(double CM\[(\d+)\];)"))) << source;
+      EXPECT_TRUE(std::regex_search(carry, m, std::regex(R"(double CR\[(\d+)\];)"))) << source;
       out[width] = m.empty() ? 0 : std::stoll(m[1]) / int64_t(width);
       std::istringstream lines(carry);
       for (std::string line; std::getline(lines, line);) {
         if (line.find(maps) != std::string::npos) {
-          EXPECT_EQ(line.find("CM["), line.find_first_not_of(' ')) << "loaded ahead: " << line;
+          EXPECT_EQ(line.find("CR["), line.find_first_not_of(' ')) << "loaded ahead: " << line;
         }
       }
     }
@@ -340,7 +340,7 @@ TEST(RenderCuda, AScansTotalsAddPartsLoadedAhead) {
     if (r.scan.chunk == 0 || r.scan.totals.empty()) continue;
     ++scans;
     const std::string sums = kernel_containing(source, "= B" + std::to_string(r.scan.parts) + "[");
-    EXPECT_NE(sums.find("double TP[" + std::to_string(16 * r.scan.totals.size()) + "];"),
+    EXPECT_NE(sums.find("double CR[" + std::to_string(16 * r.scan.totals.size()) + "];"),
               std::string::npos)
         << sums;
     for (int total : r.scan.totals) {
