@@ -52,7 +52,9 @@ class Program {
   void run(int64_t frames, const std::vector<InputChannel>& inputs = {});
   void reset();  // the next run starts from a fresh state even when preserving
 
-  // Output of the i-th value given to the constructor, as [frame][element][lane].
+  // Output of the i-th value given to the constructor, as [frame][element][lane]. Valid
+  // until the next run, which writes into the same memory while it fits (on CUDA
+  // page-locked host memory, which the copy from the GPU fills fastest).
   std::span<const float> output(size_t index) const;
   size_t output_count() const;
   // With RenderOptions::outputs_on_device, where the last run left output `index` in GPU
